@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what is missing, builds with AddressSanitizer and
+# UndefinedBehaviorSanitizer, runs the unit tests, checks the committed contract against the
+# OpenAPI document (when ../shared/reference is present), and runs the end-to-end tests that
+# drive the real binary through the official Vapi SDK.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh --test
+
+build=build/test
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSB_SANITIZE=ON -DSB_WERROR=ON >/dev/null
+cmake --build "$build"
+
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+(cd "$build" && ctest --output-on-failure -j2)
+
+reference=../shared/reference/vapi-openapi.json
+if [ -f "$reference" ]; then
+  python3 tools/gen_contract.py --openapi "$reference" --check
+else
+  echo "contract check skipped: $reference not present"
+fi
+
+(cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+SWITCHBOARD_BIN="$PWD/$build/src/switchboard" node --test --test-concurrency=1 tests/e2e/
+echo "All tests passed."
