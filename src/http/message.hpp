@@ -1,0 +1,56 @@
+#pragma once
+// The HTTP request and response as the application sees them: plain values, no Beast types,
+// so controllers and their tests compile without the networking headers.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace sb::http {
+
+enum class Method { kGet, kHead, kPost, kPut, kPatch, kDelete, kOptions, kOther };
+
+std::string_view method_name(Method m);
+Method parse_method(std::string_view name);
+
+using Fields = std::vector<std::pair<std::string, std::string>>;
+
+struct Request {
+  Method method = Method::kGet;
+  std::string target;  ///< as received, e.g. /phone-number?limit=5
+  std::string path;    ///< decoded path, without the query
+  Fields query;        ///< decoded query parameters, in order
+  std::string body;
+  std::string content_type;
+  std::string authorization;
+  std::string request_id;
+  Fields path_params;  ///< filled in by the router
+
+  /// The named path parameter ("" when the route has none of that name).
+  const std::string& param(std::string_view name) const;
+  /// The first query value of `name`, if present.
+  std::optional<std::string_view> query_value(std::string_view name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json; charset=utf-8";
+  Fields headers;
+
+  static Response json(int status, std::string body) {
+    Response r;
+    r.status = status;
+    r.body = std::move(body);
+    return r;
+  }
+};
+
+/// Completes a request. Call exactly once, from any thread: the networking layer moves the
+/// response back to the connection's own executor.
+using Reply = std::function<void(Response)>;
+
+}  // namespace sb::http
