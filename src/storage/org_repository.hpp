@@ -1,0 +1,24 @@
+#pragma once
+// Orgs and their API keys. Keys are stored as SHA-256 digests only.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace sb::storage {
+
+enum class KeyKind { kPrivate, kPublic };
+
+class OrgRepository {
+ public:
+  virtual ~OrgRepository() = default;
+  virtual void insert_org(std::string_view id, std::string_view name, std::int64_t created_at) = 0;
+  virtual void insert_key(std::string_view key_hash, std::string_view org_id, KeyKind kind,
+                          std::int64_t created_at) = 0;
+  /// The org owning the private key with this digest.
+  virtual std::optional<std::string> org_for_private_key(std::string_view key_hash) = 0;
+  virtual std::int64_t org_count() = 0;
+};
+
+}  // namespace sb::storage

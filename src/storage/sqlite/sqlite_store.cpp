@@ -1,0 +1,197 @@
+#include "storage/sqlite/sqlite_store.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "storage/sqlite/connection.hpp"
+#include "storage/sqlite/migrations.hpp"
+#include "storage/sqlite/sqlite_org_repository.hpp"
+#include "storage/sqlite/sqlite_phone_number_repository.hpp"
+
+namespace sb::storage::sqlite {
+namespace {
+
+class SqliteSession final : public Session {
+ public:
+  explicit SqliteSession(Connection& db) : orgs_(db), phone_numbers_(db) {}
+  OrgRepository& orgs() override { return orgs_; }
+  PhoneNumberRepository& phone_numbers() override { return phone_numbers_; }
+  void after_commit(std::function<void()> fn) override { pending_.push_back(std::move(fn)); }
+
+  std::vector<std::function<void()>> take_pending() { return std::exchange(pending_, {}); }
+
+ private:
+  SqliteOrgRepository orgs_;
+  SqlitePhoneNumberRepository phone_numbers_;
+  std::vector<std::function<void()>> pending_;
+};
+
+void configure(Connection& db) {
+  db.exec("PRAGMA journal_mode = WAL");
+  db.exec("PRAGMA synchronous = FULL");
+  db.exec("PRAGMA foreign_keys = ON");
+}
+
+struct WriteRequest {
+  WriteJob job;
+  WriteDone done;
+};
+
+// After a job ran in the open transaction: what must happen once COMMIT returns.
+struct Staged {
+  WriteDone done;
+  std::vector<std::function<void()>> after_commit;
+};
+
+}  // namespace
+
+struct SqliteStore::Impl {
+  explicit Impl(const SqliteOptions& o) : options(o) {}
+
+  void reader_loop(unsigned index);
+  void writer_loop();
+  void run_batch(Connection& db, SqliteSession& session, std::deque<WriteRequest>& batch);
+
+  SqliteOptions options;
+  std::mutex mutex;
+  std::condition_variable reads_ready, writes_ready;
+  std::deque<ReadJob> reads;
+  std::deque<WriteRequest> writes;
+  bool stopping = false;
+  std::vector<std::thread> threads;
+};
+
+SqliteStore::SqliteStore(const SqliteOptions& options) : impl_(std::make_unique<Impl>(options)) {
+  {
+    // Migrate before any reader opens, so every connection sees the current schema.
+    Connection db(options.path, Connection::Mode::kReadWrite);
+    configure(db);
+    migrate(db);
+  }
+  impl_->threads.emplace_back([this] { impl_->writer_loop(); });
+  for (unsigned i = 0; i < std::max(1u, options.readers); ++i)
+    impl_->threads.emplace_back([this, i] { impl_->reader_loop(i); });
+}
+
+SqliteStore::~SqliteStore() {
+  stop();
+}
+
+void SqliteStore::post_read(ReadJob job) {
+  {
+    std::lock_guard lock(impl_->mutex);
+    impl_->reads.push_back(std::move(job));
+  }
+  impl_->reads_ready.notify_one();
+}
+
+void SqliteStore::post_write(WriteJob job, WriteDone done) {
+  {
+    std::lock_guard lock(impl_->mutex);
+    impl_->writes.push_back({std::move(job), std::move(done)});
+  }
+  impl_->writes_ready.notify_one();
+}
+
+void SqliteStore::stop() {
+  {
+    std::lock_guard lock(impl_->mutex);
+    if (impl_->stopping) return;
+    impl_->stopping = true;
+  }
+  impl_->reads_ready.notify_all();
+  impl_->writes_ready.notify_all();
+  for (auto& t : impl_->threads) t.join();
+  impl_->threads.clear();
+}
+
+void SqliteStore::Impl::reader_loop(unsigned) {
+  Connection db(options.path, Connection::Mode::kReadWrite);
+  db.exec("PRAGMA query_only = 1");
+  SqliteSession session(db);
+  for (;;) {
+    ReadJob job;
+    {
+      std::unique_lock lock(mutex);
+      reads_ready.wait(lock, [&] { return stopping || !reads.empty(); });
+      if (reads.empty()) return;  // stopping and drained
+      job = std::move(reads.front());
+      reads.pop_front();
+    }
+    try {
+      job(session);
+      for (auto& fn : session.take_pending()) fn();
+    } catch (const std::exception& e) {
+      session.take_pending();
+      spdlog::error("storage read job failed: {}", e.what());
+    }
+  }
+}
+
+void SqliteStore::Impl::writer_loop() {
+  Connection db(options.path, Connection::Mode::kReadWrite);
+  configure(db);
+  SqliteSession session(db);
+  for (;;) {
+    std::deque<WriteRequest> batch;
+    {
+      std::unique_lock lock(mutex);
+      writes_ready.wait(lock, [&] { return stopping || !writes.empty(); });
+      if (writes.empty()) return;  // stopping and drained
+      const std::size_t n = std::min(writes.size(), options.max_batch);
+      for (std::size_t i = 0; i < n; ++i) {
+        batch.push_back(std::move(writes.front()));
+        writes.pop_front();
+      }
+    }
+    run_batch(db, session, batch);
+  }
+}
+
+void SqliteStore::Impl::run_batch(Connection& db, SqliteSession& session,
+                                  std::deque<WriteRequest>& batch) {
+  std::vector<Staged> staged;
+  staged.reserve(batch.size());
+  try {
+    db.exec("BEGIN IMMEDIATE");
+  } catch (...) {
+    for (auto& w : batch) w.done(std::current_exception());
+    return;
+  }
+  for (auto& w : batch) {
+    db.exec("SAVEPOINT job");
+    try {
+      w.job(session);
+      db.exec("RELEASE job");
+      staged.push_back({std::move(w.done), session.take_pending()});
+    } catch (...) {
+      auto error = std::current_exception();
+      session.take_pending();
+      db.exec("ROLLBACK TO job; RELEASE job");
+      w.done(error);  // nothing of this job will be committed; answer now
+    }
+  }
+  try {
+    db.exec("COMMIT");
+  } catch (...) {
+    auto error = std::current_exception();
+    spdlog::error("commit of {} writes failed", staged.size());
+    try {
+      db.exec("ROLLBACK");
+    } catch (...) {
+    }
+    for (auto& s : staged) s.done(error);
+    return;
+  }
+  for (auto& s : staged) {
+    for (auto& fn : s.after_commit) fn();
+    s.done(nullptr);
+  }
+}
+
+}  // namespace sb::storage::sqlite

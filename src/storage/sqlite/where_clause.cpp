@@ -1,0 +1,39 @@
+#include "storage/sqlite/where_clause.hpp"
+
+#include "storage/sqlite/connection.hpp"
+
+namespace sb::storage::sqlite {
+
+void WhereClause::add_bound(const char* column, const char* op,
+                            const std::optional<std::int64_t>& value) {
+  if (!value) return;
+  sql_ += std::string(" AND ") + column + ' ' + op + " ?" + std::to_string(next_);
+  params_.push_back({next_++, false, *value, {}});
+}
+
+void WhereClause::add_time_filter(const TimeFilter& f) {
+  add_bound("created_at", ">", f.created_gt);
+  add_bound("created_at", "<", f.created_lt);
+  add_bound("created_at", ">=", f.created_ge);
+  add_bound("created_at", "<=", f.created_le);
+  add_bound("updated_at", ">", f.updated_gt);
+  add_bound("updated_at", "<", f.updated_lt);
+  add_bound("updated_at", ">=", f.updated_ge);
+  add_bound("updated_at", "<=", f.updated_le);
+}
+
+int WhereClause::add_text(std::string value) {
+  params_.push_back({next_, true, 0, std::move(value)});
+  return next_++;
+}
+
+void WhereClause::bind(Statement& stmt) const {
+  for (const auto& p : params_) {
+    if (p.is_text)
+      stmt.bind(p.index, std::string_view(p.text));
+    else
+      stmt.bind(p.index, p.number);
+  }
+}
+
+}  // namespace sb::storage::sqlite

@@ -1,0 +1,44 @@
+#pragma once
+// Builds the WHERE clause of list queries: the createdAt/updatedAt bounds every list endpoint
+// shares, plus resource-specific conditions, with positional parameters numbered in order.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "storage/list_query.hpp"
+
+namespace sb::storage::sqlite {
+
+class Statement;
+
+class WhereClause {
+ public:
+  /// `first` uses parameter ?1, which the caller binds.
+  explicit WhereClause(std::string first) : sql_(std::move(first)) {}
+
+  void add_time_filter(const TimeFilter& f);
+  /// Adds a text parameter; returns its index for use in add_sql().
+  int add_text(std::string value);
+  void add_sql(const std::string& condition) { sql_ += " AND " + condition; }
+
+  const std::string& sql() const { return sql_; }
+  int next_index() const { return next_; }
+  /// Binds the parameters added here (from ?2 on).
+  void bind(Statement& stmt) const;
+
+ private:
+  void add_bound(const char* column, const char* op, const std::optional<std::int64_t>& value);
+
+  std::string sql_;
+  int next_ = 2;
+  struct Param {
+    int index;
+    bool is_text;
+    std::int64_t number;
+    std::string text;
+  };
+  std::vector<Param> params_;
+};
+
+}  // namespace sb::storage::sqlite
