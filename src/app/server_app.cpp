@@ -1,0 +1,137 @@
+#include "app/server_app.hpp"
+
+#include <spdlog/async.h>
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+#include <cstdio>
+#include <cstdlib>
+
+#include "api/phone_numbers/phone_numbers_controller.hpp"
+#include "app/data_dir.hpp"
+#include "auth/api_key_authenticator.hpp"
+#include "contract/contract.hpp"
+#include "core/crypto.hpp"
+#include "domain/orgs/org_service.hpp"
+#include "domain/phone_numbers/number_pool.hpp"
+#include "domain/phone_numbers/phone_number_service.hpp"
+#include "http/dispatcher.hpp"
+#include "net/http_server.hpp"
+#include "storage/org_repository.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
+
+namespace sb::app {
+namespace {
+
+std::shared_ptr<spdlog::logger> make_access_log(const std::string& target) {
+  if (target == "off") return nullptr;
+  spdlog::init_thread_pool(16384, 1);
+  std::shared_ptr<spdlog::sinks::sink> sink;
+  if (target == "stdout")
+    sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();
+  else
+    sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(target);
+  // Under overload, drop the oldest lines rather than stall request threads on logging.
+  auto log = std::make_shared<spdlog::async_logger>("access", sink, spdlog::thread_pool(),
+                                                    spdlog::async_overflow_policy::overrun_oldest);
+  log->set_pattern("%v");
+  log->flush_on(spdlog::level::info);
+  return log;
+}
+
+// First start on an empty database: one org and its private key, shown to the operator and
+// kept in the data dir. SWITCHBOARD_API_KEY presets that key.
+void bootstrap_first_org(storage::Store& store, const DataDir& dir) {
+  std::int64_t orgs = 0;
+  store.read_sync([&](storage::Session& s) { orgs = s.orgs().org_count(); });
+  if (orgs > 0) return;
+  std::optional<std::string> preset;
+  if (const char* env = std::getenv("SWITCHBOARD_API_KEY"); env && *env) preset = env;
+  orgs::NewOrg created;
+  store.write_sync([&](storage::Session& s) { created = orgs::create_org(s, "default", preset); });
+  dir.write_api_key(created.api_key);
+  spdlog::info("created org {} with a private API key (saved in {}/api-key)", created.org_id,
+               dir.path());
+}
+
+http::Route health_route() {
+  http::Route route;
+  route.method = http::Method::kGet;
+  route.path = "/health";
+  route.authenticated = false;
+  route.handler = [](http::Context&&, http::Reply reply) {
+    reply(http::Response::json(200, R"({"status":"ok"})"));
+  };
+  return route;
+}
+
+// Diagnostics go to stderr; stdout carries the start-up banner and the access log.
+void use_stderr_for_diagnostics(const std::string& level) {
+  spdlog::set_default_logger(spdlog::stderr_color_mt("switchboard"));
+  spdlog::set_level(spdlog::level::from_str(level));
+}
+
+}  // namespace
+
+int serve(const ServeOptions& options) {
+  use_stderr_for_diagnostics(options.log_level);
+  const DataDir dir(options.data_dir);
+  const SecretBox secrets(dir.secret_key_hex());
+  const auto pool = options.number_pool.empty()
+                        ? phone_numbers::NumberPool()
+                        : phone_numbers::NumberPool::load(options.number_pool);
+  const auto contract = contract::Contract::load_embedded();
+
+  storage::sqlite::SqliteStore store({dir.database_path(), options.db_readers});
+  bootstrap_first_org(store, dir);
+
+  const phone_numbers::PhoneNumberService phone_number_service(secrets, pool);
+  api::PhoneNumbersController phone_numbers(store, phone_number_service, contract);
+  http::Router router;
+  router.add(health_route());
+  phone_numbers.register_routes(router);
+
+  auth::ApiKeyAuthenticator authenticator(store);
+  const http::Dispatcher dispatcher(std::move(router), authenticator, contract);
+
+  net::ServerOptions server_options;
+  server_options.host = options.host;
+  server_options.port = options.port;
+  server_options.io_threads = options.io_threads;
+  server_options.body_limit = options.body_limit;
+  net::HttpServer server(
+      server_options,
+      [&dispatcher](http::Request&& request, http::Reply reply) {
+        dispatcher.dispatch(std::move(request), std::move(reply));
+      },
+      make_access_log(options.access_log));
+  const auto port = server.listen();
+
+  std::printf("Switchboard listening on http://%s:%u\n", options.host.c_str(), port);
+  if (auto key = dir.read_api_key()) std::printf("API key: %s\n", key->c_str());
+  std::fflush(stdout);
+
+  server.run();
+  store.stop();
+  spdlog::info("stopped cleanly");
+  spdlog::shutdown();
+  return 0;
+}
+
+int create_org(const std::string& name, const std::string& data_dir) {
+  use_stderr_for_diagnostics("warn");
+  const DataDir dir(data_dir);
+  storage::sqlite::SqliteStore store({dir.database_path(), 1});
+  orgs::NewOrg created;
+  store.write_sync([&](storage::Session& s) { created = orgs::create_org(s, name); });
+  store.stop();
+  boost::json::object line{{"orgId", created.org_id}, {"apiKey", created.api_key}};
+  std::printf("%s\n", boost::json::serialize(line).c_str());
+  return 0;
+}
+
+}  // namespace sb::app

@@ -1,0 +1,53 @@
+// The `switchboard` binary: command-line parsing only (CLI11 lives in this one file).
+
+#include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <exception>
+
+#include "app/server_app.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App cli{"Switchboard: a self-hosted server for the Vapi API"};
+  cli.require_subcommand(1);
+
+  sb::app::ServeOptions serve;
+  auto* serve_cmd = cli.add_subcommand("serve", "Run the API server");
+  serve_cmd->add_option("--host", serve.host, "Address to listen on")->capture_default_str();
+  serve_cmd->add_option("--port", serve.port, "TCP port (0 picks a free one)")
+      ->capture_default_str();
+  serve_cmd->add_option("--data-dir", serve.data_dir, "Directory for the database and keys")
+      ->capture_default_str();
+  serve_cmd->add_option("--number-pool", serve.number_pool,
+                        "File of E.164 numbers that `vapi` phone numbers are assigned from");
+  serve_cmd->add_option("--io-threads", serve.io_threads, "I/O threads (0: one per CPU)")
+      ->capture_default_str();
+  serve_cmd->add_option("--db-readers", serve.db_readers, "Database reader threads")
+      ->check(CLI::Range(1u, 64u))
+      ->capture_default_str();
+  serve_cmd->add_option("--body-limit", serve.body_limit, "Largest request body, in bytes")
+      ->capture_default_str();
+  serve_cmd->add_option("--access-log", serve.access_log, "stdout, off, or a file path")
+      ->capture_default_str();
+  serve_cmd->add_option("--log-level", serve.log_level, "trace, debug, info, warn, error")
+      ->capture_default_str();
+
+  std::string org_name, org_data_dir = "./data";
+  auto* org_cmd = cli.add_subcommand("org", "Manage orgs");
+  org_cmd->require_subcommand(1);
+  auto* org_create = org_cmd->add_subcommand("create", "Create an org and print its API key");
+  org_create->add_option("name", org_name, "Name of the org")->required();
+  org_create->add_option("--data-dir", org_data_dir, "Data directory of the server")
+      ->capture_default_str();
+
+  CLI11_PARSE(cli, argc, argv);
+  try {
+    if (serve_cmd->parsed()) return sb::app::serve(serve);
+    if (org_create->parsed()) return sb::app::create_org(org_name, org_data_dir);
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return 1;
+  }
+  return 2;
+}
