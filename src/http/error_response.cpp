@@ -7,36 +7,6 @@
 #include <boost/json/serialize.hpp>
 
 namespace sb::http {
-namespace {
-
-const char* reason_of(int status) {
-  switch (status) {
-    case 400:
-      return "Bad Request";
-    case 401:
-      return "Unauthorized";
-    case 403:
-      return "Forbidden";
-    case 404:
-      return "Not Found";
-    case 409:
-      return "Conflict";
-    case 413:
-      return "Payload Too Large";
-    case 415:
-      return "Unsupported Media Type";
-    case 429:
-      return "Too Many Requests";
-    case 501:
-      return "Not Implemented";
-    case 503:
-      return "Service Unavailable";
-    default:
-      return "Internal Server Error";
-  }
-}
-
-}  // namespace
 
 int status_of(ErrorCode code) {
   switch (code) {
@@ -76,7 +46,7 @@ Response error_response(const ApiError& error) {
   } else {
     body["message"] = error.messages().empty() ? "" : error.messages().front();
   }
-  body["error"] = reason_of(status);
+  body["error"] = reason_phrase(status);
   body["statusCode"] = status;
   return Response::json(status, boost::json::serialize(body));
 }

@@ -3,6 +3,7 @@
 // so controllers and their tests compile without the networking headers.
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +15,8 @@ namespace sb::http {
 enum class Method { kGet, kHead, kPost, kPut, kPatch, kDelete, kOptions, kOther };
 
 std::string_view method_name(Method m);
+/// The standard reason phrase of a status code ("Not Found"); "Unknown" when there is none.
+std::string_view reason_phrase(int status);
 Method parse_method(std::string_view name);
 
 using Fields = std::vector<std::pair<std::string, std::string>>;
@@ -38,6 +41,9 @@ struct Request {
 struct Response {
   int status = 200;
   std::string body;
+  /// When set, the body is this shared, immutable text instead of `body` (cached responses
+  /// are written without a copy).
+  std::shared_ptr<const std::string> shared_body;
   std::string content_type = "application/json; charset=utf-8";
   Fields headers;
 
@@ -47,6 +53,13 @@ struct Response {
     r.body = std::move(body);
     return r;
   }
+  static Response json(int status, std::shared_ptr<const std::string> body) {
+    Response r;
+    r.status = status;
+    r.shared_body = std::move(body);
+    return r;
+  }
+  std::size_t body_size() const { return shared_body ? shared_body->size() : body.size(); }
 };
 
 /// Completes a request. Call exactly once, from any thread: the networking layer moves the

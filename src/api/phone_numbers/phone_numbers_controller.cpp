@@ -1,10 +1,12 @@
 #include "api/phone_numbers/phone_numbers_controller.hpp"
 
 #include "api/common/list_params.hpp"
+#include "api/common/response_cache.hpp"
 #include "api/common/storage_reply.hpp"
 #include "contract/contract.hpp"
 #include "core/api_error.hpp"
 #include "domain/phone_numbers/phone_number_service.hpp"
+#include "storage/store.hpp"
 
 namespace sb::api {
 
@@ -47,32 +49,40 @@ void PhoneNumbersController::register_routes(http::Router& router) {
 
 PhoneNumbersController::PhoneNumbersController(storage::Store& store,
                                                const phone_numbers::PhoneNumberService& service,
-                                               std::shared_ptr<const contract::Contract> contract)
-    : store_(store), service_(service), contract_(std::move(contract)) {}
+                                               std::shared_ptr<const contract::Contract> contract,
+                                               ResponseCache& cache)
+    : store_(store), service_(service), contract_(std::move(contract)), cache_(cache) {}
 
 namespace {
 
-http::Response json_ok(int status, std::string body) {
-  return http::Response::json(status, std::move(body));
+using Body = ResponseCache::Body;
+
+Body share(std::string text) {
+  return std::make_shared<const std::string>(std::move(text));
+}
+
+// The query as sent, which names a cached list page. Equal queries in another parameter order
+// are cached twice; that costs memory, never correctness.
+std::string query_key(const http::Request& request) {
+  const auto q = request.target.find('?');
+  return q == std::string::npos ? std::string() : request.target.substr(q + 1);
 }
 
 }  // namespace
 
 void PhoneNumbersController::create(http::Context&& ctx, http::Reply reply) {
-  reply_after_write(store_, std::move(reply), ctx.request.request_id,
-                    [this, org = std::move(ctx.org_id),
-                     body = std::move(ctx.body.as_object())](storage::Session& s) mutable {
-                      return json_ok(201, service_.create(s, org, std::move(body)));
-                    });
+  write(std::move(ctx), std::move(reply), 201, false,
+        [this, org = ctx.org_id, body = std::move(ctx.body.as_object())](
+            storage::Session& s) mutable { return service_.create(s, org, std::move(body)); });
 }
 
 void PhoneNumbersController::list(http::Context&& ctx, http::Reply reply) {
   auto filter = time_filter_from(ctx.request);
   const auto limit = integer_query(ctx.request, "limit", 100);
-  reply_from_read(store_, std::move(reply), ctx.request.request_id,
-                  [this, org = std::move(ctx.org_id), filter, limit](storage::Session& s) {
-                    return json_ok(200, service_.list(s, org, filter, limit));
-                  });
+  cached_list(std::move(ctx), std::move(reply),
+              [this, filter, limit](storage::Session& s, const std::string& org) {
+                return service_.list(s, org, filter, limit);
+              });
 }
 
 void PhoneNumbersController::list_paginated(http::Context&& ctx, http::Reply reply) {
@@ -82,37 +92,80 @@ void PhoneNumbersController::list_paginated(http::Context&& ctx, http::Reply rep
   q.page = integer_query(ctx.request, "page", 1);
   q.ascending = ctx.request.query_value("sortOrder") == "ASC";
   q.search = std::string(ctx.request.query_value("search").value_or(""));
+  cached_list(std::move(ctx), std::move(reply),
+              [this, q = std::move(q)](storage::Session& s, const std::string& org) {
+                return service_.page(s, org, q);
+              });
+}
+
+void PhoneNumbersController::cached_list(
+    http::Context&& ctx, http::Reply reply,
+    std::function<std::string(storage::Session&, const std::string&)> render) {
+  // /phone-number and /v2/phone-number take different parameters, so the path is part of
+  // the key.
+  std::string key = ctx.request.path + '?' + query_key(ctx.request);
+  if (auto hit = cache_.find_list(ctx.org_id, key)) {
+    reply(http::Response::json(200, std::move(hit)));
+    return;
+  }
+  const auto generation = cache_.generation(ctx.org_id);
   reply_from_read(store_, std::move(reply), ctx.request.request_id,
-                  [this, org = std::move(ctx.org_id), q = std::move(q)](storage::Session& s) {
-                    return json_ok(200, service_.page(s, org, q));
+                  [this, org = std::move(ctx.org_id), key = std::move(key), generation,
+                   render = std::move(render)](storage::Session& s) {
+                    auto body = share(render(s, org));
+                    cache_.offer_list(org, key, body, generation);
+                    return http::Response::json(200, std::move(body));
                   });
 }
 
 void PhoneNumbersController::get(http::Context&& ctx, http::Reply reply) {
+  const std::string& id = ctx.request.param("id");
+  if (auto hit = cache_.find_object(ctx.org_id, id)) {
+    reply(http::Response::json(200, std::move(hit)));
+    return;
+  }
+  const auto generation = cache_.generation(ctx.org_id);
   reply_from_read(store_, std::move(reply), ctx.request.request_id,
-                  [this, org = std::move(ctx.org_id), id = ctx.request.param("id")](
-                      storage::Session& s) { return json_ok(200, service_.get(s, org, id)); });
+                  [this, org = std::move(ctx.org_id), id, generation](storage::Session& s) {
+                    auto body = share(service_.get(s, org, id));
+                    cache_.offer_object(org, id, body, generation);
+                    return http::Response::json(200, std::move(body));
+                  });
 }
 
 void PhoneNumbersController::update(http::Context&& ctx, http::Reply reply) {
   // Validation needs the stored provider, read in the same transaction as the update.
-  reply_after_write(
-      store_, std::move(reply), ctx.request.request_id,
-      [this, org = std::move(ctx.org_id), id = ctx.request.param("id"), body = std::move(ctx.body),
-       op = contract_->operation("patch", "/phone-number/{id}")](storage::Session& s) mutable {
-        const std::string provider = service_.provider_of(s, org, id);
-        contract::ValidateOptions options;
-        options.discriminator_default = provider;
-        auto messages = contract_->validate(*op->request_body, body, options);
-        if (!messages.empty()) throw ApiError::bad_request(std::move(messages));
-        return json_ok(200, service_.update(s, org, id, std::move(body.as_object())));
-      });
+  write(std::move(ctx), std::move(reply), 200, false,
+        [this, org = ctx.org_id, id = ctx.request.param("id"), body = std::move(ctx.body),
+         op = contract_->operation("patch", "/phone-number/{id}")](storage::Session& s) mutable {
+          contract::ValidateOptions options;
+          const std::string provider = service_.provider_of(s, org, id);
+          options.discriminator_default = provider;
+          auto messages = contract_->validate(*op->request_body, body, options);
+          if (!messages.empty()) throw ApiError::bad_request(std::move(messages));
+          return service_.update(s, org, id, std::move(body.as_object()));
+        });
 }
 
 void PhoneNumbersController::remove(http::Context&& ctx, http::Reply reply) {
+  write(std::move(ctx), std::move(reply), 200, true,
+        [this, org = ctx.org_id, id = ctx.request.param("id")](storage::Session& s) {
+          return service_.remove(s, org, id);
+        });
+}
+
+void PhoneNumbersController::write(http::Context&& ctx, http::Reply reply, int status, bool deletes,
+                                   std::function<phone_numbers::Written(storage::Session&)> work) {
   reply_after_write(store_, std::move(reply), ctx.request.request_id,
-                    [this, org = std::move(ctx.org_id), id = ctx.request.param("id")](
-                        storage::Session& s) { return json_ok(200, service_.remove(s, org, id)); });
+                    [this, status, deletes, org = std::move(ctx.org_id),
+                     work = std::move(work)](storage::Session& s) {
+                      auto written = work(s);
+                      auto body = share(std::move(written.document));
+                      s.after_commit([this, org, id = std::move(written.id), body, deletes] {
+                        cache_.committed_write(org, id, deletes ? nullptr : body);
+                      });
+                      return http::Response::json(status, body);
+                    });
 }
 
 }  // namespace sb::api

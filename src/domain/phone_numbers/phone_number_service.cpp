@@ -84,8 +84,8 @@ std::string PhoneNumberService::allocate_pool_number(storage::Session& s, std::s
                               " is available in this server's number pool");
 }
 
-std::string PhoneNumberService::create(storage::Session& s, std::string_view org_id,
-                                       json::object body) const {
+Written PhoneNumberService::create(storage::Session& s, std::string_view org_id,
+                                   json::object body) const {
   json::object secrets = take_secrets(body);
   throw_if_any(check_document(body));
   if (string_field(body, "provider") == "vapi")
@@ -100,7 +100,7 @@ std::string PhoneNumberService::create(storage::Session& s, std::string_view org
   auto record = to_record(body, secrets);
   check_unique(s, record);
   s.phone_numbers().insert(record);
-  return std::move(record.document);
+  return {std::move(record.id), std::move(record.document)};
 }
 
 storage::PhoneNumberRecord PhoneNumberService::load(storage::Session& s, std::string_view org_id,
@@ -120,8 +120,8 @@ std::string PhoneNumberService::provider_of(storage::Session& s, std::string_vie
   return load(s, org_id, id).provider;
 }
 
-std::string PhoneNumberService::update(storage::Session& s, std::string_view org_id,
-                                       std::string_view id, json::object patch) const {
+Written PhoneNumberService::update(storage::Session& s, std::string_view org_id,
+                                   std::string_view id, json::object patch) const {
   auto stored = load(s, org_id, id);
   if (auto provider = string_field(patch, "provider"); provider && *provider != stored.provider)
     throw ApiError::bad_request("provider cannot be changed: this phone number is " +
@@ -143,14 +143,14 @@ std::string PhoneNumberService::update(storage::Session& s, std::string_view org
   record.created_at = stored.created_at;
   check_unique(s, record);
   s.phone_numbers().update(record);
-  return std::move(record.document);
+  return {std::move(record.id), std::move(record.document)};
 }
 
-std::string PhoneNumberService::remove(storage::Session& s, std::string_view org_id,
-                                       std::string_view id) const {
+Written PhoneNumberService::remove(storage::Session& s, std::string_view org_id,
+                                   std::string_view id) const {
   auto stored = load(s, org_id, id);
   s.phone_numbers().remove(org_id, id);
-  return std::move(stored.document);
+  return {std::move(stored.id), std::move(stored.document)};
 }
 
 std::string PhoneNumberService::list(storage::Session& s, std::string_view org_id,

@@ -22,19 +22,25 @@ namespace sb::phone_numbers {
 
 class NumberPool;
 
+/// What a write produced: the object's id and its rendering.
+struct Written {
+  std::string id;
+  std::string document;
+};
+
 class PhoneNumberService {
  public:
   PhoneNumberService(const SecretBox& secrets, const NumberPool& pool)
       : secrets_(secrets), pool_(pool) {}
 
-  std::string create(storage::Session& s, std::string_view org_id, boost::json::object body) const;
+  Written create(storage::Session& s, std::string_view org_id, boost::json::object body) const;
   std::string get(storage::Session& s, std::string_view org_id, std::string_view id) const;
   /// The stored provider, for choosing the PATCH schema. Throws not-found.
   std::string provider_of(storage::Session& s, std::string_view org_id, std::string_view id) const;
-  std::string update(storage::Session& s, std::string_view org_id, std::string_view id,
-                     boost::json::object patch) const;
+  Written update(storage::Session& s, std::string_view org_id, std::string_view id,
+                 boost::json::object patch) const;
   /// Returns the object as it was before deletion.
-  std::string remove(storage::Session& s, std::string_view org_id, std::string_view id) const;
+  Written remove(storage::Session& s, std::string_view org_id, std::string_view id) const;
   /// A JSON array, newest first.
   std::string list(storage::Session& s, std::string_view org_id, const storage::TimeFilter& filter,
                    std::int64_t limit) const;

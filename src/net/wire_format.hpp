@@ -1,6 +1,6 @@
 #pragma once
-// Beast-free helpers for turning what arrived on the wire into an http::Request, so the one
-// Beast translation unit stays small.
+// Beast-free helpers between the wire and http::Request/Response, so the one Beast
+// translation unit stays small: target parsing on the way in, the response head on the way out.
 
 #include <string>
 #include <string_view>
@@ -17,6 +17,12 @@ bool parse_target(std::string_view target, http::Request& out);
 /// The client's X-Request-Id when it is short and plain (letters, digits, '-', '_', '.'),
 /// otherwise a fresh id.
 std::string request_id_for(std::string_view client_supplied);
+
+/// The status line and headers of `response` (Server, Date, Content-Type, Content-Length,
+/// X-Request-Id, Connection, then the response's own headers), ending with the blank line.
+/// The body is written after it as-is, without a copy.
+std::string response_head(const http::Response& response, std::string_view request_id,
+                          unsigned version, bool keep_alive);
 
 /// The current time as an IMF-fixdate for the Date header, formatted at most once a second
 /// per thread.

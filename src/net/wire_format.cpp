@@ -1,4 +1,4 @@
-#include "net/request_conversion.hpp"
+#include "net/wire_format.hpp"
 
 #include <ctime>
 
@@ -28,6 +28,38 @@ std::string request_id_for(std::string_view supplied) {
     if (plain) return std::string(supplied);
   }
   return new_uuid();
+}
+
+std::string response_head(const http::Response& response, std::string_view request_id,
+                          unsigned version, bool keep_alive) {
+  const std::string_view reason = http::reason_phrase(response.status);
+  std::string head;
+  head.reserve(256);
+  head += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  head += std::to_string(response.status);
+  head += ' ';
+  head += reason;
+  head += "\r\nServer: switchboard\r\nDate: ";
+  head += http_date_now();
+  head += "\r\nContent-Type: ";
+  head += response.content_type;
+  head += "\r\nContent-Length: ";
+  head += std::to_string(response.body_size());
+  head += "\r\nX-Request-Id: ";
+  head += request_id;
+  // HTTP/1.1 stays open unless told otherwise; HTTP/1.0 closes unless told otherwise.
+  if (!keep_alive && version != 10)
+    head += "\r\nConnection: close";
+  else if (keep_alive && version == 10)
+    head += "\r\nConnection: keep-alive";
+  for (const auto& [name, value] : response.headers) {
+    head += "\r\n";
+    head += name;
+    head += ": ";
+    head += value;
+  }
+  head += "\r\n\r\n";
+  return head;
 }
 
 std::string_view http_date_now() {
