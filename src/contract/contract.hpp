@@ -75,6 +75,11 @@ class Contract {
   std::vector<std::string> validate_query(const Operation& operation,
                                           const QueryParams& query) const;
 
+  /// Validates path parameters (decoded segments, by name) against the operation's `in: path`
+  /// parameters, with the same text rules as the query: "id must be a UUID". Empty when valid.
+  std::vector<std::string> validate_path(const Operation& operation,
+                                         const QueryParams& path_params) const;
+
   /// The contract as an OpenAPI 3 document (structure only), for GET /api-json.
   std::string openapi_json() const;
 

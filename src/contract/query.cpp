@@ -90,4 +90,15 @@ std::vector<std::string> Contract::validate_query(const Operation& op,
   return out;
 }
 
+std::vector<std::string> Contract::validate_path(const Operation& op,
+                                                 const QueryParams& params) const {
+  std::vector<std::string> out;
+  for (const auto& p : op.parameters) {
+    if (p.in != "path" || !p.schema) continue;
+    for (const auto& [name, value] : params)
+      if (name == p.name) check_value(p, value, out);
+  }
+  return out;
+}
+
 }  // namespace sb::contract

@@ -26,23 +26,12 @@ Response unauthorized(std::string message) {
   return error_response(ApiError(ErrorCode::kUnauthorized, std::move(message)));
 }
 
-// Path parameters are validated like query parameters: same schemas, same messages.
 void check_path_and_query(const contract::Contract& contract, const contract::Operation& op,
                           const Context& ctx) {
-  std::vector<std::string> messages;
-  if (!ctx.request.path_params.empty()) {
-    for (const auto& p : op.parameters) {
-      if (p.in != "path" || !p.schema) continue;
-      contract::Operation path_only;
-      path_only.parameters.push_back(p);
-      path_only.parameters.back().in = "query";
-      contract::QueryParams value{{p.name, ctx.request.param(p.name)}};
-      auto m = contract.validate_query(path_only, value);
-      messages.insert(messages.end(), m.begin(), m.end());
-    }
-  }
-  auto q = contract.validate_query(op, ctx.request.query);
-  messages.insert(messages.end(), q.begin(), q.end());
+  auto messages = contract.validate_path(op, ctx.request.path_params);
+  auto query = contract.validate_query(op, ctx.request.query);
+  messages.insert(messages.end(), std::make_move_iterator(query.begin()),
+                  std::make_move_iterator(query.end()));
   if (!messages.empty()) throw ApiError::bad_request(std::move(messages));
 }
 

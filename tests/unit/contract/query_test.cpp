@@ -123,3 +123,18 @@ TEST(OperationLookup, PathParametersAreNotQueryParameters) {
 
 }  // namespace
 }  // namespace sb::contract
+
+namespace sb::contract {
+namespace {
+
+TEST(PathParameters, IdsMustBeUuids) {
+  const auto loaded = Contract::load_embedded();
+  const auto& c = *loaded;
+  const Operation& get = *c.operation("get", "/phone-number/{id}");
+  EXPECT_EQ(c.validate_path(get, {{"id", "5a8da861-75d4-4494-9b35-6b0d0c3a4f10"}}),
+            std::vector<std::string>{});
+  EXPECT_EQ(c.validate_path(get, {{"id", "123"}}), std::vector<std::string>{"id must be a UUID"});
+}
+
+}  // namespace
+}  // namespace sb::contract
