@@ -4,6 +4,7 @@
 
 #include "contract/contract.hpp"
 #include "core/api_error.hpp"
+#include "core/text.hpp"
 #include "http/error_response.hpp"
 
 namespace sb::http {
@@ -35,9 +36,21 @@ void check_path_and_query(const contract::Contract& contract, const contract::Op
   if (!messages.empty()) throw ApiError::bad_request(std::move(messages));
 }
 
+// "application/json" or any "+json" type, parameters ignored; an absent type is read as JSON.
+bool is_json_media_type(std::string_view content_type) {
+  std::string type = ascii_lower(content_type.substr(0, content_type.find(';')));
+  while (!type.empty() && type.back() == ' ') type.pop_back();
+  return type.empty() || type == "application/json" || type.ends_with("+json");
+}
+
 boost::json::value parse_body(const Request& request) {
   if (request.body.find_first_not_of(" \t\r\n") == std::string::npos)
     return boost::json::object();  // an empty body is an empty DTO, as Express reads it
+  // Express would silently ignore a body of another type and report every field missing;
+  // say what is actually wrong instead.
+  if (!is_json_media_type(request.content_type))
+    throw ApiError(ErrorCode::kUnsupportedMediaType,
+                   "Content-Type must be application/json, not " + request.content_type);
   boost::system::error_code ec;
   boost::json::parse_options options;
   options.max_depth = 256;

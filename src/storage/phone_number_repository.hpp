@@ -18,10 +18,9 @@ struct PhoneNumberRecord {
   std::string org_id;
   std::string provider;
   std::optional<std::string> number;
-  std::optional<std::string> name;
-  std::optional<std::string> sip_uri;
   std::optional<std::string> sip_user;  ///< lower-cased user part of a `vapi` sipUri
-  std::int64_t created_at = 0;          ///< ms since the epoch
+  std::string search_text;      ///< case-folded name, number and sipUri, what `search` matches
+  std::int64_t created_at = 0;  ///< ms since the epoch
   std::int64_t updated_at = 0;
   std::string document;        ///< the API object as JSON text, without write-only fields
   std::string sealed_secrets;  ///< SecretBox-sealed JSON of write-only fields; empty if none
@@ -29,7 +28,7 @@ struct PhoneNumberRecord {
 
 struct PhoneNumberPageQuery {
   TimeFilter filter;
-  std::string search;  ///< partial, case-insensitive over name, number and sipUri; "" = all
+  std::string search;  ///< case-folded; matched anywhere in search_text; "" = all
   std::int64_t page = 1;
   std::int64_t limit = 100;
   bool ascending = false;  ///< by createdAt

@@ -5,6 +5,7 @@
 #include "api/common/storage_reply.hpp"
 #include "contract/contract.hpp"
 #include "core/api_error.hpp"
+#include "core/text.hpp"
 #include "domain/phone_numbers/phone_number_service.hpp"
 #include "storage/store.hpp"
 
@@ -68,6 +69,11 @@ std::string query_key(const http::Request& request) {
   return q == std::string::npos ? std::string() : request.target.substr(q + 1);
 }
 
+// Ids are stored in lower case; UUIDs compare case-insensitively.
+std::string id_param(const http::Request& request) {
+  return ascii_lower(request.param("id"));
+}
+
 }  // namespace
 
 void PhoneNumbersController::create(http::Context&& ctx, http::Reply reply) {
@@ -91,7 +97,7 @@ void PhoneNumbersController::list_paginated(http::Context&& ctx, http::Reply rep
   q.limit = integer_query(ctx.request, "limit", 100);
   q.page = integer_query(ctx.request, "page", 1);
   q.ascending = ctx.request.query_value("sortOrder") == "ASC";
-  q.search = std::string(ctx.request.query_value("search").value_or(""));
+  q.search = fold_case(ctx.request.query_value("search").value_or(""));
   cached_list(std::move(ctx), std::move(reply),
               [this, q = std::move(q)](storage::Session& s, const std::string& org) {
                 return service_.page(s, org, q);
@@ -119,7 +125,7 @@ void PhoneNumbersController::cached_list(
 }
 
 void PhoneNumbersController::get(http::Context&& ctx, http::Reply reply) {
-  const std::string& id = ctx.request.param("id");
+  const std::string id = id_param(ctx.request);
   if (auto hit = cache_.find_object(ctx.org_id, id)) {
     reply(http::Response::json(200, std::move(hit)));
     return;
@@ -136,7 +142,7 @@ void PhoneNumbersController::get(http::Context&& ctx, http::Reply reply) {
 void PhoneNumbersController::update(http::Context&& ctx, http::Reply reply) {
   // Validation needs the stored provider, read in the same transaction as the update.
   write(std::move(ctx), std::move(reply), 200, false,
-        [this, org = ctx.org_id, id = ctx.request.param("id"), body = std::move(ctx.body),
+        [this, org = ctx.org_id, id = id_param(ctx.request), body = std::move(ctx.body),
          op = contract_->operation("patch", "/phone-number/{id}")](storage::Session& s) mutable {
           contract::ValidateOptions options;
           const std::string provider = service_.provider_of(s, org, id);
@@ -149,7 +155,7 @@ void PhoneNumbersController::update(http::Context&& ctx, http::Reply reply) {
 
 void PhoneNumbersController::remove(http::Context&& ctx, http::Reply reply) {
   write(std::move(ctx), std::move(reply), 200, true,
-        [this, org = ctx.org_id, id = ctx.request.param("id")](storage::Session& s) {
+        [this, org = ctx.org_id, id = id_param(ctx.request)](storage::Session& s) {
           return service_.remove(s, org, id);
         });
 }

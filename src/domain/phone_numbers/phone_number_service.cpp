@@ -7,6 +7,7 @@
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/ids.hpp"
+#include "core/text.hpp"
 #include "domain/phone_numbers/number_pool.hpp"
 #include "domain/phone_numbers/phone_number_rules.hpp"
 #include "storage/store.hpp"
@@ -48,12 +49,11 @@ storage::PhoneNumberRecord PhoneNumberService::to_record(json::object& doc,
   r.org_id = std::string(*string_field(doc, "orgId"));
   r.provider = std::string(*string_field(doc, "provider"));
   r.number = optional_string(doc, "number");
-  r.name = optional_string(doc, "name");
-  if (r.provider == "vapi") {
-    r.sip_uri = optional_string(doc, "sipUri");
-    if (r.sip_uri)
-      if (auto sip = parse_sip_uri(*r.sip_uri)) r.sip_user = sip->user;
-  }
+  const auto sip_uri = string_field(doc, "sipUri");
+  if (r.provider == "vapi" && sip_uri)
+    if (auto sip = parse_sip_uri(*sip_uri)) r.sip_user = sip->user;
+  r.search_text = fold_case(std::string(string_field(doc, "name").value_or("")) + '\n' +
+                            r.number.value_or("") + '\n' + std::string(sip_uri.value_or("")));
   r.created_at = *parse_iso8601(*string_field(doc, "createdAt"));
   r.updated_at = *parse_iso8601(*string_field(doc, "updatedAt"));
   r.document = json::serialize(doc);
@@ -70,7 +70,8 @@ void PhoneNumberService::check_unique(storage::Session& s,
                        " is already registered to another phone number "
                        "of this org");
   if (r.sip_user && repo.sip_user_taken(*r.sip_user, r.id))
-    messages.push_back("sipUri " + *r.sip_uri + " is already in use: its user part must be unique");
+    messages.push_back("sipUri is already in use: another phone number has the SIP user '" +
+                       *r.sip_user + "' (compared case-insensitively)");
   throw_if_any(std::move(messages));
 }
 

@@ -29,9 +29,9 @@ CREATE TABLE phone_numbers (
   org_id     TEXT NOT NULL REFERENCES orgs(id),
   provider   TEXT NOT NULL,
   number     TEXT,
-  name       TEXT,
-  sip_uri    TEXT,
   sip_user   TEXT,
+  -- name, number and sipUri, case-folded (Unicode), for the paginated list's search
+  search_text TEXT NOT NULL DEFAULT '',
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
   document   TEXT NOT NULL,

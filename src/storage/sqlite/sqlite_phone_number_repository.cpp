@@ -9,7 +9,7 @@ namespace sb::storage::sqlite {
 namespace {
 
 constexpr const char* kColumns =
-    "id, org_id, provider, number, name, sip_uri, sip_user, created_at, updated_at, document, "
+    "id, org_id, provider, number, sip_user, search_text, created_at, updated_at, document, "
     "secrets";
 
 PhoneNumberRecord read_record(const Statement& s) {
@@ -18,13 +18,12 @@ PhoneNumberRecord read_record(const Statement& s) {
   r.org_id = s.text(1);
   r.provider = s.text(2);
   r.number = s.optional_text(3);
-  r.name = s.optional_text(4);
-  r.sip_uri = s.optional_text(5);
-  r.sip_user = s.optional_text(6);
-  r.created_at = s.integer(7);
-  r.updated_at = s.integer(8);
-  r.document = s.text(9);
-  r.sealed_secrets = s.blob(10);
+  r.sip_user = s.optional_text(4);
+  r.search_text = s.text(5);
+  r.created_at = s.integer(6);
+  r.updated_at = s.integer(7);
+  r.document = s.text(8);
+  r.sealed_secrets = s.blob(9);
   return r;
 }
 
@@ -82,8 +81,7 @@ DocumentPage SqlitePhoneNumberRepository::page(std::string_view org_id,
   if (!q.search.empty()) {
     const int i = where.add_text(like_pattern(q.search));
     const std::string p = "?" + std::to_string(i);
-    where.add_sql("(name LIKE " + p + " ESCAPE '\\' OR number LIKE " + p +
-                  " ESCAPE '\\' OR sip_uri LIKE " + p + " ESCAPE '\\')");
+    where.add_sql("search_text LIKE " + p + " ESCAPE '\\'");
   }
   DocumentPage out;
   {
@@ -113,30 +111,29 @@ DocumentPage SqlitePhoneNumberRepository::page(std::string_view org_id,
 
 void SqlitePhoneNumberRepository::insert(const PhoneNumberRecord& r) {
   auto& stmt = db_.prepare(
-      "INSERT INTO phone_numbers (id, org_id, provider, number, name, sip_uri, sip_user, "
+      "INSERT INTO phone_numbers (id, org_id, provider, number, sip_user, search_text, "
       "created_at, updated_at, document, secrets) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
-  stmt.bind(1, r.id).bind(2, r.org_id).bind(3, r.provider).bind(4, r.number).bind(5, r.name);
-  stmt.bind(6, r.sip_uri).bind(7, r.sip_user).bind(8, r.created_at).bind(9, r.updated_at);
-  stmt.bind(10, r.document);
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+  stmt.bind(1, r.id).bind(2, r.org_id).bind(3, r.provider).bind(4, r.number).bind(5, r.sip_user);
+  stmt.bind(6, r.search_text).bind(7, r.created_at).bind(8, r.updated_at).bind(9, r.document);
   if (r.sealed_secrets.empty())
-    stmt.bind_null(11);
+    stmt.bind_null(10);
   else
-    stmt.bind_blob(11, r.sealed_secrets);
+    stmt.bind_blob(10, r.sealed_secrets);
   stmt.run();
 }
 
 void SqlitePhoneNumberRepository::update(const PhoneNumberRecord& r) {
   auto& stmt = db_.prepare(
-      "UPDATE phone_numbers SET provider = ?3, number = ?4, name = ?5, sip_uri = ?6, "
-      "sip_user = ?7, updated_at = ?8, document = ?9, secrets = ?10 "
+      "UPDATE phone_numbers SET provider = ?3, number = ?4, sip_user = ?5, search_text = ?6, "
+      "updated_at = ?7, document = ?8, secrets = ?9 "
       "WHERE id = ?1 AND org_id = ?2");
-  stmt.bind(1, r.id).bind(2, r.org_id).bind(3, r.provider).bind(4, r.number).bind(5, r.name);
-  stmt.bind(6, r.sip_uri).bind(7, r.sip_user).bind(8, r.updated_at).bind(9, r.document);
+  stmt.bind(1, r.id).bind(2, r.org_id).bind(3, r.provider).bind(4, r.number).bind(5, r.sip_user);
+  stmt.bind(6, r.search_text).bind(7, r.updated_at).bind(8, r.document);
   if (r.sealed_secrets.empty())
-    stmt.bind_null(10);
+    stmt.bind_null(9);
   else
-    stmt.bind_blob(10, r.sealed_secrets);
+    stmt.bind_blob(9, r.sealed_secrets);
   stmt.run();
 }
 
