@@ -18,10 +18,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-scripts/install-deps.sh --bench
-cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DSB_TESTS=OFF >/dev/null
-cmake --build build/release --target switchboard >/dev/null
-bin="$PWD/build/release/src/switchboard"
+bin=$(scripts/build-release.sh --bench)
 
 work=$(mktemp -d /tmp/switchboard-bench.XXXXXX)
 chmod 755 "$work"  # nginx's worker runs as an unprivileged user and must read the files

@@ -3,7 +3,5 @@
 # embedded SQLite database. Extra arguments go to `switchboard serve` (e.g. --port 8080).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
-cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DSB_TESTS=OFF >/dev/null
-cmake --build build/release --target switchboard
-exec build/release/src/switchboard serve "$@"
+bin=$(scripts/build-release.sh)
+exec "$bin" serve "$@"

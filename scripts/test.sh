@@ -23,5 +23,11 @@ else
 fi
 
 (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
-SWITCHBOARD_BIN="$PWD/$build/src/switchboard" node --test --test-concurrency=1 tests/e2e/
+# Audit mode keeps every data dir and log of the run, then checks that no write-only secret
+# the tests sent is in any of them in plaintext.
+audit_dir=$(mktemp -d /tmp/switchboard-audit.XXXXXX)
+SB_AUDIT_DIR="$audit_dir" SWITCHBOARD_BIN="$PWD/$build/src/switchboard" \
+  node --test --test-concurrency=1 tests/e2e/
+node tests/e2e/audit_secrets.mjs "$audit_dir"
+rm -rf "$audit_dir"
 echo "All tests passed."

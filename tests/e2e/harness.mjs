@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import assert from "node:assert/strict";
 import { VapiClient } from "@vapi-ai/server-sdk";
+import { AUDIT_DIR, auditTempDir, keepServerOutput } from "./audit.mjs";
 
 const BIN = process.env.SWITCHBOARD_BIN;
 if (!BIN) throw new Error("SWITCHBOARD_BIN must point at the switchboard binary");
@@ -18,7 +19,12 @@ export const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-
 
 /** A fresh empty temporary directory. */
 export function tempDir(prefix = "switchboard-e2e-") {
-  return mkdtempSync(join(tmpdir(), prefix));
+  return AUDIT_DIR ? auditTempDir(prefix) : mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Removes a directory made by tempDir(); in audit mode it is kept for the audit. */
+export function removeTempDir(dir) {
+  if (!AUDIT_DIR) rmSync(dir, { recursive: true, force: true });
 }
 
 /** Writes `lines` (one per line) to a new temporary file; resolves its path. */
@@ -26,7 +32,7 @@ export function writeTempFile(lines, name = "pool.txt") {
   const dir = tempDir("switchboard-e2e-file-");
   const path = join(dir, name);
   writeFileSync(path, lines.join("\n") + "\n");
-  return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return { path, remove: () => removeTempDir(dir) };
 }
 
 /** Runs `switchboard <args>` to completion; resolves {code, stdout, stderr}. */
@@ -46,17 +52,25 @@ export function runCli(args, env = {}) {
  * first key; default random). Resolves {baseUrl, apiKey, dataDir, client, stop, process}.
  */
 export async function startServer(options = {}) {
-  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "switchboard-e2e-"));
+  const dataDir = options.dataDir ?? tempDir();
   const apiKey = options.apiKey ?? randomUUID();
+  // In audit mode the access log is kept, so the audit can check it holds no secrets.
+  const runName = `server-${randomUUID()}`;
+  const accessLog = AUDIT_DIR ? join(dataDir, `${runName}.access.log`) : "off";
   const child = spawn(
     BIN,
-    ["serve", "--port", "0", "--data-dir", dataDir, "--access-log", "off", ...(options.args ?? [])],
+    ["serve", "--port", "0", "--data-dir", dataDir, "--access-log", accessLog, ...(options.args ?? [])],
     { env: { ...process.env, SWITCHBOARD_API_KEY: apiKey, ...(options.env ?? {}) } },
   );
   let stderr = "";
   let stdout = "";
   child.stderr.on("data", (d) => (stderr += d));
-  const exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise((resolve) =>
+    child.on("exit", (code, signal) => {
+      if (AUDIT_DIR) keepServerOutput(dataDir, runName, stdout, stderr);
+      resolve({ code, signal });
+    }),
+  );
   const baseUrl = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${stderr}`)), 15000);
     child.stdout.on("data", (d) => {
@@ -89,7 +103,7 @@ export async function startServer(options = {}) {
     async stop({ keepData = false, allowSanitizerReports = false } = {}) {
       if (alive()) child.kill("SIGTERM");
       const status = await exited;
-      if (!keepData && !options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      if (!AUDIT_DIR && !keepData && !options.dataDir) rmSync(dataDir, { recursive: true, force: true });
       if (!allowSanitizerReports) assertNoSanitizerReport(stderr);
       return status;
     },

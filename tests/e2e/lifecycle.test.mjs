@@ -1,9 +1,8 @@
 // Process lifecycle: signals, restarts on the same data dir, crash durability, request ids.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { rmSync } from "node:fs";
 import net from "node:net";
-import { startServer, api, tempDir, createOrg, clientFor } from "./harness.mjs";
+import { startServer, api, tempDir, removeTempDir, createOrg, clientFor } from "./harness.mjs";
 import { nextNumber } from "./fixtures.mjs";
 
 const cleanups = [];
@@ -13,7 +12,7 @@ after(async () => {
 /** A data dir removed after the file's tests. */
 function ownDataDir() {
   const dir = tempDir();
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  cleanups.push(() => removeTempDir(dir));
   return dir;
 }
 /** Starts a server that is stopped after the file's tests (if a test did not stop it). */

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Builds the optimized binary (build/release/src/switchboard) after installing what is
+# missing; prints its path. Used by start.sh, the benchmark and the attack scripts.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh "$@" >&2
+cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DSB_TESTS=OFF >/dev/null
+cmake --build build/release --target switchboard >&2
+echo "$PWD/build/release/src/switchboard"
