@@ -47,7 +47,8 @@ base="http://127.0.0.1:$port"
 for _ in $(seq 200); do curl -sf "$base/health" >/dev/null && break; sleep 0.05; done
 sleep 0.5
 rss_idle_start=$(rss_mb "$server_pid")
-id=$(node bench/seed.mjs "$base" "$key" 1000)
+node bench/seed.mjs "$base" "$key" 1000 >"$work/ids.txt"
+id=$(head -n 1 "$work/ids.txt")
 sleep 1
 rss_idle_seeded=$(rss_mb "$server_pid")
 

@@ -1,6 +1,6 @@
 // Seeds a running server with N phone numbers shaped like the reference page's example
 // (fallbackDestination with a full transferPlan, a call.ringing hook, a server with a
-// backoffPlan). Usage: node seed.mjs BASE_URL API_KEY COUNT
+// backoffPlan). Usage: node seed.mjs BASE_URL API_KEY COUNT — prints the ids, one per line.
 const [baseUrl, apiKey, countText] = process.argv.slice(2);
 const count = Number(countText ?? 1000);
 
@@ -68,5 +68,5 @@ if (baseUrl) {
     }
   }
   await Promise.all(Array.from({ length: 16 }, worker));
-  process.stdout.write(ids[0] + "\n");
+  process.stdout.write(ids.join("\n") + "\n");
 }
