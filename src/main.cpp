@@ -8,6 +8,15 @@
 
 #include "app/server_app.hpp"
 
+namespace {
+
+void add_seconds(CLI::App* cmd, const std::string& name, unsigned& seconds,
+                 const std::string& help) {
+  cmd->add_option(name, seconds, help)->check(CLI::Range(1u, 86'400u))->capture_default_str();
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   CLI::App cli{"Switchboard: a self-hosted server for the Vapi API"};
   cli.require_subcommand(1);
@@ -26,7 +35,51 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--db-readers", serve.db_readers, "Database reader threads")
       ->check(CLI::Range(1u, 64u))
       ->capture_default_str();
-  serve_cmd->add_option("--body-limit", serve.body_limit, "Largest request body, in bytes")
+  serve_cmd
+      ->add_option("--body-limit", serve.body_limit,
+                   "Largest request body of routes without a limit of their own, in bytes")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--json-body-limit", serve.json_body_limit,
+                   "Largest JSON request body (POST/PATCH), in bytes; at most --body-limit")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--body-memory-limit", serve.body_memory_limit,
+                   "Request bodies held in memory at once, in bytes (more: 503)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  add_seconds(serve_cmd, "--first-byte-timeout", serve.first_byte_timeout,
+              "Seconds a new connection may wait before sending its first byte");
+  add_seconds(serve_cmd, "--header-timeout", serve.header_timeout,
+              "Seconds from a request's first byte to the end of its headers");
+  add_seconds(serve_cmd, "--body-timeout", serve.body_timeout,
+              "Seconds from the end of a request's headers to the end of its body");
+  add_seconds(serve_cmd, "--send-timeout", serve.send_timeout,
+              "Seconds the client has to read one response");
+  add_seconds(serve_cmd, "--idle-timeout", serve.idle_timeout,
+              "Seconds a keep-alive connection may stay idle between requests");
+  serve_cmd
+      ->add_option("--max-connections", serve.max_connections,
+                   "Open connections at most (the longest idle are closed to make room)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--rate-limit", serve.rate_limit,
+                   "Requests per second per org, sustained (0: unlimited)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--rate-burst", serve.rate_burst,
+                   "Requests an org may make at once (0: one second's worth)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--auth-rate-limit", serve.auth_rate_limit,
+                   "Database lookups of unknown API keys per second per client address "
+                   "(0: unlimited)")
+      ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   serve_cmd->add_option("--access-log", serve.access_log, "stdout, off, or a file path")
       ->capture_default_str();

@@ -20,6 +20,7 @@
 #include "domain/phone_numbers/phone_number_service.hpp"
 #include "http/dispatcher.hpp"
 #include "net/http_server.hpp"
+#include "net/open_files.hpp"
 #include "storage/org_repository.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 
@@ -66,6 +67,49 @@ http::Route health_route() {
   return route;
 }
 
+// Descriptors the process needs besides connections: the listener, the database and its WAL
+// files per connection, logs, epoll and signal plumbing, with room to spare.
+constexpr std::size_t kReservedDescriptors = 128;
+
+// The connection cap, lowered to what the open-file limit allows (after raising it).
+std::size_t connection_cap(std::size_t wanted) {
+  const std::size_t files = net::raise_open_file_limit();
+  const std::size_t possible =
+      files > 2 * kReservedDescriptors ? files - kReservedDescriptors : files / 2;
+  if (wanted > possible)
+    spdlog::info("at most {} connections (not {}): the open-file limit is {}", possible, wanted,
+                 files);
+  return std::min(wanted, possible);
+}
+
+http::DispatcherOptions dispatcher_options(const ServeOptions& o) {
+  http::DispatcherOptions d;
+  d.body_limit = o.body_limit;
+  d.json_body_limit = o.json_body_limit;
+  d.org_rate.per_second = o.rate_limit;
+  d.org_rate.burst = o.rate_burst;
+  return d;
+}
+
+net::ServerOptions server_options(const ServeOptions& o, const http::Dispatcher& dispatcher) {
+  net::ServerOptions s;
+  s.host = o.host;
+  s.port = o.port;
+  s.io_threads = o.io_threads;
+  s.body_limit = o.body_limit;
+  s.route_body_limit = [&dispatcher](http::Method method, std::string_view path) {
+    return dispatcher.body_limit(method, path);
+  };
+  s.body_memory_limit = o.body_memory_limit;
+  s.first_byte_timeout = std::chrono::seconds(o.first_byte_timeout);
+  s.header_timeout = std::chrono::seconds(o.header_timeout);
+  s.body_timeout = std::chrono::seconds(o.body_timeout);
+  s.send_timeout = std::chrono::seconds(o.send_timeout);
+  s.idle_timeout = std::chrono::seconds(o.idle_timeout);
+  s.max_connections = connection_cap(o.max_connections);
+  return s;
+}
+
 // Diagnostics go to stderr; stdout carries the start-up banner and the access log.
 void use_stderr_for_diagnostics(const std::string& level) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("switchboard"));
@@ -94,16 +138,14 @@ int serve(const ServeOptions& options) {
   router.add(health_route());
   phone_numbers.register_routes(router);
 
-  auth::ApiKeyAuthenticator authenticator(store);
-  const http::Dispatcher dispatcher(std::move(router), authenticator, contract);
+  http::RateLimiter::Options lookups;
+  lookups.per_second = options.auth_rate_limit;
+  auth::ApiKeyAuthenticator authenticator(store, lookups);
+  const http::Dispatcher dispatcher(std::move(router), authenticator, contract,
+                                    dispatcher_options(options));
 
-  net::ServerOptions server_options;
-  server_options.host = options.host;
-  server_options.port = options.port;
-  server_options.io_threads = options.io_threads;
-  server_options.body_limit = options.body_limit;
   net::HttpServer server(
-      server_options,
+      server_options(options, dispatcher),
       [&dispatcher](http::Request&& request, http::Reply reply) {
         dispatcher.dispatch(std::move(request), std::move(reply));
       },

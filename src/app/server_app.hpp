@@ -13,8 +13,19 @@ struct ServeOptions {
   std::string number_pool;  ///< file of E.164 numbers for `vapi` numbers; "" = empty pool
   unsigned io_threads = 0;  ///< 0 = one per usable CPU
   unsigned db_readers = 2;
-  std::size_t body_limit = 2 * 1024 * 1024;
-  std::string access_log = "stdout";  ///< "stdout", "off", or a file path
+  std::size_t body_limit = 2 * 1024 * 1024;   ///< routes without a limit of their own
+  std::size_t json_body_limit = 1024 * 1024;  ///< routes that take a JSON body
+  std::size_t body_memory_limit = 256 << 20;  ///< request bodies in memory at once
+  unsigned first_byte_timeout = 15;           ///< seconds; a new connection's first byte
+  unsigned header_timeout = 15;               ///< seconds; first byte → end of headers
+  unsigned body_timeout = 30;                 ///< seconds; end of headers → end of body
+  unsigned send_timeout = 30;                 ///< seconds; writing one response
+  unsigned idle_timeout = 75;                 ///< seconds; keep-alive between requests
+  std::size_t max_connections = 20'000;       ///< also bounded by the open-file limit
+  double rate_limit = 250'000;                ///< requests per second per org; 0 = off
+  double rate_burst = 0;                      ///< 0 = one second's worth
+  double auth_rate_limit = 20;                ///< unknown-key lookups per second per address
+  std::string access_log = "stdout";          ///< "stdout", "off", or a file path
   std::string log_level = "info";
 };
 

@@ -8,19 +8,25 @@
 
 namespace sb::auth {
 
-void ApiKeyAuthenticator::authenticate(std::string token,
-                                       std::function<void(std::optional<std::string>)> done) {
+using http::AuthResult;
+
+void ApiKeyAuthenticator::authenticate(std::string token, std::string_view remote_address,
+                                       std::function<void(AuthResult)> done) {
   {
     std::shared_lock lock(mutex_);
     if (auto it = org_by_key_.find(token); it != org_by_key_.end()) {
-      std::string org = it->second;
+      AuthResult ok{AuthResult::Status::kOk, it->second, {}};
       lock.unlock();
-      done(std::move(org));
+      done(std::move(ok));
       return;
     }
   }
   if (token.size() > 256) {  // no key is this long; don't hash or look up junk
-    done(std::nullopt);
+    done(AuthResult{});
+    return;
+  }
+  if (const auto decision = lookup_limiter_.acquire(remote_address); !decision.allowed) {
+    done(AuthResult{AuthResult::Status::kThrottled, {}, decision.retry_after});
     return;
   }
   store_.post_read([this, token = std::move(token), done = std::move(done)](storage::Session& s) {
@@ -28,14 +34,15 @@ void ApiKeyAuthenticator::authenticate(std::string token,
     try {
       org = s.orgs().org_for_private_key(sha256_hex(token));
     } catch (...) {
-      done(std::nullopt);
+      done(AuthResult{});
       throw;
     }
-    if (org) {
+    if (!org) return done(AuthResult{});
+    {
       std::unique_lock lock(mutex_);
       org_by_key_.emplace(token, *org);
     }
-    done(std::move(org));
+    done(AuthResult{AuthResult::Status::kOk, std::move(*org), {}});
   });
 }
 

@@ -2,13 +2,17 @@
 // Private API keys → org. Valid keys are remembered in memory after their first use, so the
 // common case answers on the I/O thread; an unknown key is looked up in the database on a
 // storage thread (a key minted by `switchboard org create` works at once, even while the
-// server runs). Failed lookups are not cached, so they cannot grow memory.
+// server runs). Failed lookups are not cached, so they cannot grow memory; instead each remote
+// address may have only so many keys looked up per second (`lookup_rate`), so a flood of bad
+// keys is answered 429 from memory and cannot keep the database readers busy. Known keys
+// never count against that budget.
 
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
 
 #include "http/dispatcher.hpp"
+#include "http/rate_limiter.hpp"
 
 namespace sb::storage {
 class Store;
@@ -18,12 +22,15 @@ namespace sb::auth {
 
 class ApiKeyAuthenticator final : public http::Authenticator {
  public:
-  explicit ApiKeyAuthenticator(storage::Store& store) : store_(store) {}
-  void authenticate(std::string token,
-                    std::function<void(std::optional<std::string>)> done) override;
+  /// `lookup_rate`: database lookups of keys not (yet) known, per remote address.
+  explicit ApiKeyAuthenticator(storage::Store& store, http::RateLimiter::Options lookup_rate = {})
+      : store_(store), lookup_limiter_(lookup_rate) {}
+  void authenticate(std::string token, std::string_view remote_address,
+                    std::function<void(http::AuthResult)> done) override;
 
  private:
   storage::Store& store_;
+  http::RateLimiter lookup_limiter_;
   std::shared_mutex mutex_;
   std::unordered_map<std::string, std::string> org_by_key_;
 };

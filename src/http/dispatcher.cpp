@@ -1,11 +1,12 @@
 #include "http/dispatcher.hpp"
 
-#include <boost/json/parse.hpp>
+#include <algorithm>
+#include <cstdio>
 
 #include "contract/contract.hpp"
 #include "core/api_error.hpp"
-#include "core/text.hpp"
 #include "http/error_response.hpp"
+#include "http/json_body.hpp"
 
 namespace sb::http {
 namespace {
@@ -36,35 +37,51 @@ void check_path_and_query(const contract::Contract& contract, const contract::Op
   if (!messages.empty()) throw ApiError::bad_request(std::move(messages));
 }
 
-// "application/json" or any "+json" type, parameters ignored; an absent type is read as JSON.
-bool is_json_media_type(std::string_view content_type) {
-  std::string type = ascii_lower(content_type.substr(0, content_type.find(';')));
-  while (!type.empty() && type.back() == ' ') type.pop_back();
-  return type.empty() || type == "application/json" || type.ends_with("+json");
+bool takes_json_body(const Route& route) {
+  const auto* op = route.operation;
+  return op && op->request_body && op->request_content_type == "application/json";
 }
 
-boost::json::value parse_body(const Request& request) {
-  if (request.body.find_first_not_of(" \t\r\n") == std::string::npos)
-    return boost::json::object();  // an empty body is an empty DTO, as Express reads it
-  // Express would silently ignore a body of another type and report every field missing;
-  // say what is actually wrong instead.
-  if (!is_json_media_type(request.content_type))
-    throw ApiError(ErrorCode::kUnsupportedMediaType,
-                   "Content-Type must be application/json, not " + request.content_type);
-  boost::system::error_code ec;
-  boost::json::parse_options options;
-  options.max_depth = 256;
-  boost::json::value v = boost::json::parse(request.body, ec, {}, options);
-  if (ec) throw ApiError::bad_request("Request body is not valid JSON: " + ec.message());
-  if (!v.is_object()) throw ApiError::bad_request("Request body must be a JSON object");
-  return v;
+// "2", "0.5": the configured rate as an operator wrote it.
+std::string rate_text(double per_second) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.6g", per_second);
+  return text;
+}
+
+std::string retry_text(std::chrono::nanoseconds wait) {
+  const long seconds = RateLimiter::retry_after_seconds(wait);
+  return "Retry after " + std::to_string(seconds) + (seconds == 1 ? " second." : " seconds.");
 }
 
 }  // namespace
 
+Response too_many_requests(std::string message, std::chrono::nanoseconds retry_after) {
+  Response r = error_response(ApiError(ErrorCode::kTooManyRequests, std::move(message)));
+  r.headers.emplace_back("Retry-After",
+                         std::to_string(RateLimiter::retry_after_seconds(retry_after)));
+  return r;
+}
+
 Dispatcher::Dispatcher(Router router, Authenticator& auth,
-                       std::shared_ptr<const contract::Contract> contract)
-    : router_(std::move(router)), auth_(auth), contract_(std::move(contract)) {}
+                       std::shared_ptr<const contract::Contract> contract,
+                       DispatcherOptions options)
+    : router_(std::move(router)),
+      auth_(auth),
+      contract_(std::move(contract)),
+      options_(options),
+      org_limiter_(options.org_rate) {}
+
+std::size_t Dispatcher::limit_of(const Route& route) const {
+  if (route.body_limit) return route.body_limit;
+  if (takes_json_body(route)) return std::min(options_.json_body_limit, options_.body_limit);
+  return options_.body_limit;
+}
+
+std::size_t Dispatcher::body_limit(Method method, std::string_view path) const {
+  const auto match = router_.match(method, path);
+  return match.route ? limit_of(*match.route) : options_.body_limit;
+}
 
 void Dispatcher::dispatch(Request&& request, Reply reply) const {
   auto match = router_.match(request.method, request.path);
@@ -84,29 +101,56 @@ void Dispatcher::dispatch(Request&& request, Reply reply) const {
     run_route(route, std::move(ctx), std::move(reply));
     return;
   }
-  const std::string token(bearer_token(ctx.request.authorization));
+  std::string token(bearer_token(ctx.request.authorization));
   if (token.empty()) {
     reply(unauthorized(
         "Missing Authorization header. Send `Authorization: Bearer <private API key>`."));
     return;
   }
-  auth_.authenticate(token, [this, &route, ctx = std::move(ctx),
-                             reply = std::move(reply)](std::optional<std::string> org) mutable {
-    if (!org) {
-      reply(unauthorized("Invalid API key. Use a private key of your org as the Bearer token."));
+  const std::string remote = ctx.request.remote_address;
+  auth_.authenticate(
+      std::move(token), remote,
+      [this, &route, ctx = std::move(ctx), reply = std::move(reply)](AuthResult auth) mutable {
+        switch (auth.status) {
+          case AuthResult::Status::kOk:
+            ctx.org_id = std::move(auth.org_id);
+            authorized(route, std::move(ctx), std::move(reply));
+            return;
+          case AuthResult::Status::kThrottled:
+            reply(too_many_requests("Too many requests with unknown API keys from this address. " +
+                                        retry_text(auth.retry_after),
+                                    auth.retry_after));
+            return;
+          case AuthResult::Status::kInvalid:
+            break;
+        }
+        reply(unauthorized("Invalid API key. Use a private key of your org as the Bearer token."));
+      });
+}
+
+// The org's rate limit applies to authenticated requests only: a request without a valid key
+// costs no more than its 401 (unknown keys are throttled by the Authenticator, per address).
+void Dispatcher::authorized(const Route& route, Context&& ctx, Reply reply) const {
+  if (org_limiter_.enabled()) {
+    const auto decision = org_limiter_.acquire(ctx.org_id);
+    if (!decision.allowed) {
+      const auto& rate = org_limiter_.options();
+      reply(too_many_requests("Rate limit exceeded: this org may make " +
+                                  rate_text(rate.per_second) + " requests per second. " +
+                                  retry_text(decision.retry_after),
+                              decision.retry_after));
       return;
     }
-    ctx.org_id = std::move(*org);
-    run_route(route, std::move(ctx), std::move(reply));
-  });
+  }
+  run_route(route, std::move(ctx), std::move(reply));
 }
 
 void Dispatcher::run_route(const Route& route, Context&& ctx, Reply reply) const {
   try {
     if (const auto* op = route.operation) {
       check_path_and_query(*contract_, *op, ctx);
-      if (op->request_body && op->request_content_type == "application/json") {
-        ctx.body = parse_body(ctx.request);
+      if (takes_json_body(route)) {
+        ctx.body = parse_json_body(ctx.request);
         if (route.body_check == BodyCheck::kContract) {
           auto messages = contract_->validate(*op->request_body, ctx.body);
           if (!messages.empty()) throw ApiError::bad_request(std::move(messages));

@@ -51,6 +51,14 @@ Response error_response(const ApiError& error) {
   return Response::json(status, boost::json::serialize(body));
 }
 
+Response error_response(int status, std::string message) {
+  boost::json::object body;
+  body["message"] = std::move(message);
+  body["error"] = reason_phrase(status);
+  body["statusCode"] = status;
+  return Response::json(status, boost::json::serialize(body));
+}
+
 Response error_response(std::exception_ptr error, std::string_view request_id) {
   try {
     std::rethrow_exception(error);

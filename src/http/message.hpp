@@ -30,7 +30,8 @@ struct Request {
   std::string content_type;
   std::string authorization;
   std::string request_id;
-  Fields path_params;  ///< filled in by the router
+  std::string remote_address;  ///< the peer's IP address, as text ("-" when unknown)
+  Fields path_params;          ///< filled in by the router
 
   /// The named path parameter ("" when the route has none of that name).
   const std::string& param(std::string_view name) const;

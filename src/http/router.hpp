@@ -42,6 +42,9 @@ struct Route {
   /// routes outside the API document such as /health.
   const contract::Operation* operation = nullptr;
   BodyCheck body_check = BodyCheck::kContract;
+  /// The largest request body this route accepts, in bytes; 0 leaves it to the dispatcher's
+  /// defaults (see DispatcherOptions). A larger body is answered 413 before it is read.
+  std::size_t body_limit = 0;
 };
 
 class Router {

@@ -2,12 +2,13 @@
 
 #include <sched.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <mutex>
 #include <optional>
 #include <thread>
-#include <unordered_set>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
@@ -22,12 +23,14 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 
 #include "core/api_error.hpp"
 #include "http/error_response.hpp"
 #include "net/access_log.hpp"
+#include "net/body_memory.hpp"
+#include "net/connection.hpp"
+#include "net/connection_registry.hpp"
 #include "net/wire_format.hpp"
 
 namespace sb::net {
@@ -36,9 +39,24 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
+using error_code = boost::system::error_code;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 namespace {
+
+// Bytes read at once while waiting for a request: a typical request's headers (the buffer
+// grows for longer ones). Small, since an idle keep-alive connection keeps its buffer.
+constexpr std::size_t kReadSize = 1024;
+// A connection going idle keeps a read buffer this large at most; a bigger one (grown by a
+// large body) is freed, so idle keep-alive connections stay cheap.
+constexpr std::size_t kIdleBufferKeep = 16 * 1024;
+// Deadlines are checked this often: a connection is cut at most this late.
+constexpr auto kSweepInterval = std::chrono::milliseconds(250);
+// Before closing a connection whose request may not have been read to the end, unread bytes are
+// drained for this long (kLingerBytes at most), so the client reads the answer rather than a
+// reset (nginx's lingering close).
+constexpr std::chrono::milliseconds kLingerTimeout{2000};
+constexpr std::size_t kLingerBytes = 1024 * 1024;
 
 unsigned usable_cpus() {
   cpu_set_t set;
@@ -47,46 +65,60 @@ unsigned usable_cpus() {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
-// One connection's state that the shutdown path may touch. Only read or written on the
-// connection's own executor (strand), except through posted functions.
-struct Connection {
-  beast::tcp_stream* stream = nullptr;
-  bool busy = false;    // a request is being read, handled or answered
-  bool closed = false;  // the stream is gone; posted functions must not touch it
-};
-
 std::string remote_address(const tcp::socket& socket) {
-  boost::system::error_code ec;
+  error_code ec;
   auto endpoint = socket.remote_endpoint(ec);
   return ec ? std::string("-") : endpoint.address().to_string();
 }
 
-// What a request that could not be read deserves: a 4xx for a malformed or oversized one, or
-// nothing (nullopt) when the peer went away or was too slow.
-std::optional<http::Response> reject_unreadable(const boost::system::error_code& ec) {
-  if (ec == bhttp::error::body_limit)
-    return http::error_response(ApiError(ErrorCode::kPayloadTooLarge, "Request body is too large"));
-  if (ec == bhttp::error::header_limit) {
-    auto r = http::error_response(ApiError::bad_request("Request headers are too large"));
-    r.status = 431;
-    return r;
+bool is_http_error(const error_code& ec) {
+  return ec.category() == bhttp::make_error_code(bhttp::error::end_of_stream).category();
+}
+
+// What a request that could not be read deserves: a 4xx for a malformed, oversized or too slow
+// one, or nothing (nullopt) when the peer went away, was evicted or the server is stopping.
+std::optional<http::Response> reject_unreadable(const error_code& ec, Cut cut) {
+  if (ec == asio::error::operation_aborted) {
+    if (cut != Cut::kDeadline) return std::nullopt;
+    return http::error_response(408, "Request timeout: the request did not arrive in time");
   }
-  if (ec.category() == bhttp::make_error_code(bhttp::error::end_of_stream).category() &&
-      ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message)
-    return http::error_response(ApiError::bad_request("Malformed HTTP request"));
+  if (ec == bhttp::error::header_limit)
+    return http::error_response(431, "Request headers are too large");
+  if (is_http_error(ec) && ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message)
+    return http::error_response(ApiError::bad_request("Malformed HTTP request: " + ec.message()));
   return std::nullopt;
 }
 
-http::Request make_request(bhttp::request<bhttp::string_body>& raw) {
+http::Response payload_too_large(std::size_t limit) {
+  return http::error_response(ApiError(
+      ErrorCode::kPayloadTooLarge,
+      "Request body is too large: at most " + std::to_string(limit) + " bytes are accepted"));
+}
+
+http::Response server_busy() {
+  auto r = http::error_response(ApiError(
+      ErrorCode::kServiceUnavailable, "The server is receiving too many request bodies at once"));
+  r.headers.emplace_back("Retry-After", "1");
+  return r;
+}
+
+http::Request make_request(const bhttp::request<bhttp::string_body>& raw) {
   http::Request r;
   r.method = http::parse_method(raw.method_string());
   r.target = raw.target();
   r.content_type = raw[bhttp::field::content_type];
   r.authorization = raw[bhttp::field::authorization];
   r.request_id = request_id_for(raw["X-Request-Id"]);
-  r.body = std::move(raw.body());
   return r;
 }
+
+using Parser = bhttp::request_parser<bhttp::string_body>;
+
+// How reading a request ended.
+enum class Read { kReady, kRefused, kGone };
+
+// How a connection goes on after one request.
+enum class Next { kKeepAlive, kLinger, kClose };
 
 }  // namespace
 
@@ -99,17 +131,34 @@ struct HttpServer::Impl {
         ioc(static_cast<int>(threads)),
         acceptor(ioc),
         signals(ioc, SIGINT, SIGTERM),
-        grace_timer(ioc) {}
+        control(ioc.get_executor()),
+        grace_timer(control),
+        sweep_timer(ioc),
+        body_memory(options.body_memory_limit),
+        connections(options.max_connections) {}
 
   asio::awaitable<void> accept_loop();
-  asio::awaitable<void> serve(tcp::socket socket);
+  asio::awaitable<void> sweep_loop();
+  asio::awaitable<void> serve(std::shared_ptr<Connection> conn);
+  asio::awaitable<bool> await_request(Connection& c, beast::flat_buffer& buffer);
+  asio::awaitable<Next> exchange(Connection& c, beast::flat_buffer& buffer,
+                                 const std::string& remote);
+  asio::awaitable<Read> read_request(Connection& c, beast::flat_buffer& buffer, Parser& parser,
+                                     http::Request& request, http::Response& refusal,
+                                     BodyLease& lease);
+  asio::awaitable<std::optional<http::Response>> read_body(Connection& c,
+                                                           beast::flat_buffer& buffer,
+                                                           Parser& parser,
+                                                           const http::Request& request,
+                                                           BodyLease& lease);
   asio::awaitable<http::Response> call_handler(http::Request request);
-  asio::awaitable<bool> write(beast::tcp_stream& stream, std::string_view request_id,
-                              http::Response response, unsigned version, bool keep_alive);
+  asio::awaitable<bool> write(Connection& c, std::string_view request_id, http::Response response,
+                              unsigned version, bool keep_alive);
+  asio::awaitable<void> linger(Connection& c, beast::flat_buffer& buffer);
+
+  std::int64_t timeout_ms(Phase phase) const;
+  void expire(Connection& c);
   void begin_shutdown();
-  void close_connections(bool idle_only);
-  bool enroll(const std::shared_ptr<Connection>& c);
-  void withdraw(const std::shared_ptr<Connection>& c);
 
   ServerOptions options;
   RequestHandler handler;
@@ -118,10 +167,14 @@ struct HttpServer::Impl {
   asio::io_context ioc;
   tcp::acceptor acceptor;
   asio::signal_set signals;
+  // Shutdown steps and the grace timer run on this strand, whichever thread starts them.
+  asio::strand<asio::io_context::executor_type> control;
   asio::steady_timer grace_timer;
+  asio::steady_timer sweep_timer;
+  BodyMemory body_memory;
   std::atomic<bool> stopping{false};
-  std::mutex connections_mutex;
-  std::unordered_set<std::shared_ptr<Connection>> connections;
+  ConnectionRegistry connections;
+  std::atomic<std::uint64_t> timed_out{0};
 };
 
 HttpServer::HttpServer(ServerOptions options, RequestHandler handler,
@@ -143,10 +196,11 @@ std::uint16_t HttpServer::listen() {
 
 void HttpServer::run() {
   auto& im = *impl_;
-  im.signals.async_wait([&im](const boost::system::error_code& ec, int) {
-    if (!ec) im.begin_shutdown();
+  im.signals.async_wait([&im](const error_code& ec, int) {
+    if (!ec) asio::post(im.control, [&im] { im.begin_shutdown(); });
   });
   asio::co_spawn(im.ioc, im.accept_loop(), asio::detached);
+  asio::co_spawn(im.ioc, im.sweep_loop(), asio::detached);
   std::vector<std::thread> extra;
   for (unsigned i = 1; i < im.threads; ++i) extra.emplace_back([&im] { im.ioc.run(); });
   im.ioc.run();
@@ -154,66 +208,111 @@ void HttpServer::run() {
 }
 
 void HttpServer::shutdown() {
-  asio::post(impl_->ioc, [im = impl_.get()] { im->begin_shutdown(); });
+  asio::post(impl_->control, [im = impl_.get()] { im->begin_shutdown(); });
+}
+
+ServerStats HttpServer::stats() const {
+  ServerStats s;
+  s.open_connections = impl_->connections.size();
+  s.evicted = impl_->connections.evicted();
+  s.refused = impl_->connections.refused();
+  s.timed_out = impl_->timed_out.load();
+  return s;
 }
 
 void HttpServer::Impl::begin_shutdown() {
   if (stopping.exchange(true)) return;
-  boost::system::error_code ignored;
+  error_code ignored;
   acceptor.close(ignored);
   signals.cancel(ignored);
-  close_connections(/*idle_only=*/true);
   grace_timer.expires_after(options.shutdown_grace);
-  grace_timer.async_wait([this](const boost::system::error_code& ec) {
-    if (!ec) close_connections(/*idle_only=*/false);
+  grace_timer.async_wait([this](const error_code& ec) {
+    if (!ec) connections.close_all(/*idle_only=*/false);  // in-flight requests are abandoned
   });
-  std::lock_guard lock(connections_mutex);
-  if (connections.empty()) grace_timer.cancel();
-}
-
-void HttpServer::Impl::close_connections(bool idle_only) {
-  std::lock_guard lock(connections_mutex);
-  for (const auto& c : connections) {
-    asio::post(c->stream->get_executor(), [c, idle_only] {
-      if (c->closed || (idle_only && c->busy)) return;
-      boost::system::error_code ignored;
-      c->stream->socket().shutdown(tcp::socket::shutdown_both, ignored);
-      c->stream->socket().close(ignored);
-    });
-  }
-}
-
-bool HttpServer::Impl::enroll(const std::shared_ptr<Connection>& c) {
-  std::lock_guard lock(connections_mutex);
-  if (stopping) return false;
-  connections.insert(c);
-  return true;
-}
-
-void HttpServer::Impl::withdraw(const std::shared_ptr<Connection>& c) {
-  std::lock_guard lock(connections_mutex);
-  connections.erase(c);
-  if (stopping && connections.empty()) grace_timer.cancel();
+  if (connections.close_all(/*idle_only=*/true)) grace_timer.cancel();
 }
 
 asio::awaitable<void> HttpServer::Impl::accept_loop() {
+  std::int64_t last_warning = 0;
   while (!stopping) {
     auto executor = threads > 1 ? asio::any_io_executor(asio::make_strand(ioc))
                                 : asio::any_io_executor(ioc.get_executor());
     auto [ec, socket] = co_await acceptor.async_accept(executor, kTuple);
     if (ec) {
       if (stopping || ec == asio::error::operation_aborted) co_return;
-      // Out of descriptors or a transient network error: back off instead of spinning.
-      spdlog::warn("accept failed: {}", ec.message());
+      // Out of descriptors: make room by closing idle connections, as at the cap. Either way,
+      // back off instead of spinning.
+      if (ec == asio::error::no_descriptors || ec.value() == ENFILE)
+        connections.evict(ConnectionRegistry::kEvictBatch);
       asio::steady_timer pause(ioc, std::chrono::milliseconds(50));
       co_await pause.async_wait(kTuple);
+      // Logged after the pause, once the evictions have given descriptors back (writing a log
+      // line may need one).
+      if (const auto now = coarse_now_ms(); now - last_warning >= 1000) {
+        spdlog::warn("accept failed: {}", ec.message());
+        last_warning = now;
+      }
       continue;
     }
-    boost::system::error_code ignored;
+    error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
-    auto socket_executor = socket.get_executor();
-    asio::co_spawn(socket_executor, serve(std::move(socket)), asio::detached);
+    auto conn = std::make_shared<Connection>(std::move(socket));
+    conn->enter(Phase::kFresh);
+    if (!connections.admit(conn)) {
+      conn->socket.close(ignored);
+      continue;
+    }
+    asio::co_spawn(conn->socket.get_executor(), serve(conn), asio::detached);
   }
+}
+
+std::int64_t HttpServer::Impl::timeout_ms(Phase phase) const {
+  switch (phase) {
+    case Phase::kFresh:
+      return options.first_byte_timeout.count();
+    case Phase::kIdle:
+      return options.idle_timeout.count();
+    case Phase::kHeaders:
+      return options.header_timeout.count();
+    case Phase::kBody:
+      return options.body_timeout.count();
+    case Phase::kWriting:
+      return options.send_timeout.count();
+    case Phase::kLingering:
+      return kLingerTimeout.count();
+    case Phase::kHandling:
+      break;
+  }
+  return 0;
+}
+
+// Four times a second, every connection whose phase has outlived its timeout gets expire()
+// posted to its strand. One pass over a vector replaces a timer per connection and per phase.
+asio::awaitable<void> HttpServer::Impl::sweep_loop() {
+  std::vector<std::shared_ptr<Connection>> due;
+  for (;;) {
+    sweep_timer.expires_after(kSweepInterval);
+    co_await sweep_timer.async_wait(kTuple);
+    if (stopping && connections.size() == 0) co_return;
+    connections.collect_expired(
+        coarse_now_ms(), [this](Phase p) { return timeout_ms(p); }, due);
+    for (auto& c : due) asio::post(c->socket.get_executor(), [this, c] { expire(*c); });
+    due.clear();
+  }
+}
+
+// On the connection's strand: cancels its pending read or write if its phase is (still) past
+// its deadline. The coroutine sees operation_aborted with cut == kDeadline.
+void HttpServer::Impl::expire(Connection& c) {
+  c.expiry_posted.store(false, std::memory_order_relaxed);
+  if (c.closed) return;
+  const auto state = c.state.load(std::memory_order_relaxed);
+  const auto timeout = timeout_ms(Connection::phase_of(state));
+  if (timeout == 0 || Connection::since_of(state) + timeout > coarse_now_ms()) return;
+  ++timed_out;
+  c.cut = Cut::kDeadline;
+  error_code ignored;
+  c.socket.cancel(ignored);
 }
 
 asio::awaitable<http::Response> HttpServer::Impl::call_handler(http::Request request) {
@@ -250,84 +349,163 @@ asio::awaitable<http::Response> HttpServer::Impl::call_handler(http::Request req
       std::move(initiate), asio::use_awaitable);
 }
 
-asio::awaitable<bool> HttpServer::Impl::write(beast::tcp_stream& stream,
-                                              std::string_view request_id, http::Response response,
-                                              unsigned version, bool keep_alive) {
+asio::awaitable<bool> HttpServer::Impl::write(Connection& c, std::string_view request_id,
+                                              http::Response response, unsigned version,
+                                              bool keep_alive) {
+  c.enter(Phase::kWriting);
   // The head is formatted here and sent with the body in one gathered write; Beast's
   // serializer costs more than the whole rest of a cached GET.
   const std::string head = response_head(response, request_id, version, keep_alive);
   const std::string_view body =
       response.shared_body ? std::string_view(*response.shared_body) : response.body;
   const std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(body)};
-  auto [ec, bytes] = co_await asio::async_write(stream, buffers, kTuple);
+  auto [ec, bytes] = co_await asio::async_write(c.socket, buffers, kTuple);
   co_return !ec;
 }
 
-asio::awaitable<void> HttpServer::Impl::serve(tcp::socket socket) {
-  beast::tcp_stream stream(std::move(socket));
-  auto conn = std::make_shared<Connection>();
-  conn->stream = &stream;
-  if (!enroll(conn)) co_return;
-  const std::string remote = remote_address(stream.socket());
-  beast::flat_buffer buffer;
-  for (;;) {
-    conn->busy = false;
-    if (stopping) break;
-    // Idle keep-alive wait: nothing is owed until the next request's first byte arrives.
-    if (buffer.size() == 0) {
-      stream.expires_after(options.idle_timeout);
-      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), kTuple);
-      if (ec) break;
-      buffer.commit(n);
-    }
-    conn->busy = true;
-    const auto started = std::chrono::steady_clock::now();
-    stream.expires_after(options.request_timeout);
-    bhttp::request_parser<bhttp::string_body> parser;
-    parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
-    parser.body_limit(options.body_limit);
-    auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
-    if (!hec && !parser.is_done()) {
-      if (parser.get()[bhttp::field::expect] == "100-continue") {
-        bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, parser.get().version()};
-        co_await bhttp::async_write(stream, go_on, kTuple);
-      }
-      std::tie(hec, hn) = co_await bhttp::async_read(stream, buffer, parser, kTuple);
-    }
-    http::Response response;
-    bool keep_alive = false;
-    std::string request_id, method, path;
-    if (hec) {
-      auto rejected = reject_unreadable(hec);
-      if (!rejected) break;  // timeout, reset or EOF: nothing sensible to answer
-      request_id = request_id_for({});
-      response = std::move(*rejected);
-    } else {
-      auto request = make_request(parser.get());
-      keep_alive = parser.get().keep_alive();
-      request_id = request.request_id;
-      method = parser.get().method_string();
-      if (!parse_target(request.target, request)) {
-        path = request.target;
-        response = http::error_response(ApiError::bad_request("Malformed request target"));
-        keep_alive = false;
-      } else {
-        path = request.path;
-        response = co_await call_handler(std::move(request));
-      }
-    }
-    keep_alive = keep_alive && !stopping;
-    const int status = response.status;
-    const std::size_t bytes = response.body_size();
-    const bool written =
-        co_await write(stream, request_id, std::move(response), parser.get().version(), keep_alive);
-    log_access(access_log.get(), {request_id, method, path, remote, status, bytes, started});
-    if (!written || !keep_alive) break;
+// Waits for the next request's first bytes. False when the connection should close instead:
+// the peer closed, its deadline passed, it was evicted, or the server is stopping.
+asio::awaitable<bool> HttpServer::Impl::await_request(Connection& c, beast::flat_buffer& buffer) {
+  if (buffer.capacity() > kIdleBufferKeep) {
+    buffer.clear();
+    buffer.shrink_to_fit();
   }
-  boost::system::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  conn->closed = true;
-  withdraw(conn);
+  if (buffer.capacity() == 0) {
+    // A connection without a buffer (a new one) gets one only once it has something to say:
+    // thousands of connections that never send cost no buffer memory.
+    auto [ec] = co_await c.socket.async_wait(tcp::socket::wait_read, kTuple);
+    if (ec) co_return false;
+  }
+  auto [ec, n] = co_await c.socket.async_read_some(buffer.prepare(kReadSize), kTuple);
+  if (ec) co_return false;
+  buffer.commit(n);
+  co_return true;
+}
+
+asio::awaitable<void> HttpServer::Impl::serve(std::shared_ptr<Connection> conn) {
+  Connection& c = *conn;
+  const std::string remote = remote_address(c.socket);
+  beast::flat_buffer buffer;
+  Next next = Next::kClose;
+  for (;;) {
+    if (stopping) break;
+    if (buffer.size() == 0 && !co_await await_request(c, buffer)) break;
+    next = co_await exchange(c, buffer, remote);
+    if (next != Next::kKeepAlive) break;
+    c.enter(Phase::kIdle);
+  }
+  if (next == Next::kLinger && !stopping) co_await linger(c, buffer);
+  error_code ignored;
+  c.socket.shutdown(tcp::socket::shutdown_send, ignored);
+  c.socket.close(ignored);
+  c.closed = true;
+  if (connections.withdraw(conn)) asio::post(control, [this] { grace_timer.cancel(); });
+}
+
+// After a response that ends the connection: sends FIN, then reads and drops what the client
+// still sends (the rest of a refused body, pipelined requests) until it closes too, or
+// kLingerTimeout / kLingerBytes run out.
+asio::awaitable<void> HttpServer::Impl::linger(Connection& c, beast::flat_buffer& buffer) {
+  error_code ignored;
+  c.socket.shutdown(tcp::socket::shutdown_send, ignored);
+  c.enter(Phase::kLingering);
+  buffer.clear();
+  std::size_t drained = 0;
+  while (drained < kLingerBytes) {
+    auto [ec, n] = co_await c.socket.async_read_some(buffer.prepare(kReadSize), kTuple);
+    if (ec) break;
+    drained += n;
+  }
+}
+
+// Reads one request from the connection and answers it.
+asio::awaitable<Next> HttpServer::Impl::exchange(Connection& c, beast::flat_buffer& buffer,
+                                                 const std::string& remote) {
+  c.enter(Phase::kHeaders);
+  const auto started = std::chrono::steady_clock::now();
+  Parser parser;
+  http::Request request;
+  http::Response response;
+  BodyLease lease;
+  const Read read = co_await read_request(c, buffer, parser, request, response, lease);
+  if (read == Read::kGone) co_return Next::kClose;
+  request.remote_address = remote;
+  const std::string request_id = request.request_id;
+  const std::string path = request.path;
+  if (read == Read::kReady) {
+    c.enter(Phase::kHandling);
+    response = co_await call_handler(std::move(request));
+  }
+  // A refusal leaves the connection at an unknown place in the byte stream: close it.
+  const bool keep_alive = read == Read::kReady && parser.get().keep_alive() && !stopping;
+  const int status = response.status;
+  const std::size_t bytes = response.body_size();
+  const bool header_done = parser.is_header_done();
+  const unsigned version = header_done ? parser.get().version() : 11;
+  const std::string_view method = header_done ? parser.get().method_string() : "";
+  const bool written = co_await write(c, request_id, std::move(response), version, keep_alive);
+  log_access(access_log.get(), {request_id, method, path, remote, status, bytes, started});
+  if (!written) co_return Next::kClose;
+  co_return keep_alive ? Next::kKeepAlive : Next::kLinger;
+}
+
+// Reads a request's headers, then its body unless it is refused. kReady: `request` is complete;
+// kRefused: `refusal` is the answer (a 4xx or 503); kGone: close without an answer.
+asio::awaitable<Read> HttpServer::Impl::read_request(Connection& c, beast::flat_buffer& buffer,
+                                                     Parser& parser, http::Request& request,
+                                                     http::Response& refusal, BodyLease& lease) {
+  parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
+  parser.body_limit(boost::none);  // the route's limit applies once the headers are in
+  auto [ec, n] = co_await bhttp::async_read_header(c.socket, buffer, parser, kTuple);
+  if (ec) {
+    auto rejected = reject_unreadable(ec, c.cut);
+    if (!rejected) co_return Read::kGone;
+    request.request_id = request_id_for({});
+    refusal = std::move(*rejected);
+    co_return Read::kRefused;
+  }
+  request = make_request(parser.get());
+  if (!parse_target(request.target, request)) {
+    request.path = request.target;
+    refusal = http::error_response(ApiError::bad_request("Malformed request target"));
+    co_return Read::kRefused;
+  }
+  if (!parser.is_done()) {
+    if (auto rejected = co_await read_body(c, buffer, parser, request, lease)) {
+      refusal = std::move(*rejected);
+      co_return Read::kRefused;
+    }
+    if (!parser.is_done()) co_return Read::kGone;  // the peer left, was evicted, or stopping
+  }
+  request.body = std::move(parser.get().body());
+  co_return Read::kReady;
+}
+
+// Reads the body the headers announce, unless it is over its route's limit (413) or over the
+// memory all bodies may hold (503): both are refused before a byte of it is read. nullopt when
+// the body was read (then parser.is_done()) or the connection should just close.
+asio::awaitable<std::optional<http::Response>> HttpServer::Impl::read_body(
+    Connection& c, beast::flat_buffer& buffer, Parser& parser, const http::Request& request,
+    BodyLease& lease) {
+  const std::size_t limit = options.route_body_limit
+                                ? options.route_body_limit(request.method, request.path)
+                                : options.body_limit;
+  const auto length = parser.content_length();
+  if (length && *length > limit) co_return payload_too_large(limit);
+  const std::size_t need = length ? static_cast<std::size_t>(*length) : limit;
+  if (!body_memory.take(need)) co_return server_busy();
+  lease = BodyLease(body_memory, need);
+  parser.body_limit(limit);
+  c.enter(Phase::kBody);
+  if (parser.get()[bhttp::field::expect] == "100-continue") {
+    bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, parser.get().version()};
+    auto [wec, wn] = co_await bhttp::async_write(c.socket, go_on, kTuple);
+    if (wec) co_return std::nullopt;
+  }
+  auto [ec, n] = co_await bhttp::async_read(c.socket, buffer, parser, kTuple);
+  if (!ec) co_return std::nullopt;
+  if (ec == bhttp::error::body_limit) co_return payload_too_large(limit);
+  co_return reject_unreadable(ec, c.cut);
 }
 
 }  // namespace sb::net
