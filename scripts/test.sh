@@ -2,7 +2,8 @@
 # The whole test suite: installs what is missing, builds with AddressSanitizer and
 # UndefinedBehaviorSanitizer, runs the unit tests, checks the committed contract against the
 # OpenAPI document (when ../shared/reference is present), and runs the end-to-end tests that
-# drive the real binary through the official Vapi SDK.
+# drive the real binary through the official Vapi SDK, then audits the run for leaked secrets
+# and attacks the binary with hostile clients.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
@@ -30,4 +31,7 @@ SB_AUDIT_DIR="$audit_dir" SWITCHBOARD_BIN="$PWD/$build/src/switchboard" \
   node --test --test-concurrency=1 tests/e2e/
 node tests/e2e/audit_secrets.mjs "$audit_dir"
 rm -rf "$audit_dir"
+
+# Hostile and sloppy clients against the real binary while a victim client keeps working.
+python3 scripts/attack/hostile_clients.py --binary "$PWD/$build/src/switchboard"
 echo "All tests passed."
