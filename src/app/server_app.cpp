@@ -9,15 +9,13 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "api/common/response_cache.hpp"
-#include "api/phone_numbers/phone_numbers_controller.hpp"
 #include "app/data_dir.hpp"
+#include "app/resource_catalog.hpp"
 #include "auth/api_key_authenticator.hpp"
 #include "contract/contract.hpp"
 #include "core/crypto.hpp"
 #include "domain/orgs/org_service.hpp"
 #include "domain/phone_numbers/number_pool.hpp"
-#include "domain/phone_numbers/phone_number_service.hpp"
 #include "http/dispatcher.hpp"
 #include "net/http_server.hpp"
 #include "net/open_files.hpp"
@@ -130,13 +128,10 @@ int serve(const ServeOptions& options) {
   storage::sqlite::SqliteStore store({dir.database_path(), options.db_readers});
   bootstrap_first_org(store, dir);
 
-  const phone_numbers::PhoneNumberService phone_number_service(secrets, pool);
-  api::ResponseCache phone_number_cache(/*max_objects=*/10000, /*max_list_bytes=*/8 << 20);
-  api::PhoneNumbersController phone_numbers(store, phone_number_service, contract,
-                                            phone_number_cache);
+  ResourceCatalog resources(store, secrets, contract, pool);
   http::Router router;
   router.add(health_route());
-  phone_numbers.register_routes(router);
+  resources.register_routes(router);
 
   http::RateLimiter::Options lookups;
   lookups.per_second = options.auth_rate_limit;

@@ -45,6 +45,9 @@ struct ValidateOptions {
 
 using QueryParams = std::vector<std::pair<std::string, std::string>>;
 
+/// The JSON type a schema describes, once references are followed.
+enum class ValueKind { kAny, kString, kNumber, kBoolean, kArray, kObject, kUnion };
+
 /// Thread safety: a loaded Contract is immutable; validate*() may run on any thread.
 class Contract {
  public:
@@ -79,6 +82,9 @@ class Contract {
   /// parameters, with the same text rules as the query: "id must be a UUID". Empty when valid.
   std::vector<std::string> validate_path(const Operation& operation,
                                          const QueryParams& path_params) const;
+
+  /// What kind of value `schema` describes (integers count as numbers; oneOf/anyOf as unions).
+  static ValueKind kind_of(const Schema& schema);
 
   /// The contract as an OpenAPI 3 document (structure only), for GET /api-json.
   std::string openapi_json() const;

@@ -11,14 +11,14 @@
 namespace sb::storage {
 
 class OrgRepository;
-class PhoneNumberRepository;
+class ResourceRepository;
 
 /// One unit of work on one connection. Only valid inside the job it was passed to.
 class Session {
  public:
   virtual ~Session() = default;
   virtual OrgRepository& orgs() = 0;
-  virtual PhoneNumberRepository& phone_numbers() = 0;
+  virtual ResourceRepository& resources() = 0;
   /// Write sessions: `fn` runs on the writer thread once this job's changes are durable;
   /// dropped if the job fails. Read sessions: runs when the job returns.
   virtual void after_commit(std::function<void()> fn) = 0;

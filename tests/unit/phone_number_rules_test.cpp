@@ -49,39 +49,6 @@ TEST(PhoneNumberRules, NanpAreaCode) {
   EXPECT_FALSE(nanp_area_code("+1415555010"));
 }
 
-TEST(PhoneNumberRules, SecretsAreTakenOutOfTheDocument) {
-  auto doc = obj(R"({"provider":"twilio","twilioAuthToken":"tok","twilioApiSecret":"sec",
-                     "twilioApiKey":"SK1","authentication":{"username":"u","password":"p"}})");
-  auto secrets = take_secrets(doc);
-  EXPECT_EQ(boost::json::serialize(secrets),
-            R"({"twilioAuthToken":"tok","twilioApiSecret":"sec","authentication.password":"p"})");
-  EXPECT_FALSE(doc.contains("twilioAuthToken"));
-  EXPECT_FALSE(doc.contains("twilioApiSecret"));
-  EXPECT_EQ(doc.at("twilioApiKey"), "SK1");  // an identifier, not a secret
-  EXPECT_EQ(boost::json::serialize(doc.at("authentication")), R"({"username":"u"})");
-}
-
-TEST(PhoneNumberRules, PatchReplacesTopLevelPropertiesAndNullRemoves) {
-  auto doc = obj(R"({"provider":"byo-phone-number","name":"a","assistantId":"x",
-                     "server":{"url":"https://a","timeoutSeconds":5}})");
-  boost::json::object secrets;
-  apply_patch(doc, secrets, obj(R"({"name":"b","assistantId":null,"server":{"url":"https://b"}})"),
-              {});
-  EXPECT_EQ(doc.at("name"), "b");
-  EXPECT_FALSE(doc.contains("assistantId"));
-  EXPECT_EQ(boost::json::serialize(doc.at("server")), R"({"url":"https://b"})");
-}
-
-TEST(PhoneNumberRules, PatchKeepsSecretsOfUntouchedPropertiesOnly) {
-  auto doc = obj(R"({"provider":"vapi","authentication":{"username":"u"}})");
-  auto secrets = obj(R"({"authentication.password":"old","twilioAuthToken":"keep"})");
-  apply_patch(doc, secrets, obj(R"({"authentication":null})"), {});
-  EXPECT_EQ(boost::json::serialize(secrets), R"({"twilioAuthToken":"keep"})");
-  apply_patch(doc, secrets, obj(R"({"twilioAuthToken":"new"})"),
-              obj(R"({"twilioAuthToken":"new"})"));
-  EXPECT_EQ(secrets.at("twilioAuthToken"), "new");
-}
-
 TEST(PhoneNumberRules, ByoNumberIsE164UnlessTheCheckIsOff) {
   EXPECT_TRUE(check_document(obj(R"({"provider":"byo-phone-number","credentialId":"c",
                                      "number":"+14155550100"})"))

@@ -9,7 +9,7 @@
 
 #include "core/api_error.hpp"
 #include "storage/org_repository.hpp"
-#include "storage/phone_number_repository.hpp"
+#include "storage/resource_repository.hpp"
 
 namespace sb::storage {
 namespace {
@@ -37,21 +37,28 @@ class SqliteStoreTest : public ::testing::Test {
         std::make_unique<sqlite::SqliteStore>(sqlite::SqliteOptions{(dir_ / "db").string(), 2});
   }
 
-  static PhoneNumberRecord record(std::string id, std::string org, std::int64_t created,
-                                  std::optional<std::string> number = std::nullopt) {
-    PhoneNumberRecord r;
+  static ResourceRecord record(std::string id, std::string org, std::int64_t created,
+                               std::string extra = "") {
+    ResourceRecord r;
+    r.kind = "thing";
     r.id = std::move(id);
     r.org_id = std::move(org);
-    r.provider = "byo-phone-number";
-    r.number = std::move(number);
     r.created_at = r.updated_at = created;
-    r.document = "{\"id\":\"" + r.id + "\"}";
+    r.document = "{\"id\":\"" + r.id + "\"" + extra + "}";
     return r;
+  }
+
+  static ResourceQuery query(const TimeFilter& f, std::int64_t limit = 100) {
+    ResourceQuery q;
+    q.time = f;
+    q.limit = limit;
+    return q;
   }
 
   std::vector<std::string> list(const TimeFilter& f, std::int64_t limit = 100) {
     std::vector<std::string> out;
-    store_->read_sync([&](Session& s) { out = s.phone_numbers().list("org-a", f, limit); });
+    store_->read_sync(
+        [&](Session& s) { out = s.resources().list("thing", "org-a", query(f, limit)).documents; });
     return out;
   }
 
@@ -65,7 +72,7 @@ TEST_F(SqliteStoreTest, AFailedWriteInAGroupCommitLeavesTheOthersCommitted) {
   for (int i = 0; i < kWriters; ++i) {
     store_->post_write(
         [i](Session& s) {
-          s.phone_numbers().insert(record("id-" + std::to_string(i), "org-a", i));
+          s.resources().insert(record("id-" + std::to_string(i), "org-a", i));
           if (i % 8 == 0) throw ApiError::bad_request("rejected");
         },
         [&results, i](std::exception_ptr e) { results[i].set_value(e); });
@@ -77,7 +84,7 @@ TEST_F(SqliteStoreTest, AFailedWriteInAGroupCommitLeavesTheOthersCommitted) {
 }
 
 TEST_F(SqliteStoreTest, WritesSurviveReopening) {
-  store_->write_sync([](Session& s) { s.phone_numbers().insert(record("kept", "org-a", 5)); });
+  store_->write_sync([](Session& s) { s.resources().insert(record("kept", "org-a", 5)); });
   store_.reset();
   open();
   EXPECT_EQ(list({}), std::vector<std::string>{R"({"id":"kept"})"});
@@ -86,8 +93,8 @@ TEST_F(SqliteStoreTest, WritesSurviveReopening) {
 TEST_F(SqliteStoreTest, TimeFiltersAreStrictOrInclusiveAndScopedToTheOrg) {
   store_->write_sync([](Session& s) {
     for (int t = 1; t <= 5; ++t)
-      s.phone_numbers().insert(record("a" + std::to_string(t), "org-a", t * 10));
-    s.phone_numbers().insert(record("b1", "org-b", 30));
+      s.resources().insert(record("a" + std::to_string(t), "org-a", t * 10));
+    s.resources().insert(record("b1", "org-b", 30));
   });
   TimeFilter gt;
   gt.created_gt = 30;
@@ -106,47 +113,84 @@ TEST_F(SqliteStoreTest, TimeFiltersAreStrictOrInclusiveAndScopedToTheOrg) {
 TEST_F(SqliteStoreTest, PagesCountAndSearchAnywhereInTheSearchText) {
   store_->write_sync([](Session& s) {
     for (int t = 1; t <= 5; ++t) {
-      auto r = record("a" + std::to_string(t), "org-a", t, "+1415555010" + std::to_string(t));
-      r.search_text = (t == 3 ? "support 100%\n" : "\n") + *r.number;
-      s.phone_numbers().insert(r);
+      auto r = record("a" + std::to_string(t), "org-a", t);
+      r.search_text = (t == 3 ? "support 100%\n+1415555010" : "\n+1415555010") + std::to_string(t);
+      s.resources().insert(r);
     }
   });
-  PhoneNumberPageQuery q;
+  ResourceQuery q;
   q.limit = 2;
   q.page = 2;
   DocumentPage page;
-  store_->read_sync([&](Session& s) { page = s.phone_numbers().page("org-a", q); });
+  auto run = [&] {
+    store_->read_sync([&](Session& s) { page = s.resources().list("thing", "org-a", q); });
+  };
+  run();
   EXPECT_EQ(page.total, 5);
   EXPECT_EQ(page.documents, (std::vector<std::string>{R"({"id":"a3"})", R"({"id":"a2"})"}));
 
   q = {};
-  q.search = "port 100%";
-  store_->read_sync([&](Session& s) { page = s.phone_numbers().page("org-a", q); });
+  q.page = 1;
+  q.fields = {{"", FieldFilter::Op::kContains, FieldFilter::Type::kText, {"port 100%"}}};
+  run();
   EXPECT_EQ(page.documents, std::vector<std::string>{R"({"id":"a3"})"});
-  q.search = "0%";  // '%' is literal, not a wildcard
-  store_->read_sync([&](Session& s) { page = s.phone_numbers().page("org-a", q); });
+  q.fields[0].values = {"0%"};  // '%' is literal, not a wildcard
+  run();
   EXPECT_EQ(page.total, 1);
-  q.search = "5550104";
-  store_->read_sync([&](Session& s) { page = s.phone_numbers().page("org-a", q); });
+  q.fields[0].values = {"5550104"};
+  run();
   EXPECT_EQ(page.documents, std::vector<std::string>{R"({"id":"a4"})"});
 }
 
-TEST_F(SqliteStoreTest, NumbersAreUniquePerOrg) {
-  store_->write_sync(
-      [](Session& s) { s.phone_numbers().insert(record("x", "org-a", 1, "+14155550100")); });
-  bool taken_a = false, taken_b = false, taken_self = true;
-  store_->read_sync([&](Session& s) {
-    taken_a = s.phone_numbers().number_taken("org-a", "+14155550100", "other");
-    taken_b = s.phone_numbers().number_taken("org-b", "+14155550100", "other");
-    taken_self = s.phone_numbers().number_taken("org-a", "+14155550100", "x");
+TEST_F(SqliteStoreTest, FiltersOnDocumentFieldsByType) {
+  store_->write_sync([](Session& s) {
+    s.resources().insert(record("x1", "org-a", 1, R"(,"status":"ended","enabled":true,"n":3)"));
+    s.resources().insert(
+        record("x2", "org-a", 2, R"(,"status":"scheduled","enabled":false,"n":4)"));
+    s.resources().insert(
+        record("x3", "org-a", 3, R"(,"status":"ended","customer":{"number":"+1"})"));
   });
-  EXPECT_TRUE(taken_a);
-  EXPECT_FALSE(taken_b);
-  EXPECT_FALSE(taken_self);
-  EXPECT_THROW(store_->write_sync([](Session& s) {
-    s.phone_numbers().insert(record("y", "org-a", 2, "+14155550100"));
-  }),
-               std::exception);
+  auto ids = [&](std::vector<FieldFilter> fields) {
+    ResourceQuery q;
+    q.fields = std::move(fields);
+    std::vector<std::string> out;
+    store_->read_sync([&](Session& s) { out = s.resources().list("thing", "org-a", q).documents; });
+    std::vector<std::string> found;
+    for (const auto& d : out) found.push_back(d.substr(7, 2));
+    return found;
+  };
+  using T = FieldFilter::Type;
+  using Op = FieldFilter::Op;
+  EXPECT_EQ(ids({{"status", Op::kEquals, T::kText, {"ended"}}}),
+            (std::vector<std::string>{"x3", "x1"}));
+  EXPECT_EQ(ids({{"enabled", Op::kEquals, T::kBoolean, {"false"}}}),
+            std::vector<std::string>{"x2"});
+  EXPECT_EQ(ids({{"n", Op::kEquals, T::kNumber, {"4"}}}), std::vector<std::string>{"x2"});
+  EXPECT_EQ(ids({{"id", Op::kEquals, T::kText, {"x1", "x2"}}}),
+            (std::vector<std::string>{"x2", "x1"}));
+  EXPECT_EQ(ids({{"customer.number", Op::kEquals, T::kText, {"+1"}}}),
+            std::vector<std::string>{"x3"});
+  EXPECT_TRUE(ids({{"status", Op::kEquals, T::kText, {}}}).empty());
+}
+
+TEST_F(SqliteStoreTest, UniqueKeysPerOrgOrServerWide) {
+  auto claim = [&](std::string org, std::string id, std::vector<UniqueKey> keys) {
+    std::optional<UniqueKey> taken;
+    store_->write_sync(
+        [&](Session& s) { taken = s.resources().claim_keys("thing", org, id, keys); });
+    return taken;
+  };
+  EXPECT_FALSE(claim("org-a", "x", {{"number", "+1415", false}, {"sip", "alice", true}}));
+  EXPECT_TRUE(claim("org-a", "y", {{"number", "+1415", false}}));         // same org
+  EXPECT_FALSE(claim("org-b", "y", {{"number", "+1415", false}}));        // other org: fine
+  EXPECT_EQ(claim("org-b", "z", {{"sip", "alice", true}})->name, "sip");  // server-wide
+  EXPECT_FALSE(claim("org-a", "x", {{"number", "+1416", false}}));        // x moves to a new number
+  EXPECT_FALSE(claim("org-a", "w", {{"number", "+1415", false}}));        // so its old one is free
+  store_->write_sync([](Session& s) {
+    s.resources().insert(record("w", "org-a", 1));
+    s.resources().remove("thing", "org-a", "w");  // removing drops the keys
+  });
+  EXPECT_FALSE(claim("org-a", "v", {{"number", "+1415", false}}));
 }
 
 }  // namespace

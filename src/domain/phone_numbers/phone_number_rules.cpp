@@ -93,44 +93,6 @@ const std::vector<std::string>& secret_paths() {
   return kPaths;
 }
 
-boost::json::object take_secrets(boost::json::object& document) {
-  boost::json::object secrets;
-  for (const auto& path : secret_paths()) {
-    const auto dot = path.find('.');
-    boost::json::object* parent = &document;
-    std::string_view leaf = path;
-    if (dot != std::string::npos) {
-      auto* child = document.if_contains(std::string_view(path).substr(0, dot));
-      if (!child || !child->is_object()) continue;
-      parent = &child->get_object();
-      leaf = std::string_view(path).substr(dot + 1);
-    }
-    if (auto it = parent->find(leaf); it != parent->end()) {
-      if (!it->value().is_null()) secrets[path] = std::move(it->value());
-      parent->erase(it);
-    }
-  }
-  return secrets;
-}
-
-void apply_patch(boost::json::object& document, boost::json::object& secrets,
-                 const boost::json::object& patch, const boost::json::object& patch_secrets) {
-  for (const auto& [key, value] : patch) {
-    // A property written again (or cleared) takes its secrets with it.
-    for (auto it = secrets.begin(); it != secrets.end();) {
-      const std::string_view path = it->key();
-      const bool under = path == key || (path.size() > key.size() && path.starts_with(key) &&
-                                         path[key.size()] == '.');
-      it = under ? secrets.erase(it) : std::next(it);
-    }
-    if (value.is_null())
-      document.erase(key);
-    else
-      document[key] = value;
-  }
-  for (const auto& [path, value] : patch_secrets) secrets[path] = value;
-}
-
 std::vector<std::string> check_document(const boost::json::object& doc) {
   std::vector<std::string> messages;
   const std::string_view provider = string_field(doc, "provider").value_or("");

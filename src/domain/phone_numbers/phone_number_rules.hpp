@@ -35,15 +35,6 @@ std::optional<std::string> nanp_area_code(std::string_view e164);
 /// "authentication.password"): accepted on create and update, never returned.
 const std::vector<std::string>& secret_paths();
 
-/// Moves every write-only field out of `document` into the returned object, keyed by path.
-boost::json::object take_secrets(boost::json::object& document);
-
-/// PATCH semantics: each top-level property of `patch` replaces the stored one, and `null`
-/// removes it. Secrets under a replaced or removed property are dropped from `secrets` before
-/// the patch's own secrets (already taken out of it) are added.
-void apply_patch(boost::json::object& document, boost::json::object& secrets,
-                 const boost::json::object& patch, const boost::json::object& patch_secrets);
-
 /// The provider-specific rules on a whole document (after create defaults or a merged PATCH).
 /// Returns class-validator-style messages; empty when the document is valid.
 std::vector<std::string> check_document(const boost::json::object& document);

@@ -53,6 +53,11 @@ Statement& Statement::bind_blob(int i, std::string_view bytes) {
   return *this;
 }
 
+Statement& Statement::bind_real(int i, double value) {
+  if (sqlite3_bind_double(stmt_, i, value) != SQLITE_OK) fail(db_, SQLITE_ERROR, "bind");
+  return *this;
+}
+
 Statement& Statement::bind_null(int i) {
   if (sqlite3_bind_null(stmt_, i) != SQLITE_OK) fail(db_, SQLITE_ERROR, "bind");
   return *this;

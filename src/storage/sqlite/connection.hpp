@@ -43,6 +43,7 @@ class Statement {
   Statement& bind(int index, std::int64_t value);
   Statement& bind_blob(int index, std::string_view bytes);
   Statement& bind_null(int index);
+  Statement& bind_real(int index, double value);
   Statement& bind(int index, const std::optional<std::string>& text);
 
   /// Advances; true while a row is available.

@@ -10,7 +10,7 @@ namespace {
 
 // Append only: a released migration is never edited, a change is a new entry.
 constexpr const char* kMigrations[] = {
-    // 1: orgs, API keys, phone numbers.
+    // 1: orgs, API keys, resources.
     R"sql(
 CREATE TABLE orgs (
   id         TEXT PRIMARY KEY,
@@ -23,28 +23,30 @@ CREATE TABLE api_keys (
   kind       TEXT NOT NULL CHECK (kind IN ('private', 'public')),
   created_at INTEGER NOT NULL
 ) WITHOUT ROWID;
-CREATE TABLE phone_numbers (
-  seq        INTEGER PRIMARY KEY,  -- insertion order: the tie-breaker for equal timestamps
-  id         TEXT NOT NULL UNIQUE,
-  org_id     TEXT NOT NULL REFERENCES orgs(id),
-  provider   TEXT NOT NULL,
-  number     TEXT,
-  sip_user   TEXT,
-  -- name, number and sipUri, case-folded (Unicode), for the paginated list's search
-  search_text TEXT NOT NULL DEFAULT '',
-  created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL,
-  document   TEXT NOT NULL,
-  secrets    BLOB
+-- Every configuration resource (phone numbers, assistants, squads, tools, ...) in one table:
+-- its API document plus the columns lists need; unique values live in resource_keys.
+CREATE TABLE resources (
+  seq         INTEGER PRIMARY KEY,  -- insertion order: the tie-breaker for equal timestamps
+  kind        TEXT NOT NULL,
+  id          TEXT NOT NULL UNIQUE,
+  org_id      TEXT NOT NULL REFERENCES orgs(id),
+  created_at  INTEGER NOT NULL,
+  updated_at  INTEGER NOT NULL,
+  document    TEXT NOT NULL,
+  secrets     BLOB,
+  search_text TEXT NOT NULL DEFAULT ''
 );
-CREATE UNIQUE INDEX phone_numbers_org_number ON phone_numbers(org_id, number)
-  WHERE number IS NOT NULL;
-CREATE UNIQUE INDEX phone_numbers_sip_user ON phone_numbers(sip_user)
-  WHERE sip_user IS NOT NULL;
-CREATE UNIQUE INDEX phone_numbers_vapi_number ON phone_numbers(number)
-  WHERE provider = 'vapi' AND number IS NOT NULL;
-CREATE INDEX phone_numbers_org_created ON phone_numbers(org_id, created_at, seq);
-CREATE INDEX phone_numbers_org_updated ON phone_numbers(org_id, updated_at);
+CREATE INDEX resources_by_created ON resources(org_id, kind, created_at, seq);
+CREATE INDEX resources_by_updated ON resources(org_id, kind, updated_at, seq);
+CREATE TABLE resource_keys (
+  kind   TEXT NOT NULL,
+  scope  TEXT NOT NULL,  -- the org id, or '*' for a key unique on the whole server
+  name   TEXT NOT NULL,
+  value  TEXT NOT NULL,
+  holder TEXT NOT NULL,  -- id of the resource holding the key
+  PRIMARY KEY (kind, scope, name, value)
+) WITHOUT ROWID;
+CREATE INDEX resource_keys_by_holder ON resource_keys(holder);
 )sql",
 };
 

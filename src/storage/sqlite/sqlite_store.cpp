@@ -11,23 +11,23 @@
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/migrations.hpp"
 #include "storage/sqlite/sqlite_org_repository.hpp"
-#include "storage/sqlite/sqlite_phone_number_repository.hpp"
+#include "storage/sqlite/sqlite_resource_repository.hpp"
 
 namespace sb::storage::sqlite {
 namespace {
 
 class SqliteSession final : public Session {
  public:
-  explicit SqliteSession(Connection& db) : orgs_(db), phone_numbers_(db) {}
+  explicit SqliteSession(Connection& db) : orgs_(db), resources_(db) {}
   OrgRepository& orgs() override { return orgs_; }
-  PhoneNumberRepository& phone_numbers() override { return phone_numbers_; }
+  ResourceRepository& resources() override { return resources_; }
   void after_commit(std::function<void()> fn) override { pending_.push_back(std::move(fn)); }
 
   std::vector<std::function<void()>> take_pending() { return std::exchange(pending_, {}); }
 
  private:
   SqliteOrgRepository orgs_;
-  SqlitePhoneNumberRepository phone_numbers_;
+  SqliteResourceRepository resources_;
   std::vector<std::function<void()>> pending_;
 };
 

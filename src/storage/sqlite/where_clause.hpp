@@ -18,8 +18,10 @@ class WhereClause {
   explicit WhereClause(std::string first) : sql_(std::move(first)) {}
 
   void add_time_filter(const TimeFilter& f);
-  /// Adds a text parameter; returns its index for use in add_sql().
+  /// Adds a parameter; returns its index for use in add_sql().
   int add_text(std::string value);
+  int add_integer(std::int64_t value);
+  int add_real(double value);
   void add_sql(const std::string& condition) { sql_ += " AND " + condition; }
 
   const std::string& sql() const { return sql_; }
@@ -33,9 +35,10 @@ class WhereClause {
   std::string sql_;
   int next_ = 2;
   struct Param {
+    enum class Type { kText, kInteger, kReal } type;
     int index;
-    bool is_text;
-    std::int64_t number;
+    std::int64_t integer = 0;
+    double real = 0;
     std::string text;
   };
   std::vector<Param> params_;

@@ -1,0 +1,64 @@
+#pragma once
+// The operations every configuration resource shares, driven by its ResourceSpec. Each runs
+// inside a storage job (a transaction for writes) and returns the API object as JSON text.
+// Bodies arrive checked against the contract; this layer adds ids and timestamps, write-only
+// fields, references to other resources of the org, unique keys and the spec's own rules.
+
+#include <string>
+#include <string_view>
+
+#include <boost/json/object.hpp>
+
+#include "domain/resources/resource_spec.hpp"
+#include "storage/resource_repository.hpp"
+
+namespace sb {
+class SecretBox;
+}
+
+namespace sb::resources {
+
+/// What a write produced: the object's id and its rendering.
+struct Written {
+  std::string id;
+  std::string document;
+};
+
+class ResourceService {
+ public:
+  explicit ResourceService(const SecretBox& secrets) : secrets_(secrets) {}
+
+  Written create(storage::Session& s, const ResourceSpec& spec, std::string_view org_id,
+                 boost::json::object body) const;
+  std::string get(storage::Session& s, const ResourceSpec& spec, std::string_view org_id,
+                  std::string_view id) const;
+  /// The stored object, parsed (e.g. to read the discriminator that picks the PATCH schema).
+  boost::json::object load(storage::Session& s, const ResourceSpec& spec, std::string_view org_id,
+                           std::string_view id) const;
+  Written update(storage::Session& s, const ResourceSpec& spec, std::string_view org_id,
+                 std::string_view id, boost::json::object patch) const;
+  /// Returns the object as it was before deletion.
+  Written remove(storage::Session& s, const ResourceSpec& spec, std::string_view org_id,
+                 std::string_view id) const;
+  storage::DocumentPage list(storage::Session& s, const ResourceSpec& spec, std::string_view org_id,
+                             const storage::ResourceQuery& query) const;
+  /// The write-only fields of an object, opened (for the server's own use: webhook auth,
+  /// provider calls). Keyed by concrete path.
+  boost::json::object secrets_of(storage::Session& s, const ResourceSpec& spec,
+                                 std::string_view org_id, std::string_view id) const;
+
+ private:
+  storage::ResourceRecord find_or_throw(storage::Session& s, const ResourceSpec& spec,
+                                        std::string_view org_id, std::string_view id) const;
+  void check_references(storage::Session& s, const ResourceSpec& spec, std::string_view org_id,
+                        const boost::json::object& document,
+                        const boost::json::object* only_keys_of) const;
+  storage::ResourceRecord to_record(const ResourceSpec& spec, const boost::json::object& document,
+                                    const boost::json::object& secrets) const;
+  void write_keys(storage::Session& s, const ResourceSpec& spec,
+                  const storage::ResourceRecord& record, const boost::json::object& document) const;
+
+  const SecretBox& secrets_;
+};
+
+}  // namespace sb::resources

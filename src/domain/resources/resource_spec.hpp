@@ -1,0 +1,53 @@
+#pragma once
+// What the generic resource engine needs to know about one kind of resource beyond what the
+// contract already says (shapes, bounds, list parameters): its storage kind and name, its
+// write-only fields, the ids it references, and any rules of its own.
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "storage/resource_repository.hpp"
+
+namespace sb::storage {
+class Session;
+}
+
+namespace sb::resources {
+
+/// An id in the document that must name an existing resource of the same org.
+struct ReferenceRule {
+  std::string path;         ///< e.g. "assistantId", "members[].assistantId", "model.toolIds[]"
+  std::string target_kind;  ///< storage kind of the referenced resource, e.g. "assistant"
+  /// For references to credentials: which `provider` values the target may have, given the
+  /// referring document (a byo number needs a byo-sip-trunk credential). Empty: any.
+  std::function<std::vector<std::string>(const boost::json::object& document)> allowed_providers;
+};
+
+struct ResourceSpec {
+  std::string kind;  ///< storage kind, e.g. "assistant"
+  std::string noun;  ///< for messages: "Assistant" → "Assistant not found"
+  /// The property whose value picks the PATCH DTO of a `oneOf` ("type", "provider"); "".
+  std::string discriminator;
+  std::vector<std::string> secret_paths;  ///< write-only fields, as document paths
+  std::vector<ReferenceRule> references;
+  /// Top-level string fields folded into the search text (`search` and `name` filters).
+  std::vector<std::string> search_fields = {"name"};
+
+  /// Rules the contract cannot express, on the whole document after a create or a merged
+  /// PATCH; class-validator-style messages, empty when valid.
+  std::function<std::vector<std::string>(const boost::json::object& document)> check;
+  /// Values that must be unique (in the org or on the server), and the message when taken.
+  std::function<std::vector<storage::UniqueKey>(const boost::json::object& document)> unique_keys;
+  std::function<std::string(const storage::UniqueKey& taken)> key_taken_message;
+  /// Runs on create, inside the write transaction, before the server-set fields are added
+  /// (e.g. a vapi number takes a pool number).
+  std::function<void(storage::Session& s, std::string_view org_id, boost::json::object& document)>
+      on_create;
+  /// Server-set fields every new object gets, e.g. {"status": "active"}.
+  boost::json::object create_defaults;
+};
+
+}  // namespace sb::resources

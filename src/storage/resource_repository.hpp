@@ -1,0 +1,83 @@
+#pragma once
+// Every configuration resource (assistants, squads, tools, files, credentials, ...) is stored
+// the same way: its API document (secrets removed), the timestamps lists filter on, a
+// case-folded search text, and a sealed blob of its write-only fields. Filters on other
+// fields run in SQL over the document. Uniqueness rules (a phone number's number in its org, a
+// SIP user on the server) are unique keys kept beside the rows, so one unique index serves
+// every resource. All methods are scoped to one kind and one org, except where noted.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/list_query.hpp"
+
+namespace sb::storage {
+
+struct ResourceRecord {
+  std::string kind;  ///< e.g. "assistant"
+  std::string id;
+  std::string org_id;
+  std::int64_t created_at = 0;  ///< ms since the epoch
+  std::int64_t updated_at = 0;
+  std::string document;        ///< the API object as JSON text, without write-only fields
+  std::string sealed_secrets;  ///< SecretBox-sealed JSON of write-only fields; empty if none
+  std::string search_text;     ///< case-folded text that `search`/`name` filters match
+};
+
+/// A condition on one top-level field of the document.
+struct FieldFilter {
+  enum class Op {
+    kEquals,    ///< the field equals one of `values`
+    kContains,  ///< the search text contains values[0] (already case-folded)
+  };
+  /// How `values` compare with the document's JSON value.
+  enum class Type { kText, kBoolean, kNumber };
+  std::string field;  ///< top-level property name, e.g. "status"; "id" means the row id
+  Op op = Op::kEquals;
+  Type type = Type::kText;
+  std::vector<std::string> values;  ///< booleans as "true"/"false", numbers as decimal text
+};
+
+struct ResourceQuery {
+  TimeFilter time;
+  std::vector<FieldFilter> fields;
+  std::int64_t limit = 100;
+  std::int64_t page = 0;  ///< 1-based; 0 = no paging (the first `limit` rows, no total)
+  bool ascending = false;
+  bool by_updated_at = false;  ///< sort by updatedAt instead of createdAt
+};
+
+/// A value that must be unique among one kind's rows, in an org or on the whole server.
+struct UniqueKey {
+  std::string name;   ///< e.g. "number"
+  std::string value;  ///< e.g. "+14155550100"
+  bool server_wide = false;
+};
+
+class ResourceRepository {
+ public:
+  virtual ~ResourceRepository() = default;
+  virtual std::optional<ResourceRecord> find(std::string_view kind, std::string_view org_id,
+                                             std::string_view id) = 0;
+  /// Documents in order; `total` is counted only when the query pages.
+  virtual DocumentPage list(std::string_view kind, std::string_view org_id,
+                            const ResourceQuery& query) = 0;
+  virtual void insert(const ResourceRecord& record) = 0;
+  /// Replaces everything but kind, id, org and created_at.
+  virtual void update(const ResourceRecord& record) = 0;
+  /// Also drops the record's unique keys.
+  virtual bool remove(std::string_view kind, std::string_view org_id, std::string_view id) = 0;
+
+  /// Replaces the unique keys held by `id` with `keys`. Returns the first key another
+  /// resource already holds (nothing is changed then), or nullopt on success.
+  virtual std::optional<UniqueKey> claim_keys(std::string_view kind, std::string_view org_id,
+                                              std::string_view id,
+                                              const std::vector<UniqueKey>& keys) = 0;
+  /// Whether any resource of `kind` holds this key (for picking free pool numbers).
+  virtual bool key_taken(std::string_view kind, std::string_view org_id, const UniqueKey& key) = 0;
+};
+
+}  // namespace sb::storage

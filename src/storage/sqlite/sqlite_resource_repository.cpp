@@ -1,0 +1,212 @@
+#include "storage/sqlite/sqlite_resource_repository.hpp"
+
+#include <limits>
+
+#include "storage/sqlite/connection.hpp"
+#include "storage/sqlite/where_clause.hpp"
+
+namespace sb::storage::sqlite {
+namespace {
+
+constexpr std::string_view kServerWide = "*";
+
+// Escapes LIKE wildcards so a search for "50%" matches the text "50%".
+std::string like_pattern(std::string_view search) {
+  std::string out = "%";
+  for (char c : search) {
+    if (c == '%' || c == '_' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('%');
+  return out;
+}
+
+std::string_view scope_of(const UniqueKey& key, std::string_view org_id) {
+  return key.server_wide ? kServerWide : org_id;
+}
+
+// "?3, ?4, ?5" for each value, bound as the filter's type says.
+std::string placeholders(WhereClause& where, const FieldFilter& f) {
+  std::string list;
+  for (const auto& v : f.values) {
+    int i = 0;
+    switch (f.type) {
+      case FieldFilter::Type::kText:
+        i = where.add_text(v);
+        break;
+      case FieldFilter::Type::kBoolean:
+        i = where.add_integer(v == "true" ? 1 : 0);  // json_extract gives 1/0 for booleans
+        break;
+      case FieldFilter::Type::kNumber:
+        i = where.add_real(std::stod(v));
+        break;
+    }
+    if (!list.empty()) list += ", ";
+    list += "?" + std::to_string(i);
+  }
+  return list;
+}
+
+void add_field_filter(WhereClause& where, const FieldFilter& f) {
+  if (f.op == FieldFilter::Op::kContains) {
+    const int i = where.add_text(like_pattern(f.values.empty() ? "" : f.values.front()));
+    where.add_sql("search_text LIKE ?" + std::to_string(i) + " ESCAPE '\\'");
+    return;
+  }
+  if (f.values.empty()) {
+    where.add_sql("0");  // "any of nothing" matches nothing
+    return;
+  }
+  if (f.field == "id") {
+    where.add_sql("id IN (" + placeholders(where, f) + ")");
+    return;
+  }
+  const int path = where.add_text("$." + f.field);
+  where.add_sql("json_extract(document, ?" + std::to_string(path) + ") IN (" +
+                placeholders(where, f) + ")");
+}
+
+}  // namespace
+
+std::optional<ResourceRecord> SqliteResourceRepository::find(std::string_view kind,
+                                                             std::string_view org_id,
+                                                             std::string_view id) {
+  auto& stmt = db_.prepare(
+                      "SELECT created_at, updated_at, document, secrets, search_text "
+                      "FROM resources WHERE id = ?1 AND org_id = ?2 AND kind = ?3")
+                   .bind(1, id)
+                   .bind(2, org_id)
+                   .bind(3, kind);
+  std::optional<ResourceRecord> out;
+  if (stmt.step()) {
+    out.emplace();
+    out->kind = kind;
+    out->id = id;
+    out->org_id = org_id;
+    out->created_at = stmt.integer(0);
+    out->updated_at = stmt.integer(1);
+    out->document = stmt.text(2);
+    out->sealed_secrets = stmt.blob(3);
+    out->search_text = stmt.text(4);
+  }
+  stmt.reset();
+  return out;
+}
+
+DocumentPage SqliteResourceRepository::list(std::string_view kind, std::string_view org_id,
+                                            const ResourceQuery& q) {
+  WhereClause where("org_id = ?1");
+  where.add_sql("kind = ?" + std::to_string(where.add_text(std::string(kind))));
+  where.add_time_filter(q.time);
+  for (const auto& f : q.fields) add_field_filter(where, f);
+
+  DocumentPage out;
+  if (q.page > 0) {
+    auto& count = db_.prepare("SELECT COUNT(*) FROM resources WHERE " + where.sql());
+    count.bind(1, org_id);
+    where.bind(count);
+    count.step();
+    out.total = count.integer(0);
+    count.reset();
+  }
+  const std::string column = q.by_updated_at ? "updated_at" : "created_at";
+  const std::string order = q.ascending ? " ASC" : " DESC";
+  const int li = where.next_index();
+  const std::string sql = "SELECT document FROM resources WHERE " + where.sql() + " ORDER BY " +
+                          column + order + ", seq" + order + " LIMIT ?" + std::to_string(li) +
+                          " OFFSET ?" + std::to_string(li + 1);
+  // Pages past the end are empty, not an overflow.
+  const std::int64_t max_page =
+      std::numeric_limits<std::int64_t>::max() / std::max<std::int64_t>(q.limit, 1);
+  const std::int64_t offset = q.page > 0 ? (std::min(q.page, max_page) - 1) * q.limit : 0;
+  auto& stmt = db_.prepare(sql).bind(1, org_id);
+  where.bind(stmt);
+  stmt.bind(li, q.limit).bind(li + 1, offset);
+  while (stmt.step()) out.documents.emplace_back(stmt.text(0));
+  stmt.reset();
+  return out;
+}
+
+void SqliteResourceRepository::insert(const ResourceRecord& r) {
+  auto& stmt = db_.prepare(
+      "INSERT INTO resources (kind, id, org_id, created_at, updated_at, document, secrets, "
+      "search_text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  stmt.bind(1, r.kind).bind(2, r.id).bind(3, r.org_id).bind(4, r.created_at);
+  stmt.bind(5, r.updated_at).bind(6, r.document).bind(8, r.search_text);
+  if (r.sealed_secrets.empty())
+    stmt.bind_null(7);
+  else
+    stmt.bind_blob(7, r.sealed_secrets);
+  stmt.run();
+}
+
+void SqliteResourceRepository::update(const ResourceRecord& r) {
+  auto& stmt = db_.prepare(
+      "UPDATE resources SET updated_at = ?4, document = ?5, secrets = ?6, search_text = ?7 "
+      "WHERE id = ?1 AND org_id = ?2 AND kind = ?3");
+  stmt.bind(1, r.id).bind(2, r.org_id).bind(3, r.kind).bind(4, r.updated_at);
+  stmt.bind(5, r.document).bind(7, r.search_text);
+  if (r.sealed_secrets.empty())
+    stmt.bind_null(6);
+  else
+    stmt.bind_blob(6, r.sealed_secrets);
+  stmt.run();
+}
+
+bool SqliteResourceRepository::remove(std::string_view kind, std::string_view org_id,
+                                      std::string_view id) {
+  db_.prepare("DELETE FROM resources WHERE id = ?1 AND org_id = ?2 AND kind = ?3")
+      .bind(1, id)
+      .bind(2, org_id)
+      .bind(3, kind)
+      .run();
+  const bool removed = db_.changes() > 0;
+  if (removed) db_.prepare("DELETE FROM resource_keys WHERE holder = ?1").bind(1, id).run();
+  return removed;
+}
+
+std::optional<UniqueKey> SqliteResourceRepository::claim_keys(std::string_view kind,
+                                                              std::string_view org_id,
+                                                              std::string_view id,
+                                                              const std::vector<UniqueKey>& keys) {
+  for (const auto& key : keys) {
+    auto& held = db_.prepare(
+                        "SELECT holder FROM resource_keys WHERE kind = ?1 AND scope = ?2 AND "
+                        "name = ?3 AND value = ?4")
+                     .bind(1, kind)
+                     .bind(2, scope_of(key, org_id))
+                     .bind(3, key.name)
+                     .bind(4, key.value);
+    const bool taken = held.step() && held.text(0) != id;
+    held.reset();
+    if (taken) return key;
+  }
+  db_.prepare("DELETE FROM resource_keys WHERE holder = ?1").bind(1, id).run();
+  for (const auto& key : keys)
+    db_.prepare(
+           "INSERT INTO resource_keys (kind, scope, name, value, holder) VALUES (?1, ?2, ?3, ?4, "
+           "?5)")
+        .bind(1, kind)
+        .bind(2, scope_of(key, org_id))
+        .bind(3, key.name)
+        .bind(4, key.value)
+        .bind(5, id)
+        .run();
+  return std::nullopt;
+}
+
+bool SqliteResourceRepository::key_taken(std::string_view kind, std::string_view org_id,
+                                         const UniqueKey& key) {
+  auto& stmt = db_.prepare(
+                      "SELECT 1 FROM resource_keys WHERE kind = ?1 AND scope = ?2 AND name = ?3 "
+                      "AND value = ?4")
+                   .bind(1, kind)
+                   .bind(2, scope_of(key, org_id))
+                   .bind(3, key.name)
+                   .bind(4, key.value);
+  const bool taken = stmt.step();
+  stmt.reset();
+  return taken;
+}
+
+}  // namespace sb::storage::sqlite

@@ -1,0 +1,28 @@
+#pragma once
+
+#include "storage/resource_repository.hpp"
+
+namespace sb::storage::sqlite {
+
+class Connection;
+
+class SqliteResourceRepository final : public ResourceRepository {
+ public:
+  explicit SqliteResourceRepository(Connection& db) : db_(db) {}
+  std::optional<ResourceRecord> find(std::string_view kind, std::string_view org_id,
+                                     std::string_view id) override;
+  DocumentPage list(std::string_view kind, std::string_view org_id,
+                    const ResourceQuery& query) override;
+  void insert(const ResourceRecord& record) override;
+  void update(const ResourceRecord& record) override;
+  bool remove(std::string_view kind, std::string_view org_id, std::string_view id) override;
+  std::optional<UniqueKey> claim_keys(std::string_view kind, std::string_view org_id,
+                                      std::string_view id,
+                                      const std::vector<UniqueKey>& keys) override;
+  bool key_taken(std::string_view kind, std::string_view org_id, const UniqueKey& key) override;
+
+ private:
+  Connection& db_;
+};
+
+}  // namespace sb::storage::sqlite
