@@ -9,8 +9,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "app/catalog/catalog.hpp"
 #include "app/data_dir.hpp"
-#include "app/resource_catalog.hpp"
 #include "auth/api_key_authenticator.hpp"
 #include "contract/contract.hpp"
 #include "core/crypto.hpp"
@@ -128,10 +128,11 @@ int serve(const ServeOptions& options) {
   storage::sqlite::SqliteStore store({dir.database_path(), options.db_readers});
   bootstrap_first_org(store, dir);
 
-  ResourceCatalog resources(store, secrets, contract, pool);
+  Catalog catalog({store, secrets, contract, pool, dir.path()});
+  add_telephony(catalog);
   http::Router router;
   router.add(health_route());
-  resources.register_routes(router);
+  catalog.register_routes(router);
 
   http::RateLimiter::Options lookups;
   lookups.per_second = options.auth_rate_limit;

@@ -5,24 +5,22 @@
 // new resource cannot ship without joining this audit.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { startServer, api, createOrg } from "./harness.mjs";
-import { nextNumber } from "./fixtures.mjs";
 
 const contract = JSON.parse(
   readFileSync(fileURLToPath(new URL("../../contract/vapi-contract.json", import.meta.url)), "utf8"),
 );
 
-// Per collection path: how org A creates an object, and the 404 message for it.
-const FIXTURES = {
-  "/phone-number": {
-    create: () => ({ provider: "byo-phone-number", credentialId: "cred-audit", number: nextNumber("+1312555") }),
-    notFound: "Phone number not found",
-    // A body that would be valid for the object, so only ownership can reject it.
-    patch: { name: "taken over" },
-  },
-};
+// Per collection path: how org A creates an object (`create(server)` may create what it needs
+// first and resolves the body), the 404 message for it, and a PATCH body valid for it, so only
+// ownership can reject it. One file per group in isolation/.
+const FIXTURES = {};
+for (const file of readdirSync(new URL("./isolation/", import.meta.url)).sort()) {
+  const group = await import(new URL(`./isolation/${file}`, import.meta.url));
+  Object.assign(FIXTURES, group.FIXTURES);
+}
 
 let server, orgB;
 const objects = {};  // collection path → org A's object
@@ -31,7 +29,7 @@ before(async () => {
   server = await startServer();
   orgB = await createOrg(server, "intruder");
   for (const [collection, fixture] of Object.entries(FIXTURES)) {
-    const res = await api(server, collection, { method: "POST", body: fixture.create() });
+    const res = await api(server, collection, { method: "POST", body: await fixture.create(server) });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     objects[collection] = res.body;
   }

@@ -1,0 +1,78 @@
+#pragma once
+// Everything the API serves besides /health: resources on the generic engine and any route
+// providers of their own (uploads, 501s for behaviour that belongs to later work). Entries
+// are added by group, one file per group (catalog_*.cpp), so groups grow independently.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "api/resources/resource_controller.hpp"
+#include "domain/resources/resource_spec.hpp"
+
+namespace sb {
+class SecretBox;
+}
+namespace sb::contract {
+class Contract;
+}
+namespace sb::storage {
+class Store;
+}
+namespace sb::http {
+class Router;
+}
+namespace sb::phone_numbers {
+class NumberPool;
+}
+namespace sb::resources {
+class ResourceService;
+}
+
+namespace sb::app {
+
+/// Anything that adds routes.
+class RouteProvider {
+ public:
+  virtual ~RouteProvider() = default;
+  /// Returns how many routes it added.
+  virtual int register_routes(http::Router& router) = 0;
+};
+
+/// What catalog entries may use.
+struct CatalogDeps {
+  storage::Store& store;
+  const SecretBox& secrets;
+  std::shared_ptr<const contract::Contract> contract;
+  const phone_numbers::NumberPool& number_pool;
+  std::string data_dir;
+};
+
+class Catalog {
+ public:
+  explicit Catalog(CatalogDeps deps);
+  ~Catalog();
+
+  const CatalogDeps& deps() const { return deps_; }
+  const resources::ResourceService& service() const { return *service_; }
+
+  /// Serves `spec` on `routes` with the generic controller. Returns the stored spec, which
+  /// lives as long as the catalog.
+  const resources::ResourceSpec& add(resources::ResourceSpec spec, api::ResourceRoutes routes);
+  /// Takes a provider of its own routes.
+  void add(std::unique_ptr<RouteProvider> provider);
+
+  /// Registers every entry's routes. Throws if an entry matches no operation of the contract.
+  void register_routes(http::Router& router);
+
+ private:
+  CatalogDeps deps_;
+  std::unique_ptr<resources::ResourceService> service_;
+  std::vector<std::unique_ptr<resources::ResourceSpec>> specs_;
+  std::vector<std::unique_ptr<RouteProvider>> providers_;
+};
+
+/// The groups, one file each.
+void add_telephony(Catalog& catalog);  // catalog_telephony.cpp: phone numbers
+
+}  // namespace sb::app
