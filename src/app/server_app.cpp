@@ -130,6 +130,9 @@ int serve(const ServeOptions& options) {
 
   Catalog catalog({store, secrets, contract, pool, dir.path()});
   add_telephony(catalog);
+  add_agents(catalog);
+  add_credentials_files(catalog);
+  add_workspace(catalog);
   http::Router router;
   router.add(health_route());
   catalog.register_routes(router);

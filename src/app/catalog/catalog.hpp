@@ -73,6 +73,9 @@ class Catalog {
 };
 
 /// The groups, one file each.
-void add_telephony(Catalog& catalog);  // catalog_telephony.cpp: phone numbers
+void add_telephony(Catalog& catalog);          // catalog_telephony.cpp
+void add_agents(Catalog& catalog);             // catalog_agents.cpp
+void add_credentials_files(Catalog& catalog);  // catalog_credentials_files.cpp
+void add_workspace(Catalog& catalog);          // catalog_workspace.cpp
 
 }  // namespace sb::app
