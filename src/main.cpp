@@ -81,6 +81,14 @@ int main(int argc, char** argv) {
                    "(0: unlimited)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  serve_cmd
+      ->add_option("--file-size-limit", serve.file_size_limit,
+                   "Largest file an upload (POST /file) may hold, in bytes")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30))
+      ->capture_default_str();
+  serve_cmd->add_option("--public-url", serve.public_url,
+                        "Base URL providers reach this server at, for uploaded files' URLs "
+                        "(default: http://HOST:PORT)");
   serve_cmd->add_option("--access-log", serve.access_log, "stdout, off, or a file path")
       ->capture_default_str();
   serve_cmd->add_option("--log-level", serve.log_level, "trace, debug, info, warn, error")

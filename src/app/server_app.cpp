@@ -108,6 +108,13 @@ net::ServerOptions server_options(const ServeOptions& o, const http::Dispatcher&
   return s;
 }
 
+// The listening address as a URL; an unspecified address (all interfaces) is reached locally.
+std::string default_public_url(const std::string& host, std::uint16_t port) {
+  std::string h = host == "0.0.0.0" ? "127.0.0.1" : host == "::" ? "[::1]" : host;
+  if (h.find(':') != std::string::npos && h.front() != '[') h = "[" + h + "]";
+  return "http://" + h + ":" + std::to_string(port);
+}
+
 // Diagnostics go to stderr; stdout carries the start-up banner and the access log.
 void use_stderr_for_diagnostics(const std::string& level) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("switchboard"));
@@ -128,7 +135,11 @@ int serve(const ServeOptions& options) {
   storage::sqlite::SqliteStore store({dir.database_path(), options.db_readers});
   bootstrap_first_org(store, dir);
 
-  Catalog catalog({store, secrets, contract, pool, dir.path()});
+  // Set before the server runs (so before any request reads it), once the port is known.
+  std::string public_url = options.public_url;
+  while (!public_url.empty() && public_url.back() == '/') public_url.pop_back();
+  Catalog catalog({store, secrets, contract, pool, dir.path(), options.file_size_limit,
+                   [&public_url] { return public_url; }});
   add_telephony(catalog);
   add_agents(catalog);
   add_credentials_files(catalog);
@@ -150,6 +161,7 @@ int serve(const ServeOptions& options) {
       },
       make_access_log(options.access_log));
   const auto port = server.listen();
+  if (public_url.empty()) public_url = default_public_url(options.host, port);
 
   std::printf("Switchboard listening on http://%s:%u\n", options.host.c_str(), port);
   if (auto key = dir.read_api_key()) std::printf("API key: %s\n", key->c_str());

@@ -27,6 +27,10 @@ struct ServeOptions {
   double auth_rate_limit = 20;                ///< unknown-key lookups per second per address
   std::string access_log = "stdout";          ///< "stdout", "off", or a file path
   std::string log_level = "info";
+  std::size_t file_size_limit = 10 << 20;  ///< the largest upload (POST /file), in bytes
+  /// Base URL of this server as providers reach it, for the URLs of uploaded files;
+  /// "" = http://HOST:PORT as listening.
+  std::string public_url;
 };
 
 /// Runs the server until SIGINT/SIGTERM. Returns the process exit code.

@@ -15,6 +15,9 @@ namespace {
 json::object expand_operation(const json::object& op) {
   json::object out;
   if (const auto* id = op.if_contains("operationId")) out["operationId"] = *id;
+  // Extensions stay: "x-switchboard" marks what Switchboard serves beyond Vapi's document.
+  for (const auto& [key, value] : op)
+    if (key.starts_with("x-")) out[key] = value;
   if (const auto* params = op.if_contains("parameters")) out["parameters"] = *params;
   if (const auto* body = op.if_contains("requestBody"); body && body->is_object()) {
     json::object content;

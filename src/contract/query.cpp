@@ -44,16 +44,38 @@ TextFailure text_failures(const Schema& schema, std::string_view text) {
   }
 }
 
+// The items of one value of a `…Any` list parameter: comma-separated, spaces trimmed, empty
+// items dropped, as the list endpoints read them (api/resources/list_request.cpp). A value
+// with no items at all is checked whole, so `idAny=` is still an invalid UUID.
+std::vector<std::string_view> list_items(std::string_view name, std::string_view text) {
+  if (!name.ends_with("Any")) return {text};
+  std::vector<std::string_view> items;
+  const std::string_view whole = text;
+  while (true) {
+    const auto comma = text.find(',');
+    std::string_view item = text.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (!item.empty()) items.push_back(item);
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  if (items.empty()) items.push_back(whole);
+  return items;
+}
+
 void check_value(const Parameter& p, std::string_view text, std::vector<std::string>& out) {
   const Schema& s = resolve(*p.schema);
   const bool each = s.kind == Kind::kArray;  // repeated values of a list parameter
-  TextFailure f = text_failures(each ? *s.items : s, text);
-  for_each_failure(f.bits, [&](Code c) {
-    Message message{c, p.name, f.schema};
-    message.each = each;
-    auto m = render({}, message);
-    if (std::find(out.begin(), out.end(), m) == out.end()) out.push_back(std::move(m));
-  });
+  for (std::string_view item : each ? list_items(p.name, text) : std::vector{text}) {
+    TextFailure f = text_failures(each ? *s.items : s, item);
+    for_each_failure(f.bits, [&](Code c) {
+      Message message{c, p.name, f.schema};
+      message.each = each;
+      auto m = render({}, message);
+      if (std::find(out.begin(), out.end(), m) == out.end()) out.push_back(std::move(m));
+    });
+  }
 }
 
 const Parameter* find_query_parameter(const Operation& op, std::string_view name) {

@@ -10,7 +10,29 @@ export const AUDIT_DIR = process.env.SB_AUDIT_DIR || null;
 export const SECRETS_FILE = "secrets-sent.txt";
 
 // Properties the API accepts but must never return, store in plaintext, or log.
-const WRITE_ONLY = new Set(["twilioAuthToken", "twilioApiSecret", "password"]);
+const WRITE_ONLY = new Set([
+  "twilioAuthToken",
+  "twilioApiSecret",
+  "password",
+  // credentials (src/domain/credentials/credential_spec.cpp)
+  "apiKey",
+  "apiSecret",
+  "authToken",
+  "openAIKey",
+  "ocpApimSubscriptionKey",
+  "awsSecretAccessKey",
+  "clientSecret",
+  "secretKey",
+  "token",
+  "connectionString",
+  "secretAccessKey",
+  "hmacSecret",
+  "privateKey",
+  "authPassword",
+  "accessToken",
+  "refreshToken",
+  "webhookUrl",
+]);
 
 function collectSecrets(value, out) {
   if (Array.isArray(value)) {

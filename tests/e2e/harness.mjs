@@ -155,7 +155,9 @@ export async function api(server, path, opts = {}) {
   let body;
   if (opts.rawBody !== undefined) body = opts.rawBody;
   else if (opts.body !== undefined) body = JSON.stringify(opts.body);
-  if (body !== undefined && headers["Content-Type"] === undefined) headers["Content-Type"] = "application/json";
+  // A FormData body (an upload) gets its multipart Content-Type, with the boundary, from fetch.
+  if (body !== undefined && headers["Content-Type"] === undefined && !(body instanceof FormData))
+    headers["Content-Type"] = "application/json";
   const res = await fetch(url, { method: opts.method ?? "GET", headers, body });
   const text = await res.text();
   let parsed = text;

@@ -1,11 +1,16 @@
 #include "api/resources/resource_controller.hpp"
 
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
 #include "api/common/storage_reply.hpp"
 #include "contract/contract.hpp"
 #include "core/api_error.hpp"
 #include "core/text.hpp"
 #include "domain/resources/document_paths.hpp"
 #include "domain/resources/resource_service.hpp"
+#include "http/error_response.hpp"
+#include "http/json_body.hpp"
 #include "storage/store.hpp"
 
 namespace sb::api {
@@ -38,6 +43,20 @@ bool answers_page(const contract::Operation& op) {
   return !op.response || contract::Contract::kind_of(*op.response) != contract::ValueKind::kArray;
 }
 
+// Path parameters besides `id` scope an item (a provider resource's provider).
+bool has_scope(const http::Fields& path_params) {
+  for (const auto& [name, value] : path_params)
+    if (name != "id") return true;
+  return false;
+}
+
+// A stored document as `view` shows it.
+std::string apply_view(const std::string& stored, const View& view, const http::Request& request) {
+  auto doc = boost::json::parse(stored).as_object();
+  view(doc, request);
+  return boost::json::serialize(doc);
+}
+
 }  // namespace
 
 ResourceController::ResourceController(storage::Store& store,
@@ -63,33 +82,74 @@ int ResourceController::register_routes(http::Router& router) {
     route.operation = op;
     route.body_check = check;
     route.handler = std::move(handler);
+    if (method == Method::kPost && routes_.upload) route.body_limit = routes_.upload_body_limit;
     router.add(std::move(route));
     ++added;
   };
-  auto bind = [this](void (ResourceController::*h)(http::Context&&, http::Reply)) {
-    return [this, h](http::Context&& ctx, http::Reply reply) {
-      (this->*h)(std::move(ctx), std::move(reply));
-    };
-  };
-  add(Method::kPost, routes_.collection, bind(&ResourceController::create));
   std::vector<std::string> lists = routes_.lists;
   lists.insert(lists.begin(), routes_.collection);
   for (const auto& path : lists) {
+    if (routes_.creates)
+      add(Method::kPost, path, [this](http::Context&& ctx, http::Reply reply) {
+        create(std::move(ctx), std::move(reply));
+      });
     const auto* op = contract_->operation("get", path);
     if (!op) continue;
-    add(Method::kGet, path, [this, op](http::Context&& ctx, http::Reply reply) {
-      list(*op, std::move(ctx), std::move(reply));
+    add(Method::kGet, path,
+        [this, op, view = view_of(path)](http::Context&& ctx, http::Reply reply) {
+          list(*op, view, std::move(ctx), std::move(reply));
+        });
+  }
+  std::vector<std::string> items = routes_.items;
+  items.insert(items.begin(), routes_.item);
+  for (const auto& path : items) {
+    add(Method::kGet, path, [this, view = view_of(path)](http::Context&& ctx, http::Reply reply) {
+      get(view, std::move(ctx), std::move(reply));
+    });
+    // The PATCH schema may depend on the stored object (its discriminator), so the handler
+    // validates the body in the same transaction as the update.
+    if (const auto* op = contract_->operation("patch", path))
+      add(
+          Method::kPatch, path,
+          [this, op](http::Context&& ctx, http::Reply reply) {
+            update(*op, std::move(ctx), std::move(reply));
+          },
+          http::BodyCheck::kHandler);
+    add(Method::kDelete, path, [this](http::Context&& ctx, http::Reply reply) {
+      remove(std::move(ctx), std::move(reply));
     });
   }
-  add(Method::kGet, routes_.item, bind(&ResourceController::get));
-  // The PATCH schema may depend on the stored object (its discriminator), so the handler
-  // validates the body in the same transaction as the update.
-  add(Method::kPatch, routes_.item, bind(&ResourceController::update), http::BodyCheck::kHandler);
-  add(Method::kDelete, routes_.item, bind(&ResourceController::remove));
   return added;
 }
 
+const View* ResourceController::view_of(const std::string& path) const {
+  const auto it = routes_.views.find(path);
+  return it == routes_.views.end() ? nullptr : &it->second;
+}
+
+void ResourceController::check_scope(const boost::json::object& doc,
+                                     const http::Fields& path_params) const {
+  for (const auto& [name, value] : path_params)
+    if (name != "id" && resources::string_at(doc, name) != value)
+      throw ApiError::not_found(spec_.noun + " not found");
+}
+
+ResponseCache::Body ResourceController::shown(Body stored, const View* view,
+                                              const http::Request& request) const {
+  const bool scoped = has_scope(request.path_params);
+  if (!view && !scoped) return stored;
+  auto doc = boost::json::parse(*stored).as_object();
+  if (scoped) check_scope(doc, request.path_params);
+  if (!view) return stored;
+  (*view)(doc, request);
+  return share(boost::json::serialize(doc));
+}
+
 void ResourceController::create(http::Context&& ctx, http::Reply reply) {
+  if (routes_.upload) return create_upload(std::move(ctx), std::move(reply));
+  // An operation that declares no body schema (a provider resource: the provider's own
+  // format) still takes a JSON object, which the dispatcher left unparsed.
+  if (ctx.body.is_null()) ctx.body = http::parse_json_body(ctx.request);
   auto body = std::move(ctx.body.as_object());
   // Path parameters of the collection (a provider resource's provider and resourceName)
   // belong to the object.
@@ -100,7 +160,28 @@ void ResourceController::create(http::Context&& ctx, http::Reply reply) {
         });
 }
 
-void ResourceController::list(const contract::Operation& op, http::Context&& ctx,
+// The upload is read on a storage reader (file work blocks), then created like any object;
+// its own work runs in the same write job, once the object exists.
+void ResourceController::create_upload(http::Context&& ctx, http::Reply reply) {
+  store_.post_read(
+      [this, ctx = std::move(ctx), reply = std::move(reply)](storage::Session&) mutable {
+        Upload upload;
+        try {
+          upload = routes_.upload(ctx.request, ctx.org_id);
+        } catch (...) {
+          reply(http::error_response(std::current_exception(), ctx.request.request_id));
+          return;
+        }
+        write(std::move(ctx), std::move(reply), 201, false,
+              [this, org = ctx.org_id, upload = std::move(upload)](storage::Session& s) mutable {
+                auto written = service_.create(s, spec_, org, std::move(upload.body));
+                if (upload.on_created) upload.on_created(s, written);
+                return written;
+              });
+      });
+}
+
+void ResourceController::list(const contract::Operation& op, const View* view, http::Context&& ctx,
                               http::Reply reply) {
   const bool paged = answers_page(op);
   auto query = resource_query(op, ctx.request, routes_.param_fields, paged);
@@ -110,36 +191,46 @@ void ResourceController::list(const contract::Operation& op, http::Context&& ctx
     return;
   }
   const auto generation = cache_.generation(ctx.org_id);
-  reply_from_read(store_, std::move(reply), ctx.request.request_id,
-                  [this, org = std::move(ctx.org_id), key = std::move(key), generation, paged,
-                   query = std::move(query)](storage::Session& s) {
-                    auto body =
-                        share(render_list(service_.list(s, spec_, org, query), query, paged));
-                    cache_.offer_list(org, key, body, generation);
-                    return http::Response::json(200, std::move(body));
-                  });
+  // Copied first: the job below takes the request (argument order is unspecified).
+  std::string request_id = ctx.request.request_id;
+  reply_from_read(
+      store_, std::move(reply), std::move(request_id),
+      [this, org = std::move(ctx.org_id), key = std::move(key), generation, paged,
+       query = std::move(query), view, request = std::move(ctx.request)](storage::Session& s) {
+        auto page = service_.list(s, spec_, org, query);
+        if (view)
+          for (auto& d : page.documents) d = apply_view(d, *view, request);
+        auto body = share(render_list(page, query, paged));
+        cache_.offer_list(org, key, body, generation);
+        return http::Response::json(200, std::move(body));
+      });
 }
 
-void ResourceController::get(http::Context&& ctx, http::Reply reply) {
+void ResourceController::get(const View* view, http::Context&& ctx, http::Reply reply) {
   const std::string id = id_param(ctx.request);
   if (auto hit = cache_.find_object(ctx.org_id, id)) {
-    reply(http::Response::json(200, std::move(hit)));
+    reply(http::Response::json(200, shown(std::move(hit), view, ctx.request)));
     return;
   }
   const auto generation = cache_.generation(ctx.org_id);
-  reply_from_read(store_, std::move(reply), ctx.request.request_id,
-                  [this, org = std::move(ctx.org_id), id, generation](storage::Session& s) {
+  std::string request_id = ctx.request.request_id;  // as in list()
+  reply_from_read(store_, std::move(reply), std::move(request_id),
+                  [this, org = std::move(ctx.org_id), id, generation, view,
+                   request = std::move(ctx.request)](storage::Session& s) {
                     auto body = share(service_.get(s, spec_, org, id));
                     cache_.offer_object(org, id, body, generation);
-                    return http::Response::json(200, std::move(body));
+                    return http::Response::json(200, shown(std::move(body), view, request));
                   });
 }
 
-void ResourceController::update(http::Context&& ctx, http::Reply reply) {
-  const auto* op = contract_->operation("patch", routes_.item);
+void ResourceController::update(const contract::Operation& op, http::Context&& ctx,
+                                http::Reply reply) {
+  // As on create: without a body schema the body is any JSON object.
+  if (!op.request_body) ctx.body = http::parse_json_body(ctx.request);
   write(std::move(ctx), std::move(reply), 200, false,
-        [this, op, org = ctx.org_id, id = id_param(ctx.request),
+        [this, &op, org = ctx.org_id, id = id_param(ctx.request), params = ctx.request.path_params,
          body = std::move(ctx.body)](storage::Session& s) mutable {
+          if (has_scope(params)) check_scope(service_.load(s, spec_, org, id), params);
           contract::ValidateOptions options;
           std::string discriminator;
           if (!spec_.discriminator.empty()) {
@@ -147,15 +238,19 @@ void ResourceController::update(http::Context&& ctx, http::Reply reply) {
                 resources::string_at(service_.load(s, spec_, org, id), spec_.discriminator);
             options.discriminator_default = discriminator;
           }
-          auto messages = contract_->validate(*op->request_body, body, options);
-          if (!messages.empty()) throw ApiError::bad_request(std::move(messages));
+          if (op.request_body) {
+            auto messages = contract_->validate(*op.request_body, body, options);
+            if (!messages.empty()) throw ApiError::bad_request(std::move(messages));
+          }
           return service_.update(s, spec_, org, id, std::move(body.as_object()));
         });
 }
 
 void ResourceController::remove(http::Context&& ctx, http::Reply reply) {
   write(std::move(ctx), std::move(reply), 200, true,
-        [this, org = ctx.org_id, id = id_param(ctx.request)](storage::Session& s) {
+        [this, org = ctx.org_id, id = id_param(ctx.request),
+         params = ctx.request.path_params](storage::Session& s) {
+          if (has_scope(params)) check_scope(service_.load(s, spec_, org, id), params);
           return service_.remove(s, spec_, org, id);
         });
 }

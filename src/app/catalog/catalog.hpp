@@ -3,6 +3,7 @@
 // providers of their own (uploads, 501s for behaviour that belongs to later work). Entries
 // are added by group, one file per group (catalog_*.cpp), so groups grow independently.
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -46,6 +47,10 @@ struct CatalogDeps {
   std::shared_ptr<const contract::Contract> contract;
   const phone_numbers::NumberPool& number_pool;
   std::string data_dir;
+  std::size_t file_size_limit = 10 << 20;  ///< the largest upload (POST /file), in bytes
+  /// The base URL providers and clients reach this server at, for URLs in responses (file
+  /// content). Known once the server listens, so asked for at request time.
+  std::function<std::string()> public_url = [] { return std::string(); };
 };
 
 class Catalog {

@@ -104,6 +104,7 @@ void ResourceService::write_keys(storage::Session& s, const ResourceSpec& spec,
 
 Written ResourceService::create(storage::Session& s, const ResourceSpec& spec,
                                 std::string_view org_id, json::object body) const {
+  if (spec.shape_body) spec.shape_body(body, nullptr);
   json::object secrets = take_at(body, spec.secret_paths);
   if (spec.check) throw_if_any(spec.check(body));
   check_references(s, spec, org_id, body, nullptr);
@@ -145,6 +146,7 @@ Written ResourceService::update(storage::Session& s, const ResourceSpec& spec,
                                 json::object patch) const {
   auto stored = find_or_throw(s, spec, org_id, id);
   json::object document = json::parse(stored.document).as_object();
+  if (spec.shape_body) spec.shape_body(patch, &document);
   if (!spec.discriminator.empty()) {
     const auto sent = string_at(patch, spec.discriminator);
     const auto kept = string_at(document, spec.discriminator);
@@ -176,6 +178,7 @@ Written ResourceService::remove(storage::Session& s, const ResourceSpec& spec,
                                 std::string_view org_id, std::string_view id) const {
   auto stored = find_or_throw(s, spec, org_id, id);
   s.resources().remove(spec.kind, org_id, id);
+  if (spec.on_remove) spec.on_remove(s, json::parse(stored.document).as_object());
   return {std::move(stored.id), std::move(stored.document)};
 }
 

@@ -48,6 +48,14 @@ struct ResourceSpec {
       on_create;
   /// Server-set fields every new object gets, e.g. {"status": "active"}.
   boost::json::object create_defaults;
+  /// Turns a request body into the document fields it writes, before anything else reads it:
+  /// on create `stored` is null; on PATCH it is the current document (inside the write
+  /// transaction). E.g. a provider resource keeps the provider's own body under `resource`;
+  /// ending a campaign records why. May throw ApiError.
+  std::function<void(boost::json::object& body, const boost::json::object* stored)> shape_body;
+  /// Runs on delete, inside the write transaction, with the deleted document (e.g. a file
+  /// registers the removal of its bytes with after_commit).
+  std::function<void(storage::Session& s, const boost::json::object& removed)> on_remove;
 };
 
 }  // namespace sb::resources

@@ -35,7 +35,7 @@ constexpr std::string_view kContract = R"({
               "schema": {"type": "boolean"}},
              {"name": "n", "in": "query", "required": false,
               "schema": {"type": "integer", "minimum": 0.5}}],
-           "response": {"status": 200}}
+           "response": {"status": 200}, "x-switchboard": true}
   }
  },
  "schemas": {
@@ -276,6 +276,8 @@ TEST_F(Engine, RebuildsAnOpenApiDocument) {
                    .as_object()
                    .contains("content"));
   EXPECT_TRUE(doc.at("components").at("schemas").as_object().contains("Tree"));
+  EXPECT_EQ(doc.at("paths").at("/pets").at("get").at("x-switchboard"), true);
+  EXPECT_FALSE(post.contains("x-switchboard"));
 }
 
 TEST(EngineLoad, RejectsBrokenContracts) {
@@ -293,7 +295,11 @@ TEST(EngineLoad, TheEmbeddedContractIsTheWholeDocument) {
   EXPECT_NE(contract->schema("CreateAssistantDTO"), nullptr);
   EXPECT_EQ(contract->schema("NoSuchSchema"), nullptr);
   auto doc = boost::json::parse(contract->openapi_json()).as_object();
-  EXPECT_EQ(doc.at("paths").as_object().size(), 69u);
+  // Vapi's 69 paths, and /credential and /credential/{id}, marked as Switchboard's own.
+  EXPECT_EQ(doc.at("paths").as_object().size(), 71u);
+  EXPECT_EQ(doc.at("paths").at("/credential").at("post").at("x-switchboard"), true);
+  EXPECT_EQ(doc.at("paths").at("/credential/{id}").at("patch").at("x-switchboard"), true);
+  EXPECT_FALSE(doc.at("paths").at("/assistant").at("post").as_object().contains("x-switchboard"));
   EXPECT_GT(doc.at("components").at("schemas").as_object().size(), 900u);
 }
 
