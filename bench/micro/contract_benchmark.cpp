@@ -36,39 +36,76 @@ constexpr std::string_view kPhoneNumber = R"({
                              "excludedStatusCodes": [400, 401]}}
 })";
 
-constexpr std::string_view kAssistant = R"({
-  "name": "Front desk", "firstMessage": "Hello, how can I help?",
+// The realistic full assistant of the end-to-end tests (fullAssistant() in
+// tests/e2e/agents_fixtures.mjs, with two tool ids): about 3 KB of JSON, the largest DTO.
+constexpr std::string_view kAssistant = R"json({
+  "name": "Riley (front desk)",
+  "firstMessage": "Hi, this is Riley from Acme Dental. How can I help you today?",
   "firstMessageMode": "assistant-speaks-first",
   "model": {
-    "provider": "openai", "model": "gpt-4o", "temperature": 0.7, "maxTokens": 250,
-    "messages": [{"role": "system", "content": "You are a receptionist."}],
+    "provider": "openai", "model": "gpt-4o", "temperature": 0.4, "maxTokens": 300,
+    "messages": [{"role": "system", "content":
+"You are Riley, the receptionist of Acme Dental. Book, move and cancel appointments. Keep answers short. Today is {{now}}."
+    }],
+    "toolIds": ["5a8da861-75d4-4494-9b35-6b0d0c3a4f10", "6b9eb972-86e5-45a5-8c46-7c1e1d4b5021"],
     "tools": [
       {"type": "function",
-       "function": {"name": "book_slot", "description": "Books a slot",
+       "function": {"name": "check_insurance", "description": "Books an appointment for the caller",
+                    "strict": false,
                     "parameters": {"type": "object",
-                                   "properties": {"day": {"type": "string"}},
-                                   "required": ["day"]}},
-       "server": {"url": "https://example.com/tools", "timeoutSeconds": 10},
-       "messages": [{"type": "request-start", "content": "One moment"}]},
+                                   "properties": {
+                                     "date": {"type": "string", "format": "date",
+                                              "description": "The day, as YYYY-MM-DD"},
+                                     "partySize": {"type": "integer",
+                                                   "description": "How many people"},
+                                     "service": {"type": "string",
+                                                 "enum": ["checkup", "cleaning", "whitening"]}},
+                                   "required": ["date", "service"]}},
+       "server": {"url": "https://hooks.example.com/vapi/insurance", "timeoutSeconds": 20,
+                  "headers": {"X-Tenant": "acme"},
+                  "backoffPlan": {"type": "exponential", "maxRetries": 3, "baseDelaySeconds": 1,
+                                  "excludedStatusCodes": [400, 401]}},
+       "messages": [{"type": "request-start", "content": "Let me check your insurance."}]},
       {"type": "endCall"},
       {"type": "transferCall",
-       "destinations": [{"type": "number", "number": "+14155550100", "message": "Transferring"}]}
+       "destinations": [{"type": "number", "number": "+14155550100",
+                         "message": "Transferring you to a person now."}]}
     ]
   },
-  "voice": {"provider": "11labs", "voiceId": "burt", "stability": 0.5, "similarityBoost": 0.75},
-  "transcriber": {"provider": "deepgram", "model": "nova-2", "language": "en"},
-  "server": {"url": "https://example.com/webhook", "timeoutSeconds": 20},
-  "serverMessages": ["end-of-call-report", "status-update"],
-  "clientMessages": ["transcript"],
-  "maxDurationSeconds": 600, "backgroundSound": "office",
-  "endCallPhrases": ["goodbye", "bye now"], "metadata": {"team": "sales"},
+  "voice": {"provider": "11labs", "voiceId": "sarah", "model": "eleven_turbo_v2_5",
+            "stability": 0.5, "similarityBoost": 0.75, "speed": 1.0, "useSpeakerBoost": true},
+  "transcriber": {"provider": "deepgram", "model": "nova-2", "language": "en", "smartFormat": true,
+                  "keywords": ["Acme:2", "Riley:1"], "endpointing": 300},
+  "server": {"url": "https://hooks.example.com/vapi/assistant", "timeoutSeconds": 20,
+             "headers": {"X-Tenant": "acme", "Authorization": "Bearer webhook-token"},
+             "backoffPlan": {"type": "exponential", "maxRetries": 3, "baseDelaySeconds": 1,
+                             "excludedStatusCodes": [400, 401, 403, 404]}},
+  "serverMessages": ["end-of-call-report", "status-update", "tool-calls", "hang"],
+  "clientMessages": ["transcript", "tool-calls"],
   "analysisPlan": {
-    "summaryPlan": {"enabled": true, "messages": [{"role": "system", "content": "Summarize"}]},
+    "summaryPlan": {"enabled": true, "timeoutSeconds": 10,
+                    "messages": [
+                      {"role": "system", "content": "Summarize the call in two sentences."},
+                      {"role": "user", "content": "Here is the transcript:\n\n{{transcript}}"}]},
+    "structuredDataPlan": {"enabled": true,
+                           "schema": {"type": "object",
+                                      "properties": {
+                                        "appointmentBooked": {"type": "boolean"},
+                                        "appointmentDate": {"type": "string", "format": "date"}},
+                                      "required": ["appointmentBooked"]}},
     "successEvaluationPlan": {"rubric": "PassFail", "enabled": true}
   },
-  "startSpeakingPlan": {"waitSeconds": 0.4},
-  "artifactPlan": {"recordingEnabled": true, "recordingFormat": "mp3"}
-})";
+  "maxDurationSeconds": 900, "backgroundSound": "office",
+  "voicemailMessage":
+    "Hi, this is Riley from Acme Dental. Please call us back at your convenience.",
+  "endCallMessage": "Thanks for calling Acme Dental. Goodbye!",
+  "endCallPhrases": ["goodbye", "talk to you later"],
+  "metadata": {"team": "front-desk", "region": "us-west"},
+  "startSpeakingPlan": {"waitSeconds": 0.4, "smartEndpointingEnabled": "livekit"},
+  "stopSpeakingPlan": {"numWords": 2, "voiceSeconds": 0.3, "backoffSeconds": 1},
+  "artifactPlan": {"recordingEnabled": true, "recordingFormat": "mp3",
+                   "transcriptPlan": {"enabled": true}}
+})json";
 
 void BM_LoadEmbedded(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(Contract::load_embedded());

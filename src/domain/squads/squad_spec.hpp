@@ -1,0 +1,12 @@
+#pragma once
+// Squads on the generic resource engine: members name saved assistants of the same org by
+// assistantId (or carry a transient `assistant`), and any assistant configuration inside the
+// squad attaches tools of the same org.
+
+#include "domain/resources/resource_spec.hpp"
+
+namespace sb::squads {
+
+resources::ResourceSpec squad_spec();
+
+}  // namespace sb::squads
