@@ -4,6 +4,8 @@
 The contract keeps the *structure* of the document (types, enums, required fields, bounds,
 formats, $refs, oneOf + discriminators) and drops the prose (descriptions, examples, titles).
 The C++ contract engine (src/contract/) embeds the output and compiles it at start-up.
+Paths and schemas the document lacks but Vapi serves (/credential) are added here, derived
+from the document's own schemas and marked "x-switchboard": true (see add_credential_paths).
 
 Usage:
   python3 tools/gen_contract.py [--openapi PATH] [--out PATH] [--check]
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -110,9 +113,115 @@ def build_contract(doc: dict[str, Any]) -> dict[str, Any]:
         paths[path] = {m: compact_operation(item[m]) for m in item if m in HTTP_METHODS}
     schemas = {name: compact_schema(s)
                for name, s in doc.get("components", {}).get("schemas", {}).items()}
-    return {"openapi": doc.get("openapi", "3.0.0"),
-            "info": {"title": info.get("title", ""), "version": info.get("version", "")},
-            "paths": paths, "schemas": schemas}
+    contract = {"openapi": doc.get("openapi", "3.0.0"),
+                "info": {"title": info.get("title", ""), "version": info.get("version", "")},
+                "paths": paths, "schemas": schemas}
+    add_credential_paths(contract)
+    return contract
+
+
+# --- Switchboard's own additions --------------------------------------------------------------
+# Vapi serves /credential, but its document has only the credential schemas, no paths. The
+# paths below (and the schemas the document lacks) are derived from those schemas and marked
+# "x-switchboard": true, so a reader of /api-json can tell them from Vapi's own.
+
+OWN = "x-switchboard"
+CREATE_CREDENTIAL = re.compile(r"^Create(\w+)CredentialDTO$")
+SCHEMA_REF = "#/components/schemas/"
+
+# Telnyx numbers take a credentialId, but the document has no Telnyx credential: one is an API
+# key, as Telnyx's own API authenticates.
+TELNYX = "Telnyx"
+
+
+def provider_of(schema: dict[str, Any], name: str) -> str:
+    """The single value of a credential schema's `provider` enum."""
+    values = schema.get("properties", {}).get("provider", {}).get("enum", [])
+    if len(values) != 1:
+        raise SystemExit(f"{name}: expected a single-value provider enum, found {values}")
+    return values[0]
+
+
+def synthesize_telnyx(schemas: dict[str, Any]) -> None:
+    name_schema = schemas["CreateOpenAICredentialDTO"]["properties"]["name"]
+    schemas[f"Create{TELNYX}CredentialDTO"] = {
+        "type": "object", "required": ["provider", "apiKey"],
+        "properties": {"provider": {"type": "string", "enum": ["telnyx"]},
+                       "apiKey": {"type": "string"}, "name": dict(name_schema)},
+        OWN: True}
+
+
+def update_of(schemas: dict[str, Any], stem: str) -> str:
+    """The Update DTO of a credential type; one without is the Create DTO, nothing required."""
+    name = f"Update{stem}CredentialDTO"
+    if name not in schemas:
+        create = schemas[f"Create{stem}CredentialDTO"]
+        schemas[name] = {k: v for k, v in create.items() if k not in ("required", OWN)}
+        schemas[name][OWN] = True
+    return name
+
+
+def response_of(schemas: dict[str, Any], stem: str, provider: str) -> str:
+    """The response schema of a credential type, found by its provider; or one derived from
+    the Create DTO plus the server-set fields."""
+    for name in sorted(schemas):
+        schema = schemas[name]
+        if (name.endswith("Credential") and isinstance(schema, dict)
+                and schema.get("properties", {}).get("provider", {}).get("enum") == [provider]):
+            return name
+    create = schemas[f"Create{stem}CredentialDTO"]
+    server_set = {"id": {"type": "string"}, "orgId": {"type": "string"},
+                  "createdAt": {"type": "string", "format": "date-time"},
+                  "updatedAt": {"type": "string", "format": "date-time"}}
+    name = f"{stem}Credential"
+    schemas[name] = {"type": "object",
+                     "required": create.get("required", []) + list(server_set),
+                     "properties": {**create["properties"], **server_set}, OWN: True}
+    return name
+
+
+def union(names_by_provider: dict[str, str]) -> dict[str, Any]:
+    """oneOf the named schemas, with `provider` as the discriminator."""
+    ordered = sorted(names_by_provider.items())
+    return {"oneOf": [{"$ref": SCHEMA_REF + n} for _, n in ordered],
+            "discriminator": {"propertyName": "provider",
+                              "mapping": {p: SCHEMA_REF + n for p, n in ordered}}}
+
+
+def add_credential_paths(contract: dict[str, Any]) -> None:
+    schemas = contract["schemas"]
+    synthesize_telnyx(schemas)
+    creates, updates, responses = {}, {}, {}
+    for name in sorted(schemas):
+        match = CREATE_CREDENTIAL.match(name)
+        if not match:
+            continue
+        stem, provider = match.group(1), provider_of(schemas[name], name)
+        creates[provider] = name
+        updates[provider] = update_of(schemas, stem)
+        responses[provider] = response_of(schemas, stem, provider)
+    one = {"status": 200, "contentType": "application/json", "schema": union(responses)}
+    assistants = contract["paths"]["/assistant"]["get"]["parameters"]
+    id_param = contract["paths"]["/assistant/{id}"]["get"]["parameters"]
+
+    def operation(op_id: str, parameters: list, response: dict, body: dict | None = None):
+        op = {"operationId": f"CredentialController_{op_id}", "parameters": parameters}
+        if body is not None:
+            op["requestBody"] = {"required": True, "content": {"application/json": body}}
+        op["response"] = response
+        op[OWN] = True
+        return op
+
+    contract["paths"]["/credential"] = {
+        "post": operation("create", [], {**one, "status": 201}, union(creates)),
+        "get": operation("findAll", assistants,
+                         {**one, "schema": {"type": "array", "items": union(responses)}}),
+    }
+    contract["paths"]["/credential/{id}"] = {
+        "get": operation("findOne", id_param, one),
+        "patch": operation("update", id_param, one, union(updates)),
+        "delete": operation("remove", id_param, one),
+    }
 
 
 def render(contract: dict[str, Any]) -> bytes:
