@@ -1,9 +1,107 @@
-// Catalog group: structured outputs, insights, evals, scorecards, provider resources, sessions, campaigns, chats and calls (stored parts), and 501s for behaviour that belongs to later work.
+// Catalog group: structured outputs, insights, evals (and their runs), scorecards, provider
+// resources, sessions, campaigns, chats and calls (their stored parts), the 501s for
+// behaviour that belongs to later work, and GET /api-json.
 
+#include "api/calls/call_artifact_routes.hpp"
+#include "api/campaigns/campaign_contacts_route.hpp"
+#include "api/not_implemented/not_implemented_routes.hpp"
+#include "api/openapi/api_json_route.hpp"
 #include "app/catalog/catalog.hpp"
+#include "domain/calls/call_spec.hpp"
+#include "domain/campaigns/campaign_spec.hpp"
+#include "domain/chats/chat_spec.hpp"
+#include "domain/evals/eval_spec.hpp"
+#include "domain/insights/insight_spec.hpp"
+#include "domain/provider_resources/provider_resource_spec.hpp"
+#include "domain/scorecards/scorecard_spec.hpp"
+#include "domain/sessions/session_spec.hpp"
+#include "domain/structured_outputs/structured_output_spec.hpp"
+#include "http/message.hpp"
 
 namespace sb::app {
+namespace {
 
-void add_workspace(Catalog& catalog) { (void)catalog; }
+using http::Method;
+
+// GET /session filters on the session's customer by the customer's own field names.
+api::ParamFields session_params() {
+  return {{"number", "customer.number"},
+          {"customerNumberAny", "customer.numberAny"},
+          {"sipUri", "customer.sipUri"},
+          {"email", "customer.email"},
+          {"externalId", "customer.externalId"},
+          {"extension", "customer.extension"},
+          // A validation switch (default true, usually absent) and whole objects: not filters.
+          {"numberE164CheckEnabled", ""},
+          {"assistantOverrides", ""},
+          {"squadOverrides", ""}};
+}
+
+const resources::ResourceSpec& add_campaigns(Catalog& catalog) {
+  api::ResourceRoutes routes{
+      "/campaign", "/campaign/{id}", {"/v2/campaign"}, {{"includeCounters", ""}}};
+  routes.items = {"/v2/campaign/{id}"};
+  const api::View summary = [](boost::json::object& doc, const http::Request& request) {
+    campaigns::summarize(doc, request.query_value("includeCounters") == "true");
+  };
+  routes.views = {{"/v2/campaign", summary}, {"/v2/campaign/{id}", summary}};
+  return catalog.add(campaigns::campaign_spec(), std::move(routes));
+}
+
+// Stored objects that only a later capability creates: no POST on their collection.
+const resources::ResourceSpec& add_read_only(Catalog& catalog, resources::ResourceSpec spec,
+                                             std::string collection) {
+  api::ResourceRoutes routes{collection, collection + "/{id}", {}, {}};
+  routes.creates = false;
+  return catalog.add(std::move(spec), std::move(routes));
+}
+
+std::vector<api::NotImplementedOperation> not_implemented(const resources::ResourceSpec& insight) {
+  const std::string later = ", which this server does not have yet";
+  const std::string voice = "the real-time voice runtime" + later;
+  const std::string chat = "the chat engine (chats over LLM providers)" + later;
+  const std::string analytics = "the analytics query engine" + later;
+  return {
+      {Method::kPost, "/call", "Creating calls needs " + voice},
+      {Method::kPost, "/chat", "Creating chats needs " + chat},
+      {Method::kPost, "/chat/responses", "Chat responses need " + chat},
+      {Method::kPost, "/structured-output/run",
+       "Running structured outputs needs the extraction engine (structured outputs extracted "
+       "from calls by LLM providers)" +
+           later},
+      {Method::kPost, "/reporting/insight/{id}/run", "Running insights needs " + analytics,
+       &insight},
+      {Method::kPost, "/reporting/insight/preview", "Previewing insights needs " + analytics},
+      {Method::kPost, "/eval/run",
+       "Running evals needs the eval runner (mock conversations with assistants over LLM "
+       "providers)" +
+           later},
+      {Method::kPost, "/analytics", "Analytics queries need " + analytics},
+  };
+}
+
+}  // namespace
+
+void add_workspace(Catalog& catalog) {
+  catalog.add(structured_outputs::structured_output_spec(),
+              {"/structured-output", "/structured-output/{id}", {}, {}});
+  const auto& insight = catalog.add(insights::insight_spec(),
+                                    {"/reporting/insight", "/reporting/insight/{id}", {}, {}});
+  catalog.add(evals::eval_spec(), {"/eval", "/eval/{id}", {}, {}});
+  add_read_only(catalog, evals::eval_run_spec(), "/eval/run");
+  catalog.add(scorecards::scorecard_spec(),
+              {"/observability/scorecard", "/observability/scorecard/{id}", {}, {}});
+  catalog.add(
+      provider_resources::provider_resource_spec(),
+      {"/provider/{provider}/{resourceName}", "/provider/{provider}/{resourceName}/{id}", {}, {}});
+  catalog.add(sessions::session_spec(), {"/session", "/session/{id}", {}, session_params()});
+  const auto& campaign = add_campaigns(catalog);
+  catalog.add(std::make_unique<api::CampaignContactsRoute>(catalog, campaign));
+  add_read_only(catalog, chats::chat_spec(), "/chat");
+  const auto& call = add_read_only(catalog, calls::call_spec(), "/call");
+  catalog.add(std::make_unique<api::CallArtifactRoutes>(catalog, call));
+  catalog.add(std::make_unique<api::NotImplementedRoutes>(catalog, not_implemented(insight)));
+  catalog.add(std::make_unique<api::ApiJsonRoute>(*catalog.deps().contract));
+}
 
 }  // namespace sb::app

@@ -1,2 +1,64 @@
 // Isolation-audit fixtures of the workspace group (see audit_isolation.test.mjs).
-export const FIXTURES = {};
+import { api } from "../harness.mjs";
+
+const lineInsight = {
+  type: "line",
+  name: "Calls per day",
+  queries: [{ type: "vapiql-json", table: "call", column: "id", operation: "count", name: "Calls" }],
+  timeRange: { start: "-7d", end: "now", step: "day" },
+};
+
+export const FIXTURES = {
+  "/structured-output": {
+    create: async () => ({ name: "Audit outcome", schema: { type: "boolean" } }),
+    notFound: "Structured output not found",
+    patch: { description: "taken over" },
+  },
+  "/reporting/insight": {
+    create: async () => lineInsight,
+    notFound: "Insight not found",
+    patch: { name: "taken over" },
+  },
+  "/eval": {
+    create: async () => ({
+      type: "chat.mockConversation",
+      name: "Greets",
+      messages: [{ role: "user", content: "Hi" }],
+    }),
+    notFound: "Eval not found",
+    patch: { name: "taken over" },
+  },
+  // Only the eval runner (a later capability) creates runs.
+  "/eval/run": { none: true, notFound: "Eval run not found" },
+  "/observability/scorecard": {
+    create: async (server) => {
+      const output = await api(server, "/structured-output", { method: "POST", body: { name: "Audit booked", schema: { type: "boolean" } } });
+      return {
+        name: "Audit scorecard",
+        metrics: [{ structuredOutputId: output.body.id, conditions: [{ type: "comparator", comparator: "=", value: true, points: 100 }] }],
+      };
+    },
+    notFound: "Scorecard not found",
+    patch: { name: "taken over" },
+  },
+  "/provider/{provider}/{resourceName}": {
+    params: { provider: "11labs", resourceName: "pronunciation-dictionary" },
+    create: async () => ({ name: "Audit dictionary", rules: [{ stringToReplace: "UN", type: "alias", alias: "United Nations" }] }),
+    notFound: "Provider resource not found",
+    patch: { name: "taken over" },
+  },
+  "/session": {
+    create: async () => ({ name: "Audit session", customer: { number: "+14155550123" } }),
+    notFound: "Session not found",
+    patch: { name: "taken over" },
+  },
+  "/campaign": {
+    create: async () => ({ name: "Audit campaign", customers: [{ number: "+14155550124" }] }),
+    notFound: "Campaign not found",
+    patch: { name: "taken over" },
+  },
+  "/v2/campaign": { sameAs: "/campaign", notFound: "Campaign not found", patch: { name: "taken over" } },
+  // Only the chat engine and the voice runtime (later capabilities) create chats and calls.
+  "/chat": { none: true, notFound: "Chat not found" },
+  "/call": { none: true, notFound: "Call not found", patch: { name: "taken over" } },
+};

@@ -1,0 +1,15 @@
+#include "domain/scorecards/scorecard_spec.hpp"
+
+namespace sb::scorecards {
+
+resources::ResourceSpec scorecard_spec() {
+  resources::ResourceSpec spec;
+  spec.kind = "scorecard";
+  spec.noun = "Scorecard";
+  spec.search_fields = {"name"};
+  // Each metric scores a structured output of the org (same group, so checked here).
+  spec.references = {{"metrics[].structuredOutputId", "structured-output", {}}};
+  return spec;
+}
+
+}  // namespace sb::scorecards

@@ -1,0 +1,134 @@
+// The workspace group as the server wires it: every route registers, a call's artifact routes
+// redirect to what its document stores (calls cannot be created through the API yet, so the
+// call is written to the store directly), and /api-json answers without a key.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <future>
+
+#include <boost/json/parse.hpp>
+
+#include "app/catalog/catalog.hpp"
+#include "contract/contract.hpp"
+#include "core/crypto.hpp"
+#include "domain/phone_numbers/number_pool.hpp"
+#include "http/dispatcher.hpp"
+#include "storage/org_repository.hpp"
+#include "storage/resource_repository.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
+
+namespace sb::app {
+namespace {
+
+class KeyAuthenticator final : public http::Authenticator {
+ public:
+  void authenticate(std::string token, std::string_view,
+                    std::function<void(http::AuthResult)> done) override {
+    if (token.starts_with("key-"))
+      return done({http::AuthResult::Status::kOk, token.substr(4), {}});
+    done({});
+  }
+};
+
+constexpr const char* kCallId = "0d9c8b7a-6f5e-4d3c-8b2a-190f8e7d6c5b";
+
+class WorkspaceCatalogTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("sb-workspace-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    store_ = std::make_unique<storage::sqlite::SqliteStore>(
+        storage::sqlite::SqliteOptions{(dir_ / "db").string(), 2});
+    store_->write_sync([](storage::Session& s) {
+      s.orgs().insert_org("a", "a", 1);
+      s.orgs().insert_org("b", "b", 1);
+      storage::ResourceRecord call;
+      call.kind = "call";
+      call.id = kCallId;
+      call.org_id = "a";
+      call.created_at = call.updated_at = 1;
+      call.document = std::string(R"({"id":")") + kCallId + R"(","orgId":"a","artifact":{)" +
+                      R"("recording":{"mono":{"combinedUrl":"https://files.example.com/m.wav"}},)" +
+                      R"("pcapUrl":"https://files.example.com/sip.pcap"}})";
+      s.resources().insert(call);
+    });
+    catalog_ = std::make_unique<Catalog>(
+        CatalogDeps{*store_, secrets_, contract::Contract::load_embedded(), pool_, dir_.string()});
+    add_workspace(*catalog_);
+    http::Router router;
+    catalog_->register_routes(router);
+    routes_ = router.routes().size();
+    dispatcher_ =
+        std::make_unique<http::Dispatcher>(std::move(router), auth_, catalog_->deps().contract);
+  }
+  void TearDown() override {
+    store_->stop();
+    std::filesystem::remove_all(dir_);
+  }
+
+  http::Response get(std::string path, std::string org = "a") {
+    http::Request r;
+    r.method = http::Method::kGet;
+    r.target = r.path = std::move(path);
+    if (!org.empty()) r.authorization = "Bearer key-" + org;
+    std::promise<http::Response> done;
+    dispatcher_->dispatch(std::move(r), [&](http::Response response) { done.set_value(response); });
+    return done.get_future().get();
+  }
+
+  static std::string header(const http::Response& r, std::string_view name) {
+    for (const auto& [k, v] : r.headers)
+      if (k == name) return v;
+    return {};
+  }
+
+  static std::string message(const http::Response& r) {
+    return std::string(boost::json::parse(r.body).at("message").as_string());
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<storage::sqlite::SqliteStore> store_;
+  const SecretBox secrets_{SecretBox::generate_key_hex()};
+  const phone_numbers::NumberPool pool_;
+  std::unique_ptr<Catalog> catalog_;
+  KeyAuthenticator auth_;
+  std::unique_ptr<http::Dispatcher> dispatcher_;
+  std::size_t routes_ = 0;
+};
+
+TEST_F(WorkspaceCatalogTest, EveryOperationOfTheGroupHasARoute) {
+  // The group's 66 operations of the contract (calls 12 with their artifacts, chats 5,
+  // campaigns 11, sessions 5, structured outputs 6, insights 7, evals and runs 9, scorecards 5,
+  // provider resources 5, analytics 1), plus /api-json.
+  EXPECT_EQ(routes_, 67u);
+}
+
+TEST_F(WorkspaceCatalogTest, ArtifactRoutesRedirectToTheStoredUrl) {
+  const std::string call = std::string("/call/") + kCallId;
+  auto mono = get(call + "/mono-recording");
+  EXPECT_EQ(mono.status, 302);
+  EXPECT_EQ(header(mono, "Location"), "https://files.example.com/m.wav");
+  EXPECT_EQ(header(get(call + "/pcap"), "Location"), "https://files.example.com/sip.pcap");
+  auto none = get(call + "/assistant-recording");
+  EXPECT_EQ(none.status, 404);
+  EXPECT_EQ(message(none), "This call has no assistant recording");
+  auto other_org = get(call + "/mono-recording", "b");
+  EXPECT_EQ(other_org.status, 404);
+  EXPECT_EQ(message(other_org), "Call not found");
+}
+
+TEST_F(WorkspaceCatalogTest, ApiJsonNeedsNoKeyAndServesTheSameBytes) {
+  auto first = get("/api-json", "");
+  auto second = get("/api-json", "");
+  ASSERT_EQ(first.status, 200);
+  ASSERT_TRUE(first.shared_body);
+  EXPECT_EQ(first.shared_body.get(), second.shared_body.get());  // built once
+  EXPECT_EQ(boost::json::parse(*first.shared_body).at("openapi"), "3.0.0");
+}
+
+}  // namespace
+}  // namespace sb::app
