@@ -1,15 +1,17 @@
 -- wrk script: POST /phone-number with a fresh number on every request (numbers are unique per
--- org, so each request must carry its own).
+-- org, so each request must carry its own). Environment: SB_API_KEY, SB_CREDENTIAL_ID (a
+-- byo-sip-trunk credential of the org: the server checks the id).
 local counter = 0
 local key = os.getenv("SB_API_KEY")
+local credential = os.getenv("SB_CREDENTIAL_ID") or error("SB_CREDENTIAL_ID must be set")
 local prefix = os.getenv("SB_NUMBER_PREFIX") or "1650"
 
 request = function()
   counter = counter + 1
   local body = string.format(
-    '{"provider":"byo-phone-number","credentialId":"550e8400-e29b-41d4-a716-446655440000",' ..
+    '{"provider":"byo-phone-number","credentialId":"%s",' ..
     '"name":"bench %d","number":"+%s%07d","server":{"url":"https://example.com/hook",' ..
-    '"timeoutSeconds":20}}', counter, prefix, counter)
+    '"timeoutSeconds":20}}', credential, counter, prefix, counter)
   return wrk.format("POST", "/phone-number",
     { ["Authorization"] = "Bearer " .. key, ["Content-Type"] = "application/json" }, body)
 end

@@ -47,6 +47,12 @@ base="http://127.0.0.1:$port"
 for _ in $(seq 200); do curl -sf "$base/health" >/dev/null && break; sleep 0.05; done
 sleep 0.5
 rss_idle_start=$(rss_mb "$server_pid")
+# The byo-sip-trunk credential every seeded and created number names: the server checks that a
+# credentialId is one of the org's.
+credential=$(curl -sf -H "Authorization: Bearer $key" -H "Content-Type: application/json" \
+  -d '{"provider":"byo-sip-trunk","name":"bench trunk","gateways":[{"ip":"192.0.2.10"}]}' \
+  "$base/credential" | python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])')
+export SB_CREDENTIAL_ID="$credential"
 node bench/seed.mjs "$base" "$key" 1000 >"$work/ids.txt"
 id=$(head -n 1 "$work/ids.txt")
 sleep 1

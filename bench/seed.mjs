@@ -1,10 +1,13 @@
 // Seeds a running server with N phone numbers shaped like the reference page's example
 // (fallbackDestination with a full transferPlan, a call.ringing hook, a server with a
-// backoffPlan). Usage: node seed.mjs BASE_URL API_KEY COUNT — prints the ids, one per line.
+// backoffPlan), answered by one assistant it creates first. The numbers name the
+// byo-sip-trunk credential SB_CREDENTIAL_ID (the server checks that it is one of the org's).
+// Usage: SB_CREDENTIAL_ID=… node seed.mjs BASE_URL API_KEY COUNT — prints the ids, one per line.
 const [baseUrl, apiKey, countText] = process.argv.slice(2);
 const count = Number(countText ?? 1000);
 
-export function exampleNumber(i) {
+/** Number `i` of the seed; `refs` holds the ids it names: {credentialId, assistantId}. */
+export function exampleNumber(i, refs) {
   const transferPlan = {
     mode: "blind-transfer",
     message: "Connecting you now",
@@ -30,11 +33,11 @@ export function exampleNumber(i) {
   };
   return {
     provider: "byo-phone-number",
-    credentialId: "550e8400-e29b-41d4-a716-446655440000",
+    credentialId: refs.credentialId,
     name: `Line ${i}`,
     number: `+1415${String(2000000 + i).padStart(7, "0")}`,
     numberE164CheckEnabled: true,
-    assistantId: "7b1e3c1c-4d1c-4a6e-9a8e-2f7f1a3b5c6d",
+    assistantId: refs.assistantId,
     fallbackDestination: destination,
     hooks: [
       {
@@ -52,19 +55,31 @@ export function exampleNumber(i) {
   };
 }
 
+async function post(path, body) {
+  const res = await fetch(`${baseUrl}${path}`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 201) throw new Error(`seed POST ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()).id;
+}
+
 if (baseUrl) {
+  const credentialId = process.env.SB_CREDENTIAL_ID;
+  if (!credentialId) throw new Error("SB_CREDENTIAL_ID must name a byo-sip-trunk credential of the org");
+  const assistantId = await post("/assistant", {
+    name: "Front desk",
+    firstMessage: "Hi, you've reached the front desk.",
+    model: { provider: "openai", model: "gpt-4o-mini", messages: [{ role: "system", content: "You answer the front desk." }] },
+  });
+  const refs = { credentialId, assistantId };
   let next = 0;
   const ids = [];
   async function worker() {
     while (next < count) {
       const i = next++;
-      const res = await fetch(`${baseUrl}/phone-number`, {
-        method: "POST",
-        headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json" },
-        body: JSON.stringify(exampleNumber(i)),
-      });
-      if (res.status !== 201) throw new Error(`seed ${i}: ${res.status} ${await res.text()}`);
-      ids.push((await res.json()).id);
+      ids.push(await post("/phone-number", exampleNumber(i, refs)));
     }
   }
   await Promise.all(Array.from({ length: 16 }, worker));

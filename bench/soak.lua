@@ -1,11 +1,12 @@
 -- wrk script for the soak: a mixed workload over the seeded numbers, paced by delay().
 --   70 % GET /phone-number/{id}      10 % GET /phone-number?limit=20 (half of them uncached)
 --   18 % PATCH /phone-number/{id}     2 % POST /phone-number
--- Environment: SB_API_KEY, SB_IDS_FILE (one id per line), SB_DELAY_MS (pause per connection
--- between requests; 0 = flat out), SB_WINDOW (a digit that keeps created numbers unique
--- across consecutive runs).
+-- Environment: SB_API_KEY, SB_IDS_FILE (one id per line), SB_CREDENTIAL_ID (the byo-sip-trunk
+-- credential created numbers name), SB_DELAY_MS (pause per connection between requests; 0 =
+-- flat out), SB_WINDOW (a digit that keeps created numbers unique across consecutive runs).
 local ids = {}
 local key = os.getenv("SB_API_KEY")
+local credential = os.getenv("SB_CREDENTIAL_ID") or error("SB_CREDENTIAL_ID must be set")
 local pause = tonumber(os.getenv("SB_DELAY_MS") or "0")
 local window = os.getenv("SB_WINDOW") or "0"
 local n = 0
@@ -36,8 +37,8 @@ request = function()
       string.format('{"name":"soak %d"}', n))
   else
     return wrk.format("POST", "/phone-number", auth(true), string.format(
-      '{"provider":"byo-phone-number","credentialId":"cred","number":"+1%s%09d","name":"soak"}',
-      window, n))
+      '{"provider":"byo-phone-number","credentialId":"%s","number":"+1%s%09d","name":"soak"}',
+      credential, window, n))
   end
 end
 

@@ -69,6 +69,13 @@ class Server:
         line = self.proc.stdout.readline()
         if "listening" not in line:
             raise RuntimeError(f"server did not start: {line}{self.stderr_text()}")
+        # The byo-sip-trunk credential the numbers created here name: the server checks that a
+        # credentialId is one of the org's.
+        status, data = self.request("POST", "/credential", json.dumps(
+            {"provider": "byo-sip-trunk", "name": "hostile trunk", "gateways": [{"ip": "192.0.2.10"}]}))
+        if status != 201:
+            raise RuntimeError(f"creating the credential answered {status}: {data[:300]!r}")
+        self.credential_id = json.loads(data)["id"]
 
     def alive(self):
         return self.proc.poll() is None
@@ -122,7 +129,7 @@ class Server:
 
 # --- the victim: a separate process, so the attacker's Python never delays it ----------------
 
-def victim_main(port, key, number_prefix, records, stop):
+def victim_main(port, key, credential_id, number_prefix, records, stop):
     conn = None
     seen_id = None
     i = 0
@@ -130,7 +137,7 @@ def victim_main(port, key, number_prefix, records, stop):
         i += 1
         post = i % 5 == 1 or seen_id is None
         if post:
-            body = json.dumps({"provider": "byo-phone-number", "credentialId": "victim",
+            body = json.dumps({"provider": "byo-phone-number", "credentialId": credential_id,
                                "number": f"{number_prefix}{i:06d}", "name": "victim"})
             method, path = "POST", "/phone-number"
         else:
@@ -167,8 +174,8 @@ class Victim:
         self.stop_event = mp.Event()
         self.records = []
         self.proc = mp.Process(target=victim_main,
-                               args=(server.port, server.key, prefix, self.records_q,
-                                     self.stop_event), daemon=True)
+                               args=(server.port, server.key, server.credential_id, prefix,
+                                     self.records_q, self.stop_event), daemon=True)
         self.proc.start()
 
     def drain(self):
@@ -385,11 +392,13 @@ async def json_bombs(server):
         return head(server, "POST", "/phone-number",
                     {"Content-Type": "application/json", "Content-Length": len(body),
                      "Connection": "close"}) + body
+    credential = server.credential_id.encode()
     cases = {
         "deep 100k": b'{"name":' + b"[" * 100_000 + b"]" * 100_000 + b"}",
-        "huge array": b'{"provider":"byo-phone-number","credentialId":"c","hooks":['
+        "huge array": b'{"provider":"byo-phone-number","credentialId":"' + credential + b'","hooks":['
                       + b",".join([b"1"] * 400_000) + b"]}",
-        "bad UTF-8": b'{"provider":"byo-phone-number","credentialId":"c","name":"caf\xc3\x28"}',
+        "bad UTF-8": b'{"provider":"byo-phone-number","credentialId":"' + credential
+                     + b'","name":"caf\xc3\x28"}',
         "many keys": b"{" + b",".join(b'"k%d":1' % i for i in range(60_000)) + b"}",
     }
     parts, ok = [], True
@@ -401,7 +410,7 @@ async def json_bombs(server):
         ok = ok and codes == [400] and ms < 2000
         parts.append(f"{name} ({len(body) // 1024} KB): {codes} in {ms:.0f} ms")
     number = f"+1415{random.randint(1000000, 9999999)}"
-    dup = (f'{{"provider":"byo-phone-number","credentialId":"c","number":"{number}",'
+    dup = (f'{{"provider":"byo-phone-number","credentialId":"{server.credential_id}","number":"{number}",'
            f'"name":"first","name":"last"}}').encode()
     raw, _, _ = await exchange(server.port, [post(dup)], timeout=10)
     last = b'"name":"last"' in raw and statuses(raw) == [201]

@@ -49,7 +49,10 @@ export function bookingFunction(name = "book_appointment") {
   };
 }
 
-/** One realistic create body for every tool type of POST /tool, keyed by type. */
+/**
+ * One realistic create body for every tool type of POST /tool, keyed by type. `refs` holds the
+ * ids of the org's objects a body names: {fileId} (a query tool's knowledge base).
+ */
 export const TOOL_BODIES = {
   apiRequest: () => ({
     type: "apiRequest",
@@ -155,7 +158,7 @@ export const TOOL_BODIES = {
     name: "str_replace_editor",
     server: webhookServer("/vapi/editor"),
   }),
-  query: () => ({
+  query: (refs) => ({
     type: "query",
     knowledgeBases: [
       {
@@ -163,7 +166,7 @@ export const TOOL_BODIES = {
         provider: "google",
         model: "gemini-2.0-flash",
         description: "Answers questions about our products, prices and opening hours",
-        fileIds: ["7f0c1c5e-2b7a-4d1e-9a57-3f5d2c6b8e01"],
+        fileIds: [refs.fileId],
       },
     ],
     messages: [{ type: "request-start", content: "Let me look that up." }],

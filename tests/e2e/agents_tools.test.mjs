@@ -5,12 +5,14 @@ import assert from "node:assert/strict";
 import { startServer, createOrg, expectError, assertBadRequest, api } from "./harness.mjs";
 import { TOOL_BODIES, toolMessages, webhookServer } from "./agents_fixtures.mjs";
 import { assertCreated, assertUpdated, expectNotFound, raw, ids, MISSING_ID } from "./agents_helpers.mjs";
+import { orgFileId } from "./fixtures.mjs";
 
-let server, client, orgB;
+let server, client, orgB, refs;
 before(async () => {
   server = await startServer();
   client = server.client;
   orgB = await createOrg(server, "B");
+  refs = { fileId: await orgFileId(server) };  // what the query tool's knowledge base holds
 });
 after(async () => {
   await server?.stop();
@@ -34,7 +36,7 @@ test("the fixtures cover every tool type", () => {
 
 for (const type of TYPES) {
   test(`create a ${type} tool → 201, the body echoed exactly; get returns it`, async () => {
-    const body = TOOL_BODIES[type]();
+    const body = TOOL_BODIES[type](refs);
     const res = await raw(client.tools.create(body));
     assertCreated(res, body);
     assert.equal(res.data.type, type);
@@ -153,8 +155,9 @@ test("delete returns the deleted tool; then get, update and delete → 404 'Tool
 
 test("list: every type, newest first, limit, createdAt/updatedAt bounds", async () => {
   const org = await createOrg(server, "lists");
+  const orgRefs = { fileId: await orgFileId(server, org.apiKey) };
   const made = [];
-  for (const type of TYPES) made.push(await org.client.tools.create(TOOL_BODIES[type]()));
+  for (const type of TYPES) made.push(await org.client.tools.create(TOOL_BODIES[type](orgRefs)));
   const newest = ids(made).reverse();
   const { status, data } = await raw(org.client.tools.list());
   assert.equal(status, 200);

@@ -2,14 +2,16 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startServer, expectError, api, createOrg, clientFor, runCli, PHONE_NUMBER_NOT_FOUND } from "./harness.mjs";
+import { orgRefs } from "./fixtures.mjs";
 
 let server, client, orgB, mine;
 before(async () => {
   server = await startServer();
   client = server.client;
+  const refs = await orgRefs(server);
   mine = await client.phoneNumbers.create({
-    provider: "byo-phone-number", credentialId: "cred-a", number: "+12065550001", name: "A's number",
-    assistantId: "assistant-a",
+    provider: "byo-phone-number", credentialId: refs.byoCredentialId, number: "+12065550001", name: "A's number",
+    assistantId: refs.assistantId,
   });
 });
 after(async () => {
@@ -93,7 +95,8 @@ test("org create prints {orgId, apiKey} and the key works immediately on the run
   assert.notEqual(orgB.orgId, mine.orgId);
   assert.notEqual(orgB.apiKey, server.apiKey);
   assert.deepEqual(await orgB.client.phoneNumbers.list(), []);
-  const created = await orgB.client.phoneNumbers.create({ provider: "vonage", number: "+12065550001", credentialId: "cred-b", name: "B's number" });
+  const { vonageCredentialId } = await orgRefs(server, orgB.apiKey);
+  const created = await orgB.client.phoneNumbers.create({ provider: "vonage", number: "+12065550001", credentialId: vonageCredentialId, name: "B's number" });
   assert.equal(created.orgId, orgB.orgId);
 });
 

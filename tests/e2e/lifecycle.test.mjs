@@ -3,7 +3,7 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import net from "node:net";
 import { startServer, api, tempDir, removeTempDir, createOrg, clientFor } from "./harness.mjs";
-import { nextNumber } from "./fixtures.mjs";
+import { nextNumber, orgCredentialId } from "./fixtures.mjs";
 
 const cleanups = [];
 after(async () => {
@@ -39,17 +39,18 @@ test("data, keys and orgs survive a restart on the same data dir", async () => {
   const apiKey = "e2e-restart-key-0123456789";
   const first = await start({ dataDir, apiKey });
   const orgB = await createOrg(first, "B");
+  const credential = (provider, key) => orgCredentialId(first, provider, key);
   const made = [];
   for (const body of [
-    { provider: "byo-phone-number", credentialId: "c1", number: nextNumber(), name: "one" },
+    { provider: "byo-phone-number", credentialId: await credential("byo-sip-trunk"), number: nextNumber(), name: "one" },
     { provider: "twilio", number: nextNumber(), twilioAccountSid: "AC1", twilioAuthToken: "restart-secret-token" },
     { provider: "vapi", sipUri: "sip:restart@example.com", authentication: { username: "restart-user-0123456789", password: "restart-pass-0123456789" } },
   ]) made.push(await first.client.phoneNumbers.create(body));
   const updated = await first.client.phoneNumbers.update({ id: made[0].id, body: { name: "one (renamed)" } });
   made[0] = updated;
-  const deleted = await first.client.phoneNumbers.create({ provider: "telnyx", number: nextNumber(), credentialId: "c" });
+  const deleted = await first.client.phoneNumbers.create({ provider: "telnyx", number: nextNumber(), credentialId: await credential("telnyx") });
   await first.client.phoneNumbers.delete({ id: deleted.id });
-  const bNumber = await orgB.client.phoneNumbers.create({ provider: "vonage", number: nextNumber(), credentialId: "cb" });
+  const bNumber = await orgB.client.phoneNumbers.create({ provider: "vonage", number: nextNumber(), credentialId: await credential("vonage", orgB.apiKey) });
   const listBefore = await first.client.phoneNumbers.list();
   assert.deepEqual(await first.stop(), { code: 0, signal: null });
 
@@ -82,9 +83,10 @@ test("after SIGKILL, every number whose create got a 201 is still there", async 
   const dataDir = ownDataDir();
   const apiKey = "e2e-crash-key-0123456789";
   const first = await start({ dataDir, apiKey });
+  const credentialId = await orgCredentialId(first, "byo-sip-trunk");
   const acknowledged = [];
   for (let i = 0; i < 10; i++)
-    acknowledged.push(await first.client.phoneNumbers.create({ provider: "byo-phone-number", credentialId: "c", number: nextNumber(), name: `seq ${i}` }));
+    acknowledged.push(await first.client.phoneNumbers.create({ provider: "byo-phone-number", credentialId, number: nextNumber(), name: `seq ${i}` }));
   const updated = await first.client.phoneNumbers.update({ id: acknowledged[0].id, body: { name: "updated before crash" } });
   acknowledged[0] = updated;
   // A burst of concurrent creates, killed while (some of) them are in flight.
@@ -96,7 +98,7 @@ test("after SIGKILL, every number whose create got a 201 is still there", async 
     inFlight.push(
       api(first, "/phone-number", {
         method: "POST",
-        body: { provider: "byo-phone-number", credentialId: "c", number: nextNumber(), name: `burst ${i}` },
+        body: { provider: "byo-phone-number", credentialId, number: nextNumber(), name: `burst ${i}` },
       }).then((res) => ({ res }), (error) => ({ error })),
     );
   await inFlight[0]; // at least one answered: the burst has reached the server
@@ -119,11 +121,11 @@ test("after SIGKILL, every number whose create got a 201 is still there", async 
   // Nothing half-written: every stored number is complete.
   for (const p of list) {
     assert.equal(p.provider, "byo-phone-number");
-    assert.equal(p.credentialId, "c");
+    assert.equal(p.credentialId, credentialId);
     assert.equal(p.status, "active");
   }
   // And the restarted server accepts writes.
-  const after = await second.client.phoneNumbers.create({ provider: "byo-phone-number", credentialId: "c", number: nextNumber() });
+  const after = await second.client.phoneNumbers.create({ provider: "byo-phone-number", credentialId, number: nextNumber() });
   assert.equal((await second.client.phoneNumbers.get({ id: after.id })).id, after.id);
   await second.stop();
 });
@@ -131,7 +133,8 @@ test("after SIGKILL, every number whose create got a 201 is still there", async 
 test("SIGTERM lets an in-flight request finish", async () => {
   const server = await start();
   const { port } = new URL(server.baseUrl);
-  const body = JSON.stringify({ provider: "byo-phone-number", credentialId: "c", number: "+12065559999", name: "in flight" });
+  const credentialId = await orgCredentialId(server, "byo-sip-trunk");
+  const body = JSON.stringify({ provider: "byo-phone-number", credentialId, number: "+12065559999", name: "in flight" });
   const half = Math.floor(body.length / 2);
   const socket = net.connect(Number(port), "127.0.0.1");
   await new Promise((resolve, reject) => socket.once("connect", resolve).once("error", reject));

@@ -5,15 +5,16 @@ import {
   startServer, expectError, createRaw, assertBadRequest, api, writeTempFile, dataDirBytes,
   ISO_MS, UUID_V4, PHONE_NUMBER_NOT_FOUND,
 } from "./harness.mjs";
-import { nextNumber, nextSipUri, realisticCommon } from "./fixtures.mjs";
+import { nextNumber, nextSipUri, orgRefs, realisticCommon } from "./fixtures.mjs";
 
 const POOL = ["+16505550101", "+14155550901", "+16505550102"];
 
-let server, client, pool;
+let server, client, pool, refs;
 before(async () => {
   pool = writeTempFile(POOL);
   server = await startServer({ args: ["--number-pool", pool.path] });
   client = server.client;
+  refs = await orgRefs(server);  // the credentials, assistant and squad the bodies name
 });
 after(async () => {
   await server?.stop();
@@ -40,7 +41,7 @@ function assertCreated({ status, data }, sent, { omit = [], skip = [] } = {}) {
 // create, one provider at a time
 
 test("create byo-phone-number (minimal) → 201 with server-set fields", async () => {
-  const body = { provider: "byo-phone-number", credentialId: "cred-byo-1", number: nextNumber() };
+  const body = { provider: "byo-phone-number", credentialId: refs.byoCredentialId, number: nextNumber() };
   const res = await createRaw(client, body);
   assertCreated(res, body);
   // Nothing beyond what was sent plus the server-set fields.
@@ -51,13 +52,13 @@ test("create byo-phone-number (minimal) → 201 with server-set fields", async (
 });
 
 test("create byo-phone-number without number → 201 (number is optional for byo)", async () => {
-  const body = { provider: "byo-phone-number", credentialId: "cred-byo-nonumber", name: "no number" };
+  const body = { provider: "byo-phone-number", credentialId: refs.byoCredentialId, name: "no number" };
   assertCreated(await createRaw(client, body), body);
 });
 
 test("create byo-phone-number with numberE164CheckEnabled:false accepts letters/digits", async () => {
   for (const number of ["abc123", "+001234567890", "1234", "SIPTRUNK7"]) {
-    const body = { provider: "byo-phone-number", credentialId: "cred-byo-2", numberE164CheckEnabled: false, number };
+    const body = { provider: "byo-phone-number", credentialId: refs.byoCredentialId, numberE164CheckEnabled: false, number };
     assertCreated(await createRaw(client, body), body);
   }
 });
@@ -65,10 +66,10 @@ test("create byo-phone-number with numberE164CheckEnabled:false accepts letters/
 test("create byo-phone-number with a full realistic body echoes every field", async () => {
   const body = {
     provider: "byo-phone-number",
-    credentialId: "7d1e9a52-3c4b-4f6a-8e2d-9b0c1a2f3e4d",
+    credentialId: refs.byoCredentialId,
     number: nextNumber(),
     numberE164CheckEnabled: true,
-    ...realisticCommon(),
+    ...realisticCommon(refs),
   };
   const res = await createRaw(client, body);
   assertCreated(res, body);
@@ -84,7 +85,7 @@ test("create twilio with every optional field; secrets are not returned", async 
     twilioApiKey: "SK0123456789abcdef0123456789abcdef",
     twilioApiSecret: "twilio-api-secret-crud-SECRET-2",
     smsEnabled: false,
-    ...realisticCommon(),
+    ...realisticCommon(refs),
   };
   const res = await createRaw(client, body);
   assertCreated(res, body, { omit: ["twilioAuthToken", "twilioApiSecret"] });
@@ -98,20 +99,20 @@ test("create twilio with only the required fields → 201", async () => {
 });
 
 test("create vonage → 201", async () => {
-  const body = { provider: "vonage", number: nextNumber(), credentialId: "cred-vonage-1", name: "Vonage line" };
+  const body = { provider: "vonage", number: nextNumber(), credentialId: refs.vonageCredentialId, name: "Vonage line" };
   assertCreated(await createRaw(client, body), body);
 });
 
 test("create telnyx → 201, also with a realistic body", async () => {
-  const minimal = { provider: "telnyx", number: nextNumber(), credentialId: "cred-telnyx-1" };
+  const minimal = { provider: "telnyx", number: nextNumber(), credentialId: refs.telnyxCredentialId };
   assertCreated(await createRaw(client, minimal), minimal);
-  const full = { provider: "telnyx", number: nextNumber(), credentialId: "cred-telnyx-2", ...realisticCommon() };
+  const full = { provider: "telnyx", number: nextNumber(), credentialId: refs.telnyxCredentialId, ...realisticCommon(refs) };
   assertCreated(await createRaw(client, full), full);
 });
 
 test("create vapi with a sipUri and authentication → password not returned, username/realm are", async () => {
   const body = {
-    ...realisticCommon(),
+    ...realisticCommon(refs),
     provider: "vapi",
     sipUri: nextSipUri(),
     name: "SIP reception",
@@ -145,7 +146,7 @@ test("create with a SIP fallbackDestination echoes it", async () => {
   const body = {
     provider: "vonage",
     number: nextNumber(),
-    credentialId: "cred-vonage-sip",
+    credentialId: refs.vonageCredentialId,
     fallbackDestination: {
       type: "sip",
       sipUri: "sip:x@y",
@@ -157,7 +158,7 @@ test("create with a SIP fallbackDestination echoes it", async () => {
     },
   };
   assertCreated(await createRaw(client, body), body);
-  const bare = { provider: "telnyx", number: nextNumber(), credentialId: "c", fallbackDestination: { type: "sip", sipUri: "sip:x@y" } };
+  const bare = { provider: "telnyx", number: nextNumber(), credentialId: refs.telnyxCredentialId, fallbackDestination: { type: "sip", sipUri: "sip:x@y" } };
   assertCreated(await createRaw(client, bare), bare);
 });
 
@@ -165,7 +166,7 @@ test("create with a SIP fallbackDestination echoes it", async () => {
 // get / update / delete
 
 test("get returns the same object as create", async () => {
-  const created = await client.phoneNumbers.create({ provider: "vonage", number: nextNumber(), credentialId: "c-get", name: "get me" });
+  const created = await client.phoneNumbers.create({ provider: "vonage", number: nextNumber(), credentialId: refs.vonageCredentialId, name: "get me" });
   const { data, rawResponse } = await client.phoneNumbers.get({ id: created.id }).withRawResponse();
   assert.equal(rawResponse.status, 200);
   assert.deepEqual(data, created);
@@ -173,8 +174,8 @@ test("get returns the same object as create", async () => {
 
 test("update without provider changes only the name and advances updatedAt", async () => {
   const created = await client.phoneNumbers.create({
-    provider: "byo-phone-number", credentialId: "c-upd", number: nextNumber(), name: "before",
-    assistantId: "assistant-1", server: { url: "https://hooks.example.com/a", timeoutSeconds: 20 },
+    provider: "byo-phone-number", credentialId: refs.byoCredentialId, number: nextNumber(), name: "before",
+    assistantId: refs.assistantId, server: { url: "https://hooks.example.com/a", timeoutSeconds: 20 },
   });
   const { data: updated, rawResponse } = await client.phoneNumbers
     .update({ id: created.id, body: { name: "x" } })
@@ -192,7 +193,7 @@ test("update without provider changes only the name and advances updatedAt", asy
 });
 
 test("update with the same provider stated explicitly works", async () => {
-  const created = await client.phoneNumbers.create({ provider: "telnyx", number: nextNumber(), credentialId: "c-t" });
+  const created = await client.phoneNumbers.create({ provider: "telnyx", number: nextNumber(), credentialId: refs.telnyxCredentialId });
   const updated = await client.phoneNumbers.update({ id: created.id, body: { provider: "telnyx", name: "telnyx renamed" } });
   assert.equal(updated.provider, "telnyx");
   assert.equal(updated.name, "telnyx renamed");
@@ -201,7 +202,7 @@ test("update with the same provider stated explicitly works", async () => {
 
 test("update replaces nested objects and hooks", async () => {
   const created = await client.phoneNumbers.create({
-    provider: "byo-phone-number", credentialId: "c-nested", number: nextNumber(), ...realisticCommon(),
+    provider: "byo-phone-number", credentialId: refs.byoCredentialId, number: nextNumber(), ...realisticCommon(refs),
   });
   const hooks = [{ on: "call.ringing", do: [{ type: "say", exact: "we are closed" }] }];
   const server2 = { url: "https://hooks.example.com/b", timeoutSeconds: 300 };
@@ -213,7 +214,7 @@ test("update replaces nested objects and hooks", async () => {
 
 test("update with null removes an optional field", async () => {
   const created = await client.phoneNumbers.create({
-    provider: "vonage", number: nextNumber(), credentialId: "c-null", assistantId: "assistant-to-remove", name: "keep",
+    provider: "vonage", number: nextNumber(), credentialId: refs.vonageCredentialId, assistantId: refs.assistantId, name: "keep",
   });
   const updated = await client.phoneNumbers.update({ id: created.id, body: { assistantId: null } });
   assert.equal("assistantId" in updated, false);
@@ -224,7 +225,7 @@ test("update with null removes an optional field", async () => {
 });
 
 test("update with a different provider → 400 and nothing changes", async () => {
-  const created = await client.phoneNumbers.create({ provider: "vonage", number: nextNumber(), credentialId: "c-prov" });
+  const created = await client.phoneNumbers.create({ provider: "vonage", number: nextNumber(), credentialId: refs.vonageCredentialId });
   const err = await expectError(
     client.phoneNumbers.update({ id: created.id, body: { provider: "telnyx", name: "nope" } }),
   );
@@ -233,7 +234,7 @@ test("update with a different provider → 400 and nothing changes", async () =>
 });
 
 test("update validates against the stored provider's schema", async () => {
-  const created = await client.phoneNumbers.create({ provider: "vonage", number: nextNumber(), credentialId: "c-schema" });
+  const created = await client.phoneNumbers.create({ provider: "vonage", number: nextNumber(), credentialId: refs.vonageCredentialId });
   // twilioAccountSid belongs to twilio only; sipUri to vapi only.
   const err1 = await expectError(client.phoneNumbers.update({ id: created.id, body: { twilioAccountSid: "AC1" } }));
   assertBadRequest(err1, "property twilioAccountSid should not exist");
@@ -245,7 +246,7 @@ test("update validates against the stored provider's schema", async () => {
 });
 
 test("update is checked against the merged document (number vs numberE164CheckEnabled)", async () => {
-  const created = await client.phoneNumbers.create({ provider: "byo-phone-number", credentialId: "c-e164", number: nextNumber() });
+  const created = await client.phoneNumbers.create({ provider: "byo-phone-number", credentialId: refs.byoCredentialId, number: nextNumber() });
   const err = await expectError(client.phoneNumbers.update({ id: created.id, body: { number: "trunk42" } }));
   assert.ok(assertBadRequest(err).some((m) => m.includes("E.164")));
   const relaxed = await client.phoneNumbers.update({ id: created.id, body: { number: "trunk42", numberE164CheckEnabled: false } });
@@ -274,7 +275,7 @@ test("update of a vapi number keeps its authentication (password still hidden)",
 });
 
 test("delete returns the deleted object; then get, update and delete → 404", async () => {
-  const created = await client.phoneNumbers.create({ provider: "telnyx", number: nextNumber(), credentialId: "c-del", name: "bye" });
+  const created = await client.phoneNumbers.create({ provider: "telnyx", number: nextNumber(), credentialId: refs.telnyxCredentialId, name: "bye" });
   const { data, rawResponse } = await client.phoneNumbers.delete({ id: created.id }).withRawResponse();
   assert.equal(rawResponse.status, 200);
   assert.deepEqual(data, created);
@@ -293,9 +294,9 @@ test("delete returns the deleted object; then get, update and delete → 404", a
 
 test("a deleted number's value can be registered again", async () => {
   const number = nextNumber();
-  const first = await client.phoneNumbers.create({ provider: "vonage", number, credentialId: "c-re" });
+  const first = await client.phoneNumbers.create({ provider: "vonage", number, credentialId: refs.vonageCredentialId });
   await client.phoneNumbers.delete({ id: first.id });
-  const again = await createRaw(client, { provider: "vonage", number, credentialId: "c-re" });
+  const again = await createRaw(client, { provider: "vonage", number, credentialId: refs.vonageCredentialId });
   assert.equal(again.status, 201);
   assert.notEqual(again.data.id, first.id);
 });
@@ -325,19 +326,19 @@ test("a non-uuid id in the path → 400 'id must be a UUID'", async () => {
 
 test("unique rule: the same number twice in one org → 400 and nothing is left behind", async () => {
   const number = nextNumber();
-  await client.phoneNumbers.create({ provider: "byo-phone-number", credentialId: "c-dup", number });
+  await client.phoneNumbers.create({ provider: "byo-phone-number", credentialId: refs.byoCredentialId, number });
   const before = (await client.phoneNumbers.list({ limit: 1000 })).length;
   assertBadRequest(await expectError(client.phoneNumbers.create({ provider: "twilio", number, twilioAccountSid: "AC3" })));
   assert.equal((await client.phoneNumbers.list({ limit: 1000 })).length, before);
 });
 
 test("the id in the path is matched case-insensitively (UUIDs are case-insensitive)", async () => {
-  const created = await client.phoneNumbers.create({ provider: "vonage", number: nextNumber(), credentialId: "c-case" });
+  const created = await client.phoneNumbers.create({ provider: "vonage", number: nextNumber(), credentialId: refs.vonageCredentialId });
   assert.deepEqual(await client.phoneNumbers.get({ id: created.id.toUpperCase() }), created);
 });
 
 test("responses are JSON (application/json; charset=utf-8), errors included", async () => {
-  const created = await client.phoneNumbers.create({ provider: "vonage", number: nextNumber(), credentialId: "c-ct" });
+  const created = await client.phoneNumbers.create({ provider: "vonage", number: nextNumber(), credentialId: refs.vonageCredentialId });
   for (const [path, opts, status] of [
     [`/phone-number/${created.id}`, {}, 200],
     ["/phone-number", {}, 200],

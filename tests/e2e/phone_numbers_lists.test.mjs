@@ -2,6 +2,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startServer, expectError, assertBadRequest, api, createOrg } from "./harness.mjs";
+import { orgRefs } from "./fixtures.mjs";
 
 let server, client, orgB;
 /** Org A's five numbers, in creation order (oldest first). */
@@ -14,17 +15,19 @@ before(async () => {
   server = await startServer();
   client = server.client;
   orgB = await createOrg(server, "B");
+  const refs = await orgRefs(server);
+  const refsB = await orgRefs(server, orgB.apiKey);
   // Sequential awaits: createdAt is non-decreasing, ties fall back to insertion order.
   const bodies = [
-    { provider: "byo-phone-number", credentialId: "c1", number: "+12065550101", name: "Front Desk Alpha" },
+    { provider: "byo-phone-number", credentialId: refs.byoCredentialId, number: "+12065550101", name: "Front Desk Alpha" },
     { provider: "twilio", number: "+13125550177", twilioAccountSid: "AC1", name: "Billing" },
     { provider: "vapi", sipUri: "sip:Reception-Main@pbx.example.com", name: "Lobby" },
-    { provider: "vonage", number: "+12065550202", credentialId: "c4", name: "front-desk beta" },
-    { provider: "telnyx", number: "+14155550123", credentialId: "c5", name: "Night line" },
+    { provider: "vonage", number: "+12065550202", credentialId: refs.vonageCredentialId, name: "front-desk beta" },
+    { provider: "telnyx", number: "+14155550123", credentialId: refs.telnyxCredentialId, name: "Night line" },
   ];
   for (const body of bodies) created.push(await client.phoneNumbers.create(body));
   // Org B has look-alikes that must never show up in org A's lists.
-  await orgB.client.phoneNumbers.create({ provider: "byo-phone-number", credentialId: "b1", number: "+12065550101", name: "Front Desk B" });
+  await orgB.client.phoneNumbers.create({ provider: "byo-phone-number", credentialId: refsB.byoCredentialId, number: "+12065550101", name: "Front Desk B" });
   await orgB.client.phoneNumbers.create({ provider: "vapi", sipUri: "sip:reception-b@pbx.example.com", name: "Lobby B" });
 });
 after(async () => {
@@ -61,10 +64,11 @@ test("limit: 2 → the two newest; 0 → []; 1000 → all", async () => {
 
 test("limit defaults to 100", async () => {
   const orgC = await createOrg(server, "C (bulk)");
+  const { byoCredentialId } = await orgRefs(server, orgC.apiKey);
   const made = [];
   for (let i = 0; i < 101; i++)
     made.push((await orgC.client.phoneNumbers.create({
-      provider: "byo-phone-number", credentialId: "bulk", number: `+1303555${String(i).padStart(4, "0")}`,
+      provider: "byo-phone-number", credentialId: byoCredentialId, number: `+1303555${String(i).padStart(4, "0")}`,
     })).id);
   const page = await orgC.client.phoneNumbers.list();
   assert.equal(page.length, 100);

@@ -4,25 +4,27 @@ import assert from "node:assert/strict";
 import {
   startServer, expectError, createRaw, assertBadRequest, api, createOrg, writeTempFile,
 } from "./harness.mjs";
-import { nextNumber, nextSipUri } from "./fixtures.mjs";
+import { nextNumber, nextSipUri, orgRefs } from "./fixtures.mjs";
 
 // Pool order matters: the 415 numbers are handed out in file order.
 const POOL = ["+12125550100", "+14155550101", "+16505550100", "+14155550102"];
 const PROVIDER_ENUM = "provider must be one of the following values: byo-phone-number, twilio, vonage, vapi, telnyx";
 
-let server, client, orgB, pool;
+let server, client, orgB, pool, refs, refsB;
 before(async () => {
   pool = writeTempFile(["# test pool", ...POOL]);
   server = await startServer({ args: ["--number-pool", pool.path] });
   client = server.client;
   orgB = await createOrg(server, "B");
+  refs = await orgRefs(server);  // the credentials the bodies name, per org
+  refsB = await orgRefs(server, orgB.apiKey);
 });
 after(async () => {
   await server?.stop();
   pool?.remove();
 });
 
-const byo = (extra = {}) => ({ provider: "byo-phone-number", credentialId: "cred-v", number: nextNumber(), ...extra });
+const byo = (extra = {}) => ({ provider: "byo-phone-number", credentialId: refs.byoCredentialId, number: nextNumber(), ...extra });
 const count = async (c = client) => (await c.phoneNumbers.list({ limit: 1000 })).length;
 
 async function bad(body, expected, c = client) {
@@ -256,7 +258,7 @@ test("numberDesiredAreaCode must be 3 characters", async () => {
 test("same number twice in one org → 400 and the second create leaves nothing behind", async () => {
   const number = nextNumber();
   assert.equal((await createRaw(client, byo({ number }))).status, 201);
-  const messages = await bad({ provider: "vonage", number, credentialId: "c" });
+  const messages = await bad({ provider: "vonage", number, credentialId: refs.vonageCredentialId });
   assert.ok(messages.some((m) => m.includes(number)), JSON.stringify(messages));
   const matching = (await client.phoneNumbers.list({ limit: 1000 })).filter((p) => p.number === number);
   assert.equal(matching.length, 1);
@@ -265,7 +267,7 @@ test("same number twice in one org → 400 and the second create leaves nothing 
 test("same number in two different orgs → both 201", async () => {
   const number = nextNumber();
   const a = await createRaw(client, byo({ number }));
-  const b = await createRaw(orgB.client, { provider: "telnyx", number, credentialId: "cred-b" });
+  const b = await createRaw(orgB.client, { provider: "telnyx", number, credentialId: refsB.telnyxCredentialId });
   assert.equal(a.status, 201);
   assert.equal(b.status, 201);
   assert.notEqual(a.data.orgId, b.data.orgId);

@@ -4,11 +4,18 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startServer, expectError, assertBadRequest, ISO_MS, UUID_V4 } from "./harness.mjs";
+import { orgPhoneNumberId, orgRefs } from "./fixtures.mjs";
 
-let server, client;
+let server, client, refs;
 before(async () => {
   server = await startServer();
   client = server.client.campaigns;
+  // The assistant, squad and phone numbers the campaigns name.
+  refs = {
+    ...(await orgRefs(server)),
+    phoneNumberId: await orgPhoneNumberId(server),
+    londonNumberId: await orgPhoneNumberId(server, server.apiKey, "London line"),
+  };
 });
 after(async () => {
   await server?.stop();
@@ -19,13 +26,13 @@ const COUNTERS = { calls: {}, callsCounterScheduled: 0, callsCounterQueued: 0, c
 
 const renewals = () => ({
   name: "Q3 renewals",
-  assistantId: "4f1c8a2e-9b3d-4e5f-8a7b-6c5d4e3f2a1b",
-  phoneNumberId: "3c2b1a09-8f7e-4d6c-b5a4-938271605f4e",
+  assistantId: refs.assistantId,
+  phoneNumberId: refs.phoneNumberId,
   customers: [
     { number: "+14155550100", name: "Ann Lee" },
     { number: "+14155550101", name: "Bob Roy", assistantOverrides: { variableValues: { plan: "gold" } } },
   ],
-  dialPlan: [{ phoneNumberId: "7e6d5c4b-3a29-4180-9f8e-7d6c5b4a3928", customers: [{ number: "+442071838750" }] }],
+  dialPlan: [{ phoneNumberId: refs.londonNumberId, customers: [{ number: "+442071838750" }] }],
   schedulePlan: { earliestAt: "2025-07-01T09:00:00.000Z", latestAt: "2025-07-01T17:00:00.000Z" },
   maxConcurrency: 5,
   serverMessages: ["campaign.started", "campaign.ended", "contact.completed"],
@@ -48,7 +55,7 @@ test("POST /campaign → 201: a scheduled Campaign with zero call counters", asy
 });
 
 test("POST /v2/campaign creates the same kind of record", async () => {
-  const data = await client.campaignControllerCreateV2({ name: "Win-back", squadId: "5d4c3b2a-1908-4f7e-8d6c-5b4a39281706" });
+  const data = await client.campaignControllerCreateV2({ name: "Win-back", squadId: refs.squadId });
   assert.equal(data.status, "scheduled");
   assert.equal(data.callsCounterEnded, 0);
   assert.deepEqual(await client.campaignControllerFindOne({ id: data.id }), data);

@@ -3,11 +3,13 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startServer, createOrg, expectError, assertBadRequest, api, ISO_MS, UUID_V4 } from "./harness.mjs";
+import { orgRefs } from "./fixtures.mjs";
 
-let server, client;
+let server, client, assistantId;
 before(async () => {
   server = await startServer();
   client = server.client;
+  ({ assistantId } = await orgRefs(server));  // the assistant scorecards apply to
 });
 after(async () => {
   await server?.stop();
@@ -73,7 +75,7 @@ const scorecardBody = (booked, satisfaction) => ({
     { structuredOutputId: booked, conditions: [{ type: "comparator", comparator: "=", value: true, points: 60 }] },
     { structuredOutputId: satisfaction, conditions: [{ type: "comparator", comparator: ">=", value: 4, points: 40 }] },
   ],
-  assistantIds: ["4f1c8a2e-9b3d-4e5f-8a7b-6c5d4e3f2a1b"],
+  assistantIds: [assistantId],
 });
 
 test("scorecards: create, get, page, PATCH, delete, validation", async () => {
@@ -97,11 +99,11 @@ test("scorecards: create, get, page, PATCH, delete, validation", async () => {
   // Each metric must score a structured output of this org, on create and PATCH.
   assertBadRequest(
     await expectError(sc.scorecardControllerCreate(scorecardBody(booked.id, ZERO))),
-    `metrics.1.structuredOutputId must be the id of an existing structured-output of this org (${ZERO} is not)`,
+    `metrics.1.structuredOutputId must be the id of an existing structured output of this org (${ZERO} is not)`,
   );
   assertBadRequest(
     await expectError(sc.scorecardControllerUpdate({ id: created.id, metrics: scorecardBody(ZERO, satisfaction.id).metrics })),
-    `metrics.0.structuredOutputId must be the id of an existing structured-output of this org (${ZERO} is not)`,
+    `metrics.0.structuredOutputId must be the id of an existing structured output of this org (${ZERO} is not)`,
   );
   assert.deepEqual(await sc.scorecardControllerRemove({ id: created.id }), patched);
   assert.deepEqual(await expectError(sc.scorecardControllerGet({ id: created.id })), notFound("Scorecard not found"));

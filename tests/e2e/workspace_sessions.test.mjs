@@ -3,19 +3,25 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startServer, expectError, assertBadRequest, api, ISO_MS, UUID_V4 } from "./harness.mjs";
+import { orgPhoneNumberId, orgRefs } from "./fixtures.mjs";
+import { smallAssistant } from "./agents_fixtures.mjs";
 
+// The assistants, squad and phone number the sessions name, created in before().
+let ASSISTANT, OTHER_ASSISTANT, SQUAD, PHONE;
 let server, client;
 before(async () => {
   server = await startServer();
   client = server.client.sessions;
+  const refs = await orgRefs(server);
+  ASSISTANT = refs.assistantId;
+  SQUAD = refs.squadId;
+  PHONE = await orgPhoneNumberId(server);
+  OTHER_ASSISTANT = (await server.client.assistants.create(smallAssistant("Billing"))).id;
 });
 after(async () => {
   await server?.stop();
 });
 
-const ASSISTANT = "4f1c8a2e-9b3d-4e5f-8a7b-6c5d4e3f2a1b";
-const OTHER_ASSISTANT = "9e8d7c6b-5a49-4382-a1b0-c9d8e7f6a5b4";
-const PHONE = "3c2b1a09-8f7e-4d6c-b5a4-938271605f4e";
 const s = {};
 
 test("create → 201, active and expiring after 24 hours unless told otherwise", async () => {
@@ -40,7 +46,7 @@ test("create → 201, active and expiring after 24 hours unless told otherwise",
   });
   assert.equal(s.bob.status, "completed");
   assert.equal(s.bob.expirationSeconds, 3600);
-  s.squad = await client.create({ squadId: "5d4c3b2a-1908-4f7e-8d6c-5b4a39281706" });
+  s.squad = await client.create({ squadId: SQUAD });
   assert.deepEqual(await client.get({ id: s.ann.id }), s.ann);
 });
 

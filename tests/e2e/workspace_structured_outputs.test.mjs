@@ -4,11 +4,13 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startServer, expectError, assertBadRequest, ISO_MS, UUID_V4 } from "./harness.mjs";
+import { orgRefs } from "./fixtures.mjs";
 
-let server, client, so;
+let server, client, so, assistantId;
 before(async () => {
   server = await startServer();
   client = server.client.structuredOutputs;
+  ({ assistantId } = await orgRefs(server));  // the assistant whose calls it extracts from
 });
 after(async () => {
   await server?.stop();
@@ -43,7 +45,7 @@ const supportTicket = () => ({
     },
     required: ["customer", "issue"],
   },
-  assistantIds: ["2f9c1b7e-3d4a-4c5b-8e6f-7a8b9c0d1e2f"],
+  assistantIds: [assistantId],
 });
 
 test("create → 201 with every field echoed and the server-set ones", async () => {

@@ -8,6 +8,7 @@
 #include "core/api_error.hpp"
 #include "core/crypto.hpp"
 #include "core/text.hpp"
+#include "domain/credentials/credential_spec.hpp"
 #include "domain/resources/document_paths.hpp"
 #include "storage/store.hpp"
 
@@ -85,7 +86,16 @@ resources::ResourceSpec campaign_spec() {
   spec.kind = kCampaignKind;
   spec.noun = "Campaign";
   spec.search_fields = {"name"};
-  spec.references = {{"duplicateFromCampaignId", kCampaignKind, {}}};
+  // What the campaign calls with and from (the default number and each dial plan's), and its
+  // webhook's credential (UpdateCampaignDTO cannot write `server`). What a duplicate copies
+  // from its source is not re-checked: it was checked when the source was written, and a
+  // target deleted since stays named, as in the source.
+  spec.references = {{"duplicateFromCampaignId", kCampaignKind, {}},
+                     {"assistantId", "assistant", {}},
+                     {"squadId", "squad", {}},
+                     {"phoneNumberId", "phone-number", {}},
+                     {"dialPlan[].phoneNumberId", "phone-number", {}},
+                     credentials::server_credential_reference("server")};
   spec.on_create = duplicate_from;
   spec.shape_body = shape_body;
   spec.create_defaults = {{"status", "scheduled"},       {"calls", json::object{}},

@@ -76,7 +76,19 @@ std::vector<std::string> phone_number_credential_providers(std::string_view phon
 
 std::vector<std::string> server_credential_providers() {
   // Vapi's "Custom Credentials" for webhooks: bearer, OAuth2 or HMAC authentication plans.
+  // They are the only types that say how to authenticate an HTTP request to a URL of the
+  // customer's; any other type's secret (an LLM key, a SIP trunk password) has no defined way
+  // onto a webhook, so naming one would leave the server's requests unauthenticated.
   return {"custom-credential", "webhook"};
+}
+
+resources::ReferenceRule credential_reference(std::string path) {
+  return {std::move(path), kKind, {}};
+}
+
+resources::ReferenceRule server_credential_reference(const std::string& server_path) {
+  return {server_path + ".credentialId", kKind,
+          [](const boost::json::object&) { return server_credential_providers(); }};
 }
 
 resources::ResourceSpec credential_spec() {

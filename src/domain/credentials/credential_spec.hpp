@@ -27,6 +27,14 @@ std::vector<std::string> phone_number_credential_providers(std::string_view phon
 /// The credential types a `server.credentialId` (webhook authentication) may name.
 std::vector<std::string> server_credential_providers();
 
+/// A reference at `path` to a credential of the org, of any type (an assistant's
+/// `credentialIds[]`, a tool's `credentialId`).
+resources::ReferenceRule credential_reference(std::string path);
+
+/// The `credentialId` of the Server object at `server_path` ("server", "model.tools[].server"):
+/// a credential of the org that authenticates webhooks (server_credential_providers()).
+resources::ReferenceRule server_credential_reference(const std::string& server_path);
+
 resources::ResourceSpec credential_spec();
 
 }  // namespace sb::credentials

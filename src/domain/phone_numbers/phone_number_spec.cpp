@@ -1,6 +1,7 @@
 #include "domain/phone_numbers/phone_number_spec.hpp"
 
 #include "core/api_error.hpp"
+#include "domain/credentials/credential_spec.hpp"
 #include "domain/phone_numbers/number_pool.hpp"
 #include "domain/phone_numbers/phone_number_rules.hpp"
 #include "domain/resources/document_paths.hpp"
@@ -64,6 +65,19 @@ resources::ResourceSpec phone_number_spec(const NumberPool& pool) {
   spec.discriminator = "provider";
   spec.secret_paths = secret_paths();
   spec.search_fields = {"name", "number", "sipUri"};
+  spec.references = {
+      // Who answers the number's calls.
+      {"assistantId", "assistant", {}},
+      {"squadId", "squad", {}},
+      // The account the number is reached through: a byo number's SIP trunk, a Vonage or
+      // Telnyx number's account.
+      {"credentialId", credentials::kKind,
+       [](const json::object& doc) {
+         return credentials::phone_number_credential_providers(
+             resources::string_at(doc, "provider"));
+       }},
+      credentials::server_credential_reference("server"),
+  };
   spec.check = check_document;
   spec.unique_keys = keys_of;
   spec.key_taken_message = taken_message;

@@ -27,10 +27,18 @@ std::string lower_first(std::string noun) {
   return noun;
 }
 
-std::string join(const std::vector<std::string>& items) {
+// "a", "a or b", "a, b or c".
+std::string join_or(const std::vector<std::string>& items) {
   std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+  for (std::size_t i = 0; i < items.size(); ++i)
+    out += (i == 0 ? "" : i + 1 == items.size() ? " or " : ", ") + items[i];
   return out;
+}
+
+// A storage kind as prose: "phone-number" → "phone number".
+std::string kind_words(std::string kind) {
+  std::replace(kind.begin(), kind.end(), '-', ' ');
+  return kind;
 }
 
 // The top-level property a rule's path starts at ("members[].assistantId" → "members").
@@ -76,7 +84,7 @@ void ResourceService::check_references(storage::Session& s, const ResourceSpec& 
       auto target = s.resources().find(rule.target_kind, org_id, ascii_lower(id));
       if (!target) {
         messages.push_back(where + " must be the id of an existing " +
-                           lower_first(rule.target_kind) + " of this org (" + std::string(id) +
+                           kind_words(rule.target_kind) + " of this org (" + std::string(id) +
                            " is not)");
         return;
       }
@@ -84,8 +92,8 @@ void ResourceService::check_references(storage::Session& s, const ResourceSpec& 
       const auto stored = json::parse(target->document).as_object();
       const std::string provider(string_at(stored, "provider"));
       if (std::find(allowed.begin(), allowed.end(), provider) == allowed.end())
-        messages.push_back(where + " must be the id of a " + join(allowed) + " credential (" +
-                           std::string(id) + " is a " + provider + " credential)");
+        messages.push_back(where + " must be the id of a " + join_or(allowed) + " credential (" +
+                           std::string(id) + " is a credential of type " + provider + ")");
     });
   }
   throw_if_any(std::move(messages));

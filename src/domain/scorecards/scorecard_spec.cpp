@@ -7,8 +7,10 @@ resources::ResourceSpec scorecard_spec() {
   spec.kind = "scorecard";
   spec.noun = "Scorecard";
   spec.search_fields = {"name"};
-  // Each metric scores a structured output of the org (same group, so checked here).
-  spec.references = {{"metrics[].structuredOutputId", "structured-output", {}}};
+  // Each metric scores a structured output of the org; the scorecard applies to the calls
+  // of the assistants it names.
+  spec.references = {{"metrics[].structuredOutputId", "structured-output", {}},
+                     {"assistantIds[]", "assistant", {}}};
   return spec;
 }
 

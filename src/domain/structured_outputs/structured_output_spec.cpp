@@ -7,6 +7,8 @@ resources::ResourceSpec structured_output_spec() {
   spec.kind = "structured-output";
   spec.noun = "Structured output";
   spec.search_fields = {"name"};
+  // The assistants whose calls it extracts from.
+  spec.references = {{"assistantIds[]", "assistant", {}}};
   // CreateStructuredOutputDTO.type defaults to "ai"; the stored object says so explicitly.
   spec.create_defaults = {{"type", "ai"}};
   return spec;
