@@ -42,7 +42,8 @@ std::string placeholders(WhereClause& where, const FieldFilter& f) {
         break;
     }
     if (!list.empty()) list += ", ";
-    list += "?" + std::to_string(i);
+    list += '?';  // appended apart: GCC 12 warns (-Wrestrict) on "?" + std::to_string(i)
+    list += std::to_string(i);
   }
   return list;
 }
