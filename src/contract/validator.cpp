@@ -285,15 +285,21 @@ const Schema* Validator::closest(const Schema& s, const json::value& v, Subject 
 }
 
 bool Validator::passes(const Schema& s, const json::value& v, Subject subject) {
-  Validator trial(Mode::kCheck, walk_, depth_);
-  trial.value(s, v, subject);
-  return !trial.failed();
+  return trial(Mode::kCheck, s, v, subject) == 0 && !walk_.aborted;
 }
 
 std::size_t Validator::count(const Schema& s, const json::value& v, Subject subject) {
-  Validator trial(Mode::kCount, walk_, depth_);
-  trial.value(s, v, subject);
-  return trial.errors();
+  return trial(Mode::kCount, s, v, subject);
+}
+
+std::size_t Validator::trial(Mode mode, const Schema& s, const json::value& v, Subject subject) {
+  const auto key = std::make_tuple(&s, &v, mode == Mode::kCount);
+  if (const auto it = walk_.trials.find(key); it != walk_.trials.end()) return it->second;
+  Validator run(mode, walk_, depth_);
+  run.value(s, v, subject);
+  // An aborted or truncated walk says nothing about the branch: not remembered.
+  if (!walk_.aborted && !walk_.full) walk_.trials.emplace(key, run.errors());
+  return run.errors();
 }
 
 void Validator::report_bits(std::uint32_t failures, const Schema& s, Subject subject) {

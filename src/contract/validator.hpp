@@ -8,9 +8,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include <boost/json/value.hpp>
@@ -33,6 +35,12 @@ struct Walk {
   std::size_t visits = 0;
   std::optional<Code> aborted;  // kTooDeep / kTooComplex: the one message returned
   bool full = false;            // kMaxMessages collected
+  /// Failures of the branch trials already run, by (branch, value, counting). A union nested
+  /// in a union's branch is tried again for every trial of the outer one, so without this the
+  /// time grew exponentially with the nesting: four handoff levels of a 427-byte assistant
+  /// whose models lacked `provider` used up kMaxVisits. A trial's outcome depends only on the
+  /// branch and the value (the value's position fixes the depth), so it is run once.
+  std::map<std::tuple<const Schema*, const boost::json::value*, bool>, std::size_t> trials;
 };
 
 /// The message for a required value that is missing or null: its type check ("x must be a
@@ -77,6 +85,8 @@ class Validator {
                         Candidate&& candidate);
   bool passes(const Schema& s, const boost::json::value& v, Subject subject);
   std::size_t count(const Schema& s, const boost::json::value& v, Subject subject);
+  /// Failures of `s` on `v` in `mode` (kCheck or kCount), run at most once per Walk.
+  std::size_t trial(Mode mode, const Schema& s, const boost::json::value& v, Subject subject);
 
   void report(Message m, Subject subject);
   void report_bits(std::uint32_t failures, const Schema& s, Subject subject);

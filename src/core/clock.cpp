@@ -47,6 +47,21 @@ bool expect(std::string_view s, std::size_t& pos, char c) {
   return false;
 }
 
+// ECMAScript's time range: ±100,000,000 days around the epoch (years -271821 to 275760).
+constexpr EpochMs kMaxTime = 8'640'000'000'000'000;
+
+// The year: four digits, or an ECMAScript expanded year ("+010000", "-000001"), which is how
+// format_iso8601 writes instants outside years 0000-9999 (an offset can move a four-digit date
+// there: "9999-12-31T23:00:00-02:00" is in year 10000).
+bool read_year(std::string_view s, std::size_t& pos, int& year) {
+  const bool negative = expect(s, pos, '-');
+  if (!negative && !expect(s, pos, '+')) return read_digits(s, pos, 4, year);
+  if (!read_digits(s, pos, 6, year)) return false;
+  if (negative && year == 0) return false;  // "-000000" is not a year in ECMAScript either
+  if (negative) year = -year;
+  return true;
+}
+
 }  // namespace
 
 EpochMs now_ms() {
@@ -67,17 +82,25 @@ std::string format_iso8601(EpochMs ms) {
   const unsigned d = doy - (153 * mp + 2) / 5 + 1;
   const unsigned m = mp < 10 ? mp + 3 : mp - 9;
   const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<long long>(y),
-                m, d, static_cast<int>(rem / 3600000), static_cast<int>(rem / 60000 % 60),
-                static_cast<int>(rem / 1000 % 60), static_cast<int>(rem % 1000));
+  char buf[48];
+  // Outside years 0000-9999, the expanded form of Date.prototype.toISOString ("+010000-…"):
+  // "%04lld" would write "10000-…" or "-001-…", which nothing parses back.
+  std::snprintf(buf, sizeof buf,
+                y >= 0 && y <= 9999 ? "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ"
+                                    : "%+07lld-%02u-%02uT%02d:%02d:%02d.%03dZ",
+                static_cast<long long>(y), m, d, static_cast<int>(rem / 3600000),
+                static_cast<int>(rem / 60000 % 60), static_cast<int>(rem / 1000 % 60),
+                static_cast<int>(rem % 1000));
   return buf;
 }
 
-std::optional<EpochMs> parse_iso8601(std::string_view s) {
+namespace {
+
+// parse_iso8601 without the range check.
+std::optional<EpochMs> parse_unbounded(std::string_view s) {
   std::size_t pos = 0;
   int year, month, day;
-  if (!read_digits(s, pos, 4, year) || !expect(s, pos, '-') || !read_digits(s, pos, 2, month) ||
+  if (!read_year(s, pos, year) || !expect(s, pos, '-') || !read_digits(s, pos, 2, month) ||
       !expect(s, pos, '-') || !read_digits(s, pos, 2, day))
     return std::nullopt;
   if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month)) return std::nullopt;
@@ -119,6 +142,14 @@ std::optional<EpochMs> parse_iso8601(std::string_view s) {
   if (pos != s.size() || oh > 23 || om > 59) return std::nullopt;
   const EpochMs offset = (oh * 60 + om) * 60000LL;
   return sign == '+' ? ms - offset : ms + offset;
+}
+
+}  // namespace
+
+std::optional<EpochMs> parse_iso8601(std::string_view s) {
+  const auto ms = parse_unbounded(s);
+  if (!ms || *ms < -kMaxTime || *ms > kMaxTime) return std::nullopt;
+  return ms;
 }
 
 }  // namespace sb

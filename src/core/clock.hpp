@@ -12,10 +12,14 @@ namespace sb {
 using EpochMs = std::int64_t;
 
 EpochMs now_ms();
+/// Years outside 0000-9999 are written in the expanded form JavaScript's toISOString uses
+/// ("+010000-01-01T00:00:00.000Z", "-000001-…"), so whatever parse_iso8601 returns formats to
+/// text it parses back.
 std::string format_iso8601(EpochMs ms);
 /// Parses RFC 3339 / ISO 8601 date-times ("2024-01-15T09:30:00Z", fractions, "+02:00"
-/// offsets) and plain dates ("2024-01-15", midnight UTC). Sub-millisecond digits are
-/// truncated. nullopt when the text is not a valid date-time.
+/// offsets), plain dates ("2024-01-15", midnight UTC) and the expanded years format_iso8601
+/// writes. Sub-millisecond digits are truncated. nullopt when the text is not a valid date-time
+/// or the instant is outside JavaScript's Date range (±8.64e15 ms).
 std::optional<EpochMs> parse_iso8601(std::string_view text);
 
 }  // namespace sb

@@ -12,7 +12,10 @@ locale_t unicode_ctype() {
   return loc;
 }
 
-// Decodes one UTF-8 sequence at `s[i]`; returns its length, or 0 if it is not valid.
+// Decodes one well-formed UTF-8 sequence at `s[i]`; returns its length, or 0 if it is not
+// valid. Overlong forms, surrogates and values above U+10FFFF are not valid: decoded, they would
+// be re-encoded differently ("\xC1\x81" would fold to "a", "\xC0\xAF" to "/"), while bytes that
+// are not UTF-8 must be kept as they are.
 std::size_t decode(std::string_view s, std::size_t i, char32_t& cp) {
   const auto b = static_cast<unsigned char>(s[i]);
   std::size_t len = b < 0x80           ? 1
@@ -27,6 +30,8 @@ std::size_t decode(std::string_view s, std::size_t i, char32_t& cp) {
     if ((c & 0xc0) != 0x80) return 0;
     cp = (cp << 6) | (c & 0x3f);
   }
+  static constexpr char32_t kShortest[] = {0, 0, 0x80, 0x800, 0x10000};  // by length
+  if (cp < kShortest[len] || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff) return 0;
   return len;
 }
 
