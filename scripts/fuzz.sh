@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing (libFuzzer, ASan+UBSan) of every parser that takes untrusted bytes:
 # request bodies through the contract, request targets through routing and query validation,
-# and the text parsers of core/ and domain/. See fuzz/README.md.
+# the text parsers of core/ and domain/, and multipart/form-data uploads. See fuzz/README.md.
 #
 #   scripts/fuzz.sh [--seconds N | --runs N] [target...]
 #
@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-all_targets=(fuzz_contract_body fuzz_query fuzz_text_parsers)
+all_targets=(fuzz_contract_body fuzz_query fuzz_text_parsers fuzz_multipart)
 seconds=60
 runs=""
 targets=()
@@ -32,7 +32,7 @@ done
 # deep nesting needs room), a request line as Beast would take it, and short text fields.
 max_len() {
   case "$1" in
-    fuzz_contract_body) echo 65536 ;;
+    fuzz_contract_body | fuzz_multipart) echo 65536 ;;
     fuzz_query) echo 8192 ;;
     *) echo 4096 ;;
   esac
