@@ -68,14 +68,17 @@ class ResourceRepository {
   virtual void insert(const ResourceRecord& record) = 0;
   /// Replaces everything but kind, id, org and created_at.
   virtual void update(const ResourceRecord& record) = 0;
-  /// Also drops the record's unique keys.
-  virtual bool remove(std::string_view kind, std::string_view org_id, std::string_view id) = 0;
+  /// Also releases `held`, the unique keys the record holds. Keys are found by value, not by
+  /// holder: an index by holder would cost a random page write on every create.
+  virtual bool remove(std::string_view kind, std::string_view org_id, std::string_view id,
+                      const std::vector<UniqueKey>& held) = 0;
 
-  /// Replaces the unique keys held by `id` with `keys`. Returns the first key another
-  /// resource already holds (nothing is changed then), or nullopt on success.
+  /// Moves `id` from the unique keys it holds (`held`) to `wanted`. Returns the first wanted
+  /// key another resource already holds (nothing is changed then), or nullopt on success.
   virtual std::optional<UniqueKey> claim_keys(std::string_view kind, std::string_view org_id,
                                               std::string_view id,
-                                              const std::vector<UniqueKey>& keys) = 0;
+                                              const std::vector<UniqueKey>& held,
+                                              const std::vector<UniqueKey>& wanted) = 0;
   /// Whether any resource of `kind` holds this key (for picking free pool numbers).
   virtual bool key_taken(std::string_view kind, std::string_view org_id, const UniqueKey& key) = 0;
 };

@@ -282,6 +282,16 @@ test("updating a number to one the org already has → 400, unchanged", async ()
   assert.deepEqual(await client.phoneNumbers.get({ id: other.id }), other);
 });
 
+test("moving a number to a new one frees the old one; deleting frees the new one", async () => {
+  const [first, second] = [nextNumber(), nextNumber()];
+  const moved = await client.phoneNumbers.create(byo({ number: first }));
+  await client.phoneNumbers.update({ id: moved.id, body: { number: second } });
+  assert.equal((await createRaw(client, byo({ number: first }))).status, 201);
+  await bad(byo({ number: second }));
+  await client.phoneNumbers.delete({ id: moved.id });
+  assert.equal((await createRaw(client, byo({ number: second }))).status, 201);
+});
+
 test("sipUri user part is unique case-insensitively, even across orgs", async () => {
   const user = `Alice${Date.now()}`;
   assert.equal((await createRaw(client, { provider: "vapi", sipUri: `sip:${user}@a.com` })).status, 201);

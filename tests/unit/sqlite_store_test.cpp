@@ -5,6 +5,7 @@
 #include <atomic>
 #include <filesystem>
 #include <future>
+#include <map>
 #include <vector>
 
 #include "core/api_error.hpp"
@@ -174,10 +175,12 @@ TEST_F(SqliteStoreTest, FiltersOnDocumentFieldsByType) {
 }
 
 TEST_F(SqliteStoreTest, UniqueKeysPerOrgOrServerWide) {
+  std::map<std::string, std::vector<UniqueKey>> held;  // by id, as the service tracks them
   auto claim = [&](std::string org, std::string id, std::vector<UniqueKey> keys) {
     std::optional<UniqueKey> taken;
     store_->write_sync(
-        [&](Session& s) { taken = s.resources().claim_keys("thing", org, id, keys); });
+        [&](Session& s) { taken = s.resources().claim_keys("thing", org, id, held[id], keys); });
+    if (!taken) held[id] = keys;
     return taken;
   };
   EXPECT_FALSE(claim("org-a", "x", {{"number", "+1415", false}, {"sip", "alice", true}}));
@@ -186,9 +189,9 @@ TEST_F(SqliteStoreTest, UniqueKeysPerOrgOrServerWide) {
   EXPECT_EQ(claim("org-b", "z", {{"sip", "alice", true}})->name, "sip");  // server-wide
   EXPECT_FALSE(claim("org-a", "x", {{"number", "+1416", false}}));        // x moves to a new number
   EXPECT_FALSE(claim("org-a", "w", {{"number", "+1415", false}}));        // so its old one is free
-  store_->write_sync([](Session& s) {
+  store_->write_sync([&](Session& s) {
     s.resources().insert(record("w", "org-a", 1));
-    s.resources().remove("thing", "org-a", "w");  // removing drops the keys
+    s.resources().remove("thing", "org-a", "w", held["w"]);  // removing drops the keys
   });
   EXPECT_FALSE(claim("org-a", "v", {{"number", "+1415", false}}));
 }

@@ -101,13 +101,19 @@ void ResourceService::check_references(storage::Session& s, const ResourceSpec& 
 
 void ResourceService::write_keys(storage::Session& s, const ResourceSpec& spec,
                                  const storage::ResourceRecord& record,
+                                 const std::vector<storage::UniqueKey>& held,
                                  const json::object& doc) const {
   if (!spec.unique_keys) return;
-  const auto keys = spec.unique_keys(doc);
-  if (auto taken = s.resources().claim_keys(spec.kind, record.org_id, record.id, keys))
+  const auto wanted = spec.unique_keys(doc);
+  if (auto taken = s.resources().claim_keys(spec.kind, record.org_id, record.id, held, wanted))
     throw ApiError::bad_request(spec.key_taken_message
                                     ? spec.key_taken_message(*taken)
                                     : taken->name + " " + taken->value + " is already taken");
+}
+
+std::vector<storage::UniqueKey> ResourceService::keys_of(const ResourceSpec& spec,
+                                                         const json::object& doc) const {
+  return spec.unique_keys ? spec.unique_keys(doc) : std::vector<storage::UniqueKey>{};
 }
 
 Written ResourceService::create(storage::Session& s, const ResourceSpec& spec,
@@ -126,7 +132,7 @@ Written ResourceService::create(storage::Session& s, const ResourceSpec& spec,
     if (!body.contains(key)) body[key] = value;
   auto record = to_record(spec, body, secrets);
   s.resources().insert(record);
-  write_keys(s, spec, record, body);
+  write_keys(s, spec, record, {}, body);
   return {std::move(record.id), std::move(record.document)};
 }
 
@@ -154,6 +160,7 @@ Written ResourceService::update(storage::Session& s, const ResourceSpec& spec,
                                 json::object patch) const {
   auto stored = find_or_throw(s, spec, org_id, id);
   json::object document = json::parse(stored.document).as_object();
+  const auto held = keys_of(spec, document);
   if (spec.shape_body) spec.shape_body(patch, &document);
   if (!spec.discriminator.empty()) {
     const auto sent = string_at(patch, spec.discriminator);
@@ -178,15 +185,16 @@ Written ResourceService::update(storage::Session& s, const ResourceSpec& spec,
   document["updatedAt"] = format_iso8601(std::max(now_ms(), stored.updated_at + 1));
   auto record = to_record(spec, document, secrets);
   s.resources().update(record);
-  write_keys(s, spec, record, document);
+  write_keys(s, spec, record, held, document);
   return {std::move(record.id), std::move(record.document)};
 }
 
 Written ResourceService::remove(storage::Session& s, const ResourceSpec& spec,
                                 std::string_view org_id, std::string_view id) const {
   auto stored = find_or_throw(s, spec, org_id, id);
-  s.resources().remove(spec.kind, org_id, id);
-  if (spec.on_remove) spec.on_remove(s, json::parse(stored.document).as_object());
+  const auto document = json::parse(stored.document).as_object();
+  s.resources().remove(spec.kind, org_id, id, keys_of(spec, document));
+  if (spec.on_remove) spec.on_remove(s, document);
   return {std::move(stored.id), std::move(stored.document)};
 }
 

@@ -56,7 +56,11 @@ class ResourceService {
   storage::ResourceRecord to_record(const ResourceSpec& spec, const boost::json::object& document,
                                     const boost::json::object& secrets) const;
   void write_keys(storage::Session& s, const ResourceSpec& spec,
-                  const storage::ResourceRecord& record, const boost::json::object& document) const;
+                  const storage::ResourceRecord& record,
+                  const std::vector<storage::UniqueKey>& held,
+                  const boost::json::object& doc) const;
+  std::vector<storage::UniqueKey> keys_of(const ResourceSpec& spec,
+                                          const boost::json::object& doc) const;
 
   const SecretBox& secrets_;
 };

@@ -155,38 +155,52 @@ void SqliteResourceRepository::update(const ResourceRecord& r) {
 }
 
 bool SqliteResourceRepository::remove(std::string_view kind, std::string_view org_id,
-                                      std::string_view id) {
+                                      std::string_view id, const std::vector<UniqueKey>& held) {
   db_.prepare("DELETE FROM resources WHERE id = ?1 AND org_id = ?2 AND kind = ?3")
       .bind(1, id)
       .bind(2, org_id)
       .bind(3, kind)
       .run();
   const bool removed = db_.changes() > 0;
-  if (removed) db_.prepare("DELETE FROM resource_keys WHERE holder = ?1").bind(1, id).run();
+  if (removed) release_keys(kind, org_id, id, held);
   return removed;
 }
 
-std::optional<UniqueKey> SqliteResourceRepository::claim_keys(std::string_view kind,
-                                                              std::string_view org_id,
-                                                              std::string_view id,
-                                                              const std::vector<UniqueKey>& keys) {
-  for (const auto& key : keys) {
-    auto& held = db_.prepare(
-                        "SELECT holder FROM resource_keys WHERE kind = ?1 AND scope = ?2 AND "
-                        "name = ?3 AND value = ?4")
-                     .bind(1, kind)
-                     .bind(2, scope_of(key, org_id))
-                     .bind(3, key.name)
-                     .bind(4, key.value);
-    const bool taken = held.step() && held.text(0) != id;
-    held.reset();
-    if (taken) return key;
-  }
-  db_.prepare("DELETE FROM resource_keys WHERE holder = ?1").bind(1, id).run();
+void SqliteResourceRepository::release_keys(std::string_view kind, std::string_view org_id,
+                                            std::string_view id,
+                                            const std::vector<UniqueKey>& keys) {
   for (const auto& key : keys)
     db_.prepare(
-           "INSERT INTO resource_keys (kind, scope, name, value, holder) VALUES (?1, ?2, ?3, ?4, "
-           "?5)")
+           "DELETE FROM resource_keys WHERE kind = ?1 AND scope = ?2 AND name = ?3 AND "
+           "value = ?4 AND holder = ?5")
+        .bind(1, kind)
+        .bind(2, scope_of(key, org_id))
+        .bind(3, key.name)
+        .bind(4, key.value)
+        .bind(5, id)
+        .run();
+}
+
+std::optional<UniqueKey> SqliteResourceRepository::claim_keys(
+    std::string_view kind, std::string_view org_id, std::string_view id,
+    const std::vector<UniqueKey>& held, const std::vector<UniqueKey>& wanted) {
+  for (const auto& key : wanted) {
+    auto& holder = db_.prepare(
+                          "SELECT holder FROM resource_keys WHERE kind = ?1 AND scope = ?2 AND "
+                          "name = ?3 AND value = ?4")
+                       .bind(1, kind)
+                       .bind(2, scope_of(key, org_id))
+                       .bind(3, key.name)
+                       .bind(4, key.value);
+    const bool taken = holder.step() && holder.text(0) != id;
+    holder.reset();
+    if (taken) return key;
+  }
+  release_keys(kind, org_id, id, held);
+  for (const auto& key : wanted)
+    db_.prepare(
+           "INSERT OR IGNORE INTO resource_keys (kind, scope, name, value, holder) "
+           "VALUES (?1, ?2, ?3, ?4, ?5)")
         .bind(1, kind)
         .bind(2, scope_of(key, org_id))
         .bind(3, key.name)

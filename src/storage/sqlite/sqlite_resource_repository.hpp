@@ -15,13 +15,17 @@ class SqliteResourceRepository final : public ResourceRepository {
                     const ResourceQuery& query) override;
   void insert(const ResourceRecord& record) override;
   void update(const ResourceRecord& record) override;
-  bool remove(std::string_view kind, std::string_view org_id, std::string_view id) override;
+  bool remove(std::string_view kind, std::string_view org_id, std::string_view id,
+              const std::vector<UniqueKey>& held) override;
   std::optional<UniqueKey> claim_keys(std::string_view kind, std::string_view org_id,
-                                      std::string_view id,
-                                      const std::vector<UniqueKey>& keys) override;
+                                      std::string_view id, const std::vector<UniqueKey>& held,
+                                      const std::vector<UniqueKey>& wanted) override;
   bool key_taken(std::string_view kind, std::string_view org_id, const UniqueKey& key) override;
 
  private:
+  void release_keys(std::string_view kind, std::string_view org_id, std::string_view id,
+                    const std::vector<UniqueKey>& keys);
+
   Connection& db_;
 };
 
