@@ -1,0 +1,72 @@
+#include "telephony/markup.hpp"
+
+namespace sb::telephony::markup {
+namespace {
+
+std::string_view string_or_empty(const boost::json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return v && v->is_string() ? std::string_view(v->get_string()) : std::string_view();
+}
+
+std::string attribute(std::string_view name, std::string_view value) {
+  if (value.empty()) return {};
+  return " " + std::string(name) + "=\"" + escape(value) + "\"";
+}
+
+}  // namespace
+
+std::string escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char ch : text) {
+    switch (ch) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        if (static_cast<unsigned char>(ch) < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') {
+          break;  // not allowed anywhere in an XML 1.0 document
+        }
+        out += ch;
+    }
+  }
+  return out;
+}
+
+std::string response(std::string_view verbs) {
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response>" + std::string(verbs) +
+         "</Response>";
+}
+
+std::string say(std::string_view text) {
+  if (text.empty()) return {};
+  return "<Say>" + escape(text) + "</Say>";
+}
+
+std::string dial(const boost::json::object& destination, const RenderContext& ctx) {
+  std::string noun;
+  if (string_or_empty(destination, "type") == "sip") {
+    const std::string uri =
+        sip_uri_with_headers(string_or_empty(destination, "sipUri"), sip_headers(destination));
+    noun = "<Sip>" + escape(uri) + "</Sip>";
+  } else {
+    noun = "<Number" + attribute("sendDigits", extension_digits(destination, "w")) + ">" +
+           escape(string_or_empty(destination, "number")) + "</Number>";
+  }
+  return say(transfer_message(destination)) + "<Dial" +
+         attribute("callerId", transfer_caller_id(destination, ctx)) + ">" + noun + "</Dial>";
+}
+
+}  // namespace sb::telephony::markup
