@@ -10,6 +10,14 @@ namespace sb::storage {
 
 enum class KeyKind { kPrivate, kPublic };
 
+struct OrgRecord {
+  std::string id;
+  std::string name;
+  std::int64_t created_at = 0;  ///< ms since the epoch
+  std::int64_t updated_at = 0;  ///< created_at until the first update
+  std::string settings;         ///< JSON object of the other Org fields (server, ...)
+};
+
 class OrgRepository {
  public:
   virtual ~OrgRepository() = default;
@@ -19,6 +27,9 @@ class OrgRepository {
   /// The org owning the private key with this digest.
   virtual std::optional<std::string> org_for_private_key(std::string_view key_hash) = 0;
   virtual std::int64_t org_count() = 0;
+  virtual std::optional<OrgRecord> find_org(std::string_view id) = 0;
+  /// Sets name, settings and updated_at of an existing org.
+  virtual void update_org(const OrgRecord& org) = 0;
 };
 
 }  // namespace sb::storage

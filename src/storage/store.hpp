@@ -11,6 +11,7 @@
 namespace sb::storage {
 
 class OrgRepository;
+class OutboxRepository;
 class ResourceRepository;
 
 /// One unit of work on one connection. Only valid inside the job it was passed to.
@@ -19,6 +20,7 @@ class Session {
   virtual ~Session() = default;
   virtual OrgRepository& orgs() = 0;
   virtual ResourceRepository& resources() = 0;
+  virtual OutboxRepository& outbox() = 0;
   /// Write sessions: `fn` runs on the writer thread once this job's changes are durable;
   /// dropped if the job fails. Read sessions: runs when the job returns.
   virtual void after_commit(std::function<void()> fn) = 0;

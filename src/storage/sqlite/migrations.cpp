@@ -53,6 +53,38 @@ CREATE INDEX resource_keys_by_holder ON resource_keys(holder);
     R"sql(
 DROP INDEX resource_keys_by_holder;
 )sql",
+    // 3: the webhook outbox and its attempts; org settings (the org's server).
+    R"sql(
+-- A server message accepted for delivery. Rows stay after delivery (or death) as the record;
+-- only pending rows are in the partial index, so loading them reads nothing else.
+CREATE TABLE webhook_outbox (
+  seq             INTEGER PRIMARY KEY,  -- enqueue order: a stream's messages go in this order
+  id              TEXT NOT NULL,        -- the message id sent with every attempt
+  org_id          TEXT NOT NULL,
+  stream          TEXT NOT NULL,
+  server          TEXT NOT NULL,        -- the Server object (JSON) the message goes to
+  body            TEXT NOT NULL,        -- the exact POST body
+  status          TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'dead')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,     -- ms since the epoch
+  last_error      TEXT,
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL
+);
+CREATE INDEX webhook_outbox_pending ON webhook_outbox(seq) WHERE status = 'pending';
+CREATE TABLE webhook_attempts (
+  message_seq INTEGER NOT NULL,
+  attempt     INTEGER NOT NULL,  -- 1-based
+  at          INTEGER NOT NULL,  -- ms since the epoch, when the attempt ended
+  status_code INTEGER,           -- NULL when no response arrived
+  latency_us  INTEGER NOT NULL,
+  error       TEXT,
+  PRIMARY KEY (message_seq, attempt)
+) WITHOUT ROWID;
+-- What PATCH /org/{id} sets besides the name (server, ...), as a JSON object.
+ALTER TABLE orgs ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE orgs ADD COLUMN updated_at INTEGER;
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

@@ -40,4 +40,26 @@ std::int64_t SqliteOrgRepository::org_count() {
   return n;
 }
 
+std::optional<OrgRecord> SqliteOrgRepository::find_org(std::string_view id) {
+  auto& stmt = db_.prepare(
+                      "SELECT id, name, created_at, COALESCE(updated_at, created_at), settings "
+                      "FROM orgs WHERE id = ?1")
+                   .bind(1, id);
+  std::optional<OrgRecord> org;
+  if (stmt.step())
+    org = OrgRecord{std::string(stmt.text(0)), std::string(stmt.text(1)), stmt.integer(2),
+                    stmt.integer(3), std::string(stmt.text(4))};
+  stmt.reset();
+  return org;
+}
+
+void SqliteOrgRepository::update_org(const OrgRecord& org) {
+  db_.prepare("UPDATE orgs SET name = ?2, settings = ?3, updated_at = ?4 WHERE id = ?1")
+      .bind(1, org.id)
+      .bind(2, org.name)
+      .bind(3, org.settings)
+      .bind(4, org.updated_at)
+      .run();
+}
+
 }  // namespace sb::storage::sqlite

@@ -14,6 +14,8 @@ class SqliteOrgRepository final : public OrgRepository {
                   std::int64_t created_at) override;
   std::optional<std::string> org_for_private_key(std::string_view key_hash) override;
   std::int64_t org_count() override;
+  std::optional<OrgRecord> find_org(std::string_view id) override;
+  void update_org(const OrgRecord& org) override;
 
  private:
   Connection& db_;

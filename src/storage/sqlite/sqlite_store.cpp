@@ -11,6 +11,7 @@
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/migrations.hpp"
 #include "storage/sqlite/sqlite_org_repository.hpp"
+#include "storage/sqlite/sqlite_outbox_repository.hpp"
 #include "storage/sqlite/sqlite_resource_repository.hpp"
 
 namespace sb::storage::sqlite {
@@ -18,9 +19,10 @@ namespace {
 
 class SqliteSession final : public Session {
  public:
-  explicit SqliteSession(Connection& db) : orgs_(db), resources_(db) {}
+  explicit SqliteSession(Connection& db) : orgs_(db), resources_(db), outbox_(db) {}
   OrgRepository& orgs() override { return orgs_; }
   ResourceRepository& resources() override { return resources_; }
+  OutboxRepository& outbox() override { return outbox_; }
   void after_commit(std::function<void()> fn) override { pending_.push_back(std::move(fn)); }
 
   std::vector<std::function<void()>> take_pending() { return std::exchange(pending_, {}); }
@@ -28,6 +30,7 @@ class SqliteSession final : public Session {
  private:
   SqliteOrgRepository orgs_;
   SqliteResourceRepository resources_;
+  SqliteOutboxRepository outbox_;
   std::vector<std::function<void()>> pending_;
 };
 

@@ -1,0 +1,26 @@
+#pragma once
+
+#include "storage/outbox_repository.hpp"
+
+namespace sb::storage::sqlite {
+
+class Connection;
+class Statement;
+
+class SqliteOutboxRepository final : public OutboxRepository {
+ public:
+  explicit SqliteOutboxRepository(Connection& db) : db_(db) {}
+  std::int64_t insert(const OutboxMessage& message) override;
+  std::vector<OutboxMessage> pending_after(std::int64_t after_seq, std::size_t limit) override;
+  void record_attempt(const OutboxAttempt& attempt) override;
+  std::optional<OutboxMessage> find(std::int64_t seq) override;
+  std::optional<OutboxMessage> find_by_id(std::string_view id) override;
+  std::vector<OutboxAttempt> attempts_of(std::int64_t seq) override;
+  std::int64_t pending_count() override;
+
+ private:
+  std::optional<OutboxMessage> find_one(Statement& stmt);
+  Connection& db_;
+};
+
+}  // namespace sb::storage::sqlite

@@ -1,0 +1,90 @@
+#include "webhooks/exchange.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "core/text.hpp"
+
+namespace sb::webhooks {
+
+namespace json = boost::json;
+
+std::string message_body(json::object message, EpochMs now) {
+  if (!message.contains("timestamp")) message["timestamp"] = now;
+  json::object body;
+  body["message"] = std::move(message);
+  return json::serialize(body);
+}
+
+http::Fields request_headers(const ServerPlan& plan, std::string_view message_id) {
+  http::Fields headers;
+  bool own_type = false;
+  for (const auto& [name, value] : plan.headers)
+    if (ascii_lower(name) == "content-type") own_type = true;
+  if (!own_type) headers.emplace_back("Content-Type", "application/json");
+  headers.emplace_back(kMessageIdHeader, std::string(message_id));
+  headers.insert(headers.end(), plan.headers.begin(), plan.headers.end());
+  return headers;
+}
+
+net::OutboundRequest outbound_request(const ServerPlan& plan, std::string body,
+                                      std::string_view message_id) {
+  net::OutboundRequest request;
+  request.method = "POST";
+  request.url = plan.url;
+  request.headers = request_headers(plan, message_id);
+  request.body = std::move(body);
+  request.timeout = plan.timeout;
+  return request;
+}
+
+void sign_and_send(const Transport& transport, const Signer& signer, const std::string& org_id,
+                   const ServerPlan& plan, net::OutboundRequest request,
+                   std::function<void(net::OutboundResponse)> done) {
+  if (plan.credential_id.empty() || !signer) {
+    transport(std::move(request), std::move(done));
+    return;
+  }
+  // Copied first: the callback below takes the request (argument order is unspecified).
+  auto headers = request.headers;
+  const std::string url = request.url;
+  const std::string body = request.body;
+  signer(org_id, plan.credential_id, url, body, std::move(headers),
+         [transport, request = std::move(request), done = std::move(done)](
+             http::Fields signed_headers, std::string error) mutable {
+           if (!error.empty()) {
+             net::OutboundResponse failed;
+             failed.error = "credential: " + error;
+             done(std::move(failed));
+             return;
+           }
+           request.headers = std::move(signed_headers);
+           transport(std::move(request), std::move(done));
+         });
+}
+
+std::string failure_of(const net::OutboundResponse& response) {
+  if (!response.error.empty()) return response.error;
+  if (is_success(response.status)) return "";
+  return "status " + std::to_string(response.status);
+}
+
+Reply to_reply(const net::OutboundResponse& response) {
+  Reply reply;
+  reply.status = response.error.empty() ? response.status : 0;
+  reply.error = failure_of(response);
+  if (!reply.error.empty()) return reply;
+  if (!response.body.empty()) {
+    boost::system::error_code ec;
+    reply.body = json::parse(response.body, ec);
+    if (ec) {
+      reply.body = nullptr;
+      reply.error = "invalid JSON";
+      return reply;
+    }
+  }
+  reply.ok = true;
+  return reply;
+}
+
+}  // namespace sb::webhooks

@@ -1,0 +1,89 @@
+#include "webhooks/metrics.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace sb::webhooks {
+namespace {
+
+constexpr auto kRelaxed = std::memory_order_relaxed;
+
+void metric(std::string& out, const char* name, const char* type, const char* help,
+            std::int64_t value) {
+  out += "# HELP ";
+  out += name;
+  out += ' ';
+  out += help;
+  out += "\n# TYPE ";
+  out += name;
+  out += ' ';
+  out += type;
+  out += '\n';
+  out += name;
+  out += ' ';
+  out += std::to_string(value);
+  out += '\n';
+}
+
+std::string format_bound(double b) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", b);
+  return text;
+}
+
+}  // namespace
+
+void WebhookMetrics::observe_delivery(std::chrono::microseconds latency) {
+  const double seconds = static_cast<double>(latency.count()) / 1e6;
+  for (std::size_t i = 0; i < kBuckets.size(); ++i)
+    if (seconds <= kBuckets[i]) {
+      buckets_[i].fetch_add(1, kRelaxed);
+      break;
+    }
+  latency_count_.fetch_add(1, kRelaxed);
+  latency_sum_us_.fetch_add(static_cast<std::uint64_t>(std::max<std::int64_t>(0, latency.count())),
+                            kRelaxed);
+}
+
+std::string WebhookMetrics::render() const {
+  std::string out;
+  auto counter = [&](const char* name, const char* help, const auto& value) {
+    metric(out, name, "counter", help, static_cast<std::int64_t>(value.load(kRelaxed)));
+  };
+  auto gauge = [&](const char* name, const char* help, const auto& value) {
+    metric(out, name, "gauge", help, static_cast<std::int64_t>(value.load(kRelaxed)));
+  };
+  counter("switchboard_webhook_messages_enqueued_total",
+          "Server messages accepted into the outbox.", enqueued);
+  counter("switchboard_webhook_messages_delivered_total",
+          "Server messages a server answered with a 2xx.", delivered);
+  counter("switchboard_webhook_attempts_failed_total",
+          "Delivery attempts that failed (non-2xx, timeout, no connection).", attempts_failed);
+  counter("switchboard_webhook_messages_dead_total",
+          "Server messages kept as dead after their backoff plan was exhausted.", dead);
+  gauge("switchboard_webhook_messages_pending", "Server messages waiting for delivery.", pending);
+  gauge("switchboard_webhook_attempts_in_flight", "Delivery attempts under way.", in_flight);
+  counter("switchboard_webhook_requests_total",
+          "Synchronous server messages sent (assistant-request, tool-calls, ...).", requests);
+  counter("switchboard_webhook_requests_failed_total",
+          "Synchronous server messages not answered with a 2xx in time.", requests_failed);
+
+  const char* h = "switchboard_webhook_delivery_seconds";
+  out += "# HELP switchboard_webhook_delivery_seconds Time from enqueue to delivery.\n";
+  out += "# TYPE switchboard_webhook_delivery_seconds histogram\n";
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+    cumulative += buckets_[i].load(kRelaxed);
+    out += std::string(h) + "_bucket{le=\"" + format_bound(kBuckets[i]) + "\"} " +
+           std::to_string(cumulative) + '\n';
+  }
+  const auto count = latency_count_.load(kRelaxed);
+  out += std::string(h) + "_bucket{le=\"+Inf\"} " + std::to_string(count) + '\n';
+  char sum[64];
+  std::snprintf(sum, sizeof sum, "%.6f", static_cast<double>(latency_sum_us_.load(kRelaxed)) / 1e6);
+  out += std::string(h) + "_sum " + sum + '\n';
+  out += std::string(h) + "_count " + std::to_string(count) + '\n';
+  return out;
+}
+
+}  // namespace sb::webhooks

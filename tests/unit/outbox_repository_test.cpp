@@ -1,0 +1,177 @@
+#include "storage/outbox_repository.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "storage/org_repository.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
+
+namespace sb::storage {
+namespace {
+
+class OutboxRepositoryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("sb-outbox-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    open();
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  void open() {
+    store_ =
+        std::make_unique<sqlite::SqliteStore>(sqlite::SqliteOptions{(dir_ / "db").string(), 1});
+  }
+
+  std::int64_t insert(std::string id, std::string stream, std::int64_t next = 1000) {
+    OutboxMessage m;
+    m.id = std::move(id);
+    m.org_id = "org-a";
+    m.stream = std::move(stream);
+    m.server = R"({"url":"http://localhost:1/x"})";
+    m.body = R"({"message":{"type":"status-update"}})";
+    m.next_attempt_at = next;
+    m.created_at = next;
+    std::int64_t seq = 0;
+    store_->write_sync([&](Session& s) { seq = s.outbox().insert(m); });
+    return seq;
+  }
+
+  std::vector<std::string> pending_ids(std::int64_t after = 0, std::size_t limit = 100) {
+    std::vector<std::string> ids;
+    store_->read_sync([&](Session& s) {
+      for (const auto& m : s.outbox().pending_after(after, limit)) ids.push_back(m.id);
+    });
+    return ids;
+  }
+
+  void record(std::int64_t seq, int attempt, OutboxStatus outcome, int status,
+              std::int64_t next = 0, std::string error = "") {
+    OutboxAttempt a;
+    a.seq = seq;
+    a.attempt = attempt;
+    a.at = 5000;
+    a.status_code = status;
+    a.latency_us = 1234;
+    a.error = std::move(error);
+    a.outcome = outcome;
+    a.next_attempt_at = next;
+    store_->write_sync([&](Session& s) { s.outbox().record_attempt(a); });
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<sqlite::SqliteStore> store_;
+};
+
+TEST_F(OutboxRepositoryTest, PendingMessagesComeInEnqueueOrderAcrossStreams) {
+  const auto a1 = insert("a1", "call-a");
+  insert("b1", "call-b");
+  const auto a2 = insert("a2", "call-a");
+  EXPECT_LT(a1, a2);
+  EXPECT_EQ(pending_ids(), (std::vector<std::string>{"a1", "b1", "a2"}));
+  EXPECT_EQ(pending_ids(a1), (std::vector<std::string>{"b1", "a2"}));
+  EXPECT_EQ(pending_ids(0, 2), (std::vector<std::string>{"a1", "b1"}));
+}
+
+TEST_F(OutboxRepositoryTest, DeliveredAndDeadMessagesLeaveThePendingSetButStay) {
+  const auto a = insert("a", "s");
+  const auto b = insert("b", "s");
+  const auto c = insert("c", "s");
+  record(a, 1, OutboxStatus::kDelivered, 200);
+  record(b, 1, OutboxStatus::kDead, 400, 0, "status 400");
+  EXPECT_EQ(pending_ids(), (std::vector<std::string>{"c"}));
+  store_->read_sync([&](Session& s) {
+    EXPECT_EQ(s.outbox().pending_count(), 1);
+    auto dead = s.outbox().find(b);
+    ASSERT_TRUE(dead);
+    EXPECT_EQ(dead->status, OutboxStatus::kDead);
+    EXPECT_EQ(dead->attempts, 1);
+    EXPECT_EQ(dead->last_error, "status 400");
+    auto delivered = s.outbox().find_by_id("a");
+    ASSERT_TRUE(delivered);
+    EXPECT_EQ(delivered->status, OutboxStatus::kDelivered);
+    EXPECT_EQ(s.outbox().find(c)->status, OutboxStatus::kPending);
+  });
+}
+
+TEST_F(OutboxRepositoryTest, EveryAttemptIsRecorded) {
+  const auto a = insert("a", "s");
+  record(a, 1, OutboxStatus::kPending, 0, 9000, "timeout");
+  record(a, 2, OutboxStatus::kPending, 503, 12000, "status 503");
+  record(a, 3, OutboxStatus::kDelivered, 204);
+  store_->read_sync([&](Session& s) {
+    const auto attempts = s.outbox().attempts_of(a);
+    ASSERT_EQ(attempts.size(), 3u);
+    EXPECT_EQ(attempts[0].status_code, 0);
+    EXPECT_EQ(attempts[0].error, "timeout");
+    EXPECT_EQ(attempts[1].status_code, 503);
+    EXPECT_EQ(attempts[2].status_code, 204);
+    EXPECT_EQ(attempts[2].error, "");
+    EXPECT_EQ(attempts[2].latency_us, 1234);
+    EXPECT_EQ(s.outbox().find(a)->attempts, 3);
+  });
+}
+
+TEST_F(OutboxRepositoryTest, ARestartFindsPendingMessagesWithTheirNextAttemptTime) {
+  const auto a = insert("a", "s");
+  insert("b", "t");
+  record(a, 1, OutboxStatus::kPending, 500, 777000, "status 500");
+  store_.reset();  // as after a crash: the file is all there is
+  open();
+  store_->read_sync([&](Session& s) {
+    const auto pending = s.outbox().pending_after(0, 10);
+    ASSERT_EQ(pending.size(), 2u);
+    EXPECT_EQ(pending[0].id, "a");
+    EXPECT_EQ(pending[0].attempts, 1);
+    EXPECT_EQ(pending[0].next_attempt_at, 777000);
+    EXPECT_EQ(pending[0].server, R"({"url":"http://localhost:1/x"})");
+    EXPECT_EQ(pending[0].body, R"({"message":{"type":"status-update"}})");
+    EXPECT_EQ(pending[1].id, "b");
+    EXPECT_EQ(pending[1].attempts, 0);
+  });
+}
+
+TEST_F(OutboxRepositoryTest, AMessageOfARolledBackJobDoesNotExist) {
+  EXPECT_THROW(store_->write_sync([&](Session& s) {
+    OutboxMessage m;
+    m.id = "gone";
+    m.server = "{}";
+    m.body = "{}";
+    s.outbox().insert(m);
+    throw std::runtime_error("the change failed");
+  }),
+               std::runtime_error);
+  EXPECT_TRUE(pending_ids().empty());
+}
+
+TEST_F(OutboxRepositoryTest, OrgSettingsAreStoredBesideTheOrg) {
+  store_->write_sync([](Session& s) { s.orgs().insert_org("org-x", "first", 100); });
+  store_->write_sync([](Session& s) {
+    auto org = s.orgs().find_org("org-x");
+    ASSERT_TRUE(org);
+    EXPECT_EQ(org->updated_at, 100);  // created_at until the first update
+    EXPECT_EQ(org->settings, "{}");
+    org->name = "second";
+    org->settings = R"({"server":{"url":"http://h"}})";
+    org->updated_at = 200;
+    s.orgs().update_org(*org);
+  });
+  store_->read_sync([](Session& s) {
+    auto org = s.orgs().find_org("org-x");
+    ASSERT_TRUE(org);
+    EXPECT_EQ(org->name, "second");
+    EXPECT_EQ(org->created_at, 100);
+    EXPECT_EQ(org->updated_at, 200);
+    EXPECT_EQ(org->settings, R"({"server":{"url":"http://h"}})");
+    EXPECT_FALSE(s.orgs().find_org("nope"));
+  });
+}
+
+}  // namespace
+}  // namespace sb::storage
