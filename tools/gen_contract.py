@@ -4,8 +4,9 @@
 The contract keeps the *structure* of the document (types, enums, required fields, bounds,
 formats, $refs, oneOf + discriminators) and drops the prose (descriptions, examples, titles).
 The C++ contract engine (src/contract/) embeds the output and compiles it at start-up.
-Paths and schemas the document lacks but Vapi serves (/credential) are added here, derived
-from the document's own schemas and marked "x-switchboard": true (see add_credential_paths).
+Paths and schemas the document lacks but Vapi serves (/credential, /org/{id}) are added here,
+derived from the document's own schemas and marked "x-switchboard": true (see
+add_credential_paths, add_org_paths).
 
 Usage:
   python3 tools/gen_contract.py [--openapi PATH] [--out PATH] [--check]
@@ -117,6 +118,7 @@ def build_contract(doc: dict[str, Any]) -> dict[str, Any]:
                 "info": {"title": info.get("title", ""), "version": info.get("version", "")},
                 "paths": paths, "schemas": schemas}
     add_credential_paths(contract)
+    add_org_paths(contract)
     return contract
 
 
@@ -221,6 +223,27 @@ def add_credential_paths(contract: dict[str, Any]) -> None:
         "get": operation("findOne", id_param, one),
         "patch": operation("update", id_param, one, union(updates)),
         "delete": operation("remove", id_param, one),
+    }
+
+
+# Vapi serves GET and PATCH /org/{id} (the org's name, its webhook server, ...), which the
+# document lacks too; their schemas (Org, UpdateOrgDTO) are the document's own.
+def add_org_paths(contract: dict[str, Any]) -> None:
+    id_param = contract["paths"]["/assistant/{id}"]["get"]["parameters"]
+    one = {"status": 200, "contentType": "application/json",
+           "schema": {"$ref": SCHEMA_REF + "Org"}}
+
+    def operation(op_id: str, body: dict | None = None):
+        op = {"operationId": f"OrgController_{op_id}", "parameters": id_param}
+        if body is not None:
+            op["requestBody"] = {"required": True, "content": {"application/json": body}}
+        op["response"] = one
+        op[OWN] = True
+        return op
+
+    contract["paths"]["/org/{id}"] = {
+        "get": operation("findOne"),
+        "patch": operation("update", {"$ref": SCHEMA_REF + "UpdateOrgDTO"}),
     }
 
 

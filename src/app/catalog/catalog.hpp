@@ -29,6 +29,9 @@ class NumberPool;
 namespace sb::resources {
 class ResourceService;
 }
+namespace sb::webhooks {
+class Deliveries;
+}
 
 namespace sb::app {
 
@@ -51,6 +54,8 @@ struct CatalogDeps {
   /// The base URL providers and clients reach this server at, for URLs in responses (file
   /// content). Known once the server listens, so asked for at request time.
   std::function<std::string()> public_url = [] { return std::string(); };
+  /// Where server messages go (sessions send theirs); none in unit tests.
+  webhooks::Deliveries* deliveries = nullptr;
 };
 
 class Catalog {

@@ -1,11 +1,12 @@
 // Catalog group: structured outputs, insights, evals (and their runs), scorecards, provider
-// resources, sessions, campaigns, chats and calls (their stored parts), the 501s for
-// behaviour that belongs to later work, and GET /api-json.
+// resources, sessions (and their server messages), campaigns, chats and calls (their stored
+// parts), the 501s for behaviour that belongs to later work, GET /api-json and /org/{id}.
 
 #include "api/calls/call_artifact_routes.hpp"
 #include "api/campaigns/campaign_contacts_route.hpp"
 #include "api/not_implemented/not_implemented_routes.hpp"
 #include "api/openapi/api_json_route.hpp"
+#include "api/orgs/org_routes.hpp"
 #include "app/catalog/catalog.hpp"
 #include "domain/calls/call_spec.hpp"
 #include "domain/campaigns/campaign_spec.hpp"
@@ -17,6 +18,7 @@
 #include "domain/sessions/session_spec.hpp"
 #include "domain/structured_outputs/structured_output_spec.hpp"
 #include "http/message.hpp"
+#include "webhooks/session_messages.hpp"
 
 namespace sb::app {
 namespace {
@@ -94,7 +96,10 @@ void add_workspace(Catalog& catalog) {
   catalog.add(
       provider_resources::provider_resource_spec(),
       {"/provider/{provider}/{resourceName}", "/provider/{provider}/{resourceName}/{id}", {}, {}});
-  catalog.add(sessions::session_spec(), {"/session", "/session/{id}", {}, session_params()});
+  auto session = sessions::session_spec();
+  if (auto* deliveries = catalog.deps().deliveries)
+    session.on_written = webhooks::session_notifier(*deliveries);
+  catalog.add(std::move(session), {"/session", "/session/{id}", {}, session_params()});
   const auto& campaign = add_campaigns(catalog);
   catalog.add(std::make_unique<api::CampaignContactsRoute>(catalog, campaign));
   add_read_only(catalog, chats::chat_spec(), "/chat");
@@ -102,6 +107,7 @@ void add_workspace(Catalog& catalog) {
   catalog.add(std::make_unique<api::CallArtifactRoutes>(catalog, call));
   catalog.add(std::make_unique<api::NotImplementedRoutes>(catalog, not_implemented(insight)));
   catalog.add(std::make_unique<api::ApiJsonRoute>(*catalog.deps().contract));
+  catalog.add(std::make_unique<api::OrgRoutes>(catalog.deps().store, catalog.deps().contract));
 }
 
 }  // namespace sb::app

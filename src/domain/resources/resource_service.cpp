@@ -133,6 +133,7 @@ Written ResourceService::create(storage::Session& s, const ResourceSpec& spec,
   auto record = to_record(spec, body, secrets);
   s.resources().insert(record);
   write_keys(s, spec, record, {}, body);
+  if (spec.on_written) spec.on_written(s, Change::kCreated, body);
   return {std::move(record.id), std::move(record.document)};
 }
 
@@ -186,6 +187,7 @@ Written ResourceService::update(storage::Session& s, const ResourceSpec& spec,
   auto record = to_record(spec, document, secrets);
   s.resources().update(record);
   write_keys(s, spec, record, held, document);
+  if (spec.on_written) spec.on_written(s, Change::kUpdated, document);
   return {std::move(record.id), std::move(record.document)};
 }
 
@@ -195,6 +197,7 @@ Written ResourceService::remove(storage::Session& s, const ResourceSpec& spec,
   const auto document = json::parse(stored.document).as_object();
   s.resources().remove(spec.kind, org_id, id, keys_of(spec, document));
   if (spec.on_remove) spec.on_remove(s, document);
+  if (spec.on_written) spec.on_written(s, Change::kRemoved, document);
   return {std::move(stored.id), std::move(stored.document)};
 }
 

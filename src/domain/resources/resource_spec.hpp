@@ -26,6 +26,9 @@ struct ReferenceRule {
   std::function<std::vector<std::string>(const boost::json::object& document)> allowed_providers;
 };
 
+/// What a write did to an object, for ResourceSpec::on_written.
+enum class Change { kCreated, kUpdated, kRemoved };
+
 struct ResourceSpec {
   std::string kind;  ///< storage kind, e.g. "assistant"
   std::string noun;  ///< for messages: "Assistant" → "Assistant not found"
@@ -56,6 +59,11 @@ struct ResourceSpec {
   /// Runs on delete, inside the write transaction, with the deleted document (e.g. a file
   /// registers the removal of its bytes with after_commit).
   std::function<void(storage::Session& s, const boost::json::object& removed)> on_remove;
+  /// Runs after every create, update and delete, inside the write transaction, with the
+  /// object as written (as it was, for a delete): e.g. a session enqueues its server
+  /// messages, which so become durable with the change itself.
+  std::function<void(storage::Session& s, Change change, const boost::json::object& document)>
+      on_written;
 };
 
 }  // namespace sb::resources

@@ -1,0 +1,22 @@
+#include "api/metrics/metrics_route.hpp"
+
+#include "webhooks/metrics.hpp"
+
+namespace sb::api {
+
+http::Route metrics_route(const webhooks::WebhookMetrics& metrics) {
+  http::Route route;
+  route.method = http::Method::kGet;
+  route.path = "/metrics";
+  route.authenticated = false;
+  route.handler = [&metrics](http::Context&&, http::Reply reply) {
+    http::Response response;
+    response.status = 200;
+    response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    response.body = metrics.render();
+    reply(std::move(response));
+  };
+  return route;
+}
+
+}  // namespace sb::api

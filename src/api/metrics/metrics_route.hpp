@@ -1,0 +1,16 @@
+#pragma once
+// GET /metrics: counters in the Prometheus text format, without a key (like /health): they
+// are operational figures of the whole server, never any org's data.
+
+#include "http/router.hpp"
+
+namespace sb::webhooks {
+class WebhookMetrics;
+}
+
+namespace sb::api {
+
+/// The route; `metrics` must outlive the router.
+http::Route metrics_route(const webhooks::WebhookMetrics& metrics);
+
+}  // namespace sb::api

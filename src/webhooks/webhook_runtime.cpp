@@ -1,0 +1,18 @@
+#include "webhooks/webhook_runtime.hpp"
+
+#include "net/http_client.hpp"
+#include "webhooks/credential_signer.hpp"
+
+namespace sb::webhooks {
+
+WebhookRuntime::WebhookRuntime(storage::Store& store, const SecretBox& secrets,
+                               net::HttpClient& http, DispatcherOptions options)
+    : auth_(http),
+      dispatcher_(
+          store,
+          [&http](net::OutboundRequest request, std::function<void(net::OutboundResponse)> done) {
+            http.send(std::move(request), std::move(done));
+          },
+          credential_signer(store, secrets, auth_), metrics_, options) {}
+
+}  // namespace sb::webhooks

@@ -1,0 +1,38 @@
+#pragma once
+// Everything server messages need at run time, assembled once by the server: the counters,
+// the credential signing, and the outbox dispatcher (the Deliveries the rest of the server
+// calls). Start after the store is open, stop before it stops.
+
+#include "webhooks/metrics.hpp"
+#include "webhooks/outbox_dispatcher.hpp"
+#include "webhooks/server_auth.hpp"
+
+namespace sb {
+class SecretBox;
+}
+namespace sb::net {
+class HttpClient;
+}
+
+namespace sb::webhooks {
+
+class WebhookRuntime {
+ public:
+  /// All three must outlive the runtime.
+  WebhookRuntime(storage::Store& store, const SecretBox& secrets, net::HttpClient& http,
+                 DispatcherOptions options = {});
+
+  /// Loads the pending messages and starts delivering (blocking read: call at start-up).
+  void start() { dispatcher_.start(); }
+  void stop() { dispatcher_.stop(); }
+
+  Deliveries& deliveries() { return dispatcher_; }
+  const WebhookMetrics& metrics() const { return metrics_; }
+
+ private:
+  WebhookMetrics metrics_;
+  ServerAuth auth_;
+  OutboxDispatcher dispatcher_;
+};
+
+}  // namespace sb::webhooks
