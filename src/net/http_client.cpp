@@ -1,0 +1,422 @@
+#include "net/http_client.hpp"
+
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http.hpp>
+
+#include "core/codec.hpp"
+#include "net/outbound_pool.hpp"
+#include "net/outbound_target.hpp"
+
+namespace sb::net {
+
+namespace asio = boost::asio;
+namespace ssl = asio::ssl;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+using error_code = boost::system::error_code;
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using Strand = asio::strand<asio::io_context::executor_type>;
+using Message = bhttp::request<bhttp::string_body>;
+
+// Idle keep-alive connections kept per scheme+host+port; more are closed, oldest first.
+constexpr std::size_t kMaxIdlePerHost = 32;
+// An idle connection older than this is closed rather than reused: servers commonly drop idle
+// keep-alive connections after 60 s or more, so reusing one this young rarely races a close.
+constexpr auto kIdleExpiry = std::chrono::seconds(30);
+constexpr auto kSweepInterval = std::chrono::seconds(5);
+constexpr std::uint32_t kMaxHeaderBytes = 64 * 1024;
+
+// One send(): its strand serialises the coroutine with the deadline and stop(), which cut it
+// short by closing what it waits on.
+struct Exchange {
+  Exchange(asio::io_context& ioc, OutboundRequest r, std::function<void(OutboundResponse)> d)
+      : strand(asio::make_strand(ioc)),
+        deadline(strand),
+        request(std::move(r)),
+        done(std::move(d)),
+        started(Clock::now()) {}
+
+  // On the strand: the pending step fails, and every later one is skipped.
+  void interrupt(const char* why) {
+    if (finished || cut) return;
+    cut = why;
+    if (resolver) resolver->cancel();
+    if (conn) conn->close();
+  }
+
+  Strand strand;
+  asio::steady_timer deadline;
+  std::optional<tcp::resolver> resolver;
+  OutboundRequest request;
+  std::function<void(OutboundResponse)> done;
+  Clock::time_point started;
+  std::unique_ptr<OutboundConnection> conn;
+  const char* cut = nullptr;  // "timeout" or "stopped" once interrupted
+  bool finished = false;
+};
+
+// How one request/response on one connection went.
+struct Outcome {
+  std::string error;
+  bool unanswered = false;  // failed before any byte of a response arrived
+  bool keep_alive = false;
+};
+
+std::string describe(const error_code& ec) {
+  if (ec == asio::error::connection_refused) return "connection refused";
+  if (ec == asio::error::timed_out) return "timeout";
+  if (ec == bhttp::error::body_limit) return "response too large";
+  if (ec == bhttp::error::header_limit) return "response headers too large";
+  if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
+      ec == asio::error::eof)
+    return "connection closed";
+  if (ec == asio::error::connection_reset) return "connection reset";
+  if (ec.category() == asio::error::get_ssl_category() ||
+      ec.category() == ssl::error::get_stream_category())
+    return "tls: " + ec.message();
+  if (ec.category() == bhttp::make_error_code(bhttp::error::bad_version).category())
+    return "bad response: " + ec.message();
+  return ec.message();
+}
+
+std::string describe_tls(ssl::stream<tcp::socket>& stream, const error_code& ec) {
+  const long verify = SSL_get_verify_result(stream.native_handle());
+  if (verify != X509_V_OK) return std::string("tls: ") + X509_verify_cert_error_string(verify);
+  std::string reason = describe(ec);
+  return reason.starts_with("tls: ") ? reason : "tls: " + reason;
+}
+
+Message build_message(OutboundRequest& r, const OutboundTarget& t) {
+  Message m;
+  const auto verb = bhttp::string_to_verb(r.method);
+  if (verb == bhttp::verb::unknown) {
+    m.method_string(r.method);
+  } else {
+    m.method(verb);
+  }
+  m.target(t.target);
+  m.version(11);
+  m.set(bhttp::field::host, t.host_header);
+  m.set(bhttp::field::user_agent, "Switchboard");
+  bool has_authorization = false;
+  for (const auto& [name, value] : r.headers) {
+    if (is_framing_header(name)) continue;
+    if (beast::iequals(name, "host") || beast::iequals(name, "user-agent")) {
+      m.set(name, value);  // the caller's replaces the default
+    } else {
+      m.insert(name, value);
+    }
+    has_authorization = has_authorization || beast::iequals(name, "authorization");
+  }
+  if (!t.userinfo.empty() && !has_authorization)
+    m.set(bhttp::field::authorization, "Basic " + base64_encode(t.userinfo));
+  m.body() = std::move(r.body);
+  m.keep_alive(true);
+  m.prepare_payload();
+  return m;
+}
+
+}  // namespace
+
+std::string_view OutboundResponse::header(std::string_view name) const {
+  for (const auto& [n, v] : headers)
+    if (beast::iequals(n, name)) return v;
+  return {};
+}
+
+struct HttpClient::Impl {
+  explicit Impl(const HttpClientOptions& options);
+
+  asio::awaitable<void> run(std::shared_ptr<Exchange> x);
+  asio::awaitable<OutboundResponse> exchange(Exchange& x);
+  asio::awaitable<std::string> open(Exchange& x, const OutboundTarget& t);
+  asio::awaitable<std::string> handshake(Exchange& x, const OutboundTarget& t);
+  template <class Stream>
+  asio::awaitable<Outcome> talk(Exchange& x, Stream& stream, const Message& m,
+                                OutboundResponse& out);
+  asio::awaitable<void> sweep_loop();
+  void finish(const std::shared_ptr<Exchange>& x, OutboundResponse response);
+
+  /// The TLS context, made on first use: loading the system's CA store takes tens of
+  /// milliseconds, which a client that only speaks http never pays.
+  ssl::context& tls_context();
+
+  asio::io_context ioc;
+  std::string extra_ca_pem;
+  std::once_flag tls_once;
+  std::optional<ssl::context> tls;
+  OutboundPool pool{kMaxIdlePerHost, kIdleExpiry};
+  Strand sweep_strand;
+  asio::steady_timer sweep_timer;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  std::vector<std::thread> threads;
+
+  std::mutex active_mutex;
+  std::unordered_set<std::shared_ptr<Exchange>> active;  // guarded by active_mutex
+  std::atomic<bool> stopping{false};                     // set under active_mutex
+  std::mutex stop_mutex;
+  bool joined = false;  // guarded by stop_mutex
+};
+
+HttpClient::Impl::Impl(const HttpClientOptions& options)
+    : ioc(static_cast<int>(std::max(1u, options.threads))),
+      extra_ca_pem(options.extra_ca_pem),
+      sweep_strand(asio::make_strand(ioc)),
+      sweep_timer(sweep_strand),
+      work(ioc.get_executor()) {}
+
+ssl::context& HttpClient::Impl::tls_context() {
+  std::call_once(tls_once, [this] {
+    tls.emplace(ssl::context::tls_client);
+    tls->set_default_verify_paths();
+    tls->set_verify_mode(ssl::verify_peer);
+    SSL_CTX_set_min_proto_version(tls->native_handle(), TLS1_2_VERSION);
+    if (!extra_ca_pem.empty()) tls->add_certificate_authority(asio::buffer(extra_ca_pem));
+  });
+  return *tls;
+}
+
+asio::awaitable<void> HttpClient::Impl::run(std::shared_ptr<Exchange> x) {
+  x->deadline.expires_at(x->started + x->request.timeout);
+  x->deadline.async_wait([x](const error_code& ec) {
+    if (!ec) x->interrupt("timeout");
+  });
+  OutboundResponse response;
+  try {
+    response = co_await exchange(*x);
+  } catch (const std::exception& e) {
+    response = OutboundResponse{};
+    response.error = std::string("internal error: ") + e.what();
+  }
+  finish(x, std::move(response));
+}
+
+void HttpClient::Impl::finish(const std::shared_ptr<Exchange>& x, OutboundResponse response) {
+  x->finished = true;
+  x->deadline.cancel();
+  x->conn.reset();
+  response.latency =
+      std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - x->started);
+  {
+    std::lock_guard lock(active_mutex);
+    active.erase(x);
+  }
+  auto done = std::move(x->done);
+  try {
+    done(std::move(response));
+  } catch (const std::exception& e) {
+    spdlog::error("http client: a completion handler threw: {}", e.what());
+  }
+}
+
+// The whole exchange, retried once on a fresh connection when a pooled one turns out closed.
+asio::awaitable<OutboundResponse> HttpClient::Impl::exchange(Exchange& x) {
+  OutboundResponse out;
+  std::string error;
+  const auto target = parse_outbound_url(x.request.url, error);
+  if (!target) {
+    out.error = error;
+    co_return out;
+  }
+  if (!is_http_token(x.request.method)) error = "invalid method";
+  if (error.empty()) error = check_headers(x.request.headers);
+  if (!error.empty()) {
+    out.error = error;
+    co_return out;
+  }
+  const Message message = build_message(x.request, *target);
+  const std::string key = target->pool_key();
+  for (int attempt = 0; attempt < 2 && !x.cut; ++attempt) {
+    if (attempt == 0) x.conn = pool.take(key);
+    const bool reused = x.conn != nullptr;
+    if (!reused) {
+      error = co_await open(x, *target);
+      if (!error.empty()) break;
+    }
+    Outcome outcome;
+    if (x.conn->tls) {
+      outcome = co_await talk(x, *x.conn->tls, message, out);
+    } else {
+      outcome = co_await talk(x, *x.conn->plain, message, out);
+    }
+    if (outcome.error.empty()) {
+      if (outcome.keep_alive && !x.cut && !stopping) pool.put(key, std::move(x.conn));
+      x.conn.reset();
+      co_return out;  // a complete response counts, even if the deadline passed meanwhile
+    }
+    x.conn.reset();
+    error = outcome.error;
+    if (!reused || !outcome.unanswered) break;
+  }
+  out = OutboundResponse{};
+  out.error = x.cut ? x.cut : error;
+  co_return out;
+}
+
+// Resolves, connects and, for https, handshakes; leaves the connection in x.conn. Returns "" or
+// the error.
+asio::awaitable<std::string> HttpClient::Impl::open(Exchange& x, const OutboundTarget& t) {
+  std::vector<tcp::endpoint> endpoints;
+  if (t.host_is_ip) {
+    error_code ec;
+    const auto address = asio::ip::make_address(t.host, ec);
+    if (ec) co_return "invalid url: bad address";
+    endpoints.emplace_back(address, t.port);
+  } else {
+    x.resolver.emplace(x.strand);
+    auto [ec, results] = co_await x.resolver->async_resolve(t.host, std::to_string(t.port),
+                                                            tcp::resolver::numeric_service, kTuple);
+    if (x.cut) co_return x.cut;
+    if (ec) co_return "dns: " + ec.message();
+    for (const auto& entry : results) endpoints.push_back(entry.endpoint());
+  }
+  x.conn = std::make_unique<OutboundConnection>();
+  if (t.tls) {
+    x.conn->tls.emplace(ioc.get_executor(), tls_context());
+  } else {
+    x.conn->plain.emplace(ioc.get_executor());
+  }
+  auto [ec, endpoint] = co_await asio::async_connect(x.conn->socket(), endpoints, kTuple);
+  if (x.cut) co_return x.cut;
+  if (ec) co_return describe(ec);
+  error_code ignored;
+  x.conn->socket().set_option(tcp::no_delay(true), ignored);
+  if (!t.tls) co_return "";
+  co_return co_await handshake(x, t);
+}
+
+// TLS: SNI for host names, the peer's chain verified against the trusted CAs and its name (or
+// IP address) against the URL's host, by OpenSSL itself.
+asio::awaitable<std::string> HttpClient::Impl::handshake(Exchange& x, const OutboundTarget& t) {
+  auto& stream = *x.conn->tls;
+  SSL* ssl = stream.native_handle();
+  const bool named = t.host_is_ip
+                         ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), t.host.c_str()) == 1
+                         : SSL_set_tlsext_host_name(ssl, t.host.c_str()) == 1 &&
+                               SSL_set1_host(ssl, t.host.c_str()) == 1;
+  if (!named) co_return "tls: cannot verify host " + t.host;
+  auto [ec] = co_await stream.async_handshake(ssl::stream_base::client, kTuple);
+  if (x.cut) co_return x.cut;
+  if (ec) co_return describe_tls(stream, ec);
+  co_return "";
+}
+
+template <class Stream>
+asio::awaitable<Outcome> HttpClient::Impl::talk(Exchange& x, Stream& stream, const Message& m,
+                                                OutboundResponse& out) {
+  auto [wec, written] = co_await bhttp::async_write(stream, m, kTuple);
+  if (x.cut) co_return Outcome{x.cut};
+  if (wec) co_return Outcome{describe(wec), /*unanswered=*/true};
+  bhttp::response_parser<bhttp::string_body> parser;
+  parser.header_limit(kMaxHeaderBytes);
+  parser.body_limit(x.request.max_response_bytes);
+  if (m.method() == bhttp::verb::head) parser.skip(true);
+  auto [rec, read] = co_await bhttp::async_read(stream, x.conn->buffer, parser, kTuple);
+  if (x.cut) co_return Outcome{x.cut};
+  if (rec) co_return Outcome{describe(rec), !parser.got_some()};
+  auto& response = parser.get();
+  out.status = static_cast<int>(response.result_int());
+  for (const auto& field : response)
+    out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  out.body = std::move(response.body());
+  co_return Outcome{"", false, response.keep_alive()};
+}
+
+asio::awaitable<void> HttpClient::Impl::sweep_loop() {
+  while (!stopping) {
+    sweep_timer.expires_after(kSweepInterval);
+    auto [ec] = co_await sweep_timer.async_wait(kTuple);
+    if (ec || stopping) co_return;
+    pool.sweep();
+  }
+}
+
+HttpClient::HttpClient(unsigned threads) : HttpClient(HttpClientOptions{threads, {}}) {}
+
+HttpClient::HttpClient(HttpClientOptions options) : impl_(std::make_unique<Impl>(options)) {
+  auto& im = *impl_;
+  asio::co_spawn(im.sweep_strand, im.sweep_loop(), asio::detached);
+  for (unsigned i = 0; i < std::max(1u, options.threads); ++i) {
+    im.threads.emplace_back([&im] {
+      for (;;) {
+        try {
+          im.ioc.run();
+          return;
+        } catch (const std::exception& e) {
+          spdlog::error("http client: {}", e.what());
+        }
+      }
+    });
+  }
+}
+
+HttpClient::~HttpClient() {
+  stop();
+}
+
+void HttpClient::send(OutboundRequest request, std::function<void(OutboundResponse)> done) {
+  auto& im = *impl_;
+  auto x = std::make_shared<Exchange>(im.ioc, std::move(request), std::move(done));
+  {
+    std::lock_guard lock(im.active_mutex);
+    if (!im.stopping) {
+      im.active.insert(x);
+      asio::co_spawn(x->strand, im.run(x), asio::detached);
+      return;
+    }
+  }
+  OutboundResponse stopped;
+  stopped.error = "stopped";
+  x->done(std::move(stopped));
+}
+
+void HttpClient::stop() {
+  auto& im = *impl_;
+  std::lock_guard stop_lock(im.stop_mutex);
+  if (im.joined) return;
+  std::vector<std::shared_ptr<Exchange>> pending;
+  {
+    std::lock_guard lock(im.active_mutex);
+    im.stopping = true;
+    pending.assign(im.active.begin(), im.active.end());
+  }
+  for (auto& x : pending) asio::post(x->strand, [x] { x->interrupt("stopped"); });
+  asio::post(im.sweep_strand, [&im] { im.sweep_timer.cancel(); });
+  im.pool.close_all();
+  im.work.reset();
+  for (auto& t : im.threads) t.join();
+  im.joined = true;
+}
+
+}  // namespace sb::net
