@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Benchmark: webhook throughput with the outbox durable. wrk creates sessions (POST /session)
+# as fast as the server takes them; each create commits one session.created message to the
+# outbox in its own write job, and the dispatcher delivers it to a local receiver
+# (bench/webhook_receiver.mjs), which times every message from its enqueue (its `timestamp`)
+# to its arrival.
+#
+#   bench/webhooks.sh [--duration 10] [--connections 32]
+#
+# SWITCHBOARD_BIN picks the binary (default: the release build, built if needed). Prints the
+# enqueue rate, the delivery rate (messages delivered / time from the first delivery to the
+# last), p50/p99/max enqueue→delivery, and duplicates seen.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration=10
+connections=32
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --duration) duration="$2"; shift 2 ;;
+    --connections) connections="$2"; shift 2 ;;
+    *) echo "unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+
+bin=${SWITCHBOARD_BIN:-$(scripts/build-release.sh --bench)}
+work=$(mktemp -d /tmp/switchboard-webhooks.XXXXXX)
+server_pid="" receiver_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+  [ -n "$receiver_pid" ] && kill "$receiver_pid" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+metric() { curl -sf "$base/metrics" | awk -v n="$1" '$1 == n {print $2}'; }
+
+receiver_port=$(free_port)
+taskset -c 1 node bench/webhook_receiver.mjs "$receiver_port" >"$work/receiver.out" 2>&1 &
+receiver_pid=$!
+
+port=$(free_port)
+key=$(python3 -c 'import uuid; print(uuid.uuid4())')
+SWITCHBOARD_API_KEY="$key" taskset -c 0 "$bin" serve --port "$port" --data-dir "$work/data" \
+  --access-log off --log-level warn >"$work/server.out" 2>&1 &
+server_pid=$!
+base="http://127.0.0.1:$port"
+for _ in $(seq 200); do curl -sf "$base/health" >/dev/null && break; sleep 0.05; done
+for _ in $(seq 200); do curl -sf "http://127.0.0.1:$receiver_port/stats" >/dev/null && break; sleep 0.05; done
+
+assistant=$(curl -sf "$base/assistant" -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
+  -d "{\"name\":\"bench\",\"server\":{\"url\":\"http://127.0.0.1:$receiver_port/hook\"}}" |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+
+SB_API_KEY="$key" SB_ASSISTANT_ID="$assistant" taskset -c 1 wrk -t1 -c"$connections" \
+  -d"${duration}s" -s bench/session_create.lua "$base" >"$work/wrk.out"
+enqueued=$(metric switchboard_webhook_messages_enqueued_total)
+
+# Wait for the outbox to drain (at most 120 s).
+for _ in $(seq 1200); do
+  [ "$(metric switchboard_webhook_messages_pending)" = "0" ] && break
+  sleep 0.1
+done
+stats=$(curl -sf "http://127.0.0.1:$receiver_port/stats")
+python3 - "$stats" "$enqueued" "$duration" "$work/wrk.out" <<'PY'
+import json, re, sys
+stats, enqueued, duration = json.loads(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
+wrk = open(sys.argv[4]).read()
+creates = re.search(r"Requests/sec:\s+([\d.]+)", wrk).group(1)
+errors = re.search(r"non-2xx responses: (\d+)", wrk).group(1)
+span = max(1, stats["lastAt"] - stats["firstAt"]) / 1000
+print(f"session creates (enqueues): {enqueued} in {duration:.0f} s = {float(creates):,.0f}/s "
+      f"(non-2xx: {errors})")
+print(f"delivered: {stats['count']} ({stats['duplicates']} duplicates) in {span:.2f} s "
+      f"= {stats['count'] / span:,.0f} messages/s")
+print(f"enqueue -> delivery: p50 {stats['p50']:.0f} ms, p99 {stats['p99']:.0f} ms, "
+      f"max {stats['max']:.0f} ms")
+if stats["count"] < enqueued:
+    print(f"NOT DRAINED: {enqueued - stats['count']} messages undelivered")
+    sys.exit(1)
+PY
