@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "api/metrics/metrics_route.hpp"
 #include "app/catalog/catalog.hpp"
 #include "app/data_dir.hpp"
 #include "auth/api_key_authenticator.hpp"
@@ -17,10 +18,12 @@
 #include "domain/orgs/org_service.hpp"
 #include "domain/phone_numbers/number_pool.hpp"
 #include "http/dispatcher.hpp"
+#include "net/http_client.hpp"
 #include "net/http_server.hpp"
 #include "net/open_files.hpp"
 #include "storage/org_repository.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
+#include "webhooks/webhook_runtime.hpp"
 
 namespace sb::app {
 namespace {
@@ -138,14 +141,23 @@ int serve(const ServeOptions& options) {
   // Set before the server runs (so before any request reads it), once the port is known.
   std::string public_url = options.public_url;
   while (!public_url.empty() && public_url.back() == '/') public_url.pop_back();
-  Catalog catalog({store, secrets, contract, pool, dir.path(), options.file_size_limit,
-                   [&public_url] { return public_url; }});
+  // Outbound HTTP (server messages). Stopped before the store, so no exchange finishing late
+  // posts storage work after it.
+  net::HttpClient http_client;
+  // Server messages: pending ones (from before a restart) are loaded and sent from here on.
+  webhooks::WebhookRuntime server_messages(store, secrets, http_client);
+  server_messages.start();
+  CatalogDeps deps{store, secrets, contract, pool, dir.path(), options.file_size_limit,
+                   [&public_url] { return public_url; }};
+  deps.deliveries = &server_messages.deliveries();
+  Catalog catalog(std::move(deps));
   add_telephony(catalog);
   add_agents(catalog);
   add_credentials_files(catalog);
   add_workspace(catalog);
   http::Router router;
   router.add(health_route());
+  router.add(api::metrics_route(server_messages.metrics()));
   catalog.register_routes(router);
 
   http::RateLimiter::Options lookups;
@@ -168,6 +180,8 @@ int serve(const ServeOptions& options) {
   std::fflush(stdout);
 
   server.run();
+  server_messages.stop();
+  http_client.stop();
   store.stop();
   spdlog::info("stopped cleanly");
   spdlog::shutdown();
