@@ -7,13 +7,16 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <future>
+#include <thread>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "contract/contract.hpp"
+#include "core/api_error.hpp"
 #include "core/crypto.hpp"
 #include "domain/campaigns/campaign_spec.hpp"
 #include "domain/chats/chat_spec.hpp"
@@ -119,7 +122,22 @@ class ResourceControllerTest : public ::testing::Test {
   const SecretBox secrets_{SecretBox::generate_key_hex()};
   const resources::ResourceService service_{secrets_};
   std::shared_ptr<const contract::Contract> contract_ = contract::Contract::load_embedded();
-  const resources::ResourceSpec campaign_spec_ = campaigns::campaign_spec();
+  // Campaign creates first run a pre-create step that answers from another thread, as a
+  // provider API call does: it refuses a campaign named "Refused".
+  std::atomic<int> pre_creates_{0};
+  const resources::ResourceSpec campaign_spec_ = [this] {
+    auto spec = campaigns::campaign_spec();
+    spec.before_create = [this](const json::object& body, const std::string& org_id,
+                                std::function<void(std::exception_ptr)> done) {
+      ++pre_creates_;
+      const bool refuse = body.at("name") == "Refused" && org_id == "a";
+      std::thread([refuse, done = std::move(done)] {
+        done(refuse ? std::make_exception_ptr(ApiError::bad_request("refused before storing"))
+                    : nullptr);
+      }).detach();
+    };
+    return spec;
+  }();
   const resources::ResourceSpec provider_spec_ = provider_resources::provider_resource_spec();
   const resources::ResourceSpec chat_spec_ = chats::chat_spec();
   http::Router router_;
@@ -186,6 +204,25 @@ TEST_F(ResourceControllerTest, ItemPathsAreScopedByTheirOtherParameters) {
   EXPECT_EQ(json::serialize(patched.body.at("resource")), R"({"rules":[],"locale":"en"})");
   EXPECT_EQ(send(Method::kGet, elevenlabs + "/" + id, {}, "b").status, 404);  // another org
   EXPECT_EQ(send(Method::kDelete, elevenlabs + "/" + id).status, 200);
+}
+
+TEST_F(ResourceControllerTest, APreCreateStepRunsBeforeTheCreateAndCanRefuseIt) {
+  const std::string body = R"({"name":"%","customers":[{"number":"+14155550100"}]})";
+  const auto named = [&](const std::string& name) {
+    return std::string(body).replace(body.find('%'), 1, name);
+  };
+  const auto refused = send(Method::kPost, "/campaign", named("Refused"));
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_EQ(refused.body.at("message").at(0), "refused before storing");
+  EXPECT_EQ(send(Method::kGet, "/v2/campaign").body.at("results").as_array().size(), 0u);
+
+  const auto created = send(Method::kPost, "/campaign", named("Renewals"));
+  ASSERT_EQ(created.status, 201) << json::serialize(created.body);
+  EXPECT_EQ(pre_creates_, 2);
+  // Not on PATCH.
+  const std::string id(created.body.at("id").as_string());
+  EXPECT_EQ(send(Method::kPatch, "/campaign/" + id, R"({"name":"Refused"})").status, 200);
+  EXPECT_EQ(pre_creates_, 2);
 }
 
 TEST_F(ResourceControllerTest, ACollectionCanLeaveCreationToAnotherRoute) {

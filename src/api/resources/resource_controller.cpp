@@ -154,6 +154,27 @@ void ResourceController::create(http::Context&& ctx, http::Reply reply) {
   // Path parameters of the collection (a provider resource's provider and resourceName)
   // belong to the object.
   for (const auto& [name, value] : ctx.request.path_params) body[name] = value;
+  if (!spec_.before_create) return store_created(std::move(ctx), std::move(reply), std::move(body));
+  // The pre-create step finishes on another thread; the request waits for it here.
+  struct Pending {
+    http::Context ctx;
+    http::Reply reply;
+    boost::json::object body;
+  };
+  auto pending =
+      std::make_shared<Pending>(Pending{std::move(ctx), std::move(reply), std::move(body)});
+  spec_.before_create(
+      pending->body, pending->ctx.org_id, [this, pending](std::exception_ptr error) {
+        if (error) {
+          pending->reply(http::error_response(error, pending->ctx.request.request_id));
+          return;
+        }
+        store_created(std::move(pending->ctx), std::move(pending->reply), std::move(pending->body));
+      });
+}
+
+void ResourceController::store_created(http::Context&& ctx, http::Reply reply,
+                                       boost::json::object body) {
   write(std::move(ctx), std::move(reply), 201, false,
         [this, org = ctx.org_id, body = std::move(body)](storage::Session& s) mutable {
           return service_.create(s, spec_, org, std::move(body));

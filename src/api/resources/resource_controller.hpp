@@ -80,6 +80,8 @@ class ResourceController {
  private:
   void create(http::Context&& ctx, http::Reply reply);
   void create_upload(http::Context&& ctx, http::Reply reply);
+  /// The create's write job, after any spec.before_create step.
+  void store_created(http::Context&& ctx, http::Reply reply, boost::json::object body);
   void list(const contract::Operation& op, const View* view, http::Context&& ctx,
             http::Reply reply);
   void get(const View* view, http::Context&& ctx, http::Reply reply);

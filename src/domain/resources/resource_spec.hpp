@@ -3,6 +3,7 @@
 // contract already says (shapes, bounds, list parameters): its storage kind and name, its
 // write-only fields, the ids it references, and any rules of its own.
 
+#include <exception>
 #include <functional>
 #include <string>
 #include <vector>
@@ -56,6 +57,15 @@ struct ResourceSpec {
   /// transaction). E.g. a provider resource keeps the provider's own body under `resource`;
   /// ending a campaign records why. May throw ApiError.
   std::function<void(boost::json::object& body, const boost::json::object* stored)> shape_body;
+  /// Asynchronous work a create needs done before anything is stored (e.g. pointing an
+  /// imported number's provider webhook at this server). Called with the body as validated by
+  /// the contract (valid until the call returns or calls `done`: copy what is needed) and the
+  /// org id; must not block (it is called on an I/O thread) and must call `done` exactly once,
+  /// on any thread: nullptr to go on with the create, or the exception (an ApiError) to
+  /// answer instead, in which case nothing is stored. Not called on PATCH.
+  std::function<void(const boost::json::object& body, const std::string& org_id,
+                     std::function<void(std::exception_ptr)> done)>
+      before_create;
   /// Runs on delete, inside the write transaction, with the deleted document (e.g. a file
   /// registers the removal of its bytes with after_commit).
   std::function<void(storage::Session& s, const boost::json::object& removed)> on_remove;
