@@ -141,8 +141,8 @@ int serve(const ServeOptions& options) {
   // Set before the server runs (so before any request reads it), once the port is known.
   std::string public_url = options.public_url;
   while (!public_url.empty() && public_url.back() == '/') public_url.pop_back();
-  // Outbound HTTP (server messages). Stopped before the store, so no exchange finishing late
-  // posts storage work after it.
+  // Outbound HTTP (server messages, provider APIs). Stopped before the store, so no exchange
+  // finishing late posts storage work after it.
   net::HttpClient http_client;
   // Server messages: pending ones (from before a restart) are loaded and sent from here on.
   webhooks::WebhookRuntime server_messages(store, secrets, http_client);
@@ -150,6 +150,9 @@ int serve(const ServeOptions& options) {
   CatalogDeps deps{store, secrets, contract, pool, dir.path(), options.file_size_limit,
                    [&public_url] { return public_url; }};
   deps.deliveries = &server_messages.deliveries();
+  // Importing a provider's number points its voice webhook here through the provider's API.
+  deps.http = &http_client;
+  deps.provider_apis = telephony::ProviderApis::from_environment();
   Catalog catalog(std::move(deps));
   add_telephony(catalog);
   add_agents(catalog);

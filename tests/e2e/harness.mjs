@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import assert from "node:assert/strict";
 import { VapiClient } from "@vapi-ai/server-sdk";
 import { AUDIT_DIR, auditTempDir, keepServerOutput } from "./audit.mjs";
+import { startProviderStandin } from "./provider_standin.mjs";
 
 const BIN = process.env.SWITCHBOARD_BIN;
 if (!BIN) throw new Error("SWITCHBOARD_BIN must point at the switchboard binary");
@@ -47,20 +48,31 @@ export function runCli(args, env = {}) {
   });
 }
 
+// Every server talks to a provider stand-in rather than the real Twilio, Vonage and Telnyx
+// (importing a number calls their APIs); this one, started once per test process, takes any
+// credentials and owns every number. Tests of the calls themselves start their own.
+let sharedStandin;
+function defaultProviderStandin() {
+  sharedStandin ??= startProviderStandin({ acceptAny: true });
+  return sharedStandin;
+}
+
 /**
- * Starts a server. Options: args (extra CLI args), env, dataDir (reuse one), apiKey (preset
- * first key; default random). Resolves {baseUrl, apiKey, dataDir, client, stop, process}.
+ * Starts a server. Options: args (extra CLI args), env (over the provider stand-in's
+ * TWILIO/VONAGE/TELNYX_API_BASE_URL), dataDir (reuse one), apiKey (preset first key; default
+ * random). Resolves {baseUrl, apiKey, dataDir, client, stop, process}.
  */
 export async function startServer(options = {}) {
   const dataDir = options.dataDir ?? tempDir();
   const apiKey = options.apiKey ?? randomUUID();
+  const providers = (await defaultProviderStandin()).env;
   // In audit mode the access log is kept, so the audit can check it holds no secrets.
   const runName = `server-${randomUUID()}`;
   const accessLog = AUDIT_DIR ? join(dataDir, `${runName}.access.log`) : "off";
   const child = spawn(
     BIN,
     ["serve", "--port", "0", "--data-dir", dataDir, "--access-log", accessLog, ...(options.args ?? [])],
-    { env: { ...process.env, SWITCHBOARD_API_KEY: apiKey, ...(options.env ?? {}) } },
+    { env: { ...process.env, ...providers, SWITCHBOARD_API_KEY: apiKey, ...(options.env ?? {}) } },
   );
   let stderr = "";
   let stdout = "";

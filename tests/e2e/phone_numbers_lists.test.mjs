@@ -20,7 +20,7 @@ before(async () => {
   // Sequential awaits: createdAt is non-decreasing, ties fall back to insertion order.
   const bodies = [
     { provider: "byo-phone-number", credentialId: refs.byoCredentialId, number: "+12065550101", name: "Front Desk Alpha" },
-    { provider: "twilio", number: "+13125550177", twilioAccountSid: "AC1", name: "Billing" },
+    { provider: "twilio", number: "+13125550177", twilioAccountSid: "AC1", twilioAuthToken: "lists-auth-token-SECRET-1", name: "Billing" },
     { provider: "vapi", sipUri: "sip:Reception-Main@pbx.example.com", name: "Lobby" },
     { provider: "vonage", number: "+12065550202", credentialId: refs.vonageCredentialId, name: "front-desk beta" },
     { provider: "telnyx", number: "+14155550123", credentialId: refs.telnyxCredentialId, name: "Night line" },

@@ -349,7 +349,7 @@ test("PATCH with an unknown property, a 41-char name or a create-only field → 
 });
 
 test("PATCH that would leave a number without a required field → 400", async () => {
-  const created = await client.phoneNumbers.create({ provider: "twilio", number: nextNumber(), twilioAccountSid: "AC9" });
+  const created = await client.phoneNumbers.create({ provider: "twilio", number: nextNumber(), twilioAccountSid: "AC9", twilioAuthToken: "validation-auth-token-SECRET-1" });
   assertBadRequest(await expectError(client.phoneNumbers.update({ id: created.id, body: { twilioAccountSid: null } })));
   assert.deepEqual(await client.phoneNumbers.get({ id: created.id }), created);
 });

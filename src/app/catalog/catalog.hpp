@@ -10,6 +10,7 @@
 
 #include "api/resources/resource_controller.hpp"
 #include "domain/resources/resource_spec.hpp"
+#include "telephony/provider_apis.hpp"
 
 namespace sb {
 class SecretBox;
@@ -25,6 +26,9 @@ class Router;
 }
 namespace sb::phone_numbers {
 class NumberPool;
+}
+namespace sb::net {
+class HttpClient;
 }
 namespace sb::resources {
 class ResourceService;
@@ -54,6 +58,10 @@ struct CatalogDeps {
   /// The base URL providers and clients reach this server at, for URLs in responses (file
   /// content). Known once the server listens, so asked for at request time.
   std::function<std::string()> public_url = [] { return std::string(); };
+  /// Outbound HTTP (provider APIs) and where the providers' APIs are. Without a client,
+  /// imported numbers are stored without pointing them at this server (unit tests).
+  net::HttpClient* http = nullptr;
+  telephony::ProviderApis provider_apis = {};
   /// Where server messages go (sessions send theirs); none in unit tests.
   webhooks::Deliveries* deliveries = nullptr;
 };
