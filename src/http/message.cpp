@@ -107,4 +107,10 @@ std::optional<std::string_view> Request::query_value(std::string_view name) cons
   return std::nullopt;
 }
 
+std::string_view Request::header(std::string_view name) const {
+  for (const auto& [k, v] : headers)
+    if (k == name) return v;
+  return {};
+}
+
 }  // namespace sb::http

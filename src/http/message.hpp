@@ -21,6 +21,14 @@ Method parse_method(std::string_view name);
 
 using Fields = std::vector<std::pair<std::string, std::string>>;
 
+/// Headers the networking layer passes on in Request::headers (names in lower case): the
+/// signatures telephony providers put on their webhooks. Every other header is dropped.
+inline constexpr const char* kForwardedHeaders[] = {
+    "x-twilio-signature",
+    "telnyx-signature-ed25519",
+    "telnyx-timestamp",
+};
+
 struct Request {
   Method method = Method::kGet;
   std::string target;  ///< as received, e.g. /phone-number?limit=5
@@ -32,11 +40,14 @@ struct Request {
   std::string request_id;
   std::string remote_address;  ///< the peer's IP address, as text ("-" when unknown)
   Fields path_params;          ///< filled in by the router
+  Fields headers;              ///< those of kForwardedHeaders present, names in lower case
 
   /// The named path parameter ("" when the route has none of that name).
   const std::string& param(std::string_view name) const;
   /// The first query value of `name`, if present.
   std::optional<std::string_view> query_value(std::string_view name) const;
+  /// The forwarded header `name` (lower case), or "".
+  std::string_view header(std::string_view name) const;
 };
 
 struct Response {

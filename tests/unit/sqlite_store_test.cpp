@@ -198,3 +198,29 @@ TEST_F(SqliteStoreTest, UniqueKeysPerOrgOrServerWide) {
 
 }  // namespace
 }  // namespace sb::storage
+
+namespace sb::storage {
+namespace {
+
+TEST_F(SqliteStoreTest, FindsAKeysHoldersInEveryOrgOldestFirst) {
+  std::vector<std::string> found;
+  store_->write_sync([](Session& s) {
+    auto& repo = s.resources();
+    for (const auto& [id, org] : {std::pair{"b1", "org-b"}, std::pair{"a1", "org-a"}}) {
+      repo.insert(record(id, org, 1));
+      EXPECT_FALSE(repo.claim_keys("thing", org, id, {}, {{"number", "+1415", false}}));
+    }
+    repo.insert(record("a2", "org-a", 2));
+    EXPECT_FALSE(repo.claim_keys("thing", "org-a", "a2", {}, {{"number", "+1416", false}}));
+  });
+  store_->read_sync([&](Session& s) {
+    for (const auto& r : s.resources().find_by_key_in_any_org("thing", "number", "+1415"))
+      found.push_back(r.org_id + "/" + r.id);
+    EXPECT_TRUE(s.resources().find_by_key_in_any_org("other", "number", "+1415").empty());
+    EXPECT_TRUE(s.resources().find_by_key_in_any_org("thing", "name", "+1415").empty());
+  });
+  EXPECT_EQ(found, (std::vector<std::string>{"org-b/b1", "org-a/a1"}));
+}
+
+}  // namespace
+}  // namespace sb::storage

@@ -290,4 +290,9 @@ void ResourceController::write(http::Context&& ctx, http::Reply reply, int statu
                     });
 }
 
+void ResourceController::committed_write(const std::string& org_id, const std::string& id,
+                                         std::string document) {
+  cache_.committed_write(org_id, id, share(std::move(document)));
+}
+
 }  // namespace sb::api

@@ -77,6 +77,11 @@ class ResourceController {
   /// Adds a route for each operation the contract declares on the paths; returns how many.
   int register_routes(http::Router& router);
 
+  /// Another part of the server committed a write to one of this resource's objects (the
+  /// routing engine stores calls): refreshes the cached object and the org's lists.
+  void committed_write(const std::string& org_id, const std::string& id, std::string document);
+  const resources::ResourceSpec& spec() const { return spec_; }
+
  private:
   void create(http::Context&& ctx, http::Reply reply);
   void create_upload(http::Context&& ctx, http::Reply reply);

@@ -83,11 +83,19 @@ class Catalog {
   /// Registers every entry's routes. Throws if an entry matches no operation of the contract.
   void register_routes(http::Router& router);
 
+  /// The spec added for storage kind `kind`. Throws std::logic_error if there is none.
+  const resources::ResourceSpec& spec_of(std::string_view kind) const;
+  /// Tells the routes of `kind` that another part of the server wrote one of its objects
+  /// (after commit), so what they cache stays true.
+  void committed_write(std::string_view kind, const std::string& org_id, const std::string& id,
+                       std::string document);
+
  private:
   CatalogDeps deps_;
   std::unique_ptr<resources::ResourceService> service_;
   std::vector<std::unique_ptr<resources::ResourceSpec>> specs_;
   std::vector<std::unique_ptr<RouteProvider>> providers_;
+  std::vector<api::ResourceController*> controllers_;  // owned by providers_
 };
 
 /// The groups, one file each.
@@ -95,5 +103,8 @@ void add_telephony(Catalog& catalog);          // catalog_telephony.cpp
 void add_agents(Catalog& catalog);             // catalog_agents.cpp
 void add_credentials_files(Catalog& catalog);  // catalog_credentials_files.cpp
 void add_workspace(Catalog& catalog);          // catalog_workspace.cpp
+/// The providers' webhooks for inbound calls; after the groups above (it uses their specs).
+void add_inbound_calls(Catalog& catalog,
+                       std::string telnyx_public_key);  // catalog_inbound_calls.cpp
 
 }  // namespace sb::app

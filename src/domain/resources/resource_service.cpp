@@ -137,6 +137,25 @@ Written ResourceService::create(storage::Session& s, const ResourceSpec& spec,
   return {std::move(record.id), std::move(record.document)};
 }
 
+Written ResourceService::insert_document(storage::Session& s, const ResourceSpec& spec,
+                                         const json::object& document) const {
+  auto record = to_record(spec, document, {});
+  s.resources().insert(record);
+  return {std::move(record.id), std::move(record.document)};
+}
+
+Written ResourceService::replace_document(storage::Session& s, const ResourceSpec& spec,
+                                          json::object document) const {
+  const auto stored =
+      find_or_throw(s, spec, string_at(document, "orgId"), string_at(document, "id"));
+  document["createdAt"] = format_iso8601(stored.created_at);
+  const auto updated = parse_iso8601(string_at(document, "updatedAt")).value_or(0);
+  document["updatedAt"] = format_iso8601(std::max(updated, stored.updated_at + 1));
+  auto record = to_record(spec, document, {});
+  s.resources().update(record);
+  return {std::move(record.id), std::move(record.document)};
+}
+
 storage::ResourceRecord ResourceService::find_or_throw(storage::Session& s,
                                                        const ResourceSpec& spec,
                                                        std::string_view org_id,

@@ -42,6 +42,13 @@ class ResourceService {
                  std::string_view id) const;
   storage::DocumentPage list(storage::Session& s, const ResourceSpec& spec, std::string_view org_id,
                              const storage::ResourceQuery& query) const;
+  /// Objects the server makes itself (a call the routing engine answers): `document` is
+  /// stored as given, with its own id, orgId and timestamps; no rules, references or keys
+  /// apply. Replacing keeps createdAt and moves updatedAt forward like update() does.
+  Written insert_document(storage::Session& s, const ResourceSpec& spec,
+                          const boost::json::object& document) const;
+  Written replace_document(storage::Session& s, const ResourceSpec& spec,
+                           boost::json::object document) const;
   /// The write-only fields of an object, opened (for the server's own use: webhook auth,
   /// provider calls). Keyed by concrete path.
   boost::json::object secrets_of(storage::Session& s, const ResourceSpec& spec,

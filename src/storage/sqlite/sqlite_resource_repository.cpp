@@ -210,6 +210,34 @@ std::optional<UniqueKey> SqliteResourceRepository::claim_keys(
   return std::nullopt;
 }
 
+std::vector<ResourceRecord> SqliteResourceRepository::find_by_key_in_any_org(
+    std::string_view kind, std::string_view name, std::string_view value) {
+  // `scope IN (orgs)` lets SQLite probe the key's primary key once per org rather than scan
+  // every key of the kind: a server has few orgs and may have very many numbers.
+  auto& stmt = db_.prepare(
+                      "SELECT r.id, r.org_id, r.created_at, r.updated_at, r.document, r.secrets, "
+                      "r.search_text FROM resource_keys k JOIN resources r ON r.id = k.holder "
+                      "WHERE k.kind = ?1 AND k.scope IN (SELECT id FROM orgs) AND k.name = ?2 "
+                      "AND k.value = ?3 AND r.kind = ?1 ORDER BY r.seq")
+                   .bind(1, kind)
+                   .bind(2, name)
+                   .bind(3, value);
+  std::vector<ResourceRecord> out;
+  while (stmt.step()) {
+    auto& r = out.emplace_back();
+    r.kind = kind;
+    r.id = stmt.text(0);
+    r.org_id = stmt.text(1);
+    r.created_at = stmt.integer(2);
+    r.updated_at = stmt.integer(3);
+    r.document = stmt.text(4);
+    r.sealed_secrets = stmt.blob(5);
+    r.search_text = stmt.text(6);
+  }
+  stmt.reset();
+  return out;
+}
+
 bool SqliteResourceRepository::key_taken(std::string_view kind, std::string_view org_id,
                                          const UniqueKey& key) {
   auto& stmt = db_.prepare(

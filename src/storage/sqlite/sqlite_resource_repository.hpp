@@ -20,6 +20,8 @@ class SqliteResourceRepository final : public ResourceRepository {
   std::optional<UniqueKey> claim_keys(std::string_view kind, std::string_view org_id,
                                       std::string_view id, const std::vector<UniqueKey>& held,
                                       const std::vector<UniqueKey>& wanted) override;
+  std::vector<ResourceRecord> find_by_key_in_any_org(std::string_view kind, std::string_view name,
+                                                     std::string_view value) override;
   bool key_taken(std::string_view kind, std::string_view org_id, const UniqueKey& key) override;
 
  private:
