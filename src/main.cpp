@@ -87,8 +87,13 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30))
       ->capture_default_str();
   serve_cmd->add_option("--public-url", serve.public_url,
-                        "Base URL providers reach this server at, for uploaded files' URLs "
-                        "(default: http://HOST:PORT)");
+                        "Base URL providers reach this server at: their voice webhooks, media "
+                        "streams, uploaded files' URLs (default: http://HOST:PORT)");
+  serve_cmd
+      ->add_option("--telnyx-public-key", serve.telnyx_public_key,
+                   "Telnyx account's ed25519 public key (base64): Telnyx webhooks are "
+                   "verified with it and refused without it")
+      ->envname("TELNYX_PUBLIC_KEY");
   serve_cmd->add_option("--access-log", serve.access_log, "stdout, off, or a file path")
       ->capture_default_str();
   serve_cmd->add_option("--log-level", serve.log_level, "trace, debug, info, warn, error")

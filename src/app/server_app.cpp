@@ -147,8 +147,10 @@ int serve(const ServeOptions& options) {
   // Server messages: pending ones (from before a restart) are loaded and sent from here on.
   webhooks::WebhookRuntime server_messages(store, secrets, http_client);
   server_messages.start();
-  CatalogDeps deps{store, secrets, contract, pool, dir.path(), options.file_size_limit,
-                   [&public_url] { return public_url; }};
+  CatalogDeps deps{
+      store, secrets, contract, pool, dir.path(), options.file_size_limit, [&public_url] {
+        return public_url;
+      }};
   deps.deliveries = &server_messages.deliveries();
   // Importing a provider's number points its voice webhook here through the provider's API.
   deps.http = &http_client;
@@ -158,6 +160,7 @@ int serve(const ServeOptions& options) {
   add_agents(catalog);
   add_credentials_files(catalog);
   add_workspace(catalog);
+  add_inbound_calls(catalog, options.telnyx_public_key);
   http::Router router;
   router.add(health_route());
   router.add(api::metrics_route(server_messages.metrics()));

@@ -31,6 +31,8 @@ struct ServeOptions {
   /// Base URL of this server as providers reach it, for the URLs of uploaded files;
   /// "" = http://HOST:PORT as listening.
   std::string public_url;
+  /// Telnyx's ed25519 public key of the account (base64); "" refuses Telnyx webhooks.
+  std::string telnyx_public_key;
 };
 
 /// Runs the server until SIGINT/SIGTERM. Returns the process exit code.

@@ -1,0 +1,284 @@
+#include "api/telephony/provider_webhook_routes.hpp"
+
+#include <algorithm>
+
+#include <boost/json/parse.hpp>
+
+#include "core/api_error.hpp"
+#include "core/clock.hpp"
+#include "domain/resources/document_paths.hpp"
+#include "http/error_response.hpp"
+#include "http/router.hpp"
+#include "telephony/form.hpp"
+#include "telephony/inbound_calls.hpp"
+#include "telephony/ncco.hpp"
+#include "telephony/signatures.hpp"
+#include "telephony/texml.hpp"
+#include "telephony/twiml.hpp"
+
+namespace sb::api {
+namespace {
+
+namespace json = boost::json;
+using telephony::CandidateNumber;
+using telephony::RingOutcome;
+using telephony::StatusOutcome;
+
+// What a provider's webhook says, in the engine's terms.
+struct ProviderCall {
+  std::string to;       // the number called
+  std::string from;     // the caller
+  std::string call_id;  // the provider's id of the call
+  std::string status;   // the provider's word for its state ("" on a ring)
+};
+
+using Renderer =
+    std::function<http::Response(const telephony::Decision&, const telephony::RenderContext&)>;
+
+std::string_view field(const http::Fields& fields, std::string_view name) {
+  for (const auto& [k, v] : fields)
+    if (k == name) return v;
+  return {};
+}
+
+// Vonage sends MSISDNs ("14155550100"); our numbers are E.164.
+std::string e164(std::string_view number) {
+  const bool digits = !number.empty() && std::all_of(number.begin(), number.end(),
+                                                     [](char c) { return c >= '0' && c <= '9'; });
+  return digits ? "+" + std::string(number) : std::string(number);
+}
+
+http::Response text(std::string body, std::string content_type) {
+  http::Response r;
+  r.status = 200;
+  r.body = std::move(body);
+  r.content_type = std::move(content_type);
+  return r;
+}
+
+http::Response xml(std::string body) {
+  return text(std::move(body), "text/xml; charset=utf-8");
+}
+
+http::Response forbidden(std::string_view provider) {
+  return http::error_response(ApiError(
+      ErrorCode::kForbidden,
+      "The " + std::string(provider) + " signature of this request is missing or does not match"));
+}
+
+// Where an assistant-handled call's media connects: this server, over WebSocket.
+std::string stream_url(const std::string& public_url, std::string_view provider,
+                       std::string_view call_id) {
+  std::string base = public_url;
+  if (base.rfind("https://", 0) == 0)
+    base = "wss://" + base.substr(8);
+  else if (base.rfind("http://", 0) == 0)
+    base = "ws://" + base.substr(7);
+  return base + "/" + std::string(provider) + "/stream/" + std::string(call_id);
+}
+
+// The string fields of a JSON body, or of its Call Control envelope's data.payload.
+http::Fields json_fields(std::string_view body) {
+  http::Fields out;
+  boost::system::error_code ec;
+  auto parsed = json::parse(body, ec);
+  if (ec || !parsed.is_object()) return out;
+  const json::object* obj = &parsed.as_object();
+  if (const auto* data = obj->if_contains("data"); data && data->is_object())
+    if (const auto* payload = data->as_object().if_contains("payload");
+        payload && payload->is_object()) {
+      for (const auto& [k, v] : data->as_object())
+        if (v.is_string()) out.emplace_back(k, std::string(v.get_string()));
+      obj = &payload->as_object();
+    }
+  for (const auto& [k, v] : *obj)
+    if (v.is_string()) out.emplace_back(k, std::string(v.get_string()));
+  return out;
+}
+
+bool is_json(const http::Request& request) {
+  return request.content_type.find("json") != std::string::npos;
+}
+
+http::Fields params_of(const http::Request& request) {
+  if (request.method == http::Method::kGet) return request.query;
+  return is_json(request) ? json_fields(request.body) : telephony::parse_form(request.body);
+}
+
+// A Telnyx hangup cause in Twilio's CallStatus words.
+std::string telnyx_status(const http::Fields& p) {
+  if (auto s = field(p, "CallStatus"); !s.empty()) return std::string(s);
+  if (field(p, "event_type") != "call.hangup") return std::string(field(p, "state"));
+  const auto cause = field(p, "hangup_cause");
+  if (cause == "user_busy") return "busy";
+  if (cause == "timeout" || cause == "no_answer") return "no-answer";
+  if (cause == "call_rejected") return "failed";
+  return "completed";
+}
+
+void answer_ring(const telephony::InboundCalls& calls, const ProviderWebhookConfig& config,
+                 std::string provider, ProviderCall call, telephony::Verifier verify,
+                 Renderer render, http::Reply reply) {
+  telephony::InboundRing ring;
+  ring.info = {provider, call.call_id, e164(call.from)};
+  ring.to_number = e164(call.to);
+  const std::string our_number = ring.to_number;
+  calls.ring(std::move(ring), std::move(verify),
+             [config, provider, our_number, render = std::move(render),
+              reply = std::move(reply)](RingOutcome out) {
+               if (out.status == RingOutcome::Status::kUnknownNumber)
+                 return reply(http::error_response(ApiError::not_found("Phone number not found")));
+               if (out.status == RingOutcome::Status::kForbidden) return reply(forbidden(provider));
+               if (out.status == RingOutcome::Status::kError)
+                 return reply(http::error_response(
+                     ApiError(ErrorCode::kInternal, "The call could not be routed")));
+               telephony::RenderContext ctx;
+               ctx.call_id = std::string(resources::string_at(out.call, "id"));
+               ctx.stream_url = stream_url(config.public_url(), provider, ctx.call_id);
+               ctx.our_number = our_number;
+               if (const auto* c = out.call.if_contains("customer"); c && c->is_object())
+                 ctx.caller = std::string(resources::string_at(c->as_object(), "number"));
+               reply(render(out.decision, ctx));
+             });
+}
+
+void answer_status(const telephony::InboundCalls& calls, std::string provider, ProviderCall call,
+                   telephony::Verifier verify, http::Reply reply) {
+  calls.provider_status(
+      provider, e164(call.to), call.call_id, call.status, std::move(verify),
+      [provider, reply = std::move(reply)](StatusOutcome out) {
+        if (out.status == StatusOutcome::Status::kForbidden) return reply(forbidden(provider));
+        if (out.status == StatusOutcome::Status::kUnknownCall)
+          return reply(http::error_response(ApiError::not_found("Call not found")));
+        http::Response r;
+        r.status = 204;
+        reply(std::move(r));
+      });
+}
+
+// Twilio signs the URL it requested (ours, as configured) followed by the sorted POST fields.
+telephony::Verifier twilio_verifier(const ProviderWebhookConfig& config,
+                                    const http::Request& request, const http::Fields& params) {
+  return [url = config.public_url() + request.target, params,
+          signature = std::string(request.header("x-twilio-signature")),
+          account = std::string(field(params, "AccountSid"))](const CandidateNumber& c) {
+    const auto sid = resources::string_at(c.number, "twilioAccountSid");
+    if (!account.empty() && !sid.empty() && account != sid) return false;
+    const auto token = resources::string_at(c.secrets, "twilioAuthToken");
+    return !token.empty() && telephony::twilio_signature_valid(token, url, params, signature);
+  };
+}
+
+telephony::Verifier vonage_verifier(const http::Request& request) {
+  return [authorization = request.authorization, body = request.body](const CandidateNumber& c) {
+    const auto secret = resources::string_at(c.credential, "apiSecret");
+    return !secret.empty() && telephony::vonage_signature_valid(secret, authorization, body);
+  };
+}
+
+telephony::Verifier telnyx_verifier(const ProviderWebhookConfig& config,
+                                    const http::Request& request) {
+  const bool valid = !config.telnyx_public_key.empty() &&
+                     telephony::telnyx_signature_valid(
+                         config.telnyx_public_key, request.header("telnyx-timestamp"), request.body,
+                         request.header("telnyx-signature-ed25519"), now_ms() / 1000);
+  return [valid](const CandidateNumber&) { return valid; };
+}
+
+ProviderCall twilio_call(const http::Fields& p) {
+  return {std::string(field(p, "To")), std::string(field(p, "From")),
+          std::string(field(p, "CallSid")), std::string(field(p, "CallStatus"))};
+}
+
+ProviderCall vonage_call(const http::Fields& p) {
+  return {std::string(field(p, "to")), std::string(field(p, "from")), std::string(field(p, "uuid")),
+          std::string(field(p, "status"))};
+}
+
+ProviderCall telnyx_call(const http::Fields& p) {
+  ProviderCall call = twilio_call(p);  // TeXML posts Twilio's field names
+  if (call.to.empty()) call.to = field(p, "to");
+  if (call.from.empty()) call.from = field(p, "from");
+  if (call.call_id.empty()) call.call_id = field(p, "call_control_id");
+  call.status = telnyx_status(p);
+  return call;
+}
+
+}  // namespace
+
+ProviderWebhookRoutes::ProviderWebhookRoutes(const telephony::InboundCalls& calls,
+                                             ProviderWebhookConfig config)
+    : calls_(calls), config_(std::move(config)) {}
+
+void ProviderWebhookRoutes::twilio_inbound(http::Context&& ctx, http::Reply reply) const {
+  const auto params = params_of(ctx.request);
+  answer_ring(
+      calls_, config_, "twilio", twilio_call(params), twilio_verifier(config_, ctx.request, params),
+      [](const auto& d, const auto& c) { return xml(telephony::render_twiml(d, c)); },
+      std::move(reply));
+}
+
+void ProviderWebhookRoutes::twilio_status(http::Context&& ctx, http::Reply reply) const {
+  const auto params = params_of(ctx.request);
+  answer_status(calls_, "twilio", twilio_call(params),
+                twilio_verifier(config_, ctx.request, params), std::move(reply));
+}
+
+void ProviderWebhookRoutes::vonage_inbound(http::Context&& ctx, http::Reply reply) const {
+  answer_ring(
+      calls_, config_, "vonage", vonage_call(params_of(ctx.request)), vonage_verifier(ctx.request),
+      [](const auto& d, const auto& c) {
+        return text(telephony::render_ncco(d, c), "application/json");
+      },
+      std::move(reply));
+}
+
+void ProviderWebhookRoutes::vonage_event(http::Context&& ctx, http::Reply reply) const {
+  answer_status(calls_, "vonage", vonage_call(params_of(ctx.request)), vonage_verifier(ctx.request),
+                std::move(reply));
+}
+
+void ProviderWebhookRoutes::telnyx_inbound(http::Context&& ctx, http::Reply reply) const {
+  answer_ring(
+      calls_, config_, "telnyx", telnyx_call(params_of(ctx.request)),
+      telnyx_verifier(config_, ctx.request),
+      [](const auto& d, const auto& c) { return xml(telephony::render_texml(d, c)); },
+      std::move(reply));
+}
+
+void ProviderWebhookRoutes::telnyx_status(http::Context&& ctx, http::Reply reply) const {
+  answer_status(calls_, "telnyx", telnyx_call(params_of(ctx.request)),
+                telnyx_verifier(config_, ctx.request), std::move(reply));
+}
+
+int ProviderWebhookRoutes::register_routes(http::Router& router) {
+  using Member = void (ProviderWebhookRoutes::*)(http::Context&&, http::Reply) const;
+  const struct {
+    http::Method method;
+    const char* path;
+    Member handler;
+  } routes[] = {
+      {http::Method::kPost, "/twilio/inbound_call", &ProviderWebhookRoutes::twilio_inbound},
+      {http::Method::kPost, "/twilio/status", &ProviderWebhookRoutes::twilio_status},
+      {http::Method::kGet, "/vonage/inbound_call", &ProviderWebhookRoutes::vonage_inbound},
+      {http::Method::kPost, "/vonage/inbound_call", &ProviderWebhookRoutes::vonage_inbound},
+      {http::Method::kPost, "/vonage/event", &ProviderWebhookRoutes::vonage_event},
+      {http::Method::kPost, "/telnyx/inbound_call", &ProviderWebhookRoutes::telnyx_inbound},
+      {http::Method::kPost, "/telnyx/status", &ProviderWebhookRoutes::telnyx_status},
+  };
+  for (const auto& r : routes) {
+    http::Route route;
+    route.method = r.method;
+    route.path = r.path;
+    route.authenticated = false;  // the provider's signature instead
+    route.body_check = http::BodyCheck::kHandler;
+    route.body_limit = 64 * 1024;  // providers post a few hundred bytes
+    route.handler = [this, handler = r.handler](http::Context&& ctx, http::Reply reply) {
+      (this->*handler)(std::move(ctx), std::move(reply));
+    };
+    router.add(std::move(route));
+  }
+  return static_cast<int>(std::size(routes));
+}
+
+}  // namespace sb::api

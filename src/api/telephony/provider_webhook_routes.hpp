@@ -1,0 +1,46 @@
+#pragma once
+// The webhooks telephony providers call when one of our numbers rings and when a call's
+// status changes: /twilio/inbound_call + /twilio/status (form posts, X-Twilio-Signature),
+// /vonage/inbound_call + /vonage/event (answer and event webhooks, signed JWT),
+// /telnyx/inbound_call + /telnyx/status (TeXML, ed25519 signatures). They are not API routes:
+// no API key, the provider's signature instead (403 and nothing happens when it is wrong).
+// Each one turns its provider's request into the routing engine's terms and renders the
+// decision back in the provider's language (TwiML, NCCO, TeXML).
+
+#include <functional>
+#include <string>
+
+#include "app/catalog/catalog.hpp"
+
+namespace sb::telephony {
+class InboundCalls;
+}
+
+namespace sb::api {
+
+struct ProviderWebhookConfig {
+  /// The base URL providers reach this server at (what signatures are computed over, and
+  /// where media streams connect).
+  std::function<std::string()> public_url;
+  /// Telnyx's ed25519 public key of the account (base64); Telnyx webhooks are refused without.
+  std::string telnyx_public_key;
+};
+
+class ProviderWebhookRoutes final : public app::RouteProvider {
+ public:
+  ProviderWebhookRoutes(const telephony::InboundCalls& calls, ProviderWebhookConfig config);
+  int register_routes(http::Router& router) override;
+
+ private:
+  void twilio_inbound(http::Context&& ctx, http::Reply reply) const;
+  void twilio_status(http::Context&& ctx, http::Reply reply) const;
+  void vonage_inbound(http::Context&& ctx, http::Reply reply) const;
+  void vonage_event(http::Context&& ctx, http::Reply reply) const;
+  void telnyx_inbound(http::Context&& ctx, http::Reply reply) const;
+  void telnyx_status(http::Context&& ctx, http::Reply reply) const;
+
+  const telephony::InboundCalls& calls_;
+  ProviderWebhookConfig config_;
+};
+
+}  // namespace sb::api

@@ -1,0 +1,52 @@
+// Catalog entry: the telephony providers' webhooks (/twilio/*, /vonage/*, /telnyx/*) and the
+// routing engine behind them, which reads phone numbers, credentials, assistants and squads,
+// stores calls and sends server messages.
+
+#include <memory>
+#include <stdexcept>
+
+#include "api/telephony/provider_webhook_routes.hpp"
+#include "app/catalog/catalog.hpp"
+#include "domain/calls/call_spec.hpp"
+#include "domain/orgs/org_settings.hpp"
+#include "telephony/inbound_calls.hpp"
+
+namespace sb::app {
+namespace {
+
+// Owns the engine its routes use.
+class InboundCallEntry final : public RouteProvider {
+ public:
+  InboundCallEntry(telephony::InboundCallsDeps deps, api::ProviderWebhookConfig config)
+      : calls_(std::move(deps)), routes_(calls_, std::move(config)) {}
+  int register_routes(http::Router& router) override { return routes_.register_routes(router); }
+
+ private:
+  telephony::InboundCalls calls_;
+  api::ProviderWebhookRoutes routes_;
+};
+
+}  // namespace
+
+void add_inbound_calls(Catalog& catalog, std::string telnyx_public_key) {
+  const auto& deps = catalog.deps();
+  if (!deps.deliveries) throw std::logic_error("inbound calls need server-message deliveries");
+  telephony::InboundCallsDeps engine{
+      deps.store,
+      catalog.service(),
+      catalog.spec_of("phone-number"),
+      catalog.spec_of("credential"),
+      catalog.spec_of("assistant"),
+      catalog.spec_of("squad"),
+      catalog.spec_of(calls::kCallKind),
+      *deps.deliveries,
+      [](storage::Session& s, std::string_view org_id) { return orgs::org_server(s, org_id); },
+      [&catalog](const std::string& org_id, const std::string& id, std::string document) {
+        catalog.committed_write(calls::kCallKind, org_id, id, std::move(document));
+      }};
+  catalog.add(std::make_unique<InboundCallEntry>(
+      std::move(engine),
+      api::ProviderWebhookConfig{deps.public_url, std::move(telnyx_public_key)}));
+}
+
+}  // namespace sb::app
