@@ -5,7 +5,7 @@
 // independently; one session's messages arrive one at a time, in order.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, api, UUID_V4, ISO_MS } from "./harness.mjs";
+import { startServer, api, createOrg, UUID_V4, ISO_MS } from "./harness.mjs";
 import { smallAssistant } from "./agents_fixtures.mjs";
 import { startReceiver, hmacHex, sleep } from "./webhooks_receiver.mjs";
 
@@ -150,6 +150,16 @@ test("/org/{id}: another org's id is 404, bodies are validated, a server credent
   assert.equal(dangling.status, 400);
   assert.match(JSON.stringify(dangling.body.message), /credentialId/);
   assert.equal((await api(server, `/org/${orgId}`, { token: null })).status, 401);
+
+  // Another org's key sees this org as missing, and cannot change it.
+  const intruder = await createOrg(server, "intruder");
+  const mine = await api(server, `/org/${orgId}`);
+  for (const method of ["GET", "PATCH"]) {
+    const res = await api(server, `/org/${orgId}`, { method, token: intruder.apiKey, body: method === "PATCH" ? { name: "taken over" } : undefined });
+    assert.deepEqual(res.body, { message: "Org not found", error: "Not Found", statusCode: 404 }, method);
+  }
+  assert.deepEqual((await api(server, `/org/${orgId}`)).body, mine.body);
+  assert.equal((await api(server, `/org/${intruder.orgId}`, { token: intruder.apiKey })).body.name, "intruder");
 });
 
 test("one session's messages go one at a time: the next waits for the previous answer", async () => {
