@@ -160,6 +160,40 @@ for (const [name, p] of Object.entries(providers)) {
     assert.equal(call.assistantId, assistantId);
   });
 
+  test(`${name}: squadId takes the call; a deleted assistant counts as unset`, async () => {
+    const squadId = (await client.squads.create({ name: `${name} desk`, members: [{ assistantId }] })).id;
+    const bySquad = await p.ring(await p.create({ squadId }));
+    const call = await callFor(bySquad.callId);
+    assert.deepEqual(p.parse(bySquad.body), p.expect.stream(call.id, streamUrl(name, call.id)));
+    assert.equal(call.squadId, squadId);
+    const gone = (await client.assistants.create({ name: "Temp" })).id;
+    const dangling = await p.create({ assistantId: gone, fallbackDestination: { type: "number", number: "+16505550111" } });
+    await client.assistants.delete({ id: gone });
+    const res = await p.ring(dangling);
+    assert.deepEqual(p.parse(res.body), p.expect.transfer("+16505550111", name === "vonage" ? CALLER.slice(1) : CALLER));
+    assert.equal((await callFor(res.callId)).endedReason, "call-start-error-neither-assistant-nor-server-set");
+  });
+
+  test(`${name}: assistant-request returns a transfer destination`, async () => {
+    receiver.respond(() => ({ body: { destination: { type: "number", number: "+16505550122" } } }));
+    const number = await p.create({ server: { url: `${receiver.url}/number-hook` } });
+    const res = await p.ring(number);
+    assert.deepEqual(p.parse(res.body), p.expect.transfer("+16505550122", name === "vonage" ? CALLER.slice(1) : CALLER));
+    assert.equal((await callFor(res.callId)).endedReason, "assistant-request-returned-forwarding-phone-number");
+    receiver.respond(() => ({ body: {} }));
+  });
+
+  test(`${name}: a call.ending hook on the failure's reason says its text instead`, async () => {
+    receiver.respond(() => ({ status: 502 }));
+    const number = await p.create({ server: { url: `${receiver.url}/number-hook` },
+      hooks: [{ on: "call.ending", filters: [{ type: "oneOf", key: "call.endedReason", oneOf: ["assistant-request-failed"] }],
+        do: { type: "say", exact: "Please call back later." } }] });
+    const res = await p.ring(number);
+    assert.deepEqual(p.parse(res.body), p.expect.say("Please call back later."));
+    assert.equal((await callFor(res.callId)).endedReason, "call.ending.hook-executed-say");
+    receiver.respond(() => ({ body: {} }));
+  });
+
   test(`${name}: assistant-request error is spoken`, async () => {
     receiver.respond(() => ({ body: { error: "Closed for the holidays." } }));
     const number = await p.create({ server: { url: `${receiver.url}/number-hook` } });
