@@ -33,9 +33,4 @@ bool telnyx_signature_valid(std::string_view public_key_base64, std::string_view
                             std::string_view body, std::string_view signature_base64,
                             std::int64_t now_seconds);
 
-/// Base64 (standard or URL-safe alphabet, padding optional); nullopt when malformed.
-std::optional<std::string> base64_decode(std::string_view text);
-/// Standard base64 with padding.
-std::string base64_encode(std::string_view bytes);
-
 }  // namespace sb::telephony

@@ -9,6 +9,7 @@
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
 
+#include "core/codec.hpp"
 #include "telephony/form.hpp"
 
 namespace sb::telephony {
