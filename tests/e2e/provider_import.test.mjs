@@ -10,7 +10,7 @@ import { credentialBody } from "./credentials_fixtures.mjs";
 
 const PUBLIC = "https://switchboard.example.com";
 const TWILIO = { sid: "AC5f1e2d3c4b5a69788796a5b4c3d2e1f0", token: "twilio-import-token-SECRET-7", key: "SK0a1b2c3d4e5f60718293a4b5c6d7e8f9", keySecret: "twilio-import-key-SECRET-8" };
-const VONAGE = { apiKey: "a1b2c3d4", apiSecret: "VonageImportSecret9" };
+const VONAGE = { apiKey: "vonage-import-key-77", apiSecret: "VonageImportSecret9" };
 const TELNYX = { apiKey: "KEY0192F3E4D5C6B7A8_TelnyxImportSecret" };
 const N = {
   twilio: "+14155550111", twilioByKey: "+14155550112", twilioOther: "+14155550113",
