@@ -26,6 +26,16 @@ std::string_view scope_of(const UniqueKey& key, std::string_view org_id) {
 }
 
 // "?3, ?4, ?5" for each value, bound as the filter's type says.
+// The stored columns of a record, read from `stmt` starting at column `first`:
+// created_at, updated_at, document, secrets, search_text.
+void read_stored_columns(const Statement& stmt, int first, ResourceRecord& r) {
+  r.created_at = stmt.integer(first);
+  r.updated_at = stmt.integer(first + 1);
+  r.document = stmt.text(first + 2);
+  r.sealed_secrets = stmt.blob(first + 3);
+  r.search_text = stmt.text(first + 4);
+}
+
 std::string placeholders(WhereClause& where, const FieldFilter& f) {
   std::string list;
   for (const auto& v : f.values) {
@@ -84,11 +94,7 @@ std::optional<ResourceRecord> SqliteResourceRepository::find(std::string_view ki
     out->kind = kind;
     out->id = id;
     out->org_id = org_id;
-    out->created_at = stmt.integer(0);
-    out->updated_at = stmt.integer(1);
-    out->document = stmt.text(2);
-    out->sealed_secrets = stmt.blob(3);
-    out->search_text = stmt.text(4);
+    read_stored_columns(stmt, 0, *out);
   }
   stmt.reset();
   return out;
@@ -228,11 +234,7 @@ std::vector<ResourceRecord> SqliteResourceRepository::find_by_key_in_any_org(
     r.kind = kind;
     r.id = stmt.text(0);
     r.org_id = stmt.text(1);
-    r.created_at = stmt.integer(2);
-    r.updated_at = stmt.integer(3);
-    r.document = stmt.text(4);
-    r.sealed_secrets = stmt.blob(5);
-    r.search_text = stmt.text(6);
+    read_stored_columns(stmt, 2, r);
   }
   stmt.reset();
   return out;
