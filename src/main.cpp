@@ -86,6 +86,12 @@ int main(int argc, char** argv) {
                    "Largest file an upload (POST /file) may hold, in bytes")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30))
       ->capture_default_str();
+  serve_cmd
+      ->add_option("--webhook-retention-hours", serve.webhook_retention_hours,
+                   "Hours a delivered server message (and its attempts) is kept before it is "
+                   "deleted (0: forever); dead ones are always kept")
+      ->check(CLI::Range(0u, 1'000'000u))
+      ->capture_default_str();
   serve_cmd->add_option("--public-url", serve.public_url,
                         "Base URL providers reach this server at: their voice webhooks, media "
                         "streams, uploaded files' URLs (default: http://HOST:PORT)");

@@ -145,7 +145,9 @@ int serve(const ServeOptions& options) {
   // finishing late posts storage work after it.
   net::HttpClient http_client;
   // Server messages: pending ones (from before a restart) are loaded and sent from here on.
-  webhooks::WebhookRuntime server_messages(store, secrets, http_client);
+  webhooks::DispatcherOptions delivery;
+  delivery.retention = std::chrono::hours(options.webhook_retention_hours);
+  webhooks::WebhookRuntime server_messages(store, secrets, http_client, delivery);
   server_messages.start();
   CatalogDeps deps{
       store, secrets, contract, pool, dir.path(), options.file_size_limit, [&public_url] {

@@ -28,6 +28,8 @@ struct ServeOptions {
   std::string access_log = "stdout";          ///< "stdout", "off", or a file path
   std::string log_level = "info";
   std::size_t file_size_limit = 10 << 20;  ///< the largest upload (POST /file), in bytes
+  /// Hours a delivered server message is kept before it is deleted; 0 = forever.
+  unsigned webhook_retention_hours = 168;
   /// Base URL of this server as providers reach it, for the URLs of uploaded files;
   /// "" = http://HOST:PORT as listening.
   std::string public_url;

@@ -53,6 +53,10 @@ class OutboxRepository {
   virtual std::vector<OutboxAttempt> attempts_of(std::int64_t seq) = 0;
   /// Messages still pending (reads the pending index only).
   virtual std::int64_t pending_count() = 0;
+  /// Deletes at most `limit` delivered messages whose delivery ended before `delivered_before`
+  /// (ms since the epoch), oldest first, with their attempts; returns how many messages went.
+  /// Pending and dead messages are never touched.
+  virtual std::size_t prune_delivered(std::int64_t delivered_before, std::size_t limit) = 0;
 };
 
 }  // namespace sb::storage

@@ -61,6 +61,8 @@ std::string WebhookMetrics::render() const {
           "Delivery attempts that failed (non-2xx, timeout, no connection).", attempts_failed);
   counter("switchboard_webhook_messages_dead_total",
           "Server messages kept as dead after their backoff plan was exhausted.", dead);
+  counter("switchboard_webhook_messages_pruned_total",
+          "Delivered server messages deleted from the outbox after the retention period.", pruned);
   gauge("switchboard_webhook_messages_pending", "Server messages waiting for delivery.", pending);
   gauge("switchboard_webhook_attempts_in_flight", "Delivery attempts under way.", in_flight);
   counter("switchboard_webhook_requests_total",

@@ -21,9 +21,10 @@ class WebhookMetrics {
   std::atomic<std::uint64_t> delivered{0};        ///< messages a server answered 2xx
   std::atomic<std::uint64_t> attempts_failed{0};  ///< attempts that did not deliver
   std::atomic<std::uint64_t> dead{0};             ///< messages whose plan is exhausted
-  std::atomic<std::int64_t> pending{0};           ///< in the outbox, not delivered nor dead
-  std::atomic<std::int64_t> in_flight{0};         ///< attempts under way
-  std::atomic<std::uint64_t> requests{0};         ///< synchronous messages sent
+  std::atomic<std::uint64_t> pruned{0};    ///< delivered messages deleted after the retention
+  std::atomic<std::int64_t> pending{0};    ///< in the outbox, not delivered nor dead
+  std::atomic<std::int64_t> in_flight{0};  ///< attempts under way
+  std::atomic<std::uint64_t> requests{0};  ///< synchronous messages sent
   std::atomic<std::uint64_t> requests_failed{0};  ///< of which not answered 2xx in time
 
   /// Records one delivery, `latency` after its message was enqueued.

@@ -84,6 +84,9 @@ struct OutboxDispatcher::Core : std::enable_shared_from_this<Core> {
   void finished(const std::string& key, net::OutboundResponse response);
   void record(const Entry& e, const net::OutboundResponse& r, OutboxStatus outcome, EpochMs now,
               const std::string& error);
+  void arm_pruning();
+  void prune();
+  void pruned(std::size_t count, bool failed);
   template <class F>
   void post(F&& fn) {
     asio::post(io, std::forward<F>(fn));
@@ -98,6 +101,7 @@ struct OutboxDispatcher::Core : std::enable_shared_from_this<Core> {
   asio::io_context io;
   asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
   asio::steady_timer timer{io};
+  asio::steady_timer prune_timer{io};
   std::thread thread;
 
   std::unordered_map<std::string, std::deque<Entry>> streams;
@@ -298,6 +302,46 @@ void OutboxDispatcher::Core::record(const Entry& e, const net::OutboundResponse&
                    });
 }
 
+void OutboxDispatcher::Core::arm_pruning() {
+  if (stopping || options.retention.count() <= 0) return;
+  prune_timer.expires_after(options.prune_interval);
+  prune_timer.async_wait([this](boost::system::error_code ec) {
+    if (ec != asio::error::operation_aborted) prune();
+  });
+}
+
+// One bounded write job; its outcome comes back to this thread (pruned()), so at most one
+// pruning job is ever queued.
+void OutboxDispatcher::Core::prune() {
+  if (stopping) return;
+  const EpochMs before = now_ms() - options.retention.count();
+  const std::size_t limit = options.prune_batch;
+  auto count = std::make_shared<std::size_t>(0);
+  store.post_write(
+      [before, limit, count](storage::Session& s) {
+        *count = s.outbox().prune_delivered(before, limit);
+      },
+      [weak = weak_from_this(), count](std::exception_ptr failed) {
+        if (failed) {
+          try {
+            std::rethrow_exception(failed);
+          } catch (const std::exception& x) {
+            spdlog::error("pruning delivered webhook messages: {}", x.what());
+          }
+        }
+        if (auto core = weak.lock())
+          core->post([c = core.get(), n = *count, f = bool(failed)] { c->pruned(n, f); });
+      });
+}
+
+void OutboxDispatcher::Core::pruned(std::size_t count, bool failed) {
+  if (!failed) metrics.pruned.fetch_add(count, std::memory_order_relaxed);
+  if (!failed && count >= options.prune_batch)
+    prune();  // a backlog: the next batch now, after the writer has served others
+  else
+    arm_pruning();
+}
+
 OutboxDispatcher::OutboxDispatcher(storage::Store& store, Transport transport, Signer signer,
                                    WebhookMetrics& metrics, DispatcherOptions options)
     : core_(std::make_shared<Core>(store, std::move(transport), std::move(signer), metrics,
@@ -312,7 +356,10 @@ void OutboxDispatcher::start() {
   core_->store.read_sync([&](storage::Session& s) { pending = s.outbox().pending_count(); });
   core_->metrics.pending.store(pending, std::memory_order_relaxed);
   core_->thread = std::thread([core = core_.get()] { core->io.run(); });
-  core_->post([core = core_.get()] { core->load(); });
+  core_->post([core = core_.get()] {
+    core->load();
+    core->arm_pruning();
+  });
 }
 
 void OutboxDispatcher::stop() {
@@ -321,6 +368,7 @@ void OutboxDispatcher::stop() {
     core->post([core] {
       core->stopping = true;
       core->timer.cancel();
+      core->prune_timer.cancel();
     });
   core->halt();
 }

@@ -13,7 +13,12 @@
 //   `max_in_memory` pending messages, always the oldest by enqueue order; the rest wait in
 //   the database and are read as memory frees, so order holds there too.
 // - A message whose plan is exhausted is kept as dead, logged (warn) and counted.
+// - Retention: every `prune_interval` the dispatcher's thread posts a write job deleting
+//   delivered messages (and their attempts) older than `retention`, at most `prune_batch` per
+//   job so no job holds the writer long; a full batch is followed by the next as soon as it
+//   commits, until the backlog is gone. Pending and dead messages are kept.
 
+#include <chrono>
 #include <memory>
 
 #include "webhooks/exchange.hpp"
@@ -30,6 +35,11 @@ struct DispatcherOptions {
   std::size_t max_in_flight = 256;
   std::size_t max_in_memory = 50'000;
   std::size_t load_batch = 2'000;  ///< pending messages one database read takes
+  /// Delivered messages are deleted this long after their delivery; 0 keeps them forever.
+  std::chrono::milliseconds retention = std::chrono::hours(168);
+  std::chrono::milliseconds prune_interval = std::chrono::minutes(1);
+  /// Messages one pruning job deletes at most (each with its attempts, usually one).
+  std::size_t prune_batch = 2'500;
 };
 
 class OutboxDispatcher final : public Deliveries {

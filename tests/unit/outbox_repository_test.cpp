@@ -150,6 +150,76 @@ TEST_F(OutboxRepositoryTest, AMessageOfARolledBackJobDoesNotExist) {
   EXPECT_TRUE(pending_ids().empty());
 }
 
+// Records `seq`'s attempt 1 ending at `at` as `outcome`.
+void finish(sqlite::SqliteStore& store, std::int64_t seq, OutboxStatus outcome, std::int64_t at) {
+  OutboxAttempt a;
+  a.seq = seq;
+  a.attempt = 1;
+  a.at = at;
+  a.status_code = outcome == OutboxStatus::kDelivered ? 200 : 500;
+  a.outcome = outcome;
+  a.next_attempt_at = outcome == OutboxStatus::kPending ? at + 1000 : 0;
+  store.write_sync([&](Session& s) { s.outbox().record_attempt(a); });
+}
+
+TEST_F(OutboxRepositoryTest, PruningDeletesOnlyDeliveredMessagesFinishedBeforeTheCutoff) {
+  const auto old_delivered = insert("old-delivered", "s", 100);
+  const auto recent_delivered = insert("recent-delivered", "t", 100);
+  const auto old_dead = insert("old-dead", "u", 100);
+  const auto old_retrying = insert("old-retrying", "v", 100);
+  const auto never_tried = insert("never-tried", "w", 100);
+  finish(*store_, old_delivered, OutboxStatus::kDelivered, 1000);
+  finish(*store_, recent_delivered, OutboxStatus::kDelivered, 9000);
+  finish(*store_, old_dead, OutboxStatus::kDead, 1000);
+  finish(*store_, old_retrying, OutboxStatus::kPending, 1000);
+
+  std::size_t pruned = 0;
+  store_->write_sync([&](Session& s) { pruned = s.outbox().prune_delivered(5000, 100); });
+  EXPECT_EQ(pruned, 1u);
+  store_->read_sync([&](Session& s) {
+    EXPECT_FALSE(s.outbox().find(old_delivered));
+    EXPECT_TRUE(s.outbox().attempts_of(old_delivered).empty());
+    EXPECT_TRUE(s.outbox().find(recent_delivered));
+    EXPECT_EQ(s.outbox().attempts_of(recent_delivered).size(), 1u);
+    ASSERT_TRUE(s.outbox().find(old_dead));
+    EXPECT_EQ(s.outbox().attempts_of(old_dead).size(), 1u);
+    EXPECT_EQ(s.outbox().find(old_retrying)->status, OutboxStatus::kPending);
+    EXPECT_EQ(s.outbox().attempts_of(old_retrying).size(), 1u);
+    EXPECT_TRUE(s.outbox().find(never_tried));
+  });
+  // Whatever the age, dead and pending messages stay.
+  store_->write_sync([&](Session& s) { pruned = s.outbox().prune_delivered(1'000'000, 100); });
+  EXPECT_EQ(pruned, 1u);  // recent-delivered, now old enough
+  EXPECT_EQ(pending_ids(), (std::vector<std::string>{"old-retrying", "never-tried"}));
+  store_->read_sync([&](Session& s) {
+    EXPECT_FALSE(s.outbox().find(recent_delivered));
+    EXPECT_EQ(s.outbox().find(old_dead)->status, OutboxStatus::kDead);
+  });
+}
+
+TEST_F(OutboxRepositoryTest, PruningTakesAtMostOneBatchOldestDeliveryFirst) {
+  std::vector<std::int64_t> seqs;
+  for (int i = 0; i < 5; ++i) seqs.push_back(insert("m" + std::to_string(i), "s", 100));
+  // Delivered in reverse enqueue order: the oldest delivery is the last message.
+  for (int i = 0; i < 5; ++i)
+    finish(*store_, seqs[static_cast<std::size_t>(i)], OutboxStatus::kDelivered, 2000 - i * 100);
+  std::size_t pruned = 0;
+  store_->write_sync([&](Session& s) { pruned = s.outbox().prune_delivered(5000, 2); });
+  EXPECT_EQ(pruned, 2u);
+  store_->read_sync([&](Session& s) {
+    EXPECT_FALSE(s.outbox().find(seqs[4]));
+    EXPECT_FALSE(s.outbox().find(seqs[3]));
+    EXPECT_TRUE(s.outbox().find(seqs[2]));
+    EXPECT_TRUE(s.outbox().find(seqs[0]));
+  });
+  store_->write_sync([&](Session& s) { pruned = s.outbox().prune_delivered(5000, 2); });
+  EXPECT_EQ(pruned, 2u);
+  store_->write_sync([&](Session& s) { pruned = s.outbox().prune_delivered(5000, 2); });
+  EXPECT_EQ(pruned, 1u);
+  store_->write_sync([&](Session& s) { pruned = s.outbox().prune_delivered(5000, 2); });
+  EXPECT_EQ(pruned, 0u);
+}
+
 TEST_F(OutboxRepositoryTest, OrgSettingsAreStoredBesideTheOrg) {
   store_->write_sync([](Session& s) { s.orgs().insert_org("org-x", "first", 100); });
   store_->write_sync([](Session& s) {

@@ -85,6 +85,11 @@ CREATE TABLE webhook_attempts (
 ALTER TABLE orgs ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
 ALTER TABLE orgs ADD COLUMN updated_at INTEGER;
 )sql",
+    // 4: delivered messages by delivery time, for retention: pruning reads the oldest first.
+    // Delivery times only grow, so each entry is appended at the index's end.
+    R"sql(
+CREATE INDEX webhook_outbox_delivered ON webhook_outbox(updated_at) WHERE status = 'delivered';
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

@@ -156,4 +156,23 @@ std::int64_t SqliteOutboxRepository::pending_count() {
   return n;
 }
 
+// Reads the delivered index (migration 4) from its oldest end, so a batch costs its own
+// size however many rows remain; a message's attempts go by their primary key's prefix.
+std::size_t SqliteOutboxRepository::prune_delivered(std::int64_t delivered_before,
+                                                    std::size_t limit) {
+  auto& select = db_.prepare(
+                        "SELECT seq FROM webhook_outbox WHERE status = 'delivered' AND "
+                        "updated_at < ?1 ORDER BY updated_at LIMIT ?2")
+                     .bind(1, delivered_before)
+                     .bind(2, static_cast<std::int64_t>(limit));
+  std::vector<std::int64_t> seqs;
+  while (select.step()) seqs.push_back(select.integer(0));
+  select.reset();
+  for (const auto seq : seqs) {
+    db_.prepare("DELETE FROM webhook_attempts WHERE message_seq = ?1").bind(1, seq).run();
+    db_.prepare("DELETE FROM webhook_outbox WHERE seq = ?1").bind(1, seq).run();
+  }
+  return seqs.size();
+}
+
 }  // namespace sb::storage::sqlite

@@ -17,6 +17,7 @@ class SqliteOutboxRepository final : public OutboxRepository {
   std::optional<OutboxMessage> find_by_id(std::string_view id) override;
   std::vector<OutboxAttempt> attempts_of(std::int64_t seq) override;
   std::int64_t pending_count() override;
+  std::size_t prune_delivered(std::int64_t delivered_before, std::size_t limit) override;
 
  private:
   std::optional<OutboxMessage> find_one(Statement& stmt);

@@ -1,0 +1,118 @@
+// The dispatcher's retention: delivered messages are deleted once old enough, batch after
+// batch, and counted; dead ones stay.
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+#include <filesystem>
+#include <thread>
+
+#include "storage/org_repository.hpp"
+#include "storage/outbox_repository.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
+#include "webhooks/outbox_dispatcher.hpp"
+
+namespace sb::webhooks {
+namespace {
+
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+template <class P>
+bool eventually(P predicate, std::chrono::milliseconds timeout = 5s) {
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < until) {
+    if (predicate()) return true;
+    std::this_thread::sleep_for(5ms);
+  }
+  return predicate();
+}
+
+class OutboxPruningTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("sb-prune-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    store_ = std::make_unique<storage::sqlite::SqliteStore>(
+        storage::sqlite::SqliteOptions{(dir_ / "db").string(), 1});
+    store_->write_sync([](storage::Session& s) { s.orgs().insert_org("org-a", "a", 1); });
+  }
+  void TearDown() override {
+    dispatcher_.reset();
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  // A receiver answering 200, or 400 (not retried: the message dies) to a "reject" message.
+  void start(DispatcherOptions options) {
+    Transport transport = [](net::OutboundRequest request,
+                             std::function<void(net::OutboundResponse)> done) {
+      net::OutboundResponse response;
+      response.status = request.body.find("reject") != std::string::npos ? 400 : 200;
+      done(std::move(response));
+    };
+    dispatcher_ = std::make_unique<OutboxDispatcher>(*store_, std::move(transport), nullptr,
+                                                     metrics_, options);
+    dispatcher_->start();
+  }
+  std::string enqueue(std::string type) {
+    std::string id;
+    store_->write_sync([&](storage::Session& s) {
+      id = dispatcher_->enqueue(s, {"org-a", {{"url", "http://receiver/hook"}}}, "",
+                                {{"type", std::move(type)}});
+    });
+    return id;
+  }
+  std::optional<storage::OutboxMessage> stored(const std::string& id) {
+    std::optional<storage::OutboxMessage> m;
+    store_->read_sync([&](storage::Session& s) { m = s.outbox().find_by_id(id); });
+    return m;
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<storage::sqlite::SqliteStore> store_;
+  WebhookMetrics metrics_;
+  std::unique_ptr<OutboxDispatcher> dispatcher_;
+};
+
+TEST_F(OutboxPruningTest, OldDeliveredMessagesGoBatchAfterBatchAndDeadOnesStay) {
+  DispatcherOptions options;
+  options.retention = 1ms;
+  options.prune_interval = 200ms;
+  options.prune_batch = 2;  // five messages: three jobs, the last two without waiting a tick
+  start(options);
+  std::vector<std::string> delivered;
+  for (int i = 0; i < 5; ++i) delivered.push_back(enqueue("status-update"));
+  const auto dead = enqueue("reject");
+  ASSERT_TRUE(eventually([&] { return metrics_.delivered.load() == 5 && metrics_.dead == 1; }));
+  ASSERT_TRUE(eventually([&] { return metrics_.pruned.load() == 5; }));
+  for (const auto& id : delivered) EXPECT_FALSE(stored(id)) << id;
+  const auto kept = stored(dead);
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(kept->status, storage::OutboxStatus::kDead);
+  EXPECT_NE(metrics_.render().find("switchboard_webhook_messages_pruned_total 5\n"),
+            std::string::npos);
+}
+
+TEST_F(OutboxPruningTest, RecentDeliveriesAndAZeroRetentionKeepEverything) {
+  DispatcherOptions options;
+  options.retention = 1h;
+  options.prune_interval = 20ms;
+  start(options);
+  const auto id = enqueue("status-update");
+  ASSERT_TRUE(eventually([&] { return metrics_.delivered.load() == 1; }));
+  std::this_thread::sleep_for(200ms);  // several ticks
+  EXPECT_TRUE(stored(id));
+  EXPECT_EQ(metrics_.pruned.load(), 0u);
+
+  dispatcher_.reset();
+  options.retention = 0ms;  // forever
+  start(options);
+  std::this_thread::sleep_for(200ms);
+  EXPECT_TRUE(stored(id));
+  EXPECT_EQ(metrics_.pruned.load(), 0u);
+}
+
+}  // namespace
+}  // namespace sb::webhooks
