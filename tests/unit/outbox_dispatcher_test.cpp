@@ -13,12 +13,14 @@
 #include "storage/org_repository.hpp"
 #include "storage/outbox_repository.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
+#include "temp_database.hpp"
 
 namespace sb::webhooks {
 namespace {
 
 namespace json = boost::json;
 using namespace std::chrono_literals;
+using test::eventually;
 using Done = std::function<void(net::OutboundResponse)>;
 
 // A receiver in memory: records every request; answers at once with the status `answer`
@@ -92,33 +94,12 @@ json::object message_of(const net::OutboundRequest& r) {
   return json::parse(r.body).as_object().at("message").as_object();
 }
 
-// Waits until `predicate` holds (state settles on other threads).
-template <class P>
-bool eventually(P predicate, std::chrono::milliseconds timeout = 5s) {
-  const auto until = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < until) {
-    if (predicate()) return true;
-    std::this_thread::sleep_for(5ms);
-  }
-  return predicate();
-}
-
 class OutboxDispatcherTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("sb-dispatch-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    store_ = std::make_unique<storage::sqlite::SqliteStore>(
-        storage::sqlite::SqliteOptions{(dir_ / "db").string(), 2});
-    store_->write_sync([](storage::Session& s) { s.orgs().insert_org("org-a", "a", 1); });
-  }
+  void SetUp() override { store_ = db_.open_with_org(2); }
   void TearDown() override {
     dispatcher_.reset();
     store_.reset();
-    std::filesystem::remove_all(dir_);
   }
   void start(DispatcherOptions options = {}) {
     dispatcher_ = std::make_unique<OutboxDispatcher>(*store_, server_.transport(), nullptr,
@@ -146,7 +127,7 @@ class OutboxDispatcherTest : public ::testing::Test {
     });
   }
 
-  std::filesystem::path dir_;
+  test::TempDatabase db_{"sb-dispatch"};
   std::unique_ptr<storage::sqlite::SqliteStore> store_;
   FakeServer server_;
   WebhookMetrics metrics_;

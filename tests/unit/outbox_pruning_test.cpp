@@ -9,6 +9,7 @@
 #include "storage/org_repository.hpp"
 #include "storage/outbox_repository.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
+#include "temp_database.hpp"
 #include "webhooks/outbox_dispatcher.hpp"
 
 namespace sb::webhooks {
@@ -16,33 +17,14 @@ namespace {
 
 namespace json = boost::json;
 using namespace std::chrono_literals;
-
-template <class P>
-bool eventually(P predicate, std::chrono::milliseconds timeout = 5s) {
-  const auto until = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < until) {
-    if (predicate()) return true;
-    std::this_thread::sleep_for(5ms);
-  }
-  return predicate();
-}
+using test::eventually;
 
 class OutboxPruningTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("sb-prune-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    store_ = std::make_unique<storage::sqlite::SqliteStore>(
-        storage::sqlite::SqliteOptions{(dir_ / "db").string(), 1});
-    store_->write_sync([](storage::Session& s) { s.orgs().insert_org("org-a", "a", 1); });
-  }
+  void SetUp() override { store_ = db_.open_with_org(1); }
   void TearDown() override {
     dispatcher_.reset();
     store_.reset();
-    std::filesystem::remove_all(dir_);
   }
   // A receiver answering 200, or 400 (not retried: the message dies) to a "reject" message.
   void start(DispatcherOptions options) {
@@ -70,7 +52,7 @@ class OutboxPruningTest : public ::testing::Test {
     return m;
   }
 
-  std::filesystem::path dir_;
+  test::TempDatabase db_{"sb-prune"};
   std::unique_ptr<storage::sqlite::SqliteStore> store_;
   WebhookMetrics metrics_;
   std::unique_ptr<OutboxDispatcher> dispatcher_;

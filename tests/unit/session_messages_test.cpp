@@ -10,6 +10,7 @@
 #include "storage/org_repository.hpp"
 #include "storage/resource_repository.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
+#include "temp_database.hpp"
 #include "webhooks/webhooks.hpp"
 
 namespace sb::webhooks {
@@ -39,20 +40,8 @@ class RecordingDeliveries final : public Deliveries {
 
 class SessionMessagesTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("sb-session-msg-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    store_ = std::make_unique<storage::sqlite::SqliteStore>(
-        storage::sqlite::SqliteOptions{(dir_ / "db").string(), 1});
-    store_->write_sync([](storage::Session& s) { s.orgs().insert_org("org-a", "a", 1); });
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  void SetUp() override { store_ = db_.open_with_org(1); }
+  void TearDown() override { store_.reset(); }
   void add(std::string kind, std::string id, std::string document) {
     store_->write_sync([&](storage::Session& s) {
       storage::ResourceRecord r;
@@ -79,7 +68,7 @@ class SessionMessagesTest : public ::testing::Test {
     return std::string(last_.to.server.at("url").as_string());
   }
 
-  std::filesystem::path dir_;
+  test::TempDatabase db_{"sb-session-msg"};
   std::unique_ptr<storage::sqlite::SqliteStore> store_;
   RecordingDeliveries::Sent last_;
 };
