@@ -12,6 +12,8 @@
 
 namespace sb::http {
 
+class BodyStream;
+
 enum class Method { kGet, kHead, kPost, kPut, kPatch, kDelete, kOptions, kOther };
 
 std::string_view method_name(Method m);
@@ -58,6 +60,9 @@ struct Response {
   std::shared_ptr<const std::string> shared_body;
   std::string content_type = "application/json; charset=utf-8";
   Fields headers;
+  /// When set, the body is produced over time (body and shared_body are ignored): the server
+  /// sends the head at once, then each chunk as the producer writes it, until it closes.
+  std::shared_ptr<BodyStream> stream;
 
   static Response json(int status, std::string body) {
     Response r;

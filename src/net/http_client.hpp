@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "http/message.hpp"
 
@@ -23,6 +24,14 @@ struct OutboundRequest {
   std::chrono::milliseconds timeout{20'000};
   /// A larger response body fails the exchange (error "response too large").
   std::size_t max_response_bytes = 1 << 20;
+  /// Streaming: when set and the response status is 2xx, body bytes are handed to it as
+  /// they arrive (on the client's thread) instead of being collected in
+  /// OutboundResponse::body; returning false aborts the exchange (done gets error
+  /// "cancelled"). `timeout` then bounds the exchange up to the response head only, and
+  /// `stream_idle_timeout` each wait for more body bytes (error "timeout"). A non-2xx body
+  /// is collected as usual (for the error message). max_response_bytes does not apply.
+  std::function<bool(std::string_view chunk)> on_body;
+  std::chrono::milliseconds stream_idle_timeout{60'000};
 };
 
 struct OutboundResponse {
