@@ -100,6 +100,10 @@ int main(int argc, char** argv) {
                    "Telnyx account's ed25519 public key (base64): Telnyx webhooks are "
                    "verified with it and refused without it")
       ->envname("TELNYX_PUBLIC_KEY");
+  serve_cmd->add_option("--llm-base-url", serve.llm_base_urls,
+                        "PROVIDER=URL: where an LLM provider's API is (a local model server, a "
+                        "stand-in); repeatable. Also PROVIDER_BASE_URL in the environment, e.g. "
+                        "OPENAI_BASE_URL");
   serve_cmd->add_option("--access-log", serve.access_log, "stdout, off, or a file path")
       ->capture_default_str();
   serve_cmd->add_option("--log-level", serve.log_level, "trace, debug, info, warn, error")

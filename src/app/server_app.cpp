@@ -157,11 +157,15 @@ int serve(const ServeOptions& options) {
   // Importing a provider's number points its voice webhook here through the provider's API.
   deps.http = &http_client;
   deps.provider_apis = telephony::ProviderApis::from_environment();
+  deps.llm_providers = llm::ProviderSettings::from_environment();
+  for (const auto& assignment : options.llm_base_urls)
+    deps.llm_providers.override_base_url(assignment);
   Catalog catalog(std::move(deps));
   add_telephony(catalog);
   add_agents(catalog);
   add_credentials_files(catalog);
   add_workspace(catalog);
+  add_chats(catalog);
   add_inbound_calls(catalog, options.telnyx_public_key);
   http::Router router;
   router.add(health_route());

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace sb::app {
 
@@ -35,6 +36,8 @@ struct ServeOptions {
   std::string public_url;
   /// Telnyx's ed25519 public key of the account (base64); "" refuses Telnyx webhooks.
   std::string telnyx_public_key;
+  /// `provider=url` pairs aiming an LLM provider elsewhere (a local model server).
+  std::vector<std::string> llm_base_urls;
 };
 
 /// Runs the server until SIGINT/SIGTERM. Returns the process exit code.

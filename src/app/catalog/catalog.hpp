@@ -10,6 +10,7 @@
 
 #include "api/resources/resource_controller.hpp"
 #include "domain/resources/resource_spec.hpp"
+#include "runtime/llm/llm_client.hpp"
 #include "telephony/provider_apis.hpp"
 
 namespace sb {
@@ -64,6 +65,8 @@ struct CatalogDeps {
   telephony::ProviderApis provider_apis = {};
   /// Where server messages go (sessions send theirs); none in unit tests.
   webhooks::Deliveries* deliveries = nullptr;
+  /// Where the LLM providers are and the server's own keys for them (chats).
+  llm::ProviderSettings llm_providers;
 };
 
 class Catalog {
@@ -103,6 +106,9 @@ void add_telephony(Catalog& catalog);          // catalog_telephony.cpp
 void add_agents(Catalog& catalog);             // catalog_agents.cpp
 void add_credentials_files(Catalog& catalog);  // catalog_credentials_files.cpp
 void add_workspace(Catalog& catalog);          // catalog_workspace.cpp
+/// POST /chat and /chat/responses: the chat engine; after the groups above (it uses their
+/// specs, and needs `http` and `deliveries`).
+void add_chats(Catalog& catalog);  // catalog_chats.cpp
 /// The providers' webhooks for inbound calls; after the groups above (it uses their specs).
 void add_inbound_calls(Catalog& catalog,
                        std::string telnyx_public_key);  // catalog_inbound_calls.cpp

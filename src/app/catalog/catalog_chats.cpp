@@ -1,0 +1,65 @@
+// Catalog entry: the chat engine behind POST /chat and POST /chat/responses — the LLM
+// providers' client, the tool runner, the engine and the service that loads and stores
+// chats. GET/DELETE /chat and /session are generic routes of the workspace group.
+
+#include <memory>
+#include <stdexcept>
+
+#include "api/chats/chat_routes.hpp"
+#include "app/catalog/catalog.hpp"
+#include "domain/chats/chat_spec.hpp"
+#include "domain/orgs/org_settings.hpp"
+#include "runtime/chat/chat_engine.hpp"
+#include "runtime/chat/chat_service.hpp"
+#include "runtime/chat/tool_runner.hpp"
+
+namespace sb::app {
+namespace {
+
+// Owns the engine its routes use, in construction order.
+class ChatEntry final : public RouteProvider {
+ public:
+  ChatEntry(Catalog& catalog, net::HttpClient& http, webhooks::Deliveries& deliveries)
+      : llm_(http),
+        tools_(deliveries, http),
+        engine_(llm_, tools_),
+        service_(service_deps(catalog)),
+        routes_(*catalog.deps().contract, service_) {}
+  int register_routes(http::Router& router) override { return routes_.register_routes(router); }
+
+ private:
+  chat::ChatServiceDeps service_deps(Catalog& catalog) const {
+    return {catalog.deps().store,
+            catalog.service(),
+            catalog.spec_of("assistant"),
+            catalog.spec_of("squad"),
+            catalog.spec_of("tool"),
+            catalog.spec_of("credential"),
+            catalog.spec_of(chats::kChatKind),
+            catalog.spec_of("session"),
+            engine_,
+            catalog.deps().llm_providers,
+            [](storage::Session& s, std::string_view org_id) { return orgs::org_server(s, org_id); },
+            [&catalog](std::string_view kind, const std::string& org_id, const std::string& id,
+                       std::string document) {
+              catalog.committed_write(kind, org_id, id, std::move(document));
+            }};
+  }
+
+  llm::LlmClient llm_;
+  chat::ToolRunner tools_;
+  chat::ChatEngine engine_;
+  chat::ChatService service_;
+  api::ChatRoutes routes_;
+};
+
+}  // namespace
+
+void add_chats(Catalog& catalog) {
+  const auto& deps = catalog.deps();
+  if (!deps.http || !deps.deliveries)
+    throw std::logic_error("chats need outbound HTTP and server-message deliveries");
+  catalog.add(std::make_unique<ChatEntry>(catalog, *deps.http, *deps.deliveries));
+}
+
+}  // namespace sb::app

@@ -1,0 +1,120 @@
+#include "runtime/chat/chat_service.hpp"
+
+#include <boost/json/serialize.hpp>
+#include <spdlog/spdlog.h>
+
+#include "core/api_error.hpp"
+#include "core/clock.hpp"
+#include "domain/resources/resource_service.hpp"
+#include "http/error_response.hpp"
+#include "runtime/chat/chat_context.hpp"
+#include "storage/store.hpp"
+
+namespace sb::chat {
+namespace json = boost::json;
+
+namespace {
+
+ChatFailure failure_of(std::exception_ptr error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const ApiError& e) {
+    std::string message;
+    for (const auto& m : e.messages()) message += (message.empty() ? "" : "; ") + m;
+    return {http::status_of(e.code()), std::move(message)};
+  } catch (const std::exception& e) {
+    spdlog::error("chat failed: {}", e.what());
+  } catch (...) {
+  }
+  return {500, "Internal server error"};
+}
+
+}  // namespace
+
+struct ChatService::Run {
+  std::string org_id;
+  std::string chat_id;
+  json::object body;
+  ChatObserver observer;
+  ChatContext context;
+};
+
+void ChatService::create(std::string org_id, std::string chat_id, json::object body,
+                         ChatObserver observer) const {
+  auto run = std::make_shared<Run>();
+  run->org_id = std::move(org_id);
+  run->chat_id = std::move(chat_id);
+  run->body = std::move(body);
+  run->observer = std::move(observer);
+  try {
+    check_chat_request(run->body);
+  } catch (...) {
+    return run->observer.on_failure(failure_of(std::current_exception()));
+  }
+  load(std::move(run));
+}
+
+void ChatService::load(std::shared_ptr<Run> run) const {
+  deps_.store.post_read([this, run](storage::Session& s) {
+    std::exception_ptr error;
+    try {
+      run->context = load_chat_context(s, deps_, run->org_id, run->chat_id, run->body);
+    } catch (...) {
+      error = std::current_exception();
+    }
+    if (error) return run->observer.on_failure(failure_of(error));
+    start(run);
+  });
+}
+
+void ChatService::start(std::shared_ptr<Run> run) const {
+  auto conversation = run->context.conversation;
+  conversation.access = [keys = run->context.keys, &settings = deps_.providers](
+                            const ModelSetup& setup) { return model_access(setup, keys, settings); };
+  ChatEvents events;
+  events.on_delta = [run](std::size_t index, std::string_view delta) {
+    return run->observer.on_delta(index, delta);
+  };
+  events.on_done = [this, run](ChatResult result) { store(run, std::move(result)); };
+  events.on_failure = [run](ChatFailure failure) { run->observer.on_failure(std::move(failure)); };
+  deps_.engine.run(std::move(conversation), std::move(events));
+}
+
+// One write: the chat, and its messages appended to its session (read inside the write, so
+// a concurrent chat's append is never lost and the two never interleave).
+void ChatService::store(std::shared_ptr<Run> run, ChatResult result) const {
+  auto& chat = run->context.chat;
+  const auto& answering = run->context.conversation.assistants[result.assistant];
+  if (result.assistant != 0 && !answering.id.empty()) chat["handoffAssistantId"] = answering.id;
+  chat["output"] = std::move(result.output);
+  chat["costs"] = std::move(result.costs);
+  chat["cost"] = 0;
+  auto written = std::make_shared<std::vector<std::pair<std::string, resources::Written>>>();
+  deps_.store.post_write(
+      [this, run, written](storage::Session& s) {
+        auto& chat = run->context.chat;
+        const auto now = format_iso8601(now_ms());
+        chat["createdAt"] = now;
+        chat["updatedAt"] = now;
+        written->emplace_back(deps_.chats.kind,
+                              deps_.service.insert_document(s, deps_.chats, chat));
+        if (run->context.session_id.empty()) return;
+        auto session = deps_.service.load(s, deps_.sessions, run->org_id, run->context.session_id);
+        auto& messages = session["messages"];
+        if (!messages.is_array()) messages = json::array();
+        const auto& chat_messages = chat.at("messages").as_array();
+        for (std::size_t i = run->context.inherited; i < chat_messages.size(); ++i)
+          messages.as_array().push_back(chat_messages[i]);
+        for (const auto& m : chat.at("output").as_array()) messages.as_array().push_back(m);
+        written->emplace_back(deps_.sessions.kind,
+                              deps_.service.replace_document(s, deps_.sessions, std::move(session)));
+      },
+      [this, run, written](std::exception_ptr error) {
+        if (error) return run->observer.on_failure(failure_of(error));
+        for (auto& [kind, w] : *written)
+          deps_.committed(kind, run->org_id, w.id, std::move(w.document));
+        run->observer.on_done(std::move(run->context.chat));
+      });
+}
+
+}  // namespace sb::chat

@@ -1,0 +1,73 @@
+#pragma once
+// A chat from request to stored object: checks what the request combines, loads what it
+// names (session, previous chat, assistant or squad, their tools, the org's provider keys)
+// on a storage reader, runs the engine, and stores the chat — appending its messages to its
+// session in the same write, so concurrent chats of one session never lose or interleave
+// messages.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/json/object.hpp>
+
+#include "runtime/chat/chat_engine.hpp"
+
+namespace sb::storage {
+class Store;
+class Session;
+}
+namespace sb::resources {
+class ResourceService;
+struct ResourceSpec;
+}
+
+namespace sb::chat {
+
+struct ChatServiceDeps {
+  storage::Store& store;
+  const resources::ResourceService& service;
+  const resources::ResourceSpec& assistants;
+  const resources::ResourceSpec& squads;
+  const resources::ResourceSpec& tools;
+  const resources::ResourceSpec& credentials;
+  const resources::ResourceSpec& chats;
+  const resources::ResourceSpec& sessions;
+  const ChatEngine& engine;
+  const llm::ProviderSettings& providers;
+  std::function<std::optional<boost::json::object>(storage::Session&, std::string_view org_id)>
+      org_server;
+  /// After commit: tells the routes of `kind` that one of its objects was written.
+  std::function<void(std::string_view kind, const std::string& org_id, const std::string& id,
+                     std::string document)>
+      committed;
+};
+
+struct ChatObserver {
+  /// A text delta of the chat's output[output_index]; false cancels the chat.
+  std::function<bool(std::size_t output_index, std::string_view delta)> on_delta;
+  /// Exactly one of these runs, once, on any thread.
+  std::function<void(boost::json::object chat)> on_done;  ///< the Chat as stored
+  std::function<void(ChatFailure)> on_failure;
+};
+
+class ChatService {
+ public:
+  explicit ChatService(ChatServiceDeps deps) : deps_(std::move(deps)) {}
+
+  /// Runs the chat `body` asks for (a CreateChatDTO the contract has checked) under the id
+  /// `chat_id`. Never throws: a bad request reaches on_failure (4xx) like a provider's error.
+  void create(std::string org_id, std::string chat_id, boost::json::object body,
+              ChatObserver observer) const;
+
+ private:
+  struct Run;
+  void load(std::shared_ptr<Run> run) const;
+  void start(std::shared_ptr<Run> run) const;
+  void store(std::shared_ptr<Run> run, ChatResult result) const;
+
+  ChatServiceDeps deps_;
+};
+
+}  // namespace sb::chat

@@ -1,0 +1,267 @@
+#include "runtime/chat/chat_setup.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "core/api_error.hpp"
+
+namespace sb::chat {
+namespace json = boost::json;
+
+namespace {
+
+std::string_view string_of(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return v && v->is_string() ? std::string_view(v->get_string()) : std::string_view();
+}
+
+const json::object* object_of(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return v && v->is_object() ? &v->get_object() : nullptr;
+}
+
+const json::array* array_of(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return v && v->is_array() ? &v->get_array() : nullptr;
+}
+
+bool has(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return v && !v->is_null();
+}
+
+// A message's text: `content` as clients send it, else `message` as the document says.
+json::value text_of(const json::object& message) {
+  if (const auto* c = message.if_contains("content"); c && !c->is_null()) return *c;
+  if (const auto* m = message.if_contains("message"); m && !m->is_null()) return *m;
+  return json::value(nullptr);
+}
+
+// Function names the model sees: [a-zA-Z0-9_-]{1,64}, as OpenAI requires.
+std::string function_name_for(std::string_view prefix, std::string_view label) {
+  std::string name(prefix);
+  for (char c : label) {
+    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                       (c >= '0' && c <= '9') || c == '_' || c == '-';
+    name.push_back(plain ? c : '_');
+  }
+  if (name.size() > 64) name.resize(64);
+  return name;
+}
+
+json::object empty_parameters() {
+  return {{"type", "object"}, {"properties", json::object()}};
+}
+
+json::object definition(std::string_view name, std::string_view description,
+                        json::object parameters) {
+  json::object function{{"name", name}, {"parameters", std::move(parameters)}};
+  if (!description.empty()) function["description"] = description;
+  return {{"type", "function"}, {"function", std::move(function)}};
+}
+
+std::string destination_label(const json::object& destination) {
+  if (auto name = string_of(destination, "assistantName"); !name.empty()) return std::string(name);
+  if (const auto* inline_assistant = object_of(destination, "assistant"))
+    if (auto name = string_of(*inline_assistant, "name"); !name.empty()) return std::string(name);
+  if (auto id = string_of(destination, "assistantId"); !id.empty()) return std::string(id);
+  if (auto id = string_of(destination, "squadId"); !id.empty()) return std::string(id);
+  return "assistant";
+}
+
+void add_handoff_tool(ToolSet& set, const json::object& tool) {
+  const auto* destinations = array_of(tool, "destinations");
+  if (!destinations || destinations->empty()) return;
+  // A function of its own: one definition, the `destination` argument picks.
+  if (const auto* function = object_of(tool, "function")) {
+    if (auto name = string_of(*function, "name"); !name.empty()) {
+      const auto* params = object_of(*function, "parameters");
+      set.definitions.push_back(definition(name, string_of(*function, "description"),
+                                           params ? *params : empty_parameters()));
+      for (const auto& d : *destinations)
+        if (d.is_object()) set.handoffs.push_back({std::string(name), d.get_object()});
+      return;
+    }
+  }
+  for (const auto& d : *destinations) {
+    if (!d.is_object()) continue;
+    const auto& destination = d.get_object();
+    auto name = function_name_for("handoff_to_", destination_label(destination));
+    set.definitions.push_back(
+        definition(name, string_of(destination, "description"), empty_parameters()));
+    set.handoffs.push_back({std::move(name), destination});
+  }
+}
+
+void add_plain_tool(ToolSet& set, const json::object& tool, std::size_t index) {
+  const auto type = string_of(tool, "type");
+  if (const auto* function = object_of(tool, "function")) {
+    if (auto name = string_of(*function, "name"); !name.empty()) {
+      const auto* params = object_of(*function, "parameters");
+      set.definitions.push_back(definition(name, string_of(*function, "description"),
+                                           params ? *params : empty_parameters()));
+      set.tools.emplace_back(std::string(name), tool);
+      return;
+    }
+  }
+  if (type == "apiRequest") {
+    std::string name(string_of(tool, "name"));
+    if (name.empty()) name = "api_request_" + std::to_string(index + 1);
+    const auto* body = object_of(tool, "body");
+    set.definitions.push_back(
+        definition(name, string_of(tool, "description"), body ? *body : empty_parameters()));
+    set.tools.emplace_back(std::move(name), tool);
+  }
+  // Other tools without a function definition have nothing to offer a text chat.
+}
+
+}  // namespace
+
+void check_chat_request(const json::object& body) {
+  const bool session = has(body, "sessionId");
+  const bool previous = has(body, "previousChatId");
+  if (session && previous)
+    throw ApiError::bad_request(
+        "sessionId and previousChatId are mutually exclusive: continue a session or a chat, not "
+        "both");
+  int sources = 0;
+  for (auto key : {"assistantId", "assistant", "squadId", "squad"}) sources += has(body, key);
+  if (session && sources > 0)
+    throw ApiError::bad_request(
+        "A chat in a session uses the session's assistant or squad: do not send assistantId, "
+        "assistant, squadId or squad with sessionId");
+  if (sources > 1)
+    throw ApiError::bad_request(
+        "Send only one of assistantId, assistant, squadId and squad");
+  if (sources == 0 && !session && !previous)
+    throw ApiError::bad_request(
+        "A chat needs an assistant: send assistantId, assistant, squadId, squad, sessionId or "
+        "previousChatId");
+}
+
+json::array input_messages(const json::value& input) {
+  json::array out;
+  if (input.is_string()) {
+    if (input.get_string().empty()) throw ApiError::bad_request("input should not be empty");
+    out.push_back(json::object{{"role", "user"}, {"content", input.get_string()}});
+    return out;
+  }
+  if (!input.is_array() || input.get_array().empty())
+    throw ApiError::bad_request("input should not be empty");
+  for (const auto& item : input.get_array()) {
+    if (!item.is_object()) continue;
+    json::object message = item.get_object();
+    if (!message.contains("content") && message.contains("message")) {
+      message["content"] = message["message"];
+      message.erase("message");
+    }
+    out.push_back(std::move(message));
+  }
+  return out;
+}
+
+json::array to_model_messages(const json::array& stored) {
+  json::array out;
+  for (const auto& item : stored) {
+    if (!item.is_object()) continue;
+    const auto& m = item.get_object();
+    std::string role(string_of(m, "role"));
+    if (role == "developer") role = "system";
+    if (role == "bot") role = "assistant";
+    json::object message{{"role", role}};
+    message["content"] = text_of(m);
+    if (const auto* calls = array_of(m, "tool_calls"); calls && !calls->empty())
+      message["tool_calls"] = *calls;
+    if (auto id = string_of(m, "tool_call_id"); !id.empty()) message["tool_call_id"] = id;
+    if (role == "user" && message["content"].is_null()) message["content"] = "";
+    out.push_back(std::move(message));
+  }
+  return out;
+}
+
+json::object apply_overrides(json::object assistant, const json::object& overrides) {
+  for (const auto& [key, value] : overrides) {
+    if (key == "variableValues") continue;
+    auto* current = assistant.if_contains(key);
+    if (current && current->is_object() && value.is_object())
+      *current = apply_overrides(current->get_object(), value.get_object());
+    else
+      assistant[key] = value;
+  }
+  return assistant;
+}
+
+ModelSetup model_setup(const json::object& assistant) {
+  const auto* model = object_of(assistant, "model");
+  if (!model) throw ApiError::bad_request("The assistant has no model: set assistant.model");
+  ModelSetup setup;
+  setup.provider = string_of(*model, "provider");
+  setup.model = string_of(*model, "model");
+  if (setup.provider.empty())
+    throw ApiError::bad_request("The assistant's model has no provider: set model.provider");
+  if (setup.model.empty())
+    throw ApiError::bad_request("The assistant's model has no model name: set model.model");
+  setup.url = string_of(*model, "url");
+  setup.credential_id = string_of(*model, "credentialId");
+  if (const auto* messages = array_of(*model, "messages")) {
+    for (const auto& m : to_model_messages(*messages))
+      if (string_of(m.get_object(), "role") == "system") setup.system_messages.push_back(m);
+  }
+  if (const auto* t = model->if_contains("temperature"); t && t->is_number())
+    setup.temperature = t->to_number<double>();
+  if (const auto* n = model->if_contains("maxTokens"); n && n->is_number())
+    setup.max_tokens = n->to_number<std::int64_t>();
+  return setup;
+}
+
+std::optional<std::string> first_message(const json::object& assistant) {
+  const auto text = string_of(assistant, "firstMessage");
+  if (text.empty()) return std::nullopt;
+  const auto mode = string_of(assistant, "firstMessageMode");
+  if (!mode.empty() && mode != "assistant-speaks-first") return std::nullopt;
+  return std::string(text);
+}
+
+const json::object* ToolSet::tool(std::string_view name) const {
+  for (const auto& [n, t] : tools)
+    if (n == name) return &t;
+  return nullptr;
+}
+
+const HandoffTarget* ToolSet::handoff(std::string_view name, std::string_view arguments) const {
+  std::string wanted;
+  try {
+    auto args = json::parse(arguments);
+    if (args.is_object()) wanted = string_of(args.get_object(), "destination");
+  } catch (...) {
+  }
+  const HandoffTarget* first = nullptr;
+  for (const auto& h : handoffs) {
+    if (h.function_name != name) continue;
+    if (!first) first = &h;
+    if (!wanted.empty() && (string_of(h.destination, "assistantName") == wanted ||
+                            string_of(h.destination, "assistantId") == wanted))
+      return &h;
+  }
+  return first;
+}
+
+ToolSet tool_set(const json::array& tools, const json::array& squad_destinations) {
+  ToolSet set;
+  for (std::size_t i = 0; i < tools.size(); ++i) {
+    if (!tools[i].is_object()) continue;
+    const auto& tool = tools[i].get_object();
+    if (string_of(tool, "type") == "handoff")
+      add_handoff_tool(set, tool);
+    else
+      add_plain_tool(set, tool, i);
+  }
+  for (const auto& d : squad_destinations) {
+    if (!d.is_object()) continue;
+    json::object handoff{{"type", "handoff"}, {"destinations", json::array{d}}};
+    add_handoff_tool(set, handoff);
+  }
+  return set;
+}
+
+}  // namespace sb::chat
