@@ -1,0 +1,154 @@
+#include "runtime/chat/liquid_value.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <utility>
+
+#include <boost/json/serializer.hpp>
+
+namespace sb::chat::liquid {
+namespace json = boost::json;
+namespace {
+
+// Drops a UTF-8 sequence cut in two at the end of `s`.
+void trim_partial_utf8(std::string& s) {
+  std::size_t i = s.size();
+  for (int k = 0; k < 3 && i > 0 && (static_cast<unsigned char>(s[i - 1]) & 0xc0) == 0x80; ++k) {
+    --i;
+  }
+  if (i == 0) return;
+  const auto lead = static_cast<unsigned char>(s[i - 1]);
+  if (lead >= 0xc0 && i - 1 + sequence_bytes(lead) > s.size()) s.resize(i - 1);
+}
+
+// JavaScript's Number.prototype.toString: 42, 3.5, 1e+21, 1e-7.
+std::string format_double(double d) {
+  if (std::isnan(d)) return "NaN";
+  if (std::isinf(d)) return d < 0 ? "-Infinity" : "Infinity";
+  if (d == 0) return "0";
+  char buf[64];
+  const double magnitude = std::fabs(d);
+  const bool fixed = magnitude >= 1e-6 && magnitude < 1e21;
+  const auto [end, ec] = std::to_chars(
+      buf, buf + sizeof buf, d, fixed ? std::chars_format::fixed : std::chars_format::scientific);
+  std::string out(buf, ec == std::errc() ? end : buf);
+  if (const auto e = out.find('e'); e != std::string::npos) {  // "1e-07" → "1e-7"
+    std::size_t digits = e + 2;
+    while (digits + 1 < out.size() && out[digits] == '0') out.erase(digits, 1);
+  }
+  return out;
+}
+
+void append_scalar(const json::value& v, std::string& out, std::size_t limit) {
+  switch (v.kind()) {
+    case json::kind::string:
+      append_capped(out, v.get_string(), limit);
+      break;
+    case json::kind::int64:
+      append_capped(out, std::to_string(v.get_int64()), limit);
+      break;
+    case json::kind::uint64:
+      append_capped(out, std::to_string(v.get_uint64()), limit);
+      break;
+    case json::kind::double_:
+      append_capped(out, format_double(v.get_double()), limit);
+      break;
+    case json::kind::bool_:
+      append_capped(out, v.get_bool() ? "true" : "false", limit);
+      break;
+    default:
+      break;  // null; containers are the callers'
+  }
+}
+
+void append_json(const json::value& v, std::string& out, std::size_t limit) {
+  json::serializer sr;
+  sr.reset(&v);
+  char buf[4096];
+  while (!sr.done() && out.size() < limit) append_capped(out, sr.read(buf), limit);
+}
+
+}  // namespace
+
+std::size_t sequence_bytes(unsigned char lead) {
+  return lead < 0xc0 ? 1 : lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4;
+}
+
+void append_capped(std::string& out, std::string_view piece, std::size_t limit) {
+  if (out.size() >= limit) return;
+  out.append(piece.substr(0, limit - out.size()));
+  if (out.size() == limit) trim_partial_utf8(out);
+}
+
+void append_text(const json::value& v, std::string& out, std::size_t limit) {
+  if (!v.is_array()) {
+    v.is_object() ? append_json(v, out, limit) : append_scalar(v, out, limit);
+    return;
+  }
+  // Nested arrays are walked with an explicit stack: values may nest deeper than a thread's stack.
+  std::vector<std::pair<const json::array*, std::size_t>> stack{{&v.get_array(), 0}};
+  while (!stack.empty() && out.size() < limit) {
+    auto& [array, next] = stack.back();
+    if (next == array->size()) {
+      stack.pop_back();
+      continue;
+    }
+    const json::value& element = (*array)[next++];
+    if (element.is_array()) {
+      stack.emplace_back(&element.get_array(), 0);
+    } else {
+      append_text(element, out, limit);
+    }
+  }
+}
+
+std::size_t utf16_length(std::string_view s) {
+  std::size_t n = 0;
+  for (const char c : s) {
+    const auto b = static_cast<unsigned char>(c);
+    if ((b & 0xc0) != 0x80) n += b >= 0xf0 ? 2 : 1;
+  }
+  return n;
+}
+
+std::size_t utf16_prefix_bytes(std::string_view s, std::size_t units) {
+  std::size_t used = 0, i = 0;
+  while (i < s.size()) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    const std::size_t cost = b >= 0xf0 ? 2 : 1;
+    if (used + cost > units) break;
+    used += cost;
+    for (++i; i < s.size() && (static_cast<unsigned char>(s[i]) & 0xc0) == 0x80;) ++i;
+  }
+  return i;
+}
+
+std::int64_t counted_length(std::string_view s, Budget& budget) {
+  budget.spend(s.size());
+  return static_cast<std::int64_t>(utf16_length(s));
+}
+
+std::string Env::text(const Val& v) const {
+  std::string out;
+  append_text(v.get(), out, std::min(kMaxValueBytes, budget.left()));
+  budget.spend(out.size());
+  return out;
+}
+
+std::string Env::arg_text(const std::vector<Val>& args, std::size_t i,
+                          std::string_view fallback) const {
+  return i < args.size() ? text(args[i]) : std::string(fallback);
+}
+
+std::int64_t Env::now_ms() const {
+  if (const auto* now = variables.if_contains("__now"); now && now->is_number()) {
+    return static_cast<std::int64_t>(std::floor(now->to_number<double>() * 1000));
+  }
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace sb::chat::liquid
