@@ -176,11 +176,13 @@ void ChatRoutes::create_response(http::Context&& ctx, http::Reply reply) const {
   chat::ChatObserver observer;
   observer.on_delta = [stream, seq, opened](std::size_t, std::string_view delta) {
     std::lock_guard lock(seq->mutex);
-    return stream->write(opened() + seq->events.delta(delta));
+    auto events = opened();  // numbered before the delta: the operands of + are unsequenced
+    return stream->write(events + seq->events.delta(delta));
   };
   observer.on_done = [stream, seq, opened](json::object chat) {
     std::lock_guard lock(seq->mutex);
-    stream->finish(opened() + seq->events.closing(chat));
+    auto events = opened();
+    stream->finish(events + seq->events.closing(chat));
   };
   observer.on_failure = [stream, seq](chat::ChatFailure f) {
     std::lock_guard lock(seq->mutex);
