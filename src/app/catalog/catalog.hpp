@@ -66,7 +66,7 @@ struct CatalogDeps {
   /// Where server messages go (sessions send theirs); none in unit tests.
   webhooks::Deliveries* deliveries = nullptr;
   /// Where the LLM providers are and the server's own keys for them (chats).
-  llm::ProviderSettings llm_providers;
+  llm::ProviderSettings llm_providers = {};
 };
 
 class Catalog {
