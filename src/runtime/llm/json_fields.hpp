@@ -1,0 +1,41 @@
+#pragma once
+// Tolerant reads of provider JSON: a missing or mistyped field reads as empty, because
+// providers omit and null fields freely and one odd field should not sink a whole answer.
+
+#include <cstdint>
+#include <string_view>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+namespace sb::llm {
+
+inline const boost::json::object* object_at(const boost::json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return v ? v->if_object() : nullptr;
+}
+
+inline const boost::json::array* array_at(const boost::json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return v ? v->if_array() : nullptr;
+}
+
+inline std::string_view string_at(const boost::json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  const auto* s = v ? v->if_string() : nullptr;
+  return s ? std::string_view(*s) : std::string_view();
+}
+
+/// An integer field; `fallback` when absent or not a whole number.
+inline std::int64_t int_at(const boost::json::object& o, std::string_view key,
+                           std::int64_t fallback = 0) {
+  const auto* v = o.if_contains(key);
+  if (!v) return fallback;
+  if (const auto* i = v->if_int64()) return *i;
+  if (const auto* u = v->if_uint64()) return static_cast<std::int64_t>(*u);
+  if (const auto* d = v->if_double()) return static_cast<std::int64_t>(*d);
+  return fallback;
+}
+
+}  // namespace sb::llm

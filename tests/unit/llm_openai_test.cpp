@@ -1,0 +1,661 @@
+// The OpenAI-compatible adapter: its request, the decoding of streamed chunks (text, tool-call
+// fragments, usage, [DONE]), the provider table and settings, and whole completions through
+// LlmClient against a small local server that streams a scripted answer: deltas as they
+// arrive, error mapping, timeouts, refused connections and cancellation.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "net/http_client.hpp"
+#include "runtime/llm/failures.hpp"
+#include "runtime/llm/llm_client.hpp"
+#include "runtime/llm/openai_adapter.hpp"
+
+namespace sb::llm {
+namespace {
+
+namespace asio = boost::asio;
+namespace bhttp = boost::beast::http;
+namespace json = boost::json;
+using tcp = asio::ip::tcp;
+using namespace std::chrono_literals;
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+// --- chunks as OpenAI streams them -----------------------------------------------------------
+
+std::string sse(const json::value& chunk) {
+  return "data: " + json::serialize(chunk) + "\n\n";
+}
+
+std::string text_chunk(std::string_view text) {
+  return sse(
+      json::object{{"object", "chat.completion.chunk"},
+                   {"choices", json::array{json::object{{"index", 0},
+                                                        {"delta", json::object{{"content", text}}},
+                                                        {"finish_reason", nullptr}}}}});
+}
+
+std::string finish_chunk(std::string_view reason) {
+  return sse(json::object{
+      {"choices", json::array{json::object{
+                      {"index", 0}, {"delta", json::object{}}, {"finish_reason", reason}}}}});
+}
+
+std::string usage_chunk(int prompt, int completion) {
+  return sse(json::object{
+      {"choices", json::array{}},
+      {"usage", json::object{{"prompt_tokens", prompt}, {"completion_tokens", completion}}}});
+}
+
+const std::string kDone = "data: [DONE]\n\n";
+
+SseEvent event_of(const std::string& sse_text) {
+  // "data: <json>\n\n" → the event it makes.
+  return {"", sse_text.substr(6, sse_text.size() - 8)};
+}
+
+// --- pure parts ------------------------------------------------------------------------------
+
+CompletionRequest basic_request(std::string base_url = "https://api.openai.com/v1") {
+  CompletionRequest r;
+  r.provider = "openai";
+  r.model = "gpt-4o-mini";
+  r.base_url = std::move(base_url);
+  r.api_key = "sk-test";
+  r.messages = json::array{json::object{{"role", "system"}, {"content", "Be brief."}},
+                           json::object{{"role", "user"}, {"content", "Hi"}}};
+  return r;
+}
+
+TEST(LlmOpenAi, RequestBodyAsksForAStreamWithUsage) {
+  auto r = basic_request();
+  const auto body = openai_request_body(r);
+  EXPECT_EQ(body.at("model"), "gpt-4o-mini");
+  EXPECT_EQ(body.at("messages"), r.messages);
+  EXPECT_EQ(body.at("stream"), true);
+  EXPECT_EQ(body.at("stream_options"), (json::object{{"include_usage", true}}));
+  EXPECT_FALSE(body.contains("temperature"));
+  EXPECT_FALSE(body.contains("max_tokens"));
+  EXPECT_FALSE(body.contains("tools"));
+
+  r.temperature = 0.25;
+  r.max_tokens = 200;
+  r.tools = json::array{
+      json::object{{"type", "function"}, {"function", json::object{{"name", "lookup"}}}}};
+  const auto full = openai_request_body(r);
+  EXPECT_EQ(full.at("temperature").as_double(), 0.25);
+  EXPECT_EQ(full.at("max_tokens"), 200);
+  EXPECT_EQ(full.at("tools"), r.tools);
+}
+
+TEST(LlmOpenAi, RequestGoesToChatCompletionsWithABearerKeyWhenThereIsOne) {
+  auto r = basic_request("http://127.0.0.1:8000/v1/");
+  r.head_timeout = 1500ms;
+  r.idle_timeout = 700ms;
+  auto out = openai_request(r);
+  EXPECT_EQ(out.method, "POST");
+  EXPECT_EQ(out.url, "http://127.0.0.1:8000/v1/chat/completions");
+  EXPECT_EQ(out.timeout, 1500ms);
+  EXPECT_EQ(out.stream_idle_timeout, 700ms);
+  auto has = [&](std::string_view name, std::string_view value) {
+    for (const auto& [n, v] : out.headers)
+      if (n == name && v == value) return true;
+    return false;
+  };
+  EXPECT_TRUE(has("Authorization", "Bearer sk-test"));
+  EXPECT_TRUE(has("Content-Type", "application/json"));
+  EXPECT_EQ(json::parse(out.body).at("model"), "gpt-4o-mini");
+
+  r.api_key.clear();
+  out = openai_request(r);
+  for (const auto& [name, value] : out.headers) EXPECT_NE(name, "Authorization");
+}
+
+TEST(LlmOpenAi, DecoderPassesTextAndEndsAtDone) {
+  OpenAiStreamDecoder decoder("groq");
+  EXPECT_EQ(decoder.on_event(event_of(text_chunk("Hel"))).text, "Hel");
+  EXPECT_EQ(decoder.on_event(event_of(text_chunk("lo!"))).text, "lo!");
+  EXPECT_FALSE(decoder.on_event(event_of(finish_chunk("stop"))).finished);
+  EXPECT_FALSE(decoder.on_event(event_of(usage_chunk(12, 3))).finished);
+  EXPECT_TRUE(decoder.on_event({"", "[DONE]"}).finished);
+  const auto c = decoder.take();
+  EXPECT_EQ(c.text, "Hello!");
+  EXPECT_EQ(c.finish_reason, "stop");
+  EXPECT_EQ(c.usage.prompt_tokens, 12);
+  EXPECT_EQ(c.usage.completion_tokens, 3);
+  EXPECT_TRUE(c.tool_calls.empty());
+}
+
+json::object tool_fragment(int index, std::string id, std::string name, std::string arguments) {
+  json::object function;
+  if (!name.empty()) function["name"] = name;
+  function["arguments"] = arguments;
+  json::object fragment{{"index", index}, {"function", function}};
+  if (!id.empty()) {
+    fragment["id"] = id;
+    fragment["type"] = "function";
+  }
+  return fragment;
+}
+
+std::string tool_chunk(json::array fragments) {
+  return sse(json::object{
+      {"choices",
+       json::array{json::object{{"index", 0},
+                                {"delta", json::object{{"tool_calls", std::move(fragments)}}}}}}});
+}
+
+TEST(LlmOpenAi, DecoderAssemblesToolCallFragmentsByIndex) {
+  OpenAiStreamDecoder decoder("openai");
+  for (const auto& chunk : {
+           tool_chunk({tool_fragment(0, "call_a", "get_weather", "")}),
+           tool_chunk({tool_fragment(0, "", "", "{\"city\":")}),
+           tool_chunk({tool_fragment(1, "call_b", "get_time", "{\"tz\":")}),
+           tool_chunk({tool_fragment(0, "", "", "\"Paris\"}")}),
+           tool_chunk({tool_fragment(1, "", "", "\"CET\"}")}),
+           finish_chunk("tool_calls"),
+       }) {
+    const auto step = decoder.on_event(event_of(chunk));
+    EXPECT_FALSE(step.failure);
+    EXPECT_TRUE(step.text.empty());
+  }
+  ASSERT_TRUE(decoder.on_event({"", "[DONE]"}).finished);
+  const auto c = decoder.take();
+  EXPECT_EQ(c.finish_reason, "tool_calls");
+  ASSERT_EQ(c.tool_calls.size(), 2u);
+  EXPECT_EQ(c.tool_calls[0].id, "call_a");
+  EXPECT_EQ(c.tool_calls[0].name, "get_weather");
+  EXPECT_EQ(c.tool_calls[0].arguments, "{\"city\":\"Paris\"}");
+  EXPECT_EQ(c.tool_calls[1].id, "call_b");
+  EXPECT_EQ(c.tool_calls[1].name, "get_time");
+  EXPECT_EQ(c.tool_calls[1].arguments, "{\"tz\":\"CET\"}");
+}
+
+TEST(LlmOpenAi, DecoderFollowsIdsWhenAServerOmitsTheIndexAndNamesCallsWithoutAnId) {
+  OpenAiStreamDecoder decoder("custom-llm");
+  auto fragment = [](std::string id, std::string name, std::string arguments) {
+    auto f = tool_fragment(0, std::move(id), std::move(name), std::move(arguments));
+    f.erase("index");
+    return f;
+  };
+  decoder.on_event(event_of(tool_chunk({fragment("call_1", "a", "{\"x\":")})));
+  decoder.on_event(event_of(tool_chunk({fragment("", "", "1}")})));
+  decoder.on_event(event_of(tool_chunk({fragment("call_2", "b", "")})));
+  decoder.on_event({"", "[DONE]"});
+  const auto c = decoder.take();
+  ASSERT_EQ(c.tool_calls.size(), 2u);
+  EXPECT_EQ(c.tool_calls[0].arguments, "{\"x\":1}");
+  EXPECT_EQ(c.tool_calls[1].name, "b");
+  EXPECT_EQ(c.tool_calls[1].arguments, "{}");
+  EXPECT_EQ(c.finish_reason, "tool_calls");  // the server said none
+
+  OpenAiStreamDecoder anonymous("custom-llm");
+  anonymous.on_event(event_of(tool_chunk({tool_fragment(0, "", "c", "{}")})));
+  const auto id = anonymous.take().tool_calls.at(0).id;
+  EXPECT_TRUE(id.starts_with("call_") && id.size() > 5) << id;
+}
+
+TEST(LlmOpenAi, DecoderFailsOnGarbageAndOnAnErrorChunk) {
+  OpenAiStreamDecoder decoder("together-ai");
+  auto step = decoder.on_event({"", "{not json"});
+  ASSERT_TRUE(step.failure);
+  EXPECT_EQ(step.failure->status, 502);
+  EXPECT_EQ(step.failure->message, "together-ai sent an invalid stream: a chunk is not JSON");
+
+  step =
+      decoder.on_event({"", R"({"error":{"message":"Model overloaded","type":"server_error"}})"});
+  ASSERT_TRUE(step.failure);
+  EXPECT_EQ(step.failure->message, "together-ai reported an error: Model overloaded");
+}
+
+TEST(LlmOpenAi, DecoderReadsAWholeCompletionFromAServerThatDoesNotStream) {
+  OpenAiStreamDecoder decoder("custom-llm");
+  const auto step = decoder.on_json(R"({"choices":[{"index":0,"finish_reason":"tool_calls",
+      "message":{"role":"assistant","content":"Checking.","tool_calls":[
+        {"id":"call_9","type":"function","function":{"name":"f","arguments":"{\"a\":1}"}},
+        {"type":"function","function":{"name":"g","arguments":"{}"}}]}}],
+      "usage":{"prompt_tokens":5,"completion_tokens":7}})");
+  EXPECT_FALSE(step.failure);
+  EXPECT_TRUE(step.finished);
+  EXPECT_EQ(step.text, "Checking.");
+  const auto c = decoder.take();
+  EXPECT_EQ(c.text, "Checking.");
+  ASSERT_EQ(c.tool_calls.size(), 2u);  // no index and no id on the second: still its own call
+  EXPECT_EQ(c.tool_calls[0].id, "call_9");
+  EXPECT_EQ(c.tool_calls[0].arguments, "{\"a\":1}");
+  EXPECT_EQ(c.tool_calls[1].name, "g");
+  EXPECT_EQ(c.usage.completion_tokens, 7);
+}
+
+TEST(LlmOpenAi, UpstreamMessagesComeFromTheErrorBodyOrTheRawText) {
+  EXPECT_EQ(upstream_message(R"({"error":{"message":"Incorrect API key provided","type":"x"}})"),
+            "Incorrect API key provided");
+  EXPECT_EQ(upstream_message(R"({"type":"error","error":{"type":"overloaded_error"}})"),
+            "overloaded_error");
+  EXPECT_EQ(upstream_message(R"({"error":"model not found"})"), "model not found");
+  EXPECT_EQ(upstream_message(R"({"detail":"Not authenticated"})"), "Not authenticated");
+  EXPECT_EQ(upstream_message("  <html>Bad Gateway</html>\n"), "<html>Bad Gateway</html>");
+  // Cut to 300 bytes, and never inside a character ("é" is two bytes).
+  EXPECT_LE(upstream_message(std::string(500, 'a')).size(), 300u);
+  std::string accents;
+  for (int i = 0; i < 200; ++i) accents += "\xC3\xA9";
+  const auto cut = upstream_message("a" + accents);
+  EXPECT_EQ(cut.size(), 299u);
+  EXPECT_EQ(cut.back(), '\xA9');
+  EXPECT_EQ(upstream_error("xai", 503, "").message, "xai answered 503: Service Unavailable");
+}
+
+// --- providers -------------------------------------------------------------------------------
+
+TEST(LlmProviders, KnowsEachProviderWithItsDefaultsAndCredential) {
+  struct Expected {
+    const char* name;
+    const char* base;
+    const char* key_env;
+    const char* credential;
+  };
+  for (const auto& e : {
+           Expected{"openai", "https://api.openai.com/v1", "OPENAI_API_KEY", "openai"},
+           Expected{"groq", "https://api.groq.com/openai/v1", "GROQ_API_KEY", "groq"},
+           Expected{"deep-seek", "https://api.deepseek.com/v1", "DEEPSEEK_API_KEY", "deep-seek"},
+           Expected{"openrouter", "https://openrouter.ai/api/v1", "OPENROUTER_API_KEY",
+                    "openrouter"},
+           Expected{"together-ai", "https://api.together.xyz/v1", "TOGETHER_API_KEY",
+                    "together-ai"},
+           Expected{"xai", "https://api.x.ai/v1", "XAI_API_KEY", "xai"},
+           Expected{"deepinfra", "https://api.deepinfra.com/v1/openai", "DEEPINFRA_API_KEY",
+                    "deepinfra"},
+           Expected{"perplexity-ai", "https://api.perplexity.ai", "PERPLEXITY_API_KEY",
+                    "perplexity-ai"},
+           Expected{"anyscale", "https://api.endpoints.anyscale.com/v1", "ANYSCALE_API_KEY",
+                    "anyscale"},
+           Expected{"custom-llm", "", "CUSTOM_LLM_API_KEY", "custom-llm"},
+           Expected{"anthropic", "https://api.anthropic.com", "ANTHROPIC_API_KEY", "anthropic"},
+       }) {
+    const auto* info = find_provider(e.name);
+    ASSERT_NE(info, nullptr) << e.name;
+    EXPECT_EQ(info->name, e.name);
+    EXPECT_EQ(info->default_base_url, e.base) << e.name;
+    EXPECT_EQ(info->key_env, e.key_env) << e.name;
+    EXPECT_EQ(info->credential_provider, e.credential) << e.name;
+    EXPECT_EQ(info->family, std::string_view(e.name) == "anthropic"
+                                ? ProviderInfo::Family::kAnthropic
+                                : ProviderInfo::Family::kOpenAiCompatible);
+    EXPECT_NE(supported_providers().find(e.name), std::string::npos);
+  }
+  EXPECT_EQ(find_provider("deepseek"), find_provider("deep-seek"));
+  EXPECT_EQ(find_provider("deep-infra"), find_provider("deepinfra"));
+  EXPECT_EQ(find_provider("google"), nullptr);
+  EXPECT_EQ(find_provider(""), nullptr);
+}
+
+TEST(LlmProviders, BaseUrlIsTheOverrideElseTheEnvironmentElseTheDefault) {
+  ::setenv("GROQ_BASE_URL", "http://groq.local/v1/", 1);
+  ::setenv("GROQ_API_KEY", "gsk-env", 1);
+  ::unsetenv("OPENAI_BASE_URL");
+  ::unsetenv("XAI_API_KEY");
+  auto settings = ProviderSettings::from_environment();
+  ::unsetenv("GROQ_BASE_URL");
+  ::unsetenv("GROQ_API_KEY");
+  const auto& groq = *find_provider("groq");
+  const auto& openai = *find_provider("openai");
+  EXPECT_EQ(settings.base_url(groq), "http://groq.local/v1");
+  EXPECT_EQ(settings.api_key(groq), "gsk-env");
+  EXPECT_EQ(settings.base_url(openai), "https://api.openai.com/v1");
+  EXPECT_EQ(settings.api_key(*find_provider("xai")), "");
+
+  settings.override_base_url("openai=http://127.0.0.1:9999/v1");
+  settings.override_base_url("groq=http://127.0.0.1:9998/openai/v1");
+  EXPECT_EQ(settings.base_url(openai), "http://127.0.0.1:9999/v1");
+  EXPECT_EQ(settings.base_url(groq), "http://127.0.0.1:9998/openai/v1");
+
+  EXPECT_THROW(settings.override_base_url("google=http://x"), std::invalid_argument);
+  EXPECT_THROW(settings.override_base_url("openai"), std::invalid_argument);
+  EXPECT_THROW(settings.override_base_url("openai=ftp://x"), std::invalid_argument);
+  EXPECT_THROW(settings.override_base_url("openai="), std::invalid_argument);
+  EXPECT_EQ(settings.base_url(openai), "http://127.0.0.1:9999/v1");
+}
+
+// --- through a local server ------------------------------------------------------------------
+
+// What the server answers to each request.
+struct Script {
+  int status = 200;
+  std::string content_type = "text/event-stream";
+  std::vector<std::string> pieces;  // each written as one chunk of a chunked body
+  bool silent = false;              // reads the request, never answers
+  bool finish_body = true;          // false: closes without the chunked body's end
+  /// When valid, awaited (up to 5 s) after the first piece, before the others.
+  std::shared_future<void> gate;
+};
+
+Script answer(std::vector<std::string> pieces, int status = 200,
+              std::string content_type = "text/event-stream") {
+  Script script;
+  script.status = status;
+  script.content_type = std::move(content_type);
+  script.pieces = std::move(pieces);
+  return script;
+}
+
+using Request = bhttp::request<bhttp::string_body>;
+
+class ScriptedServer {
+ public:
+  explicit ScriptedServer(Script script) : script_(std::move(script)) {
+    acceptor_.open(tcp::v4());
+    acceptor_.set_option(tcp::acceptor::reuse_address(true));
+    acceptor_.bind({asio::ip::make_address("127.0.0.1"), 0});
+    acceptor_.listen();
+    asio::co_spawn(ioc_, accept_loop(), asio::detached);
+    thread_ = std::thread([this] { ioc_.run(); });
+  }
+  ~ScriptedServer() {
+    ioc_.stop();
+    thread_.join();
+  }
+
+  std::string base_url() const {
+    return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()) + "/v1";
+  }
+  Request last_request() {
+    std::lock_guard lock(mutex_);
+    return last_;
+  }
+  /// The gate was opened while the server waited at it (not after its 5 s ran out).
+  bool gate_opened_in_time() const { return gate_opened_; }
+
+ private:
+  asio::awaitable<void> accept_loop() {
+    for (;;) {
+      auto [ec, socket] = co_await acceptor_.async_accept(kTuple);
+      if (ec) co_return;
+      asio::co_spawn(ioc_, serve(std::move(socket)), asio::detached);
+    }
+  }
+
+  asio::awaitable<void> serve(tcp::socket socket) {
+    boost::beast::flat_buffer buffer;
+    Request request;
+    auto [ec, n] = co_await bhttp::async_read(socket, buffer, request, kTuple);
+    if (ec) co_return;
+    {
+      std::lock_guard lock(mutex_);
+      last_ = request;
+    }
+    if (script_.silent) {
+      asio::steady_timer never(ioc_, 1h);
+      co_await never.async_wait(kTuple);
+      co_return;
+    }
+    std::string head = "HTTP/1.1 " + std::to_string(script_.status) +
+                       " Scripted\r\nContent-Type: " + script_.content_type +
+                       "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+    if (!co_await send(socket, head)) co_return;
+    for (std::size_t i = 0; i < script_.pieces.size(); ++i) {
+      if (i == 1 && script_.gate.valid())
+        gate_opened_ = script_.gate.wait_for(5s) == std::future_status::ready;
+      const auto& piece = script_.pieces[i];
+      char size[32];
+      std::snprintf(size, sizeof size, "%zx\r\n", piece.size());
+      if (!co_await send(socket, size + piece + "\r\n")) co_return;
+    }
+    if (script_.finish_body) co_await send(socket, "0\r\n\r\n");
+    boost::system::error_code ignored;
+    socket.shutdown(tcp::socket::shutdown_both, ignored);
+  }
+
+  asio::awaitable<bool> send(tcp::socket& socket, std::string bytes) {
+    auto [ec, n] = co_await asio::async_write(socket, asio::buffer(bytes), kTuple);
+    co_return !ec;
+  }
+
+  Script script_;
+  asio::io_context ioc_;
+  tcp::acceptor acceptor_{ioc_};
+  std::thread thread_;
+  std::mutex mutex_;
+  Request last_;
+  std::atomic<bool> gate_opened_{false};
+};
+
+// What the callbacks of one stream saw.
+struct Outcome {
+  std::mutex mutex;
+  std::condition_variable settled_cv;
+  std::vector<std::string> deltas;
+  std::optional<Completion> completion;
+  std::optional<Failure> failure;
+  int settled = 0;
+
+  bool wait(std::chrono::seconds limit = 15s) {
+    std::unique_lock lock(mutex);
+    return settled_cv.wait_for(lock, limit, [&] { return settled > 0; });
+  }
+};
+
+/// Callbacks recording into `outcome`; `on_delta` decides whether to go on (default: yes).
+StreamCallbacks record(const std::shared_ptr<Outcome>& outcome,
+                       std::function<bool(std::string_view)> on_delta = {}) {
+  StreamCallbacks callbacks;
+  callbacks.on_delta = [outcome, on_delta](std::string_view text) {
+    {
+      std::lock_guard lock(outcome->mutex);
+      outcome->deltas.emplace_back(text);
+    }
+    return on_delta ? on_delta(text) : true;
+  };
+  callbacks.on_complete = [outcome](Completion c) {
+    std::lock_guard lock(outcome->mutex);
+    outcome->completion = std::move(c);
+    ++outcome->settled;
+    outcome->settled_cv.notify_all();
+  };
+  callbacks.on_failure = [outcome](Failure f) {
+    std::lock_guard lock(outcome->mutex);
+    outcome->failure = std::move(f);
+    ++outcome->settled;
+    outcome->settled_cv.notify_all();
+  };
+  return callbacks;
+}
+
+// Streams `request` and waits for its end; the client is stopped before returning, so any
+// second settlement would have happened by then.
+std::shared_ptr<Outcome> run(CompletionRequest request,
+                             std::function<bool(std::string_view)> on_delta = {}) {
+  auto outcome = std::make_shared<Outcome>();
+  net::HttpClient http;
+  LlmClient(http).stream(std::move(request), record(outcome, std::move(on_delta)));
+  EXPECT_TRUE(outcome->wait());
+  http.stop();
+  EXPECT_EQ(outcome->settled, 1);
+  return outcome;
+}
+
+TEST(LlmOpenAiClient, StreamsACompletionWithToolCallsAndUsage) {
+  ScriptedServer server(answer({
+      ": keep-alive\n\n" + text_chunk("Let me "),
+      text_chunk("check.") + tool_chunk({tool_fragment(0, "call_1", "lookup", "{\"q\":")}),
+      tool_chunk({tool_fragment(0, "", "", "\"x\"}")}) + finish_chunk("tool_calls") +
+          usage_chunk(20, 9) + kDone,
+  }));
+  const auto outcome = run(basic_request(server.base_url()));
+  ASSERT_TRUE(outcome->completion) << outcome->failure->message;
+  EXPECT_EQ(outcome->deltas, (std::vector<std::string>{"Let me ", "check."}));
+  const auto& c = *outcome->completion;
+  EXPECT_EQ(c.text, "Let me check.");
+  ASSERT_EQ(c.tool_calls.size(), 1u);
+  EXPECT_EQ(c.tool_calls[0].id, "call_1");
+  EXPECT_EQ(c.tool_calls[0].arguments, "{\"q\":\"x\"}");
+  EXPECT_EQ(c.finish_reason, "tool_calls");
+  EXPECT_EQ(c.usage.prompt_tokens, 20);
+  EXPECT_EQ(c.usage.completion_tokens, 9);
+
+  const auto request = server.last_request();
+  EXPECT_EQ(request.target(), "/v1/chat/completions");
+  EXPECT_EQ(request[bhttp::field::authorization], "Bearer sk-test");
+  const auto body = json::parse(request.body());
+  EXPECT_EQ(body.at("stream"), true);
+  EXPECT_EQ(body.at("model"), "gpt-4o-mini");
+}
+
+// The first delta reaches the caller while the server still holds the rest of the answer.
+TEST(LlmOpenAiClient, DeltasArriveBeforeTheStreamEnds) {
+  std::promise<void> first_delta;
+  std::atomic<bool> opened{false};
+  auto script = answer({text_chunk("Hel"), text_chunk("lo") + kDone});
+  script.gate = first_delta.get_future().share();
+  ScriptedServer server(script);
+  const auto outcome = run(basic_request(server.base_url()), [&](std::string_view) {
+    if (!opened.exchange(true)) first_delta.set_value();
+    return true;
+  });
+  ASSERT_TRUE(outcome->completion);
+  EXPECT_EQ(outcome->completion->text, "Hello");
+  EXPECT_TRUE(server.gate_opened_in_time());
+}
+
+TEST(LlmOpenAiClient, AnUpstreamErrorNamesTheProviderAndItsMessage) {
+  ScriptedServer server(answer({R"({"error":{"message":"Incorrect API key provided: sk-test.",)"
+                                R"("type":"invalid_request_error","code":"invalid_api_key"}})"},
+                               401, "application/json"));
+  auto request = basic_request(server.base_url());
+  request.provider = "groq";
+  const auto outcome = run(request);
+  ASSERT_TRUE(outcome->failure);
+  EXPECT_EQ(outcome->failure->status, 502);
+  EXPECT_EQ(outcome->failure->message, "groq answered 401: Incorrect API key provided: sk-test.");
+  EXPECT_TRUE(outcome->deltas.empty());
+}
+
+TEST(LlmOpenAiClient, ARefusedConnectionIsNoAnswer) {
+  std::string base_url;
+  {
+    asio::io_context ioc;
+    tcp::acceptor closed(ioc, {asio::ip::make_address("127.0.0.1"), 0});
+    base_url = "http://127.0.0.1:" + std::to_string(closed.local_endpoint().port()) + "/v1";
+  }
+  const auto outcome = run(basic_request(base_url));
+  ASSERT_TRUE(outcome->failure);
+  EXPECT_EQ(outcome->failure->status, 504);
+  EXPECT_EQ(outcome->failure->message, "openai did not answer: connection refused");
+}
+
+TEST(LlmOpenAiClient, AServerThatNeverAnswersTimesOut) {
+  auto script = answer({});
+  script.silent = true;
+  ScriptedServer server(script);
+  auto request = basic_request(server.base_url());
+  request.head_timeout = 300ms;
+  const auto outcome = run(request);
+  ASSERT_TRUE(outcome->failure);
+  EXPECT_EQ(outcome->failure->status, 504);
+  EXPECT_EQ(outcome->failure->message, "openai did not answer: timeout");
+}
+
+TEST(LlmOpenAiClient, ADeltaCallbackReturningFalseCancelsAtOnce) {
+  std::promise<void> release;  // the rest of the answer waits until the test is over
+  auto script = answer({text_chunk("Hello"), text_chunk(" there") + kDone});
+  script.gate = release.get_future().share();
+  ScriptedServer server(script);
+  const auto started = std::chrono::steady_clock::now();
+  const auto outcome =
+      run(basic_request(server.base_url()), [](std::string_view) { return false; });
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);  // not at the answer's end
+  release.set_value();
+  EXPECT_FALSE(outcome->completion);
+  ASSERT_TRUE(outcome->failure);
+  EXPECT_EQ(outcome->failure->message, "cancelled");
+  EXPECT_EQ(outcome->deltas, std::vector<std::string>{"Hello"});
+}
+
+TEST(LlmOpenAiClient, AServerThatIgnoresStreamGivesOneDeltaAndTheCompletion) {
+  ScriptedServer server(
+      answer({R"({"id":"x","object":"chat.completion","choices":[{"index":0,)",
+              R"("message":{"role":"assistant","content":"Hi there."},"finish_reason":"stop"}],)"
+              R"("usage":{"prompt_tokens":3,"completion_tokens":2}})"},
+             200, "application/json"));
+  auto request = basic_request(server.base_url());
+  request.provider = "custom-llm";
+  request.api_key.clear();
+  const auto outcome = run(request);
+  ASSERT_TRUE(outcome->completion) << outcome->failure->message;
+  EXPECT_EQ(outcome->deltas, std::vector<std::string>{"Hi there."});
+  EXPECT_EQ(outcome->completion->text, "Hi there.");
+  EXPECT_EQ(outcome->completion->usage.prompt_tokens, 3);
+  EXPECT_EQ(server.last_request()[bhttp::field::authorization], "");
+}
+
+TEST(LlmOpenAiClient, AStreamThatStopsShortIsInvalid) {
+  ScriptedServer without_done(answer({text_chunk("Hel"), text_chunk("lo")}));
+  auto outcome = run(basic_request(without_done.base_url()));
+  ASSERT_TRUE(outcome->failure);
+  EXPECT_EQ(outcome->failure->status, 502);
+  EXPECT_EQ(outcome->failure->message, "openai sent an invalid stream: it ended before [DONE]");
+
+  ScriptedServer garbage(answer({"data: {\"choices\": [tru"}));
+  outcome = run(basic_request(garbage.base_url()));
+  ASSERT_TRUE(outcome->failure);
+  EXPECT_EQ(outcome->failure->message,
+            "openai sent an invalid stream: it ended in the middle of an event");
+}
+
+// A stream the server breaks off, after some deltas, is not a completion.
+TEST(LlmOpenAiClient, AStreamCutOffMidwayIsInvalid) {
+  auto script = answer({text_chunk("Hel")});
+  script.finish_body = false;
+  ScriptedServer server(script);
+  const auto outcome = run(basic_request(server.base_url()));
+  ASSERT_TRUE(outcome->failure);
+  EXPECT_EQ(outcome->failure->status, 502);
+  EXPECT_EQ(outcome->failure->message, "openai sent an invalid stream: connection closed");
+  EXPECT_EQ(outcome->deltas, std::vector<std::string>{"Hel"});
+}
+
+TEST(LlmOpenAiClient, UnknownProvidersAndMissingBaseUrlsFailAtOnce) {
+  net::HttpClient http;
+  LlmClient client(http);
+  auto outcome = std::make_shared<Outcome>();
+  auto request = basic_request();
+  request.provider = "google";
+  client.stream(request, record(outcome));
+  ASSERT_EQ(outcome->settled, 1);
+  EXPECT_EQ(outcome->failure->message,
+            "unsupported LLM provider \"google\"; supported: " + supported_providers());
+
+  outcome = std::make_shared<Outcome>();
+  request.provider = "custom-llm";
+  request.base_url.clear();
+  client.stream(request, record(outcome));
+  ASSERT_EQ(outcome->settled, 1);
+  EXPECT_EQ(outcome->failure->message, "custom-llm has no base URL to call");
+}
+
+}  // namespace
+}  // namespace sb::llm
