@@ -622,8 +622,13 @@ TEST(LlmOpenAiClient, AStreamThatStopsShortIsInvalid) {
   ScriptedServer garbage(answer({"data: {\"choices\": [tru"}));
   outcome = run(basic_request(garbage.base_url()));
   ASSERT_TRUE(outcome->failure);
-  EXPECT_EQ(outcome->failure->message,
-            "openai sent an invalid stream: it ended in the middle of an event");
+  EXPECT_EQ(outcome->failure->message, "openai sent an invalid stream: a chunk is not JSON");
+
+  // A hand-written server that ends on "data: [DONE]\n", without the blank line, is whole.
+  ScriptedServer sloppy(answer({text_chunk("Hi"), "data: [DONE]\n"}));
+  outcome = run(basic_request(sloppy.base_url()));
+  ASSERT_TRUE(outcome->completion) << outcome->failure->message;
+  EXPECT_EQ(outcome->completion->text, "Hi");
 }
 
 // A stream the server breaks off, after some deltas, is not a completion.

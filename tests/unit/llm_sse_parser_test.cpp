@@ -96,6 +96,25 @@ TEST(LlmSseParser, ACrLfSplitBetweenTwoPiecesIsOneLineEnd) {
   EXPECT_EQ(parse({"data: a\r", "\ndata: b\r", "\n\r", "\n"}, parser), (Events{{"", "a\nb"}}));
 }
 
+TEST(LlmSseParser, FinishDispatchesAnEventLeftWithoutItsBlankLine) {
+  for (const std::string tail : {"data: [DONE]\n", "data: [DONE]", "data: [DONE]\r"}) {
+    SseParser parser;
+    Events events = parse({"data: a\n\n" + tail}, parser);
+    EXPECT_TRUE(parser.pending());
+    parser.finish([&](SseEvent& e) {
+      events.emplace_back(e.type, e.data);
+      return true;
+    });
+    EXPECT_EQ(events, (Events{{"", "a"}, {"", "[DONE]"}})) << tail;
+    EXPECT_FALSE(parser.pending());
+  }
+  SseParser empty;
+  EXPECT_TRUE(empty.finish([](SseEvent&) {
+    ADD_FAILURE() << "no event";
+    return true;
+  }));
+}
+
 TEST(LlmSseParser, RefusesAnEventOverTheLimit) {
   SseParser parser(64);
   int events = 0;

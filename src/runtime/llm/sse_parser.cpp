@@ -38,6 +38,13 @@ bool SseParser::feed(std::string_view bytes, const Sink& sink) {
   return true;
 }
 
+bool SseParser::finish(const Sink& sink) {
+  if (stopped_) return false;
+  stopped_ = true;  // spent either way
+  if (!line_.empty() && !end_line(sink)) return false;
+  return end_line(sink);  // line_ is empty now: the blank line that dispatches
+}
+
 // One whole line in line_: a field, a comment, or the blank line that dispatches.
 bool SseParser::end_line(const Sink& sink) {
   std::string_view line = line_;

@@ -27,6 +27,11 @@ class SseParser {
   /// to stop or the stream is over the limit (too_large()); the parser is then spent.
   bool feed(std::string_view bytes, const Sink& sink);
 
+  /// The stream's end: an event whose blank line never came is dispatched after all (the
+  /// format would drop it, but hand-written servers end on `data: [DONE]\n`). False when the
+  /// sink asked to stop.
+  bool finish(const Sink& sink);
+
   /// An event grew past the limit.
   bool too_large() const { return too_large_; }
   /// Bytes of an event that has not been dispatched yet (a stream cut off mid-event).

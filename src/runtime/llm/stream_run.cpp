@@ -77,9 +77,12 @@ void StreamRun::consume(std::string_view bytes) {
 }
 
 void StreamRun::consume_events(std::string_view bytes) {
-  const bool more = events_.feed(
-      bytes, [this](SseEvent& event) { return !settled_ && apply(decoder_->on_event(event)); });
+  const bool more = events_.feed(bytes, [this](SseEvent& event) { return on_event(event); });
   if (!more && events_.too_large()) fail(invalid_stream(provider_, "an event is over 1 MiB"));
+}
+
+bool StreamRun::on_event(SseEvent& event) {
+  return !settled_ && apply(decoder_->on_event(event));
 }
 
 // False once the run is settled: the events after it are not read.
@@ -99,7 +102,8 @@ bool StreamRun::apply(DecodeStep step) {
   return true;
 }
 
-// The whole answer is in: a JSON one is decoded now; a stream should have ended already.
+// The whole answer is in: a JSON one is decoded now; a stream should have ended already (an
+// event left without its blank line still counts).
 void StreamRun::end_of_answer() {
   if (settled_) return;
   if (format_ == Format::kJson) {
@@ -108,11 +112,11 @@ void StreamRun::end_of_answer() {
   }
   if (format_ == Format::kUnknown) {
     fail(invalid_stream(provider_, "the answer was empty"));
-  } else if (events_.pending()) {
-    fail(invalid_stream(provider_, "it ended in the middle of an event"));
-  } else {
-    fail(invalid_stream(provider_, "it ended before " + std::string(decoder_->end_marker())));
+    return;
   }
+  events_.finish([this](SseEvent& event) { return on_event(event); });
+  if (!settled_)
+    fail(invalid_stream(provider_, "it ended before " + std::string(decoder_->end_marker())));
 }
 
 // A throwing callback of the caller's must not leave the run unsettled, nor unwind into the

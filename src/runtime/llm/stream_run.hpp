@@ -35,6 +35,7 @@ class StreamRun {
 
   void consume(std::string_view bytes);
   void consume_events(std::string_view bytes);
+  bool on_event(SseEvent& event);
   bool apply(DecodeStep step);
   void end_of_answer();
   void complete();
