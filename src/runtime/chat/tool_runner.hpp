@@ -58,7 +58,9 @@ class ToolRunner {
       : deliveries_(deliveries), http_(http) {}
 
   /// Runs every call (concurrently), then calls `done` once, on any thread, with one outcome
-  /// per invocation in the same order. Never throws.
+  /// per invocation in the same order. Never throws. `done` may run before run() returns (on
+  /// the caller's thread) when no call needs to wait, e.g. an empty batch or only failures;
+  /// `context` is read before run() returns and need not outlive it.
   void run(const ToolContext& context, std::vector<ToolInvocation> calls,
            std::function<void(std::vector<ToolOutcome>)> done) const;
 
