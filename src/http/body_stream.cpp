@@ -9,6 +9,7 @@ bool BodyStream::write(std::string_view chunk) {
   {
     std::lock_guard lock(mutex_);
     if (cancelled_ || closed_) return false;
+    if (chunk.empty()) return true;  // nothing for the consumer to wake up for
     pending_.append(chunk);
     ready = std::exchange(ready_, nullptr);
   }
@@ -63,9 +64,12 @@ void BodyStream::when_ready(std::function<void()> ready) {
 }
 
 void BodyStream::cancel() {
-  std::function<void()> hook;
+  std::function<void()> hook, ready;
   {
     std::lock_guard lock(mutex_);
+    // The consumer is done waiting: its callback (which may hold the connection's executor)
+    // must not outlive the connection inside a stream the producer still holds.
+    ready = std::exchange(ready_, nullptr);
     if (cancelled_ || closed_) return;
     cancelled_ = true;
     pending_.clear();

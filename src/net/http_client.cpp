@@ -25,6 +25,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/buffers_range.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http.hpp>
@@ -57,15 +58,48 @@ constexpr auto kIdleExpiry = std::chrono::seconds(30);
 constexpr auto kSweepInterval = std::chrono::seconds(5);
 constexpr std::uint32_t kMaxHeaderBytes = 64 * 1024;
 
+// string_body without its up-front reserve: a streamed body's Content-Length says nothing about
+// what is held at once (on_body takes each piece away), so a huge one must not be allocated.
+struct PieceBody {
+  using value_type = std::string;
+  class reader {
+   public:
+    template <bool isRequest, class Fields>
+    reader(bhttp::header<isRequest, Fields>&, value_type& body) : body_(body) {}
+    void init(const boost::optional<std::uint64_t>&, error_code& ec) { ec = {}; }
+    template <class ConstBufferSequence>
+    std::size_t put(const ConstBufferSequence& buffers, error_code& ec) {
+      const std::size_t before = body_.size();
+      for (const auto b : beast::buffers_range_ref(buffers))
+        body_.append(static_cast<const char*>(b.data()), b.size());
+      ec = {};
+      return body_.size() - before;
+    }
+    void finish(error_code& ec) { ec = {}; }
+
+   private:
+    value_type& body_;
+  };
+};
+
 // One send(): its strand serialises the coroutine with the deadline and stop(), which cut it
 // short by closing what it waits on.
-struct Exchange {
+struct Exchange : std::enable_shared_from_this<Exchange> {
   Exchange(asio::io_context& ioc, OutboundRequest r, std::function<void(OutboundResponse)> d)
       : strand(asio::make_strand(ioc)),
         deadline(strand),
         request(std::move(r)),
         done(std::move(d)),
         started(Clock::now()) {}
+
+  // (Re)starts the deadline: at `when` the pending step is interrupted with "timeout". A wait
+  // that fired just before a re-arm finds the new expiry still ahead and does nothing.
+  void arm(Clock::time_point when) {
+    deadline.expires_at(when);
+    deadline.async_wait([self = shared_from_this()](const error_code& ec) {
+      if (!ec && self->deadline.expiry() <= Clock::now()) self->interrupt("timeout");
+    });
+  }
 
   // On the strand: the pending step fails, and every later one is skipped.
   void interrupt(const char* why) {
@@ -147,6 +181,13 @@ Message build_message(OutboundRequest& r, const OutboundTarget& t) {
   return m;
 }
 
+template <class Fields>
+void copy_head(const bhttp::header<false, Fields>& response, OutboundResponse& out) {
+  out.status = static_cast<int>(response.result_int());
+  for (const auto& field : response)
+    out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+}
+
 }  // namespace
 
 std::string_view OutboundResponse::header(std::string_view name) const {
@@ -165,6 +206,15 @@ struct HttpClient::Impl {
   template <class Stream>
   asio::awaitable<Outcome> talk(Exchange& x, Stream& stream, const Message& m,
                                 OutboundResponse& out);
+  template <class Stream>
+  asio::awaitable<Outcome> read_whole(Exchange& x, Stream& stream, bool head,
+                                      OutboundResponse& out);
+  template <class Stream>
+  asio::awaitable<Outcome> read_streamed(Exchange& x, Stream& stream, bool head,
+                                         OutboundResponse& out);
+  template <class Stream>
+  asio::awaitable<std::string> pass_body(Exchange& x, Stream& stream,
+                                         bhttp::response_parser<PieceBody>& parser);
   asio::awaitable<void> sweep_loop();
   void finish(const std::shared_ptr<Exchange>& x, OutboundResponse response);
 
@@ -208,10 +258,7 @@ ssl::context& HttpClient::Impl::tls_context() {
 }
 
 asio::awaitable<void> HttpClient::Impl::run(std::shared_ptr<Exchange> x) {
-  x->deadline.expires_at(x->started + x->request.timeout);
-  x->deadline.async_wait([x](const error_code& ec) {
-    if (!ec) x->interrupt("timeout");
-  });
+  x->arm(x->started + x->request.timeout);
   OutboundResponse response;
   try {
     response = co_await exchange(*x);
@@ -338,19 +385,73 @@ asio::awaitable<Outcome> HttpClient::Impl::talk(Exchange& x, Stream& stream, con
   auto [wec, written] = co_await bhttp::async_write(stream, m, kTuple);
   if (x.cut) co_return Outcome{x.cut};
   if (wec) co_return Outcome{describe(wec), /*unanswered=*/true};
+  const bool head = m.method() == bhttp::verb::head;
+  if (x.request.on_body) co_return co_await read_streamed(x, stream, head, out);
+  co_return co_await read_whole(x, stream, head, out);
+}
+
+// The response, its body collected up to max_response_bytes.
+template <class Stream>
+asio::awaitable<Outcome> HttpClient::Impl::read_whole(Exchange& x, Stream& stream, bool head,
+                                                      OutboundResponse& out) {
   bhttp::response_parser<bhttp::string_body> parser;
   parser.header_limit(kMaxHeaderBytes);
   parser.body_limit(x.request.max_response_bytes);
-  if (m.method() == bhttp::verb::head) parser.skip(true);
+  if (head) parser.skip(true);
   auto [rec, read] = co_await bhttp::async_read(stream, x.conn->buffer, parser, kTuple);
   if (x.cut) co_return Outcome{x.cut};
   if (rec) co_return Outcome{describe(rec), !parser.got_some()};
-  auto& response = parser.get();
-  out.status = static_cast<int>(response.result_int());
-  for (const auto& field : response)
-    out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-  out.body = std::move(response.body());
-  co_return Outcome{"", false, response.keep_alive()};
+  copy_head(parser.get(), out);
+  out.body = std::move(parser.get().body());
+  co_return Outcome{"", false, parser.get().keep_alive()};
+}
+
+// The response of a request with on_body: a 2xx body goes to on_body as it arrives, any other
+// is collected (up to max_response_bytes) for the error message.
+template <class Stream>
+asio::awaitable<Outcome> HttpClient::Impl::read_streamed(Exchange& x, Stream& stream, bool head,
+                                                         OutboundResponse& out) {
+  bhttp::response_parser<PieceBody> parser;
+  parser.header_limit(kMaxHeaderBytes);
+  parser.body_limit(boost::none);  // a Content-Length is checked below, once the status is known
+  if (head) parser.skip(true);
+  auto [hec, hn] = co_await bhttp::async_read_header(stream, x.conn->buffer, parser, kTuple);
+  if (x.cut) co_return Outcome{x.cut};
+  if (hec) co_return Outcome{describe(hec), !parser.got_some()};
+  copy_head(parser.get(), out);
+  if (out.status / 100 == 2) {
+    const std::string error = co_await pass_body(x, stream, parser);
+    if (!error.empty()) co_return Outcome{error};
+  } else {
+    const auto length = parser.content_length();
+    if (length && *length > x.request.max_response_bytes) co_return Outcome{"response too large"};
+    parser.body_limit(x.request.max_response_bytes);
+    auto [ec, n] = co_await bhttp::async_read(stream, x.conn->buffer, parser, kTuple);
+    if (x.cut) co_return Outcome{x.cut};
+    if (ec) co_return Outcome{describe(ec)};
+    out.body = std::move(parser.get().body());
+  }
+  co_return Outcome{"", false, parser.get().keep_alive()};
+}
+
+// Hands the body to on_body piece by piece, each wait for more bounded by stream_idle_timeout
+// (`timeout` covered the exchange up to the head). "" once the body is complete; "cancelled"
+// when on_body refused a piece (the connection is then not reused).
+template <class Stream>
+asio::awaitable<std::string> HttpClient::Impl::pass_body(
+    Exchange& x, Stream& stream, bhttp::response_parser<PieceBody>& parser) {
+  std::string& piece = parser.get().body();
+  for (;;) {
+    if (!piece.empty()) {
+      if (!x.request.on_body(piece)) co_return "cancelled";
+      piece.clear();
+    }
+    if (parser.is_done()) co_return "";
+    x.arm(Clock::now() + x.request.stream_idle_timeout);
+    auto [ec, n] = co_await bhttp::async_read_some(stream, x.conn->buffer, parser, kTuple);
+    if (x.cut) co_return x.cut;
+    if (ec) co_return describe(ec);
+  }
 }
 
 asio::awaitable<void> HttpClient::Impl::sweep_loop() {

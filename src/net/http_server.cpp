@@ -5,15 +5,18 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <variant>
 #include <vector>
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -26,6 +29,7 @@
 #include <boost/beast/http.hpp>
 
 #include "core/api_error.hpp"
+#include "http/body_stream.hpp"
 #include "http/error_response.hpp"
 #include "net/access_log.hpp"
 #include "net/body_memory.hpp"
@@ -57,6 +61,10 @@ constexpr auto kSweepInterval = std::chrono::milliseconds(250);
 // reset (nginx's lingering close).
 constexpr std::chrono::milliseconds kLingerTimeout{2000};
 constexpr std::size_t kLingerBytes = 1024 * 1024;
+// What a client may send (pipelined requests) while its response streams: kept for the next
+// exchange up to this much; past it the rest is dropped and the connection closes after the
+// stream, so a client cannot grow the buffer without bound.
+constexpr std::size_t kPipelinedKeep = 64 * 1024;
 
 unsigned usable_cpus() {
   cpu_set_t set;
@@ -124,6 +132,23 @@ enum class Read { kReady, kRefused, kGone };
 // How a connection goes on after one request.
 enum class Next { kKeepAlive, kLinger, kClose };
 
+// How writing a streamed response went.
+struct Streamed {
+  bool complete = false;    // the last chunk was written
+  bool overflowed = false;  // the client sent more than kPipelinedKeep meanwhile
+  std::size_t bytes = 0;    // body bytes written
+};
+
+// Wakes a connection's coroutine from the producer's thread. `ready` is set on the
+// connection's strand before the timer is cancelled, so a wake-up that lands while the
+// coroutine is not waiting on the timer is not lost.
+struct Wake {
+  explicit Wake(asio::any_io_executor executor)
+      : timer(std::move(executor), asio::steady_timer::time_point::max()) {}
+  asio::steady_timer timer;
+  bool ready = false;
+};
+
 }  // namespace
 
 struct HttpServer::Impl {
@@ -158,6 +183,13 @@ struct HttpServer::Impl {
   asio::awaitable<http::Response> call_handler(http::Request request);
   asio::awaitable<bool> write(Connection& c, std::string_view request_id, http::Response response,
                               unsigned version, bool keep_alive);
+  asio::awaitable<Streamed> write_stream(Connection& c, beast::flat_buffer& buffer,
+                                         std::string_view request_id, http::Response response,
+                                         unsigned version, bool keep_alive, bool head_only);
+  asio::awaitable<bool> write_chunk(Connection& c, std::string_view head, std::string_view data,
+                                    bool last, bool chunked);
+  asio::awaitable<bool> await_producer(Connection& c, http::BodyStream& stream,
+                                       beast::flat_buffer& buffer, bool& overflowed);
   asio::awaitable<void> linger(Connection& c, beast::flat_buffer& buffer);
 
   std::int64_t timeout_ms(Phase phase) const;
@@ -367,6 +399,85 @@ asio::awaitable<bool> HttpServer::Impl::write(Connection& c, std::string_view re
   co_return !ec;
 }
 
+// A response whose body the handler produces over time: the head at once, then each batch the
+// producer has written (one chunk per write), until it closes. While the producer is silent the
+// client is watched, so one that leaves cancels the stream at once; so does a failed write (a
+// deadline or shutdown cut it). `head_only` (HEAD): the head alone, the producer cancelled.
+asio::awaitable<Streamed> HttpServer::Impl::write_stream(Connection& c, beast::flat_buffer& buffer,
+                                                         std::string_view request_id,
+                                                         http::Response response, unsigned version,
+                                                         bool keep_alive, bool head_only) {
+  std::string head = response_head(response, request_id, version, keep_alive);
+  const std::shared_ptr<http::BodyStream> stream = std::move(response.stream);
+  const bool chunked = version != 10;
+  Streamed out;
+  if (head_only) {
+    stream->cancel();
+    out.complete = co_await write_chunk(c, head, {}, false, chunked);
+    co_return out;
+  }
+  bool head_sent = false;
+  for (;;) {
+    const http::BodyStream::Batch batch = stream->take();
+    if (head_sent && batch.data.empty() && !batch.closed) {
+      c.enter(Phase::kHandling);  // the producer has its own timeouts
+      if (!co_await await_producer(c, *stream, buffer, out.overflowed)) break;
+      continue;
+    }
+    const std::string_view prefix = head_sent ? std::string_view() : std::string_view(head);
+    if (!co_await write_chunk(c, prefix, batch.data, batch.closed, chunked)) break;
+    head_sent = true;
+    out.bytes += batch.data.size();
+    if (batch.closed) {
+      out.complete = true;
+      co_return out;
+    }
+  }
+  stream->cancel();
+  co_return out;
+}
+
+// One gathered write: `head` (the response head, or ""), then `data` framed as a chunk when
+// `chunked`, then the last chunk when `last`. Under the send timeout.
+asio::awaitable<bool> HttpServer::Impl::write_chunk(Connection& c, std::string_view head,
+                                                    std::string_view data, bool last,
+                                                    bool chunked) {
+  c.enter(Phase::kWriting);
+  const ChunkFrame frame = chunked ? chunk_frame(data.size(), last) : ChunkFrame{};
+  const std::array<asio::const_buffer, 4> buffers{asio::buffer(head), asio::buffer(frame.head),
+                                                  asio::buffer(data), asio::buffer(frame.tail)};
+  auto [ec, bytes] = co_await asio::async_write(c.socket, buffers, kTuple);
+  co_return !ec;
+}
+
+// Waits until the producer has something for take(). Meanwhile reads from the client, so one
+// that closes or resets is noticed at once, as is a shutdown or eviction closing the socket;
+// what it sends is kept in `buffer` for the next exchange (kPipelinedKeep at most, then
+// dropped and `overflowed` set). False when the client is gone.
+asio::awaitable<bool> HttpServer::Impl::await_producer(Connection& c, http::BodyStream& stream,
+                                                       beast::flat_buffer& buffer,
+                                                       bool& overflowed) {
+  using namespace asio::experimental::awaitable_operators;
+  auto wake = std::make_shared<Wake>(c.socket.get_executor());
+  // Runs on the producer's thread: hop to the connection's strand.
+  stream.when_ready([wake] {
+    asio::post(wake->timer.get_executor(), [wake] {
+      wake->ready = true;
+      wake->timer.cancel();
+    });
+  });
+  while (!wake->ready) {
+    auto result = co_await (wake->timer.async_wait(kTuple) ||
+                            c.socket.async_read_some(buffer.prepare(kReadSize), kTuple));
+    if (result.index() == 0) continue;  // woken: `ready` is set
+    auto [ec, n] = std::get<1>(result);
+    if (ec) co_return false;
+    if (!overflowed) buffer.commit(n);  // else the uncommitted bytes are overwritten next time
+    overflowed = overflowed || buffer.size() > kPipelinedKeep;
+  }
+  co_return true;
+}
+
 // Waits for the next request's first bytes. False when the connection should close instead:
 // the peer closed, its deadline passed, it was evicted, or the server is stopping.
 asio::awaitable<bool> HttpServer::Impl::await_request(Connection& c, beast::flat_buffer& buffer) {
@@ -440,14 +551,26 @@ asio::awaitable<Next> HttpServer::Impl::exchange(Connection& c, beast::flat_buff
     c.enter(Phase::kHandling);
     response = co_await call_handler(std::move(request));
   }
-  // A refusal leaves the connection at an unknown place in the byte stream: close it.
-  const bool keep_alive = read == Read::kReady && parser.get().keep_alive() && !stopping;
-  const int status = response.status;
-  const std::size_t bytes = response.body_size();
   const bool header_done = parser.is_header_done();
   const unsigned version = header_done ? parser.get().version() : 11;
   const std::string_view method = header_done ? parser.get().method_string() : "";
-  const bool written = co_await write(c, request_id, std::move(response), version, keep_alive);
+  // A refusal leaves the connection at an unknown place in the byte stream: close it. So does
+  // a streamed HTTP/1.0 response, whose end only the close can mark.
+  bool keep_alive = read == Read::kReady && parser.get().keep_alive() && !stopping &&
+                    !(response.stream && version == 10);
+  const int status = response.status;
+  std::size_t bytes = response.body_size();
+  bool written = false;
+  if (response.stream) {
+    const bool head_only = header_done && parser.get().method() == bhttp::verb::head;
+    const Streamed sent = co_await write_stream(c, buffer, request_id, std::move(response), version,
+                                                keep_alive, head_only);
+    written = sent.complete;
+    bytes = sent.bytes;
+    keep_alive = keep_alive && !sent.overflowed;
+  } else {
+    written = co_await write(c, request_id, std::move(response), version, keep_alive);
+  }
   log_access(access_log.get(), {request_id, method, path, remote, status, bytes, started});
   if (!written) co_return Next::kClose;
   co_return keep_alive ? Next::kKeepAlive : Next::kLinger;

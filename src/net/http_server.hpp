@@ -9,6 +9,11 @@
 // number of connections is capped; at the cap the longest-idle connections are closed to make
 // room, so idle clients can never lock out active ones. A request body is bounded by its
 // route's limit before any of it is read, and bodies in memory are bounded in total.
+//
+// A streamed response (http::Response::stream) goes out as its producer writes it: the head at
+// once, then one chunk per batch (chunked transfer coding; HTTP/1.0 gets the bare bytes and a
+// close). A client that leaves, a write past the send timeout or a shutdown past its grace
+// cancels the stream, so the producer can stop.
 
 #include <chrono>
 #include <cstdint>

@@ -1,5 +1,6 @@
 #include "net/wire_format.hpp"
 
+#include <cstdio>
 #include <ctime>
 
 #include <boost/url/parse.hpp>
@@ -43,8 +44,12 @@ std::string response_head(const http::Response& response, std::string_view reque
   head += http_date_now();
   head += "\r\nContent-Type: ";
   head += response.content_type;
-  head += "\r\nContent-Length: ";
-  head += std::to_string(response.body_size());
+  if (!response.stream) {
+    head += "\r\nContent-Length: ";
+    head += std::to_string(response.body_size());
+  } else if (version != 10) {
+    head += "\r\nTransfer-Encoding: chunked";
+  }
   head += "\r\nX-Request-Id: ";
   head += request_id;
   // HTTP/1.1 stays open unless told otherwise; HTTP/1.0 closes unless told otherwise.
@@ -60,6 +65,13 @@ std::string response_head(const http::Response& response, std::string_view reque
   }
   head += "\r\n\r\n";
   return head;
+}
+
+ChunkFrame chunk_frame(std::size_t size, bool last) {
+  if (size == 0) return {{}, last ? "0\r\n\r\n" : ""};
+  char hex[2 * sizeof size + 3];
+  const int n = std::snprintf(hex, sizeof hex, "%zx\r\n", size);
+  return {std::string(hex, static_cast<std::size_t>(n)), last ? "\r\n0\r\n\r\n" : "\r\n"};
 }
 
 std::string_view http_date_now() {
