@@ -152,3 +152,16 @@ test("a handoff tool with an assistantId destination moves the chat to that assi
   assert.equal(created.handoffAssistantId, target.id);
   assert.equal(created.output.at(-1).content, "Tool said: Handed off to Specialist");
 });
+
+test("a chat continuing a handed-off chat goes on with the assistant it was handed to", async () => {
+  const target = await createAssistant(server, "Closer", "You close deals.");
+  const handoff = { type: "handoff", destinations: [{ type: "assistant", assistantId: target.id }] };
+  const start = await createAssistant(server, "Opener", "You open.", { tools: [handoff] });
+  const first = await client.chats.create({ assistantId: start.id, input: `call handoff_to_${target.id}` });
+  assert.equal(first.handoffAssistantId, target.id);
+  const [next, requests] = await withRequests(standin, () =>
+    client.chats.create({ previousChatId: first.id, input: "what is your system prompt" }));
+  assert.equal(requests.length, 1);
+  assert.equal(requests[0].body.messages[0].content, "You close deals.");
+  assert.equal(next.output.at(-1).content, "System: You close deals.");
+});

@@ -252,6 +252,12 @@ ChatContext load_chat_context(storage::Session& s, const ChatServiceDeps& deps,
         "There is no assistant to run: the session or previous chat names no assistant or "
         "squad");
   }
+  // A continued chat goes on with the assistant its previous chat was handed off to.
+  loader.add_handoff_targets(assistants);
+  if (source.fields == &previous)
+    if (auto handed = string_of(previous, "handoffAssistantId"); !handed.empty())
+      for (std::size_t i = 1; i < assistants.size(); ++i)
+        if (assistants[i].id == handed) std::swap(assistants[0], assistants[i]);
   // The starting assistant takes the overrides: the source's, then (for a session or a
   // continued chat) the request's. Each set's variables render the text it brings.
   auto& first = assistants.front().assistant;

@@ -1,6 +1,6 @@
 #pragma once
 // Streaming chat completions from LLM providers: the OpenAI-compatible family over one client
-// (openai, groq, deepseek, openrouter, together-ai, xai, deep-infra, perplexity-ai, anyscale,
+// (openai, groq, deep-seek, openrouter, together-ai, xai, deepinfra, perplexity-ai, anyscale,
 // custom-llm) and Anthropic's Messages API natively. The conversation is always given in
 // OpenAI's chat format; adapters translate. Cancellable: a delta callback returning false
 // stops the upstream exchange. Beast-free: it goes through net::HttpClient.
