@@ -3,7 +3,7 @@
 // provider answered an error, 504 when it could not be reached), streamed or not.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { expectError } from "./harness.mjs";
+import { expectError, assertBadRequest } from "./harness.mjs";
 import {
   startChatServer, createAssistant, scripted, withRequests, chat, postChat, assertFailure, closedPort,
 } from "./chats_helpers.mjs";
@@ -90,4 +90,13 @@ test("a streamed chat that fails before its first delta is an ordinary JSON erro
   assert.equal(refused.status, 400);
   assert.match(refused.headers.get("content-type"), /^application\/json/);
   assert.equal((await refused.json()).statusCode, 400);
+});
+
+test("bodies are checked by the contract before anything runs", async () => {
+  const [, requests] = await withRequests(standin, async () => {
+    // `input` is required: a string or a list of messages.
+    assertBadRequest(await expectError(client.chats.create({ assistantId: assistant.id })), "input must be a string");
+    assertBadRequest(await expectError(client.chats.createResponse({ input: "Hi", stream: "yes" })), "stream must be a boolean value");
+  });
+  assert.equal(requests.length, 0);
 });

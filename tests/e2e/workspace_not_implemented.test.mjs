@@ -39,18 +39,6 @@ test("POST /call → 501 naming the real-time voice runtime; a bad body is a 400
   assertBadRequest(await expectError(client.calls.create({ dialTone: true })), "property dialTone should not exist");
 });
 
-test("POST /chat and /chat/responses → 501 naming the chat engine; bad bodies are 400s", async () => {
-  const engine = "the chat engine (chats over LLM providers)" + LATER;
-  await assertNotImplemented(client.chats.create({ assistantId: ASSISTANT_ID, input: "Hello, what are your opening hours?" }), "Creating chats needs " + engine);
-  await assertNotImplemented(
-    client.chats.createResponse({ assistantId: ASSISTANT_ID, input: "Hello", stream: false }),
-    "Chat responses need " + engine,
-  );
-  // `input` is required: a string or a list of messages.
-  assertBadRequest(await expectError(client.chats.create({ assistantId: ASSISTANT_ID })), "input must be a string");
-  assertBadRequest(await expectError(client.chats.createResponse({ input: "Hi", stream: "yes" })), "stream must be a boolean value");
-});
-
 test("POST /structured-output/run → 501 naming the extraction engine", async () => {
   await assertNotImplemented(
     client.structuredOutputs.structuredOutputControllerRun({ structuredOutputId: ASSISTANT_ID, callIds: [ASSISTANT_ID] }),

@@ -1,0 +1,154 @@
+// Streamed-chat benchmark. The LLM stand-in (tests/e2e/llm_standin.mjs, its own process)
+// serves the model "bench:<n>:<ms>": n deltas, ms apart, the first one's text carrying the
+// stand-in's process.hrtime at the moment it wrote it. The client reads its own hrtime when
+// that delta arrives (same machine, same monotonic clock), so each sample is the time from
+// the stand-in's first token to the client's first delta.
+//
+//   1. Overhead: `--chats` streamed chats one at a time through Switchboard (POST /chat,
+//      stream: true), interleaved with the same number of streamed completions read straight
+//      from the stand-in: the reference, i.e. what any client pays without a proxy.
+//   2. Concurrency: `--concurrent` streamed chats at once (20 deltas, 100 ms apart): errors,
+//      and the server's RSS before and at the peak, per chat.
+//
+//   node bench/chat.mjs BINARY [--chats 300] [--concurrent 1000]
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
+
+const args = process.argv.slice(2);
+const bin = args[0];
+const opt = (name, dflt) => {
+  const i = args.indexOf(`--${name}`);
+  return i > 0 ? Number(args[i + 1]) : dflt;
+};
+const chats = opt("chats", 300);
+const concurrent = opt("concurrent", 1000);
+
+function lineFrom(child, pattern) {
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+      const m = out.match(pattern);
+      if (m) resolve(m[1]);
+    });
+    child.on("exit", (code) => reject(new Error(`exited ${code}: ${out}`)));
+  });
+}
+
+// The stand-in in a process of its own (a local model server as far as the assistant's
+// custom-llm model knows), so its timing is not disturbed by the client's.
+const standinModule = fileURLToPath(new URL("../tests/e2e/llm_standin.mjs", import.meta.url));
+const standin = spawn("node", ["--input-type=module", "-e",
+  `const m = await import(${JSON.stringify(standinModule)});
+   const s = await m.startLlmStandin({});
+   console.log("standin " + s.url);`]);
+const standinUrl = await lineFrom(standin, /standin (http:\/\/\S+)/);
+
+const work = mkdtempSync(join(tmpdir(), "switchboard-chat-bench-"));
+const key = randomUUID();
+const server = spawn("taskset", ["-c", "0", bin, "serve", "--port", "0", "--data-dir", join(work, "data"),
+  "--access-log", "off", "--rate-limit", "0"], {
+  env: { ...process.env, SWITCHBOARD_API_KEY: key },
+});
+const base = await lineFrom(server, /listening on (http:\/\/\S+)/);
+const auth = { Authorization: `Bearer ${key}`, "Content-Type": "application/json" };
+
+async function createAssistant(model) {
+  const res = await fetch(`${base}/assistant`, { method: "POST", headers: auth,
+    body: JSON.stringify({ name: "Bench", model: { provider: "custom-llm", url: `${standinUrl}/v1`, model,
+      messages: [{ role: "system", content: "Be quick." }] } }) });
+  if (res.status !== 201) throw new Error(`assistant: ${res.status} ${await res.text()}`);
+  return (await res.json()).id;
+}
+
+// Reads an SSE body; calls onData(json) for each `data:` line. Resolves with the count.
+async function readEvents(res, onData) {
+  const decoder = new TextDecoder();
+  let buffered = "", events = 0;
+  for await (const chunk of res.body) {
+    const now = process.hrtime.bigint();
+    buffered += decoder.decode(chunk, { stream: true });
+    let end;
+    while ((end = buffered.indexOf("\n\n")) >= 0) {
+      const event = buffered.slice(0, end);
+      buffered = buffered.slice(end + 2);
+      const data = event.split("\n").find((l) => l.startsWith("data: "));
+      if (!data || data === "data: [DONE]") continue;
+      events += 1;
+      onData(JSON.parse(data.slice(6)), now);
+    }
+  }
+  return events;
+}
+
+const firstTokenLatency = (text, now) => {
+  const m = /t=(\d+);/.exec(text ?? "");
+  return m ? Number(now - BigInt(m[1])) / 1e6 : undefined;
+};
+
+async function throughSwitchboard(assistantId) {
+  const res = await fetch(`${base}/chat`, { method: "POST", headers: auth,
+    body: JSON.stringify({ assistantId, input: "hello", stream: true }) });
+  if (res.status !== 200) throw new Error(`chat: ${res.status} ${await res.text()}`);
+  let first;
+  const events = await readEvents(res, (data, now) => { first ??= firstTokenLatency(data.delta, now); });
+  return { first, events };
+}
+
+async function straightFromStandin(model) {
+  const res = await fetch(`${standinUrl}/v1/chat/completions`, { method: "POST",
+    headers: { Authorization: "Bearer bench-key", "Content-Type": "application/json" },
+    body: JSON.stringify({ model, stream: true, messages: [{ role: "system", content: "Be quick." }, { role: "user", content: "hello" }] }) });
+  let first;
+  await readEvents(res, (data, now) => { first ??= firstTokenLatency(data.choices?.[0]?.delta?.content, now); });
+  return first;
+}
+
+const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; };
+const fmt = (xs) => `p50 ${pct(xs, 0.5).toFixed(3)} ms  p99 ${pct(xs, 0.99).toFixed(3)} ms  max ${Math.max(...xs).toFixed(3)} ms`;
+
+// 1. Overhead, one chat at a time.
+const quickModel = "bench:3:5";
+const quick = await createAssistant(quickModel);
+for (let i = 0; i < 20; i++) { await throughSwitchboard(quick); await straightFromStandin(quickModel); }  // warm-up
+const through = [], direct = [];
+for (let i = 0; i < chats; i++) {
+  through.push((await throughSwitchboard(quick)).first);
+  direct.push(await straightFromStandin(quickModel));
+}
+console.log(`first token → client, ${chats} streamed chats one at a time`);
+console.log(`  through Switchboard  ${fmt(through)}`);
+console.log(`  straight (reference) ${fmt(direct)}`);
+console.log(`  added by Switchboard p50 ${(pct(through, 0.5) - pct(direct, 0.5)).toFixed(3)} ms  p99 ${(pct(through, 0.99) - pct(direct, 0.99)).toFixed(3)} ms  (target p99 <= 2 ms)`);
+
+// 2. Concurrency.
+const rssKb = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, "utf8"))[1]);
+const slowModel = "bench:20:100";
+const slow = await createAssistant(slowModel);
+await throughSwitchboard(slow);
+await new Promise((r) => setTimeout(r, 1000));
+const idle = rssKb();
+let peak = idle;
+const sampler = setInterval(() => { peak = Math.max(peak, rssKb()); }, 50);
+const t0 = Date.now();
+const results = await Promise.allSettled(Array.from({ length: concurrent }, () => throughSwitchboard(slow)));
+const seconds = (Date.now() - t0) / 1000;
+clearInterval(sampler);
+const failed = results.filter((r) => r.status === "rejected" || r.value.events !== 20);
+const firsts = results.filter((r) => r.status === "fulfilled" && r.value.first !== undefined).map((r) => r.value.first);
+console.log(`${concurrent} concurrent streamed chats (20 deltas, 100 ms apart): ${concurrent - failed.length} complete, ${failed.length} failed, ${seconds.toFixed(2)} s`);
+if (failed.length) console.log(`  first failure: ${failed[0].reason ?? `${failed[0].value.events} events`}`);
+console.log(`  first token → client under load: ${fmt(firsts)}`);
+console.log(`  server RSS idle ${(idle / 1024).toFixed(1)} MB, peak ${(peak / 1024).toFixed(1)} MB: ${((peak - idle) / concurrent).toFixed(1)} KB per concurrent chat`);
+await new Promise((r) => setTimeout(r, 2000));
+console.log(`  server RSS 2 s after: ${(rssKb() / 1024).toFixed(1)} MB`);
+
+server.kill("SIGTERM");
+await new Promise((r) => server.on("exit", r));
+standin.kill();
+rmSync(work, { recursive: true, force: true });
+process.exit(failed.length === 0 ? 0 : 1);
