@@ -4,7 +4,7 @@
 # token to the client reading it — through Switchboard and, as the reference in the same run,
 # straight from the stand-in — then 1,000 concurrent streamed chats: errors and RSS per chat.
 #
-#   bench/chat.sh [--chats 300] [--concurrent 1000]
+#   bench/chat.sh [--chats 1000] [--concurrent 1000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$(scripts/build-release.sh --bench)
