@@ -1,5 +1,6 @@
 #pragma once
-// Byte encodings for headers and signatures: base64 (RFC 4648, standard alphabet) and hex.
+// Byte encodings for headers, signatures and URLs: base64 (RFC 4648, standard alphabet), hex,
+// and percent-encoding.
 
 #include <optional>
 #include <string>
@@ -14,5 +15,8 @@ std::string base64_encode(std::string_view bytes);
 std::optional<std::string> base64_decode(std::string_view text);
 /// Lower-case hex of every byte.
 std::string hex_encode(std::string_view bytes);
+/// RFC 3986 percent-encoding of every byte but the unreserved characters (letters, digits,
+/// "-._~"): a path segment, a query or form name or value.
+std::string percent_encode(std::string_view text);
 
 }  // namespace sb

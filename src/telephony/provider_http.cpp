@@ -5,14 +5,10 @@
 #include <boost/json/parse.hpp>
 
 #include "core/api_error.hpp"
+#include "core/codec.hpp"
 
 namespace sb::telephony::rest {
 namespace {
-
-bool is_unreserved(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~';
-}
 
 // What a provider said went wrong, from the usual error shapes of their JSON bodies (Twilio's
 // "message", Telnyx's "errors[].detail", Vonage's "title"/"detail"/"error-code-label");
@@ -44,23 +40,6 @@ std::string basic_auth(std::string_view user, std::string_view password) {
                                 static_cast<int>(plain.size()));
   encoded.resize(static_cast<std::size_t>(n));
   return "Basic " + encoded;
-}
-
-std::string percent_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    if (is_unreserved(c)) {
-      out.push_back(c);
-      continue;
-    }
-    const auto byte = static_cast<unsigned char>(c);
-    out.push_back('%');
-    out.push_back(kHex[byte >> 4]);
-    out.push_back(kHex[byte & 0xF]);
-  }
-  return out;
 }
 
 std::string form_encode(

@@ -34,9 +34,6 @@ inline constexpr std::chrono::milliseconds kProviderTimeout{10'000};
 
 /// "Basic " + base64(user ":" password).
 std::string basic_auth(std::string_view user, std::string_view password);
-/// RFC 3986 percent-encoding of everything but unreserved characters (a path segment, or a
-/// form/query value).
-std::string percent_encode(std::string_view text);
 /// name=value&... as application/x-www-form-urlencoded (also a URL's query).
 std::string form_encode(
     std::initializer_list<std::pair<std::string_view, std::string_view>> fields);

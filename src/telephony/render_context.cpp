@@ -3,6 +3,8 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include "core/codec.hpp"
+
 namespace sb::telephony {
 namespace {
 
@@ -96,23 +98,6 @@ std::string with_query_parameter(std::string_view url, std::string_view name,
   out += '=';
   out += percent_encode(value);
   return out + tail;
-}
-
-std::string percent_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (const char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (is_unreserved(c)) {
-      out += ch;
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    }
-  }
-  return out;
 }
 
 std::string extension_digits(const json::object& destination, std::string_view pause) {

@@ -45,9 +45,6 @@ std::string sip_uri_with_headers(std::string_view sip_uri,
 std::string with_query_parameter(std::string_view url, std::string_view name,
                                  std::string_view value);
 
-/// Percent-encodes every byte but RFC 3986's unreserved characters.
-std::string percent_encode(std::string_view text);
-
 /// The digits a provider sends after a transfer connects to reach `extension`: `pause` (one
 /// half-second pause, "w" for Twilio/Telnyx, "p" for Vonage) twice, then the extension.
 std::string extension_digits(const boost::json::object& destination, std::string_view pause);

@@ -3,6 +3,7 @@
 
 #include <boost/json/value.hpp>
 
+#include "core/codec.hpp"
 #include "telephony/provider_pointing.hpp"
 
 namespace sb::telephony {

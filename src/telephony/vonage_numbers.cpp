@@ -8,6 +8,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "core/codec.hpp"
 #include "telephony/provider_pointing.hpp"
 
 namespace sb::telephony {

@@ -4,7 +4,6 @@
 #include <openssl/hmac.h>
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <mutex>
 #include <optional>
@@ -172,22 +171,6 @@ std::string add_hmac(const json::object& plan, std::string_view body, const Sign
   return "";
 }
 
-// RFC 3986 unreserved characters stay; everything else is %XX (valid in a form body).
-std::string form_value(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 struct TokenReply {
   std::string authorization;  // "Bearer <access_token>"
   std::chrono::seconds lifetime{0};
@@ -316,9 +299,9 @@ void ServerAuth::State::with_token(const json::object& plan, const SignContext& 
   request.url = url;
   request.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
                      {"Accept", "application/json"}};
-  request.body = "grant_type=client_credentials&client_id=" + form_value(client_id) +
-                 "&client_secret=" + form_value(secret);
-  if (!scope.empty()) request.body += "&scope=" + form_value(scope);
+  request.body = "grant_type=client_credentials&client_id=" + percent_encode(client_id) +
+                 "&client_secret=" + percent_encode(secret);
+  if (!scope.empty()) request.body += "&scope=" + percent_encode(scope);
   request.timeout = context.token_timeout;
   request.max_response_bytes = kMaxTokenResponse;
   // The state outlives the request (the callback holds it), even past ~ServerAuth.

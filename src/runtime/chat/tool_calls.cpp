@@ -8,6 +8,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "core/codec.hpp"
 #include "net/outbound_target.hpp"
 #include "runtime/chat/template.hpp"
 
@@ -49,20 +50,6 @@ std::string percent_byte(unsigned char c) {
   char buffer[4];
   std::snprintf(buffer, sizeof buffer, "%%%02X", c);
   return buffer;
-}
-
-// RFC 3986 percent-encoding of everything but unreserved characters: a query name or value.
-std::string percent_encode(std::string_view text) {
-  std::string out;
-  for (const char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += ch;
-    } else {
-      out += percent_byte(c);
-    }
-  }
-  return out;
 }
 
 // Percent-encodes only what a URL cannot hold (spaces, controls, non-ASCII, "<>\^`{|}), so an
