@@ -7,6 +7,7 @@
 
 #include "core/api_error.hpp"
 #include "core/clock.hpp"
+#include "core/json_fields.hpp"
 #include "domain/resources/resource_service.hpp"
 #include "runtime/chat/chat_service.hpp"
 #include "runtime/chat/template.hpp"
@@ -19,20 +20,8 @@ namespace {
 
 constexpr std::size_t kMaxAssistants = 16;  // a chat's squad members and handoff targets
 
-std::string_view string_of(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string_view(v->get_string()) : std::string_view();
-}
-const json::object* object_of(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_object() ? &v->get_object() : nullptr;
-}
-const json::array* array_of(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_array() ? &v->get_array() : nullptr;
-}
 json::object object_or_empty(const json::object& o, std::string_view key) {
-  const auto* v = object_of(o, key);
+  const auto* v = object_at(o, key);
   return v ? *v : json::object();
 }
 
@@ -54,9 +43,9 @@ class Loader {
 
   // The assistant `member` (or a chat source) names: an id to load or an inline object.
   std::pair<json::object, std::string> assistant_of(const json::object& holder) {
-    if (auto id = string_of(holder, "assistantId"); !id.empty())
+    if (auto id = string_at(holder, "assistantId"); !id.empty())
       return {load(deps_.assistants, id), std::string(id)};
-    if (const auto* inline_assistant = object_of(holder, "assistant"))
+    if (const auto* inline_assistant = object_at(holder, "assistant"))
       return {*inline_assistant, ""};
     throw ApiError::bad_request("A squad member needs assistantId or assistant");
   }
@@ -64,10 +53,10 @@ class Loader {
   // The Vapi tool objects of an assistant: model.tools and the tools of model.toolIds.
   json::array tools_of(const json::object& assistant) {
     json::array tools;
-    const auto* model = object_of(assistant, "model");
+    const auto* model = object_at(assistant, "model");
     if (!model) return tools;
-    if (const auto* inline_tools = array_of(*model, "tools")) tools = *inline_tools;
-    if (const auto* ids = array_of(*model, "toolIds"))
+    if (const auto* inline_tools = array_at(*model, "tools")) tools = *inline_tools;
+    if (const auto* ids = array_at(*model, "toolIds"))
       for (const auto& id : *ids)
         if (id.is_string()) tools.push_back(load(deps_.tools, id.get_string()));
     return tools;
@@ -76,7 +65,7 @@ class Loader {
   ResolvedAssistant resolve(json::object assistant, std::string id, json::array destinations) {
     ResolvedAssistant r;
     r.tools = tools_of(assistant);
-    r.name = string_of(assistant, "name");
+    r.name = string_at(assistant, "name");
     r.assistant = std::move(assistant);
     r.id = std::move(id);
     r.squad_destinations = std::move(destinations);
@@ -88,17 +77,17 @@ class Loader {
   void add_handoff_targets(std::vector<ResolvedAssistant>& assistants) {
     for (std::size_t i = 0; i < assistants.size() && assistants.size() < kMaxAssistants; ++i) {
       for (const auto& t : json::array(assistants[i].tools)) {
-        if (!t.is_object() || string_of(t.get_object(), "type") != "handoff") continue;
-        const auto* destinations = array_of(t.get_object(), "destinations");
+        if (!t.is_object() || string_at(t.get_object(), "type") != "handoff") continue;
+        const auto* destinations = array_at(t.get_object(), "destinations");
         if (!destinations) continue;
         for (const auto& d : *destinations) {
           if (!d.is_object() || assistants.size() >= kMaxAssistants) continue;
           const auto& destination = d.get_object();
-          if (auto id = string_of(destination, "assistantId"); !id.empty()) {
+          if (auto id = string_at(destination, "assistantId"); !id.empty()) {
             if (!known(assistants, id))
               assistants.push_back(resolve(load(deps_.assistants, id), std::string(id), {}));
-          } else if (const auto* inline_assistant = object_of(destination, "assistant")) {
-            auto name = string_of(*inline_assistant, "name");
+          } else if (const auto* inline_assistant = object_at(destination, "assistant")) {
+            auto name = string_at(*inline_assistant, "name");
             if (!name.empty() && !known_name(assistants, name))
               assistants.push_back(resolve(*inline_assistant, "", {}));
           }
@@ -112,16 +101,16 @@ class Loader {
   std::map<std::string, std::string> keys_for(const std::vector<ResolvedAssistant>& assistants) {
     std::map<std::string, std::string> keys;
     for (const auto& a : assistants) {
-      const auto* model = object_of(a.assistant, "model");
+      const auto* model = object_at(a.assistant, "model");
       if (!model) continue;
-      const std::string provider(string_of(*model, "provider"));
+      const std::string provider(string_at(*model, "provider"));
       const auto* info = llm::find_provider(provider);
       if (!info || keys.count(provider)) continue;
-      std::string credential_id(string_of(*model, "credentialId"));
+      std::string credential_id(string_at(*model, "credentialId"));
       if (credential_id.empty()) credential_id = newest_credential(info->credential_provider);
       if (credential_id.empty()) continue;
       const auto secrets = deps_.service.secrets_of(s_, deps_.credentials, org_, credential_id);
-      if (auto key = string_of(secrets, "apiKey"); !key.empty()) keys[provider] = key;
+      if (auto key = string_at(secrets, "apiKey"); !key.empty()) keys[provider] = key;
     }
     return keys;
   }
@@ -141,11 +130,13 @@ class Loader {
     if (provider.empty()) return "";
     storage::ResourceQuery query;
     query.limit = 1;
-    query.fields.push_back({"provider", storage::FieldFilter::Op::kEquals,
-                            storage::FieldFilter::Type::kText, {std::string(provider)}});
+    query.fields.push_back({"provider",
+                            storage::FieldFilter::Op::kEquals,
+                            storage::FieldFilter::Type::kText,
+                            {std::string(provider)}});
     const auto page = deps_.service.list(s_, deps_.credentials, org_, query);
     if (page.documents.empty()) return "";
-    return std::string(string_of(json::parse(page.documents.front()).as_object(), "id"));
+    return std::string(string_at(json::parse(page.documents.front()).as_object(), "id"));
   }
 
   storage::Session& s_;
@@ -174,12 +165,12 @@ json::object variables_of(const json::object& overrides) {
 }
 
 void check_session_open(const json::object& session) {
-  const auto id = string_of(session, "id");
-  if (string_of(session, "status") == "completed")
+  const auto id = string_at(session, "id");
+  if (string_at(session, "status") == "completed")
     throw ApiError::bad_request("Session " + std::string(id) +
                                 " is completed: create a new session to chat");
   const auto* seconds = session.if_contains("expirationSeconds");
-  const auto created = parse_iso8601(string_of(session, "createdAt"));
+  const auto created = parse_iso8601(string_at(session, "createdAt"));
   if (!seconds || !seconds->is_number() || !created) return;
   const auto expires = *created + static_cast<EpochMs>(seconds->to_number<double>() * 1000);
   if (now_ms() >= expires)
@@ -203,16 +194,16 @@ ChatContext load_chat_context(storage::Session& s, const ChatServiceDeps& deps,
   json::object session, previous;
   Source source{&body, object_or_empty(body, "assistantOverrides")};
   json::array history;
-  if (auto id = string_of(body, "sessionId"); !id.empty()) {
+  if (auto id = string_at(body, "sessionId"); !id.empty()) {
     session = loader.load(deps.sessions, id);
     check_session_open(session);
     ctx.session_id = id;
     source = {&session, object_or_empty(session, "assistantOverrides")};
-    if (const auto* messages = array_of(session, "messages")) history = *messages;
-  } else if (auto prev = string_of(body, "previousChatId"); !prev.empty()) {
+    if (const auto* messages = array_at(session, "messages")) history = *messages;
+  } else if (auto prev = string_at(body, "previousChatId"); !prev.empty()) {
     previous = loader.load(deps.chats, prev);
-    if (const auto* m = array_of(previous, "messages")) history = *m;
-    if (const auto* o = array_of(previous, "output")) history = joined(history, *o);
+    if (const auto* m = array_at(previous, "messages")) history = *m;
+    if (const auto* o = array_at(previous, "output")) history = joined(history, *o);
     const bool own = body.contains("assistantId") || body.contains("assistant") ||
                      body.contains("squadId") || body.contains("squad");
     if (!own) source = {&previous, object_or_empty(previous, "assistantOverrides")};
@@ -226,25 +217,25 @@ ChatContext load_chat_context(storage::Session& s, const ChatServiceDeps& deps,
   // The assistants: a squad's members (the first starts), or the one assistant.
   auto& assistants = ctx.conversation.assistants;
   json::object squad;
-  std::string squad_id(string_of(fields, "squadId"));
+  std::string squad_id(string_at(fields, "squadId"));
   if (!squad_id.empty())
     squad = loader.load(deps.squads, squad_id);
-  else if (const auto* inline_squad = object_of(fields, "squad"))
+  else if (const auto* inline_squad = object_at(fields, "squad"))
     squad = *inline_squad;
-  if (const auto* members = array_of(squad, "members")) {
+  if (const auto* members = array_at(squad, "members")) {
     const auto members_overrides = object_or_empty(squad, "membersOverrides");
     for (const auto& m : *members) {
       if (!m.is_object() || assistants.size() >= kMaxAssistants) continue;
       auto [assistant, id] = loader.assistant_of(m.get_object());
-      assistant = apply_overrides(std::move(assistant), object_or_empty(m.get_object(),
-                                                                        "assistantOverrides"));
+      assistant = apply_overrides(std::move(assistant),
+                                  object_or_empty(m.get_object(), "assistantOverrides"));
       assistant = apply_overrides(std::move(assistant), members_overrides);
-      const auto* destinations = array_of(m.get_object(), "assistantDestinations");
+      const auto* destinations = array_at(m.get_object(), "assistantDestinations");
       assistants.push_back(loader.resolve(std::move(assistant), std::move(id),
                                           destinations ? *destinations : json::array()));
     }
     if (assistants.empty()) throw ApiError::bad_request("The squad has no members");
-  } else if (string_of(fields, "assistantId").size() || object_of(fields, "assistant")) {
+  } else if (string_at(fields, "assistantId").size() || object_at(fields, "assistant")) {
     auto [assistant, id] = loader.assistant_of(fields);
     assistants.push_back(loader.resolve(std::move(assistant), std::move(id), {}));
   } else {
@@ -255,7 +246,7 @@ ChatContext load_chat_context(storage::Session& s, const ChatServiceDeps& deps,
   // A continued chat goes on with the assistant its previous chat was handed off to.
   loader.add_handoff_targets(assistants);
   if (source.fields == &previous)
-    if (auto handed = string_of(previous, "handoffAssistantId"); !handed.empty())
+    if (auto handed = string_at(previous, "handoffAssistantId"); !handed.empty())
       for (std::size_t i = 1; i < assistants.size(); ++i)
         if (assistants[i].id == handed) std::swap(assistants[0], assistants[i]);
   // The starting assistant takes the overrides: the source's, then (for a session or a
@@ -297,7 +288,7 @@ ChatContext load_chat_context(storage::Session& s, const ChatServiceDeps& deps,
     if (const auto* v = body.if_contains(key)) chat[key] = *v;
   if (source.fields != &body)
     for (auto key : {"assistantId", "squadId"})
-      if (auto v = string_of(fields, key); !v.empty() && !chat.contains(key)) chat[key] = v;
+      if (auto v = string_at(fields, key); !v.empty() && !chat.contains(key)) chat[key] = v;
   chat["messages"] = joined(conversation.history, conversation.input);
   return ctx;
 }
@@ -320,10 +311,10 @@ ModelAccess model_access(const ModelSetup& setup, const std::map<std::string, st
   }
   access.base_url = settings.base_url(*info);
   if (access.api_key.empty())
-    throw ApiError::bad_request(
-        "No API key for the " + setup.provider + " provider: add a " +
-        std::string(info->credential_provider) + " credential (POST /credential) or set " +
-        std::string(info->key_env) + " in the server's environment");
+    throw ApiError::bad_request("No API key for the " + setup.provider + " provider: add a " +
+                                std::string(info->credential_provider) +
+                                " credential (POST /credential) or set " +
+                                std::string(info->key_env) + " in the server's environment");
   return access;
 }
 

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "core/api_error.hpp"
+#include "core/json_fields.hpp"
 #include "http/error_response.hpp"
 #include "runtime/chat/tool_runner.hpp"
 
@@ -11,11 +12,6 @@ namespace sb::chat {
 namespace json = boost::json;
 
 namespace {
-
-std::string_view string_of(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string_view(v->get_string()) : std::string_view();
-}
 
 json::object assistant_message(const llm::Completion& c) {
   json::object message{{"role", "assistant"}};
@@ -63,8 +59,8 @@ struct ChatEngine::Turn {
     for (auto& c : result.costs) {
       auto& cost = c.as_object();
       const auto& model = cost["model"].as_object();
-      if (string_of(model, "provider") == setup.provider &&
-          string_of(model, "model") == setup.model) {
+      if (string_at(model, "provider") == setup.provider &&
+          string_at(model, "model") == setup.model) {
         cost["promptTokens"] = cost["promptTokens"].to_number<std::int64_t>() + usage.prompt_tokens;
         cost["completionTokens"] =
             cost["completionTokens"].to_number<std::int64_t>() + usage.completion_tokens;
@@ -72,12 +68,12 @@ struct ChatEngine::Turn {
       }
     }
     // Prices are not known to this server: costs report tokens, at 0.
-    result.costs.push_back(json::object{
-        {"type", "model"},
-        {"model", json::object{{"provider", setup.provider}, {"model", setup.model}}},
-        {"promptTokens", usage.prompt_tokens},
-        {"completionTokens", usage.completion_tokens},
-        {"cost", 0}});
+    result.costs.push_back(
+        json::object{{"type", "model"},
+                     {"model", json::object{{"provider", setup.provider}, {"model", setup.model}}},
+                     {"promptTokens", usage.prompt_tokens},
+                     {"completionTokens", usage.completion_tokens},
+                     {"cost", 0}});
   }
 };
 
@@ -152,14 +148,14 @@ void ChatEngine::answered(std::shared_ptr<Turn> turn, llm::Completion completion
       const auto& d = handoff->destination;
       for (std::size_t a = 0; a < conversation.assistants.size(); ++a) {
         const auto& candidate = conversation.assistants[a];
-        const auto id = string_of(d, "assistantId");
-        const auto name = string_of(d, "assistantName");
+        const auto id = string_at(d, "assistantId");
+        const auto name = string_at(d, "assistantName");
         const auto* inline_assistant = d.if_contains("assistant");
-        const bool match =
-            (!id.empty() && id == candidate.id) || (!name.empty() && name == candidate.name) ||
-            (inline_assistant && inline_assistant->is_object() && candidate.id.empty() &&
-             !candidate.name.empty() &&
-             string_of(inline_assistant->get_object(), "name") == candidate.name);
+        const bool match = (!id.empty() && id == candidate.id) ||
+                           (!name.empty() && name == candidate.name) ||
+                           (inline_assistant && inline_assistant->is_object() &&
+                            candidate.id.empty() && !candidate.name.empty() &&
+                            string_at(inline_assistant->get_object(), "name") == candidate.name);
         if (match && turn->handoff_to == SIZE_MAX) turn->handoff_to = a;
       }
       if (turn->handoff_to != SIZE_MAX) {
@@ -191,8 +187,7 @@ void ChatEngine::after_tools(std::shared_ptr<Turn> turn, std::vector<ToolOutcome
   for (std::size_t i = 0; i < turn->calls.size(); ++i) {
     const auto& call = turn->calls[i];
     if (turn->decided[i]) {
-      turn->result.output.push_back(
-          tool_message(call.id, call.name, turn->decided[i]->content));
+      turn->result.output.push_back(tool_message(call.id, call.name, turn->decided[i]->content));
     } else if (next < outcomes.size()) {
       const auto& o = outcomes[next++];
       turn->result.output.push_back(tool_message(call.id, call.name, o.content));

@@ -4,26 +4,12 @@
 #include <boost/json/serialize.hpp>
 
 #include "core/api_error.hpp"
+#include "core/json_fields.hpp"
 
 namespace sb::chat {
 namespace json = boost::json;
 
 namespace {
-
-std::string_view string_of(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string_view(v->get_string()) : std::string_view();
-}
-
-const json::object* object_of(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_object() ? &v->get_object() : nullptr;
-}
-
-const json::array* array_of(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_array() ? &v->get_array() : nullptr;
-}
 
 bool has(const json::object& o, std::string_view key) {
   const auto* v = o.if_contains(key);
@@ -41,8 +27,8 @@ json::value text_of(const json::object& message) {
 std::string function_name_for(std::string_view prefix, std::string_view label) {
   std::string name(prefix);
   for (char c : label) {
-    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                       (c >= '0' && c <= '9') || c == '_' || c == '-';
+    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                       c == '_' || c == '-';
     name.push_back(plain ? c : '_');
   }
   if (name.size() > 64) name.resize(64);
@@ -61,22 +47,22 @@ json::object definition(std::string_view name, std::string_view description,
 }
 
 std::string destination_label(const json::object& destination) {
-  if (auto name = string_of(destination, "assistantName"); !name.empty()) return std::string(name);
-  if (const auto* inline_assistant = object_of(destination, "assistant"))
-    if (auto name = string_of(*inline_assistant, "name"); !name.empty()) return std::string(name);
-  if (auto id = string_of(destination, "assistantId"); !id.empty()) return std::string(id);
-  if (auto id = string_of(destination, "squadId"); !id.empty()) return std::string(id);
+  if (auto name = string_at(destination, "assistantName"); !name.empty()) return std::string(name);
+  if (const auto* inline_assistant = object_at(destination, "assistant"))
+    if (auto name = string_at(*inline_assistant, "name"); !name.empty()) return std::string(name);
+  if (auto id = string_at(destination, "assistantId"); !id.empty()) return std::string(id);
+  if (auto id = string_at(destination, "squadId"); !id.empty()) return std::string(id);
   return "assistant";
 }
 
 void add_handoff_tool(ToolSet& set, const json::object& tool) {
-  const auto* destinations = array_of(tool, "destinations");
+  const auto* destinations = array_at(tool, "destinations");
   if (!destinations || destinations->empty()) return;
   // A function of its own: one definition, the `destination` argument picks.
-  if (const auto* function = object_of(tool, "function")) {
-    if (auto name = string_of(*function, "name"); !name.empty()) {
-      const auto* params = object_of(*function, "parameters");
-      set.definitions.push_back(definition(name, string_of(*function, "description"),
+  if (const auto* function = object_at(tool, "function")) {
+    if (auto name = string_at(*function, "name"); !name.empty()) {
+      const auto* params = object_at(*function, "parameters");
+      set.definitions.push_back(definition(name, string_at(*function, "description"),
                                            params ? *params : empty_parameters()));
       for (const auto& d : *destinations)
         if (d.is_object()) set.handoffs.push_back({std::string(name), d.get_object()});
@@ -88,28 +74,28 @@ void add_handoff_tool(ToolSet& set, const json::object& tool) {
     const auto& destination = d.get_object();
     auto name = function_name_for("handoff_to_", destination_label(destination));
     set.definitions.push_back(
-        definition(name, string_of(destination, "description"), empty_parameters()));
+        definition(name, string_at(destination, "description"), empty_parameters()));
     set.handoffs.push_back({std::move(name), destination});
   }
 }
 
 void add_plain_tool(ToolSet& set, const json::object& tool, std::size_t index) {
-  const auto type = string_of(tool, "type");
-  if (const auto* function = object_of(tool, "function")) {
-    if (auto name = string_of(*function, "name"); !name.empty()) {
-      const auto* params = object_of(*function, "parameters");
-      set.definitions.push_back(definition(name, string_of(*function, "description"),
+  const auto type = string_at(tool, "type");
+  if (const auto* function = object_at(tool, "function")) {
+    if (auto name = string_at(*function, "name"); !name.empty()) {
+      const auto* params = object_at(*function, "parameters");
+      set.definitions.push_back(definition(name, string_at(*function, "description"),
                                            params ? *params : empty_parameters()));
       set.tools.emplace_back(std::string(name), tool);
       return;
     }
   }
   if (type == "apiRequest") {
-    std::string name(string_of(tool, "name"));
+    std::string name(string_at(tool, "name"));
     if (name.empty()) name = "api_request_" + std::to_string(index + 1);
-    const auto* body = object_of(tool, "body");
+    const auto* body = object_at(tool, "body");
     set.definitions.push_back(
-        definition(name, string_of(tool, "description"), body ? *body : empty_parameters()));
+        definition(name, string_at(tool, "description"), body ? *body : empty_parameters()));
     set.tools.emplace_back(std::move(name), tool);
   }
   // Other tools without a function definition have nothing to offer a text chat.
@@ -131,8 +117,7 @@ void check_chat_request(const json::object& body) {
         "A chat in a session uses the session's assistant or squad: do not send assistantId, "
         "assistant, squadId or squad with sessionId");
   if (sources > 1)
-    throw ApiError::bad_request(
-        "Send only one of assistantId, assistant, squadId and squad");
+    throw ApiError::bad_request("Send only one of assistantId, assistant, squadId and squad");
   if (sources == 0 && !session && !previous)
     throw ApiError::bad_request(
         "A chat needs an assistant: send assistantId, assistant, squadId, squad, sessionId or "
@@ -165,14 +150,14 @@ json::array to_model_messages(const json::array& stored) {
   for (const auto& item : stored) {
     if (!item.is_object()) continue;
     const auto& m = item.get_object();
-    std::string role(string_of(m, "role"));
+    std::string role(string_at(m, "role"));
     if (role == "developer") role = "system";
     if (role == "bot") role = "assistant";
     json::object message{{"role", role}};
     message["content"] = text_of(m);
-    if (const auto* calls = array_of(m, "tool_calls"); calls && !calls->empty())
+    if (const auto* calls = array_at(m, "tool_calls"); calls && !calls->empty())
       message["tool_calls"] = *calls;
-    if (auto id = string_of(m, "tool_call_id"); !id.empty()) message["tool_call_id"] = id;
+    if (auto id = string_at(m, "tool_call_id"); !id.empty()) message["tool_call_id"] = id;
     if (role == "user" && message["content"].is_null()) message["content"] = "";
     out.push_back(std::move(message));
   }
@@ -192,20 +177,20 @@ json::object apply_overrides(json::object assistant, const json::object& overrid
 }
 
 ModelSetup model_setup(const json::object& assistant) {
-  const auto* model = object_of(assistant, "model");
+  const auto* model = object_at(assistant, "model");
   if (!model) throw ApiError::bad_request("The assistant has no model: set assistant.model");
   ModelSetup setup;
-  setup.provider = string_of(*model, "provider");
-  setup.model = string_of(*model, "model");
+  setup.provider = string_at(*model, "provider");
+  setup.model = string_at(*model, "model");
   if (setup.provider.empty())
     throw ApiError::bad_request("The assistant's model has no provider: set model.provider");
   if (setup.model.empty())
     throw ApiError::bad_request("The assistant's model has no model name: set model.model");
-  setup.url = string_of(*model, "url");
-  setup.credential_id = string_of(*model, "credentialId");
-  if (const auto* messages = array_of(*model, "messages")) {
+  setup.url = string_at(*model, "url");
+  setup.credential_id = string_at(*model, "credentialId");
+  if (const auto* messages = array_at(*model, "messages")) {
     for (const auto& m : to_model_messages(*messages))
-      if (string_of(m.get_object(), "role") == "system") setup.system_messages.push_back(m);
+      if (string_at(m.get_object(), "role") == "system") setup.system_messages.push_back(m);
   }
   if (const auto* t = model->if_contains("temperature"); t && t->is_number())
     setup.temperature = t->to_number<double>();
@@ -215,9 +200,9 @@ ModelSetup model_setup(const json::object& assistant) {
 }
 
 std::optional<std::string> first_message(const json::object& assistant) {
-  const auto text = string_of(assistant, "firstMessage");
+  const auto text = string_at(assistant, "firstMessage");
   if (text.empty()) return std::nullopt;
-  const auto mode = string_of(assistant, "firstMessageMode");
+  const auto mode = string_at(assistant, "firstMessageMode");
   if (!mode.empty() && mode != "assistant-speaks-first") return std::nullopt;
   return std::string(text);
 }
@@ -232,15 +217,15 @@ const HandoffTarget* ToolSet::handoff(std::string_view name, std::string_view ar
   std::string wanted;
   try {
     auto args = json::parse(arguments);
-    if (args.is_object()) wanted = string_of(args.get_object(), "destination");
+    if (args.is_object()) wanted = string_at(args.get_object(), "destination");
   } catch (...) {
   }
   const HandoffTarget* first = nullptr;
   for (const auto& h : handoffs) {
     if (h.function_name != name) continue;
     if (!first) first = &h;
-    if (!wanted.empty() && (string_of(h.destination, "assistantName") == wanted ||
-                            string_of(h.destination, "assistantId") == wanted))
+    if (!wanted.empty() && (string_at(h.destination, "assistantName") == wanted ||
+                            string_at(h.destination, "assistantId") == wanted))
       return &h;
   }
   return first;
@@ -251,7 +236,7 @@ ToolSet tool_set(const json::array& tools, const json::array& squad_destinations
   for (std::size_t i = 0; i < tools.size(); ++i) {
     if (!tools[i].is_object()) continue;
     const auto& tool = tools[i].get_object();
-    if (string_of(tool, "type") == "handoff")
+    if (string_at(tool, "type") == "handoff")
       add_handoff_tool(set, tool);
     else
       add_plain_tool(set, tool, i);

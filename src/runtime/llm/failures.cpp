@@ -2,8 +2,8 @@
 
 #include <boost/json/parse.hpp>
 
+#include "core/json_fields.hpp"
 #include "http/message.hpp"
-#include "runtime/llm/json_fields.hpp"
 
 namespace sb::llm {
 

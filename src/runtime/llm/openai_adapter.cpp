@@ -4,9 +4,9 @@
 #include <boost/json/serialize.hpp>
 
 #include "core/ids.hpp"
+#include "core/json_fields.hpp"
 #include "runtime/llm/endpoint.hpp"
 #include "runtime/llm/failures.hpp"
-#include "runtime/llm/json_fields.hpp"
 
 namespace sb::llm {
 

@@ -1,6 +1,7 @@
 #pragma once
-// Tolerant reads of provider JSON: a missing or mistyped field reads as empty, because
-// providers omit and null fields freely and one odd field should not sink a whole answer.
+// Tolerant reads of JSON objects: a missing or mistyped field reads as empty. For JSON from
+// outside (LLM providers omit and null fields freely; one odd field should not sink a whole
+// answer) and for stored documents whose optional fields may be absent.
 
 #include <cstdint>
 #include <string_view>
@@ -9,7 +10,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
-namespace sb::llm {
+namespace sb {
 
 inline const boost::json::object* object_at(const boost::json::object& o, std::string_view key) {
   const auto* v = o.if_contains(key);
@@ -38,4 +39,4 @@ inline std::int64_t int_at(const boost::json::object& o, std::string_view key,
   return fallback;
 }
 
-}  // namespace sb::llm
+}  // namespace sb
