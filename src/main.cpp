@@ -104,6 +104,9 @@ int main(int argc, char** argv) {
                         "PROVIDER=URL: where an LLM provider's API is (a local model server, a "
                         "stand-in); repeatable. Also PROVIDER_BASE_URL in the environment, e.g. "
                         "OPENAI_BASE_URL");
+  add_seconds(serve_cmd, "--llm-timeout", serve.llm_timeout,
+              "Seconds an LLM provider may take to start answering a chat, and may then stay "
+              "silent mid-answer (then 504)");
   serve_cmd->add_option("--access-log", serve.access_log, "stdout, off, or a file path")
       ->capture_default_str();
   serve_cmd->add_option("--log-level", serve.log_level, "trace, debug, info, warn, error")

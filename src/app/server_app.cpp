@@ -158,6 +158,7 @@ int serve(const ServeOptions& options) {
   deps.http = &http_client;
   deps.provider_apis = telephony::ProviderApis::from_environment();
   deps.llm_providers = llm::ProviderSettings::from_environment();
+  deps.llm_providers.timeout = std::chrono::seconds(options.llm_timeout);
   for (const auto& assignment : options.llm_base_urls)
     deps.llm_providers.override_base_url(assignment);
   Catalog catalog(std::move(deps));

@@ -38,6 +38,7 @@ struct ServeOptions {
   std::string telnyx_public_key;
   /// `provider=url` pairs aiming an LLM provider elsewhere (a local model server).
   std::vector<std::string> llm_base_urls;
+  unsigned llm_timeout = 60;  ///< seconds a provider may take to start, or pause, its answer
 };
 
 /// Runs the server until SIGINT/SIGTERM. Returns the process exit code.

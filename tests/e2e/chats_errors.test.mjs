@@ -59,6 +59,24 @@ test("a provider that cannot be reached is a 504 naming it", async () => {
   }
 });
 
+test("a provider that accepts and never answers is a 504 after --llm-timeout, never a hang", async () => {
+  const slow = await startChatServer({ args: ["--llm-timeout", "1"] });
+  try {
+    const a = await createAssistant(slow.server, "Hung", "Hung.", scripted("hang"));
+    const started = Date.now();
+    const res = await chat(slow.server, { assistantId: a.id, input: "hello?" });
+    assertFailure(res, 504, "openrouter", "did not answer");
+    const waited = Date.now() - started;
+    assert.ok(waited >= 900 && waited < 5000, `answered after ${waited} ms`);
+    // Streamed, the same: nothing was sent yet, so it is an ordinary JSON error.
+    const streamed = await postChat(slow.server, { assistantId: a.id, input: "hello?", stream: true });
+    assert.equal(streamed.status, 504);
+    assert.match(streamed.headers.get("content-type"), /application\/json/);
+  } finally {
+    await slow.stop();
+  }
+});
+
 test("a chat without an assistant is a 400; an unknown assistant a 404", async () => {
   assertFailure(await chat(server, { input: "hi" }), 400, "assistant");
   const missing = await expectError(client.chats.create({ assistantId: "3b0c8a4e-5d6f-4e7a-8b9c-0d1e2f3a4b5c", input: "hi" }));

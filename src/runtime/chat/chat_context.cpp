@@ -301,6 +301,7 @@ ModelAccess model_access(const ModelSetup& setup, const std::map<std::string, st
                                 " is not supported by this server's chat engine yet (supported: " +
                                 llm::supported_providers() + ")");
   ModelAccess access;
+  access.timeout = settings.timeout;
   if (auto it = keys.find(setup.provider); it != keys.end()) access.api_key = it->second;
   if (access.api_key.empty()) access.api_key = settings.api_key(*info);
   if (setup.provider == "custom-llm") {

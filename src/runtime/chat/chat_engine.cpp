@@ -95,6 +95,8 @@ void ChatEngine::round(std::shared_ptr<Turn> turn) const {
     const auto access = conversation.access(setup);
     request.base_url = access.base_url;
     request.api_key = access.api_key;
+    request.head_timeout = access.timeout;
+    request.idle_timeout = access.timeout;
   } catch (const ApiError& e) {
     return turn->fail(http::status_of(e.code()), e.what());
   }

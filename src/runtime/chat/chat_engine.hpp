@@ -5,6 +5,7 @@
 // and storage: the chat API (and later the voice runtime) give it a resolved conversation and
 // receive deltas and the result. Cancellable through on_delta.
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -35,6 +36,7 @@ struct ResolvedAssistant {
 struct ModelAccess {
   std::string base_url;
   std::string api_key;
+  std::chrono::milliseconds timeout{60'000};  ///< to the first byte, then between two
 };
 
 struct Conversation {

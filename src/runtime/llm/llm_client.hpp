@@ -105,6 +105,9 @@ class ProviderSettings {
   std::string base_url(const ProviderInfo& provider) const;
   /// The server-wide key of `provider` ("" when none).
   std::string api_key(const ProviderInfo& provider) const;
+  /// How long a provider may take to start answering, and then be silent mid-answer
+  /// (`--llm-timeout`; CompletionRequest::head_timeout and idle_timeout).
+  std::chrono::milliseconds timeout{60'000};
 
  private:
   std::vector<std::pair<std::string, std::string>> base_urls_;
