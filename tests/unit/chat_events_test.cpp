@@ -38,7 +38,8 @@ TEST(ChatEvents, OutputTextJoinsAssistantTextOnly) {
       {"role":"assistant","content":"Let me check. "},
       {"role":"assistant","tool_calls":[]},
       {"role":"tool","content":"sunny"},
-      {"role":"assistant","content":"It is sunny."}]})").as_object();
+      {"role":"assistant","content":"It is sunny."}]})")
+                        .as_object();
   EXPECT_EQ(output_text(chat), "Let me check. It is sunny.");
 }
 
@@ -52,7 +53,8 @@ TEST(ResponseEvents, StreamIsNumberedAndEndsWithTheCompletedResponse) {
   EXPECT_EQ(d.at("delta"), "Hi");
   EXPECT_EQ(d.at("sequence_number"), 3);  // after three opening events
   const auto chat = json::parse(R"({"output":[{"role":"assistant","content":"Hi"}],
-      "costs":[{"type":"model","promptTokens":3,"completionTokens":1,"cost":0}]})").as_object();
+      "costs":[{"type":"model","promptTokens":3,"completionTokens":1,"cost":0}]})")
+                        .as_object();
   const auto closing = events.closing(chat);
   const auto last = closing.substr(closing.rfind("event: "));
   EXPECT_EQ(last.rfind("event: response.completed\n", 0), 0u);

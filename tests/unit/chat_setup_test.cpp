@@ -12,7 +12,9 @@ namespace {
 
 namespace json = boost::json;
 
-json::object obj(std::string_view text) { return json::parse(text).as_object(); }
+json::object obj(std::string_view text) {
+  return json::parse(text).as_object();
+}
 
 std::string bad_request_message(const json::object& body) {
   try {
@@ -25,7 +27,8 @@ std::string bad_request_message(const json::object& body) {
 }
 
 TEST(ChatRequestRules, SessionAndPreviousChatAreMutuallyExclusive) {
-  const auto message = bad_request_message(obj(R"({"sessionId":"s","previousChatId":"c","input":"x"})"));
+  const auto message =
+      bad_request_message(obj(R"({"sessionId":"s","previousChatId":"c","input":"x"})"));
   EXPECT_NE(message.find("sessionId"), std::string::npos);
   EXPECT_NE(message.find("previousChatId"), std::string::npos);
 }
@@ -55,8 +58,8 @@ TEST(ChatInput, StringIsOneUserMessage) {
 }
 
 TEST(ChatInput, MessageFieldBecomesContent) {
-  const auto messages =
-      input_messages(json::parse(R"([{"role":"user","message":"hi"},{"role":"assistant","content":"yo"}])"));
+  const auto messages = input_messages(
+      json::parse(R"([{"role":"user","message":"hi"},{"role":"assistant","content":"yo"}])"));
   ASSERT_EQ(messages.size(), 2u);
   EXPECT_EQ(messages[0].as_object().at("content"), "hi");
   EXPECT_FALSE(messages[0].as_object().contains("message"));
@@ -72,7 +75,8 @@ TEST(ChatMessages, ToModelFormatKeepsToolCallsAndMapsRoles) {
   const auto stored = json::parse(R"([
     {"role":"developer","content":"rules"},
     {"role":"assistant","tool_calls":[{"id":"c1","type":"function","function":{"name":"f","arguments":"{}"}}]},
-    {"role":"tool","tool_call_id":"c1","name":"f","content":"ok"}])").as_array();
+    {"role":"tool","tool_call_id":"c1","name":"f","content":"ok"}])")
+                          .as_array();
   const auto model = to_model_messages(stored);
   ASSERT_EQ(model.size(), 3u);
   EXPECT_EQ(model[0].as_object().at("role"), "system");
@@ -110,15 +114,18 @@ TEST(ModelSetup, MissingModelOrProviderIsABadRequest) {
 
 TEST(FirstMessage, OnlyWhenTheAssistantSpeaksFirst) {
   EXPECT_EQ(first_message(obj(R"({"firstMessage":"Hi"})")), "Hi");
-  EXPECT_EQ(first_message(obj(R"({"firstMessage":"Hi","firstMessageMode":"assistant-waits-for-user"})")),
-            std::nullopt);
+  EXPECT_EQ(
+      first_message(obj(R"({"firstMessage":"Hi","firstMessageMode":"assistant-waits-for-user"})")),
+      std::nullopt);
 }
 
 TEST(ToolSet, FunctionAndApiRequestToolsBecomeDefinitions) {
   const auto set = tool_set(json::parse(R"([
     {"type":"function","function":{"name":"get_weather","parameters":{"type":"object"}}},
     {"type":"apiRequest","name":"lookup","method":"GET","url":"http://x","body":{"type":"object","properties":{"q":{"type":"string"}}}},
-    {"type":"endCall"}])").as_array(), {});
+    {"type":"endCall"}])")
+                                .as_array(),
+                            {});
   ASSERT_EQ(set.definitions.size(), 2u);
   EXPECT_EQ(set.definitions[0].at_pointer("/function/name"), "get_weather");
   EXPECT_EQ(set.definitions[1].at_pointer("/function/parameters/properties/q/type"), "string");
@@ -127,11 +134,12 @@ TEST(ToolSet, FunctionAndApiRequestToolsBecomeDefinitions) {
 }
 
 TEST(ToolSet, HandoffDestinationsGetOneFunctionEach) {
-  const auto set = tool_set(
-      json::parse(R"([{"type":"handoff","destinations":[
+  const auto set =
+      tool_set(json::parse(R"([{"type":"handoff","destinations":[
         {"type":"assistant","assistantName":"Billing Desk","description":"money"},
-        {"type":"assistant","assistantId":"a-2"}]}])").as_array(),
-      json::parse(R"([{"type":"assistant","assistantName":"Sales"}])").as_array());
+        {"type":"assistant","assistantId":"a-2"}]}])")
+                   .as_array(),
+               json::parse(R"([{"type":"assistant","assistantName":"Sales"}])").as_array());
   ASSERT_EQ(set.definitions.size(), 3u);
   EXPECT_EQ(set.definitions[0].at_pointer("/function/name"), "handoff_to_Billing_Desk");
   EXPECT_EQ(set.definitions[0].at_pointer("/function/description"), "money");

@@ -15,9 +15,7 @@ std::string data_line(const json::object& data) {
 }
 
 json::object error_body(int status, std::string_view message) {
-  return {{"statusCode", status},
-          {"message", message},
-          {"error", http::reason_phrase(status)}};
+  return {{"statusCode", status}, {"message", message}, {"error", http::reason_phrase(status)}};
 }
 
 json::object usage_of(const json::object& chat) {
@@ -81,12 +79,9 @@ std::string output_text(const json::object& chat) {
 json::object response_object(std::string_view response_id, std::string_view item_id,
                              std::string_view model, std::int64_t created_at,
                              const json::object* chat) {
-  json::object r{{"id", response_id},
-                 {"object", "response"},
-                 {"created_at", created_at},
-                 {"status", chat ? "completed" : "in_progress"},
-                 {"error", nullptr},
-                 {"model", model}};
+  json::object r{{"id", response_id},        {"object", "response"},
+                 {"created_at", created_at}, {"status", chat ? "completed" : "in_progress"},
+                 {"error", nullptr},         {"model", model}};
   json::array output;
   if (chat) {
     output.push_back(message_item(item_id, output_text(*chat), true));
@@ -96,8 +91,7 @@ json::object response_object(std::string_view response_id, std::string_view item
   return r;
 }
 
-ResponseEvents::ResponseEvents(std::string response_id, std::string model,
-                               std::int64_t created_at)
+ResponseEvents::ResponseEvents(std::string response_id, std::string model, std::int64_t created_at)
     : response_id_(std::move(response_id)),
       item_id_("msg_" + response_id_),
       model_(std::move(model)),
@@ -110,41 +104,38 @@ std::string ResponseEvents::event(std::string_view type, json::object data) {
 }
 
 std::string ResponseEvents::opening() {
-  std::string out = event(
-      "response.created",
-      {{"response", response_object(response_id_, item_id_, model_, created_at_, nullptr)}});
+  std::string out =
+      event("response.created",
+            {{"response", response_object(response_id_, item_id_, model_, created_at_, nullptr)}});
   out += event("response.output_item.added",
                {{"output_index", 0}, {"item", message_item(item_id_, "", false)}});
-  out += event("response.content_part.added",
-               {{"item_id", item_id_},
-                {"output_index", 0},
-                {"content_index", 0},
-                {"part", json::object{{"type", "output_text"},
-                                      {"text", ""},
-                                      {"annotations", json::array()}}}});
+  out += event(
+      "response.content_part.added",
+      {{"item_id", item_id_},
+       {"output_index", 0},
+       {"content_index", 0},
+       {"part",
+        json::object{{"type", "output_text"}, {"text", ""}, {"annotations", json::array()}}}});
   return out;
 }
 
 std::string ResponseEvents::delta(std::string_view text) {
-  return event("response.output_text.delta", {{"item_id", item_id_},
-                                              {"output_index", 0},
-                                              {"content_index", 0},
-                                              {"delta", text}});
+  return event("response.output_text.delta",
+               {{"item_id", item_id_}, {"output_index", 0}, {"content_index", 0}, {"delta", text}});
 }
 
 std::string ResponseEvents::closing(const json::object& chat) {
   const auto text = output_text(chat);
-  std::string out = event("response.output_text.done", {{"item_id", item_id_},
-                                                         {"output_index", 0},
-                                                         {"content_index", 0},
-                                                         {"text", text}});
-  out += event("response.content_part.done",
-               {{"item_id", item_id_},
-                {"output_index", 0},
-                {"content_index", 0},
-                {"part", json::object{{"type", "output_text"},
-                                      {"text", text},
-                                      {"annotations", json::array()}}}});
+  std::string out =
+      event("response.output_text.done",
+            {{"item_id", item_id_}, {"output_index", 0}, {"content_index", 0}, {"text", text}});
+  out += event(
+      "response.content_part.done",
+      {{"item_id", item_id_},
+       {"output_index", 0},
+       {"content_index", 0},
+       {"part",
+        json::object{{"type", "output_text"}, {"text", text}, {"annotations", json::array()}}}});
   out += event("response.output_item.done",
                {{"output_index", 0}, {"item", message_item(item_id_, text, true)}});
   out += event("response.completed",
@@ -153,7 +144,8 @@ std::string ResponseEvents::closing(const json::object& chat) {
 }
 
 std::string ResponseEvents::error(int status, std::string_view message) {
-  return event("error", {{"code", std::to_string(status)}, {"message", message}, {"param", nullptr}});
+  return event("error",
+               {{"code", std::to_string(status)}, {"message", message}, {"param", nullptr}});
 }
 
 }  // namespace sb::api::chat_events

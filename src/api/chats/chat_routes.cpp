@@ -99,8 +99,8 @@ ChatRoutes::ChatRoutes(const contract::Contract& contract, const chat::ChatServi
     : contract_(contract), chats_(chats) {}
 
 int ChatRoutes::register_routes(http::Router& router) {
-  auto add = [&](std::string path, void (ChatRoutes::*handler)(http::Context&&, http::Reply)
-                                       const) {
+  auto add = [&](std::string path,
+                 void (ChatRoutes::*handler)(http::Context&&, http::Reply) const) {
     const auto* op = contract_.operation("POST", path);
     if (!op) throw std::logic_error("no contract operation POST " + path);
     http::Route route;
@@ -149,12 +149,10 @@ void ChatRoutes::create_response(http::Context&& ctx, http::Reply reply) const {
   auto chat_id = new_uuid();
   const auto created_at = now_ms() / 1000;
   if (!wants_stream(body, true)) {
-    auto observer = whole_answer(
-        std::move(reply), [chat_id, model, created_at](json::object chat) {
-          return http::Response::json(
-              200, json::serialize(chat_events::response_object(chat_id, "msg_" + chat_id, model,
-                                                                created_at, &chat)));
-        });
+    auto observer = whole_answer(std::move(reply), [chat_id, model, created_at](json::object chat) {
+      return http::Response::json(200, json::serialize(chat_events::response_object(
+                                           chat_id, "msg_" + chat_id, model, created_at, &chat)));
+    });
     return chats_.create(std::move(ctx.org_id), std::move(chat_id), std::move(body),
                          std::move(observer));
   }

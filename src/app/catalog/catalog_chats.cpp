@@ -29,21 +29,22 @@ class ChatEntry final : public RouteProvider {
 
  private:
   chat::ChatServiceDeps service_deps(Catalog& catalog) const {
-    return {catalog.deps().store,
-            catalog.service(),
-            catalog.spec_of("assistant"),
-            catalog.spec_of("squad"),
-            catalog.spec_of("tool"),
-            catalog.spec_of("credential"),
-            catalog.spec_of(chats::kChatKind),
-            catalog.spec_of("session"),
-            engine_,
-            catalog.deps().llm_providers,
-            [](storage::Session& s, std::string_view org_id) { return orgs::org_server(s, org_id); },
-            [&catalog](std::string_view kind, const std::string& org_id, const std::string& id,
-                       std::string document) {
-              catalog.committed_write(kind, org_id, id, std::move(document));
-            }};
+    return {
+        catalog.deps().store,
+        catalog.service(),
+        catalog.spec_of("assistant"),
+        catalog.spec_of("squad"),
+        catalog.spec_of("tool"),
+        catalog.spec_of("credential"),
+        catalog.spec_of(chats::kChatKind),
+        catalog.spec_of("session"),
+        engine_,
+        catalog.deps().llm_providers,
+        [](storage::Session& s, std::string_view org_id) { return orgs::org_server(s, org_id); },
+        [&catalog](std::string_view kind, const std::string& org_id, const std::string& id,
+                   std::string document) {
+          catalog.committed_write(kind, org_id, id, std::move(document));
+        }};
   }
 
   llm::LlmClient llm_;

@@ -22,7 +22,7 @@ struct ChatContext {
   Conversation conversation;  ///< without `access` (set from `keys` by the service)
   /// The chat object so far: id, orgId, the request's fields, and `messages` (history+input).
   boost::json::object chat;
-  std::string session_id;                   ///< "" when the chat is in no session
+  std::string session_id;  ///< "" when the chat is in no session
   /// How many of chat["messages"] came from the session or previous chat (the rest are new:
   /// a greeting, then the input).
   std::size_t inherited = 0;

@@ -25,11 +25,11 @@ namespace sb::chat {
 
 /// One assistant the chat may run as, ready for its model.
 struct ResolvedAssistant {
-  boost::json::object assistant;  ///< overrides applied, templates rendered
-  boost::json::array tools;       ///< model.tools plus the tools of model.toolIds
+  boost::json::object assistant;          ///< overrides applied, templates rendered
+  boost::json::array tools;               ///< model.tools plus the tools of model.toolIds
   boost::json::array squad_destinations;  ///< its squad membership's assistantDestinations
-  std::string id;                 ///< its assistant id; "" for a transient assistant
-  std::string name;               ///< its name (squad members are handed off to by name)
+  std::string id;                         ///< its assistant id; "" for a transient assistant
+  std::string name;                       ///< its name (squad members are handed off to by name)
 };
 
 /// Where a provider is and the key to use.
@@ -43,8 +43,8 @@ struct Conversation {
   std::string org_id;
   boost::json::object chat;  ///< {"id", "sessionId"?}: what tool messages say about the chat
   std::vector<ResolvedAssistant> assistants;  ///< [0] starts; the others are handoff targets
-  boost::json::array history;  ///< stored messages before this input
-  boost::json::array input;    ///< this turn's messages
+  boost::json::array history;                 ///< stored messages before this input
+  boost::json::array input;                   ///< this turn's messages
   std::optional<boost::json::object> org_server;
   std::optional<boost::json::object> customer;
   /// The access to a model's provider; throws ApiError when there is none (a provider this

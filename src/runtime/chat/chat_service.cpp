@@ -1,7 +1,7 @@
 #include "runtime/chat/chat_service.hpp"
 
-#include <boost/json/serialize.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/json/serialize.hpp>
 
 #include "core/api_error.hpp"
 #include "core/clock.hpp"
@@ -69,8 +69,10 @@ void ChatService::load(std::shared_ptr<Run> run) const {
 
 void ChatService::start(std::shared_ptr<Run> run) const {
   auto conversation = run->context.conversation;
-  conversation.access = [keys = run->context.keys, &settings = deps_.providers](
-                            const ModelSetup& setup) { return model_access(setup, keys, settings); };
+  conversation.access = [keys = run->context.keys,
+                         &settings = deps_.providers](const ModelSetup& setup) {
+    return model_access(setup, keys, settings);
+  };
   ChatEvents events;
   events.on_delta = [run](std::size_t index, std::string_view delta) {
     return run->observer.on_delta(index, delta);
@@ -106,8 +108,8 @@ void ChatService::store(std::shared_ptr<Run> run, ChatResult result) const {
         for (std::size_t i = run->context.inherited; i < chat_messages.size(); ++i)
           messages.as_array().push_back(chat_messages[i]);
         for (const auto& m : chat.at("output").as_array()) messages.as_array().push_back(m);
-        written->emplace_back(deps_.sessions.kind,
-                              deps_.service.replace_document(s, deps_.sessions, std::move(session)));
+        written->emplace_back(deps_.sessions.kind, deps_.service.replace_document(
+                                                       s, deps_.sessions, std::move(session)));
       },
       [this, run, written](std::exception_ptr error) {
         if (error) return run->observer.on_failure(failure_of(error));

@@ -17,11 +17,11 @@
 namespace sb::storage {
 class Store;
 class Session;
-}
+}  // namespace sb::storage
 namespace sb::resources {
 class ResourceService;
 struct ResourceSpec;
-}
+}  // namespace sb::resources
 
 namespace sb::chat {
 

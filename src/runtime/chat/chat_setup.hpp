@@ -37,8 +37,8 @@ boost::json::object apply_overrides(boost::json::object assistant,
 struct ModelSetup {
   std::string provider;
   std::string model;
-  std::string url;            ///< custom-llm's `url`; ""
-  std::string credential_id;  ///< model.credentialId; ""
+  std::string url;                     ///< custom-llm's `url`; ""
+  std::string credential_id;           ///< model.credentialId; ""
   boost::json::array system_messages;  ///< model.messages of role system, OpenAI format
   std::optional<double> temperature;
   std::optional<std::int64_t> max_tokens;
@@ -52,7 +52,8 @@ std::optional<std::string> first_message(const boost::json::object& assistant);
 /// A handoff the model can ask for, by the function name it sees.
 struct HandoffTarget {
   std::string function_name;
-  boost::json::object destination;  ///< {"type": "assistant", "assistantId"|"assistantName"|"assistant"...}
+  boost::json::object
+      destination;  ///< {"type": "assistant", "assistantId"|"assistantName"|"assistant"...}
 };
 
 /// The tools an assistant offers the model: the function definitions (OpenAI format) and,

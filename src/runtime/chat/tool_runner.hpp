@@ -44,9 +44,9 @@ struct ToolOutcome {
 /// What the server message needs to say where the calls come from.
 struct ToolContext {
   std::string org_id;
-  boost::json::object assistant;                 ///< the assistant running (its `server`)
+  boost::json::object assistant;                  ///< the assistant running (its `server`)
   std::optional<boost::json::object> org_server;  ///< the org's server, last in precedence
-  boost::json::object chat;                      ///< {"id", "sessionId"?, ...} for the message
+  boost::json::object chat;                       ///< {"id", "sessionId"?, ...} for the message
   std::optional<boost::json::object> customer;
   /// The whole batch may not take longer than this.
   std::chrono::milliseconds deadline{30'000};

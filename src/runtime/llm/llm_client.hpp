@@ -23,7 +23,7 @@ namespace sb::llm {
 
 /// One function call the model asked for.
 struct ToolCall {
-  std::string id;         ///< the provider's id ("call_…", "toolu_…"); generated when absent
+  std::string id;  ///< the provider's id ("call_…", "toolu_…"); generated when absent
   std::string name;
   std::string arguments;  ///< JSON text, as the model wrote it
 };
@@ -35,10 +35,10 @@ struct Usage {
 
 /// A finished model turn.
 struct Completion {
-  std::string text;                 ///< all text deltas joined
+  std::string text;  ///< all text deltas joined
   std::vector<ToolCall> tool_calls;
   Usage usage;
-  std::string finish_reason;        ///< "stop", "tool_calls", "length", ... as mapped to OpenAI's
+  std::string finish_reason;  ///< "stop", "tool_calls", "length", ... as mapped to OpenAI's
 };
 
 struct CompletionRequest {
@@ -80,11 +80,11 @@ struct StreamCallbacks {
 /// The providers this server speaks, with their defaults.
 struct ProviderInfo {
   enum class Family { kOpenAiCompatible, kAnthropic };
-  std::string_view name;              ///< model.provider value
+  std::string_view name;  ///< model.provider value
   Family family;
-  std::string_view default_base_url;  ///< "" for custom-llm (its model.url is the base)
-  std::string_view key_env;           ///< e.g. "OPENAI_API_KEY"; "" when none
-  std::string_view base_url_env;      ///< e.g. "OPENAI_BASE_URL"
+  std::string_view default_base_url;     ///< "" for custom-llm (its model.url is the base)
+  std::string_view key_env;              ///< e.g. "OPENAI_API_KEY"; "" when none
+  std::string_view base_url_env;         ///< e.g. "OPENAI_BASE_URL"
   std::string_view credential_provider;  ///< the org credential's `provider` holding the key
 };
 
