@@ -50,6 +50,7 @@ const standin = spawn("node", ["--input-type=module", "-e",
    console.log("standin " + s.url);
    setInterval(() => {}, 1 << 30);  // the stand-in unrefs its server: keep this process up`]);
 const standinUrl = await lineFrom(standin, /standin (http:\/\/\S+)/);
+process.on("exit", () => standin.kill());  // also when the benchmark fails half-way
 
 const work = mkdtempSync(join(tmpdir(), "switchboard-chat-bench-"));
 const key = randomUUID();
