@@ -4,10 +4,9 @@
 #include <cmath>
 #include <stdexcept>
 
-#include <boost/json/serialize.hpp>
-
 #include "contract/formats.hpp"
 #include "contract/quirks.hpp"
+#include "core/json_text.hpp"
 
 namespace sb::contract {
 namespace json = boost::json;
@@ -110,7 +109,7 @@ const Schema* Compiler::compile_object(json::object& s) {
     fill(*node, s);
     return node;
   }
-  auto [it, inserted] = leaves_.try_emplace(json::serialize(s), nullptr);
+  auto [it, inserted] = leaves_.try_emplace(json_text(s), nullptr);
   if (inserted) {
     Schema* node = arena_.make();
     fill(*node, s);
@@ -239,7 +238,7 @@ const EnumValues* Compiler::enumeration(const json::value& values) {
       e.numbers.push_back(v.to_number<double>());
       e.listing += js_number(e.numbers.back());
     } else {
-      e.listing += json::serialize(v);
+      e.listing += json_text(v);
     }
   }
   e.sorted.resize(e.strings.size());

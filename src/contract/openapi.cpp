@@ -4,9 +4,9 @@
 // publishes it (quirk overrides are validation behaviour, not part of the document).
 
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
 #include "contract/contract_impl.hpp"
+#include "core/json_text.hpp"
 
 namespace sb::contract {
 namespace json = boost::json;
@@ -41,7 +41,7 @@ json::object expand_operation(const json::object& op) {
       response["content"] = json::object{{ct, json::object{{"schema", *schema}}}};
     }
     const auto* status = ro.if_contains("status");
-    responses[status ? json::serialize(*status) : "200"] = std::move(response);
+    responses[status ? json_text(*status) : "200"] = std::move(response);
   }
   out["responses"] = std::move(responses);
   return out;
@@ -67,7 +67,7 @@ std::string Contract::openapi_json() const {
   out["info"] = root["info"];
   out["paths"] = std::move(paths);
   out["components"] = json::object{{"schemas", std::move(root["schemas"])}};
-  return json::serialize(out);
+  return json_text(out);
 }
 
 }  // namespace sb::contract

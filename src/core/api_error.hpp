@@ -21,6 +21,8 @@ enum class ErrorCode {
   kInternal,
   kNotImplemented,
   kServiceUnavailable,
+  kBadGateway,      ///< a provider this server called answered wrongly (an error, garbage)
+  kGatewayTimeout,  ///< a provider this server called did not answer in time, or at all
 };
 
 class ApiError : public std::runtime_error {

@@ -1,10 +1,10 @@
 #include "http/error_response.hpp"
+#include "core/json_text.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
 
 namespace sb::http {
 
@@ -32,6 +32,10 @@ int status_of(ErrorCode code) {
       return 501;
     case ErrorCode::kServiceUnavailable:
       return 503;
+    case ErrorCode::kBadGateway:
+      return 502;
+    case ErrorCode::kGatewayTimeout:
+      return 504;
   }
   return 500;
 }
@@ -48,7 +52,7 @@ Response error_response(const ApiError& error) {
   }
   body["error"] = reason_phrase(status);
   body["statusCode"] = status;
-  return Response::json(status, boost::json::serialize(body));
+  return Response::json(status, json_text(body));
 }
 
 Response error_response(int status, std::string message) {
@@ -56,7 +60,7 @@ Response error_response(int status, std::string message) {
   body["message"] = std::move(message);
   body["error"] = reason_phrase(status);
   body["statusCode"] = status;
-  return Response::json(status, boost::json::serialize(body));
+  return Response::json(status, json_text(body));
 }
 
 Response error_response(std::exception_ptr error, std::string_view request_id) {

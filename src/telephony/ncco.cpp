@@ -1,7 +1,7 @@
 #include "telephony/ncco.hpp"
+#include "core/json_text.hpp"
 
 #include <boost/json/array.hpp>
-#include <boost/json/serialize.hpp>
 
 namespace sb::telephony {
 namespace {
@@ -87,7 +87,7 @@ std::string render_ncco(const Decision& decision, const RenderContext& ctx) {
     case Decision::Kind::kHangup:
       break;
   }
-  return json::serialize(ncco);
+  return json_text(ncco);
 }
 
 }  // namespace sb::telephony

@@ -1,9 +1,9 @@
 #include "telephony/render_context.hpp"
 
-#include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
 #include "core/codec.hpp"
+#include "core/json_text.hpp"
 
 namespace sb::telephony {
 namespace {
@@ -64,9 +64,8 @@ std::vector<std::pair<std::string, std::string>> sip_headers(const json::object&
   if (!object || !object->is_object()) return headers;
   for (const auto& header : object->get_object()) {
     const auto& value = header.value();
-    headers.emplace_back(std::string(header.key()), value.is_string()
-                                                        ? std::string(value.get_string())
-                                                        : json::serialize(value));
+    headers.emplace_back(std::string(header.key()),
+                         value.is_string() ? std::string(value.get_string()) : json_text(value));
   }
   return headers;
 }

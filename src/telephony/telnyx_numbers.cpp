@@ -5,9 +5,9 @@
 #include <memory>
 
 #include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
 
 #include "core/codec.hpp"
+#include "core/json_text.hpp"
 #include "telephony/provider_pointing.hpp"
 
 namespace sb::telephony {
@@ -42,11 +42,11 @@ json::array data_of(std::string_view body) {
 }
 
 std::string application_body(const Import& in) {
-  return json::serialize(json::object{{"friendly_name", application_name(in.target.public_url)},
-                                      {"voice_url", in.voice_url()},
-                                      {"voice_method", "post"},
-                                      {"status_callback", in.status_url()},
-                                      {"status_callback_method", "post"}});
+  return json_text(json::object{{"friendly_name", application_name(in.target.public_url)},
+                                {"voice_url", in.voice_url()},
+                                {"voice_method", "post"},
+                                {"status_callback", in.status_url()},
+                                {"status_callback_method", "post"}});
 }
 
 // Creates the application (POST), or rewrites the one named `id` (PATCH); then assigns.
@@ -99,7 +99,7 @@ void assign_number(const ImportPtr& in, const std::string& number_id, const std:
   request.method = "PATCH";
   request.url = in->base + "/v2/phone_numbers/" + percent_encode(number_id);
   request.headers = {{"Authorization", in->auth}, {"Content-Type", "application/json"}};
-  request.body = json::serialize(json::object{{"connection_id", app_id}});
+  request.body = json_text(json::object{{"connection_id", app_id}});
   call_provider(in->http, std::move(request), in->telnyx,
                 "assigning " + in->target.number + " to this server's TeXML application", in->done,
                 [in](const net::OutboundResponse&) { in->done(nullptr); });

@@ -6,9 +6,9 @@
 #include <memory>
 
 #include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
 
 #include "core/codec.hpp"
+#include "core/json_text.hpp"
 #include "telephony/provider_pointing.hpp"
 
 namespace sb::telephony {
@@ -53,8 +53,8 @@ std::string application_body(const Import& in) {
   const json::object answer{{"address", in.answer_url()}, {"http_method", "POST"}};
   const json::object event{{"address", in.event_url()}, {"http_method", "POST"}};
   const json::object voice{{"webhooks", {{"answer_url", answer}, {"event_url", event}}}};
-  return json::serialize(json::object{{"name", application_name(in.target.public_url)},
-                                      {"capabilities", {{"voice", voice}}}});
+  return json_text(json::object{{"name", application_name(in.target.public_url)},
+                                {"capabilities", {{"voice", voice}}}});
 }
 
 // Creates the application (POST), or rewrites the one named `id` (PUT); then links.

@@ -1,9 +1,8 @@
 #include "webhooks/backoff.hpp"
+#include "core/json_text.hpp"
 
 #include <algorithm>
 #include <cmath>
-
-#include <boost/json/serialize.hpp>
 
 namespace sb::webhooks {
 namespace {
@@ -21,7 +20,7 @@ double number_or(const json::object& o, std::string_view key, double fallback) {
 
 std::string text_of(const json::value& v) {
   if (v.is_string()) return std::string(v.get_string());
-  return json::serialize(v);
+  return json_text(v);
 }
 
 BackoffPlan parse_backoff(const json::object& o) {

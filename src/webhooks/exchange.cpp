@@ -1,8 +1,8 @@
 #include "webhooks/exchange.hpp"
 
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
+#include "core/json_text.hpp"
 #include "core/text.hpp"
 
 namespace sb::webhooks {
@@ -13,7 +13,7 @@ std::string message_body(json::object message, EpochMs now) {
   if (!message.contains("timestamp")) message["timestamp"] = now;
   json::object body;
   body["message"] = std::move(message);
-  return json::serialize(body);
+  return json_text(body);
 }
 
 http::Fields request_headers(const ServerPlan& plan, std::string_view message_id) {

@@ -7,7 +7,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 #include <deque>
 #include <limits>
 #include <map>
@@ -15,6 +14,7 @@
 #include <unordered_map>
 
 #include "core/ids.hpp"
+#include "core/json_text.hpp"
 #include "storage/outbox_repository.hpp"
 #include "storage/store.hpp"
 
@@ -379,7 +379,7 @@ std::string OutboxDispatcher::enqueue(storage::Session& session, const Destinati
   m.id = new_uuid();
   m.org_id = to.org_id;
   m.stream = std::string(stream);
-  m.server = json::serialize(to.server);
+  m.server = json_text(to.server);
   const EpochMs now = now_ms();
   m.body = message_body(std::move(message), now);
   m.next_attempt_at = now;

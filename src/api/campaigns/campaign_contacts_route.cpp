@@ -2,11 +2,10 @@
 
 #include <stdexcept>
 
-#include <boost/json/serialize.hpp>
-
 #include "api/common/list_params.hpp"
 #include "api/common/storage_reply.hpp"
 #include "contract/contract.hpp"
+#include "core/json_text.hpp"
 #include "core/text.hpp"
 #include "domain/campaigns/campaign_spec.hpp"
 #include "domain/resources/resource_service.hpp"
@@ -53,7 +52,7 @@ int CampaignContactsRoute::register_routes(http::Router& router) {
                      query = contact_query(ctx.request)](storage::Session& s) {
                       const auto campaign = catalog_.service().load(s, campaigns_, org, id);
                       return http::Response::json(
-                          200, boost::json::serialize(campaigns::contacts_page(campaign, query)));
+                          200, json_text(campaigns::contacts_page(campaign, query)));
                     });
   };
   router.add(std::move(route));

@@ -1,8 +1,7 @@
 #include "api/chats/chat_events.hpp"
 
-#include <boost/json/serialize.hpp>
-
 #include "core/ids.hpp"
+#include "core/json_text.hpp"
 #include "http/message.hpp"
 
 namespace sb::api::chat_events {
@@ -11,7 +10,7 @@ namespace json = boost::json;
 namespace {
 
 std::string data_line(const json::object& data) {
-  return "data: " + json::serialize(data) + "\n\n";
+  return "data: " + json_text(data) + "\n\n";
 }
 
 json::object error_body(int status, std::string_view message) {

@@ -3,10 +3,10 @@
 #include <algorithm>
 
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
 #include "core/api_error.hpp"
 #include "core/clock.hpp"
+#include "core/json_text.hpp"
 #include "core/text.hpp"
 #include "domain/credentials/credential_spec.hpp"
 #include "storage/org_repository.hpp"
@@ -97,7 +97,7 @@ json::object update_org(storage::Session& s, std::string_view org_id, const json
       settings[key] = value;
   }
   check_server_credential(s, org_id, settings);
-  org.settings = json::serialize(settings);
+  org.settings = json_text(settings);
   org.updated_at = std::max(now_ms(), org.updated_at + 1);
   s.orgs().update_org(org);
   return org_document(org);

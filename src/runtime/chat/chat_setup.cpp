@@ -1,7 +1,6 @@
 #include "runtime/chat/chat_setup.hpp"
 
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
 #include "core/api_error.hpp"
 #include "core/json_fields.hpp"

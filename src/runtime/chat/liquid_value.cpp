@@ -6,7 +6,7 @@
 #include <cmath>
 #include <utility>
 
-#include <boost/json/serializer.hpp>
+#include "core/json_text.hpp"
 
 namespace sb::chat::liquid {
 namespace json = boost::json;
@@ -27,18 +27,7 @@ void trim_partial_utf8(std::string& s) {
 std::string format_double(double d) {
   if (std::isnan(d)) return "NaN";
   if (std::isinf(d)) return d < 0 ? "-Infinity" : "Infinity";
-  if (d == 0) return "0";
-  char buf[64];
-  const double magnitude = std::fabs(d);
-  const bool fixed = magnitude >= 1e-6 && magnitude < 1e21;
-  const auto [end, ec] = std::to_chars(
-      buf, buf + sizeof buf, d, fixed ? std::chars_format::fixed : std::chars_format::scientific);
-  std::string out(buf, ec == std::errc() ? end : buf);
-  if (const auto e = out.find('e'); e != std::string::npos) {  // "1e-07" → "1e-7"
-    std::size_t digits = e + 2;
-    while (digits + 1 < out.size() && out[digits] == '0') out.erase(digits, 1);
-  }
-  return out;
+  return js_number_text(d);
 }
 
 void append_scalar(const json::value& v, std::string& out, std::size_t limit) {
@@ -64,10 +53,7 @@ void append_scalar(const json::value& v, std::string& out, std::size_t limit) {
 }
 
 void append_json(const json::value& v, std::string& out, std::size_t limit) {
-  json::serializer sr;
-  sr.reset(&v);
-  char buf[4096];
-  while (!sr.done() && out.size() < limit) append_capped(out, sr.read(buf), limit);
+  append_capped(out, json_text(v), limit);
 }
 
 }  // namespace

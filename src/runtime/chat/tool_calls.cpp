@@ -6,9 +6,9 @@
 #include <cstdio>
 
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
 #include "core/codec.hpp"
+#include "core/json_text.hpp"
 #include "net/outbound_target.hpp"
 #include "runtime/chat/template.hpp"
 
@@ -33,7 +33,7 @@ std::string string_at(const json::object& o, std::string_view key) {
 
 // A value as text for the model or a URL: strings as they are, anything else as JSON.
 std::string as_text(const json::value& v) {
-  return v.is_string() ? std::string(v.get_string()) : json::serialize(v);
+  return v.is_string() ? std::string(v.get_string()) : json_text(v);
 }
 
 // The first `max_chars` code points of UTF-8 `text` (bytes that are not UTF-8 count as one).
@@ -116,7 +116,7 @@ http::Fields tool_headers(const json::object& tool, const json::object& argument
     if (!value || value->is_null()) continue;
     headers.emplace_back(std::string(name), value->is_string()
                                                 ? render_template(value->get_string(), arguments)
-                                                : json::serialize(*value));
+                                                : json_text(*value));
   }
   return headers;
 }
@@ -253,7 +253,7 @@ std::optional<net::OutboundRequest> api_request(const json::object& tool, const 
   if (request.method == "GET" || request.method == "DELETE") {
     request.url = with_query(request.url, args);
   } else {
-    request.body = json::serialize(args);
+    request.body = json_text(args);
     if (!has_header(request.headers, "Content-Type")) {
       request.headers.emplace_back("Content-Type", "application/json");
     }

@@ -1,10 +1,10 @@
 #include "runtime/llm/anthropic_adapter.hpp"
 
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
 #include "core/ids.hpp"
 #include "core/json_fields.hpp"
+#include "core/json_text.hpp"
 #include "runtime/llm/endpoint.hpp"
 #include "runtime/llm/failures.hpp"
 
@@ -140,7 +140,7 @@ net::OutboundRequest anthropic_request(const CompletionRequest& request) {
                  {"Accept", "text/event-stream"},
                  {"anthropic-version", "2023-06-01"}};
   if (!request.api_key.empty()) out.headers.emplace_back("x-api-key", request.api_key);
-  out.body = json::serialize(anthropic_request_body(request));
+  out.body = json_text(anthropic_request_body(request));
   out.timeout = request.head_timeout;
   out.stream_idle_timeout = request.idle_timeout;
   return out;
@@ -243,7 +243,7 @@ DecodeStep AnthropicStreamDecoder::on_json(std::string_view body) {
       const auto* input = block->if_contains("input");
       completion_.tool_calls.push_back({std::string(string_at(*block, "id")),
                                         std::string(string_at(*block, "name")),
-                                        input ? json::serialize(*input) : "{}"});
+                                        input ? json_text(*input) : "{}"});
     }
   }
   completion_.text += step.text;

@@ -1,10 +1,10 @@
 #include "runtime/llm/openai_adapter.hpp"
 
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
 #include "core/ids.hpp"
 #include "core/json_fields.hpp"
+#include "core/json_text.hpp"
 #include "runtime/llm/endpoint.hpp"
 #include "runtime/llm/failures.hpp"
 
@@ -31,7 +31,7 @@ net::OutboundRequest openai_request(const CompletionRequest& request) {
   out.headers = {{"Content-Type", "application/json"}, {"Accept", "text/event-stream"}};
   if (!request.api_key.empty())
     out.headers.emplace_back("Authorization", "Bearer " + request.api_key);
-  out.body = json::serialize(openai_request_body(request));
+  out.body = json_text(openai_request_body(request));
   out.timeout = request.head_timeout;
   out.stream_idle_timeout = request.idle_timeout;
   return out;
