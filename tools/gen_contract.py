@@ -226,21 +226,25 @@ def add_credential_paths(contract: dict[str, Any]) -> None:
     }
 
 
-# Vapi serves GET and PATCH /org/{id} (the org's name, its webhook server, ...), which the
-# document lacks too; their schemas (Org, UpdateOrgDTO) are the document's own.
+# Vapi serves GET /org (the orgs the caller belongs to) and GET and PATCH /org/{id} (the org's
+# name, its webhook server, ...), which the document lacks too; their schemas (Org,
+# UpdateOrgDTO) are the document's own.
 def add_org_paths(contract: dict[str, Any]) -> None:
     id_param = contract["paths"]["/assistant/{id}"]["get"]["parameters"]
     one = {"status": 200, "contentType": "application/json",
            "schema": {"$ref": SCHEMA_REF + "Org"}}
 
-    def operation(op_id: str, body: dict | None = None):
-        op = {"operationId": f"OrgController_{op_id}", "parameters": id_param}
+    def operation(op_id: str, body: dict | None = None, params=id_param, response=one):
+        op = {"operationId": f"OrgController_{op_id}", "parameters": params}
         if body is not None:
             op["requestBody"] = {"required": True, "content": {"application/json": body}}
-        op["response"] = one
+        op["response"] = response
         op[OWN] = True
         return op
 
+    many = {"status": 200, "contentType": "application/json",
+            "schema": {"type": "array", "items": {"$ref": SCHEMA_REF + "Org"}}}
+    contract["paths"]["/org"] = {"get": operation("findAll", params=[], response=many)}
     contract["paths"]["/org/{id}"] = {
         "get": operation("findOne"),
         "patch": operation("update", {"$ref": SCHEMA_REF + "UpdateOrgDTO"}),

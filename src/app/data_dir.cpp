@@ -42,7 +42,24 @@ bool create_private_file(const std::string& path, const std::string& content) {
   return true;
 }
 
+// A malformed key is refused at start, naming where it came from, before it can seal anything.
+void check_key(const std::string& key_hex, const std::string& source) {
+  try {
+    SecretBox check(key_hex);
+  } catch (const std::invalid_argument&) {
+    throw std::runtime_error(source + " must be 64 hex characters (a 256-bit key), not " +
+                             std::to_string(key_hex.size()) +
+                             " characters; `openssl rand -hex 32` makes one");
+  }
+}
+
 }  // namespace
+
+bool DataDir::holds_database(const std::string& path) {
+  struct stat st {};
+  const std::string file = path + "/" + kDatabaseFile;
+  return ::stat(file.c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
+}
 
 DataDir::DataDir(std::string path) : path_(std::move(path)) {
   while (path_.size() > 1 && path_.back() == '/') path_.pop_back();
@@ -55,16 +72,19 @@ DataDir::DataDir(std::string path) : path_(std::move(path)) {
 }
 
 std::string DataDir::database_path() const {
-  return path_ + "/switchboard.db";
+  return path_ + "/" + kDatabaseFile;
 }
 
 std::string DataDir::secret_key_hex() const {
   if (const char* env = std::getenv("SWITCHBOARD_SECRET_KEY"); env && *env) {
-    SecretBox check(env);  // throws with a clear message if malformed
+    check_key(env, "SWITCHBOARD_SECRET_KEY");
     return env;
   }
   const std::string file = path_ + "/secret.key";
-  if (auto existing = read_trimmed(file)) return *existing;
+  if (auto existing = read_trimmed(file)) {
+    check_key(*existing, file);
+    return *existing;
+  }
   create_private_file(file, SecretBox::generate_key_hex());
   return *read_trimmed(file);  // another process may have won the race: use its key
 }

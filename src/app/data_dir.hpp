@@ -13,13 +13,19 @@ namespace sb::app {
 
 class DataDir {
  public:
+  static constexpr const char* kDatabaseFile = "switchboard.db";
+
   /// Creates the directory (mode 0700) if needed. Throws with a clear message on failure.
   explicit DataDir(std::string path);
 
   const std::string& path() const { return path_; }
   std::string database_path() const;
+  /// Whether `path` holds a database (a non-empty database file): false for a directory no
+  /// server has run on, or one that does not exist. Creates nothing.
+  static bool holds_database(const std::string& path);
 
-  /// SWITCHBOARD_SECRET_KEY if set (64 hex characters), else secret.key, created on first use.
+  /// SWITCHBOARD_SECRET_KEY if set, else secret.key, created on first use. Throws, naming the
+  /// variable or the file, when the key is not 64 hex characters.
   std::string secret_key_hex() const;
 
   std::optional<std::string> read_api_key() const;

@@ -60,7 +60,7 @@ function defaultProviderStandin() {
 /**
  * Starts a server. Options: args (extra CLI args), env (over the provider stand-in's
  * TWILIO/VONAGE/TELNYX_API_BASE_URL), dataDir (reuse one), apiKey (preset first key; default
- * random). Resolves {baseUrl, apiKey, dataDir, client, stop, process}.
+ * random), accessLog (a file; default off, or kept in the data dir in audit mode). Resolves {baseUrl, apiKey, dataDir, client, stop, process}.
  */
 export async function startServer(options = {}) {
   const dataDir = options.dataDir ?? tempDir();
@@ -68,7 +68,7 @@ export async function startServer(options = {}) {
   const providers = (await defaultProviderStandin()).env;
   // In audit mode the access log is kept, so the audit can check it holds no secrets.
   const runName = `server-${randomUUID()}`;
-  const accessLog = AUDIT_DIR ? join(dataDir, `${runName}.access.log`) : "off";
+  const accessLog = options.accessLog ?? (AUDIT_DIR ? join(dataDir, `${runName}.access.log`) : "off");
   const child = spawn(
     BIN,
     ["serve", "--port", "0", "--data-dir", dataDir, "--access-log", accessLog, ...(options.args ?? [])],

@@ -34,6 +34,7 @@ int FileContentRoutes::register_routes(http::Router& router) {
     route.method = http::Method::kGet;
     route.path = base + "{file}" + (text ? "/text" : "");
     route.authenticated = false;
+    route.secret_params = {"file"};  // whoever reads the access log must not fetch the file
     route.handler = [this, text](http::Context&& ctx, http::Reply reply) {
       serve(text, std::move(ctx), std::move(reply));
     };

@@ -1,10 +1,11 @@
 #include "api/orgs/org_routes.hpp"
 
-#include <boost/json/serialize.hpp>
+#include <boost/json/array.hpp>
 
 #include "api/common/storage_reply.hpp"
 #include "contract/contract.hpp"
 #include "core/api_error.hpp"
+#include "core/json_text.hpp"
 #include "core/text.hpp"
 #include "domain/orgs/org_settings.hpp"
 #include "http/error_response.hpp"
@@ -28,30 +29,37 @@ OrgRoutes::OrgRoutes(storage::Store& store, std::shared_ptr<const contract::Cont
 
 int OrgRoutes::register_routes(http::Router& router) {
   int added = 0;
-  auto add = [&](http::Method method, http::Handler handler) {
-    const auto* op = contract_->operation(http::method_name(method), "/org/{id}");
+  auto add = [&](http::Method method, std::string path, http::Handler handler) {
+    const auto* op = contract_->operation(http::method_name(method), path);
     if (!op) return;
     http::Route route;
     route.method = method;
-    route.path = "/org/{id}";
+    route.path = std::move(path);
     route.operation = op;
     route.handler = std::move(handler);
     router.add(std::move(route));
     ++added;
   };
-  add(http::Method::kGet, [this](http::Context&& ctx, http::Reply reply) {
-    if (!own_org(ctx)) return not_found(reply);
+  // A key belongs to one org: the list a multi-org account would see has that one.
+  add(http::Method::kGet, "/org", [this](http::Context&& ctx, http::Reply reply) {
     reply_from_read(
         store_, std::move(reply), ctx.request.request_id, [org = ctx.org_id](storage::Session& s) {
-          return http::Response::json(200, boost::json::serialize(orgs::find_org(s, org)));
+          return http::Response::json(200, json_text(boost::json::array{orgs::find_org(s, org)}));
         });
   });
-  add(http::Method::kPatch, [this](http::Context&& ctx, http::Reply reply) {
+  add(http::Method::kGet, "/org/{id}", [this](http::Context&& ctx, http::Reply reply) {
+    if (!own_org(ctx)) return not_found(reply);
+    reply_from_read(store_, std::move(reply), ctx.request.request_id,
+                    [org = ctx.org_id](storage::Session& s) {
+                      return http::Response::json(200, json_text(orgs::find_org(s, org)));
+                    });
+  });
+  add(http::Method::kPatch, "/org/{id}", [this](http::Context&& ctx, http::Reply reply) {
     if (!own_org(ctx)) return not_found(reply);
     reply_after_write(
         store_, std::move(reply), ctx.request.request_id,
         [org = ctx.org_id, patch = std::move(ctx.body.as_object())](storage::Session& s) {
-          return http::Response::json(200, boost::json::serialize(orgs::update_org(s, org, patch)));
+          return http::Response::json(200, json_text(orgs::update_org(s, org, patch)));
         });
   });
   return added;

@@ -1,7 +1,7 @@
 #pragma once
-// GET and PATCH /org/{id}: the caller's own org (its name and its webhook `server`, the last
-// in the precedence of where server messages go). Any other id, existing or not, is 404
-// "Org not found": a key sees its own org only.
+// GET /org (a list of the caller's one org) and GET and PATCH /org/{id}: the caller's own org (its
+// name and its webhook `server`, the last in the precedence of where server messages go). Any other
+// id, existing or not, is 404 "Org not found": a key sees its own org only.
 
 #include <memory>
 

@@ -18,6 +18,7 @@
 #include "domain/sessions/session_spec.hpp"
 #include "domain/structured_outputs/structured_output_spec.hpp"
 #include "http/message.hpp"
+#include "webhooks/chat_messages.hpp"
 #include "webhooks/session_messages.hpp"
 
 namespace sb::app {
@@ -99,7 +100,10 @@ void add_workspace(Catalog& catalog) {
   catalog.add(std::move(session), {"/session", "/session/{id}", {}, session_params()});
   const auto& campaign = add_campaigns(catalog);
   catalog.add(std::make_unique<api::CampaignContactsRoute>(catalog, campaign));
-  add_read_only(catalog, chats::chat_spec(), "/chat");
+  auto chat = chats::chat_spec();
+  if (auto* deliveries = catalog.deps().deliveries)
+    chat.on_written = webhooks::chat_notifier(*deliveries);
+  add_read_only(catalog, std::move(chat), "/chat");
   const auto& call = add_read_only(catalog, calls::call_spec(), "/call");
   catalog.add(std::make_unique<api::CallArtifactRoutes>(catalog, call));
   catalog.add(std::make_unique<api::NotImplementedRoutes>(catalog, not_implemented(insight)));

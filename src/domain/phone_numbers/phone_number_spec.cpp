@@ -44,6 +44,10 @@ void assign_pool_number(const NumberPool& pool, storage::Session& s, std::string
   if (resources::string_at(doc, "provider") != "vapi") return;
   const auto area_code = resources::string_at(doc, "numberDesiredAreaCode");
   if (area_code.empty()) return;
+  if (pool.size() == 0)
+    throw ApiError::bad_request(
+        "numberDesiredAreaCode needs a number pool, and this server has none: start it with "
+        "--number-pool FILE (one E.164 number a line), or give the vapi number a sipUri");
   auto& repo = s.resources();
   for (const auto& candidate : pool.candidates(area_code)) {
     if (repo.key_taken(kKind, org_id, {"poolNumber", candidate, true}) ||

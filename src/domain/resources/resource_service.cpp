@@ -3,12 +3,12 @@
 #include <algorithm>
 
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
 #include "core/api_error.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/ids.hpp"
+#include "core/json_text.hpp"
 #include "core/text.hpp"
 #include "domain/resources/document_paths.hpp"
 #include "storage/store.hpp"
@@ -57,8 +57,8 @@ storage::ResourceRecord ResourceService::to_record(const ResourceSpec& spec,
   r.org_id = std::string(string_at(doc, "orgId"));
   r.created_at = parse_iso8601(string_at(doc, "createdAt")).value_or(0);
   r.updated_at = parse_iso8601(string_at(doc, "updatedAt")).value_or(0);
-  r.document = json::serialize(doc);
-  if (!secrets.empty()) r.sealed_secrets = secrets_.seal(json::serialize(secrets));
+  r.document = json_text(doc);
+  if (!secrets.empty()) r.sealed_secrets = secrets_.seal(json_text(secrets));
   std::string search;
   for (const auto& field : spec.search_fields) {
     if (!search.empty()) search.push_back('\n');
@@ -141,6 +141,7 @@ Written ResourceService::insert_document(storage::Session& s, const ResourceSpec
                                          const json::object& document) const {
   auto record = to_record(spec, document, {});
   s.resources().insert(record);
+  if (spec.on_written) spec.on_written(s, Change::kCreated, document);
   return {std::move(record.id), std::move(record.document)};
 }
 
@@ -153,6 +154,7 @@ Written ResourceService::replace_document(storage::Session& s, const ResourceSpe
   document["updatedAt"] = format_iso8601(std::max(updated, stored.updated_at + 1));
   auto record = to_record(spec, document, {});
   s.resources().update(record);
+  if (spec.on_written) spec.on_written(s, Change::kUpdated, document);
   return {std::move(record.id), std::move(record.document)};
 }
 

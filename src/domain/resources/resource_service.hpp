@@ -44,7 +44,8 @@ class ResourceService {
                              const storage::ResourceQuery& query) const;
   /// Objects the server makes itself (a call the routing engine answers): `document` is
   /// stored as given, with its own id, orgId and timestamps; no rules, references or keys
-  /// apply. Replacing keeps createdAt and moves updatedAt forward like update() does.
+  /// apply. Replacing keeps createdAt and moves updatedAt forward like update() does. The
+  /// spec's on_written hook runs as for create() and update().
   Written insert_document(storage::Session& s, const ResourceSpec& spec,
                           const boost::json::object& document) const;
   Written replace_document(storage::Session& s, const ResourceSpec& spec,
