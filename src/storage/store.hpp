@@ -10,6 +10,7 @@
 
 namespace sb::storage {
 
+class ChangeFeed;
 class OrgRepository;
 class OutboxRepository;
 class ResourceRepository;
@@ -44,6 +45,8 @@ class Store {
   virtual void post_write(WriteJob job, WriteDone done) = 0;
   /// Finishes queued work, then stops the threads. Idempotent.
   virtual void stop() = 0;
+  /// Every committed write of a resource, whoever made it (see change_feed.hpp).
+  virtual ChangeFeed& changes() = 0;
 
   /// Blocking forms for start-up and the CLI. Never call them on an I/O thread.
   void read_sync(const ReadJob& job);

@@ -244,12 +244,9 @@ void InboundCalls::finish(std::shared_ptr<Routing> routing) const {
           calls::start_with_assistant(*call, decision.assistant, now);
         else
           calls::end_call(*call, reason, now);
-        auto written = deps_.service.insert_document(s, deps_.calls, *call);
+        deps_.service.insert_document(s, deps_.calls, *call);
         send_call_messages(s, routing->org_id, routing->number, routing->assistant_server,
                            routing->org_server, *call, now);
-        s.after_commit([this, org = routing->org_id, written = std::move(written)]() mutable {
-          deps_.call_written(org, written.id, std::move(written.document));
-        });
       },
       [routing, decision, call](std::exception_ptr error) {
         if (error) {
@@ -291,8 +288,6 @@ void InboundCalls::provider_status(std::string provider, std::string to_number,
                                    std::string provider_call_id, std::string status,
                                    Verifier verify, std::function<void(StatusOutcome)> done) const {
   auto outcome = std::make_shared<StatusOutcome>();
-  auto written = std::make_shared<std::optional<resources::Written>>();
-  auto org = std::make_shared<std::string>();
   deps_.store.post_write(
       [=, this, verify = std::move(verify)](storage::Session& s) {
         const auto reason = calls::ended_reason_for_provider_status(status);
@@ -313,8 +308,7 @@ void InboundCalls::provider_status(std::string provider, std::string to_number,
           outcome->status = StatusOutcome::Status::kUnchanged;
           if (reason.empty() || !calls::end_call(*call, reason, now_ms())) return;
           outcome->status = StatusOutcome::Status::kUpdated;
-          *written = deps_.service.replace_document(s, deps_.calls, *call);
-          *org = record.org_id;
+          deps_.service.replace_document(s, deps_.calls, *call);
           const auto assistant_server = assistant_server_of(
               s, deps_, record.org_id, resources::string_at(*call, "assistantId"));
           send_call_messages(s, record.org_id, number, assistant_server,
@@ -324,12 +318,8 @@ void InboundCalls::provider_status(std::string provider, std::string to_number,
         outcome->status =
             any ? StatusOutcome::Status::kForbidden : StatusOutcome::Status::kUnknownCall;
       },
-      [this, outcome, written, org, done = std::move(done)](std::exception_ptr error) {
-        if (error) {
-          outcome->status = StatusOutcome::Status::kUnknownCall;
-        } else if (*written) {
-          deps_.call_written(*org, (*written)->id, std::move((*written)->document));
-        }
+      [outcome, done = std::move(done)](std::exception_ptr error) {
+        if (error) outcome->status = StatusOutcome::Status::kUnknownCall;
         done(*outcome);
       });
 }

@@ -75,9 +75,6 @@ struct InboundCallsDeps {
   /// The org's own server (the last in the precedence), if it set one.
   std::function<std::optional<boost::json::object>(storage::Session&, std::string_view org_id)>
       org_server;
-  /// Tells the call routes' response cache that a call changed (after commit).
-  std::function<void(const std::string& org_id, const std::string& id, std::string document)>
-      call_written;
 };
 
 class InboundCalls {

@@ -213,7 +213,7 @@ TEST(LlmAnthropic, DecoderFailsOnAnErrorEventAndOnGarbage) {
   auto step = decoder.on_event(
       {"error", R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})"});
   ASSERT_TRUE(step.failure);
-  EXPECT_EQ(step.failure->status, 502);
+  EXPECT_EQ(step.failure->code, ErrorCode::kBadGateway);
   EXPECT_EQ(step.failure->message, "anthropic reported an error: Overloaded");
 
   step = decoder.on_event({"content_block_delta", "{\"type\":"});
@@ -284,7 +284,7 @@ TEST(LlmAnthropicRun, AnErrorAnswerNamesTheProviderAndItsMessage) {
       529, R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})",
       "application/json"));
   ASSERT_EQ(seen.settled, 1);
-  EXPECT_EQ(seen.failure->status, 502);
+  EXPECT_EQ(seen.failure->code, ErrorCode::kBadGateway);
   EXPECT_EQ(seen.failure->message, "anthropic answered 529: Overloaded");
 }
 
@@ -295,7 +295,7 @@ TEST(LlmAnthropicRun, AStreamWithoutMessageStopIsInvalid) {
   run->on_body(kTranscript.substr(0, cut));
   run->on_done(answered(200));
   ASSERT_EQ(seen.settled, 1);
-  EXPECT_EQ(seen.failure->status, 502);
+  EXPECT_EQ(seen.failure->code, ErrorCode::kBadGateway);
   EXPECT_EQ(seen.failure->message,
             "anthropic sent an invalid stream: it ended before message_stop");
 }
@@ -334,7 +334,7 @@ TEST(LlmAnthropicRun, AnIdleTimeoutMidStreamIsNoAnswer) {
   timed_out.error = "timeout";
   run->on_done(timed_out);
   ASSERT_EQ(seen.settled, 1);
-  EXPECT_EQ(seen.failure->status, 504);
+  EXPECT_EQ(seen.failure->code, ErrorCode::kGatewayTimeout);
   EXPECT_EQ(seen.failure->message, "anthropic did not answer: timeout");
 }
 

@@ -252,7 +252,7 @@ TEST(LlmOpenAiClient, AnUpstreamErrorNamesTheProviderAndItsMessage) {
   request.provider = "groq";
   const auto outcome = run(request);
   ASSERT_TRUE(outcome->failure);
-  EXPECT_EQ(outcome->failure->status, 502);
+  EXPECT_EQ(outcome->failure->code, ErrorCode::kBadGateway);
   EXPECT_EQ(outcome->failure->message, "groq answered 401: Incorrect API key provided: sk-test.");
   EXPECT_TRUE(outcome->deltas.empty());
 }
@@ -266,7 +266,7 @@ TEST(LlmOpenAiClient, ARefusedConnectionIsNoAnswer) {
   }
   const auto outcome = run(basic_request(base_url));
   ASSERT_TRUE(outcome->failure);
-  EXPECT_EQ(outcome->failure->status, 504);
+  EXPECT_EQ(outcome->failure->code, ErrorCode::kGatewayTimeout);
   EXPECT_EQ(outcome->failure->message, "openai did not answer: connection refused");
 }
 
@@ -278,7 +278,7 @@ TEST(LlmOpenAiClient, AServerThatNeverAnswersTimesOut) {
   request.head_timeout = 300ms;
   const auto outcome = run(request);
   ASSERT_TRUE(outcome->failure);
-  EXPECT_EQ(outcome->failure->status, 504);
+  EXPECT_EQ(outcome->failure->code, ErrorCode::kGatewayTimeout);
   EXPECT_EQ(outcome->failure->message, "openai did not answer: timeout");
 }
 
@@ -319,7 +319,7 @@ TEST(LlmOpenAiClient, AStreamThatStopsShortIsInvalid) {
   ScriptedServer without_done(answer({text_chunk("Hel"), text_chunk("lo")}));
   auto outcome = run(basic_request(without_done.base_url()));
   ASSERT_TRUE(outcome->failure);
-  EXPECT_EQ(outcome->failure->status, 502);
+  EXPECT_EQ(outcome->failure->code, ErrorCode::kBadGateway);
   EXPECT_EQ(outcome->failure->message, "openai sent an invalid stream: it ended before [DONE]");
 
   ScriptedServer garbage(answer({"data: {\"choices\": [tru"}));
@@ -341,7 +341,7 @@ TEST(LlmOpenAiClient, AStreamCutOffMidwayIsInvalid) {
   ScriptedServer server(script);
   const auto outcome = run(basic_request(server.base_url()));
   ASSERT_TRUE(outcome->failure);
-  EXPECT_EQ(outcome->failure->status, 502);
+  EXPECT_EQ(outcome->failure->code, ErrorCode::kBadGateway);
   EXPECT_EQ(outcome->failure->message, "openai sent an invalid stream: connection closed");
   EXPECT_EQ(outcome->deltas, std::vector<std::string>{"Hel"});
 }

@@ -131,7 +131,7 @@ TEST(LlmOpenAi, DecoderFailsOnGarbageAndOnAnErrorChunk) {
   OpenAiStreamDecoder decoder("together-ai");
   auto step = decoder.on_event({"", "{not json"});
   ASSERT_TRUE(step.failure);
-  EXPECT_EQ(step.failure->status, 502);
+  EXPECT_EQ(step.failure->code, ErrorCode::kBadGateway);
   EXPECT_EQ(step.failure->message, "together-ai sent an invalid stream: a chunk is not JSON");
 
   step =

@@ -4,12 +4,11 @@
 #include <mutex>
 #include <stdexcept>
 
-#include <boost/json/serialize.hpp>
-
 #include "api/chats/chat_events.hpp"
 #include "contract/contract.hpp"
 #include "core/clock.hpp"
 #include "core/ids.hpp"
+#include "core/json_text.hpp"
 #include "http/body_stream.hpp"
 #include "http/error_response.hpp"
 #include "http/router.hpp"
@@ -53,7 +52,7 @@ class StreamReply {
       std::lock_guard lock(mutex_);
       if (!begun_) {
         begun_ = true;
-        reply_(http::error_response(failure.status, failure.message));
+        reply_(http::error_response(http::status_of(failure.code), failure.message));
         return;
       }
     }
@@ -88,7 +87,7 @@ chat::ChatObserver whole_answer(http::Reply reply,
     reply(render(std::move(chat)));
   };
   observer.on_failure = [reply](chat::ChatFailure f) {
-    reply(http::error_response(f.status, f.message));
+    reply(http::error_response(http::status_of(f.code), f.message));
   };
   return observer;
 }
@@ -122,7 +121,7 @@ void ChatRoutes::create_chat(http::Context&& ctx, http::Reply reply) const {
   auto chat_id = new_uuid();
   if (!wants_stream(body, false)) {
     auto observer = whole_answer(std::move(reply), [](json::object chat) {
-      return http::Response::json(200, json::serialize(chat));
+      return http::Response::json(200, json_text(chat));
     });
     return chats_.create(std::move(ctx.org_id), std::move(chat_id), std::move(body),
                          std::move(observer));
@@ -135,7 +134,7 @@ void ChatRoutes::create_chat(http::Context&& ctx, http::Reply reply) const {
   };
   observer.on_done = [stream](json::object) { stream->finish(""); };
   observer.on_failure = [stream, chat_id](chat::ChatFailure f) {
-    stream->fail(f, chat_events::chat_error(chat_id, f.status, f.message));
+    stream->fail(f, chat_events::chat_error(chat_id, http::status_of(f.code), f.message));
   };
   chats_.create(std::move(ctx.org_id), std::move(chat_id), std::move(body), std::move(observer));
 }
@@ -150,7 +149,7 @@ void ChatRoutes::create_response(http::Context&& ctx, http::Reply reply) const {
   const auto created_at = now_ms() / 1000;
   if (!wants_stream(body, true)) {
     auto observer = whole_answer(std::move(reply), [chat_id, model, created_at](json::object chat) {
-      return http::Response::json(200, json::serialize(chat_events::response_object(
+      return http::Response::json(200, json_text(chat_events::response_object(
                                            chat_id, "msg_" + chat_id, model, created_at, &chat)));
     });
     return chats_.create(std::move(ctx.org_id), std::move(chat_id), std::move(body),
@@ -184,7 +183,7 @@ void ChatRoutes::create_response(http::Context&& ctx, http::Reply reply) const {
   };
   observer.on_failure = [stream, seq](chat::ChatFailure f) {
     std::lock_guard lock(seq->mutex);
-    stream->fail(f, seq->events.error(f.status, f.message));
+    stream->fail(f, seq->events.error(http::status_of(f.code), f.message));
   };
   chats_.create(std::move(ctx.org_id), std::move(chat_id), std::move(body), std::move(observer));
 }

@@ -7,8 +7,8 @@
 //  - a reader that missed offers what it read together with the generation it saw before
 //    reading, and the offer is refused if a write landed in between, so a slow reader can
 //    never put back a version older than a committed write.
-// Only valid while this process is the database's only writer (true for the embedded SQLite
-// backend); several instances over one PostgreSQL will need invalidation messages.
+// Writes reach it through the store's change feed (storage/change_feed.hpp), whoever made them,
+// so it stays true with several writers as long as the feed carries their changes.
 //
 // Thread safety: all members may be called from any thread.
 

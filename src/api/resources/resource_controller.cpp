@@ -1,11 +1,11 @@
 #include "api/resources/resource_controller.hpp"
 
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
 #include "api/common/storage_reply.hpp"
 #include "contract/contract.hpp"
 #include "core/api_error.hpp"
+#include "core/json_text.hpp"
 #include "core/text.hpp"
 #include "domain/resources/document_paths.hpp"
 #include "domain/resources/resource_service.hpp"
@@ -54,7 +54,7 @@ bool has_scope(const http::Fields& path_params) {
 std::string apply_view(const std::string& stored, const View& view, const http::Request& request) {
   auto doc = boost::json::parse(stored).as_object();
   view(doc, request);
-  return boost::json::serialize(doc);
+  return json_text(doc);
 }
 
 }  // namespace
@@ -68,7 +68,14 @@ ResourceController::ResourceController(storage::Store& store,
       contract_(std::move(contract)),
       spec_(spec),
       routes_(std::move(routes)),
-      cache_(kCachedObjects, kCachedListBytes) {}
+      cache_(kCachedObjects, kCachedListBytes),
+      // Whoever wrote (this controller, the chat service, the routing engine, another
+      // instance), the cache hears of it before the writer is answered.
+      changes_(store.changes().subscribe([this](const storage::ResourceChange& change) {
+        if (change.kind != spec_.kind) return;
+        cache_.committed_write(change.org_id, change.id,
+                               change.document ? share(*change.document) : nullptr);
+      })) {}
 
 int ResourceController::register_routes(http::Router& router) {
   int added = 0;
@@ -142,7 +149,7 @@ ResponseCache::Body ResourceController::shown(Body stored, const View* view,
   if (scoped) check_scope(doc, request.path_params);
   if (!view) return stored;
   (*view)(doc, request);
-  return share(boost::json::serialize(doc));
+  return share(json_text(doc));
 }
 
 void ResourceController::create(http::Context&& ctx, http::Reply reply) {
@@ -175,7 +182,7 @@ void ResourceController::create(http::Context&& ctx, http::Reply reply) {
 
 void ResourceController::store_created(http::Context&& ctx, http::Reply reply,
                                        boost::json::object body) {
-  write(std::move(ctx), std::move(reply), 201, false,
+  write(std::move(ctx), std::move(reply), 201,
         [this, org = ctx.org_id, body = std::move(body)](storage::Session& s) mutable {
           return service_.create(s, spec_, org, std::move(body));
         });
@@ -193,7 +200,7 @@ void ResourceController::create_upload(http::Context&& ctx, http::Reply reply) {
           reply(http::error_response(std::current_exception(), ctx.request.request_id));
           return;
         }
-        write(std::move(ctx), std::move(reply), 201, false,
+        write(std::move(ctx), std::move(reply), 201,
               [this, org = ctx.org_id, upload = std::move(upload)](storage::Session& s) mutable {
                 auto written = service_.create(s, spec_, org, std::move(upload.body));
                 if (upload.on_created) upload.on_created(s, written);
@@ -248,7 +255,7 @@ void ResourceController::update(const contract::Operation& op, http::Context&& c
                                 http::Reply reply) {
   // As on create: without a body schema the body is any JSON object.
   if (!op.request_body) ctx.body = http::parse_json_body(ctx.request);
-  write(std::move(ctx), std::move(reply), 200, false,
+  write(std::move(ctx), std::move(reply), 200,
         [this, &op, org = ctx.org_id, id = id_param(ctx.request), params = ctx.request.path_params,
          body = std::move(ctx.body)](storage::Session& s) mutable {
           if (has_scope(params)) check_scope(service_.load(s, spec_, org, id), params);
@@ -268,7 +275,7 @@ void ResourceController::update(const contract::Operation& op, http::Context&& c
 }
 
 void ResourceController::remove(http::Context&& ctx, http::Reply reply) {
-  write(std::move(ctx), std::move(reply), 200, true,
+  write(std::move(ctx), std::move(reply), 200,
         [this, org = ctx.org_id, id = id_param(ctx.request),
          params = ctx.request.path_params](storage::Session& s) {
           if (has_scope(params)) check_scope(service_.load(s, spec_, org, id), params);
@@ -276,23 +283,12 @@ void ResourceController::remove(http::Context&& ctx, http::Reply reply) {
         });
 }
 
-void ResourceController::write(http::Context&& ctx, http::Reply reply, int status, bool deletes,
+void ResourceController::write(http::Context&& ctx, http::Reply reply, int status,
                                std::function<resources::Written(storage::Session&)> work) {
   reply_after_write(store_, std::move(reply), ctx.request.request_id,
-                    [this, status, deletes, org = std::move(ctx.org_id),
-                     work = std::move(work)](storage::Session& s) {
-                      auto written = work(s);
-                      auto body = share(std::move(written.document));
-                      s.after_commit([this, org, id = std::move(written.id), body, deletes] {
-                        cache_.committed_write(org, id, deletes ? nullptr : body);
-                      });
-                      return http::Response::json(status, body);
+                    [status, work = std::move(work)](storage::Session& s) {
+                      return http::Response::json(status, work(s).document);
                     });
-}
-
-void ResourceController::committed_write(const std::string& org_id, const std::string& id,
-                                         std::string document) {
-  cache_.committed_write(org_id, id, share(std::move(document)));
 }
 
 }  // namespace sb::api

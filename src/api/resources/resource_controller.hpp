@@ -15,6 +15,7 @@
 #include "api/common/response_cache.hpp"
 #include "api/resources/list_request.hpp"
 #include "http/router.hpp"
+#include "storage/change_feed.hpp"
 
 namespace sb::contract {
 class Contract;
@@ -77,9 +78,6 @@ class ResourceController {
   /// Adds a route for each operation the contract declares on the paths; returns how many.
   int register_routes(http::Router& router);
 
-  /// Another part of the server committed a write to one of this resource's objects (the
-  /// routing engine stores calls): refreshes the cached object and the org's lists.
-  void committed_write(const std::string& org_id, const std::string& id, std::string document);
   const resources::ResourceSpec& spec() const { return spec_; }
 
  private:
@@ -98,7 +96,7 @@ class ResourceController {
   /// `stored` as `view` shows it, after check_scope; `stored` itself when neither applies.
   ResponseCache::Body shown(ResponseCache::Body stored, const View* view,
                             const http::Request& request) const;
-  void write(http::Context&& ctx, http::Reply reply, int status, bool deletes,
+  void write(http::Context&& ctx, http::Reply reply, int status,
              std::function<resources::Written(storage::Session&)> work);
 
   storage::Store& store_;
@@ -107,6 +105,7 @@ class ResourceController {
   const resources::ResourceSpec& spec_;
   ResourceRoutes routes_;
   ResponseCache cache_;
+  storage::ChangeFeed::Subscription changes_;  // last: unsubscribes before the cache goes
 };
 
 }  // namespace sb::api

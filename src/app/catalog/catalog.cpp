@@ -34,7 +34,6 @@ const resources::ResourceSpec& Catalog::add(resources::ResourceSpec spec,
   specs_.push_back(std::make_unique<resources::ResourceSpec>(std::move(spec)));
   auto controller = std::make_unique<api::ResourceController>(
       deps_.store, *service_, deps_.contract, *specs_.back(), std::move(routes));
-  controllers_.push_back(controller.get());
   add(std::make_unique<ResourceEntry>(std::move(controller)));
   return *specs_.back();
 }
@@ -43,12 +42,6 @@ const resources::ResourceSpec& Catalog::spec_of(std::string_view kind) const {
   for (const auto& spec : specs_)
     if (spec->kind == kind) return *spec;
   throw std::logic_error("no resource of kind " + std::string(kind) + " in the catalog");
-}
-
-void Catalog::committed_write(std::string_view kind, const std::string& org_id,
-                              const std::string& id, std::string document) {
-  for (auto* controller : controllers_)
-    if (controller->spec().kind == kind) controller->committed_write(org_id, id, document);
 }
 
 void Catalog::add(std::unique_ptr<RouteProvider> provider) {

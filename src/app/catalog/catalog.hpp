@@ -88,17 +88,12 @@ class Catalog {
 
   /// The spec added for storage kind `kind`. Throws std::logic_error if there is none.
   const resources::ResourceSpec& spec_of(std::string_view kind) const;
-  /// Tells the routes of `kind` that another part of the server wrote one of its objects
-  /// (after commit), so what they cache stays true.
-  void committed_write(std::string_view kind, const std::string& org_id, const std::string& id,
-                       std::string document);
 
  private:
   CatalogDeps deps_;
   std::unique_ptr<resources::ResourceService> service_;
   std::vector<std::unique_ptr<resources::ResourceSpec>> specs_;
   std::vector<std::unique_ptr<RouteProvider>> providers_;
-  std::vector<api::ResourceController*> controllers_;  // owned by providers_
 };
 
 /// The groups, one file each.

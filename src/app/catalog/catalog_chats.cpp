@@ -40,11 +40,7 @@ class ChatEntry final : public RouteProvider {
         catalog.spec_of("session"),
         engine_,
         catalog.deps().llm_providers,
-        [](storage::Session& s, std::string_view org_id) { return orgs::org_server(s, org_id); },
-        [&catalog](std::string_view kind, const std::string& org_id, const std::string& id,
-                   std::string document) {
-          catalog.committed_write(kind, org_id, id, std::move(document));
-        }};
+        [](storage::Session& s, std::string_view org_id) { return orgs::org_server(s, org_id); }};
   }
 
   llm::LlmClient llm_;

@@ -40,10 +40,7 @@ void add_inbound_calls(Catalog& catalog, std::string telnyx_public_key) {
       catalog.spec_of("squad"),
       catalog.spec_of(calls::kCallKind),
       *deps.deliveries,
-      [](storage::Session& s, std::string_view org_id) { return orgs::org_server(s, org_id); },
-      [&catalog](const std::string& org_id, const std::string& id, std::string document) {
-        catalog.committed_write(calls::kCallKind, org_id, id, std::move(document));
-      }};
+      [](storage::Session& s, std::string_view org_id) { return orgs::org_server(s, org_id); }};
   catalog.add(std::make_unique<InboundCallEntry>(
       std::move(engine),
       api::ProviderWebhookConfig{deps.public_url, std::move(telnyx_public_key)}));

@@ -5,7 +5,6 @@
 
 #include "core/api_error.hpp"
 #include "core/json_fields.hpp"
-#include "http/error_response.hpp"
 #include "runtime/chat/tool_runner.hpp"
 
 namespace sb::chat {
@@ -52,8 +51,8 @@ struct ChatEngine::Turn {
   std::vector<std::optional<ToolOutcome>> decided;
   std::size_t handoff_to = SIZE_MAX;
 
-  void fail(int status, std::string message) {
-    events.on_failure(ChatFailure{status, std::move(message)});
+  void fail(ErrorCode code, std::string message) {
+    events.on_failure(ChatFailure{code, std::move(message)});
   }
   void add_usage(const ModelSetup& setup, const llm::Usage& usage) {
     for (auto& c : result.costs) {
@@ -81,7 +80,7 @@ void ChatEngine::run(Conversation conversation, ChatEvents events) const {
   auto turn = std::make_shared<Turn>();
   turn->conversation = std::move(conversation);
   turn->events = std::move(events);
-  if (turn->conversation.assistants.empty()) return turn->fail(500, "no assistant to run");
+  if (turn->conversation.assistants.empty()) return turn->fail(ErrorCode::kInternal, "no assistant to run");
   round(std::move(turn));
 }
 
@@ -98,7 +97,7 @@ void ChatEngine::round(std::shared_ptr<Turn> turn) const {
     request.head_timeout = access.timeout;
     request.idle_timeout = access.timeout;
   } catch (const ApiError& e) {
-    return turn->fail(http::status_of(e.code()), e.what());
+    return turn->fail(e.code(), e.what());
   }
   turn->tool_set = tool_set(assistant.tools, assistant.squad_destinations);
   request.provider = setup.provider;
@@ -122,7 +121,7 @@ void ChatEngine::round(std::shared_ptr<Turn> turn) const {
     answered(turn, std::move(completion));
   };
   callbacks.on_failure = [turn](llm::Failure failure) {
-    turn->fail(failure.status, std::move(failure.message));
+    turn->fail(failure.code, std::move(failure.message));
   };
   llm_.stream(std::move(request), std::move(callbacks));
 }

@@ -17,6 +17,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include "core/api_error.hpp"
 #include "runtime/chat/chat_setup.hpp"
 #include "runtime/chat/tool_runner.hpp"
 #include "runtime/llm/llm_client.hpp"
@@ -58,9 +59,10 @@ struct ChatResult {
   std::size_t assistant = 0;  ///< index of the assistant that answered last
 };
 
-/// A turn that failed: the HTTP status to answer and a message naming the cause.
+/// A turn that failed: what kind of failure (the API layer maps it to a status) and a message
+/// naming the cause.
 struct ChatFailure {
-  int status = 500;
+  ErrorCode code = ErrorCode::kInternal;
   std::string message;
 };
 

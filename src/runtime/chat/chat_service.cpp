@@ -1,12 +1,10 @@
 #include "runtime/chat/chat_service.hpp"
 
 #include <spdlog/spdlog.h>
-#include <boost/json/serialize.hpp>
 
 #include "core/api_error.hpp"
 #include "core/clock.hpp"
 #include "domain/resources/resource_service.hpp"
-#include "http/error_response.hpp"
 #include "runtime/chat/chat_context.hpp"
 #include "storage/store.hpp"
 
@@ -21,12 +19,12 @@ ChatFailure failure_of(std::exception_ptr error) {
   } catch (const ApiError& e) {
     std::string message;
     for (const auto& m : e.messages()) message += (message.empty() ? "" : "; ") + m;
-    return {http::status_of(e.code()), std::move(message)};
+    return {e.code(), std::move(message)};
   } catch (const std::exception& e) {
     spdlog::error("chat failed: {}", e.what());
   } catch (...) {
   }
-  return {500, "Internal server error"};
+  return {ErrorCode::kInternal, "Internal server error"};
 }
 
 }  // namespace
@@ -91,15 +89,13 @@ void ChatService::store(std::shared_ptr<Run> run, ChatResult result) const {
   chat["output"] = std::move(result.output);
   chat["costs"] = std::move(result.costs);
   chat["cost"] = 0;
-  auto written = std::make_shared<std::vector<std::pair<std::string, resources::Written>>>();
   deps_.store.post_write(
-      [this, run, written](storage::Session& s) {
+      [this, run](storage::Session& s) {
         auto& chat = run->context.chat;
         const auto now = format_iso8601(now_ms());
         chat["createdAt"] = now;
         chat["updatedAt"] = now;
-        written->emplace_back(deps_.chats.kind,
-                              deps_.service.insert_document(s, deps_.chats, chat));
+        deps_.service.insert_document(s, deps_.chats, chat);
         if (run->context.session_id.empty()) return;
         auto session = deps_.service.load(s, deps_.sessions, run->org_id, run->context.session_id);
         auto& messages = session["messages"];
@@ -108,13 +104,11 @@ void ChatService::store(std::shared_ptr<Run> run, ChatResult result) const {
         for (std::size_t i = run->context.inherited; i < chat_messages.size(); ++i)
           messages.as_array().push_back(chat_messages[i]);
         for (const auto& m : chat.at("output").as_array()) messages.as_array().push_back(m);
-        written->emplace_back(deps_.sessions.kind, deps_.service.replace_document(
-                                                       s, deps_.sessions, std::move(session)));
+        session["updatedAt"] = now;  // an append is an update like any other (session.updated)
+        deps_.service.replace_document(s, deps_.sessions, std::move(session));
       },
-      [this, run, written](std::exception_ptr error) {
+      [run](std::exception_ptr error) {
         if (error) return run->observer.on_failure(failure_of(error));
-        for (auto& [kind, w] : *written)
-          deps_.committed(kind, run->org_id, w.id, std::move(w.document));
         run->observer.on_done(std::move(run->context.chat));
       });
 }

@@ -38,10 +38,6 @@ struct ChatServiceDeps {
   const llm::ProviderSettings& providers;
   std::function<std::optional<boost::json::object>(storage::Session&, std::string_view org_id)>
       org_server;
-  /// After commit: tells the routes of `kind` that one of its objects was written.
-  std::function<void(std::string_view kind, const std::string& org_id, const std::string& id,
-                     std::string document)>
-      committed;
 };
 
 struct ChatObserver {

@@ -1,7 +1,7 @@
 #pragma once
 // The messages of failed completions. Each names the provider and the reason in words a
-// Vapi API client can act on: 504 when the provider did not answer, 502 for everything the
-// provider answered wrongly.
+// Vapi API client can act on: a gateway timeout when the provider did not answer, a bad
+// gateway for everything the provider answered wrongly.
 
 #include <string>
 #include <string_view>
@@ -12,13 +12,13 @@
 
 namespace sb::llm {
 
-/// 504 "<provider> did not answer: <reason>" (timeout, connection refused, dns: ...).
+/// Gateway timeout: "<provider> did not answer: <reason>" (timeout, connection refused, dns: ...).
 Failure no_answer(std::string_view provider, std::string_view reason);
-/// 502 "<provider> answered <status>: <the upstream error message>".
+/// Bad gateway: "<provider> answered <status>: <the upstream error message>".
 Failure upstream_error(std::string_view provider, int status, std::string_view body);
-/// 502 "<provider> sent an invalid stream: <why>".
+/// Bad gateway: "<provider> sent an invalid stream: <why>".
 Failure invalid_stream(std::string_view provider, std::string_view why);
-/// 502 "<provider> reported an error: <message>", for an error inside a 2xx answer.
+/// Bad gateway: "<provider> reported an error: <message>", for an error inside a 2xx answer.
 Failure reported_error(std::string_view provider, std::string_view message);
 /// What the caller gets after its delta callback returned false.
 Failure cancelled();

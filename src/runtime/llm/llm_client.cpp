@@ -35,13 +35,13 @@ void LlmClient::stream(CompletionRequest request, StreamCallbacks callbacks) con
   const ProviderInfo* info = find_provider(request.provider);
   if (!info) {
     if (callbacks.on_failure)
-      callbacks.on_failure({502, "unsupported LLM provider \"" + request.provider +
+      callbacks.on_failure({ErrorCode::kBadGateway, "unsupported LLM provider \"" + request.provider +
                                      "\"; supported: " + supported_providers()});
     return;
   }
   if (request.base_url.empty()) {
     if (callbacks.on_failure)
-      callbacks.on_failure({502, std::string(info->name) + " has no base URL to call"});
+      callbacks.on_failure({ErrorCode::kBadGateway, std::string(info->name) + " has no base URL to call"});
     return;
   }
   std::shared_ptr<StreamRun> run;
@@ -59,7 +59,7 @@ void LlmClient::stream(CompletionRequest request, StreamCallbacks callbacks) con
     if (run) {
       run->fail(invalid_stream(info->name, std::string("internal error: ") + e.what()));
     } else if (callbacks.on_failure) {
-      callbacks.on_failure({502, std::string("internal error: ") + e.what()});
+      callbacks.on_failure({ErrorCode::kInternal, std::string("internal error: ") + e.what()});
     }
   }
 }

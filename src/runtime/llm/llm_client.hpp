@@ -15,6 +15,8 @@
 
 #include <boost/json/array.hpp>
 
+#include "core/api_error.hpp"
+
 namespace sb::net {
 class HttpClient;
 }
@@ -61,11 +63,11 @@ struct CompletionRequest {
   std::chrono::milliseconds idle_timeout{60'000};
 };
 
-/// Why a completion failed, phrased for the API's client and naming the provider: the HTTP
-/// status to answer (502 the provider answered an error or garbage, 504 it timed out or was
-/// unreachable) and the message, e.g. "openai answered 401: Incorrect API key provided".
+/// Why a completion failed, phrased for the API's client and naming the provider: kBadGateway
+/// when the provider answered an error or garbage, kGatewayTimeout when it timed out or was
+/// unreachable, and the message, e.g. "openai answered 401: Incorrect API key provided".
 struct Failure {
-  int status = 502;
+  ErrorCode code = ErrorCode::kBadGateway;
   std::string message;
 };
 

@@ -145,6 +145,7 @@ void SqliteResourceRepository::insert(const ResourceRecord& r) {
   else
     stmt.bind_blob(7, r.sealed_secrets);
   stmt.run();
+  changes_.push_back({r.kind, r.org_id, r.id, r.document});
 }
 
 void SqliteResourceRepository::update(const ResourceRecord& r) {
@@ -158,6 +159,7 @@ void SqliteResourceRepository::update(const ResourceRecord& r) {
   else
     stmt.bind_blob(6, r.sealed_secrets);
   stmt.run();
+  if (db_.changes() > 0) changes_.push_back({r.kind, r.org_id, r.id, r.document});
 }
 
 bool SqliteResourceRepository::remove(std::string_view kind, std::string_view org_id,
@@ -168,7 +170,10 @@ bool SqliteResourceRepository::remove(std::string_view kind, std::string_view or
       .bind(3, kind)
       .run();
   const bool removed = db_.changes() > 0;
-  if (removed) release_keys(kind, org_id, id, held);
+  if (removed) {
+    release_keys(kind, org_id, id, held);
+    changes_.push_back({std::string(kind), std::string(org_id), std::string(id), std::nullopt});
+  }
   return removed;
 }
 

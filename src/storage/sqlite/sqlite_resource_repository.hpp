@@ -1,5 +1,9 @@
 #pragma once
 
+#include <utility>
+#include <vector>
+
+#include "storage/change_feed.hpp"
 #include "storage/resource_repository.hpp"
 
 namespace sb::storage::sqlite {
@@ -24,11 +28,15 @@ class SqliteResourceRepository final : public ResourceRepository {
                                                      std::string_view value) override;
   bool key_taken(std::string_view kind, std::string_view org_id, const UniqueKey& key) override;
 
+  /// The changes written since the last call, for the store to publish once they commit.
+  std::vector<ResourceChange> take_changes() { return std::exchange(changes_, {}); }
+
  private:
   void release_keys(std::string_view kind, std::string_view org_id, std::string_view id,
                     const std::vector<UniqueKey>& keys);
 
   Connection& db_;
+  std::vector<ResourceChange> changes_;
 };
 
 }  // namespace sb::storage::sqlite

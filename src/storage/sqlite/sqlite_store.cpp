@@ -32,6 +32,12 @@ class SqliteSession final : public Session {
   void after_commit(std::function<void()> fn) override { pending_.push_back(std::move(fn)); }
 
   std::vector<std::function<void()>> take_pending() { return std::exchange(pending_, {}); }
+  std::vector<ResourceChange> take_changes() { return resources_.take_changes(); }
+  /// Forgets what a failed job did.
+  void discard() {
+    take_pending();
+    take_changes();
+  }
 
  private:
   SqliteOrgRepository orgs_;
@@ -55,6 +61,7 @@ struct WriteRequest {
 struct Staged {
   WriteDone done;
   std::vector<std::function<void()>> after_commit;
+  std::vector<ResourceChange> changes;
 };
 
 }  // namespace
@@ -67,6 +74,7 @@ struct SqliteStore::Impl {
   void run_batch(Connection& db, SqliteSession& session, std::deque<WriteRequest>& batch);
 
   SqliteOptions options;
+  ChangeFeed changes;
   std::mutex mutex;
   std::condition_variable reads_ready, writes_ready;
   std::deque<ReadJob> reads;
@@ -107,6 +115,10 @@ void SqliteStore::post_write(WriteJob job, WriteDone done) {
   impl_->writes_ready.notify_one();
 }
 
+ChangeFeed& SqliteStore::changes() {
+  return impl_->changes;
+}
+
 void SqliteStore::stop() {
   {
     std::lock_guard lock(impl_->mutex);
@@ -136,7 +148,7 @@ void SqliteStore::Impl::reader_loop(unsigned) {
       job(session);
       for (auto& fn : session.take_pending()) fn();
     } catch (const std::exception& e) {
-      session.take_pending();
+      session.discard();
       spdlog::error("storage read job failed: {}", e.what());
     }
   }
@@ -189,10 +201,10 @@ void SqliteStore::Impl::run_batch(Connection& db, SqliteSession& session,
     try {
       w.job(session);
       db.exec("RELEASE job");
-      staged.push_back({std::move(w.done), session.take_pending()});
+      staged.push_back({std::move(w.done), session.take_pending(), session.take_changes()});
     } catch (...) {
       auto error = std::current_exception();
-      session.take_pending();
+      session.discard();
       db.exec("ROLLBACK TO job; RELEASE job");
       w.done(error);  // nothing of this job will be committed; answer now
     }
@@ -209,7 +221,9 @@ void SqliteStore::Impl::run_batch(Connection& db, SqliteSession& session,
     for (auto& s : staged) s.done(error);
     return;
   }
+  // Subscribers first: by the time a writer hears of its success, every copy is true.
   for (auto& s : staged) {
+    for (const auto& change : s.changes) changes.publish(change);
     for (auto& fn : s.after_commit) fn();
     s.done(nullptr);
   }

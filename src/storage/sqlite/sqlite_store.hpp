@@ -27,6 +27,7 @@ class SqliteStore final : public Store {
   void post_read(ReadJob job) override;
   void post_write(WriteJob job, WriteDone done) override;
   void stop() override;
+  ChangeFeed& changes() override;
 
  private:
   struct Impl;

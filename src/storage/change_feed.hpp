@@ -1,0 +1,62 @@
+#pragma once
+// One after-commit event per write of a resource, for everything that keeps a copy of what is
+// stored (response caches today; live calls and other instances later). A subscriber sees a
+// change only once it is durable, and before the writer hears its write succeeded, so a client
+// that reads after its write was answered never reads a stale copy. Each event carries all a
+// subscriber needs — kind, org, id and the new document — and says nothing of who wrote it, so
+// a backend whose writers are other processes (PostgreSQL LISTEN/NOTIFY) can feed it too.
+//
+// Thread safety: subscribe, unsubscribe and publish may be called from any thread; listeners
+// run on the publishing thread (the store's writer for SQLite) and must not block.
+
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sb::storage {
+
+struct ResourceChange {
+  std::string kind;    ///< storage kind, e.g. "assistant"
+  std::string org_id;  ///< the org the object belongs to
+  std::string id;
+  /// The document as stored now (write-only fields already taken out); nullopt when the
+  /// object was deleted.
+  std::optional<std::string> document;
+};
+
+class ChangeFeed {
+ public:
+  using Listener = std::function<void(const ResourceChange&)>;
+
+  /// Removes its listener when destroyed (or reset), so a subscriber may die before the feed.
+  class Subscription {
+   public:
+    Subscription() = default;
+    Subscription(ChangeFeed* feed, std::uint64_t id) : feed_(feed), id_(id) {}
+    Subscription(Subscription&& other) noexcept { *this = std::move(other); }
+    Subscription& operator=(Subscription&& other) noexcept;
+    ~Subscription() { reset(); }
+    void reset();
+
+   private:
+    ChangeFeed* feed_ = nullptr;
+    std::uint64_t id_ = 0;
+  };
+
+  /// `listener` runs for every change published from now on.
+  [[nodiscard]] Subscription subscribe(Listener listener);
+  /// For backends: hands one committed change to every listener.
+  void publish(const ResourceChange& change) const;
+
+ private:
+  void unsubscribe(std::uint64_t id);
+
+  mutable std::mutex mutex_;
+  std::vector<std::pair<std::uint64_t, Listener>> listeners_;
+  std::uint64_t next_id_ = 1;
+};
+
+}  // namespace sb::storage
