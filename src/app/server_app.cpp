@@ -5,7 +5,6 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
 #include <cstdio>
 #include <cstdlib>
 
@@ -15,6 +14,7 @@
 #include "auth/api_key_authenticator.hpp"
 #include "contract/contract.hpp"
 #include "core/crypto.hpp"
+#include "core/json_text.hpp"
 #include "domain/orgs/org_service.hpp"
 #include "domain/phone_numbers/number_pool.hpp"
 #include "http/dispatcher.hpp"
@@ -43,18 +43,40 @@ std::shared_ptr<spdlog::logger> make_access_log(const std::string& target) {
 }
 
 // First start on an empty database: one org and its private key, shown to the operator and
-// kept in the data dir. SWITCHBOARD_API_KEY presets that key.
+// kept in the data dir. SWITCHBOARD_API_KEY presets that key; on a database that already has
+// orgs it would silently do nothing, so the operator is told unless it is already a key here.
 void bootstrap_first_org(storage::Store& store, const DataDir& dir) {
-  std::int64_t orgs = 0;
-  store.read_sync([&](storage::Session& s) { orgs = s.orgs().org_count(); });
-  if (orgs > 0) return;
   std::optional<std::string> preset;
   if (const char* env = std::getenv("SWITCHBOARD_API_KEY"); env && *env) preset = env;
+  std::int64_t orgs = 0;
+  bool preset_known = false;
+  store.read_sync([&](storage::Session& s) {
+    orgs = s.orgs().org_count();
+    if (preset) preset_known = s.orgs().org_for_private_key(sha256_hex(*preset)).has_value();
+  });
+  if (orgs > 0) {
+    if (preset && !preset_known)
+      spdlog::warn(
+          "SWITCHBOARD_API_KEY is ignored: it only presets the first org's key when the database "
+          "is empty, and {} already has {} org(s). The first org's key is in {}/api-key; "
+          "`switchboard org create NAME --data-dir {}` makes another org and key.",
+          dir.database_path(), orgs, dir.path(), dir.path());
+    return;
+  }
   orgs::NewOrg created;
   store.write_sync([&](storage::Session& s) { created = orgs::create_org(s, "default", preset); });
   dir.write_api_key(created.api_key);
   spdlog::info("created org {} with a private API key (saved in {}/api-key)", created.org_id,
                dir.path());
+}
+
+// The org of the key kept in the data dir: printed at every start, since PATCH /org/{id} (the
+// org's server) needs its id.
+std::optional<std::string> org_of_key(storage::Store& store, const std::string& key) {
+  std::optional<std::string> org;
+  store.read_sync(
+      [&](storage::Session& s) { org = s.orgs().org_for_private_key(sha256_hex(key)); });
+  return org;
 }
 
 http::Route health_route() {
@@ -100,6 +122,10 @@ net::ServerOptions server_options(const ServeOptions& o, const http::Dispatcher&
   s.body_limit = o.body_limit;
   s.route_body_limit = [&dispatcher](http::Method method, std::string_view path) {
     return dispatcher.body_limit(method, path);
+  };
+  s.forwarded_headers = dispatcher.forwarded_headers();
+  s.loggable_path = [&dispatcher](http::Method method, std::string_view path) {
+    return dispatcher.loggable_path(method, path);
   };
   s.body_memory_limit = o.body_memory_limit;
   s.first_byte_timeout = std::chrono::seconds(o.first_byte_timeout);
@@ -189,7 +215,10 @@ int serve(const ServeOptions& options) {
   if (public_url.empty()) public_url = default_public_url(options.host, port);
 
   std::printf("Switchboard listening on http://%s:%u\n", options.host.c_str(), port);
-  if (auto key = dir.read_api_key()) std::printf("API key: %s\n", key->c_str());
+  if (const auto key = dir.read_api_key()) {
+    if (const auto org = org_of_key(store, *key)) std::printf("Org id: %s\n", org->c_str());
+    std::printf("API key: %s\n", key->c_str());
+  }
   std::fflush(stdout);
 
   server.run();
@@ -203,13 +232,22 @@ int serve(const ServeOptions& options) {
 
 int create_org(const std::string& name, const std::string& data_dir) {
   use_stderr_for_diagnostics("warn");
+  // Run from the wrong directory, this would make a new empty database whose key the running
+  // server never sees.
+  if (!DataDir::holds_database(data_dir)) {
+    spdlog::error(
+        "no Switchboard database in {} (looked for {}/{}): pass the data directory the server "
+        "runs on with --data-dir, or start the server there first",
+        data_dir, data_dir, DataDir::kDatabaseFile);
+    return 1;
+  }
   const DataDir dir(data_dir);
   storage::sqlite::SqliteStore store({dir.database_path(), 1});
   orgs::NewOrg created;
   store.write_sync([&](storage::Session& s) { created = orgs::create_org(s, name); });
   store.stop();
   boost::json::object line{{"orgId", created.org_id}, {"apiKey", created.api_key}};
-  std::printf("%s\n", boost::json::serialize(line).c_str());
+  std::printf("%s\n", json_text(line).c_str());
   return 0;
 }
 

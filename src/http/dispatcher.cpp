@@ -1,6 +1,7 @@
 #include "http/dispatcher.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 
 #include "contract/contract.hpp"
@@ -22,6 +23,23 @@ std::string_view bearer_token(std::string_view header) {
   while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
   while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
   return token;
+}
+
+// Why a request carries no token: no header at all, a key sent without the scheme, or the
+// scheme with nothing after it.
+std::string missing_token_message(std::string_view header) {
+  while (!header.empty() && header.front() == ' ') header.remove_prefix(1);
+  if (header.empty())
+    return "Missing Authorization header. Send `Authorization: Bearer <private API key>`.";
+  constexpr std::string_view kScheme = "bearer";
+  std::string lowered;
+  for (char c : header.substr(0, kScheme.size()))
+    lowered += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lowered == kScheme && header.find_first_not_of(' ', kScheme.size()) == std::string_view::npos)
+    return "The Authorization header has no API key after `Bearer`. Send `Authorization: Bearer "
+           "<private API key>`.";
+  return "The Authorization header is missing the `Bearer ` prefix. Send `Authorization: Bearer "
+         "<private API key>`.";
 }
 
 Response unauthorized(std::string message) {
@@ -83,6 +101,42 @@ std::size_t Dispatcher::body_limit(Method method, std::string_view path) const {
   return match.route ? limit_of(*match.route) : options_.body_limit;
 }
 
+std::vector<std::string> Dispatcher::forwarded_headers() const {
+  std::vector<std::string> names;
+  for (const auto* route : router_.routes())
+    for (const auto& name : route->headers)
+      if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  return names;
+}
+
+std::string Dispatcher::loggable_path(Method method, std::string_view path) const {
+  const auto match = router_.match(method, path);
+  if (!match.route || match.route->secret_params.empty()) return std::string(path);
+  // Rebuilt from the template, so nothing of the secret segment can survive.
+  const std::string& tmpl = match.route->path;
+  const auto& secrets = match.route->secret_params;
+  std::string out;
+  std::size_t i = 0;
+  while (i < tmpl.size()) {
+    const auto open = tmpl.find('{', i);
+    if (open == std::string::npos) {
+      out.append(tmpl, i);
+      break;
+    }
+    const auto close = tmpl.find('}', open);
+    out.append(tmpl, i, open - i);
+    const std::string name = tmpl.substr(open + 1, close - open - 1);
+    if (std::find(secrets.begin(), secrets.end(), name) != secrets.end()) {
+      out += "<redacted>";
+    } else {
+      for (const auto& [key, value] : match.params)
+        if (key == name) out += value;
+    }
+    i = close + 1;
+  }
+  return out;
+}
+
 void Dispatcher::dispatch(Request&& request, Reply reply) const {
   auto match = router_.match(request.method, request.path);
   if (!match.route) {
@@ -97,14 +151,18 @@ void Dispatcher::dispatch(Request&& request, Reply reply) const {
   Context ctx;
   ctx.request = std::move(request);
   ctx.request.path_params = std::move(match.params);
+  // Another route's headers are not this handler's to read.
+  std::erase_if(ctx.request.headers, [&route](const auto& header) {
+    return std::find(route.headers.begin(), route.headers.end(), header.first) ==
+           route.headers.end();
+  });
   if (!route.authenticated) {
     run_route(route, std::move(ctx), std::move(reply));
     return;
   }
   std::string token(bearer_token(ctx.request.authorization));
   if (token.empty()) {
-    reply(unauthorized(
-        "Missing Authorization header. Send `Authorization: Bearer <private API key>`."));
+    reply(unauthorized(missing_token_message(ctx.request.authorization)));
     return;
   }
   const std::string remote = ctx.request.remote_address;

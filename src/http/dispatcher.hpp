@@ -65,6 +65,14 @@ class Dispatcher {
   /// call for every request that carries a body, before reading it.
   std::size_t body_limit(Method method, std::string_view path) const;
 
+  /// Every header name some route reads (Route::headers): the networking layer keeps these
+  /// and drops the rest, so the hot path allocates nothing for headers no route wants.
+  std::vector<std::string> forwarded_headers() const;
+
+  /// `path` as the access log may show it: the route's secret parameters replaced by
+  /// `<redacted>`; unchanged for every other path.
+  std::string loggable_path(Method method, std::string_view path) const;
+
   const Router& router() const { return router_; }
 
  private:

@@ -23,14 +23,6 @@ Method parse_method(std::string_view name);
 
 using Fields = std::vector<std::pair<std::string, std::string>>;
 
-/// Headers the networking layer passes on in Request::headers (names in lower case): the
-/// signatures telephony providers put on their webhooks. Every other header is dropped.
-inline constexpr const char* kForwardedHeaders[] = {
-    "x-twilio-signature",
-    "telnyx-signature-ed25519",
-    "telnyx-timestamp",
-};
-
 struct Request {
   Method method = Method::kGet;
   std::string target;  ///< as received, e.g. /phone-number?limit=5
@@ -42,7 +34,9 @@ struct Request {
   std::string request_id;
   std::string remote_address;  ///< the peer's IP address, as text ("-" when unknown)
   Fields path_params;          ///< filled in by the router
-  Fields headers;              ///< those of kForwardedHeaders present, names in lower case
+  /// The headers the route declares it reads (Route::headers) that the request carries, names
+  /// in lower case. Every other header is dropped before the handler runs.
+  Fields headers;
 
   /// The named path parameter ("" when the route has none of that name).
   const std::string& param(std::string_view name) const;

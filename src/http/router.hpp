@@ -45,6 +45,12 @@ struct Route {
   /// The largest request body this route accepts, in bytes; 0 leaves it to the dispatcher's
   /// defaults (see DispatcherOptions). A larger body is answered 413 before it is read.
   std::size_t body_limit = 0;
+  /// Path parameters that are secrets (capability URLs such as /file-content/{file}): the
+  /// access log shows them as `<redacted>`.
+  std::vector<std::string> secret_params;
+  /// Request headers the handler reads (lower-case names, e.g. a provider's signature); only
+  /// these reach it in Request::headers.
+  std::vector<std::string> headers;
 };
 
 class Router {

@@ -110,7 +110,8 @@ http::Response server_busy() {
   return r;
 }
 
-http::Request make_request(const bhttp::request<bhttp::string_body>& raw) {
+http::Request make_request(const bhttp::request<bhttp::string_body>& raw,
+                           const std::vector<std::string>& forwarded_headers) {
   http::Request r;
   r.method = http::parse_method(raw.method_string());
   r.target = raw.target();
@@ -118,7 +119,7 @@ http::Request make_request(const bhttp::request<bhttp::string_body>& raw) {
   r.authorization = raw[bhttp::field::authorization];
   r.request_id = request_id_for(raw["X-Request-Id"]);
   // Only the headers some route needs, so the hot path allocates nothing for the rest.
-  for (const char* name : http::kForwardedHeaders)
+  for (const auto& name : forwarded_headers)
     if (auto it = raw.find(name); it != raw.end())
       r.headers.emplace_back(name, std::string(it->value()));
   return r;
@@ -571,7 +572,11 @@ asio::awaitable<Next> HttpServer::Impl::exchange(Connection& c, beast::flat_buff
   } else {
     written = co_await write(c, request_id, std::move(response), version, keep_alive);
   }
-  log_access(access_log.get(), {request_id, method, path, remote, status, bytes, started});
+  if (access_log) {
+    const std::string logged =
+        options.loggable_path ? options.loggable_path(http::parse_method(method), path) : path;
+    log_access(access_log.get(), {request_id, method, logged, remote, status, bytes, started});
+  }
   if (!written) co_return Next::kClose;
   co_return keep_alive ? Next::kKeepAlive : Next::kLinger;
 }
@@ -591,7 +596,7 @@ asio::awaitable<Read> HttpServer::Impl::read_request(Connection& c, beast::flat_
     refusal = std::move(*rejected);
     co_return Read::kRefused;
   }
-  request = make_request(parser.get());
+  request = make_request(parser.get(), options.forwarded_headers);
   if (!parse_target(request.target, request)) {
     request.path = request.target;
     refusal = http::error_response(ApiError::bad_request("Malformed request target"));

@@ -33,6 +33,9 @@ namespace sb::net {
 /// The largest body the route of `method` `path` (the decoded path) accepts.
 using BodyLimitFn = std::function<std::size_t(http::Method method, std::string_view path)>;
 
+/// The request path as the access log may show it (capability segments redacted).
+using LoggablePathFn = std::function<std::string(http::Method method, std::string_view path)>;
+
 struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 3000;
@@ -44,6 +47,10 @@ struct ServerOptions {
   /// Asked after a request's headers, before its body is read (only when it has one): a body
   /// over the answer is refused with 413 without being read.
   BodyLimitFn route_body_limit;
+  /// Request headers passed on in Request::headers (lower-case names); the rest are dropped.
+  std::vector<std::string> forwarded_headers;
+  /// Asked for each access-log line (only while the access log is on); unset logs the path.
+  LoggablePathFn loggable_path;
   /// Bytes of request bodies held at once over all connections (each request counts its
   /// Content-Length, or its route's limit when chunked, until it is answered). A request that
   /// would exceed it is answered 503 with Retry-After, unread: memory stays bounded however

@@ -253,18 +253,24 @@ void ProviderWebhookRoutes::telnyx_status(http::Context&& ctx, http::Reply reply
 
 int ProviderWebhookRoutes::register_routes(http::Router& router) {
   using Member = void (ProviderWebhookRoutes::*)(http::Context&&, http::Reply) const;
+  // The headers each provider signs its webhooks with (Vonage signs with a JWT in
+  // Authorization, which every request carries anyway).
+  const std::vector<std::string> twilio = {"x-twilio-signature"};
+  const std::vector<std::string> telnyx = {"telnyx-signature-ed25519", "telnyx-timestamp"};
+  const std::vector<std::string> none;
   const struct {
     http::Method method;
     const char* path;
     Member handler;
+    const std::vector<std::string>& headers;
   } routes[] = {
-      {http::Method::kPost, "/twilio/inbound_call", &ProviderWebhookRoutes::twilio_inbound},
-      {http::Method::kPost, "/twilio/status", &ProviderWebhookRoutes::twilio_status},
-      {http::Method::kGet, "/vonage/inbound_call", &ProviderWebhookRoutes::vonage_inbound},
-      {http::Method::kPost, "/vonage/inbound_call", &ProviderWebhookRoutes::vonage_inbound},
-      {http::Method::kPost, "/vonage/event", &ProviderWebhookRoutes::vonage_event},
-      {http::Method::kPost, "/telnyx/inbound_call", &ProviderWebhookRoutes::telnyx_inbound},
-      {http::Method::kPost, "/telnyx/status", &ProviderWebhookRoutes::telnyx_status},
+      {http::Method::kPost, "/twilio/inbound_call", &ProviderWebhookRoutes::twilio_inbound, twilio},
+      {http::Method::kPost, "/twilio/status", &ProviderWebhookRoutes::twilio_status, twilio},
+      {http::Method::kGet, "/vonage/inbound_call", &ProviderWebhookRoutes::vonage_inbound, none},
+      {http::Method::kPost, "/vonage/inbound_call", &ProviderWebhookRoutes::vonage_inbound, none},
+      {http::Method::kPost, "/vonage/event", &ProviderWebhookRoutes::vonage_event, none},
+      {http::Method::kPost, "/telnyx/inbound_call", &ProviderWebhookRoutes::telnyx_inbound, telnyx},
+      {http::Method::kPost, "/telnyx/status", &ProviderWebhookRoutes::telnyx_status, telnyx},
   };
   for (const auto& r : routes) {
     http::Route route;
@@ -273,6 +279,7 @@ int ProviderWebhookRoutes::register_routes(http::Router& router) {
     route.authenticated = false;  // the provider's signature instead
     route.body_check = http::BodyCheck::kHandler;
     route.body_limit = 64 * 1024;  // providers post a few hundred bytes
+    route.headers = r.headers;
     route.handler = [this, handler = r.handler](http::Context&& ctx, http::Reply reply) {
       (this->*handler)(std::move(ctx), std::move(reply));
     };
