@@ -25,9 +25,9 @@ inline std::string check_multipart(std::string_view input) {
     if (parts.size() > limits.max_parts) return "more parts than the limit";
     for (const auto& part : parts) {
       if (part.name.empty()) return "a part without a name";
-      const bool inside = part.data.empty() || (part.data.data() >= body.data() &&
-                                                part.data.data() + part.data.size() <=
-                                                    body.data() + body.size());
+      const bool inside =
+          part.data.empty() || (part.data.data() >= body.data() &&
+                                part.data.data() + part.data.size() <= body.data() + body.size());
       if (!inside) return "a part's data is not a view into the body";
     }
   } catch (const ApiError& e) {

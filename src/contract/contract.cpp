@@ -146,16 +146,23 @@ const Operation* Contract::operation(std::string_view method,
 
 ValueKind Contract::kind_of(const Schema& schema) {
   switch (resolve(schema).kind) {
-    case Kind::kString: return ValueKind::kString;
+    case Kind::kString:
+      return ValueKind::kString;
     case Kind::kNumber:
-    case Kind::kInteger: return ValueKind::kNumber;
-    case Kind::kBoolean: return ValueKind::kBoolean;
-    case Kind::kArray: return ValueKind::kArray;
+    case Kind::kInteger:
+      return ValueKind::kNumber;
+    case Kind::kBoolean:
+      return ValueKind::kBoolean;
+    case Kind::kArray:
+      return ValueKind::kArray;
     case Kind::kObject:
-    case Kind::kMap: return ValueKind::kObject;
+    case Kind::kMap:
+      return ValueKind::kObject;
     case Kind::kOneOf:
-    case Kind::kAnyOf: return ValueKind::kUnion;
-    default: return ValueKind::kAny;
+    case Kind::kAnyOf:
+      return ValueKind::kUnion;
+    default:
+      return ValueKind::kAny;
   }
 }
 

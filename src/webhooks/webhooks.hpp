@@ -41,10 +41,10 @@ std::optional<boost::json::object> pick_server(
 
 /// The reply to a synchronous message.
 struct Reply {
-  bool ok = false;             ///< a 2xx arrived in time and its body is JSON (or empty)
-  int status = 0;              ///< 0 when nothing arrived
-  boost::json::value body;     ///< the parsed reply (null when empty or not JSON)
-  std::string error;           ///< why it is not ok: "timeout", "status 500", "invalid JSON", ...
+  bool ok = false;          ///< a 2xx arrived in time and its body is JSON (or empty)
+  int status = 0;           ///< 0 when nothing arrived
+  boost::json::value body;  ///< the parsed reply (null when empty or not JSON)
+  std::string error;        ///< why it is not ok: "timeout", "status 500", "invalid JSON", ...
 };
 
 class Deliveries {
