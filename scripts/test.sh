@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what is missing, builds with AddressSanitizer and
-# UndefinedBehaviorSanitizer, runs the unit tests, checks the committed contract against the
-# OpenAPI document (when ../shared/reference is present), and runs the end-to-end tests that
-# drive the real binary through the official Vapi SDK, then audits the run for leaked secrets
-# and attacks the binary with hostile clients; ends with a minute of fuzzing per fuzz target.
+# The whole test suite: installs what is missing, checks the layers and the formatting, builds
+# with AddressSanitizer and UndefinedBehaviorSanitizer, runs the unit tests, checks the committed
+# contract against the OpenAPI document (when ../shared/reference is present), and runs the
+# end-to-end tests that drive the real binary through the official Vapi SDK, then audits the
+# run for leaked secrets and attacks the binary with hostile clients; ends with a minute of
+# fuzzing per fuzz target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
+
+# Cheap checks first: folders include only the layers below them, and the code is formatted.
+python3 scripts/check_layers.py
+scripts/check-format.sh
 
 build=build/test
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSB_SANITIZE=ON -DSB_WERROR=ON >/dev/null

@@ -188,12 +188,12 @@ int serve(const ServeOptions& options) {
   for (const auto& assignment : options.llm_base_urls)
     deps.llm_providers.override_base_url(assignment);
   Catalog catalog(std::move(deps));
-  add_telephony(catalog);
-  add_agents(catalog);
-  add_credentials_files(catalog);
-  add_workspace(catalog);
-  add_chats(catalog);
-  add_inbound_calls(catalog, options.telnyx_public_key);
+  const auto telephony = add_telephony(catalog);
+  const auto agents = add_agents(catalog);
+  const auto credentials = add_credentials_files(catalog);
+  const auto workspace = add_workspace(catalog);
+  add_chats(catalog, agents, credentials, workspace);
+  add_inbound_calls(catalog, telephony, agents, credentials, workspace, options.telnyx_public_key);
   http::Router router;
   router.add(health_route());
   router.add(api::metrics_route(server_messages.metrics()));

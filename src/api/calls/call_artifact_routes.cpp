@@ -12,26 +12,28 @@
 
 namespace sb::api {
 
-CallArtifactRoutes::CallArtifactRoutes(const app::Catalog& catalog,
+CallArtifactRoutes::CallArtifactRoutes(storage::Store& store,
+                                       const resources::ResourceService& service,
+                                       const contract::Contract& contract,
                                        const resources::ResourceSpec& calls)
-    : catalog_(catalog), calls_(calls) {}
+    : store_(store), service_(service), contract_(contract), calls_(calls) {}
 
 int CallArtifactRoutes::register_routes(http::Router& router) {
   int added = 0;
   for (const auto& kind : calls::artifact_kinds()) {
     const std::string path = "/call/{id}/" + std::string(kind.route);
-    const auto* op = catalog_.deps().contract->operation("get", path);
+    const auto* op = contract_.operation("get", path);
     if (!op) throw std::logic_error("no contract operation GET " + path);
     http::Route route;
     route.method = http::Method::kGet;
     route.path = path;
     route.operation = op;
     route.handler = [this, kind](http::Context&& ctx, http::Reply reply) {
-      reply_from_read(catalog_.deps().store, std::move(reply), ctx.request.request_id,
+      reply_from_read(store_, std::move(reply), ctx.request.request_id,
                       [this, kind, org = std::move(ctx.org_id),
                        id = ascii_lower(ctx.request.param("id"))](storage::Session& s) {
-                        const auto url = calls::artifact_url(
-                            catalog_.service().load(s, calls_, org, id), kind.route);
+                        const auto url =
+                            calls::artifact_url(service_.load(s, calls_, org, id), kind.route);
                         if (url.empty())
                           throw ApiError::not_found("This call has no " + std::string(kind.label));
                         http::Response r;

@@ -4,18 +4,32 @@
 // artifact is stored, found in the call's document. 404 "Call not found" for a call that does
 // not exist (or is another org's); 404 naming the artifact when the call has none.
 
-#include "app/catalog/catalog.hpp"
+#include "api/common/route_provider.hpp"
+
+namespace sb::contract {
+class Contract;
+}
+namespace sb::resources {
+class ResourceService;
+struct ResourceSpec;
+}  // namespace sb::resources
+namespace sb::storage {
+class Store;
+}
 
 namespace sb::api {
 
-class CallArtifactRoutes final : public app::RouteProvider {
+class CallArtifactRoutes final : public RouteProvider {
  public:
   /// `calls` is the call spec the catalog serves.
-  CallArtifactRoutes(const app::Catalog& catalog, const resources::ResourceSpec& calls);
+  CallArtifactRoutes(storage::Store& store, const resources::ResourceService& service,
+                     const contract::Contract& contract, const resources::ResourceSpec& calls);
   int register_routes(http::Router& router) override;
 
  private:
-  const app::Catalog& catalog_;
+  storage::Store& store_;
+  const resources::ResourceService& service_;
+  const contract::Contract& contract_;
   const resources::ResourceSpec& calls_;
 };
 

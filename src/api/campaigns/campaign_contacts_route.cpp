@@ -35,22 +35,24 @@ campaigns::ContactQuery contact_query(const http::Request& request) {
 
 }  // namespace
 
-CampaignContactsRoute::CampaignContactsRoute(const app::Catalog& catalog,
+CampaignContactsRoute::CampaignContactsRoute(storage::Store& store,
+                                             const resources::ResourceService& service,
+                                             const contract::Contract& contract,
                                              const resources::ResourceSpec& campaigns)
-    : catalog_(catalog), campaigns_(campaigns) {}
+    : store_(store), service_(service), contract_(contract), campaigns_(campaigns) {}
 
 int CampaignContactsRoute::register_routes(http::Router& router) {
-  const auto* op = catalog_.deps().contract->operation("get", kPath);
+  const auto* op = contract_.operation("get", kPath);
   if (!op) throw std::logic_error(std::string("no contract operation GET ") + kPath);
   http::Route route;
   route.method = http::Method::kGet;
   route.path = kPath;
   route.operation = op;
   route.handler = [this](http::Context&& ctx, http::Reply reply) {
-    reply_from_read(catalog_.deps().store, std::move(reply), ctx.request.request_id,
+    reply_from_read(store_, std::move(reply), ctx.request.request_id,
                     [this, org = std::move(ctx.org_id), id = ascii_lower(ctx.request.param("id")),
                      query = contact_query(ctx.request)](storage::Session& s) {
-                      const auto campaign = catalog_.service().load(s, campaigns_, org, id);
+                      const auto campaign = service_.load(s, campaigns_, org, id);
                       return http::Response::json(
                           200, json_text(campaigns::contacts_page(campaign, query)));
                     });

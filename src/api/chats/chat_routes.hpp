@@ -7,15 +7,20 @@
 
 #include <memory>
 
-#include "app/catalog/catalog.hpp"
+#include "api/common/route_provider.hpp"
+#include "http/router.hpp"
 
 namespace sb::chat {
 class ChatService;
 }
 
+namespace sb::contract {
+class Contract;
+}
+
 namespace sb::api {
 
-class ChatRoutes final : public app::RouteProvider {
+class ChatRoutes final : public RouteProvider {
  public:
   ChatRoutes(const contract::Contract& contract, const chat::ChatService& chats);
   int register_routes(http::Router& router) override;

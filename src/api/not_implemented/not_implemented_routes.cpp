@@ -11,14 +11,16 @@
 
 namespace sb::api {
 
-NotImplementedRoutes::NotImplementedRoutes(const app::Catalog& catalog,
+NotImplementedRoutes::NotImplementedRoutes(storage::Store& store,
+                                           const resources::ResourceService& service,
+                                           const contract::Contract& contract,
                                            std::vector<NotImplementedOperation> ops)
-    : catalog_(catalog), ops_(std::move(ops)) {}
+    : store_(store), service_(service), contract_(contract), ops_(std::move(ops)) {}
 
 int NotImplementedRoutes::register_routes(http::Router& router) {
   for (const auto& op : ops_) {
     const auto method = http::method_name(op.method);
-    const auto* operation = catalog_.deps().contract->operation(method, op.path);
+    const auto* operation = contract_.operation(method, op.path);
     // A 501 for an operation the document does not have would be a route of our own making.
     if (!operation)
       throw std::logic_error("no contract operation " + std::string(method) + " " + op.path);
@@ -31,10 +33,10 @@ int NotImplementedRoutes::register_routes(http::Router& router) {
       const ApiError missing(ErrorCode::kNotImplemented, op.message);
       if (!op.target) throw missing;
       reply_from_read(
-          catalog_.deps().store, std::move(reply), ctx.request.request_id,
+          store_, std::move(reply), ctx.request.request_id,
           [this, &op, missing, org = std::move(ctx.org_id),
            id = ascii_lower(ctx.request.param("id"))](storage::Session& s) -> http::Response {
-            catalog_.service().get(s, *op.target, org, id);  // its 404 first
+            service_.get(s, *op.target, org, id);  // its 404 first
             throw missing;
           });
     };

@@ -1,6 +1,6 @@
 #pragma once
-// Operations whose behaviour belongs to later work (placing calls, running chats over LLM
-// providers, analytics queries, eval and structured-output runs). Each is a real route: the
+// Operations whose behaviour belongs to later work (placing calls, analytics queries, eval and
+// structured-output runs). Each is a real route: the
 // dispatcher validates its path, query and body with the contract (a bad request is still a
 // 400), an operation on one object answers that object's 404 when it does not exist, and then
 // it answers 501 with NestJS's body and a message naming the capability that will bring it.
@@ -9,8 +9,19 @@
 #include <string>
 #include <vector>
 
-#include "app/catalog/catalog.hpp"
+#include "api/common/route_provider.hpp"
 #include "http/message.hpp"
+
+namespace sb::contract {
+class Contract;
+}
+namespace sb::resources {
+class ResourceService;
+struct ResourceSpec;
+}  // namespace sb::resources
+namespace sb::storage {
+class Store;
+}
 
 namespace sb::api {
 
@@ -22,13 +33,17 @@ struct NotImplementedOperation {
   const resources::ResourceSpec* target = nullptr;
 };
 
-class NotImplementedRoutes final : public app::RouteProvider {
+class NotImplementedRoutes final : public RouteProvider {
  public:
-  NotImplementedRoutes(const app::Catalog& catalog, std::vector<NotImplementedOperation> ops);
+  NotImplementedRoutes(storage::Store& store, const resources::ResourceService& service,
+                       const contract::Contract& contract,
+                       std::vector<NotImplementedOperation> ops);
   int register_routes(http::Router& router) override;
 
  private:
-  const app::Catalog& catalog_;
+  storage::Store& store_;
+  const resources::ResourceService& service_;
+  const contract::Contract& contract_;
   std::vector<NotImplementedOperation> ops_;
 };
 

@@ -7,11 +7,15 @@
 #include <memory>
 #include <string>
 
-#include "app/catalog/catalog.hpp"
+#include "api/common/route_provider.hpp"
+
+namespace sb::contract {
+class Contract;
+}
 
 namespace sb::api {
 
-class ApiJsonRoute final : public app::RouteProvider {
+class ApiJsonRoute final : public RouteProvider {
  public:
   explicit ApiJsonRoute(const contract::Contract& contract);
   int register_routes(http::Router& router) override;

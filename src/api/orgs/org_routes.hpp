@@ -5,11 +5,19 @@
 
 #include <memory>
 
-#include "app/catalog/catalog.hpp"
+#include "api/common/route_provider.hpp"
+
+namespace sb::contract {
+class Contract;
+}
+
+namespace sb::storage {
+class Store;
+}
 
 namespace sb::api {
 
-class OrgRoutes final : public app::RouteProvider {
+class OrgRoutes final : public RouteProvider {
  public:
   OrgRoutes(storage::Store& store, std::shared_ptr<const contract::Contract> contract);
   int register_routes(http::Router& router) override;

@@ -10,7 +10,8 @@
 #include <functional>
 #include <string>
 
-#include "app/catalog/catalog.hpp"
+#include "api/common/route_provider.hpp"
+#include "http/router.hpp"
 
 namespace sb::telephony {
 class InboundCalls;
@@ -26,7 +27,7 @@ struct ProviderWebhookConfig {
   std::string telnyx_public_key;
 };
 
-class ProviderWebhookRoutes final : public app::RouteProvider {
+class ProviderWebhookRoutes final : public RouteProvider {
  public:
   ProviderWebhookRoutes(const telephony::InboundCalls& calls, ProviderWebhookConfig config);
   int register_routes(http::Router& router) override;

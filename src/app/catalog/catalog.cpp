@@ -38,12 +38,6 @@ const resources::ResourceSpec& Catalog::add(resources::ResourceSpec spec,
   return *specs_.back();
 }
 
-const resources::ResourceSpec& Catalog::spec_of(std::string_view kind) const {
-  for (const auto& spec : specs_)
-    if (spec->kind == kind) return *spec;
-  throw std::logic_error("no resource of kind " + std::string(kind) + " in the catalog");
-}
-
 void Catalog::add(std::unique_ptr<RouteProvider> provider) {
   providers_.push_back(std::move(provider));
 }

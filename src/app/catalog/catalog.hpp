@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "api/common/route_provider.hpp"
 #include "api/resources/resource_controller.hpp"
 #include "domain/resources/resource_spec.hpp"
 #include "runtime/llm/llm_client.hpp"
@@ -40,13 +41,7 @@ class Deliveries;
 
 namespace sb::app {
 
-/// Anything that adds routes.
-class RouteProvider {
- public:
-  virtual ~RouteProvider() = default;
-  /// Returns how many routes it added.
-  virtual int register_routes(http::Router& router) = 0;
-};
+using api::RouteProvider;
 
 /// What catalog entries may use.
 struct CatalogDeps {
@@ -86,9 +81,6 @@ class Catalog {
   /// Registers every entry's routes. Throws if an entry matches no operation of the contract.
   void register_routes(http::Router& router);
 
-  /// The spec added for storage kind `kind`. Throws std::logic_error if there is none.
-  const resources::ResourceSpec& spec_of(std::string_view kind) const;
-
  private:
   CatalogDeps deps_;
   std::unique_ptr<resources::ResourceService> service_;
@@ -96,16 +88,36 @@ class Catalog {
   std::vector<std::unique_ptr<RouteProvider>> providers_;
 };
 
+// What each group serves that other entries use. Typed and handed on where the entries are
+// wired (server_app.cpp), so what an engine reads is spelled out there, not looked up by name.
+struct TelephonySpecs {
+  const resources::ResourceSpec& phone_numbers;
+};
+struct AgentSpecs {
+  const resources::ResourceSpec& assistants;
+  const resources::ResourceSpec& squads;
+  const resources::ResourceSpec& tools;
+};
+struct CredentialSpecs {
+  const resources::ResourceSpec& credentials;
+};
+struct WorkspaceSpecs {
+  const resources::ResourceSpec& sessions;
+  const resources::ResourceSpec& chats;
+  const resources::ResourceSpec& calls;
+};
+
 /// The groups, one file each.
-void add_telephony(Catalog& catalog);          // catalog_telephony.cpp
-void add_agents(Catalog& catalog);             // catalog_agents.cpp
-void add_credentials_files(Catalog& catalog);  // catalog_credentials_files.cpp
-void add_workspace(Catalog& catalog);          // catalog_workspace.cpp
-/// POST /chat and /chat/responses: the chat engine; after the groups above (it uses their
-/// specs, and needs `http` and `deliveries`).
-void add_chats(Catalog& catalog);  // catalog_chats.cpp
-/// The providers' webhooks for inbound calls; after the groups above (it uses their specs).
-void add_inbound_calls(Catalog& catalog,
+TelephonySpecs add_telephony(Catalog& catalog);           // catalog_telephony.cpp
+AgentSpecs add_agents(Catalog& catalog);                  // catalog_agents.cpp
+CredentialSpecs add_credentials_files(Catalog& catalog);  // catalog_credentials_files.cpp
+WorkspaceSpecs add_workspace(Catalog& catalog);           // catalog_workspace.cpp
+/// POST /chat and /chat/responses: the chat engine (needs `http` and `deliveries`).
+void add_chats(Catalog& catalog, const AgentSpecs& agents, const CredentialSpecs& credentials,
+               const WorkspaceSpecs& workspace);  // catalog_chats.cpp
+/// The providers' webhooks for inbound calls and the routing engine behind them.
+void add_inbound_calls(Catalog& catalog, const TelephonySpecs& telephony, const AgentSpecs& agents,
+                       const CredentialSpecs& credentials, const WorkspaceSpecs& workspace,
                        std::string telnyx_public_key);  // catalog_inbound_calls.cpp
 
 }  // namespace sb::app

@@ -7,10 +7,12 @@
 
 namespace sb::app {
 
-void add_agents(Catalog& catalog) {
-  catalog.add(tools::tool_spec(), {"/tool", "/tool/{id}", {}, {}});
-  catalog.add(assistants::assistant_spec(), {"/assistant", "/assistant/{id}", {}, {}});
-  catalog.add(squads::squad_spec(), {"/squad", "/squad/{id}", {}, {}});
+AgentSpecs add_agents(Catalog& catalog) {
+  const auto& tools = catalog.add(tools::tool_spec(), {"/tool", "/tool/{id}", {}, {}});
+  const auto& assistants =
+      catalog.add(assistants::assistant_spec(), {"/assistant", "/assistant/{id}", {}, {}});
+  const auto& squads = catalog.add(squads::squad_spec(), {"/squad", "/squad/{id}", {}, {}});
+  return {assistants, squads, tools};
 }
 
 }  // namespace sb::app

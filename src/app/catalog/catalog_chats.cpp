@@ -19,25 +19,21 @@ namespace {
 // Owns the engine its routes use, in construction order.
 class ChatEntry final : public RouteProvider {
  public:
-  ChatEntry(Catalog& catalog, net::HttpClient& http, webhooks::Deliveries& deliveries)
+  ChatEntry(Catalog& catalog, chat::ChatSpecs specs, net::HttpClient& http,
+            webhooks::Deliveries& deliveries)
       : llm_(http),
         tools_(deliveries, http),
         engine_(llm_, tools_),
-        service_(service_deps(catalog)),
+        service_(service_deps(catalog, specs)),
         routes_(*catalog.deps().contract, service_) {}
   int register_routes(http::Router& router) override { return routes_.register_routes(router); }
 
  private:
-  chat::ChatServiceDeps service_deps(Catalog& catalog) const {
+  chat::ChatServiceDeps service_deps(Catalog& catalog, const chat::ChatSpecs& specs) const {
     return {
         catalog.deps().store,
         catalog.service(),
-        catalog.spec_of("assistant"),
-        catalog.spec_of("squad"),
-        catalog.spec_of("tool"),
-        catalog.spec_of("credential"),
-        catalog.spec_of(chats::kChatKind),
-        catalog.spec_of("session"),
+        specs,
         engine_,
         catalog.deps().llm_providers,
         [](storage::Session& s, std::string_view org_id) { return orgs::org_server(s, org_id); }};
@@ -52,11 +48,14 @@ class ChatEntry final : public RouteProvider {
 
 }  // namespace
 
-void add_chats(Catalog& catalog) {
+void add_chats(Catalog& catalog, const AgentSpecs& agents, const CredentialSpecs& credentials,
+               const WorkspaceSpecs& workspace) {
   const auto& deps = catalog.deps();
   if (!deps.http || !deps.deliveries)
     throw std::logic_error("chats need outbound HTTP and server-message deliveries");
-  catalog.add(std::make_unique<ChatEntry>(catalog, *deps.http, *deps.deliveries));
+  const chat::ChatSpecs specs{agents.assistants,       agents.squads,   agents.tools,
+                              credentials.credentials, workspace.chats, workspace.sessions};
+  catalog.add(std::make_unique<ChatEntry>(catalog, specs, *deps.http, *deps.deliveries));
 }
 
 }  // namespace sb::app

@@ -26,8 +26,9 @@ class FileContentEntry final : public RouteProvider {
 
 }  // namespace
 
-void add_credentials_files(Catalog& catalog) {
-  catalog.add(credentials::credential_spec(), {"/credential", "/credential/{id}", {}, {}});
+CredentialSpecs add_credentials_files(Catalog& catalog) {
+  const auto& credentials =
+      catalog.add(credentials::credential_spec(), {"/credential", "/credential/{id}", {}, {}});
 
   const auto& deps = catalog.deps();
   auto content = std::make_unique<FileContentEntry>(deps.store, deps.data_dir);
@@ -39,6 +40,7 @@ void add_credentials_files(Catalog& catalog) {
       api::file_upload_reader(store, deps.contract, {deps.file_size_limit, deps.public_url});
   files.upload_body_limit = api::upload_body_limit(deps.file_size_limit);
   catalog.add(files::file_spec(store), std::move(files));
+  return {credentials};
 }
 
 }  // namespace sb::app

@@ -28,17 +28,19 @@ class InboundCallEntry final : public RouteProvider {
 
 }  // namespace
 
-void add_inbound_calls(Catalog& catalog, std::string telnyx_public_key) {
+void add_inbound_calls(Catalog& catalog, const TelephonySpecs& telephony, const AgentSpecs& agents,
+                       const CredentialSpecs& credentials, const WorkspaceSpecs& workspace,
+                       std::string telnyx_public_key) {
   const auto& deps = catalog.deps();
   if (!deps.deliveries) throw std::logic_error("inbound calls need server-message deliveries");
   telephony::InboundCallsDeps engine{
       deps.store,
       catalog.service(),
-      catalog.spec_of("phone-number"),
-      catalog.spec_of("credential"),
-      catalog.spec_of("assistant"),
-      catalog.spec_of("squad"),
-      catalog.spec_of(calls::kCallKind),
+      telephony.phone_numbers,
+      credentials.credentials,
+      agents.assistants,
+      agents.squads,
+      workspace.calls,
       *deps.deliveries,
       [](storage::Session& s, std::string_view org_id) { return orgs::org_server(s, org_id); }};
   catalog.add(std::make_unique<InboundCallEntry>(

@@ -8,7 +8,7 @@
 
 namespace sb::app {
 
-void add_telephony(Catalog& catalog) {
+TelephonySpecs add_telephony(Catalog& catalog) {
   const auto& deps = catalog.deps();
   auto spec = phone_numbers::phone_number_spec(deps.number_pool);
   // Importing a twilio/vonage/telnyx number points its voice webhook at this server first.
@@ -20,7 +20,8 @@ void add_telephony(Catalog& catalog) {
       importer->point(body, org_id, std::move(done));
     };
   }
-  catalog.add(std::move(spec), {"/phone-number", "/phone-number/{id}", {"/v2/phone-number"}, {}});
+  return {catalog.add(std::move(spec),
+                      {"/phone-number", "/phone-number/{id}", {"/v2/phone-number"}, {}})};
 }
 
 }  // namespace sb::app

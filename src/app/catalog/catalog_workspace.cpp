@@ -82,7 +82,7 @@ std::vector<api::NotImplementedOperation> not_implemented(const resources::Resou
 
 }  // namespace
 
-void add_workspace(Catalog& catalog) {
+WorkspaceSpecs add_workspace(Catalog& catalog) {
   catalog.add(structured_outputs::structured_output_spec(),
               {"/structured-output", "/structured-output/{id}", {}, {}});
   const auto& insight = catalog.add(insights::insight_spec(),
@@ -97,18 +97,24 @@ void add_workspace(Catalog& catalog) {
   auto session = sessions::session_spec();
   if (auto* deliveries = catalog.deps().deliveries)
     session.on_written = webhooks::session_notifier(*deliveries);
-  catalog.add(std::move(session), {"/session", "/session/{id}", {}, session_params()});
+  const auto& sessions =
+      catalog.add(std::move(session), {"/session", "/session/{id}", {}, session_params()});
   const auto& campaign = add_campaigns(catalog);
-  catalog.add(std::make_unique<api::CampaignContactsRoute>(catalog, campaign));
+  const auto& deps = catalog.deps();
+  catalog.add(std::make_unique<api::CampaignContactsRoute>(deps.store, catalog.service(),
+                                                           *deps.contract, campaign));
   auto chat = chats::chat_spec();
   if (auto* deliveries = catalog.deps().deliveries)
     chat.on_written = webhooks::chat_notifier(*deliveries);
-  add_read_only(catalog, std::move(chat), "/chat");
+  const auto& chats = add_read_only(catalog, std::move(chat), "/chat");
   const auto& call = add_read_only(catalog, calls::call_spec(), "/call");
-  catalog.add(std::make_unique<api::CallArtifactRoutes>(catalog, call));
-  catalog.add(std::make_unique<api::NotImplementedRoutes>(catalog, not_implemented(insight)));
-  catalog.add(std::make_unique<api::ApiJsonRoute>(*catalog.deps().contract));
-  catalog.add(std::make_unique<api::OrgRoutes>(catalog.deps().store, catalog.deps().contract));
+  catalog.add(std::make_unique<api::CallArtifactRoutes>(deps.store, catalog.service(),
+                                                        *deps.contract, call));
+  catalog.add(std::make_unique<api::NotImplementedRoutes>(
+      deps.store, catalog.service(), *deps.contract, not_implemented(insight)));
+  catalog.add(std::make_unique<api::ApiJsonRoute>(*deps.contract));
+  catalog.add(std::make_unique<api::OrgRoutes>(deps.store, deps.contract));
+  return {sessions, chats, call};
 }
 
 }  // namespace sb::app

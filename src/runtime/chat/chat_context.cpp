@@ -44,7 +44,7 @@ class Loader {
   // The assistant `member` (or a chat source) names: an id to load or an inline object.
   std::pair<json::object, std::string> assistant_of(const json::object& holder) {
     if (auto id = string_at(holder, "assistantId"); !id.empty())
-      return {load(deps_.assistants, id), std::string(id)};
+      return {load(deps_.specs.assistants, id), std::string(id)};
     if (const auto* inline_assistant = object_at(holder, "assistant"))
       return {*inline_assistant, ""};
     throw ApiError::bad_request("A squad member needs assistantId or assistant");
@@ -58,7 +58,7 @@ class Loader {
     if (const auto* inline_tools = array_at(*model, "tools")) tools = *inline_tools;
     if (const auto* ids = array_at(*model, "toolIds"))
       for (const auto& id : *ids)
-        if (id.is_string()) tools.push_back(load(deps_.tools, id.get_string()));
+        if (id.is_string()) tools.push_back(load(deps_.specs.tools, id.get_string()));
     return tools;
   }
 
@@ -85,7 +85,7 @@ class Loader {
           const auto& destination = d.get_object();
           if (auto id = string_at(destination, "assistantId"); !id.empty()) {
             if (!known(assistants, id))
-              assistants.push_back(resolve(load(deps_.assistants, id), std::string(id), {}));
+              assistants.push_back(resolve(load(deps_.specs.assistants, id), std::string(id), {}));
           } else if (const auto* inline_assistant = object_at(destination, "assistant")) {
             auto name = string_at(*inline_assistant, "name");
             if (!name.empty() && !known_name(assistants, name))
@@ -109,7 +109,8 @@ class Loader {
       std::string credential_id(string_at(*model, "credentialId"));
       if (credential_id.empty()) credential_id = newest_credential(info->credential_provider);
       if (credential_id.empty()) continue;
-      const auto secrets = deps_.service.secrets_of(s_, deps_.credentials, org_, credential_id);
+      const auto secrets =
+          deps_.service.secrets_of(s_, deps_.specs.credentials, org_, credential_id);
       if (auto key = string_at(secrets, "apiKey"); !key.empty()) keys[provider] = key;
     }
     return keys;
@@ -134,7 +135,7 @@ class Loader {
                             storage::FieldFilter::Op::kEquals,
                             storage::FieldFilter::Type::kText,
                             {std::string(provider)}});
-    const auto page = deps_.service.list(s_, deps_.credentials, org_, query);
+    const auto page = deps_.service.list(s_, deps_.specs.credentials, org_, query);
     if (page.documents.empty()) return "";
     return std::string(string_at(json::parse(page.documents.front()).as_object(), "id"));
   }
@@ -195,13 +196,13 @@ ChatContext load_chat_context(storage::Session& s, const ChatServiceDeps& deps,
   Source source{&body, object_or_empty(body, "assistantOverrides")};
   json::array history;
   if (auto id = string_at(body, "sessionId"); !id.empty()) {
-    session = loader.load(deps.sessions, id);
+    session = loader.load(deps.specs.sessions, id);
     check_session_open(session);
     ctx.session_id = id;
     source = {&session, object_or_empty(session, "assistantOverrides")};
     if (const auto* messages = array_at(session, "messages")) history = *messages;
   } else if (auto prev = string_at(body, "previousChatId"); !prev.empty()) {
-    previous = loader.load(deps.chats, prev);
+    previous = loader.load(deps.specs.chats, prev);
     if (const auto* m = array_at(previous, "messages")) history = *m;
     if (const auto* o = array_at(previous, "output")) history = joined(history, *o);
     const bool own = body.contains("assistantId") || body.contains("assistant") ||
@@ -219,7 +220,7 @@ ChatContext load_chat_context(storage::Session& s, const ChatServiceDeps& deps,
   json::object squad;
   std::string squad_id(string_at(fields, "squadId"));
   if (!squad_id.empty())
-    squad = loader.load(deps.squads, squad_id);
+    squad = loader.load(deps.specs.squads, squad_id);
   else if (const auto* inline_squad = object_at(fields, "squad"))
     squad = *inline_squad;
   if (const auto* members = array_at(squad, "members")) {

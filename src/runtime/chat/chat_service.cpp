@@ -95,9 +95,10 @@ void ChatService::store(std::shared_ptr<Run> run, ChatResult result) const {
         const auto now = format_iso8601(now_ms());
         chat["createdAt"] = now;
         chat["updatedAt"] = now;
-        deps_.service.insert_document(s, deps_.chats, chat);
+        deps_.service.insert_document(s, deps_.specs.chats, chat);
         if (run->context.session_id.empty()) return;
-        auto session = deps_.service.load(s, deps_.sessions, run->org_id, run->context.session_id);
+        auto session =
+            deps_.service.load(s, deps_.specs.sessions, run->org_id, run->context.session_id);
         auto& messages = session["messages"];
         if (!messages.is_array()) messages = json::array();
         const auto& chat_messages = chat.at("messages").as_array();
@@ -105,7 +106,7 @@ void ChatService::store(std::shared_ptr<Run> run, ChatResult result) const {
           messages.as_array().push_back(chat_messages[i]);
         for (const auto& m : chat.at("output").as_array()) messages.as_array().push_back(m);
         session["updatedAt"] = now;  // an append is an update like any other (session.updated)
-        deps_.service.replace_document(s, deps_.sessions, std::move(session));
+        deps_.service.replace_document(s, deps_.specs.sessions, std::move(session));
       },
       [run](std::exception_ptr error) {
         if (error) return run->observer.on_failure(failure_of(error));

@@ -25,15 +25,20 @@ struct ResourceSpec;
 
 namespace sb::chat {
 
-struct ChatServiceDeps {
-  storage::Store& store;
-  const resources::ResourceService& service;
+/// The resources a chat reads and writes.
+struct ChatSpecs {
   const resources::ResourceSpec& assistants;
   const resources::ResourceSpec& squads;
   const resources::ResourceSpec& tools;
   const resources::ResourceSpec& credentials;
   const resources::ResourceSpec& chats;
   const resources::ResourceSpec& sessions;
+};
+
+struct ChatServiceDeps {
+  storage::Store& store;
+  const resources::ResourceService& service;
+  ChatSpecs specs;
   const ChatEngine& engine;
   const llm::ProviderSettings& providers;
   std::function<std::optional<boost::json::object>(storage::Session&, std::string_view org_id)>
