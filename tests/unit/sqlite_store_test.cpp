@@ -11,6 +11,8 @@
 #include "core/api_error.hpp"
 #include "storage/org_repository.hpp"
 #include "storage/resource_repository.hpp"
+#include "storage/sqlite/connection.hpp"
+#include "storage/sqlite/migrations.hpp"
 
 namespace sb::storage {
 namespace {
@@ -89,6 +91,25 @@ TEST_F(SqliteStoreTest, WritesSurviveReopening) {
   store_.reset();
   open();
   EXPECT_EQ(list({}), std::vector<std::string>{R"({"id":"kept"})"});
+}
+
+// Documents written before numbers were spelled as JavaScript spells them are rewritten once,
+// by the migration that brings the schema to version 5; nothing else about them changes.
+TEST_F(SqliteStoreTest, OpeningAnOlderDatabaseRewritesNumbersInExponentForm) {
+  store_->write_sync([](Session& s) {
+    s.resources().insert(record("old", "org-a", 5, R"(,"t":7E-1,"n":4.32E4,"s":"9E9 in text")"));
+    s.resources().insert(record("plain", "org-a", 6, R"(,"t":0.5,"s":"1E1")"));
+  });
+  store_.reset();
+  {
+    sqlite::Connection db((dir_ / "db").string(), sqlite::Connection::Mode::kReadWrite);
+    db.exec("PRAGMA user_version = 4");
+  }
+  open();
+  EXPECT_EQ(list({}),
+            (std::vector<std::string>{R"({"id":"plain","t":0.5,"s":"1E1"})",
+                                      R"({"id":"old","t":0.7,"n":43200,"s":"9E9 in text"})"}));
+  EXPECT_GE(sqlite::latest_schema_version(), 5);
 }
 
 TEST_F(SqliteStoreTest, TimeFiltersAreStrictOrInclusiveAndScopedToTheOrg) {

@@ -2,16 +2,48 @@
 
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include <boost/json/parse.hpp>
+
+#include "core/json_text.hpp"
 #include "storage/sqlite/connection.hpp"
 
 namespace sb::storage::sqlite {
 namespace {
 
-// Append only: a released migration is never edited, a change is a new entry.
-constexpr const char* kMigrations[] = {
+// 5: documents stored before numbers were written as JavaScript writes them hold doubles in
+// exponent form (0.7 as 7E-1); rewrite them so reads give back what was sent. Only documents
+// with a digit before an E can hold one; the rest keep their bytes.
+void rewrite_exponent_numbers(Connection& db) {
+  std::vector<std::pair<std::int64_t, std::string>> rewritten;
+  auto& select = db.prepare("SELECT seq, document FROM resources WHERE document GLOB '*[0-9]E*'");
+  while (select.step()) {
+    boost::system::error_code ec;
+    const auto parsed = boost::json::parse(select.text(1), ec);
+    if (ec) continue;  // never stored by this server; leave it as it is
+    auto text = json_text(parsed);
+    if (text != select.text(1)) rewritten.emplace_back(select.integer(0), std::move(text));
+  }
+  select.reset();
+  for (const auto& [seq, text] : rewritten)
+    db.prepare("UPDATE resources SET document = ?2 WHERE seq = ?1")
+        .bind(1, seq)
+        .bind(2, text)
+        .run();
+}
+
+// Append only: a released migration is never edited, a change is a new entry. An entry is SQL,
+// or a function for a change SQL cannot make.
+struct Migration {
+  const char* sql = nullptr;
+  void (*run)(Connection&) = nullptr;
+};
+
+constexpr Migration kMigrations[] = {
     // 1: orgs, API keys, resources.
-    R"sql(
+    {R"sql(
 CREATE TABLE orgs (
   id         TEXT PRIMARY KEY,
   name       TEXT NOT NULL,
@@ -47,14 +79,14 @@ CREATE TABLE resource_keys (
   PRIMARY KEY (kind, scope, name, value)
 ) WITHOUT ROWID;
 CREATE INDEX resource_keys_by_holder ON resource_keys(holder);
-)sql",
+)sql"},
     // 2: keys are released by value (the service knows them from the document), so the index
     // by holder only cost a random page write per create.
-    R"sql(
+    {R"sql(
 DROP INDEX resource_keys_by_holder;
-)sql",
+)sql"},
     // 3: the webhook outbox and its attempts; org settings (the org's server).
-    R"sql(
+    {R"sql(
 -- A server message accepted for delivery. Rows stay after delivery (or death) as the record;
 -- only pending rows are in the partial index, so loading them reads nothing else.
 CREATE TABLE webhook_outbox (
@@ -84,12 +116,14 @@ CREATE TABLE webhook_attempts (
 -- What PATCH /org/{id} sets besides the name (server, ...), as a JSON object.
 ALTER TABLE orgs ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
 ALTER TABLE orgs ADD COLUMN updated_at INTEGER;
-)sql",
+)sql"},
     // 4: delivered messages by delivery time, for retention: pruning reads the oldest first.
     // Delivery times only grow, so each entry is appended at the index's end.
-    R"sql(
+    {R"sql(
 CREATE INDEX webhook_outbox_delivered ON webhook_outbox(updated_at) WHERE status = 'delivered';
-)sql",
+)sql"},
+    // 5: numbers in exponent form rewritten (see rewrite_exponent_numbers).
+    {nullptr, rewrite_exponent_numbers},
 };
 
 constexpr int kLatest = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
@@ -117,7 +151,8 @@ void migrate(Connection& db) {
                                ") is newer than this binary supports (" + std::to_string(kLatest) +
                                ")");
     for (int v = version; v < kLatest; ++v) {
-      db.exec(kMigrations[v]);
+      if (kMigrations[v].sql) db.exec(kMigrations[v].sql);
+      if (kMigrations[v].run) kMigrations[v].run(db);
       db.exec("PRAGMA user_version = " + std::to_string(v + 1));
     }
     db.exec("COMMIT");
