@@ -80,7 +80,8 @@ void ChatEngine::run(Conversation conversation, ChatEvents events) const {
   auto turn = std::make_shared<Turn>();
   turn->conversation = std::move(conversation);
   turn->events = std::move(events);
-  if (turn->conversation.assistants.empty()) return turn->fail(ErrorCode::kInternal, "no assistant to run");
+  if (turn->conversation.assistants.empty())
+    return turn->fail(ErrorCode::kInternal, "no assistant to run");
   round(std::move(turn));
 }
 

@@ -36,21 +36,25 @@ std::string with_provider(std::string_view provider, std::string_view rest) {
 }  // namespace
 
 Failure no_answer(std::string_view provider, std::string_view reason) {
-  return {ErrorCode::kGatewayTimeout, with_provider(provider, "did not answer: " + std::string(reason))};
+  return {ErrorCode::kGatewayTimeout,
+          with_provider(provider, "did not answer: " + std::string(reason))};
 }
 
 Failure upstream_error(std::string_view provider, int status, std::string_view body) {
   auto message = upstream_message(body);
   if (message.empty()) message = http::reason_phrase(status);
-  return {ErrorCode::kBadGateway, with_provider(provider, "answered " + std::to_string(status) + ": " + message)};
+  return {ErrorCode::kBadGateway,
+          with_provider(provider, "answered " + std::to_string(status) + ": " + message)};
 }
 
 Failure invalid_stream(std::string_view provider, std::string_view why) {
-  return {ErrorCode::kBadGateway, with_provider(provider, "sent an invalid stream: " + std::string(why))};
+  return {ErrorCode::kBadGateway,
+          with_provider(provider, "sent an invalid stream: " + std::string(why))};
 }
 
 Failure reported_error(std::string_view provider, std::string_view message) {
-  return {ErrorCode::kBadGateway, with_provider(provider, "reported an error: " + std::string(message))};
+  return {ErrorCode::kBadGateway,
+          with_provider(provider, "reported an error: " + std::string(message))};
 }
 
 Failure cancelled() {

@@ -35,13 +35,15 @@ void LlmClient::stream(CompletionRequest request, StreamCallbacks callbacks) con
   const ProviderInfo* info = find_provider(request.provider);
   if (!info) {
     if (callbacks.on_failure)
-      callbacks.on_failure({ErrorCode::kBadGateway, "unsupported LLM provider \"" + request.provider +
-                                     "\"; supported: " + supported_providers()});
+      callbacks.on_failure({ErrorCode::kBadGateway, "unsupported LLM provider \"" +
+                                                        request.provider +
+                                                        "\"; supported: " + supported_providers()});
     return;
   }
   if (request.base_url.empty()) {
     if (callbacks.on_failure)
-      callbacks.on_failure({ErrorCode::kBadGateway, std::string(info->name) + " has no base URL to call"});
+      callbacks.on_failure(
+          {ErrorCode::kBadGateway, std::string(info->name) + " has no base URL to call"});
     return;
   }
   std::shared_ptr<StreamRun> run;

@@ -139,8 +139,7 @@ void StreamRun::complete() {
 void StreamRun::fail(Failure failure) {
   if (settled_) return;
   settled_ = failed_ = true;
-  if (failure.message != "cancelled")
-    spdlog::debug("llm: {}", failure.message);
+  if (failure.message != "cancelled") spdlog::debug("llm: {}", failure.message);
   if (callbacks_.on_failure) callbacks_.on_failure(std::move(failure));
 }
 
