@@ -37,16 +37,6 @@ TEST(FileTypes, ByExtensionAnyCaseWithAliases) {
             ".markdown, .yml");
 }
 
-TEST(FileText, FindsInvalidUtf8) {
-  EXPECT_EQ(invalid_utf8_at("plain ascii"), std::nullopt);
-  EXPECT_EQ(invalid_utf8_at("men\xC3\xBC \xE2\x82\xAC \xF0\x9F\x98\x80"), std::nullopt);
-  EXPECT_EQ(invalid_utf8_at("caf\xE9"), 3u);
-  EXPECT_EQ(invalid_utf8_at("\xC0\xAF"), 0u);          // overlong
-  EXPECT_EQ(invalid_utf8_at("ab\xED\xA0\x80"), 2u);    // a surrogate
-  EXPECT_EQ(invalid_utf8_at("\xF4\x90\x80\x80"), 0u);  // above U+10FFFF
-  EXPECT_EQ(invalid_utf8_at("x\xE2\x82"), 1u);         // cut short
-}
-
 TEST(FileText, PlainTextIsKeptWithoutItsByteOrderMark) {
   const auto& txt = *type_by_extension("txt");
   EXPECT_EQ(extract_text(txt, "\xEF\xBB\xBFline 1\r\nline 2\n"), "line 1\r\nline 2\n");

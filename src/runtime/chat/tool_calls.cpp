@@ -9,6 +9,7 @@
 
 #include "core/codec.hpp"
 #include "core/json_text.hpp"
+#include "core/utf8.hpp"
 #include "net/outbound_target.hpp"
 #include "runtime/chat/template.hpp"
 
@@ -36,14 +37,9 @@ std::string as_text(const json::value& v) {
   return v.is_string() ? std::string(v.get_string()) : json_text(v);
 }
 
-// The first `max_chars` code points of UTF-8 `text` (bytes that are not UTF-8 count as one).
+// The first `max_chars` characters of `text`, which may be any bytes a server sent.
 std::string cut_text(std::string_view text, std::size_t max_chars) {
-  std::size_t chars = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const bool continuation = (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80;
-    if (!continuation && chars++ == max_chars) return std::string(text.substr(0, i));
-  }
-  return std::string(text);
+  return std::string(utf8::prefix(text, max_chars));
 }
 
 std::string percent_byte(unsigned char c) {
