@@ -8,6 +8,7 @@
 #include <boost/json/parse.hpp>
 
 #include "core/codec.hpp"
+#include "core/json_fields.hpp"
 #include "core/json_text.hpp"
 #include "core/utf8.hpp"
 #include "net/outbound_target.hpp"
@@ -21,16 +22,6 @@ namespace json = boost::json;
 constexpr std::size_t kMaxResultChars = 10'000;
 constexpr std::size_t kMaxErrorBodyChars = 300;
 constexpr double kDefaultTimeoutSeconds = 20;
-
-const json::object* object_at(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_object() ? &v->get_object() : nullptr;
-}
-
-std::string string_at(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
 
 // A value as text for the model or a URL: strings as they are, anything else as JSON.
 std::string as_text(const json::value& v) {
@@ -210,7 +201,7 @@ std::vector<ToolOutcome> outcomes_from_reply(const std::vector<const ToolInvocat
   const auto* results_value = body ? body->if_contains("results") : nullptr;
   const json::array* results = results_value ? results_value->if_array() : nullptr;
   // The reply's own `error` speaks for the calls it gives no result for.
-  const std::string reply_error = body ? string_at(*body, "error") : "";
+  const std::string reply_error(body ? string_at(*body, "error") : "");
   for (const auto* invocation : calls) {
     const auto& call = invocation->call;
     if (const json::object* result = results ? result_for(*results, call.id) : nullptr) {
@@ -228,7 +219,7 @@ std::vector<ToolOutcome> outcomes_from_reply(const std::vector<const ToolInvocat
 std::optional<net::OutboundRequest> api_request(const json::object& tool, const llm::ToolCall& call,
                                                 std::chrono::milliseconds deadline,
                                                 std::string& error) {
-  const std::string url = string_at(tool, "url");
+  const std::string url(string_at(tool, "url"));
   if (url.empty()) {
     error = "the apiRequest tool " + call.name + " has no url";
     return std::nullopt;
@@ -240,7 +231,7 @@ std::optional<net::OutboundRequest> api_request(const json::object& tool, const 
   }
   const json::object& args = arguments.get_object();
   net::OutboundRequest request;
-  request.method = string_at(tool, "method");
+  request.method = std::string(string_at(tool, "method"));
   if (request.method.empty()) request.method = "POST";
   std::transform(request.method.begin(), request.method.end(), request.method.begin(),
                  [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
