@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <filesystem>
 #include <future>
 #include <map>
 #include <vector>
@@ -11,6 +10,7 @@
 #include "core/api_error.hpp"
 #include "storage/org_repository.hpp"
 #include "storage/resource_repository.hpp"
+#include "temp_database.hpp"
 
 namespace sb::storage {
 namespace {
@@ -18,24 +18,14 @@ namespace {
 class SqliteStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("sb-store-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
     open();
     store_->write_sync([](Session& s) {
       s.orgs().insert_org("org-a", "a", 1);
       s.orgs().insert_org("org-b", "b", 1);
     });
   }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
   void open() {
-    store_ =
-        std::make_unique<sqlite::SqliteStore>(sqlite::SqliteOptions{(dir_ / "db").string(), 2});
+    store_ = std::make_unique<sqlite::SqliteStore>(sqlite::SqliteOptions{db_.path(), 2});
   }
 
   static ResourceRecord record(std::string id, std::string org, std::int64_t created,
@@ -63,7 +53,7 @@ class SqliteStoreTest : public ::testing::Test {
     return out;
   }
 
-  std::filesystem::path dir_;
+  test::TempDatabase db_{"sb-store"};
   std::unique_ptr<sqlite::SqliteStore> store_;
 };
 
