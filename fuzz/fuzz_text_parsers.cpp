@@ -1,6 +1,6 @@
 // libFuzzer target: parse_iso8601/format_iso8601, parse_sip_uri, is_e164, is_relaxed_number,
-// nanp_area_code, NumberPool::from_lines, fold_case and ascii_lower on the same bytes. See
-// oracles/text_parsers.hpp.
+// nanp_area_code, NumberPool::from_lines, fold_case, ascii_lower and core/utf8 on the same
+// bytes. See oracles/text_parsers.hpp.
 
 #include "oracles/report.hpp"
 #include "oracles/text_parsers.hpp"

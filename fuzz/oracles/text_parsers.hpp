@@ -14,13 +14,15 @@
 
 #include "core/clock.hpp"
 #include "core/text.hpp"
+#include "core/utf8.hpp"
 #include "domain/phone_numbers/number_pool.hpp"
 #include "domain/phone_numbers/phone_number_rules.hpp"
 
 namespace sb::fuzz {
 
 /// Length of the well-formed UTF-8 sequence at `s[i]` (Unicode's definition: no overlong forms,
-/// no surrogates, nothing above U+10FFFF), or 0.
+/// no surrogates, nothing above U+10FFFF), or 0. Written apart from core/utf8 on purpose: it is
+/// the reference that core/utf8 is checked against.
 inline std::size_t utf8_sequence(std::string_view s, std::size_t i) {
   const auto at = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
   const unsigned char b = at(0);
@@ -165,10 +167,30 @@ inline std::string check_ascii_lower(std::string_view s) {
   return {};
 }
 
+inline std::string check_utf8(std::string_view s) {
+  const auto invalid = utf8::invalid_at(s);
+  if (invalid.has_value() == is_valid_utf8(s)) return "utf8::invalid_at disagrees with the oracle";
+  if (invalid && (utf8_sequence(s, *invalid) != 0 || !is_valid_utf8(s.substr(0, *invalid))))
+    return "utf8::invalid_at names the wrong byte";
+  // The lead-byte functions stay within their bounds and never split a well-formed character.
+  const std::size_t length = utf8::length(s);
+  for (const std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{3}, s.size() / 2}) {
+    const auto cut = utf8::cut(s, n);
+    const auto units = utf8::utf16_prefix(s, n);
+    const auto chars = utf8::prefix(s, n);
+    if (cut.size() > n) return "utf8::cut is longer than asked";
+    if (utf8::utf16_length(units) > n) return "utf8::utf16_prefix is longer than asked";
+    if (utf8::length(chars) != std::min(n, length)) return "utf8::prefix miscounts";
+    if (!invalid && !(is_valid_utf8(cut) && is_valid_utf8(units) && is_valid_utf8(chars)))
+      return "a prefix of valid UTF-8 split a character";
+  }
+  return {};
+}
+
 /// Empty when the input passes every parser's oracle, else what is wrong.
 inline std::string check_text_parsers(std::string_view input) {
   for (auto check : {check_iso8601, check_sip_uri, check_numbers, check_number_pool,
-                     check_fold_case, check_ascii_lower}) {
+                     check_fold_case, check_ascii_lower, check_utf8}) {
     if (auto failure = check(input); !failure.empty()) return failure;
   }
   return {};

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "contract/formats.hpp"
+#include "core/utf8.hpp"
 
 namespace sb::contract {
 namespace {
@@ -43,7 +44,7 @@ std::uint32_t string_failures(const Schema& s, std::string_view value) {
   std::uint32_t failed = 0;
   if (s.enumeration && !s.enumeration->contains(value)) failed |= bit(Code::kEnum);
   if (s.min_length > 0 || s.max_length != kUnbounded) {
-    std::size_t n = utf8_length(value);
+    const std::size_t n = utf8::length(value);  // code points, as validator.js counts
     if (n < s.min_length) failed |= bit(Code::kMinLength);
     if (n > s.max_length) failed |= bit(Code::kMaxLength);
   }

@@ -6,6 +6,7 @@
 
 #include "contract/formats.hpp"
 #include "contract/quirks.hpp"
+#include "core/json_fields.hpp"
 #include "core/json_text.hpp"
 
 namespace sb::contract {
@@ -13,16 +14,6 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::string_view kRefPrefix = "#/components/schemas/";
-
-std::string_view string_at(const json::object& s, std::string_view key) {
-  const auto* v = s.if_contains(key);
-  return v && v->is_string() ? std::string_view(v->get_string()) : std::string_view();
-}
-
-bool flag_at(const json::object& s, std::string_view key) {
-  const auto* v = s.if_contains(key);
-  return v && v->is_bool() && v->get_bool();
-}
 
 bool number_at(const json::object& s, std::string_view key, double& out) {
   const auto* v = s.if_contains(key);
@@ -89,7 +80,7 @@ const Schema* Compiler::compile(json::value& v) {
 }
 
 const Schema* Compiler::compile_object(json::object& s) {
-  const bool nullable = flag_at(s, "nullable");
+  const bool nullable = bool_at(s, "nullable");
   const Schema* direct = nullptr;
   if (s.contains("$ref")) {
     direct = ref(string_at(s, "$ref"));
@@ -127,7 +118,7 @@ const Schema* Compiler::ref(std::string_view r) const {
 }
 
 void Compiler::fill(Schema& node, json::object& s) {
-  node.nullable = flag_at(s, "nullable");
+  node.nullable = bool_at(s, "nullable");
   if (s.contains("oneOf") || s.contains("anyOf")) return fill_union(node, s);
   if (s.contains("$ref") || single_ref_allof(s)) {
     node.kind = Kind::kAlias;

@@ -10,6 +10,7 @@
 #include "contract/contract_impl.hpp"
 #include "contract/quirks.hpp"
 #include "contract/validator.hpp"
+#include "core/json_fields.hpp"
 
 extern "C" const char sb_contract_json[];
 extern "C" const char sb_contract_json_end[];
@@ -18,16 +19,10 @@ namespace sb::contract {
 namespace json = boost::json;
 namespace {
 
-std::string_view string_at(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string_view(v->get_string()) : std::string_view();
-}
-
-json::object& object_at(json::object& o, std::string_view key) {
-  auto* v = o.if_contains(key);
-  if (!v || !v->is_object())
-    throw std::runtime_error("contract: missing object " + std::string(key));
-  return v->get_object();
+json::object& required_object(json::object& o, std::string_view key) {
+  auto* v = object_at(o, key);
+  if (!v) throw std::runtime_error("contract: missing object " + std::string(key));
+  return *v;
 }
 
 std::string lower(std::string_view s) {
@@ -111,10 +106,10 @@ std::shared_ptr<const Contract> Contract::load_embedded() {
 
 void Contract::Impl::build(json::object& root) {
   apply_overrides(root);
-  Compiler compiler(arena, object_at(root, "schemas"));
+  Compiler compiler(arena, required_object(root, "schemas"));
   compiler.declare();
   compiler.define();
-  for (auto& [path, item] : object_at(root, "paths")) {
+  for (auto& [path, item] : required_object(root, "paths")) {
     if (!item.is_object()) continue;
     for (auto& [method, op] : item.get_object()) {
       if (!op.is_object()) continue;

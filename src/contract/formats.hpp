@@ -1,7 +1,6 @@
 #pragma once
 // Text checks shared by body and query validation, with class-validator's acceptance rules.
 
-#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,8 +24,5 @@ std::optional<double> parse_decimal(std::string_view text);
 
 /// The number as JavaScript prints it: 1000 not 1000.0, 0.5 stays 0.5.
 std::string js_number(double value);
-
-/// Length in characters (code points) of UTF-8 text, as validator.js counts it.
-std::size_t utf8_length(std::string_view text);
 
 }  // namespace sb::contract

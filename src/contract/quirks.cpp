@@ -5,6 +5,8 @@
 
 #include <boost/json/parse.hpp>
 
+#include "core/json_fields.hpp"
+
 // How each known quirk of the document is handled (see SPEC-QUIRKS.md). Tests: the effect on
 // the real contract in tests/unit/contract/quirks_test.cpp, the general rules on a small
 // contract in engine_test.cpp.
@@ -92,11 +94,6 @@ constexpr std::array kOptionalParameters{
     ParameterOverride{"/structured-output/{id}", "patch", "schemaOverride"},
 };
 
-json::object* object_at(json::object& parent, std::string_view key) {
-  auto* v = parent.if_contains(key);
-  return v && v->is_object() ? &v->get_object() : nullptr;
-}
-
 void drop_required(json::object& schema, std::string_view name) {
   auto* req = schema.if_contains("required");
   if (!req || !req->is_array()) return;
@@ -155,11 +152,6 @@ bool all_numbers(const json::array& values) {
   return !values.empty();
 }
 
-std::string_view type_of(const json::object& s) {
-  auto* t = s.if_contains("type");
-  return t && t->is_string() ? std::string_view(t->get_string()) : std::string_view();
-}
-
 // R1, R3, R7.
 void normalize_enum(json::object& s) {
   if (auto* c = s.if_contains("const")) {
@@ -173,14 +165,14 @@ void normalize_enum(json::object& s) {
     s.erase("enum");
     return;
   }
-  auto type = type_of(s);
+  auto type = string_at(s, "type");
   if ((type == "object" || type.empty()) && all_strings(values)) s["type"] = "string";
   if (type.empty() && all_numbers(values)) s["type"] = "number";
 }
 
 // R2: an enum or format on an array constrains its items.
 void normalize_array(json::object& s) {
-  if (type_of(s) != "array") return;
+  if (string_at(s, "type") != "array") return;
   if (!s.contains("items") || !s["items"].is_object()) s["items"] = json::object{};
   auto& items = s["items"].get_object();
   for (std::string_view key : {"enum", "format"}) {
@@ -240,7 +232,7 @@ void normalize_schema(json::object& s, const json::object& schemas) {
     return;
   }
   normalize_enum(s);
-  if (type_of(s) == "object" && s.contains("items") && !s.contains("properties")) {  // R6
+  if (string_at(s, "type") == "object" && s.contains("items") && !s.contains("properties")) {  // R6
     json::object array{{"type", "array"}, {"items", s["items"]}};
     s.erase("items");
     s.erase("type");

@@ -1,7 +1,8 @@
 #pragma once
-// Tolerant reads of JSON objects: a missing or mistyped field reads as empty. For JSON from
-// outside (LLM providers omit and null fields freely; one odd field should not sink a whole
-// answer) and for stored documents whose optional fields may be absent.
+// Tolerant reads of JSON objects: a missing or mistyped field reads as empty (or as the fallback
+// given). For JSON from outside (LLM providers omit and null fields freely; one odd field should
+// not sink a whole answer) and for stored documents whose optional fields may be absent. The one
+// place for these reads: every layer, the contract included, uses them.
 
 #include <cstdint>
 #include <string_view>
@@ -17,6 +18,11 @@ inline const boost::json::object* object_at(const boost::json::object& o, std::s
   return v ? v->if_object() : nullptr;
 }
 
+inline boost::json::object* object_at(boost::json::object& o, std::string_view key) {
+  auto* v = o.if_contains(key);
+  return v ? v->if_object() : nullptr;
+}
+
 inline const boost::json::array* array_at(const boost::json::object& o, std::string_view key) {
   const auto* v = o.if_contains(key);
   return v ? v->if_array() : nullptr;
@@ -26,6 +32,13 @@ inline std::string_view string_at(const boost::json::object& o, std::string_view
   const auto* v = o.if_contains(key);
   const auto* s = v ? v->if_string() : nullptr;
   return s ? std::string_view(*s) : std::string_view();
+}
+
+/// A boolean field; `fallback` when absent or not a boolean.
+inline bool bool_at(const boost::json::object& o, std::string_view key, bool fallback = false) {
+  const auto* v = o.if_contains(key);
+  const auto* b = v ? v->if_bool() : nullptr;
+  return b ? *b : fallback;
 }
 
 /// An integer field; `fallback` when absent or not a whole number.

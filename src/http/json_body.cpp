@@ -5,45 +5,18 @@
 
 #include "core/api_error.hpp"
 #include "core/text.hpp"
+#include "core/utf8.hpp"
 #include "http/message.hpp"
 
 namespace sb::http {
 namespace {
-
-// Whether `text` holds a well-formed UTF-8 sequence at `i` (no overlong forms, no surrogates,
-// nothing above U+10FFFF). Only asked on the error path.
-bool valid_utf8_at(std::string_view text, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char lead = byte(i);
-  if (lead < 0x80) return true;
-  std::size_t length = 0;
-  unsigned char low = 0x80, high = 0xBF;  // range of the second byte
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    if (lead == 0xE0) low = 0xA0;
-    if (lead == 0xED) high = 0x9F;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    if (lead == 0xF0) low = 0x90;
-    if (lead == 0xF4) high = 0x8F;
-  } else {
-    return false;
-  }
-  if (text.size() - i < length) return false;
-  if (byte(i + 1) < low || byte(i + 1) > high) return false;
-  for (std::size_t k = 2; k < length; ++k)
-    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return false;
-  return true;
-}
 
 std::string describe(const boost::system::error_code& ec, std::string_view body,
                      std::size_t position) {
   std::string what = "Request body is not valid JSON: ";
   if (ec == boost::json::error::too_deep) {
     what += "nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
-  } else if (position < body.size() && !valid_utf8_at(body, position)) {
+  } else if (position < body.size() && !utf8::decode_at(body, position)) {
     what += "invalid UTF-8";
   } else {
     what += ec.message();

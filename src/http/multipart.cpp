@@ -4,6 +4,7 @@
 
 #include "core/api_error.hpp"
 #include "core/text.hpp"
+#include "core/utf8.hpp"
 
 namespace sb::http {
 namespace {
@@ -105,9 +106,8 @@ std::optional<std::string> decode_ext_value(std::string_view ext) {
       byte = static_cast<unsigned char>(hi * 16 + lo);
       i += 2;
     }
-    if (latin1 && byte >= 0x80) {
-      out.push_back(static_cast<char>(0xC0 | (byte >> 6)));
-      out.push_back(static_cast<char>(0x80 | (byte & 0x3F)));
+    if (latin1) {
+      utf8::append(out, byte);  // an ISO-8859-1 byte is its own code point
     } else {
       out.push_back(static_cast<char>(byte));
     }

@@ -6,8 +6,8 @@
 
 #include "core/clock.hpp"
 #include "core/ids.hpp"
+#include "core/json_fields.hpp"
 #include "core/text.hpp"
-#include "domain/resources/document_paths.hpp"
 #include "domain/resources/resource_service.hpp"
 #include "storage/resource_repository.hpp"
 #include "storage/store.hpp"
@@ -19,15 +19,10 @@ namespace {
 namespace json = boost::json;
 using Clock = std::chrono::steady_clock;
 
-const json::object* object_at(const json::object& doc, std::string_view key) {
-  const auto* v = doc.if_contains(key);
-  return v && v->is_object() ? &v->as_object() : nullptr;
-}
-
 // The credential a number names (vonage, telnyx), as its document merged with its secrets.
 json::object credential_of(storage::Session& s, const InboundCallsDeps& deps,
                            std::string_view org_id, const json::object& number) {
-  const auto id = ascii_lower(resources::string_at(number, "credentialId"));
+  const auto id = ascii_lower(string_at(number, "credentialId"));
   if (id.empty()) return {};
   auto found = s.resources().find(deps.credentials.kind, org_id, id);
   if (!found) return {};
@@ -58,13 +53,13 @@ std::optional<json::object> assistant_server_of(storage::Session& s, const Inbou
 // A call.ending hook action as what the call gets instead.
 Decision decision_from_action(const json::object& action) {
   Decision d;
-  if (resources::string_at(action, "type") == "transfer") {
+  if (string_at(action, "type") == "transfer") {
     d.kind = Decision::Kind::kTransfer;
     if (const auto* dest = object_at(action, "destination")) d.destination = *dest;
     d.ended_reason = "call.ending.hook-executed-transfer";
   } else {
     d.kind = Decision::Kind::kSay;
-    d.text = std::string(resources::string_at(action, "exact"));
+    d.text = std::string(string_at(action, "exact"));
     d.ended_reason = "call.ending.hook-executed-say";
   }
   return d;
@@ -120,7 +115,7 @@ void InboundCalls::find_and_decide(storage::Session& s, const std::shared_ptr<Ro
   for (auto& record :
        s.resources().find_by_key_in_any_org(deps_.phone_numbers.kind, "number", ring.to_number)) {
     auto number = json::parse(record.document).as_object();
-    if (resources::string_at(number, "provider") != ring.info.provider) continue;
+    if (string_at(number, "provider") != ring.info.provider) continue;
     any = true;
     CandidateNumber candidate{number, {}, {}};
     candidate.secrets = deps_.service.secrets_of(s, deps_.phone_numbers, record.org_id, record.id);
@@ -162,7 +157,7 @@ void InboundCalls::remember_assistant_server(storage::Session& s, Routing& routi
     return;
   }
   routing.assistant_server =
-      assistant_server_of(s, deps_, routing.org_id, resources::string_at(choice, "assistantId"));
+      assistant_server_of(s, deps_, routing.org_id, string_at(choice, "assistantId"));
 }
 
 void InboundCalls::ask_server(std::shared_ptr<Routing> routing) const {
@@ -278,9 +273,9 @@ void InboundCalls::send_call_messages(storage::Session& s, const std::string& or
                              object_at(number, "server"), org_server ? &*org_server : nullptr});
   if (!server) return;
   const webhooks::Destination to{org_id, std::move(*server)};
-  const std::string stream(resources::string_at(call, "id"));
+  const std::string stream(string_at(call, "id"));
   deps_.deliveries.enqueue(s, to, stream, calls::status_update_message(call, number, now));
-  if (resources::string_at(call, "status") == "ended")
+  if (string_at(call, "status") == "ended")
     deps_.deliveries.enqueue(s, to, stream, calls::end_of_call_report(call, number, now));
 }
 
@@ -295,7 +290,7 @@ void InboundCalls::provider_status(std::string provider, std::string to_number,
         for (auto& record :
              s.resources().find_by_key_in_any_org(deps_.phone_numbers.kind, "number", to_number)) {
           auto number = json::parse(record.document).as_object();
-          if (resources::string_at(number, "provider") != provider) continue;
+          if (string_at(number, "provider") != provider) continue;
           any = true;
           CandidateNumber candidate{number, {}, {}};
           candidate.secrets =
@@ -309,8 +304,8 @@ void InboundCalls::provider_status(std::string provider, std::string to_number,
           if (reason.empty() || !calls::end_call(*call, reason, now_ms())) return;
           outcome->status = StatusOutcome::Status::kUpdated;
           deps_.service.replace_document(s, deps_.calls, *call);
-          const auto assistant_server = assistant_server_of(
-              s, deps_, record.org_id, resources::string_at(*call, "assistantId"));
+          const auto assistant_server =
+              assistant_server_of(s, deps_, record.org_id, string_at(*call, "assistantId"));
           send_call_messages(s, record.org_id, number, assistant_server,
                              deps_.org_server(s, record.org_id), *call, now_ms());
           return;

@@ -1,12 +1,9 @@
 #include "telephony/markup.hpp"
 
+#include "core/json_fields.hpp"
+
 namespace sb::telephony::markup {
 namespace {
-
-std::string_view string_or_empty(const boost::json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string_view(v->get_string()) : std::string_view();
-}
 
 std::string attribute(std::string_view name, std::string_view value) {
   if (value.empty()) return {};
@@ -57,13 +54,13 @@ std::string say(std::string_view text) {
 
 std::string dial(const boost::json::object& destination, const RenderContext& ctx) {
   std::string noun;
-  if (string_or_empty(destination, "type") == "sip") {
+  if (string_at(destination, "type") == "sip") {
     const std::string uri =
-        sip_uri_with_headers(string_or_empty(destination, "sipUri"), sip_headers(destination));
+        sip_uri_with_headers(string_at(destination, "sipUri"), sip_headers(destination));
     noun = "<Sip>" + escape(uri) + "</Sip>";
   } else {
     noun = "<Number" + attribute("sendDigits", extension_digits(destination, "w")) + ">" +
-           escape(string_or_empty(destination, "number")) + "</Number>";
+           escape(string_at(destination, "number")) + "</Number>";
   }
   return say(transfer_message(destination)) + "<Dial" +
          attribute("callerId", transfer_caller_id(destination, ctx)) + ">" + noun + "</Dial>";

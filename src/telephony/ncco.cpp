@@ -1,4 +1,5 @@
 #include "telephony/ncco.hpp"
+#include "core/json_fields.hpp"
 #include "core/json_text.hpp"
 
 #include <boost/json/array.hpp>
@@ -7,11 +8,6 @@ namespace sb::telephony {
 namespace {
 
 namespace json = boost::json;
-
-std::string_view string_or_empty(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string_view(v->get_string()) : std::string_view();
-}
 
 std::string without_plus(std::string_view number) {
   if (!number.empty() && number.front() == '+') number.remove_prefix(1);
@@ -23,8 +19,8 @@ json::object talk(std::string_view text) {
 }
 
 json::object endpoint(const json::object& destination) {
-  if (string_or_empty(destination, "type") == "sip") {
-    json::object sip{{"type", "sip"}, {"uri", string_or_empty(destination, "sipUri")}};
+  if (string_at(destination, "type") == "sip") {
+    json::object sip{{"type", "sip"}, {"uri", string_at(destination, "sipUri")}};
     const auto headers = sip_headers(destination);
     if (!headers.empty()) {
       json::object h;
@@ -33,8 +29,7 @@ json::object endpoint(const json::object& destination) {
     }
     return sip;
   }
-  json::object phone{{"type", "phone"},
-                     {"number", without_plus(string_or_empty(destination, "number"))}};
+  json::object phone{{"type", "phone"}, {"number", without_plus(string_at(destination, "number"))}};
   if (auto digits = extension_digits(destination, "p"); !digits.empty()) {
     phone["dtmfAnswer"] = std::move(digits);
   }

@@ -5,10 +5,10 @@
 #include <spdlog/spdlog.h>
 
 #include "core/api_error.hpp"
+#include "core/json_fields.hpp"
 #include "core/text.hpp"
 #include "domain/credentials/credential_spec.hpp"
 #include "domain/phone_numbers/phone_number_rules.hpp"
-#include "domain/resources/document_paths.hpp"
 #include "domain/resources/resource_service.hpp"
 #include "storage/store.hpp"
 #include "telephony/provider_pointing.hpp"
@@ -120,7 +120,7 @@ void NumberImporter::point_with_credential(const json::object& body, const std::
     } catch (...) {
       return done(std::current_exception());
     }
-    if (resources::string_at(credential, "provider") != provider) return done(nullptr);
+    if (string_at(credential, "provider") != provider) return done(nullptr);
     auto finish =
         logged(provider == "vonage" ? "Vonage" : "Telnyx", target.number, std::move(done));
     if (provider == "vonage") {

@@ -3,17 +3,13 @@
 #include <boost/json/value.hpp>
 
 #include "core/codec.hpp"
+#include "core/json_fields.hpp"
 #include "core/json_text.hpp"
 
 namespace sb::telephony {
 namespace {
 
 namespace json = boost::json;
-
-std::string_view string_or_empty(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string_view(v->get_string()) : std::string_view();
-}
 
 bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
   if (text.size() < prefix.size()) return false;
@@ -44,7 +40,7 @@ std::string header_name(std::string_view name) {
 }  // namespace
 
 std::string transfer_caller_id(const json::object& destination, const RenderContext& ctx) {
-  const std::string_view caller_id = string_or_empty(destination, "callerId");
+  const std::string_view caller_id = string_at(destination, "callerId");
   if (caller_id.empty() || caller_id == "{{customer.number}}") return ctx.caller;
   if (caller_id == "{{phoneNumber.number}}") return ctx.our_number;
   return std::string(caller_id);
@@ -54,7 +50,7 @@ std::string transfer_message(const json::object& destination) {
   const auto* message = destination.if_contains("message");
   if (!message) return {};
   if (message->is_string()) return std::string(message->get_string());
-  if (message->is_object()) return std::string(string_or_empty(message->get_object(), "content"));
+  if (message->is_object()) return std::string(string_at(message->get_object(), "content"));
   return {};
 }
 
@@ -100,7 +96,7 @@ std::string with_query_parameter(std::string_view url, std::string_view name,
 }
 
 std::string extension_digits(const json::object& destination, std::string_view pause) {
-  const std::string_view extension = string_or_empty(destination, "extension");
+  const std::string_view extension = string_at(destination, "extension");
   if (extension.empty()) return {};
   return std::string(pause) + std::string(pause) + std::string(extension);
 }

@@ -5,6 +5,7 @@
 
 #include <boost/json/array.hpp>
 
+#include "core/json_fields.hpp"
 #include "domain/phone_numbers/phone_number_rules.hpp"
 
 namespace sb::telephony {
@@ -13,16 +14,6 @@ namespace {
 namespace json = boost::json;
 
 constexpr std::string_view kNeitherSet = "call-start-error-neither-assistant-nor-server-set";
-
-std::string_view string_or_empty(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string_view(v->get_string()) : std::string_view();
-}
-
-const json::array* array_at(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_array() ? &v->get_array() : nullptr;
-}
 
 std::string_view without_plus(std::string_view number) {
   if (!number.empty() && number.front() == '+') number.remove_prefix(1);
@@ -41,7 +32,7 @@ bool contains_string(const json::array& values, std::string_view wanted) {
 bool ringing_filter_matches(const json::value& filter, std::string_view caller_digits) {
   if (!filter.is_object()) return false;
   const auto& f = filter.get_object();
-  if (string_or_empty(f, "type") != "startsWith" || string_or_empty(f, "key") != "number") {
+  if (string_at(f, "type") != "startsWith" || string_at(f, "key") != "number") {
     return false;
   }
   const auto* prefixes = array_at(f, "startsWith");
@@ -57,7 +48,7 @@ bool ringing_filter_matches(const json::value& filter, std::string_view caller_d
 bool ending_filter_matches(const json::value& filter, std::string_view ended_reason) {
   if (!filter.is_object()) return false;
   const auto& f = filter.get_object();
-  if (string_or_empty(f, "type") != "oneOf" || string_or_empty(f, "key") != "call.endedReason") {
+  if (string_at(f, "type") != "oneOf" || string_at(f, "key") != "call.endedReason") {
     return false;
   }
   const auto* reasons = array_at(f, "oneOf");
@@ -99,7 +90,7 @@ Decision assistant_takes(json::object choice) {
 std::optional<Decision> ringing_action(const json::value& action) {
   if (!action.is_object()) return std::nullopt;
   const auto& a = action.get_object();
-  const std::string_view type = string_or_empty(a, "type");
+  const std::string_view type = string_at(a, "type");
   if (type == "say") {
     const auto* exact = a.if_contains("exact");
     if (!exact || !exact->is_string()) return std::nullopt;
@@ -177,9 +168,9 @@ void erase_path(json::object& o, std::string_view path) {
 bool is_usable_destination(const json::value& destination) {
   if (!destination.is_object()) return false;
   const auto& d = destination.get_object();
-  const std::string_view type = string_or_empty(d, "type");
-  if (type == "number") return !string_or_empty(d, "number").empty();
-  if (type == "sip") return !string_or_empty(d, "sipUri").empty();
+  const std::string_view type = string_at(d, "type");
+  if (type == "number") return !string_at(d, "number").empty();
+  if (type == "sip") return !string_at(d, "sipUri").empty();
   return false;
 }
 
@@ -191,7 +182,7 @@ std::optional<Decision> ringing_hook_decision(const json::object& phone_number,
   for (const auto& hook_value : *hooks) {
     if (!hook_value.is_object()) continue;
     const auto& hook = hook_value.get_object();
-    if (string_or_empty(hook, "on") != "call.ringing") continue;
+    if (string_at(hook, "on") != "call.ringing") continue;
     if (!filters_match(hook,
                        [&](const json::value& f) { return ringing_filter_matches(f, digits); })) {
       continue;
@@ -205,12 +196,11 @@ std::optional<Decision> ringing_hook_decision(const json::object& phone_number,
 
 std::optional<Decision> configured_decision(const json::object& phone_number,
                                             const ExistsFn& exists) {
-  if (const auto id = string_or_empty(phone_number, "assistantId");
+  if (const auto id = string_at(phone_number, "assistantId");
       !id.empty() && exists("assistant", id)) {
     return assistant_takes(json::object{{"assistantId", id}});
   }
-  if (const auto id = string_or_empty(phone_number, "squadId");
-      !id.empty() && exists("squad", id)) {
+  if (const auto id = string_at(phone_number, "squadId"); !id.empty() && exists("squad", id)) {
     return assistant_takes(json::object{{"squadId", id}});
   }
   return std::nullopt;
@@ -263,7 +253,7 @@ std::vector<json::object> ending_hook_actions(const json::object& phone_number,
   for (const auto& hook_value : *hooks) {
     if (!hook_value.is_object()) continue;
     const auto& hook = hook_value.get_object();
-    if (string_or_empty(hook, "on") != "call.ending") continue;
+    if (string_at(hook, "on") != "call.ending") continue;
     if (!filters_match(
             hook, [&](const json::value& f) { return ending_filter_matches(f, ended_reason); })) {
       continue;

@@ -16,6 +16,7 @@
 #include "core/clock.hpp"
 #include "core/codec.hpp"
 #include "core/ids.hpp"
+#include "core/json_fields.hpp"
 #include "core/text.hpp"
 #include "net/http_client.hpp"
 
@@ -33,16 +34,6 @@ constexpr auto kDefaultTokenLifetime = std::chrono::seconds(60);
 // one fetched near expiry is not rejected on arrival.
 constexpr auto kRefreshMargin = std::chrono::seconds(60);
 constexpr std::size_t kMaxTokenResponse = 64 * 1024;
-
-std::string_view string_at(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string_view(v->get_string()) : std::string_view();
-}
-
-bool bool_at(const json::object& o, std::string_view key, bool fallback) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_bool() ? v->get_bool() : fallback;
-}
 
 bool has_header(const http::Fields& headers, std::string_view name) {
   const std::string lower = ascii_lower(name);

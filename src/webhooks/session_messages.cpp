@@ -2,9 +2,9 @@
 
 #include <boost/json/parse.hpp>
 
+#include "core/json_fields.hpp"
 #include "core/text.hpp"
 #include "domain/orgs/org_settings.hpp"
-#include "domain/resources/document_paths.hpp"
 #include "storage/resource_repository.hpp"
 #include "storage/store.hpp"
 #include "webhooks/webhooks.hpp"
@@ -13,12 +13,6 @@ namespace sb::webhooks {
 namespace {
 
 namespace json = boost::json;
-using resources::string_at;
-
-const json::object* object_at(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_object() ? &v->get_object() : nullptr;
-}
 
 // The `server` of the stored resource `kind` named by `doc[id_field]`; nullopt when the id
 // is unset or dangles (a deleted target counts as unset) or the resource has no server.

@@ -6,21 +6,10 @@
 
 #include "contract/contract.hpp"
 #include "contract/schema.hpp"
+#include "dispatch_support.hpp"
 
 namespace sb::http {
 namespace {
-
-// Accepts "good-<org>" as the key of <org>; "slow" is throttled; anything else is invalid.
-class FakeAuthenticator final : public Authenticator {
- public:
-  void authenticate(std::string token, std::string_view,
-                    std::function<void(AuthResult)> done) override {
-    if (token.starts_with("good-")) return done({AuthResult::Status::kOk, token.substr(5), {}});
-    if (token == "slow")
-      return done({AuthResult::Status::kThrottled, {}, std::chrono::milliseconds(1500)});
-    done({});
-  }
-};
 
 Route route(Method m, std::string path, const contract::Operation* op = nullptr,
             std::size_t limit = 0) {
@@ -67,7 +56,7 @@ TEST(Dispatcher, BodyLimitsArePerRoute) {
   router.add(route(Method::kPatch, "/phone-number/{id}", &json_op, /*limit=*/4096));
   router.add(route(Method::kGet, "/phone-number"));
   router.add(route(Method::kPost, "/file", &upload_op, /*limit=*/64 << 20));
-  FakeAuthenticator auth;
+  test::FakeAuthenticator auth;
   DispatcherOptions options;
   options.body_limit = 2 << 20;
   options.json_body_limit = 1 << 20;
@@ -88,7 +77,7 @@ TEST(Dispatcher, JsonBodyLimitNeverExceedsTheServerWideOne) {
   json_op.request_content_type = "application/json";
   Router router;
   router.add(route(Method::kPost, "/phone-number", &json_op));
-  FakeAuthenticator auth;
+  test::FakeAuthenticator auth;
   DispatcherOptions options;
   options.body_limit = 1000;
   options.json_body_limit = 1 << 20;
@@ -99,15 +88,15 @@ TEST(Dispatcher, JsonBodyLimitNeverExceedsTheServerWideOne) {
 TEST(Dispatcher, OrgRateLimitAnswers429WithRetryAfter) {
   Router router;
   router.add(route(Method::kGet, "/thing"));
-  FakeAuthenticator auth;
+  test::FakeAuthenticator auth;
   DispatcherOptions options;
   options.org_rate.per_second = 0.5;  // one request every two seconds
   options.org_rate.burst = 2;
   const Dispatcher d(std::move(router), auth, nullptr, options);
 
-  EXPECT_EQ(dispatch(d, "good-a").status, 200);
-  EXPECT_EQ(dispatch(d, "good-a").status, 200);
-  const Response limited = dispatch(d, "good-a");
+  EXPECT_EQ(dispatch(d, "key-a").status, 200);
+  EXPECT_EQ(dispatch(d, "key-a").status, 200);
+  const Response limited = dispatch(d, "key-a");
   EXPECT_EQ(limited.status, 429);
   EXPECT_EQ(header(limited, "Retry-After"), "2");
   const auto body = boost::json::parse(limited.body).as_object();
@@ -117,16 +106,16 @@ TEST(Dispatcher, OrgRateLimitAnswers429WithRetryAfter) {
             "Rate limit exceeded: this org may make 0.5 requests per second. Retry after 2 "
             "seconds.");
   // Another org has its own bucket; bad keys and unknown routes never spend one.
-  EXPECT_EQ(dispatch(d, "good-b").status, 200);
+  EXPECT_EQ(dispatch(d, "key-b").status, 200);
   EXPECT_EQ(dispatch(d, "bad").status, 401);
-  EXPECT_EQ(dispatch(d, "good-c", "/nowhere").status, 404);
-  EXPECT_EQ(dispatch(d, "good-c").status, 200);
+  EXPECT_EQ(dispatch(d, "key-c", "/nowhere").status, 404);
+  EXPECT_EQ(dispatch(d, "key-c").status, 200);
 }
 
 TEST(Dispatcher, ThrottledKeyLookupsAnswer429) {
   Router router;
   router.add(route(Method::kGet, "/thing"));
-  FakeAuthenticator auth;
+  test::FakeAuthenticator auth;
   const Dispatcher d(std::move(router), auth, nullptr);
   const Response r = dispatch(d, "slow");
   EXPECT_EQ(r.status, 429);

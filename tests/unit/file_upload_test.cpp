@@ -4,24 +4,23 @@
 // lists that see a new upload, and bytes removed by a committed delete.
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
-#include <future>
 
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "api/files/file_upload.hpp"
 #include "api/resources/resource_controller.hpp"
 #include "contract/contract.hpp"
 #include "core/crypto.hpp"
+#include "dispatch_support.hpp"
 #include "domain/files/file_spec.hpp"
 #include "domain/files/file_store.hpp"
 #include "domain/resources/resource_service.hpp"
 #include "http/dispatcher.hpp"
 #include "storage/org_repository.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
+#include "temp_database.hpp"
 
 namespace sb::api {
 namespace {
@@ -30,28 +29,15 @@ namespace fs = std::filesystem;
 namespace json = boost::json;
 using http::Method;
 
-class OrgAuthenticator final : public http::Authenticator {
- public:
-  void authenticate(std::string token, std::string_view,
-                    std::function<void(http::AuthResult)> done) override {
-    done({http::AuthResult::Status::kOk, token, {}});  // the token is the org
-  }
-};
-
 constexpr std::size_t kLimit = 1000;
 
 class FileUploadTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("sb-upload-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
     store_ = std::make_unique<storage::sqlite::SqliteStore>(
-        storage::sqlite::SqliteOptions{(dir_ / "db").string(), 2});
+        storage::sqlite::SqliteOptions{db_.path(), 2});
     store_->write_sync([](storage::Session& s) { s.orgs().insert_org("a", "a", 1); });
-    files_ = std::make_unique<files::FileStore>(dir_.string());
+    files_ = std::make_unique<files::FileStore>(db_.dir().string());
     spec_ = files::file_spec(*files_);
     ResourceRoutes routes{"/file", "/file/{id}", {}, {}};
     routes.upload = file_upload_reader(*files_, contract_,
@@ -63,10 +49,7 @@ class FileUploadTest : public ::testing::Test {
     EXPECT_EQ(controller_->register_routes(router), 5);
     dispatcher_ = std::make_unique<http::Dispatcher>(std::move(router), auth_, contract_);
   }
-  void TearDown() override {
-    store_->stop();
-    fs::remove_all(dir_);
-  }
+  void TearDown() override { store_->stop(); }
 
   struct Answer {
     int status = 0;
@@ -75,23 +58,12 @@ class FileUploadTest : public ::testing::Test {
 
   Answer send(Method method, std::string path, std::string body = {},
               std::string content_type = "multipart/form-data; boundary=b") {
-    http::Request r;
-    r.method = method;
-    r.target = path;
-    const auto q = path.find('?');
-    r.path = path.substr(0, q);
-    if (q != std::string::npos) {
-      const auto query = path.substr(q + 1);
-      r.query.emplace_back(query.substr(0, query.find('=')), query.substr(query.find('=') + 1));
-    }
+    http::Request r = test::request_for(method, std::move(path));
     r.body = std::move(body);
     r.content_type = std::move(content_type);
     r.authorization = "Bearer a";
-    std::promise<http::Response> done;
-    dispatcher_->dispatch(std::move(r), [&](http::Response response) { done.set_value(response); });
-    auto response = done.get_future().get();
-    const std::string text = response.shared_body ? *response.shared_body : response.body;
-    return {response.status, text.empty() ? json::value() : json::parse(text)};
+    const auto response = test::dispatch_and_wait(*dispatcher_, std::move(r));
+    return {response.status, test::json_body(response)};
   }
 
   static std::string upload_body(std::string_view name, std::string_view data) {
@@ -102,12 +74,12 @@ class FileUploadTest : public ::testing::Test {
 
   std::vector<std::string> on_disk(const std::string& sub = "") const {
     std::vector<std::string> names;
-    for (const auto& e : fs::directory_iterator(dir_ / "files" / sub))
+    for (const auto& e : fs::directory_iterator(db_.dir() / "files" / sub))
       if (e.is_regular_file()) names.push_back(e.path().filename().string());
     return names;
   }
 
-  fs::path dir_;
+  test::TempDatabase db_{"sb-upload"};
   std::unique_ptr<storage::sqlite::SqliteStore> store_;
   const SecretBox secrets_{SecretBox::generate_key_hex()};
   const resources::ResourceService service_{secrets_};
@@ -115,7 +87,7 @@ class FileUploadTest : public ::testing::Test {
   std::unique_ptr<files::FileStore> files_;
   resources::ResourceSpec spec_;
   std::unique_ptr<ResourceController> controller_;
-  OrgAuthenticator auth_;
+  test::FakeAuthenticator auth_{""};  // the key is the org
   std::unique_ptr<http::Dispatcher> dispatcher_;
 };
 

@@ -2,7 +2,6 @@
 // bytes), and the FileStore's staging: publish moves into place, anything else leaves nothing.
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -12,6 +11,7 @@
 #include "domain/files/file_store.hpp"
 #include "domain/files/file_text.hpp"
 #include "domain/files/file_types.hpp"
+#include "temp_directory.hpp"
 
 namespace sb::files {
 namespace {
@@ -35,16 +35,6 @@ TEST(FileTypes, ByExtensionAnyCaseWithAliases) {
   EXPECT_EQ(supported_extensions(),
             ".csv, .doc, .docx, .html, .json, .log, .md, .pdf, .tsv, .txt, .xml, .yaml, .htm, "
             ".markdown, .yml");
-}
-
-TEST(FileText, FindsInvalidUtf8) {
-  EXPECT_EQ(invalid_utf8_at("plain ascii"), std::nullopt);
-  EXPECT_EQ(invalid_utf8_at("men\xC3\xBC \xE2\x82\xAC \xF0\x9F\x98\x80"), std::nullopt);
-  EXPECT_EQ(invalid_utf8_at("caf\xE9"), 3u);
-  EXPECT_EQ(invalid_utf8_at("\xC0\xAF"), 0u);          // overlong
-  EXPECT_EQ(invalid_utf8_at("ab\xED\xA0\x80"), 2u);    // a surrogate
-  EXPECT_EQ(invalid_utf8_at("\xF4\x90\x80\x80"), 0u);  // above U+10FFFF
-  EXPECT_EQ(invalid_utf8_at("x\xE2\x82"), 1u);         // cut short
 }
 
 TEST(FileText, PlainTextIsKeptWithoutItsByteOrderMark) {
@@ -84,24 +74,16 @@ TEST(FileText, HtmlOfAnyBytesIsNeverLongerThanItsSource) {
 
 class FileStoreTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("sb-files-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
   std::size_t temp_files() const {
-    return static_cast<std::size_t>(
-        std::distance(fs::directory_iterator(dir_ / "files" / "tmp"), fs::directory_iterator()));
+    return static_cast<std::size_t>(std::distance(
+        fs::directory_iterator(dir_.path() / "files" / "tmp"), fs::directory_iterator()));
   }
-  fs::path dir_;
+  const test::TempDirectory dir_{"sb-files"};
   const std::string name_ = std::string(64, 'a') + ".txt";
 };
 
 TEST_F(FileStoreTest, PublishMovesTheStagedBytesIntoPlace) {
-  FileStore store(dir_.string());
+  FileStore store(dir_.path().string());
   auto staged = store.stage(name_, "hello");
   EXPECT_EQ(temp_files(), 1u);
   EXPECT_EQ(store.read(name_), std::nullopt);  // not served before the commit
@@ -109,23 +91,23 @@ TEST_F(FileStoreTest, PublishMovesTheStagedBytesIntoPlace) {
   staged.reset();
   EXPECT_EQ(temp_files(), 0u);
   EXPECT_EQ(store.read(name_), "hello");
-  EXPECT_EQ(fs::status(dir_ / "files").permissions() & fs::perms::all, fs::perms::owner_all);
+  EXPECT_EQ(fs::status(dir_.path() / "files").permissions() & fs::perms::all, fs::perms::owner_all);
   store.remove(name_);
   EXPECT_EQ(store.read(name_), std::nullopt);
   store.remove(name_);  // twice: nothing happens
 }
 
 TEST_F(FileStoreTest, AnUnpublishedStagingLeavesNothing) {
-  FileStore store(dir_.string());
+  FileStore store(dir_.path().string());
   store.stage(name_, "never committed").reset();
   EXPECT_EQ(temp_files(), 0u);
   EXPECT_EQ(store.read(name_), std::nullopt);
 }
 
 TEST_F(FileStoreTest, LeftoverTempFilesAreRemovedAtStart) {
-  { FileStore first(dir_.string()); }
-  std::ofstream(dir_ / "files" / "tmp" / "0123abcd") << "half an upload";
-  FileStore store(dir_.string());
+  { FileStore first(dir_.path().string()); }
+  std::ofstream(dir_.path() / "files" / "tmp" / "0123abcd") << "half an upload";
+  FileStore store(dir_.path().string());
   EXPECT_EQ(temp_files(), 0u);
 }
 
@@ -137,7 +119,7 @@ TEST_F(FileStoreTest, OnlyItsOwnNamesReachTheDisk) {
         std::string(64, 'a') + ".", std::string(64, 'a') + "./x", std::string(64, 'a') + ".TXT",
         "../" + std::string(61, 'a') + ".txt", std::string(64, 'a') + "." + std::string(17, 'x')})
     EXPECT_FALSE(FileStore::valid_name(bad)) << bad;
-  FileStore store(dir_.string());
+  FileStore store(dir_.path().string());
   EXPECT_EQ(store.read("../secret.key"), std::nullopt);
   EXPECT_THROW(store.stage("../escape.txt", "x"), std::logic_error);
 }

@@ -2,31 +2,18 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
 #include "storage/org_repository.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
+#include "temp_database.hpp"
 
 namespace sb::storage {
 namespace {
 
 class OutboxRepositoryTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("sb-outbox-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    open();
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  void SetUp() override { open(); }
   void open() {
-    store_ =
-        std::make_unique<sqlite::SqliteStore>(sqlite::SqliteOptions{(dir_ / "db").string(), 1});
+    store_ = std::make_unique<sqlite::SqliteStore>(sqlite::SqliteOptions{db_.path(), 1});
   }
 
   std::int64_t insert(std::string id, std::string stream, std::int64_t next = 1000) {
@@ -65,7 +52,7 @@ class OutboxRepositoryTest : public ::testing::Test {
     store_->write_sync([&](Session& s) { s.outbox().record_attempt(a); });
   }
 
-  std::filesystem::path dir_;
+  test::TempDatabase db_{"sb-outbox"};
   std::unique_ptr<sqlite::SqliteStore> store_;
 };
 

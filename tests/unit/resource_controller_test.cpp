@@ -8,16 +8,14 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <filesystem>
-#include <future>
 #include <thread>
 
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "contract/contract.hpp"
 #include "core/api_error.hpp"
 #include "core/crypto.hpp"
+#include "dispatch_support.hpp"
 #include "domain/campaigns/campaign_spec.hpp"
 #include "domain/chats/chat_spec.hpp"
 #include "domain/provider_resources/provider_resource_spec.hpp"
@@ -25,33 +23,18 @@
 #include "http/dispatcher.hpp"
 #include "storage/org_repository.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
+#include "temp_database.hpp"
 
 namespace sb::api {
 namespace {
 
 namespace json = boost::json;
 
-// "key-<org>" is the key of <org>.
-class KeyAuthenticator final : public http::Authenticator {
- public:
-  void authenticate(std::string token, std::string_view,
-                    std::function<void(http::AuthResult)> done) override {
-    if (token.starts_with("key-"))
-      return done({http::AuthResult::Status::kOk, token.substr(4), {}});
-    done({});
-  }
-};
-
 class ResourceControllerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("sb-controller-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
     store_ = std::make_unique<storage::sqlite::SqliteStore>(
-        storage::sqlite::SqliteOptions{(dir_ / "db").string(), 2});
+        storage::sqlite::SqliteOptions{db_.path(), 2});
     store_->write_sync([](storage::Session& s) {
       s.orgs().insert_org("a", "a", 1);
       s.orgs().insert_org("b", "b", 1);
@@ -73,10 +56,7 @@ class ResourceControllerTest : public ::testing::Test {
     add(chat_spec_, std::move(chats));
     dispatcher_ = std::make_unique<http::Dispatcher>(std::move(router_), auth_, contract_);
   }
-  void TearDown() override {
-    store_->stop();
-    std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { store_->stop(); }
 
   void add(const resources::ResourceSpec& spec, ResourceRoutes routes) {
     controllers_.push_back(std::make_unique<ResourceController>(*store_, service_, contract_, spec,
@@ -91,33 +71,15 @@ class ResourceControllerTest : public ::testing::Test {
 
   Answer send(http::Method method, std::string target, std::string body = {},
               std::string org = "a") {
-    http::Request r;
-    r.method = method;
-    r.target = target;
-    const auto q = target.find('?');
-    r.path = target.substr(0, q);
-    if (q != std::string::npos) {
-      std::string_view rest = std::string_view(target).substr(q + 1);
-      while (!rest.empty()) {
-        const auto amp = rest.find('&');
-        const auto pair = rest.substr(0, amp);
-        const auto eq = pair.find('=');
-        r.query.emplace_back(std::string(pair.substr(0, eq)),
-                             eq == std::string_view::npos ? "" : std::string(pair.substr(eq + 1)));
-        rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
-      }
-    }
+    http::Request r = test::request_for(method, std::move(target));
     r.body = std::move(body);
     r.content_type = "application/json";
     r.authorization = "Bearer key-" + org;
-    std::promise<http::Response> done;
-    dispatcher_->dispatch(std::move(r), [&](http::Response response) { done.set_value(response); });
-    auto response = done.get_future().get();
-    const std::string text = response.shared_body ? *response.shared_body : response.body;
-    return {response.status, text.empty() ? json::value() : json::parse(text)};
+    const auto response = test::dispatch_and_wait(*dispatcher_, std::move(r));
+    return {response.status, test::json_body(response)};
   }
 
-  std::filesystem::path dir_;
+  test::TempDatabase db_{"sb-controller"};
   std::unique_ptr<storage::sqlite::SqliteStore> store_;
   const SecretBox secrets_{SecretBox::generate_key_hex()};
   const resources::ResourceService service_{secrets_};
@@ -141,7 +103,7 @@ class ResourceControllerTest : public ::testing::Test {
   const resources::ResourceSpec provider_spec_ = provider_resources::provider_resource_spec();
   const resources::ResourceSpec chat_spec_ = chats::chat_spec();
   http::Router router_;
-  KeyAuthenticator auth_;
+  test::FakeAuthenticator auth_;
   std::vector<std::unique_ptr<ResourceController>> controllers_;
   std::unique_ptr<http::Dispatcher> dispatcher_;
 };

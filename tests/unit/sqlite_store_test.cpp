@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <filesystem>
 #include <future>
 #include <map>
 #include <vector>
@@ -13,6 +12,7 @@
 #include "storage/resource_repository.hpp"
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/migrations.hpp"
+#include "temp_database.hpp"
 
 namespace sb::storage {
 namespace {
@@ -20,24 +20,14 @@ namespace {
 class SqliteStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("sb-store-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
     open();
     store_->write_sync([](Session& s) {
       s.orgs().insert_org("org-a", "a", 1);
       s.orgs().insert_org("org-b", "b", 1);
     });
   }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
   void open() {
-    store_ =
-        std::make_unique<sqlite::SqliteStore>(sqlite::SqliteOptions{(dir_ / "db").string(), 2});
+    store_ = std::make_unique<sqlite::SqliteStore>(sqlite::SqliteOptions{db_.path(), 2});
   }
 
   static ResourceRecord record(std::string id, std::string org, std::int64_t created,
@@ -65,7 +55,7 @@ class SqliteStoreTest : public ::testing::Test {
     return out;
   }
 
-  std::filesystem::path dir_;
+  test::TempDatabase db_{"sb-store"};
   std::unique_ptr<sqlite::SqliteStore> store_;
 };
 
@@ -102,7 +92,7 @@ TEST_F(SqliteStoreTest, OpeningAnOlderDatabaseRewritesNumbersInExponentForm) {
   });
   store_.reset();
   {
-    sqlite::Connection db((dir_ / "db").string(), sqlite::Connection::Mode::kReadWrite);
+    sqlite::Connection db(db_.path(), sqlite::Connection::Mode::kReadWrite);
     db.exec("PRAGMA user_version = 4");
   }
   open();

@@ -2,9 +2,6 @@
 // What the storage-backed unit tests share: a database in a directory of its own, named after
 // the running test and removed with it, and a wait for state that other threads settle.
 
-#include <gtest/gtest.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <filesystem>
 #include <memory>
@@ -14,24 +11,19 @@
 
 #include "storage/org_repository.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
+#include "temp_directory.hpp"
 
 namespace sb::test {
 
+/// A database file in a TempDirectory. Declare it before the store that opens it, so the store
+/// is closed before the directory goes.
 class TempDatabase {
  public:
-  /// Must be constructed while a test runs (a fixture member is).
-  explicit TempDatabase(std::string_view prefix)
-      : dir_(std::filesystem::temp_directory_path() /
-             (std::string(prefix) + "-" + std::to_string(::getpid()) + "-" +
-              ::testing::UnitTest::GetInstance()->current_test_info()->name())) {
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  ~TempDatabase() { std::filesystem::remove_all(dir_); }
-  TempDatabase(const TempDatabase&) = delete;
-  TempDatabase& operator=(const TempDatabase&) = delete;
+  explicit TempDatabase(std::string_view prefix) : dir_(prefix) {}
 
-  std::string path() const { return (dir_ / "db").string(); }
+  std::string path() const { return (dir_.path() / "db").string(); }
+  /// The directory the database is in, for what else a test keeps on disk.
+  const std::filesystem::path& dir() const { return dir_.path(); }
 
   /// A store on the database, with the org "org-a" in it.
   std::unique_ptr<storage::sqlite::SqliteStore> open_with_org(unsigned readers) const {
@@ -42,7 +34,7 @@ class TempDatabase {
   }
 
  private:
-  std::filesystem::path dir_;
+  TempDirectory dir_;
 };
 
 /// Waits until `predicate` holds, or `timeout` passes; returns its last value.

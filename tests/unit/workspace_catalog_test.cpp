@@ -5,45 +5,30 @@
 #include <gtest/gtest.h>
 
 #include <cctype>
-#include <filesystem>
-#include <future>
 
 #include <boost/json/parse.hpp>
 
 #include "app/catalog/catalog.hpp"
 #include "contract/contract.hpp"
 #include "core/crypto.hpp"
+#include "dispatch_support.hpp"
 #include "domain/phone_numbers/number_pool.hpp"
 #include "http/dispatcher.hpp"
 #include "storage/org_repository.hpp"
 #include "storage/resource_repository.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
+#include "temp_database.hpp"
 
 namespace sb::app {
 namespace {
-
-class KeyAuthenticator final : public http::Authenticator {
- public:
-  void authenticate(std::string token, std::string_view,
-                    std::function<void(http::AuthResult)> done) override {
-    if (token.starts_with("key-"))
-      return done({http::AuthResult::Status::kOk, token.substr(4), {}});
-    done({});
-  }
-};
 
 constexpr const char* kCallId = "0d9c8b7a-6f5e-4d3c-8b2a-190f8e7d6c5b";
 
 class WorkspaceCatalogTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("sb-workspace-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
     store_ = std::make_unique<storage::sqlite::SqliteStore>(
-        storage::sqlite::SqliteOptions{(dir_ / "db").string(), 2});
+        storage::sqlite::SqliteOptions{db_.path(), 2});
     store_->write_sync([](storage::Session& s) {
       s.orgs().insert_org("a", "a", 1);
       s.orgs().insert_org("b", "b", 1);
@@ -57,27 +42,20 @@ class WorkspaceCatalogTest : public ::testing::Test {
                       R"("pcapUrl":"https://files.example.com/sip.pcap"}})";
       s.resources().insert(call);
     });
-    catalog_ = std::make_unique<Catalog>(
-        CatalogDeps{*store_, secrets_, contract::Contract::load_embedded(), pool_, dir_.string()});
+    catalog_ = std::make_unique<Catalog>(CatalogDeps{
+        *store_, secrets_, contract::Contract::load_embedded(), pool_, db_.dir().string()});
     add_workspace(*catalog_);
     http::Router router;
     catalog_->register_routes(router);
     dispatcher_ =
         std::make_unique<http::Dispatcher>(std::move(router), auth_, catalog_->deps().contract);
   }
-  void TearDown() override {
-    store_->stop();
-    std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { store_->stop(); }
 
   http::Response get(std::string path, std::string org = "a") {
-    http::Request r;
-    r.method = http::Method::kGet;
-    r.target = r.path = std::move(path);
+    http::Request r = test::request_for(http::Method::kGet, std::move(path));
     if (!org.empty()) r.authorization = "Bearer key-" + org;
-    std::promise<http::Response> done;
-    dispatcher_->dispatch(std::move(r), [&](http::Response response) { done.set_value(response); });
-    return done.get_future().get();
+    return test::dispatch_and_wait(*dispatcher_, std::move(r));
   }
 
   static std::string header(const http::Response& r, std::string_view name) {
@@ -90,12 +68,12 @@ class WorkspaceCatalogTest : public ::testing::Test {
     return std::string(boost::json::parse(r.body).at("message").as_string());
   }
 
-  std::filesystem::path dir_;
+  test::TempDatabase db_{"sb-workspace"};
   std::unique_ptr<storage::sqlite::SqliteStore> store_;
   const SecretBox secrets_{SecretBox::generate_key_hex()};
   const phone_numbers::NumberPool pool_;
   std::unique_ptr<Catalog> catalog_;
-  KeyAuthenticator auth_;
+  test::FakeAuthenticator auth_;
   std::unique_ptr<http::Dispatcher> dispatcher_;
 };
 

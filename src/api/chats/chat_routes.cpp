@@ -8,6 +8,7 @@
 #include "contract/contract.hpp"
 #include "core/clock.hpp"
 #include "core/ids.hpp"
+#include "core/json_fields.hpp"
 #include "core/json_text.hpp"
 #include "http/body_stream.hpp"
 #include "http/error_response.hpp"
@@ -18,16 +19,6 @@ namespace sb::api {
 namespace json = boost::json;
 
 namespace {
-
-bool wants_stream(const json::object& body, bool by_default) {
-  const auto* v = body.if_contains("stream");
-  return v && v->is_bool() ? v->get_bool() : by_default;
-}
-
-std::string string_field(const json::object& body, std::string_view key) {
-  const auto* v = body.if_contains(key);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
 
 // A streamed answer: the response (200, text/event-stream) goes out with the first bytes;
 // a failure before them is an ordinary error response. Shared by the chat's callbacks,
@@ -119,7 +110,7 @@ int ChatRoutes::register_routes(http::Router& router) {
 void ChatRoutes::create_chat(http::Context&& ctx, http::Reply reply) const {
   auto body = std::move(ctx.body.as_object());
   auto chat_id = new_uuid();
-  if (!wants_stream(body, false)) {
+  if (!bool_at(body, "stream", false)) {
     auto observer = whole_answer(std::move(reply), [](json::object chat) {
       return http::Response::json(200, json_text(chat));
     });
@@ -127,7 +118,7 @@ void ChatRoutes::create_chat(http::Context&& ctx, http::Reply reply) const {
                          std::move(observer));
   }
   auto stream = std::make_shared<StreamReply>(std::move(reply));
-  const auto session_id = string_field(body, "sessionId");
+  const std::string session_id(string_at(body, "sessionId"));
   chat::ChatObserver observer;
   observer.on_delta = [stream, chat_id, session_id](std::size_t index, std::string_view delta) {
     return stream->write(chat_events::chat_delta(chat_id, session_id, index, delta));
@@ -143,11 +134,11 @@ void ChatRoutes::create_chat(http::Context&& ctx, http::Reply reply) const {
 // is only echoed; the assistant decides the model.
 void ChatRoutes::create_response(http::Context&& ctx, http::Reply reply) const {
   auto body = std::move(ctx.body.as_object());
-  const auto model = string_field(body, "model");
+  const std::string model(string_at(body, "model"));
   body.erase("model");
   auto chat_id = new_uuid();
   const auto created_at = now_ms() / 1000;
-  if (!wants_stream(body, true)) {
+  if (!bool_at(body, "stream", true)) {
     auto observer = whole_answer(std::move(reply), [chat_id, model, created_at](json::object chat) {
       return http::Response::json(200, json_text(chat_events::response_object(
                                            chat_id, "msg_" + chat_id, model, created_at, &chat)));

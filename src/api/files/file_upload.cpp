@@ -5,6 +5,7 @@
 #include "contract/contract.hpp"
 #include "core/api_error.hpp"
 #include "core/ids.hpp"
+#include "core/utf8.hpp"
 #include "domain/files/file_spec.hpp"
 #include "domain/files/file_store.hpp"
 #include "domain/files/file_text.hpp"
@@ -41,8 +42,7 @@ Form read_form(const std::vector<http::FormPart>& parts) {
     }
     if (form.fields.contains(part.name))
       throw ApiError::bad_request(part.name + " must be sent once");
-    if (files::invalid_utf8_at(part.data))
-      throw ApiError::bad_request(part.name + " must be UTF-8 text");
+    if (utf8::invalid_at(part.data)) throw ApiError::bad_request(part.name + " must be UTF-8 text");
     form.fields[part.name] = json::string(part.data);
   }
   return form;
@@ -65,32 +65,14 @@ void check_fields(const contract::Contract& contract, const Form& form) {
 std::string original_name(std::string_view sent) {
   const auto slash = sent.find_last_of("/\\");
   if (slash != std::string_view::npos) sent.remove_prefix(slash + 1);
-  if (files::invalid_utf8_at(sent)) throw ApiError::bad_request("file name must be UTF-8 text");
+  if (utf8::invalid_at(sent)) throw ApiError::bad_request("file name must be UTF-8 text");
   std::string name;
   for (char c : sent)
     if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7F) name.push_back(c);
-  if (name.size() > kMaxNameBytes) {
-    std::size_t cut = kMaxNameBytes;
-    while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) --cut;
-    name.resize(cut);
-  }
+  name.resize(utf8::cut(name, kMaxNameBytes).size());
   const auto first = name.find_first_not_of(' ');
   if (first == std::string::npos) return {};
   return name.substr(first, name.find_last_not_of(' ') - first + 1);
-}
-
-// The first `units` UTF-16 code units' worth of whole characters of `text`.
-std::string truncated(std::string_view text, std::size_t units) {
-  std::size_t used = 0, i = 0;
-  while (i < text.size()) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    const std::size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
-    const std::size_t cost = length == 4 ? 2 : 1;
-    if (used + cost > units) break;
-    used += cost;
-    i += length;
-  }
-  return std::string(text.substr(0, i));
 }
 
 const FileType& type_of(const http::FormPart& file, std::string_view name) {
@@ -117,7 +99,7 @@ void check_content(const FileType& type, std::string_view data, std::size_t limi
     throw ApiError::bad_request("file is not " + std::string(type.label) + ", as its ." +
                                 std::string(type.extension) + " type says");
   if (type.text == FileType::Text::kNone) return;
-  if (auto at = files::invalid_utf8_at(data))
+  if (auto at = utf8::invalid_at(data))
     throw ApiError::bad_request("file is not UTF-8 text (byte " + std::to_string(*at) +
                                 " is not valid UTF-8), as its ." + std::string(type.extension) +
                                 " type requires");
@@ -159,7 +141,7 @@ UploadReader file_upload_reader(const files::FileStore& store,
     if (name.empty()) name = "upload." + std::string(type.extension);
 
     json::object doc;
-    doc["name"] = truncated(name, kNameLength);
+    doc["name"] = std::string(utf8::utf16_prefix(name, kNameLength));
     doc["originalName"] = name;
     doc["bytes"] = static_cast<std::int64_t>(data.size());
     doc["mimetype"] = type.mimetype;

@@ -5,9 +5,9 @@
 #include "api/common/storage_reply.hpp"
 #include "contract/contract.hpp"
 #include "core/api_error.hpp"
+#include "core/json_fields.hpp"
 #include "core/json_text.hpp"
 #include "core/text.hpp"
-#include "domain/resources/document_paths.hpp"
 #include "domain/resources/resource_service.hpp"
 #include "http/error_response.hpp"
 #include "http/json_body.hpp"
@@ -137,7 +137,7 @@ const View* ResourceController::view_of(const std::string& path) const {
 void ResourceController::check_scope(const boost::json::object& doc,
                                      const http::Fields& path_params) const {
   for (const auto& [name, value] : path_params)
-    if (name != "id" && resources::string_at(doc, name) != value)
+    if (name != "id" && string_at(doc, name) != value)
       throw ApiError::not_found(spec_.noun + " not found");
 }
 
@@ -262,8 +262,7 @@ void ResourceController::update(const contract::Operation& op, http::Context&& c
           contract::ValidateOptions options;
           std::string discriminator;
           if (!spec_.discriminator.empty()) {
-            discriminator =
-                resources::string_at(service_.load(s, spec_, org, id), spec_.discriminator);
+            discriminator = string_at(service_.load(s, spec_, org, id), spec_.discriminator);
             options.discriminator_default = discriminator;
           }
           if (op.request_body) {

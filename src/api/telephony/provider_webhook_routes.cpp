@@ -6,7 +6,7 @@
 
 #include "core/api_error.hpp"
 #include "core/clock.hpp"
-#include "domain/resources/document_paths.hpp"
+#include "core/json_fields.hpp"
 #include "http/error_response.hpp"
 #include "http/router.hpp"
 #include "telephony/form.hpp"
@@ -133,11 +133,11 @@ void answer_ring(const telephony::InboundCalls& calls, const ProviderWebhookConf
                  return reply(http::error_response(
                      ApiError(ErrorCode::kInternal, "The call could not be routed")));
                telephony::RenderContext ctx;
-               ctx.call_id = std::string(resources::string_at(out.call, "id"));
+               ctx.call_id = std::string(string_at(out.call, "id"));
                ctx.stream_url = stream_url(config.public_url(), provider, ctx.call_id);
                ctx.our_number = our_number;
                if (const auto* c = out.call.if_contains("customer"); c && c->is_object())
-                 ctx.caller = std::string(resources::string_at(c->as_object(), "number"));
+                 ctx.caller = std::string(string_at(c->as_object(), "number"));
                reply(render(out.decision, ctx));
              });
 }
@@ -162,16 +162,16 @@ telephony::Verifier twilio_verifier(const ProviderWebhookConfig& config,
   return [url = config.public_url() + request.target, params,
           signature = std::string(request.header("x-twilio-signature")),
           account = std::string(field(params, "AccountSid"))](const CandidateNumber& c) {
-    const auto sid = resources::string_at(c.number, "twilioAccountSid");
+    const auto sid = string_at(c.number, "twilioAccountSid");
     if (!account.empty() && !sid.empty() && account != sid) return false;
-    const auto token = resources::string_at(c.secrets, "twilioAuthToken");
+    const auto token = string_at(c.secrets, "twilioAuthToken");
     return !token.empty() && telephony::twilio_signature_valid(token, url, params, signature);
   };
 }
 
 telephony::Verifier vonage_verifier(const http::Request& request) {
   return [authorization = request.authorization, body = request.body](const CandidateNumber& c) {
-    const auto secret = resources::string_at(c.credential, "apiSecret");
+    const auto secret = string_at(c.credential, "apiSecret");
     return !secret.empty() && telephony::vonage_signature_valid(secret, authorization, body);
   };
 }

@@ -1,7 +1,7 @@
 #include "domain/calls/inbound_call.hpp"
 
 #include "core/clock.hpp"
-#include "domain/resources/document_paths.hpp"
+#include "core/json_fields.hpp"
 
 namespace sb::calls {
 namespace {
@@ -40,7 +40,7 @@ json::object new_inbound_call(std::string_view id, std::string_view org_id,
           {"orgId", org_id},
           {"type", "inboundPhoneCall"},
           {"status", "ringing"},
-          {"phoneNumberId", resources::string_at(phone_number, "id")},
+          {"phoneNumberId", string_at(phone_number, "id")},
           {"phoneCallProvider", info.provider},
           {"phoneCallProviderId", info.provider_call_id},
           {"phoneCallTransport", "pstn"},
@@ -58,7 +58,7 @@ void start_with_assistant(json::object& call, const json::object& choice, std::i
 }
 
 bool end_call(json::object& call, std::string_view ended_reason, std::int64_t now_ms) {
-  if (resources::string_at(call, "status") == "ended") return false;
+  if (string_at(call, "status") == "ended") return false;
   call["status"] = "ended";
   call["endedReason"] = ended_reason;
   call["endedAt"] = format_iso8601(now_ms);
@@ -79,7 +79,7 @@ std::string ended_reason_for_provider_status(std::string_view status) {
 json::object status_update_message(const json::object& call, const json::object& phone_number,
                                    std::int64_t now_ms) {
   auto message = call_message("status-update", call, phone_number, now_ms);
-  message["status"] = resources::string_at(call, "status");
+  message["status"] = string_at(call, "status");
   if (const auto* reason = call.if_contains("endedReason")) message["endedReason"] = *reason;
   return message;
 }
@@ -87,7 +87,7 @@ json::object status_update_message(const json::object& call, const json::object&
 json::object end_of_call_report(const json::object& call, const json::object& phone_number,
                                 std::int64_t now_ms) {
   auto message = call_message("end-of-call-report", call, phone_number, now_ms);
-  message["endedReason"] = resources::string_at(call, "endedReason");
+  message["endedReason"] = string_at(call, "endedReason");
   message["artifact"] = json::object{{"messages", json::array{}}, {"transcript", ""}};
   message["analysis"] = json::object{};
   for (const char* field : {"startedAt", "endedAt"})

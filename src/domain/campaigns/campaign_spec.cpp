@@ -7,16 +7,15 @@
 
 #include "core/api_error.hpp"
 #include "core/crypto.hpp"
+#include "core/json_fields.hpp"
 #include "core/text.hpp"
 #include "domain/credentials/credential_spec.hpp"
-#include "domain/resources/document_paths.hpp"
 #include "storage/store.hpp"
 
 namespace sb::campaigns {
 namespace {
 
 namespace json = boost::json;
-using resources::string_at;
 
 // What a duplicate takes from its source when the body does not set it.
 constexpr std::array<std::string_view, 13> kConfiguration{

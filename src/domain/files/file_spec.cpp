@@ -1,13 +1,13 @@
 #include "domain/files/file_spec.hpp"
 
+#include "core/json_fields.hpp"
 #include "domain/files/file_store.hpp"
-#include "domain/resources/document_paths.hpp"
 #include "storage/store.hpp"
 
 namespace sb::files {
 
 std::string stored_name(const boost::json::object& document) {
-  const std::string_view url = resources::string_at(document, "url");
+  const std::string_view url = string_at(document, "url");
   const auto at = url.rfind(kContentPath);
   if (at == std::string_view::npos) return {};
   const std::string_view name = url.substr(at + kContentPath.size());

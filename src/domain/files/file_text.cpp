@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "core/utf8.hpp"
+
 namespace sb::files {
 namespace {
 
@@ -50,25 +52,6 @@ bool is_block(std::string_view name) {
   return std::find(kBlocks.begin(), kBlocks.end(), name) != kBlocks.end();
 }
 
-void append_utf8(std::string& out, unsigned long cp) {
-  if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 // A character reference at `i` ('&'): appends what it stands for and returns its length, or
 // 0 when it is none (the '&' is then text).
 std::size_t reference(std::string_view html, std::size_t i, std::string& out) {
@@ -97,7 +80,9 @@ std::size_t reference(std::string_view html, std::size_t i, std::string& out) {
     if (d < 0) return 0;
     cp = cp * (hex ? 16 : 10) + static_cast<unsigned long>(d);  // ≤ 8 digits: no overflow
   }
-  append_utf8(out, cp);
+  // NUL and what is not a Unicode scalar value read as U+FFFD, as HTML parsers read them.
+  if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
+  utf8::append(out, static_cast<char32_t>(cp));
   return semi - i + 1;
 }
 
@@ -129,36 +114,6 @@ std::string tidy(std::string_view raw) {
 }
 
 }  // namespace
-
-std::optional<std::size_t> invalid_utf8_at(std::string_view text) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  for (std::size_t i = 0; i < text.size();) {
-    const unsigned char lead = byte(i);
-    std::size_t length = 1;
-    unsigned char low = 0x80, high = 0xBF;  // range of the second byte
-    if (lead < 0x80) {
-      ++i;
-      continue;
-    } else if (lead >= 0xC2 && lead <= 0xDF) {
-      length = 2;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-      length = 3;
-      if (lead == 0xE0) low = 0xA0;
-      if (lead == 0xED) high = 0x9F;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-      length = 4;
-      if (lead == 0xF0) low = 0x90;
-      if (lead == 0xF4) high = 0x8F;
-    } else {
-      return i;
-    }
-    if (text.size() - i < length || byte(i + 1) < low || byte(i + 1) > high) return i;
-    for (std::size_t k = 2; k < length; ++k)
-      if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return i;
-    i += length;
-  }
-  return std::nullopt;
-}
 
 std::string html_to_text(std::string_view html) {
   std::string raw;

@@ -3,7 +3,6 @@
 // (without a UTF-8 byte-order mark), HTML without its markup. One pass, no recursion, output
 // never longer than the input: safe on any bytes.
 
-#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,10 +10,6 @@
 #include "domain/files/file_types.hpp"
 
 namespace sb::files {
-
-/// Offset of the first byte of `text` that is not part of well-formed UTF-8; nullopt when
-/// it all is.
-std::optional<std::size_t> invalid_utf8_at(std::string_view text);
 
 /// HTML → text: tags dropped (block-level ones end a line), comments, <script> and <style>
 /// dropped with their content, character references decoded, runs of spaces collapsed.

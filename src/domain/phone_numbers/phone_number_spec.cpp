@@ -1,10 +1,10 @@
 #include "domain/phone_numbers/phone_number_spec.hpp"
 
 #include "core/api_error.hpp"
+#include "core/json_fields.hpp"
 #include "domain/credentials/credential_spec.hpp"
 #include "domain/phone_numbers/number_pool.hpp"
 #include "domain/phone_numbers/phone_number_rules.hpp"
-#include "domain/resources/document_paths.hpp"
 #include "storage/store.hpp"
 
 namespace sb::phone_numbers {
@@ -17,12 +17,12 @@ constexpr const char* kKind = "phone-number";
 
 std::vector<UniqueKey> keys_of(const json::object& doc) {
   std::vector<UniqueKey> keys;
-  const auto number = resources::string_at(doc, "number");
+  const auto number = string_at(doc, "number");
   if (!number.empty()) keys.push_back({"number", std::string(number), false});
-  const auto provider = resources::string_at(doc, "provider");
+  const auto provider = string_at(doc, "provider");
   if (provider != "vapi") return keys;
   // Inbound INVITEs are matched on the SIP user, so it names one number on the whole server.
-  if (auto sip = parse_sip_uri(resources::string_at(doc, "sipUri")))
+  if (auto sip = parse_sip_uri(string_at(doc, "sipUri")))
     keys.push_back({"sipUser", sip->user, true});
   if (!number.empty()) keys.push_back({"poolNumber", std::string(number), true});
   return keys;
@@ -41,8 +41,8 @@ std::string taken_message(const UniqueKey& key) {
 // number holds and that is not already registered in this org.
 void assign_pool_number(const NumberPool& pool, storage::Session& s, std::string_view org_id,
                         json::object& doc) {
-  if (resources::string_at(doc, "provider") != "vapi") return;
-  const auto area_code = resources::string_at(doc, "numberDesiredAreaCode");
+  if (string_at(doc, "provider") != "vapi") return;
+  const auto area_code = string_at(doc, "numberDesiredAreaCode");
   if (area_code.empty()) return;
   if (pool.size() == 0)
     throw ApiError::bad_request(
@@ -77,8 +77,7 @@ resources::ResourceSpec phone_number_spec(const NumberPool& pool) {
       // Telnyx number's account.
       {"credentialId", credentials::kKind,
        [](const json::object& doc) {
-         return credentials::phone_number_credential_providers(
-             resources::string_at(doc, "provider"));
+         return credentials::phone_number_credential_providers(string_at(doc, "provider"));
        }},
       credentials::server_credential_reference("server"),
   };

@@ -110,9 +110,4 @@ void apply_patch(json::object& document, json::object& kept_apart, const json::o
   for (const auto& [path, value] : patch_kept_apart) kept_apart[path] = value;
 }
 
-std::string_view string_at(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string_view(v->get_string()) : std::string_view();
-}
-
 }  // namespace sb::resources

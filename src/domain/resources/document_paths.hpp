@@ -28,7 +28,4 @@ boost::json::object take_at(boost::json::object& document, const std::vector<std
 void apply_patch(boost::json::object& document, boost::json::object& kept_apart,
                  const boost::json::object& patch, const boost::json::object& patch_kept_apart);
 
-/// Reads a string property; empty view if absent or not a string.
-std::string_view string_at(const boost::json::object& o, std::string_view key);
-
 }  // namespace sb::resources

@@ -8,6 +8,7 @@
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/ids.hpp"
+#include "core/json_fields.hpp"
 #include "core/json_text.hpp"
 #include "core/text.hpp"
 #include "domain/resources/document_paths.hpp"

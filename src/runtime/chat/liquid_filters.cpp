@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "core/text.hpp"
+#include "core/utf8.hpp"
 #include "runtime/chat/date_filter.hpp"
 
 namespace sb::chat::liquid {
@@ -42,8 +43,7 @@ std::string replace_all(std::string_view s, std::string_view from, std::string_v
   std::string out;
   if (from.empty()) {  // JavaScript's split(""): between every character
     for (std::size_t i = 0; i < s.size() && out.size() < kMaxValueBytes;) {
-      const std::size_t len =
-          std::min(s.size() - i, sequence_bytes(static_cast<unsigned char>(s[i])));
+      const std::size_t len = utf8::prefix(s.substr(i), 1).size();
       if (i > 0) append_capped(out, to, kMaxValueBytes);
       append_capped(out, s.substr(i, len), kMaxValueBytes);
       i += len;
@@ -62,9 +62,9 @@ std::string replace_all(std::string_view s, std::string_view from, std::string_v
 }
 
 std::string truncate(std::string s, std::int64_t length, std::string_view ellipsis) {
-  if (length >= 0 && utf16_length(s) <= static_cast<std::uint64_t>(length)) return s;
-  const std::int64_t keep = length - static_cast<std::int64_t>(utf16_length(ellipsis));
-  s.resize(keep > 0 ? utf16_prefix_bytes(s, static_cast<std::size_t>(keep)) : 0);
+  if (length >= 0 && utf8::utf16_length(s) <= static_cast<std::uint64_t>(length)) return s;
+  const std::int64_t keep = length - static_cast<std::int64_t>(utf8::utf16_length(ellipsis));
+  s.resize(keep > 0 ? utf8::utf16_prefix(s, static_cast<std::size_t>(keep)).size() : 0);
   return s.append(ellipsis);
 }
 
@@ -113,7 +113,7 @@ Val apply_filter(std::string_view name, Val in, const std::vector<Val>& args, co
   if (name == "capitalize") {
     const std::string s = env.text(in);
     if (s.empty()) return string_val({});
-    const std::size_t first = std::min(s.size(), sequence_bytes(static_cast<unsigned char>(s[0])));
+    const std::size_t first = utf8::prefix(s, 1).size();
     return string_val(ascii_upper(s.substr(0, first)) + fold_case(s.substr(first)));
   }
   if (name == "strip") {

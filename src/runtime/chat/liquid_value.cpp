@@ -7,21 +7,11 @@
 #include <utility>
 
 #include "core/json_text.hpp"
+#include "core/utf8.hpp"
 
 namespace sb::chat::liquid {
 namespace json = boost::json;
 namespace {
-
-// Drops a UTF-8 sequence cut in two at the end of `s`.
-void trim_partial_utf8(std::string& s) {
-  std::size_t i = s.size();
-  for (int k = 0; k < 3 && i > 0 && (static_cast<unsigned char>(s[i - 1]) & 0xc0) == 0x80; ++k) {
-    --i;
-  }
-  if (i == 0) return;
-  const auto lead = static_cast<unsigned char>(s[i - 1]);
-  if (lead >= 0xc0 && i - 1 + sequence_bytes(lead) > s.size()) s.resize(i - 1);
-}
 
 // JavaScript's Number.prototype.toString: 42, 3.5, 1e+21, 1e-7.
 std::string format_double(double d) {
@@ -58,14 +48,9 @@ void append_json(const json::value& v, std::string& out, std::size_t limit) {
 
 }  // namespace
 
-std::size_t sequence_bytes(unsigned char lead) {
-  return lead < 0xc0 ? 1 : lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4;
-}
-
 void append_capped(std::string& out, std::string_view piece, std::size_t limit) {
   if (out.size() >= limit) return;
-  out.append(piece.substr(0, limit - out.size()));
-  if (out.size() == limit) trim_partial_utf8(out);
+  out.append(utf8::cut(piece, limit - out.size()));
 }
 
 void append_text(const json::value& v, std::string& out, std::size_t limit) {
@@ -90,30 +75,9 @@ void append_text(const json::value& v, std::string& out, std::size_t limit) {
   }
 }
 
-std::size_t utf16_length(std::string_view s) {
-  std::size_t n = 0;
-  for (const char c : s) {
-    const auto b = static_cast<unsigned char>(c);
-    if ((b & 0xc0) != 0x80) n += b >= 0xf0 ? 2 : 1;
-  }
-  return n;
-}
-
-std::size_t utf16_prefix_bytes(std::string_view s, std::size_t units) {
-  std::size_t used = 0, i = 0;
-  while (i < s.size()) {
-    const auto b = static_cast<unsigned char>(s[i]);
-    const std::size_t cost = b >= 0xf0 ? 2 : 1;
-    if (used + cost > units) break;
-    used += cost;
-    for (++i; i < s.size() && (static_cast<unsigned char>(s[i]) & 0xc0) == 0x80;) ++i;
-  }
-  return i;
-}
-
 std::int64_t counted_length(std::string_view s, Budget& budget) {
   budget.spend(s.size());
-  return static_cast<std::int64_t>(utf16_length(s));
+  return static_cast<std::int64_t>(utf8::utf16_length(s));
 }
 
 std::string Env::text(const Val& v) const {

@@ -74,16 +74,8 @@ void append_text(const boost::json::value& v, std::string& out, std::size_t limi
 /// Appends as much of `piece` as fits under `limit` bytes of `out`, whole UTF-8 characters.
 void append_capped(std::string& out, std::string_view piece, std::size_t limit);
 
-/// Bytes of the UTF-8 sequence led by `lead` (1 for ASCII and for bytes that lead none).
-std::size_t sequence_bytes(unsigned char lead);
-
-/// JavaScript's string length: UTF-16 code units (a 4-byte UTF-8 sequence counts 2).
-std::size_t utf16_length(std::string_view s);
-
-/// Bytes of the longest prefix of `s` of at most `units` UTF-16 code units, whole characters.
-std::size_t utf16_prefix_bytes(std::string_view s, std::size_t units);
-
-/// utf16_length, charged to the budget (counting reads every byte).
+/// JavaScript's string length (UTF-16 code units), charged to the budget (counting reads every
+/// byte).
 std::int64_t counted_length(std::string_view s, Budget& budget);
 
 }  // namespace sb::chat::liquid

@@ -8,7 +8,9 @@
 #include <boost/json/parse.hpp>
 
 #include "core/codec.hpp"
+#include "core/json_fields.hpp"
 #include "core/json_text.hpp"
+#include "core/utf8.hpp"
 #include "net/outbound_target.hpp"
 #include "runtime/chat/template.hpp"
 
@@ -21,29 +23,14 @@ constexpr std::size_t kMaxResultChars = 10'000;
 constexpr std::size_t kMaxErrorBodyChars = 300;
 constexpr double kDefaultTimeoutSeconds = 20;
 
-const json::object* object_at(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_object() ? &v->get_object() : nullptr;
-}
-
-std::string string_at(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
 // A value as text for the model or a URL: strings as they are, anything else as JSON.
 std::string as_text(const json::value& v) {
   return v.is_string() ? std::string(v.get_string()) : json_text(v);
 }
 
-// The first `max_chars` code points of UTF-8 `text` (bytes that are not UTF-8 count as one).
+// The first `max_chars` characters of `text`, which may be any bytes a server sent.
 std::string cut_text(std::string_view text, std::size_t max_chars) {
-  std::size_t chars = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const bool continuation = (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80;
-    if (!continuation && chars++ == max_chars) return std::string(text.substr(0, i));
-  }
-  return std::string(text);
+  return std::string(utf8::prefix(text, max_chars));
 }
 
 std::string percent_byte(unsigned char c) {
@@ -214,7 +201,7 @@ std::vector<ToolOutcome> outcomes_from_reply(const std::vector<const ToolInvocat
   const auto* results_value = body ? body->if_contains("results") : nullptr;
   const json::array* results = results_value ? results_value->if_array() : nullptr;
   // The reply's own `error` speaks for the calls it gives no result for.
-  const std::string reply_error = body ? string_at(*body, "error") : "";
+  const std::string reply_error(body ? string_at(*body, "error") : "");
   for (const auto* invocation : calls) {
     const auto& call = invocation->call;
     if (const json::object* result = results ? result_for(*results, call.id) : nullptr) {
@@ -232,7 +219,7 @@ std::vector<ToolOutcome> outcomes_from_reply(const std::vector<const ToolInvocat
 std::optional<net::OutboundRequest> api_request(const json::object& tool, const llm::ToolCall& call,
                                                 std::chrono::milliseconds deadline,
                                                 std::string& error) {
-  const std::string url = string_at(tool, "url");
+  const std::string url(string_at(tool, "url"));
   if (url.empty()) {
     error = "the apiRequest tool " + call.name + " has no url";
     return std::nullopt;
@@ -244,7 +231,7 @@ std::optional<net::OutboundRequest> api_request(const json::object& tool, const 
   }
   const json::object& args = arguments.get_object();
   net::OutboundRequest request;
-  request.method = string_at(tool, "method");
+  request.method = std::string(string_at(tool, "method"));
   if (request.method.empty()) request.method = "POST";
   std::transform(request.method.begin(), request.method.end(), request.method.begin(),
                  [](unsigned char c) { return static_cast<char>(std::toupper(c)); });

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "core/clock.hpp"
+#include "core/json_fields.hpp"
 #include "net/http_client.hpp"
 #include "runtime/chat/tool_calls.hpp"
 #include "webhooks/webhooks.hpp"
@@ -54,11 +55,6 @@ struct ServerGroup {
   json::object server;
   std::vector<std::size_t> indices;
 };
-
-const json::object* object_at(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_object() ? &v->get_object() : nullptr;
-}
 
 std::string type_of(const json::object& tool) {
   const auto* v = tool.if_contains("type");

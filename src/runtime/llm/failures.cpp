@@ -3,6 +3,7 @@
 #include <boost/json/parse.hpp>
 
 #include "core/json_fields.hpp"
+#include "core/utf8.hpp"
 #include "http/message.hpp"
 
 namespace sb::llm {
@@ -16,14 +17,6 @@ std::string_view trimmed(std::string_view text) {
   const auto first = text.find_first_not_of(kSpace);
   if (first == std::string_view::npos) return {};
   return text.substr(first, text.find_last_not_of(kSpace) - first + 1);
-}
-
-// At most `limit` bytes, backing off to the start of a UTF-8 character.
-std::string_view cut(std::string_view text, std::size_t limit) {
-  if (text.size() <= limit) return text;
-  std::size_t end = limit;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  return text.substr(0, end);
 }
 
 std::string with_provider(std::string_view provider, std::string_view rest) {
@@ -79,7 +72,7 @@ std::string upstream_message(std::string_view body) {
     for (const auto* key : {"message", "detail"})
       if (auto message = string_at(*o, key); !message.empty()) return std::string(message);
   }
-  return std::string(cut(trimmed(body), kMaxRawMessage));
+  return std::string(utf8::cut(trimmed(body), kMaxRawMessage));
 }
 
 }  // namespace sb::llm

@@ -10,16 +10,10 @@
 #include <boost/json/parse.hpp>
 
 #include "contract/contract.hpp"
+#include "embedded_contract.hpp"
 
 namespace sb::contract {
 namespace {
-
-using Msgs = std::vector<std::string>;
-
-const Contract& contract() {
-  static const auto loaded = Contract::load_embedded();
-  return *loaded;
-}
 
 Msgs create(std::string_view body) {
   const auto* op = contract().operation("post", "/credential");

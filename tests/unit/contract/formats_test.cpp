@@ -68,12 +68,5 @@ TEST(JsNumber, PrintsLikeJavaScript) {
   EXPECT_EQ(js_number(100000000), "100000000");
 }
 
-TEST(Utf8Length, CountsCodePoints) {
-  EXPECT_EQ(utf8_length(""), 0u);
-  EXPECT_EQ(utf8_length("abc"), 3u);
-  EXPECT_EQ(utf8_length("h\xc3\xa9llo"), 5u);      // é
-  EXPECT_EQ(utf8_length("\xf0\x9f\x98\x80"), 1u);  // 😀: one, as validator.js counts it
-}
-
 }  // namespace
 }  // namespace sb::contract

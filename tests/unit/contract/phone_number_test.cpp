@@ -9,16 +9,10 @@
 #include <boost/json/serialize.hpp>
 
 #include "contract/contract.hpp"
+#include "embedded_contract.hpp"
 
 namespace sb::contract {
 namespace {
-
-using Msgs = std::vector<std::string>;
-
-const Contract& contract() {
-  static const auto loaded = Contract::load_embedded();
-  return *loaded;
-}
 
 std::vector<std::string> create(std::string_view body) {
   const auto* op = contract().operation("POST", "/phone-number");

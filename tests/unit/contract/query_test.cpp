@@ -8,16 +8,10 @@
 #include <boost/json/parse.hpp>
 
 #include "contract/contract.hpp"
+#include "embedded_contract.hpp"
 
 namespace sb::contract {
 namespace {
-
-using Msgs = std::vector<std::string>;
-
-const Contract& contract() {
-  static const auto loaded = Contract::load_embedded();
-  return *loaded;
-}
 
 Msgs list(const QueryParams& query) {
   return contract().validate_query(*contract().operation("GET", "/phone-number"), query);
