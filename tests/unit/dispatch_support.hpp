@@ -6,6 +6,7 @@
 #include <chrono>
 #include <functional>
 #include <future>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -15,6 +16,7 @@
 
 #include "http/dispatcher.hpp"
 #include "http/message.hpp"
+#include "net/wire_format.hpp"
 
 namespace sb::test {
 
@@ -37,25 +39,14 @@ class FakeAuthenticator final : public http::Authenticator {
   std::string prefix_;
 };
 
-/// A request for `target` ("/path?a=1&b"): path and query split at '?', '&' and '=' (no
-/// percent-decoding: tests write plain values).
+/// A request for `target` ("/path?a=1&b") as the server reads it: path and query split and
+/// percent-decoded by the networking layer's own parser. Throws on a target the server would
+/// refuse, so a test cannot pass on a request no client could send.
 inline http::Request request_for(http::Method method, std::string target) {
   http::Request r;
   r.method = method;
-  r.target = target;
-  const auto q = target.find('?');
-  r.path = target.substr(0, q);
-  if (q != std::string::npos) {
-    std::string_view rest = std::string_view(target).substr(q + 1);
-    while (!rest.empty()) {
-      const auto amp = rest.find('&');
-      const auto pair = rest.substr(0, amp);
-      const auto eq = pair.find('=');
-      r.query.emplace_back(std::string(pair.substr(0, eq)),
-                           eq == std::string_view::npos ? "" : std::string(pair.substr(eq + 1)));
-      rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
-    }
-  }
+  if (!net::parse_target(target, r)) throw std::invalid_argument("malformed target " + target);
+  r.target = std::move(target);
   return r;
 }
 
