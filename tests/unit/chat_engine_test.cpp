@@ -255,5 +255,69 @@ TEST_F(ChatEngineTest, CancelAfterTheEndDoesNothing) {
   EXPECT_EQ(host_.terminal, 1);
 }
 
+// Call control.
+
+struct FakeCall final : CallControl {
+  std::vector<std::string> actions;
+  std::string end_call(const json::object&) override {
+    actions.push_back("end");
+    return "Ending the call";
+  }
+  std::string transfer(const json::object&, const json::object& destination) override {
+    actions.push_back("transfer " + json::serialize(destination));
+    return "Transferring";
+  }
+  std::string send_dtmf(const json::object&, std::string_view digits) override {
+    actions.push_back("dtmf " + std::string(digits));
+    return "Sent";
+  }
+  std::string voicemail(const json::object&) override {
+    actions.push_back("voicemail");
+    return "Leaving a voicemail";
+  }
+};
+
+const char* kCallTools = R"([{"type":"endCall"},{"type":"dtmf"},
+  {"type":"transferCall","destinations":[{"type":"number","number":"+15550001"},
+                                         {"type":"number","number":"+15550002"}]}])";
+
+TEST_F(ChatEngineTest, ACallRunsCallControlToolsThroughItsHost) {
+  auto call_host = std::make_shared<FakeCall>();
+  auto c = conversation({assistant("a", kCallTools)});
+  c.call_control = call_host;
+  engine_.run(std::move(c), host_.events());
+  const auto& offered = model_.last().request.tools;
+  ASSERT_EQ(offered.size(), 3u);
+  EXPECT_EQ(offered[0].at("function").at("name"), "endCall");
+  model_.last().complete(
+      "", {call("c1", "dtmf", R"({"digits":"12#"})"),
+           call("c2", "transferCall", R"({"destination":"+15550002"})"), call("c3", "endCall")});
+  EXPECT_TRUE(tools_.batches.empty());  // none goes to the tool runner
+  EXPECT_EQ(call_host->actions,
+            (std::vector<std::string>{
+                "dtmf 12#", R"(transfer {"type":"number","number":"+15550002"})", "end"}));
+  model_.last().complete("Bye");
+  ASSERT_TRUE(host_.done);
+  EXPECT_EQ(host_.done->output[3].at("content"), "Ending the call");
+}
+
+TEST_F(ChatEngineTest, AChatOffersNoCallControlToolsWithoutAFunction) {
+  engine_.run(conversation({assistant("a", kCallTools)}), host_.events());
+  EXPECT_TRUE(model_.last().request.tools.empty());
+  model_.last().complete("Hi");
+}
+
+TEST_F(ChatEngineTest, AChatLeavesCallControlToolsWithAFunctionToItsToolRunner) {
+  // The runner refuses them ("tool type endCall is not available in chats"), as before.
+  engine_.run(conversation({assistant("a", R"([{"type":"endCall","function":{"name":"bye"}}])")}),
+              host_.events());
+  model_.last().complete("", {call("c1", "bye")});
+  ASSERT_EQ(tools_.batches.size(), 1u);
+  EXPECT_EQ(tools_.batches[0].calls[0].tool.at("type"), "endCall");
+  tools_.finish("Error: tool type endCall is not available in chats");
+  model_.last().complete("Sorry");
+  EXPECT_TRUE(host_.done);
+}
+
 }  // namespace
 }  // namespace sb::chat

@@ -6,6 +6,7 @@
 
 #include "core/api_error.hpp"
 #include "core/json_fields.hpp"
+#include "runtime/chat/tool_calls.hpp"
 #include "runtime/chat/tool_runner.hpp"
 
 namespace sb::chat {
@@ -33,6 +34,23 @@ json::object assistant_message(const llm::Completion& c) {
 json::object tool_message(std::string_view call_id, std::string_view name,
                           std::string_view content) {
   return {{"role", "tool"}, {"tool_call_id", call_id}, {"name", name}, {"content", content}};
+}
+
+// The destination of a transferCall tool the model picked by number or SIP URI, else its
+// first; {} when it has none.
+json::object transfer_destination(const json::object& tool, std::string_view picked) {
+  const auto* destinations = array_at(tool, "destinations");
+  if (!destinations) return {};
+  const json::object* first = nullptr;
+  for (const auto& d : *destinations) {
+    if (!d.is_object()) continue;
+    const auto& destination = d.get_object();
+    if (!first) first = &destination;
+    if (!picked.empty() &&
+        (string_at(destination, "number") == picked || string_at(destination, "sipUri") == picked))
+      return destination;
+  }
+  return first ? *first : json::object();
 }
 
 }  // namespace
@@ -130,6 +148,26 @@ struct ChatEngine::Turn final : TurnHandle {
     outcome.failed = false;
     return outcome;
   }
+  // A call-control tool, run by the call's host.
+  ToolOutcome control(const llm::ToolCall& call, const json::object& tool) {
+    auto& host = *conversation.call_control;
+    const auto type = string_at(tool, "type");
+    const auto arguments = arguments_value(call.arguments);
+    const auto argument = [&](std::string_view key) -> std::string {
+      if (!arguments.is_object()) return "";
+      return std::string(string_at(arguments.get_object(), key));
+    };
+    std::string content;
+    if (type == "endCall")
+      content = host.end_call(tool);
+    else if (type == "transferCall")
+      content = host.transfer(tool, transfer_destination(tool, argument("destination")));
+    else if (type == "dtmf")
+      content = host.send_dtmf(tool, argument("digits"));
+    else
+      content = host.voicemail(tool);
+    return {call.id, call.name, std::move(content), false};
+  }
   void add_usage(const ModelSetup& setup, const llm::Usage& usage) {
     for (auto& c : result.costs) {
       auto& cost = c.as_object();
@@ -181,7 +219,8 @@ void ChatEngine::round(const std::shared_ptr<Turn>& turn) const {
   } catch (const ApiError& e) {
     return turn->fail(e.code(), e.what(), "assistant-not-valid");
   }
-  turn->tool_set = tool_set(assistant.tools, assistant.squad_destinations);
+  turn->tool_set =
+      tool_set(assistant.tools, assistant.squad_destinations, conversation.call_control != nullptr);
   request.provider = setup.provider;
   request.model = setup.model;
   request.temperature = setup.temperature;
@@ -242,7 +281,10 @@ void ChatEngine::answered(const std::shared_ptr<Turn>& turn, llm::Completion com
       turn->events.on_tool_started(turn->result.output.size() + i, call);
     if (turn->finished) return;  // cancelled from the event
     if (const auto* tool = turn->tool_set.tool(call.name)) {
-      invocations.push_back({call, *tool});
+      if (turn->conversation.call_control && is_call_control_tool(string_at(*tool, "type")))
+        turn->decided[i] = turn->control(call, *tool);
+      else
+        invocations.push_back({call, *tool});
       continue;
     }
     turn->decided[i] = turn->decide(call);

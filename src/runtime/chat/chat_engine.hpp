@@ -18,6 +18,7 @@
 #include <boost/json/object.hpp>
 
 #include "core/api_error.hpp"
+#include "runtime/chat/call_control.hpp"
 #include "runtime/chat/chat_setup.hpp"
 #include "runtime/chat/model.hpp"
 #include "runtime/chat/tool_runner.hpp"
@@ -49,6 +50,9 @@ struct Conversation {
   boost::json::array input;                   ///< this turn's messages
   std::optional<boost::json::object> org_server;
   std::optional<boost::json::object> customer;
+  /// The call the conversation runs in, which the model's call-control tools act on; null
+  /// for a chat (those tools are then refused, as the tool runner always has).
+  std::shared_ptr<CallControl> call_control;
   /// The access to a model's provider; throws ApiError when there is none (a provider this
   /// server does not speak, no key).
   std::function<ModelAccess(const ModelSetup&)> access;
