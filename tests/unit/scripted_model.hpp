@@ -1,10 +1,12 @@
 #pragma once
 // A model and tools that the test drives by hand, with no socket: every stream() and every
-// batch of tool calls waits, recorded, until the test answers it. Single-threaded: the test
-// plays the provider's and the tool server's threads itself.
+// batch of tool calls waits, recorded, until the test answers it. The test plays the
+// provider's and the tool server's threads itself; stream() may be called on another thread
+// (a storage thread, in the chat service's tests), so the list of exchanges is locked.
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -47,13 +49,24 @@ class ScriptedModel final : public Model {
  public:
   std::shared_ptr<ModelExchange> stream(llm::CompletionRequest request,
                                         llm::StreamCallbacks callbacks) const override {
+    std::lock_guard lock(mutex_);
     exchanges.push_back(
         std::make_shared<ScriptedExchange>(std::move(request), std::move(callbacks)));
     return exchanges.back();
   }
-  ScriptedExchange& last() const { return *exchanges.back(); }
+  ScriptedExchange& last() const {
+    std::lock_guard lock(mutex_);
+    return *exchanges.back();
+  }
+  std::size_t count() const {
+    std::lock_guard lock(mutex_);
+    return exchanges.size();
+  }
 
   mutable std::vector<std::shared_ptr<ScriptedExchange>> exchanges;
+
+ private:
+  mutable std::mutex mutex_;
 };
 
 class ScriptedTools final : public Tools {
