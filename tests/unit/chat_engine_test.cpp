@@ -8,6 +8,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -253,6 +256,30 @@ TEST_F(ChatEngineTest, CancelAfterTheEndDoesNothing) {
   EXPECT_TRUE(host_.done);
   EXPECT_FALSE(host_.cancelled);
   EXPECT_EQ(host_.terminal, 1);
+}
+
+TEST_F(ChatEngineTest, ACancelFromAnotherThreadEndsTheTurnOnceAndNothingFollows) {
+  // The host's strand cancels while the provider's thread streams: whichever wins, there is
+  // exactly one terminal event, and no delta after it.
+  std::atomic<int> terminal{0};
+  std::atomic<bool> delta_after_end{false};
+  auto events = host_.events();
+  events.on_delta = [&](std::size_t, std::string_view) {
+    if (terminal > 0) delta_after_end = true;
+    return true;
+  };
+  events.on_cancelled = [&](ChatResult) { ++terminal; };
+  events.on_done = [&](ChatResult) { ++terminal; };
+  auto turn = engine_.run(conversation({assistant("a")}), std::move(events));
+  auto& exchange = model_.last();
+  std::thread host([&] { turn->cancel(); });
+  for (int i = 0; i < 200 && exchange.delta("x"); ++i) {
+  }
+  host.join();
+  exchange.complete("late");
+  EXPECT_EQ(terminal, 1);
+  EXPECT_FALSE(delta_after_end);
+  EXPECT_EQ(exchange.cancels, 1);
 }
 
 // Call control.

@@ -84,18 +84,14 @@ struct ChatEngine::Turn final : TurnHandle {
   std::size_t answered_calls = 0;  // calls whose tool message is in the output
 
   void cancel() override {
-    std::shared_ptr<ModelExchange> in_flight;
-    {
-      std::lock_guard lock(mutex);
-      if (finished) return;
-      finished = true;
-      in_flight = std::move(exchange);
-      if (in_flight) in_flight->cancel();
-      close_partial();
-      result.costs.push_back(json::object{{"type", "chat"}, {"cost", 0}});
-      result.assistant = current;
-      events.on_cancelled(std::move(result));
-    }
+    std::lock_guard lock(mutex);
+    if (finished) return;
+    finished = true;
+    if (exchange) std::exchange(exchange, nullptr)->cancel();
+    close_partial();
+    result.costs.push_back(json::object{{"type", "chat"}, {"cost", 0}});
+    result.assistant = current;
+    events.on_cancelled(std::move(result));
   }
   // The output as a conversation: the streamed text, then every call answered.
   void close_partial() {
