@@ -152,6 +152,13 @@ TEST_F(ChatEngineTest, AProviderFailureCarriesItsEndedReason) {
   EXPECT_EQ(host_.terminal, 1);
 }
 
+TEST_F(ChatEngineTest, AProviderErrorStatusNamesItsReason) {
+  engine_.run(conversation({assistant("a")}), host_.events());
+  model_.last().fail(ErrorCode::kBadGateway, "openai answered 401: Incorrect API key", 401);
+  ASSERT_TRUE(host_.failure);
+  EXPECT_EQ(host_.failure->ended_reason, "pipeline-error-openai-401-unauthorized");
+}
+
 TEST_F(ChatEngineTest, AnAssistantThatCannotRunIsNotValid) {
   auto c = conversation({assistant("a")});
   c.access = [](const ModelSetup&) -> ModelAccess { throw ApiError::bad_request("no key"); };

@@ -34,8 +34,8 @@ class ScriptedExchange final : public ModelExchange {
     c.finish_reason = c.tool_calls.empty() ? "stop" : "tool_calls";
     callbacks_.on_complete(std::move(c));
   }
-  void fail(ErrorCode code, std::string message) {
-    callbacks_.on_failure(llm::Failure{code, std::move(message)});
+  void fail(ErrorCode code, std::string message, int status = 0) {
+    callbacks_.on_failure(llm::Failure{code, std::move(message), status});
   }
 
   llm::CompletionRequest request;

@@ -53,6 +53,35 @@ json::object transfer_destination(const json::object& tool, std::string_view pic
   return first ? *first : json::object();
 }
 
+// The Vapi endedReason of a provider's failure: the status-specific one for the statuses
+// the enum names for every provider this server speaks, else "<provider>-llm-failed".
+std::string llm_ended_reason(std::string_view provider, int status) {
+  std::string_view what;
+  switch (status) {
+    case 400:
+      what = "400-bad-request-validation-failed";
+      break;
+    case 401:
+      what = "401-unauthorized";
+      break;
+    case 403:
+      what = "403-model-access-denied";
+      break;
+    case 429:
+      what = "429-exceeded-quota";
+      break;
+    case 500:
+      what = "500-server-error";
+      break;
+    case 503:
+      what = "503-server-overloaded-error";
+      break;
+    default:
+      what = "llm-failed";
+  }
+  return "pipeline-error-" + std::string(provider) + "-" + std::string(what);
+}
+
 }  // namespace
 
 // Everything one turn carries from round to round, and the turn's handle. One lock guards it
@@ -253,7 +282,7 @@ void ChatEngine::round(const std::shared_ptr<Turn>& turn) const {
     if (turn->finished || seq != turn->exchange_seq) return;
     turn->exchange.reset();
     turn->fail(failure.code, std::move(failure.message),
-               "pipeline-error-" + turn->provider + "-llm-failed");
+               llm_ended_reason(turn->provider, failure.status));
   };
   auto exchange = model_.stream(std::move(request), std::move(callbacks));
   // The exchange may have ended (and later rounds begun) before stream() returned.

@@ -66,7 +66,9 @@ struct ChatResult {
 
 /// A turn that failed: what kind of failure (the API layer maps it to a status), a message
 /// naming the cause, and the Vapi endedReason a call ends with because of it:
-/// "pipeline-error-<provider>-llm-failed" when the model's provider failed,
+/// "pipeline-error-<provider>-llm-failed" when the model's provider failed (or, when it answered
+/// 400/401/403/429/500/503, the enum's status-specific reason, e.g.
+/// "pipeline-error-openai-401-unauthorized"),
 /// "assistant-not-valid" when the assistant cannot run (no model, no key, unknown provider).
 struct ChatFailure {
   ErrorCode code = ErrorCode::kInternal;
