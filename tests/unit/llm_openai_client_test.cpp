@@ -254,6 +254,7 @@ TEST(LlmOpenAiClient, AnUpstreamErrorNamesTheProviderAndItsMessage) {
   ASSERT_TRUE(outcome->failure);
   EXPECT_EQ(outcome->failure->code, ErrorCode::kBadGateway);
   EXPECT_EQ(outcome->failure->message, "groq answered 401: Incorrect API key provided: sk-test.");
+  EXPECT_EQ(outcome->failure->status, 401);
   EXPECT_TRUE(outcome->deltas.empty());
 }
 

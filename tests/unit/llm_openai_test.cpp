@@ -175,6 +175,7 @@ TEST(LlmOpenAi, UpstreamMessagesComeFromTheErrorBodyOrTheRawText) {
   EXPECT_EQ(cut.size(), 299u);
   EXPECT_EQ(cut.back(), '\xA9');
   EXPECT_EQ(upstream_error("xai", 503, "").message, "xai answered 503: Service Unavailable");
+  EXPECT_EQ(upstream_error("xai", 503, "").status, 503);  // a call names its ended reason by it
 }
 
 }  // namespace

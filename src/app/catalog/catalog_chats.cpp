@@ -11,6 +11,7 @@
 #include "domain/orgs/org_settings.hpp"
 #include "runtime/chat/chat_engine.hpp"
 #include "runtime/chat/chat_service.hpp"
+#include "runtime/chat/model.hpp"
 #include "runtime/chat/tool_runner.hpp"
 
 namespace sb::app {
@@ -22,8 +23,9 @@ class ChatEntry final : public RouteProvider {
   ChatEntry(Catalog& catalog, chat::ChatSpecs specs, net::HttpClient& http,
             webhooks::Deliveries& deliveries)
       : llm_(http),
+        model_(llm_),
         tools_(deliveries, http),
-        engine_(llm_, tools_),
+        engine_(model_, tools_),
         service_(service_deps(catalog, specs)),
         routes_(*catalog.deps().contract, service_) {}
   int register_routes(http::Router& router) override { return routes_.register_routes(router); }
@@ -40,6 +42,7 @@ class ChatEntry final : public RouteProvider {
   }
 
   llm::LlmClient llm_;
+  chat::LlmModel model_;
   chat::ToolRunner tools_;
   chat::ChatEngine engine_;
   chat::ChatService service_;

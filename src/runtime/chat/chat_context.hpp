@@ -1,7 +1,8 @@
 #pragma once
 // What a chat request names, loaded in one storage read: the session or previous chat it
-// continues, the assistant or squad it runs (overrides applied, templates rendered), every
-// assistant it may hand off to, their tools, and the org's keys for their providers.
+// continues, and the assistant or squad it runs — which of the request, the session and the
+// previous chat names it, with whose overrides — resolved by resolve_conversation
+// (conversation_setup.hpp, shared with calls).
 
 #include <map>
 #include <string>

@@ -19,12 +19,12 @@ ChatFailure failure_of(std::exception_ptr error) {
   } catch (const ApiError& e) {
     std::string message;
     for (const auto& m : e.messages()) message += (message.empty() ? "" : "; ") + m;
-    return {e.code(), std::move(message)};
+    return {e.code(), std::move(message), ""};
   } catch (const std::exception& e) {
     spdlog::error("chat failed: {}", e.what());
   } catch (...) {
   }
-  return {ErrorCode::kInternal, "Internal server error"};
+  return {ErrorCode::kInternal, "Internal server error", ""};
 }
 
 }  // namespace
@@ -77,6 +77,11 @@ void ChatService::start(std::shared_ptr<Run> run) const {
   };
   events.on_done = [this, run](ChatResult result) { store(run, std::move(result)); };
   events.on_failure = [run](ChatFailure failure) { run->observer.on_failure(std::move(failure)); };
+  // Only the observer cancels a chat (its client went away): it hears what it heard before
+  // the engine reported partial results, the provider exchange's "cancelled".
+  events.on_cancelled = [run](ChatResult) {
+    run->observer.on_failure(ChatFailure{ErrorCode::kBadGateway, "cancelled", ""});
+  };
   deps_.engine.run(std::move(conversation), std::move(events));
 }
 

@@ -4,6 +4,7 @@
 
 #include "core/api_error.hpp"
 #include "core/json_fields.hpp"
+#include "runtime/chat/call_control.hpp"
 
 namespace sb::chat {
 namespace json = boost::json;
@@ -78,7 +79,25 @@ void add_handoff_tool(ToolSet& set, const json::object& tool) {
   }
 }
 
-void add_plain_tool(ToolSet& set, const json::object& tool, std::size_t index) {
+json::object string_parameter(std::string_view name, std::string_view description) {
+  return {{"type", "object"},
+          {"properties",
+           json::object{{name, json::object{{"type", "string"}, {"description", description}}}}},
+          {"required", json::array{name}}};
+}
+
+// The function a call-control tool without one of its own offers the model, by type.
+json::object call_control_definition(std::string_view type) {
+  if (type == "endCall") return definition("endCall", "End the call", empty_parameters());
+  if (type == "transferCall")
+    return definition("transferCall", "Transfer the call",
+                      string_parameter("destination", "the number or SIP URI to transfer to"));
+  if (type == "dtmf")
+    return definition("dtmf", "Send DTMF digits", string_parameter("digits", "the digits"));
+  return definition("voicemail", "Leave a voicemail", empty_parameters());
+}
+
+void add_plain_tool(ToolSet& set, const json::object& tool, std::size_t index, bool call_tools) {
   const auto type = string_at(tool, "type");
   if (const auto* function = object_at(tool, "function")) {
     if (auto name = string_at(*function, "name"); !name.empty()) {
@@ -95,6 +114,12 @@ void add_plain_tool(ToolSet& set, const json::object& tool, std::size_t index) {
     const auto* body = object_at(tool, "body");
     set.definitions.push_back(
         definition(name, string_at(tool, "description"), body ? *body : empty_parameters()));
+    set.tools.emplace_back(std::move(name), tool);
+  }
+  if (call_tools && is_call_control_tool(type)) {
+    auto d = call_control_definition(type);
+    std::string name(d.at("function").at("name").as_string());
+    set.definitions.push_back(std::move(d));
     set.tools.emplace_back(std::move(name), tool);
   }
   // Other tools without a function definition have nothing to offer a text chat.
@@ -230,7 +255,7 @@ const HandoffTarget* ToolSet::handoff(std::string_view name, std::string_view ar
   return first;
 }
 
-ToolSet tool_set(const json::array& tools, const json::array& squad_destinations) {
+ToolSet tool_set(const json::array& tools, const json::array& squad_destinations, bool call_tools) {
   ToolSet set;
   for (std::size_t i = 0; i < tools.size(); ++i) {
     if (!tools[i].is_object()) continue;
@@ -238,7 +263,7 @@ ToolSet tool_set(const json::array& tools, const json::array& squad_destinations
     if (string_at(tool, "type") == "handoff")
       add_handoff_tool(set, tool);
     else
-      add_plain_tool(set, tool, i);
+      add_plain_tool(set, tool, i, call_tools);
   }
   for (const auto& d : squad_destinations) {
     if (!d.is_object()) continue;

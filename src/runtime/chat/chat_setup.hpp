@@ -69,6 +69,10 @@ struct ToolSet {
 };
 /// `tools`: the assistant's model.tools plus the tools of its model.toolIds (loaded), as Vapi
 /// tool objects; `squad_destinations`: the assistantDestinations of its squad membership.
-ToolSet tool_set(const boost::json::array& tools, const boost::json::array& squad_destinations);
+/// With `call_tools` (a call runs the conversation), call-control tools without a function of
+/// their own are offered as endCall / transferCall(destination) / dtmf(digits) / voicemail;
+/// a chat leaves them out, as it always has.
+ToolSet tool_set(const boost::json::array& tools, const boost::json::array& squad_destinations,
+                 bool call_tools = false);
 
 }  // namespace sb::chat

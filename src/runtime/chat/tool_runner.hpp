@@ -52,17 +52,25 @@ struct ToolContext {
   std::chrono::milliseconds deadline{30'000};
 };
 
-class ToolRunner {
+/// What runs a batch of tool calls for the engine; an interface so tests script the tools.
+class Tools {
  public:
-  ToolRunner(webhooks::Deliveries& deliveries, net::HttpClient& http)
-      : deliveries_(deliveries), http_(http) {}
-
+  virtual ~Tools() = default;
   /// Runs every call (concurrently), then calls `done` once, on any thread, with one outcome
   /// per invocation in the same order. Never throws. `done` may run before run() returns (on
   /// the caller's thread) when no call needs to wait, e.g. an empty batch or only failures;
   /// `context` is read before run() returns and need not outlive it.
+  virtual void run(const ToolContext& context, std::vector<ToolInvocation> calls,
+                   std::function<void(std::vector<ToolOutcome>)> done) const = 0;
+};
+
+class ToolRunner final : public Tools {
+ public:
+  ToolRunner(webhooks::Deliveries& deliveries, net::HttpClient& http)
+      : deliveries_(deliveries), http_(http) {}
+
   void run(const ToolContext& context, std::vector<ToolInvocation> calls,
-           std::function<void(std::vector<ToolOutcome>)> done) const;
+           std::function<void(std::vector<ToolOutcome>)> done) const override;
 
  private:
   webhooks::Deliveries& deliveries_;

@@ -37,7 +37,7 @@ Failure upstream_error(std::string_view provider, int status, std::string_view b
   auto message = upstream_message(body);
   if (message.empty()) message = http::reason_phrase(status);
   return {ErrorCode::kBadGateway,
-          with_provider(provider, "answered " + std::to_string(status) + ": " + message)};
+          with_provider(provider, "answered " + std::to_string(status) + ": " + message), status};
 }
 
 Failure invalid_stream(std::string_view provider, std::string_view why) {

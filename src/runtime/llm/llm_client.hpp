@@ -69,6 +69,7 @@ struct CompletionRequest {
 struct Failure {
   ErrorCode code = ErrorCode::kBadGateway;
   std::string message;
+  int status = 0;  ///< the provider's HTTP status when it answered an error; 0 otherwise
 };
 
 struct StreamCallbacks {
