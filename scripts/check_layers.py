@@ -42,6 +42,8 @@ BELOW_API_HEADERS = {
     "http/message.hpp",             # request and response values, no routing or error mapping
     "net/http_client.hpp",          # the outbound client
     "net/outbound_target.hpp",      # where an outbound request goes
+    "net/io_threads.hpp",           # the context and clock a component is placed on
+    "net/timer.hpp",                # a timer on a component's context and clock
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')

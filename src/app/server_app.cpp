@@ -20,6 +20,7 @@
 #include "http/dispatcher.hpp"
 #include "net/http_client.hpp"
 #include "net/http_server.hpp"
+#include "net/io_threads.hpp"
 #include "net/open_files.hpp"
 #include "storage/org_repository.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
@@ -89,6 +90,10 @@ http::Route health_route() {
   };
   return route;
 }
+
+// Threads of the outbound context: exchanges are asynchronous, so two keep TLS handshakes and
+// body parsing of many deliveries off each other's way on two cores.
+constexpr unsigned kOutboundThreads = 2;
 
 // Descriptors the process needs besides connections: the listener, the database and its WAL
 // files per connection, logs, epoll and signal plumbing, with room to spare.
@@ -167,13 +172,20 @@ int serve(const ServeOptions& options) {
   // Set before the server runs (so before any request reads it), once the port is known.
   std::string public_url = options.public_url;
   while (!public_url.empty() && public_url.back() == '/') public_url.pop_back();
+  // Outbound work (HTTP exchanges, the server-message dispatcher) runs on a context of its
+  // own, so a burst of deliveries never takes a thread from the listener. It stops last.
+  net::IoThreads outbound("outbound", kOutboundThreads);
+  outbound.start();
+  const net::Placement on_outbound{&outbound.context(), &system_clock()};
   // Outbound HTTP (server messages, provider APIs). Stopped before the store, so no exchange
   // finishing late posts storage work after it.
-  net::HttpClient http_client;
+  net::HttpClientOptions client_options;
+  client_options.context = on_outbound.io;
+  net::HttpClient http_client(client_options);
   // Server messages: pending ones (from before a restart) are loaded and sent from here on.
   webhooks::DispatcherOptions delivery;
   delivery.retention = std::chrono::hours(options.webhook_retention_hours);
-  webhooks::WebhookRuntime server_messages(store, secrets, http_client, delivery);
+  webhooks::WebhookRuntime server_messages(store, secrets, http_client, delivery, on_outbound);
   server_messages.start();
   CatalogDeps deps{
       store, secrets, contract, pool, dir.path(), options.file_size_limit, [&public_url] {
@@ -225,6 +237,7 @@ int serve(const ServeOptions& options) {
   server_messages.stop();
   http_client.stop();
   store.stop();
+  outbound.stop();
   spdlog::info("stopped cleanly");
   spdlog::shutdown();
   return 0;

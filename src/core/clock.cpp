@@ -64,9 +64,23 @@ bool read_year(std::string_view s, std::size_t& pos, int& year) {
 
 }  // namespace
 
+namespace {
+class SystemClock final : public Clock {
+ public:
+  SteadyTime steady_now() const override { return std::chrono::steady_clock::now(); }
+  EpochMs wall_ms() const override { return now_ms(); }
+};
+}  // namespace
+
+const Clock& system_clock() {
+  static const SystemClock clock;
+  return clock;
+}
+
 EpochMs now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 std::string format_iso8601(EpochMs ms) {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -17,7 +18,6 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -31,6 +31,7 @@
 #include <boost/beast/http.hpp>
 
 #include "core/codec.hpp"
+#include "net/io_threads.hpp"
 #include "net/outbound_pool.hpp"
 #include "net/outbound_target.hpp"
 
@@ -116,7 +117,7 @@ struct Exchange : std::enable_shared_from_this<Exchange> {
   std::function<void(OutboundResponse)> done;
   Clock::time_point started;
   std::unique_ptr<OutboundConnection> conn;
-  const char* cut = nullptr;  // "timeout" or "stopped" once interrupted
+  const char* cut = nullptr;  // "timeout", "cancelled" or "stopped" once interrupted
   bool finished = false;
 };
 
@@ -222,29 +223,32 @@ struct HttpClient::Impl {
   /// milliseconds, which a client that only speaks http never pays.
   ssl::context& tls_context();
 
-  asio::io_context ioc;
+  std::unique_ptr<IoThreads> own_io;  // when the options gave no context
+  asio::io_context& ioc;
   std::string extra_ca_pem;
   std::once_flag tls_once;
   std::optional<ssl::context> tls;
   OutboundPool pool{kMaxIdlePerHost, kIdleExpiry};
   Strand sweep_strand;
   asio::steady_timer sweep_timer;
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
-  std::vector<std::thread> threads;
 
   std::mutex active_mutex;
+  std::condition_variable quiet;                         // active emptied, or the sweep ended
   std::unordered_set<std::shared_ptr<Exchange>> active;  // guarded by active_mutex
+  bool sweeping = false;                                 // guarded by active_mutex
   std::atomic<bool> stopping{false};                     // set under active_mutex
   std::mutex stop_mutex;
-  bool joined = false;  // guarded by stop_mutex
+  bool stopped = false;  // guarded by stop_mutex
 };
 
 HttpClient::Impl::Impl(const HttpClientOptions& options)
-    : ioc(static_cast<int>(std::max(1u, options.threads))),
+    : own_io(options.context
+                 ? nullptr
+                 : std::make_unique<IoThreads>("http-client", std::max(1u, options.threads))),
+      ioc(options.context ? *options.context : own_io->context()),
       extra_ca_pem(options.extra_ca_pem),
       sweep_strand(asio::make_strand(ioc)),
-      sweep_timer(sweep_strand),
-      work(ioc.get_executor()) {}
+      sweep_timer(sweep_strand) {}
 
 ssl::context& HttpClient::Impl::tls_context() {
   std::call_once(tls_once, [this] {
@@ -275,16 +279,16 @@ void HttpClient::Impl::finish(const std::shared_ptr<Exchange>& x, OutboundRespon
   x->conn.reset();
   response.latency =
       std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - x->started);
-  {
-    std::lock_guard lock(active_mutex);
-    active.erase(x);
-  }
   auto done = std::move(x->done);
   try {
     done(std::move(response));
   } catch (const std::exception& e) {
     spdlog::error("http client: a completion handler threw: {}", e.what());
   }
+  // Only now: stop() returns once no `done` is running.
+  std::lock_guard lock(active_mutex);
+  active.erase(x);
+  if (active.empty()) quiet.notify_all();
 }
 
 // The whole exchange, retried once on a fresh connection when a pooled one turns out closed.
@@ -458,35 +462,34 @@ asio::awaitable<void> HttpClient::Impl::sweep_loop() {
   while (!stopping) {
     sweep_timer.expires_after(kSweepInterval);
     auto [ec] = co_await sweep_timer.async_wait(kTuple);
-    if (ec || stopping) co_return;
+    if (ec || stopping) break;
     pool.sweep();
   }
+  std::lock_guard lock(active_mutex);
+  sweeping = false;
+  quiet.notify_all();
 }
 
-HttpClient::HttpClient(unsigned threads) : HttpClient(HttpClientOptions{threads, {}}) {}
+HttpClient::HttpClient(unsigned threads)
+    : HttpClient([threads] {
+        HttpClientOptions options;
+        options.threads = threads;
+        return options;
+      }()) {}
 
 HttpClient::HttpClient(HttpClientOptions options) : impl_(std::make_unique<Impl>(options)) {
   auto& im = *impl_;
+  im.sweeping = true;
   asio::co_spawn(im.sweep_strand, im.sweep_loop(), asio::detached);
-  for (unsigned i = 0; i < std::max(1u, options.threads); ++i) {
-    im.threads.emplace_back([&im] {
-      for (;;) {
-        try {
-          im.ioc.run();
-          return;
-        } catch (const std::exception& e) {
-          spdlog::error("http client: {}", e.what());
-        }
-      }
-    });
-  }
+  if (im.own_io) im.own_io->start();
 }
 
 HttpClient::~HttpClient() {
   stop();
 }
 
-void HttpClient::send(OutboundRequest request, std::function<void(OutboundResponse)> done) {
+HttpClient::Cancel HttpClient::send(OutboundRequest request,
+                                    std::function<void(OutboundResponse)> done) {
   auto& im = *impl_;
   auto x = std::make_shared<Exchange>(im.ioc, std::move(request), std::move(done));
   {
@@ -494,18 +497,22 @@ void HttpClient::send(OutboundRequest request, std::function<void(OutboundRespon
     if (!im.stopping) {
       im.active.insert(x);
       asio::co_spawn(x->strand, im.run(x), asio::detached);
-      return;
+      return [weak = std::weak_ptr<Exchange>(x)] {
+        if (auto live = weak.lock())
+          asio::post(live->strand, [live] { live->interrupt("cancelled"); });
+      };
     }
   }
   OutboundResponse stopped;
   stopped.error = "stopped";
   x->done(std::move(stopped));
+  return [] {};
 }
 
 void HttpClient::stop() {
   auto& im = *impl_;
   std::lock_guard stop_lock(im.stop_mutex);
-  if (im.joined) return;
+  if (im.stopped) return;
   std::vector<std::shared_ptr<Exchange>> pending;
   {
     std::lock_guard lock(im.active_mutex);
@@ -513,11 +520,15 @@ void HttpClient::stop() {
     pending.assign(im.active.begin(), im.active.end());
   }
   for (auto& x : pending) asio::post(x->strand, [x] { x->interrupt("stopped"); });
+  pending.clear();
   asio::post(im.sweep_strand, [&im] { im.sweep_timer.cancel(); });
+  {
+    std::unique_lock lock(im.active_mutex);
+    im.quiet.wait(lock, [&im] { return im.active.empty() && !im.sweeping; });
+  }
   im.pool.close_all();
-  im.work.reset();
-  for (auto& t : im.threads) t.join();
-  im.joined = true;
+  if (im.own_io) im.own_io->stop();
+  im.stopped = true;
 }
 
 }  // namespace sb::net

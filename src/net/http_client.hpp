@@ -1,6 +1,7 @@
 #pragma once
 // Outbound HTTP/1.1 (webhooks, OAuth2 token endpoints, provider REST APIs). Asynchronous on
-// its own I/O thread, so no caller ever blocks on a slow or dead peer; http and https (TLS
+// the context the application gives it (else on I/O threads of its own), so no caller ever
+// blocks on a slow or dead peer; http and https (TLS
 // with the system's CA store, peer and host name verified); keep-alive connections are
 // pooled per scheme+host+port. Beast lives in http_client.cpp only.
 
@@ -12,6 +13,10 @@
 #include <string_view>
 
 #include "http/message.hpp"
+
+namespace boost::asio {
+class io_context;
+}
 
 namespace sb::net {
 
@@ -51,28 +56,37 @@ struct OutboundResponse {
 };
 
 struct HttpClientOptions {
-  unsigned threads = 1;  ///< I/O threads of the client's own
+  /// The application's context the exchanges run on (it must outlive the client and run
+  /// until stop() returns); null: `threads` I/O threads of the client's own.
+  boost::asio::io_context* context = nullptr;
+  unsigned threads = 1;
   /// PEM certificates trusted besides the system's CA store (a private CA; tests).
   std::string extra_ca_pem;
 };
 
 class HttpClient {
  public:
-  /// Starts `threads` I/O threads of its own.
+  /// Runs on `threads` I/O threads of its own.
   explicit HttpClient(unsigned threads = 1);
   explicit HttpClient(HttpClientOptions options);
   ~HttpClient();  ///< stops; pending exchanges complete with error "stopped"
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
+  /// Cuts an exchange short at whatever step it is in (resolving, connecting, waiting for the
+  /// head, reading the body): its `done` gets error "cancelled". Callable from any thread, any
+  /// number of times, also after the exchange finished (then it does nothing).
+  using Cancel = std::function<void()>;
+
   /// Calls `done` exactly once, on one of the client's threads (on the caller's own thread
   /// when the client is already stopped). Never throws; send() may be called from any thread.
   /// Redirects are not followed. An exchange on a pooled connection that the peer had closed
   /// is retried once on a fresh connection.
-  void send(OutboundRequest request, std::function<void(OutboundResponse)> done);
+  Cancel send(OutboundRequest request, std::function<void(OutboundResponse)> done);
 
-  /// Finishes nothing new: pending exchanges complete with error "stopped", then the client's
-  /// threads are joined. Idempotent. Must not be called from a `done` callback.
+  /// Finishes nothing new: pending exchanges complete with error "stopped", and stop()
+  /// returns once every `done` has returned (and the client's own threads, if any, are
+  /// joined). Idempotent. Must not be called from a `done` callback.
   void stop();
 
  private:

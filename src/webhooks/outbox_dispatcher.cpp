@@ -2,19 +2,19 @@
 
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/json/parse.hpp>
 #include <deque>
+#include <future>
 #include <limits>
 #include <map>
-#include <thread>
 #include <unordered_map>
 
 #include "core/ids.hpp"
 #include "core/json_text.hpp"
+#include "net/timer.hpp"
 #include "storage/outbox_repository.hpp"
 #include "storage/store.hpp"
 
@@ -63,14 +63,23 @@ std::string stream_key(const OutboxMessage& m) {
 
 }  // namespace
 
-// All state below `io` is touched only on the dispatcher's thread. Callbacks from other
-// threads (commits, the transport, the store) hold a weak_ptr and post onto that thread.
+// All state below `strand` is touched only on that strand. Callbacks from other threads
+// (commits, the transport, the store) hold a weak_ptr and post onto it; so does a posted step,
+// which does nothing once the dispatcher is gone (a shared context outlives it).
 struct OutboxDispatcher::Core : std::enable_shared_from_this<Core> {
-  Core(storage::Store& s, Transport t, Signer g, WebhookMetrics& m, DispatcherOptions o)
-      : store(s), transport(std::move(t)), signer(std::move(g)), metrics(m), options(o) {}
-  ~Core() { halt(); }
+  Core(storage::Store& s, Transport t, Signer g, WebhookMetrics& m, DispatcherOptions o,
+       net::Placement p)
+      : store(s),
+        transport(std::move(t)),
+        signer(std::move(g)),
+        metrics(m),
+        options(o),
+        clock(p.clock_or_system()),
+        own_io(p.io ? nullptr : std::make_unique<net::IoThreads>("webhooks", 1)),
+        strand(asio::make_strand(p.io ? *p.io : own_io->context())),
+        timer(strand, clock),
+        prune_timer(strand, clock) {}
 
-  void halt();
   void committed(OutboxMessage message);  // on the writer thread, after COMMIT
   void accept(OutboxMessage message, bool loaded);
   void load();
@@ -89,7 +98,9 @@ struct OutboxDispatcher::Core : std::enable_shared_from_this<Core> {
   void pruned(std::size_t count, bool failed);
   template <class F>
   void post(F&& fn) {
-    asio::post(io, std::forward<F>(fn));
+    asio::post(strand, [weak = weak_from_this(), fn = std::forward<F>(fn)]() mutable {
+      if (auto self = weak.lock()) fn();
+    });
   }
 
   storage::Store& store;
@@ -98,11 +109,12 @@ struct OutboxDispatcher::Core : std::enable_shared_from_this<Core> {
   WebhookMetrics& metrics;
   DispatcherOptions options;
 
-  asio::io_context io;
-  asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
-  asio::steady_timer timer{io};
-  asio::steady_timer prune_timer{io};
-  std::thread thread;
+  const Clock& clock;
+  std::unique_ptr<net::IoThreads> own_io;  // when the placement gave none; outlives the timers
+  asio::strand<asio::io_context::executor_type> strand;
+  net::Timer timer;
+  net::Timer prune_timer;
+  bool started = false;
 
   std::unordered_map<std::string, std::deque<Entry>> streams;
   std::multimap<EpochMs, std::string> waiting;  // heads waiting for their time, by due time
@@ -119,17 +131,6 @@ struct OutboxDispatcher::Core : std::enable_shared_from_this<Core> {
   bool loading = false;
   bool stopping = false;
 };
-
-void OutboxDispatcher::Core::halt() {
-  work.reset();
-  io.stop();
-  if (thread.joinable()) {
-    if (thread.get_id() == std::this_thread::get_id())
-      thread.detach();  // the last reference went away on our own thread
-    else
-      thread.join();
-  }
-}
 
 void OutboxDispatcher::Core::committed(OutboxMessage message) {
   metrics.enqueued.fetch_add(1, std::memory_order_relaxed);
@@ -183,7 +184,7 @@ void OutboxDispatcher::Core::maybe_load() {
 
 void OutboxDispatcher::Core::schedule(const std::string& key) {
   const auto& head = streams.at(key).front();
-  if (head.next_attempt_at <= now_ms()) {
+  if (head.next_attempt_at <= clock.wall_ms()) {
     ready.push_back(key);
     pump();
     return;
@@ -197,15 +198,13 @@ void OutboxDispatcher::Core::arm_timer() {
   const EpochMs earliest = waiting.begin()->first;
   if (earliest == timer_at) return;
   timer_at = earliest;
-  timer.expires_after(std::chrono::milliseconds(std::max<EpochMs>(0, earliest - now_ms())));
-  timer.async_wait([this](boost::system::error_code ec) {
-    if (ec != asio::error::operation_aborted) on_timer();
-  });
+  timer.arm_after(std::chrono::milliseconds(std::max<EpochMs>(0, earliest - clock.wall_ms())),
+                  [this] { on_timer(); });
 }
 
 void OutboxDispatcher::Core::on_timer() {
   timer_at = kNever;
-  const EpochMs now = now_ms();
+  const EpochMs now = clock.wall_ms();
   while (!waiting.empty() && waiting.begin()->first <= now) {
     ready.push_back(std::move(waiting.begin()->second));
     waiting.erase(waiting.begin());
@@ -245,7 +244,7 @@ void OutboxDispatcher::Core::finished(const std::string& key, net::OutboundRespo
   ++head.attempts;
   const int status = response.error.empty() ? response.status : 0;
   const auto decision = decide(head.plan.backoff, head.attempts, status);
-  const EpochMs now = now_ms();
+  const EpochMs now = clock.wall_ms();
   const std::string error = failure_of(response);
   using Verdict = Decision::Verdict;
   if (decision.verdict != Verdict::kDelivered)
@@ -304,17 +303,14 @@ void OutboxDispatcher::Core::record(const Entry& e, const net::OutboundResponse&
 
 void OutboxDispatcher::Core::arm_pruning() {
   if (stopping || options.retention.count() <= 0) return;
-  prune_timer.expires_after(options.prune_interval);
-  prune_timer.async_wait([this](boost::system::error_code ec) {
-    if (ec != asio::error::operation_aborted) prune();
-  });
+  prune_timer.arm_after(options.prune_interval, [this] { prune(); });
 }
 
 // One bounded write job; its outcome comes back to this thread (pruned()), so at most one
 // pruning job is ever queued.
 void OutboxDispatcher::Core::prune() {
   if (stopping) return;
-  const EpochMs before = now_ms() - options.retention.count();
+  const EpochMs before = clock.wall_ms() - options.retention.count();
   const std::size_t limit = options.prune_batch;
   auto count = std::make_shared<std::size_t>(0);
   store.post_write(
@@ -343,9 +339,10 @@ void OutboxDispatcher::Core::pruned(std::size_t count, bool failed) {
 }
 
 OutboxDispatcher::OutboxDispatcher(storage::Store& store, Transport transport, Signer signer,
-                                   WebhookMetrics& metrics, DispatcherOptions options)
-    : core_(std::make_shared<Core>(store, std::move(transport), std::move(signer), metrics,
-                                   options)) {}
+                                   WebhookMetrics& metrics, DispatcherOptions options,
+                                   net::Placement placement)
+    : core_(std::make_shared<Core>(store, std::move(transport), std::move(signer), metrics, options,
+                                   placement)) {}
 
 OutboxDispatcher::~OutboxDispatcher() {
   stop();
@@ -355,7 +352,8 @@ void OutboxDispatcher::start() {
   std::int64_t pending = 0;
   core_->store.read_sync([&](storage::Session& s) { pending = s.outbox().pending_count(); });
   core_->metrics.pending.store(pending, std::memory_order_relaxed);
-  core_->thread = std::thread([core = core_.get()] { core->io.run(); });
+  core_->started = true;
+  if (core_->own_io) core_->own_io->start();
   core_->post([core = core_.get()] {
     core->load();
     core->arm_pruning();
@@ -364,13 +362,17 @@ void OutboxDispatcher::start() {
 
 void OutboxDispatcher::stop() {
   auto* core = core_.get();
-  if (core->thread.joinable())
-    core->post([core] {
-      core->stopping = true;
-      core->timer.cancel();
-      core->prune_timer.cancel();
-    });
-  core->halt();
+  if (!core->started) return;
+  core->started = false;
+  std::promise<void> stopped;
+  core->post([core, &stopped] {
+    core->stopping = true;
+    core->timer.cancel();
+    core->prune_timer.cancel();
+    stopped.set_value();
+  });
+  stopped.get_future().wait();
+  if (core->own_io) core->own_io->stop();
 }
 
 std::string OutboxDispatcher::enqueue(storage::Session& session, const Destination& to,
@@ -380,7 +382,7 @@ std::string OutboxDispatcher::enqueue(storage::Session& session, const Destinati
   m.org_id = to.org_id;
   m.stream = std::string(stream);
   m.server = json_text(to.server);
-  const EpochMs now = now_ms();
+  const EpochMs now = core_->clock.wall_ms();
   m.body = message_body(std::move(message), now);
   m.next_attempt_at = now;
   m.created_at = now;
@@ -397,7 +399,8 @@ void OutboxDispatcher::request(Destination to, json::object message,
                                std::function<void(Reply)> done) {
   auto plan = parse_server(to.server);
   plan.timeout = std::min(plan.timeout, deadline);
-  auto request = outbound_request(plan, message_body(std::move(message), now_ms()), new_uuid());
+  auto request =
+      outbound_request(plan, message_body(std::move(message), core_->clock.wall_ms()), new_uuid());
   core_->metrics.requests.fetch_add(1, std::memory_order_relaxed);
   sign_and_send(
       core_->transport, core_->signer, to.org_id, plan, std::move(request),

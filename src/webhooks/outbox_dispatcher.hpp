@@ -9,6 +9,9 @@
 //   failed message waits for its backoff; its time is stored, so a restart keeps it.
 // - Messages of one stream go one at a time, in enqueue order: the next is sent once the
 //   previous is delivered or dead. Streams run in parallel, at most `max_in_flight` at once.
+// - It runs on a strand of the context its Placement gives (else on a thread of its own) and
+//   reads time from the placement's clock: message timestamps, due times and the backoff and
+//   pruning timers all follow it, so a ManualClock drives them in tests.
 // - At start-up every pending message is loaded and delivered. Memory holds at most
 //   `max_in_memory` pending messages, always the oldest by enqueue order; the rest wait in
 //   the database and are read as memory frees, so order holds there too.
@@ -21,6 +24,7 @@
 #include <chrono>
 #include <memory>
 
+#include "net/io_threads.hpp"
 #include "webhooks/exchange.hpp"
 #include "webhooks/metrics.hpp"
 #include "webhooks/webhooks.hpp"
@@ -45,16 +49,19 @@ struct DispatcherOptions {
 class OutboxDispatcher final : public Deliveries {
  public:
   OutboxDispatcher(storage::Store& store, Transport transport, Signer signer,
-                   WebhookMetrics& metrics, DispatcherOptions options = {});
+                   WebhookMetrics& metrics, DispatcherOptions options = {},
+                   net::Placement placement = {});
   ~OutboxDispatcher() override;  ///< stops
   OutboxDispatcher(const OutboxDispatcher&) = delete;
   OutboxDispatcher& operator=(const OutboxDispatcher&) = delete;
 
   /// Counts the pending messages (blocking: call at start-up, not on an I/O thread), starts
-  /// the dispatcher's thread and loads them.
+  /// the dispatcher's thread (when it has its own) and loads them.
   void start();
-  /// Sends nothing more. Attempts under way are left to finish unrecorded: their messages
-  /// stay pending and are sent again by the next start. Idempotent.
+  /// Sends nothing more: returns once the dispatcher has stopped (on a shared context, that
+  /// context must still be running). Attempts under way are left to finish unrecorded: their
+  /// messages stay pending and are sent again by the next start. Idempotent; not to be called
+  /// from the dispatcher's context.
   void stop();
 
   std::string enqueue(storage::Session& session, const Destination& to, std::string_view stream,

@@ -23,7 +23,6 @@
 namespace sb::webhooks {
 
 namespace json = boost::json;
-using SteadyClock = std::chrono::steady_clock;
 
 namespace {
 
@@ -247,16 +246,16 @@ struct ServerAuth::State : std::enable_shared_from_this<ServerAuth::State> {
   using Waiter = std::function<void(std::string authorization, std::string error)>;
   struct Token {
     std::string authorization;
-    SteadyClock::time_point fresh_until;
+    Clock::SteadyTime fresh_until;
   };
 
-  State(net::HttpClient& c, AuthClocks k) : client(c), clocks(std::move(k)) {}
+  State(net::HttpClient& c, const Clock& k) : client(c), clock(k) {}
 
   void with_token(const json::object& plan, const SignContext& context, Waiter waiter);
   void fetched(const std::string& key, const net::OutboundResponse& response);
 
   net::HttpClient& client;
-  AuthClocks clocks;
+  const Clock& clock;
   std::mutex mutex;
   std::unordered_map<std::string, Token> tokens;                 // by key, guarded by mutex
   std::unordered_map<std::string, std::vector<Waiter>> flights;  // by key, guarded by mutex
@@ -273,7 +272,7 @@ void ServerAuth::State::with_token(const json::object& plan, const SignContext& 
                     '\n' + std::string(scope);
   {
     std::unique_lock lock(mutex);
-    const auto now = clocks.steady();
+    const auto now = clock.steady_now();
     if (auto it = tokens.find(key); it != tokens.end()) {
       if (now < it->second.fresh_until) {
         std::string authorization = it->second.authorization;
@@ -307,18 +306,15 @@ void ServerAuth::State::fetched(const std::string& key, const net::OutboundRespo
     std::lock_guard lock(mutex);
     if (reply.error.empty()) {
       const auto margin = std::min<std::chrono::seconds>(kRefreshMargin, reply.lifetime / 10);
-      tokens[key] = {reply.authorization, clocks.steady() + reply.lifetime - margin};
+      tokens[key] = {reply.authorization, clock.steady_now() + reply.lifetime - margin};
     }
     if (auto node = flights.extract(key)) waiting = std::move(node.mapped());
   }
   for (auto& waiter : waiting) waiter(reply.authorization, reply.error);
 }
 
-ServerAuth::ServerAuth(net::HttpClient& client, AuthClocks clocks) {
-  if (!clocks.unix_seconds) clocks.unix_seconds = [] { return now_ms() / 1000; };
-  if (!clocks.steady) clocks.steady = [] { return SteadyClock::now(); };
-  state_ = std::make_shared<State>(client, std::move(clocks));
-}
+ServerAuth::ServerAuth(net::HttpClient& client, const Clock& clock)
+    : state_(std::make_shared<State>(client, clock)) {}
 
 ServerAuth::~ServerAuth() = default;
 
@@ -335,7 +331,7 @@ void ServerAuth::sign(const json::object& credential, std::string_view body, htt
   if (type == "hmac") {
     http::Fields signed_headers = headers;
     std::string error =
-        add_hmac(*plan, body, context, state_->clocks.unix_seconds(), signed_headers);
+        add_hmac(*plan, body, context, state_->clock.wall_ms() / 1000, signed_headers);
     return done(error.empty() ? std::move(signed_headers) : std::move(headers), std::move(error));
   }
   if (type == "oauth2") {

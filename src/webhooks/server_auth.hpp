@@ -12,6 +12,7 @@
 
 #include <boost/json/object.hpp>
 
+#include "core/clock.hpp"
 #include "http/message.hpp"
 
 namespace sb::net {
@@ -31,20 +32,14 @@ struct SignContext {
   std::chrono::milliseconds token_timeout{10'000};
 };
 
-/// Clocks, so tests can move time: Unix seconds for HMAC timestamps, steady time for the
-/// expiry of OAuth2 tokens.
-struct AuthClocks {
-  std::function<std::int64_t()> unix_seconds;
-  std::function<std::chrono::steady_clock::time_point()> steady;
-};
-
 /// Signs messages for their servers. Thread-safe; sign() may be called from any thread.
 class ServerAuth {
  public:
   using Done = std::function<void(http::Fields headers, std::string error)>;
 
-  /// `client` fetches OAuth2 tokens and must outlive every sign() in flight.
-  explicit ServerAuth(net::HttpClient& client, AuthClocks clocks = {});
+  /// `client` fetches OAuth2 tokens and must outlive every sign() in flight. `clock` gives the
+  /// HMAC timestamps (wall) and the OAuth2 tokens' expiry (steady); it must outlive the signer.
+  explicit ServerAuth(net::HttpClient& client, const Clock& clock = system_clock());
   ~ServerAuth();
   ServerAuth(const ServerAuth&) = delete;
   ServerAuth& operator=(const ServerAuth&) = delete;

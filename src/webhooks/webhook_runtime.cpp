@@ -6,13 +6,14 @@
 namespace sb::webhooks {
 
 WebhookRuntime::WebhookRuntime(storage::Store& store, const SecretBox& secrets,
-                               net::HttpClient& http, DispatcherOptions options)
-    : auth_(http),
+                               net::HttpClient& http, DispatcherOptions options,
+                               net::Placement placement)
+    : auth_(http, placement.clock_or_system()),
       dispatcher_(
           store,
           [&http](net::OutboundRequest request, std::function<void(net::OutboundResponse)> done) {
             http.send(std::move(request), std::move(done));
           },
-          credential_signer(store, secrets, auth_), metrics_, options) {}
+          credential_signer(store, secrets, auth_), metrics_, options, placement) {}
 
 }  // namespace sb::webhooks

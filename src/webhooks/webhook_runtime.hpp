@@ -18,9 +18,9 @@ namespace sb::webhooks {
 
 class WebhookRuntime {
  public:
-  /// All three must outlive the runtime.
+  /// All three must outlive the runtime, as must the placement's context and clock.
   WebhookRuntime(storage::Store& store, const SecretBox& secrets, net::HttpClient& http,
-                 DispatcherOptions options = {});
+                 DispatcherOptions options = {}, net::Placement placement = {});
 
   /// Loads the pending messages and starts delivering (blocking read: call at start-up).
   void start() { dispatcher_.start(); }

@@ -19,6 +19,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "core/manual_clock.hpp"
 #include "net/http_client.hpp"
 
 namespace sb::webhooks {
@@ -118,7 +119,7 @@ class TokenEndpoint {
 
 class ServerAuthTest : public ::testing::Test {
  protected:
-  ServerAuthTest() : auth_(client_, AuthClocks{[] { return kNow; }, [this] { return steady_; }}) {}
+  ServerAuthTest() : auth_(client_, clock_) {}
 
   // Signs and waits; returns the headers and the error.
   std::pair<http::Fields, std::string> sign(const json::object& cred, http::Fields headers = {},
@@ -136,7 +137,7 @@ class ServerAuthTest : public ::testing::Test {
   }
 
   net::HttpClient client_;
-  std::chrono::steady_clock::time_point steady_{std::chrono::steady_clock::now()};
+  ManualClock clock_{kNow * 1000};
   ServerAuth auth_;
 };
 
@@ -249,9 +250,9 @@ TEST_F(ServerAuthTest, OAuth2FetchesOnceCachesAndRefetchesAfterExpiry) {
   EXPECT_EQ(endpoint.requests(), 1);
   // Refreshed a minute before it expires.
   endpoint.answer(200, R"({"access_token":"at-2","expires_in":3600})");
-  steady_ += 3530s;
+  clock_.advance(3530s);
   EXPECT_EQ(header(sign(cred).first, "Authorization"), "Bearer at-1");
-  steady_ += 20s;
+  clock_.advance(20s);
   EXPECT_EQ(header(sign(cred).first, "Authorization"), "Bearer at-2");
   EXPECT_EQ(endpoint.requests(), 2);
 }
