@@ -1,5 +1,7 @@
 #include "core/manual_clock.hpp"
 
+#include <algorithm>
+
 namespace sb {
 
 ManualClock::ManualClock(EpochMs wall) : steady_(std::chrono::hours(1)), wall_(wall) {}
@@ -48,6 +50,20 @@ void ManualClock::cancel(WakeId id) const {
       wakes_.erase(it);
       return;
     }
+}
+
+std::optional<Clock::SteadyTime> ManualClock::next_wake() const {
+  std::lock_guard lock(mutex_);
+  if (wakes_.empty()) return std::nullopt;
+  return wakes_.begin()->first;
+}
+
+bool ManualClock::advance_to_next_wake() {
+  const auto next = next_wake();
+  if (!next) return false;
+  advance(std::max(std::chrono::milliseconds(0),
+                   std::chrono::ceil<std::chrono::milliseconds>(*next - steady_now())));
+  return true;
 }
 
 std::size_t ManualClock::pending() const {

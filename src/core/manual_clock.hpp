@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 
 #include "core/clock.hpp"
 
@@ -34,6 +35,10 @@ class ManualClock final : public Clock {
   void cancel(WakeId id) const;
   /// Wake-ups scheduled and not yet run.
   std::size_t pending() const;
+  /// The time of the earliest of them.
+  std::optional<SteadyTime> next_wake() const;
+  /// Advances to the earliest wake-up (running it); false when none is scheduled.
+  bool advance_to_next_wake();
 
  private:
   mutable std::mutex mutex_;

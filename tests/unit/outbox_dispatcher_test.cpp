@@ -10,6 +10,7 @@
 #include <mutex>
 #include <set>
 
+#include "core/manual_clock.hpp"
 #include "storage/org_repository.hpp"
 #include "storage/outbox_repository.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
@@ -101,10 +102,31 @@ class OutboxDispatcherTest : public ::testing::Test {
     dispatcher_.reset();
     store_.reset();
   }
-  void start(DispatcherOptions options = {}) {
-    dispatcher_ = std::make_unique<OutboxDispatcher>(*store_, server_.transport(), nullptr,
-                                                     metrics_, options);
+  // On a manual clock: backoff waits only as long as the test advances it. Pruning is off
+  // unless asked, so the only wake-ups on the clock are the dispatcher's backoff timer.
+  void start(DispatcherOptions options = no_pruning()) {
+    dispatcher_ = std::make_unique<OutboxDispatcher>(
+        *store_, server_.transport(), nullptr, metrics_, options, net::Placement{nullptr, &clock_});
     dispatcher_->start();
+  }
+  static DispatcherOptions no_pruning() {
+    DispatcherOptions options;
+    options.retention = 0ms;
+    return options;
+  }
+  // Once the dispatcher has armed its backoff timer (it does so on its own thread).
+  bool timer_armed() {
+    return eventually([&] { return clock_.pending() == 1; });
+  }
+  // Jumps the clock from wake-up to wake-up until `done` holds.
+  template <class P>
+  bool run_until(P done) {
+    for (int step = 0; step < 50; ++step) {
+      if (!eventually([&] { return done() || clock_.pending() > 0; })) return false;
+      if (done()) return true;
+      clock_.advance_to_next_wake();
+    }
+    return done();
   }
   std::string enqueue(const std::string& stream, std::string type,
                       const std::string& server = R"({"url":"http://receiver/hook"})") {
@@ -127,6 +149,7 @@ class OutboxDispatcherTest : public ::testing::Test {
     });
   }
 
+  ManualClock clock_;
   test::TempDatabase db_{"sb-dispatch"};
   std::unique_ptr<storage::sqlite::SqliteStore> store_;
   FakeServer server_;
@@ -198,14 +221,23 @@ TEST_F(OutboxDispatcherTest, RetriesByTheFixedPlanThenDelivers) {
   int calls = 0;
   server_.answer = [&](const auto&) { return ++calls < 3 ? 503 : 200; };
   start();
-  const auto begin = std::chrono::steady_clock::now();
+  const EpochMs enqueued_at = clock_.wall_ms();
   const auto id = enqueue("s", "x",
                           R"({"url":"http://r","backoffPlan":{"type":"fixed","maxRetries":3,
                               "baseDelaySeconds":0.2}})");
+  ASSERT_TRUE(server_.wait_for(1));
+  ASSERT_TRUE(timer_armed());
+  // The attempt's record (a write job of its own) stores the due time, for a restart.
+  EXPECT_TRUE(eventually([&] { return stored(id)->next_attempt_at == enqueued_at + 200; }));
+  clock_.advance(199ms);
+  EXPECT_EQ(clock_.pending(), 1u);  // not yet due: the timer did not fire
+  EXPECT_EQ(server_.received().size(), 1u);
+  clock_.advance(1ms);
+  ASSERT_TRUE(server_.wait_for(2));
+  ASSERT_TRUE(timer_armed());
+  EXPECT_TRUE(eventually([&] { return stored(id)->next_attempt_at == enqueued_at + 400; }));
+  clock_.advance(200ms);
   ASSERT_TRUE(server_.wait_for(3));
-  const auto took = std::chrono::steady_clock::now() - begin;
-  EXPECT_GE(took, 400ms);
-  EXPECT_LT(took, 1000ms);
   ASSERT_TRUE(settles_as(id, storage::OutboxStatus::kDelivered));
   const auto requests = server_.received();
   EXPECT_EQ(header(requests[0], kMessageIdHeader), header(requests[2], kMessageIdHeader));
@@ -230,8 +262,11 @@ TEST_F(OutboxDispatcherTest, IsDeadWhenThePlanIsExhaustedOrTheStatusExcluded) {
                                 R"({"url":"http://gone","backoffPlan":{"type":"fixed",
                                     "maxRetries":5,"baseDelaySeconds":0.01,
                                     "excludedStatusCodes":[404]}})");
-  ASSERT_TRUE(settles_as(timeouts, storage::OutboxStatus::kDead));
-  ASSERT_TRUE(settles_as(excluded, storage::OutboxStatus::kDead));
+  ASSERT_TRUE(run_until([&] {
+    const auto a = stored(timeouts), b = stored(excluded);
+    return a && b && a->status == storage::OutboxStatus::kDead &&
+           b->status == storage::OutboxStatus::kDead;
+  }));
   EXPECT_EQ(stored(timeouts)->attempts, 3);
   EXPECT_EQ(stored(timeouts)->last_error, "timeout");
   EXPECT_EQ(stored(excluded)->attempts, 1);
@@ -249,11 +284,15 @@ TEST_F(OutboxDispatcherTest, ARestartDeliversWhatWasPendingWithTheSameId) {
   ASSERT_TRUE(eventually([&] { return stored(id)->attempts == 1; }));
   const auto due = stored(id)->next_attempt_at;
   dispatcher_.reset();  // stopped mid-backoff
+  EXPECT_EQ(clock_.pending(), 0u);
   server_.answer = [](const auto&) { return 200; };
   start();
   EXPECT_EQ(metrics_.pending.load(), 1);
+  // Loaded, and waiting for its stored next-attempt time rather than sent at once.
+  ASSERT_TRUE(timer_armed());
+  EXPECT_EQ(server_.received().size(), 1u);
+  clock_.advance(std::chrono::milliseconds(due - clock_.wall_ms()));
   ASSERT_TRUE(server_.wait_for(2));
-  EXPECT_GE(now_ms(), due);  // the stored next-attempt time held across the restart
   EXPECT_EQ(header(server_.received()[1], kMessageIdHeader), id);
   EXPECT_TRUE(settles_as(id, storage::OutboxStatus::kDelivered));
   EXPECT_EQ(stored(id)->attempts, 2);

@@ -4,8 +4,8 @@
 
 #include <boost/json/parse.hpp>
 #include <filesystem>
-#include <thread>
 
+#include "core/manual_clock.hpp"
 #include "storage/org_repository.hpp"
 #include "storage/outbox_repository.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
@@ -34,8 +34,9 @@ class OutboxPruningTest : public ::testing::Test {
       response.status = request.body.find("reject") != std::string::npos ? 400 : 200;
       done(std::move(response));
     };
-    dispatcher_ = std::make_unique<OutboxDispatcher>(*store_, std::move(transport), nullptr,
-                                                     metrics_, options);
+    dispatcher_ =
+        std::make_unique<OutboxDispatcher>(*store_, std::move(transport), nullptr, metrics_,
+                                           options, net::Placement{nullptr, &clock_});
     dispatcher_->start();
   }
   std::string enqueue(std::string type) {
@@ -52,6 +53,12 @@ class OutboxPruningTest : public ::testing::Test {
     return m;
   }
 
+  // Once the pruning timer is armed again (after start, or after a tick's job came back).
+  bool tick_armed() {
+    return eventually([&] { return clock_.pending() == 1; });
+  }
+
+  ManualClock clock_;
   test::TempDatabase db_{"sb-prune"};
   std::unique_ptr<storage::sqlite::SqliteStore> store_;
   WebhookMetrics metrics_;
@@ -68,6 +75,10 @@ TEST_F(OutboxPruningTest, OldDeliveredMessagesGoBatchAfterBatchAndDeadOnesStay) 
   for (int i = 0; i < 5; ++i) delivered.push_back(enqueue("status-update"));
   const auto dead = enqueue("reject");
   ASSERT_TRUE(eventually([&] { return metrics_.delivered.load() == 5 && metrics_.dead == 1; }));
+  ASSERT_TRUE(tick_armed());
+  clock_.advance(199ms);
+  EXPECT_EQ(metrics_.pruned.load(), 0u);  // no tick yet
+  clock_.advance(1ms);                    // one tick: every batch goes, one job after another
   ASSERT_TRUE(eventually([&] { return metrics_.pruned.load() == 5; }));
   for (const auto& id : delivered) EXPECT_FALSE(stored(id)) << id;
   const auto kept = stored(dead);
@@ -84,16 +95,27 @@ TEST_F(OutboxPruningTest, RecentDeliveriesAndAZeroRetentionKeepEverything) {
   start(options);
   const auto id = enqueue("status-update");
   ASSERT_TRUE(eventually([&] { return metrics_.delivered.load() == 1; }));
-  std::this_thread::sleep_for(200ms);  // several ticks
+  for (int tick = 0; tick < 5; ++tick) {  // each tick's job comes back before the next
+    ASSERT_TRUE(tick_armed()) << tick;
+    clock_.advance(20ms);
+  }
+  ASSERT_TRUE(tick_armed());
   EXPECT_TRUE(stored(id));
   EXPECT_EQ(metrics_.pruned.load(), 0u);
+  clock_.advance(1h);  // now it is old enough, at the latest by the next tick
+  ASSERT_TRUE(tick_armed());
+  clock_.advance(20ms);
+  ASSERT_TRUE(eventually([&] { return metrics_.pruned.load() == 1; }));
+  EXPECT_FALSE(stored(id));
 
   dispatcher_.reset();
-  options.retention = 0ms;  // forever
+  options.retention = 0ms;  // forever: no pruning timer at all
   start(options);
-  std::this_thread::sleep_for(200ms);
-  EXPECT_TRUE(stored(id));
-  EXPECT_EQ(metrics_.pruned.load(), 0u);
+  const auto kept = enqueue("status-update");
+  ASSERT_TRUE(eventually([&] { return metrics_.delivered.load() == 2; }));
+  EXPECT_EQ(clock_.pending(), 0u);
+  clock_.advance(24h * 365);
+  EXPECT_TRUE(stored(kept));
 }
 
 }  // namespace
