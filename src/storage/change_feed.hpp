@@ -11,8 +11,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,9 +22,9 @@ struct ResourceChange {
   std::string kind;    ///< storage kind, e.g. "assistant"
   std::string org_id;  ///< the org the object belongs to
   std::string id;
-  /// The document as stored now (write-only fields already taken out); nullopt when the
-  /// object was deleted.
-  std::optional<std::string> document;
+  /// The document as stored now (write-only fields already taken out); null when the object
+  /// was deleted. Shared, so a subscriber that keeps it (a response cache) copies nothing.
+  std::shared_ptr<const std::string> document;
 };
 
 class ChangeFeed {

@@ -54,9 +54,10 @@ TEST_F(ChangeFeedTest, InsertsUpdatesAndDeletesArePublishedWithTheirDocuments) {
   EXPECT_EQ(changes[0].kind, "assistant");
   EXPECT_EQ(changes[0].org_id, "org-a");
   EXPECT_EQ(changes[0].id, "a1");
-  EXPECT_EQ(changes[0].document, R"({"v":1})");
-  EXPECT_EQ(changes[1].document, R"({"v":2})");
-  EXPECT_EQ(changes[2].document, std::nullopt);
+  ASSERT_TRUE(changes[0].document && changes[1].document);
+  EXPECT_EQ(*changes[0].document, R"({"v":1})");
+  EXPECT_EQ(*changes[1].document, R"({"v":2})");
+  EXPECT_EQ(changes[2].document, nullptr);
   store->stop();
 }
 

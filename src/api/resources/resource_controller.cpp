@@ -73,8 +73,7 @@ ResourceController::ResourceController(storage::Store& store,
       // instance), the cache hears of it before the writer is answered.
       changes_(store.changes().subscribe([this](const storage::ResourceChange& change) {
         if (change.kind != spec_.kind) return;
-        cache_.committed_write(change.org_id, change.id,
-                               change.document ? share(*change.document) : nullptr);
+        cache_.committed_write(change.org_id, change.id, change.document);
       })) {}
 
 int ResourceController::register_routes(http::Router& router) {

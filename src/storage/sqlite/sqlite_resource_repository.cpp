@@ -145,7 +145,7 @@ void SqliteResourceRepository::insert(const ResourceRecord& r) {
   else
     stmt.bind_blob(7, r.sealed_secrets);
   stmt.run();
-  changes_.push_back({r.kind, r.org_id, r.id, r.document});
+  changes_.push_back({r.kind, r.org_id, r.id, std::make_shared<const std::string>(r.document)});
 }
 
 void SqliteResourceRepository::update(const ResourceRecord& r) {
@@ -159,7 +159,8 @@ void SqliteResourceRepository::update(const ResourceRecord& r) {
   else
     stmt.bind_blob(6, r.sealed_secrets);
   stmt.run();
-  if (db_.changes() > 0) changes_.push_back({r.kind, r.org_id, r.id, r.document});
+  if (db_.changes() > 0)
+    changes_.push_back({r.kind, r.org_id, r.id, std::make_shared<const std::string>(r.document)});
 }
 
 bool SqliteResourceRepository::remove(std::string_view kind, std::string_view org_id,
@@ -172,7 +173,7 @@ bool SqliteResourceRepository::remove(std::string_view kind, std::string_view or
   const bool removed = db_.changes() > 0;
   if (removed) {
     release_keys(kind, org_id, id, held);
-    changes_.push_back({std::string(kind), std::string(org_id), std::string(id), std::nullopt});
+    changes_.push_back({std::string(kind), std::string(org_id), std::string(id), nullptr});
   }
   return removed;
 }
