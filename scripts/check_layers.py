@@ -2,7 +2,8 @@
 """Fails when a source folder includes one it must not (the layers of docs/architecture.md).
 
 Layers point one way: core <- contract, storage <- domain <- runtime, telephony, webhooks <- api
-<- app <- main. http/ (message types, router, dispatcher, error mapping) and net/ (the server and
+<- app <- main; media/ (audio codecs, resampling, voice detection, pacing) stands on core alone
+and serves runtime, telephony and above. http/ (message types, router, dispatcher, error mapping) and net/ (the server and
 the outbound clients) sit beside them: below api/ only http/message.hpp (plain request and
 response values) and net/'s outbound clients may be used, never the router, the dispatcher,
 the error mapping or the server.
@@ -20,24 +21,25 @@ from pathlib import Path
 # Folder -> the folders its files may include (its own is always allowed).
 ALLOWED: dict[str, set[str]] = {
     "core": set(),
+    "media": {"core"},
     "contract": {"core"},
     "storage": {"core"},
     "domain": {"core", "contract", "storage"},
     "http": {"core", "contract"},
     "net": {"core", "http"},
     "webhooks": {"core", "contract", "storage", "domain", "http", "net"},
-    "runtime": {"core", "contract", "storage", "domain", "webhooks", "http", "net"},
-    "telephony": {"core", "contract", "storage", "domain", "webhooks", "http", "net"},
+    "runtime": {"core", "media", "contract", "storage", "domain", "webhooks", "http", "net"},
+    "telephony": {"core", "media", "contract", "storage", "domain", "webhooks", "http", "net"},
     "auth": {"core", "storage", "http"},
-    "api": {"core", "contract", "storage", "domain", "runtime", "telephony", "webhooks", "auth",
+    "api": {"core", "media", "contract", "storage", "domain", "runtime", "telephony", "webhooks", "auth",
             "http", "net"},
-    "app": {"core", "contract", "storage", "domain", "runtime", "telephony", "webhooks", "auth",
+    "app": {"core", "media", "contract", "storage", "domain", "runtime", "telephony", "webhooks", "auth",
             "http", "net", "api"},
     "main.cpp": {"app"},
 }
 
 # Below api/, the only headers of http/ and net/ that may be used.
-BELOW_API = {"domain", "webhooks", "runtime", "telephony", "storage", "contract", "core"}
+BELOW_API = {"domain", "webhooks", "runtime", "telephony", "storage", "contract", "core", "media"}
 BELOW_API_HEADERS = {
     "http/message.hpp",             # request and response values, no routing or error mapping
     "net/http_client.hpp",          # the outbound client

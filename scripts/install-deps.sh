@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config ccache
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev sqlite3 libssl-dev libspdlog-dev libcli11-dev
+  libspeexdsp-dev libwebrtc-audio-processing-dev
   googletest libgtest-dev libbenchmark-dev
   python3 curl ca-certificates
 )
