@@ -13,6 +13,7 @@
 #include <boost/json/parse.hpp>
 
 #include "core/crypto.hpp"
+#include "core/manual_clock.hpp"
 #include "domain/assistants/assistant_spec.hpp"
 #include "domain/chats/chat_spec.hpp"
 #include "domain/credentials/credential_spec.hpp"
@@ -81,13 +82,15 @@ class ChatServiceTest : public ::testing::Test {
   testing::ScriptedTools tools_;
   ChatEngine engine_{model_, tools_};
   llm::ProviderSettings settings_;
+  ManualClock clock_{1'700'000'000'000};  // 2023-11-14T22:13:20Z
   ChatService chats_service_{ChatServiceDeps{
       *store_,
       service_,
       {assistants_, squads_, tools_spec_, credentials_, chats_, sessions_},
       engine_,
       settings_,
-      [](storage::Session&, std::string_view) { return std::optional<json::object>(); }}};
+      [](storage::Session&, std::string_view) { return std::optional<json::object>(); },
+      clock_}};
   Heard heard_;
 };
 
@@ -138,6 +141,52 @@ TEST_F(ChatServiceTest, AProviderFailureReachesTheObserverWithItsEndedReason) {
   ASSERT_TRUE(heard_.failure);
   EXPECT_EQ(heard_.failure->message, "custom-llm answered 500: boom");
   EXPECT_EQ(heard_.failure->ended_reason, "pipeline-error-custom-llm-llm-failed");
+}
+
+TEST_F(ChatServiceTest, StampsTheChatAndRendersTemplatesWithTheInjectedClock) {
+  auto b = body("Hi");
+  b["assistant"].as_object()["model"].as_object()["messages"] = json::parse(
+      R"([{"role":"system","content":"Today is {{date}}, {{ 'now' | date: '%H:%M' }}"}])");
+  chats_service_.create("org-a", "chat-1", std::move(b), observer());
+  ASSERT_TRUE(model_asked(1));
+  EXPECT_EQ(model_.last().request.messages.at(0).at("content"), "Today is Nov 14, 2023, 22:13");
+  clock_.advance(std::chrono::milliseconds(1'500));  // the model takes its time
+  model_.last().complete("Hello");
+  ASSERT_TRUE(test::eventually([&] { return heard_.ended(); }));
+  ASSERT_TRUE(heard_.chat);
+  EXPECT_EQ(heard_.chat->at("createdAt"), "2023-11-14T22:13:21.500Z");
+  EXPECT_EQ(heard_.chat->at("updatedAt"), "2023-11-14T22:13:21.500Z");
+}
+
+TEST_F(ChatServiceTest, ASessionExpiresOnTheInjectedClock) {
+  // Created 60 s before the clock's start, expiring 61 s after its creation.
+  store_->write_sync([&](storage::Session& s) {
+    auto session = json::parse(R"({"id":"s1","orgId":"org-a",
+      "status":"active","expirationSeconds":61,"createdAt":"2023-11-14T22:12:20.000Z",
+      "updatedAt":"2023-11-14T22:12:20.000Z"})")
+                       .as_object();
+    session["assistant"] = body("").at("assistant");
+    service_.insert_document(s, sessions_, session);
+  });
+  auto in_session = [](std::string input) {
+    return json::object{{"sessionId", "s1"}, {"input", input}};
+  };
+  chats_service_.create("org-a", "chat-1", in_session("Hi"), observer());
+  ASSERT_TRUE(model_asked(1));  // still open: one second left
+  model_.last().complete("Hello");
+  ASSERT_TRUE(test::eventually([&] { return heard_.ended(); }));
+  ASSERT_TRUE(heard_.chat);
+  EXPECT_EQ(heard_.chat->at("createdAt"), "2023-11-14T22:13:20.000Z");
+
+  clock_.advance(std::chrono::seconds(1));
+  heard_.chat.reset();
+  chats_service_.create("org-a", "chat-2", in_session("Still there?"), observer());
+  ASSERT_TRUE(test::eventually([&] { return heard_.ended(); }));
+  ASSERT_TRUE(heard_.failure);
+  EXPECT_EQ(heard_.failure->code, ErrorCode::kBadRequest);
+  EXPECT_EQ(heard_.failure->message,
+            "Session s1 expired at 2023-11-14T22:13:21.000Z: create a new session to chat");
+  EXPECT_EQ(model_.count(), 1u);
 }
 
 }  // namespace

@@ -26,6 +26,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "core/clock.hpp"
+#include "core/manual_clock.hpp"
 #include "net/http_client.hpp"
 #include "webhooks/webhooks.hpp"
 
@@ -139,14 +140,14 @@ class ChatToolRunnerTest : public ::testing::Test {
   ToolContext context_;
   FakeDeliveries deliveries_;
   net::HttpClient http_;
-  ToolRunner runner_{deliveries_, http_};
+  ManualClock clock_;
+  ToolRunner runner_{deliveries_, http_, clock_};
   Collector collector_;
 };
 
 TEST_F(ChatToolRunnerTest, OneToolCallsMessageCarriesEveryCallOfABatch) {
   context_.customer = obj(R"({"number":"+14155550100"})");
   const std::string server = R"({"url":"http://tools","timeoutSeconds":5})";
-  const EpochMs before = now_ms();
   start({function_call("call_1", "get_weather", R"({"city":"Paris"})", server),
          function_call("call_2", "get_time", "Paris, please", server)});
 
@@ -157,8 +158,7 @@ TEST_F(ChatToolRunnerTest, OneToolCallsMessageCarriesEveryCallOfABatch) {
   EXPECT_EQ(sent.deadline, 7s);
   const json::object& m = sent.message;
   EXPECT_EQ(m.at("type"), "tool-calls");
-  EXPECT_GE(m.at("timestamp").to_number<EpochMs>(), before);
-  EXPECT_LE(m.at("timestamp").to_number<EpochMs>(), now_ms());
+  EXPECT_EQ(m.at("timestamp").to_number<EpochMs>(), clock_.wall_ms());
   const auto call_1 = json::parse(R"({"id":"call_1","type":"function",
       "function":{"name":"get_weather","arguments":{"city":"Paris"}}})");
   const auto call_2 = json::parse(R"({"id":"call_2","type":"function",

@@ -97,7 +97,7 @@ void ChatService::store(std::shared_ptr<Run> run, ChatResult result) const {
   deps_.store.post_write(
       [this, run](storage::Session& s) {
         auto& chat = run->context.chat;
-        const auto now = format_iso8601(now_ms());
+        const auto now = format_iso8601(deps_.clock.wall_ms());
         chat["createdAt"] = now;
         chat["updatedAt"] = now;
         deps_.service.insert_document(s, deps_.specs.chats, chat);

@@ -12,6 +12,7 @@
 
 #include <boost/json/object.hpp>
 
+#include "core/clock.hpp"
 #include "runtime/chat/chat_engine.hpp"
 
 namespace sb::storage {
@@ -43,6 +44,8 @@ struct ChatServiceDeps {
   const llm::ProviderSettings& providers;
   std::function<std::optional<boost::json::object>(storage::Session&, std::string_view org_id)>
       org_server;
+  /// Stamps the stored chat and session, renders templates' `now`, expires sessions.
+  const Clock& clock = system_clock();
 };
 
 struct ChatObserver {
