@@ -28,6 +28,7 @@
 #include "core/clock.hpp"
 #include "core/manual_clock.hpp"
 #include "net/http_client.hpp"
+#include "temp_database.hpp"
 #include "webhooks/webhooks.hpp"
 
 namespace sb::chat {
@@ -487,6 +488,25 @@ TEST_F(ChatToolRunnerTest, ApiRequestIsCutShortByTheBatchDeadline) {
   const auto outcomes = collector_.wait();
   EXPECT_EQ(outcomes.at(0).content, "Error: request failed: timeout");
   EXPECT_LT(Clock::now() - started, 2s);
+}
+
+TEST_F(ChatToolRunnerTest, CancellingTheBatchCutsItsApiRequestsAtOnce) {
+  TestServer server([](const Request&) {
+    Answer a = answer(200, "late");
+    a.delay = 5s;  // longer than the test may take
+    return a;
+  });
+  auto cancel = runner_.run(context_, {api_call("c1", "{}", "GET", server.url("/slow"))},
+                            collector_.callback());
+  // The request is in: the exchange waits for the head.
+  ASSERT_TRUE(test::eventually([&] { return server.requests().size() == 1; }));
+  const auto cancelled = Clock::now();
+  cancel();
+  const auto outcomes = collector_.wait();
+  EXPECT_LT(Clock::now() - cancelled, 1s);
+  EXPECT_EQ(outcomes.at(0).content, "Error: request failed: cancelled");
+  cancel();  // a second cut, and one after the end, change nothing
+  EXPECT_EQ(collector_.calls(), 1);
 }
 
 TEST_F(ChatToolRunnerTest, ApiRequestCallsRunTogetherAndComeBackInOrder) {
