@@ -92,7 +92,8 @@ std::string first_delta(std::string_view text) {
   const auto event = llm::test::text_chunk(text);
   char size[32];
   std::snprintf(size, sizeof size, "%zx\r\n", event.size());
-  return "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n" +
+  return "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: "
+         "chunked\r\n\r\n" +
          std::string(size) + event + "\r\n";
 }
 

@@ -348,6 +348,7 @@ void ChatEngine::run_tools(const std::shared_ptr<Turn>& turn,
 // with the lock held.
 void ChatEngine::after_tools(const std::shared_ptr<Turn>& turn,
                              std::vector<ToolOutcome> outcomes) const {
+  turn->cancel_tools = nullptr;  // the batch has reported: nothing of it is left to cut
   std::size_t next = 0;
   for (std::size_t i = 0; i < turn->calls.size(); ++i) {
     const auto& call = turn->calls[i];
@@ -364,7 +365,6 @@ void ChatEngine::after_tools(const std::shared_ptr<Turn>& turn,
       turn->events.on_tool_finished(turn->result.output.size() - 1, *turn->decided[i]);
   }
   turn->in_tools = false;
-  turn->cancel_tools = nullptr;
   if (turn->finished) return;
   if (turn->handoff_to != SIZE_MAX && turn->handoff_to != turn->current) {
     const auto from = turn->current;
