@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
 #include <mutex>
 #include <optional>
 
@@ -122,6 +123,50 @@ TEST_F(ChatServiceTest, ACancelledChatFailsAsItAlwaysHasAndIsNotStored) {
   store_->read_sync([&](storage::Session& s) {
     EXPECT_THROW(service_.load(s, chats_, "org-a", "chat-1"), ApiError);
   });
+}
+
+TEST_F(ChatServiceTest, ItsHandleCancelsTheTurnAndCutsTheModelExchange) {
+  // A streamed chat's client hangs up while the provider is silent: the route cancels.
+  auto chat = chats_service_.create("org-a", "chat-1", body("Hi"), observer());
+  ASSERT_TRUE(model_asked(1));
+  model_.last().delta("Hel");
+  EXPECT_FALSE(heard_.ended());
+  chat->cancel();
+  EXPECT_EQ(model_.last().cancels, 1);
+  ASSERT_TRUE(heard_.ended());
+  ASSERT_TRUE(heard_.failure);
+  EXPECT_EQ(heard_.failure->message, "cancelled");
+  chat->cancel();                   // idempotent
+  model_.last().complete("Hello");  // the exchange's late end is not heard
+  EXPECT_FALSE(heard_.chat);
+  store_->read_sync([&](storage::Session& s) {
+    EXPECT_THROW(service_.load(s, chats_, "org-a", "chat-1"), ApiError);
+  });
+}
+
+TEST_F(ChatServiceTest, ACancelWhileLoadingNeverAsksTheModel) {
+  // Both of the store's readers are busy, so the chat's load waits: cancel it there.
+  std::promise<void> release;
+  const auto gate = release.get_future().share();
+  store_->post_read([gate](storage::Session&) { gate.wait(); });
+  store_->post_read([gate](storage::Session&) { gate.wait(); });
+  auto chat = chats_service_.create("org-a", "chat-1", body("Hi"), observer());
+  chat->cancel();
+  release.set_value();
+  ASSERT_TRUE(test::eventually([&] { return heard_.ended(); }));
+  ASSERT_TRUE(heard_.failure);
+  EXPECT_EQ(heard_.failure->message, "cancelled");
+  EXPECT_EQ(model_.count(), 0u);
+}
+
+TEST_F(ChatServiceTest, ACancelAfterTheEndDoesNothing) {
+  auto chat = chats_service_.create("org-a", "chat-1", body("Hi"), observer());
+  ASSERT_TRUE(model_asked(1));
+  model_.last().complete("Hello");
+  chat->cancel();
+  ASSERT_TRUE(test::eventually([&] { return heard_.ended(); }));
+  EXPECT_TRUE(heard_.chat);
+  EXPECT_FALSE(heard_.failure);
 }
 
 TEST_F(ChatServiceTest, AnAssistantThatDoesNotExistIsNotFound) {
