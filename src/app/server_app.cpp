@@ -192,6 +192,7 @@ int serve(const ServeOptions& options) {
         return public_url;
       }};
   deps.deliveries = &server_messages.deliveries();
+  deps.clock = on_outbound.clock;
   // Importing a provider's number points its voice webhook here through the provider's API.
   deps.http = &http_client;
   deps.provider_apis = telephony::ProviderApis::from_environment();

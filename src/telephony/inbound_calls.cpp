@@ -4,7 +4,6 @@
 
 #include <boost/json/parse.hpp>
 
-#include "core/clock.hpp"
 #include "core/ids.hpp"
 #include "core/json_fields.hpp"
 #include "core/text.hpp"
@@ -17,7 +16,6 @@ namespace sb::telephony {
 namespace {
 
 namespace json = boost::json;
-using Clock = std::chrono::steady_clock;
 
 // The credential a number names (vonage, telnyx), as its document merged with its secrets.
 json::object credential_of(storage::Session& s, const InboundCallsDeps& deps,
@@ -70,7 +68,7 @@ Decision decision_from_action(const json::object& action) {
 struct InboundCalls::Routing {
   InboundRing ring;
   std::function<void(RingOutcome)> done;
-  Clock::time_point started = Clock::now();
+  Clock::SteadyTime started;
   std::string call_id = new_uuid();
   std::string org_id;
   json::object number;
@@ -93,6 +91,7 @@ void InboundCalls::ring(InboundRing ring, Verifier verify,
   auto routing = std::make_shared<Routing>();
   routing->ring = std::move(ring);
   routing->done = std::move(done);
+  routing->started = deps_.clock.steady_now();
   deps_.store.post_read([this, routing, verify = std::move(verify)](storage::Session& s) {
     guarded(*routing, [&] { find_and_decide(s, routing, verify); });
   });
@@ -168,13 +167,13 @@ void InboundCalls::ask_server(std::shared_ptr<Routing> routing) const {
         fallback_decision(routing->number, "call-start-error-neither-assistant-nor-server-set");
     return finish(routing);
   }
-  const auto elapsed =
-      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - routing->started);
+  const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deps_.clock.steady_now() - routing->started);
+  const auto now = deps_.clock.wall_ms();
   const auto call = calls::new_inbound_call(routing->call_id, routing->org_id, routing->number,
-                                            routing->ring.info, now_ms());
+                                            routing->ring.info, now);
   deps_.deliveries.request(
-      {routing->org_id, std::move(*server)},
-      assistant_request_message(call, routing->number, now_ms()),
+      {routing->org_id, std::move(*server)}, assistant_request_message(call, routing->number, now),
       std::max(std::chrono::milliseconds(1), kAssistantRequestBudget - elapsed),
       [this, routing](webhooks::Reply reply) {
         if (!reply.ok)
@@ -232,7 +231,7 @@ void InboundCalls::finish(std::shared_ptr<Routing> routing) const {
   auto call = std::make_shared<json::object>();
   deps_.store.post_write(
       [this, routing, decision, reason, call](storage::Session& s) {
-        const auto now = now_ms();
+        const auto now = deps_.clock.wall_ms();
         *call = calls::new_inbound_call(routing->call_id, routing->org_id, routing->number,
                                         routing->ring.info, now);
         if (decision.kind == Decision::Kind::kAssistant)
@@ -301,13 +300,14 @@ void InboundCalls::provider_status(std::string provider, std::string to_number,
           auto call = find_call(s, record.org_id, record.id, provider_call_id);
           if (!call) return;
           outcome->status = StatusOutcome::Status::kUnchanged;
-          if (reason.empty() || !calls::end_call(*call, reason, now_ms())) return;
+          const auto now = deps_.clock.wall_ms();
+          if (reason.empty() || !calls::end_call(*call, reason, now)) return;
           outcome->status = StatusOutcome::Status::kUpdated;
           deps_.service.replace_document(s, deps_.calls, *call);
           const auto assistant_server =
               assistant_server_of(s, deps_, record.org_id, string_at(*call, "assistantId"));
           send_call_messages(s, record.org_id, number, assistant_server,
-                             deps_.org_server(s, record.org_id), *call, now_ms());
+                             deps_.org_server(s, record.org_id), *call, now);
           return;
         }
         outcome->status =

@@ -18,6 +18,7 @@
 
 #include <boost/json/object.hpp>
 
+#include "core/clock.hpp"
 #include "domain/calls/inbound_call.hpp"
 #include "telephony/routing.hpp"
 
@@ -75,6 +76,8 @@ struct InboundCallsDeps {
   /// The org's own server (the last in the precedence), if it set one.
   std::function<std::optional<boost::json::object>(storage::Session&, std::string_view org_id)>
       org_server;
+  /// Stamps calls and their messages; measures the assistant-request budget.
+  const Clock& clock = system_clock();
 };
 
 class InboundCalls {

@@ -111,3 +111,22 @@ test("a client that hangs up mid-stream stops the provider's stream; the server 
   assert.equal(server.process.exitCode, null);
   assertAnswer(await client.chats.create({ assistantId: assistant.id, input: "still there?" }), "You said: still there?");
 });
+
+test("a client that hangs up while the provider is silent mid-answer stops the provider's stream at once", async () => {
+  // Two deltas 4 s apart: the hang-up falls in the silence, so only the client's going (not
+  // the next delta) can tell the server to stop.
+  const silent = await createAssistant(server, "Silent", "Pauses.", scripted("bench:2:4000"));
+  const abort = new AbortController();
+  let hungUp;
+  const [, requests] = await withRequests(standin, async () => {
+    const res = await postChat(server, { assistantId: silent.id, input: "go on", stream: true }, "/chat", abort.signal);
+    const reader = res.body.getReader();
+    await reader.read(); // the first delta
+    abort.abort();
+    hungUp = Date.now();
+    await reader.read().catch(() => {});
+  });
+  assert.equal(requests.length, 1);
+  await eventually(() => requests[0].closedEarly === true, 1500, "the upstream stream closed at once");
+  assert.ok(Date.now() - hungUp < 2000);
+});

@@ -1,8 +1,9 @@
 // The conversation engine over a scripted model and scripted tools: answers, tool rounds,
 // handoffs, failures, and cancellation at each point a turn can be at — before the model's
 // first byte, mid-stream, during tool calls, between rounds. The engine has no time of its
-// own (timeouts belong to the model and the tools), so the tests need no clock: they play
-// the provider and the tool server by hand, step by step, and time is the order of steps.
+// own (timeouts belong to the model and the tools): the tests play the provider and the tool
+// server by hand, step by step, and a host's timer on a ManualClock (a caller barging in at
+// a given moment, as a phone call's host would) cancels the turn where it stands.
 
 #include "runtime/chat/chat_engine.hpp"
 
@@ -14,6 +15,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "core/manual_clock.hpp"
 #include "scripted_model.hpp"
 
 namespace sb::chat {
@@ -97,7 +99,15 @@ class ChatEngineTest : public ::testing::Test {
   ScriptedTools tools_;
   ChatEngine engine_{model_, tools_};
   Host host_;
+  ManualClock clock_;
+
+  // The host cancels `turn` once `after` has passed on the clock.
+  void cancel_after(const std::shared_ptr<TurnHandle>& turn, std::chrono::milliseconds after) {
+    clock_.wake_at(clock_.steady_now() + after, [turn] { turn->cancel(); });
+  }
 };
+
+using std::chrono::milliseconds;
 
 TEST_F(ChatEngineTest, AnswersInTextAndReportsDeltas) {
   engine_.run(conversation({assistant("a")}), host_.events());
@@ -172,7 +182,11 @@ TEST_F(ChatEngineTest, AnAssistantThatCannotRunIsNotValid) {
 
 TEST_F(ChatEngineTest, CancelBeforeTheFirstByte) {
   auto turn = engine_.run(conversation({assistant("a")}), host_.events());
-  turn->cancel();
+  cancel_after(turn, milliseconds(300));
+  clock_.advance(milliseconds(299));
+  EXPECT_FALSE(host_.cancelled);
+  EXPECT_EQ(model_.last().cancels, 0);
+  clock_.advance(milliseconds(1));
   ASSERT_TRUE(host_.cancelled);
   EXPECT_EQ(model_.last().cancels, 1);
   EXPECT_TRUE(host_.cancelled->output.empty());
@@ -187,9 +201,11 @@ TEST_F(ChatEngineTest, CancelBeforeTheFirstByte) {
 
 TEST_F(ChatEngineTest, CancelMidStreamKeepsThePartialAnswer) {
   auto turn = engine_.run(conversation({assistant("a")}), host_.events());
+  cancel_after(turn, milliseconds(500));
   model_.last().delta("Hel");
+  clock_.advance(milliseconds(200));
   model_.last().delta("lo wor");
-  turn->cancel();
+  clock_.advance(milliseconds(300));
   EXPECT_EQ(model_.last().cancels, 1);
   EXPECT_FALSE(model_.last().delta("ld"));  // the upstream is told to stop
   model_.last().complete("Hello world");
@@ -210,10 +226,13 @@ TEST_F(ChatEngineTest, ADeltaCallbackAnsweringFalseCancels) {
 
 TEST_F(ChatEngineTest, CancelDuringToolCallsAnswersThemCancelled) {
   auto turn = engine_.run(conversation({assistant("a", kLookup)}), host_.events());
+  cancel_after(turn, milliseconds(1'000));
   model_.last().complete("Let me look", {call("c1", "lookup"), call("c2", "nope")});
   ASSERT_EQ(tools_.batches.size(), 1u);
-  turn->cancel();
+  clock_.advance(milliseconds(1'000));
   ASSERT_TRUE(host_.cancelled);
+  EXPECT_EQ(tools_.batches[0].cancels, 1);  // the tool's exchange is cut
+  EXPECT_EQ(model_.last().cancels, 0);      // the model's had ended
   const auto& output = host_.cancelled->output;
   ASSERT_EQ(output.size(), 3u);
   EXPECT_EQ(output[0].at("content"), "Let me look");
@@ -239,14 +258,18 @@ TEST_F(ChatEngineTest, CancelBetweenRoundsStartsNoFurtherRound) {
   ASSERT_EQ(output.size(), 2u);  // the tool's result is in, and not answered twice
   EXPECT_EQ(output[1].at("content"), "42");
   EXPECT_EQ(host_.terminal, 1);
+  // Nothing was in flight to cut: the model's exchange and the tools had both ended.
+  EXPECT_EQ(model_.last().cancels, 0);
+  EXPECT_EQ(tools_.batches[0].cancels, 0);
 }
 
 TEST_F(ChatEngineTest, CancelInTheSecondRoundKeepsTheFirst) {
   auto turn = engine_.run(conversation({assistant("a", kLookup)}), host_.events());
   model_.last().complete("", {call("c1", "lookup")});
   tools_.finish("42");
+  cancel_after(turn, milliseconds(50));
   model_.last().delta("It is");
-  turn->cancel();
+  clock_.advance(milliseconds(50));
   ASSERT_TRUE(host_.cancelled);
   const auto& output = host_.cancelled->output;
   ASSERT_EQ(output.size(), 3u);

@@ -7,12 +7,14 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
 #include <mutex>
 #include <optional>
 
 #include <boost/json/parse.hpp>
 
 #include "core/crypto.hpp"
+#include "core/manual_clock.hpp"
 #include "domain/assistants/assistant_spec.hpp"
 #include "domain/chats/chat_spec.hpp"
 #include "domain/credentials/credential_spec.hpp"
@@ -81,13 +83,15 @@ class ChatServiceTest : public ::testing::Test {
   testing::ScriptedTools tools_;
   ChatEngine engine_{model_, tools_};
   llm::ProviderSettings settings_;
+  ManualClock clock_{1'700'000'000'000};  // 2023-11-14T22:13:20Z
   ChatService chats_service_{ChatServiceDeps{
       *store_,
       service_,
       {assistants_, squads_, tools_spec_, credentials_, chats_, sessions_},
       engine_,
       settings_,
-      [](storage::Session&, std::string_view) { return std::optional<json::object>(); }}};
+      [](storage::Session&, std::string_view) { return std::optional<json::object>(); },
+      clock_}};
   Heard heard_;
 };
 
@@ -121,6 +125,50 @@ TEST_F(ChatServiceTest, ACancelledChatFailsAsItAlwaysHasAndIsNotStored) {
   });
 }
 
+TEST_F(ChatServiceTest, ItsHandleCancelsTheTurnAndCutsTheModelExchange) {
+  // A streamed chat's client hangs up while the provider is silent: the route cancels.
+  auto chat = chats_service_.create("org-a", "chat-1", body("Hi"), observer());
+  ASSERT_TRUE(model_asked(1));
+  model_.last().delta("Hel");
+  EXPECT_FALSE(heard_.ended());
+  chat->cancel();
+  EXPECT_EQ(model_.last().cancels, 1);
+  ASSERT_TRUE(heard_.ended());
+  ASSERT_TRUE(heard_.failure);
+  EXPECT_EQ(heard_.failure->message, "cancelled");
+  chat->cancel();                   // idempotent
+  model_.last().complete("Hello");  // the exchange's late end is not heard
+  EXPECT_FALSE(heard_.chat);
+  store_->read_sync([&](storage::Session& s) {
+    EXPECT_THROW(service_.load(s, chats_, "org-a", "chat-1"), ApiError);
+  });
+}
+
+TEST_F(ChatServiceTest, ACancelWhileLoadingNeverAsksTheModel) {
+  // Both of the store's readers are busy, so the chat's load waits: cancel it there.
+  std::promise<void> release;
+  const auto gate = release.get_future().share();
+  store_->post_read([gate](storage::Session&) { gate.wait(); });
+  store_->post_read([gate](storage::Session&) { gate.wait(); });
+  auto chat = chats_service_.create("org-a", "chat-1", body("Hi"), observer());
+  chat->cancel();
+  release.set_value();
+  ASSERT_TRUE(test::eventually([&] { return heard_.ended(); }));
+  ASSERT_TRUE(heard_.failure);
+  EXPECT_EQ(heard_.failure->message, "cancelled");
+  EXPECT_EQ(model_.count(), 0u);
+}
+
+TEST_F(ChatServiceTest, ACancelAfterTheEndDoesNothing) {
+  auto chat = chats_service_.create("org-a", "chat-1", body("Hi"), observer());
+  ASSERT_TRUE(model_asked(1));
+  model_.last().complete("Hello");
+  chat->cancel();
+  ASSERT_TRUE(test::eventually([&] { return heard_.ended(); }));
+  EXPECT_TRUE(heard_.chat);
+  EXPECT_FALSE(heard_.failure);
+}
+
 TEST_F(ChatServiceTest, AnAssistantThatDoesNotExistIsNotFound) {
   auto b = json::parse(R"({"assistantId":"nope","input":"Hi"})").as_object();
   chats_service_.create("org-a", "chat-1", std::move(b), observer());
@@ -138,6 +186,52 @@ TEST_F(ChatServiceTest, AProviderFailureReachesTheObserverWithItsEndedReason) {
   ASSERT_TRUE(heard_.failure);
   EXPECT_EQ(heard_.failure->message, "custom-llm answered 500: boom");
   EXPECT_EQ(heard_.failure->ended_reason, "pipeline-error-custom-llm-llm-failed");
+}
+
+TEST_F(ChatServiceTest, StampsTheChatAndRendersTemplatesWithTheInjectedClock) {
+  auto b = body("Hi");
+  b["assistant"].as_object()["model"].as_object()["messages"] = json::parse(
+      R"([{"role":"system","content":"Today is {{date}}, {{ 'now' | date: '%H:%M' }}"}])");
+  chats_service_.create("org-a", "chat-1", std::move(b), observer());
+  ASSERT_TRUE(model_asked(1));
+  EXPECT_EQ(model_.last().request.messages.at(0).at("content"), "Today is Nov 14, 2023, 22:13");
+  clock_.advance(std::chrono::milliseconds(1'500));  // the model takes its time
+  model_.last().complete("Hello");
+  ASSERT_TRUE(test::eventually([&] { return heard_.ended(); }));
+  ASSERT_TRUE(heard_.chat);
+  EXPECT_EQ(heard_.chat->at("createdAt"), "2023-11-14T22:13:21.500Z");
+  EXPECT_EQ(heard_.chat->at("updatedAt"), "2023-11-14T22:13:21.500Z");
+}
+
+TEST_F(ChatServiceTest, ASessionExpiresOnTheInjectedClock) {
+  // Created 60 s before the clock's start, expiring 61 s after its creation.
+  store_->write_sync([&](storage::Session& s) {
+    auto session = json::parse(R"({"id":"s1","orgId":"org-a",
+      "status":"active","expirationSeconds":61,"createdAt":"2023-11-14T22:12:20.000Z",
+      "updatedAt":"2023-11-14T22:12:20.000Z"})")
+                       .as_object();
+    session["assistant"] = body("").at("assistant");
+    service_.insert_document(s, sessions_, session);
+  });
+  auto in_session = [](std::string input) {
+    return json::object{{"sessionId", "s1"}, {"input", input}};
+  };
+  chats_service_.create("org-a", "chat-1", in_session("Hi"), observer());
+  ASSERT_TRUE(model_asked(1));  // still open: one second left
+  model_.last().complete("Hello");
+  ASSERT_TRUE(test::eventually([&] { return heard_.ended(); }));
+  ASSERT_TRUE(heard_.chat);
+  EXPECT_EQ(heard_.chat->at("createdAt"), "2023-11-14T22:13:20.000Z");
+
+  clock_.advance(std::chrono::seconds(1));
+  heard_.chat.reset();
+  chats_service_.create("org-a", "chat-2", in_session("Still there?"), observer());
+  ASSERT_TRUE(test::eventually([&] { return heard_.ended(); }));
+  ASSERT_TRUE(heard_.failure);
+  EXPECT_EQ(heard_.failure->code, ErrorCode::kBadRequest);
+  EXPECT_EQ(heard_.failure->message,
+            "Session s1 expired at 2023-11-14T22:13:21.000Z: create a new session to chat");
+  EXPECT_EQ(model_.count(), 1u);
 }
 
 }  // namespace

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
 
+#include "core/manual_clock.hpp"
+
 namespace sb::chat {
 namespace {
 
@@ -155,6 +157,15 @@ TEST(ChatTemplate, WithoutBuiltInClockNowIsTheRealTime) {
           .
           operator int());
   EXPECT_EQ(render_template("{{ 'now' | date: '%Y' }}", {}), year);
+}
+
+TEST(ChatTemplate, WithoutBuiltInClockNowIsTheGivenClocks) {
+  const ManualClock clock(1'709'647'629'000);  // fixed_now()
+  EXPECT_EQ(render_template("{{ 'now' | date: '%Y-%m-%d %H:%M:%S' }}", {}, clock),
+            "2024-03-05 14:07:09");
+  json::value doc = json::parse(R"(["{{ 'today' | date: '%A' }}"])");
+  render_strings(doc, {}, clock);
+  EXPECT_EQ(doc, json::parse(R"(["Tuesday"])"));
 }
 
 TEST(ChatTemplate, MalformedTagsAreLeftAsWritten) {

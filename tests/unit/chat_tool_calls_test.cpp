@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
 
+#include "core/manual_clock.hpp"
+
 namespace sb::chat {
 namespace {
 
@@ -67,6 +69,20 @@ TEST(ChatToolCalls, TheTimeoutIsTheToolsCappedByTheDeadline) {
                         kCall, 15s)
                 .timeout,
             15s);
+}
+
+TEST(ChatToolCalls, TemplatesInTheUrlAndHeadersReadTheGivenClock) {
+  const ManualClock clock(1'700'000'000'000);  // 2023-11-14T22:13:20Z
+  std::string error;
+  const auto request = api_request(obj(R"({"type":"apiRequest","method":"GET",
+      "url":"http://api/day/{{ 'today' | date: '%Y-%m-%d' }}",
+      "headers":{"type":"object","properties":{"X-At":{"type":"string",
+        "value":"{{ 'now' | date: '%H:%M' }}"}}}})"),
+                                   llm::ToolCall{"c1", "api", "{}"}, 30s, error, clock);
+  ASSERT_TRUE(request) << error;
+  EXPECT_EQ(request->url, "http://api/day/2023-11-14");
+  ASSERT_EQ(request->headers.size(), 1u);
+  EXPECT_EQ(request->headers[0].second, "22:13");
 }
 
 TEST(ChatToolCalls, AToolWithoutAUrlIsNotSent) {

@@ -26,7 +26,9 @@
 #include <boost/json/serialize.hpp>
 
 #include "core/clock.hpp"
+#include "core/manual_clock.hpp"
 #include "net/http_client.hpp"
+#include "temp_database.hpp"
 #include "webhooks/webhooks.hpp"
 
 namespace sb::chat {
@@ -139,14 +141,14 @@ class ChatToolRunnerTest : public ::testing::Test {
   ToolContext context_;
   FakeDeliveries deliveries_;
   net::HttpClient http_;
-  ToolRunner runner_{deliveries_, http_};
+  ManualClock clock_;
+  ToolRunner runner_{deliveries_, http_, clock_};
   Collector collector_;
 };
 
 TEST_F(ChatToolRunnerTest, OneToolCallsMessageCarriesEveryCallOfABatch) {
   context_.customer = obj(R"({"number":"+14155550100"})");
   const std::string server = R"({"url":"http://tools","timeoutSeconds":5})";
-  const EpochMs before = now_ms();
   start({function_call("call_1", "get_weather", R"({"city":"Paris"})", server),
          function_call("call_2", "get_time", "Paris, please", server)});
 
@@ -157,8 +159,7 @@ TEST_F(ChatToolRunnerTest, OneToolCallsMessageCarriesEveryCallOfABatch) {
   EXPECT_EQ(sent.deadline, 7s);
   const json::object& m = sent.message;
   EXPECT_EQ(m.at("type"), "tool-calls");
-  EXPECT_GE(m.at("timestamp").to_number<EpochMs>(), before);
-  EXPECT_LE(m.at("timestamp").to_number<EpochMs>(), now_ms());
+  EXPECT_EQ(m.at("timestamp").to_number<EpochMs>(), clock_.wall_ms());
   const auto call_1 = json::parse(R"({"id":"call_1","type":"function",
       "function":{"name":"get_weather","arguments":{"city":"Paris"}}})");
   const auto call_2 = json::parse(R"({"id":"call_2","type":"function",
@@ -487,6 +488,25 @@ TEST_F(ChatToolRunnerTest, ApiRequestIsCutShortByTheBatchDeadline) {
   const auto outcomes = collector_.wait();
   EXPECT_EQ(outcomes.at(0).content, "Error: request failed: timeout");
   EXPECT_LT(Clock::now() - started, 2s);
+}
+
+TEST_F(ChatToolRunnerTest, CancellingTheBatchCutsItsApiRequestsAtOnce) {
+  TestServer server([](const Request&) {
+    Answer a = answer(200, "late");
+    a.delay = 5s;  // longer than the test may take
+    return a;
+  });
+  auto cancel = runner_.run(context_, {api_call("c1", "{}", "GET", server.url("/slow"))},
+                            collector_.callback());
+  // The request is in: the exchange waits for the head.
+  ASSERT_TRUE(test::eventually([&] { return server.requests().size() == 1; }));
+  const auto cancelled = Clock::now();
+  cancel();
+  const auto outcomes = collector_.wait();
+  EXPECT_LT(Clock::now() - cancelled, 1s);
+  EXPECT_EQ(outcomes.at(0).content, "Error: request failed: cancelled");
+  cancel();  // a second cut, and one after the end, change nothing
+  EXPECT_EQ(collector_.calls(), 1);
 }
 
 TEST_F(ChatToolRunnerTest, ApiRequestCallsRunTogetherAndComeBackInOrder) {

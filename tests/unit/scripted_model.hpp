@@ -75,10 +75,12 @@ class ScriptedTools final : public Tools {
     ToolContext context;
     std::vector<ToolInvocation> calls;
     std::function<void(std::vector<ToolOutcome>)> done;
+    int cancels = 0;  ///< how often the engine cut the batch
   };
-  void run(const ToolContext& context, std::vector<ToolInvocation> calls,
-           std::function<void(std::vector<ToolOutcome>)> done) const override {
+  CancelTools run(const ToolContext& context, std::vector<ToolInvocation> calls,
+                  std::function<void(std::vector<ToolOutcome>)> done) const override {
     batches.push_back({context, std::move(calls), std::move(done)});
+    return [this, index = batches.size() - 1] { ++batches[index].cancels; };
   }
   /// Answers the last batch: each call's result is `content`.
   void finish(const std::string& content) const {

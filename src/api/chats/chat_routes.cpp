@@ -50,6 +50,13 @@ class StreamReply {
     stream_->write(error_event);
     stream_->close();
   }
+  /// Cancels `chat` as soon as the client goes away, not at its next write (a provider may
+  /// be silent for long). Weak: the chat lives as long as it runs, not as long as the stream.
+  void cancels(const std::shared_ptr<chat::TurnHandle>& chat) {
+    stream_->on_cancel([weak = std::weak_ptr<chat::TurnHandle>(chat)] {
+      if (auto live = weak.lock()) live->cancel();
+    });
+  }
 
  private:
   void begin() {
@@ -114,8 +121,8 @@ void ChatRoutes::create_chat(http::Context&& ctx, http::Reply reply) const {
     auto observer = whole_answer(std::move(reply), [](json::object chat) {
       return http::Response::json(200, json_text(chat));
     });
-    return chats_.create(std::move(ctx.org_id), std::move(chat_id), std::move(body),
-                         std::move(observer));
+    chats_.create(std::move(ctx.org_id), std::move(chat_id), std::move(body), std::move(observer));
+    return;
   }
   auto stream = std::make_shared<StreamReply>(std::move(reply));
   const std::string session_id(string_at(body, "sessionId"));
@@ -127,7 +134,8 @@ void ChatRoutes::create_chat(http::Context&& ctx, http::Reply reply) const {
   observer.on_failure = [stream, chat_id](chat::ChatFailure f) {
     stream->fail(f, chat_events::chat_error(chat_id, http::status_of(f.code), f.message));
   };
-  chats_.create(std::move(ctx.org_id), std::move(chat_id), std::move(body), std::move(observer));
+  stream->cancels(chats_.create(std::move(ctx.org_id), std::move(chat_id), std::move(body),
+                                std::move(observer)));
 }
 
 // OpenAI's Responses API over the same chat: `model` (which the openai client always sends)
@@ -143,8 +151,8 @@ void ChatRoutes::create_response(http::Context&& ctx, http::Reply reply) const {
       return http::Response::json(200, json_text(chat_events::response_object(
                                            chat_id, "msg_" + chat_id, model, created_at, &chat)));
     });
-    return chats_.create(std::move(ctx.org_id), std::move(chat_id), std::move(body),
-                         std::move(observer));
+    chats_.create(std::move(ctx.org_id), std::move(chat_id), std::move(body), std::move(observer));
+    return;
   }
   auto stream = std::make_shared<StreamReply>(std::move(reply));
   // Events are formatted under one lock: their sequence numbers follow the wire order.
@@ -176,7 +184,8 @@ void ChatRoutes::create_response(http::Context&& ctx, http::Reply reply) const {
     std::lock_guard lock(seq->mutex);
     stream->fail(f, seq->events.error(http::status_of(f.code), f.message));
   };
-  chats_.create(std::move(ctx.org_id), std::move(chat_id), std::move(body), std::move(observer));
+  stream->cancels(chats_.create(std::move(ctx.org_id), std::move(chat_id), std::move(body),
+                                std::move(observer)));
 }
 
 }  // namespace sb::api

@@ -10,6 +10,7 @@
 
 #include "api/common/route_provider.hpp"
 #include "api/resources/resource_controller.hpp"
+#include "core/clock.hpp"
 #include "domain/resources/resource_spec.hpp"
 #include "runtime/llm/llm_client.hpp"
 #include "telephony/provider_apis.hpp"
@@ -62,6 +63,8 @@ struct CatalogDeps {
   webhooks::Deliveries* deliveries = nullptr;
   /// Where the LLM providers are and the server's own keys for them (chats).
   llm::ProviderSettings llm_providers = {};
+  /// The time the conversation runtime and inbound calls read (stamps, expiry, budgets).
+  const Clock* clock = &system_clock();
 };
 
 class Catalog {

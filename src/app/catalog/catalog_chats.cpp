@@ -24,7 +24,7 @@ class ChatEntry final : public RouteProvider {
             webhooks::Deliveries& deliveries)
       : llm_(http),
         model_(llm_),
-        tools_(deliveries, http),
+        tools_(deliveries, http, *catalog.deps().clock),
         engine_(model_, tools_),
         service_(service_deps(catalog, specs)),
         routes_(*catalog.deps().contract, service_) {}
@@ -38,7 +38,8 @@ class ChatEntry final : public RouteProvider {
         specs,
         engine_,
         catalog.deps().llm_providers,
-        [](storage::Session& s, std::string_view org_id) { return orgs::org_server(s, org_id); }};
+        [](storage::Session& s, std::string_view org_id) { return orgs::org_server(s, org_id); },
+        *catalog.deps().clock};
   }
 
   llm::LlmClient llm_;

@@ -42,7 +42,8 @@ void add_inbound_calls(Catalog& catalog, const TelephonySpecs& telephony, const 
       agents.squads,
       workspace.calls,
       *deps.deliveries,
-      [](storage::Session& s, std::string_view org_id) { return orgs::org_server(s, org_id); }};
+      [](storage::Session& s, std::string_view org_id) { return orgs::org_server(s, org_id); },
+      *deps.clock};
   catalog.add(std::make_unique<InboundCallEntry>(
       std::move(engine),
       api::ProviderWebhookConfig{deps.public_url, std::move(telnyx_public_key)}));

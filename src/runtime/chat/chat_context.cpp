@@ -25,7 +25,7 @@ struct Source {
   json::object overrides;                // the source's own assistantOverrides
 };
 
-void check_session_open(const json::object& session) {
+void check_session_open(const json::object& session, EpochMs now) {
   const auto id = string_at(session, "id");
   if (string_at(session, "status") == "completed")
     throw ApiError::bad_request("Session " + std::string(id) +
@@ -34,7 +34,7 @@ void check_session_open(const json::object& session) {
   const auto created = parse_iso8601(string_at(session, "createdAt"));
   if (!seconds || !seconds->is_number() || !created) return;
   const auto expires = *created + static_cast<EpochMs>(seconds->to_number<double>() * 1000);
-  if (now_ms() >= expires)
+  if (now >= expires)
     throw ApiError::bad_request("Session " + std::string(id) + " expired at " +
                                 format_iso8601(expires) + ": create a new session to chat");
 }
@@ -59,7 +59,7 @@ ChatContext load_chat_context(storage::Session& s, const ChatServiceDeps& deps,
   json::array history;
   if (auto id = string_at(body, "sessionId"); !id.empty()) {
     session = load(deps.specs.sessions, id);
-    check_session_open(session);
+    check_session_open(session, deps.clock.wall_ms());
     ctx.session_id = id;
     source = {&session, object_or_empty(session, "assistantOverrides")};
     if (const auto* messages = array_at(session, "messages")) history = *messages;
@@ -76,8 +76,8 @@ ChatContext load_chat_context(storage::Session& s, const ChatServiceDeps& deps,
   SetupRequest request{source.fields, source.overrides, std::nullopt, "", customer};
   if (source.fields != &body) request.later_overrides = object_or_empty(body, "assistantOverrides");
   if (source.fields == &previous) request.start_with = string_at(previous, "handoffAssistantId");
-  const ResolverDeps resolver{deps.service, deps.specs.assistants, deps.specs.squads,
-                              deps.specs.tools, deps.specs.credentials};
+  const ResolverDeps resolver{deps.service,     deps.specs.assistants,  deps.specs.squads,
+                              deps.specs.tools, deps.specs.credentials, deps.clock};
   auto setup = resolve_conversation(s, resolver, org_id, request);
   ctx.conversation.assistants = std::move(setup.assistants);
   ctx.keys = std::move(setup.keys);

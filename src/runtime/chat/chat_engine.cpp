@@ -109,6 +109,7 @@ struct ChatEngine::Turn final : TurnHandle {
   std::vector<std::optional<ToolOutcome>> decided;
   std::size_t handoff_to = SIZE_MAX;
   std::uint64_t batch_seq = 0;
+  CancelTools cancel_tools;  // the batch in flight, if any
   bool in_tools = false;
   std::size_t answered_calls = 0;  // calls whose tool message is in the output
 
@@ -117,6 +118,7 @@ struct ChatEngine::Turn final : TurnHandle {
     if (finished) return;
     finished = true;
     if (exchange) std::exchange(exchange, nullptr)->cancel();
+    if (cancel_tools) std::exchange(cancel_tools, nullptr)();
     close_partial();
     result.costs.push_back(json::object{{"type", "chat"}, {"cost", 0}});
     result.assistant = current;
@@ -329,19 +331,24 @@ void ChatEngine::run_tools(const std::shared_ptr<Turn>& turn,
   context.chat = conversation.chat;
   context.customer = conversation.customer;
   const std::uint64_t seq = ++turn->batch_seq;
-  // A batch that ends after the turn was cancelled is dropped: its requests run to their own
-  // deadline (a server message cannot be called back), but nothing reads their results.
-  tools_.run(context, std::move(invocations), [this, turn, seq](std::vector<ToolOutcome> outcomes) {
-    std::lock_guard lock(turn->mutex);
-    if (turn->finished || seq != turn->batch_seq) return;
-    after_tools(turn, std::move(outcomes));
-  });
+  // A cancel cuts the batch (what the tools can cut); whatever it reports afterwards is
+  // dropped.
+  auto cancel = tools_.run(context, std::move(invocations),
+                           [this, turn, seq](std::vector<ToolOutcome> outcomes) {
+                             std::lock_guard lock(turn->mutex);
+                             if (turn->finished || seq != turn->batch_seq) return;
+                             after_tools(turn, std::move(outcomes));
+                           });
+  // The batch may have ended (and the turn moved on) before run() returned.
+  if (seq == turn->batch_seq && turn->in_tools && !turn->finished)
+    turn->cancel_tools = std::move(cancel);
 }
 
 // Every call's tool message, then the next round (with the assistant handed off to). Called
 // with the lock held.
 void ChatEngine::after_tools(const std::shared_ptr<Turn>& turn,
                              std::vector<ToolOutcome> outcomes) const {
+  turn->cancel_tools = nullptr;  // the batch has reported: nothing of it is left to cut
   std::size_t next = 0;
   for (std::size_t i = 0; i < turn->calls.size(); ++i) {
     const auto& call = turn->calls[i];

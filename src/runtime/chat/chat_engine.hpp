@@ -104,9 +104,10 @@ class TurnHandle {
  public:
   virtual ~TurnHandle() = default;
   /// Stops the turn wherever it is — before the model's first byte, mid-stream, during tool
-  /// calls, between rounds: the model exchange in flight is cancelled, no tool result is read
-  /// and nothing new starts; on_cancelled then runs, on this thread, before cancel() returns.
-  /// Does nothing once a terminal event has run. Any thread, idempotent.
+  /// calls, between rounds: the model exchange in flight is cancelled, the tool batch in
+  /// flight is cut (Tools::run's CancelTools), no tool result is read and nothing new starts;
+  /// on_cancelled then runs, on this thread, before cancel() returns. Does nothing once a terminal
+  /// event has run. Any thread, idempotent.
   virtual void cancel() = 0;
 };
 

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <mutex>
+
 #include "core/api_error.hpp"
 #include "core/clock.hpp"
 #include "domain/resources/resource_service.hpp"
@@ -27,18 +29,51 @@ ChatFailure failure_of(std::exception_ptr error) {
   return {ErrorCode::kInternal, "Internal server error", ""};
 }
 
+const ChatFailure kCancelled{ErrorCode::kBadGateway, "cancelled", ""};
+
 }  // namespace
 
-struct ChatService::Run {
+// One chat, and its handle: a cancel before the turn started keeps it from starting; one
+// after is the turn's. The turn is held weakly: its events hold the run, and a turn lives
+// on in the callbacks of whatever it waits for.
+struct ChatService::Run final : TurnHandle {
   std::string org_id;
   std::string chat_id;
   json::object body;
   ChatObserver observer;
   ChatContext context;
+
+  std::mutex mutex;
+  bool cancelled = false;
+  std::weak_ptr<TurnHandle> turn;
+
+  void cancel() override {
+    std::shared_ptr<TurnHandle> running;
+    {
+      std::lock_guard lock(mutex);
+      if (cancelled) return;
+      cancelled = true;
+      running = turn.lock();
+    }
+    if (running) running->cancel();
+  }
+  bool cancelled_before_start() {
+    std::lock_guard lock(mutex);
+    return cancelled;
+  }
+  // The turn started; a cancel that came while it was starting reaches it now.
+  void started(std::shared_ptr<TurnHandle> started_turn) {
+    {
+      std::lock_guard lock(mutex);
+      turn = started_turn;
+      if (!cancelled) return;
+    }
+    started_turn->cancel();
+  }
 };
 
-void ChatService::create(std::string org_id, std::string chat_id, json::object body,
-                         ChatObserver observer) const {
+std::shared_ptr<TurnHandle> ChatService::create(std::string org_id, std::string chat_id,
+                                                json::object body, ChatObserver observer) const {
   auto run = std::make_shared<Run>();
   run->org_id = std::move(org_id);
   run->chat_id = std::move(chat_id);
@@ -47,9 +82,11 @@ void ChatService::create(std::string org_id, std::string chat_id, json::object b
   try {
     check_chat_request(run->body);
   } catch (...) {
-    return run->observer.on_failure(failure_of(std::current_exception()));
+    run->observer.on_failure(failure_of(std::current_exception()));
+    return run;
   }
-  load(std::move(run));
+  load(run);
+  return run;
 }
 
 void ChatService::load(std::shared_ptr<Run> run) const {
@@ -66,6 +103,7 @@ void ChatService::load(std::shared_ptr<Run> run) const {
 }
 
 void ChatService::start(std::shared_ptr<Run> run) const {
+  if (run->cancelled_before_start()) return run->observer.on_failure(kCancelled);
   auto conversation = run->context.conversation;
   conversation.access = [keys = run->context.keys,
                          &settings = deps_.providers](const ModelSetup& setup) {
@@ -77,12 +115,10 @@ void ChatService::start(std::shared_ptr<Run> run) const {
   };
   events.on_done = [this, run](ChatResult result) { store(run, std::move(result)); };
   events.on_failure = [run](ChatFailure failure) { run->observer.on_failure(std::move(failure)); };
-  // Only the observer cancels a chat (its client went away): it hears what it heard before
+  // A chat is cancelled when its client goes away: the observer hears what it heard before
   // the engine reported partial results, the provider exchange's "cancelled".
-  events.on_cancelled = [run](ChatResult) {
-    run->observer.on_failure(ChatFailure{ErrorCode::kBadGateway, "cancelled", ""});
-  };
-  deps_.engine.run(std::move(conversation), std::move(events));
+  events.on_cancelled = [run](ChatResult) { run->observer.on_failure(kCancelled); };
+  run->started(deps_.engine.run(std::move(conversation), std::move(events)));
 }
 
 // One write: the chat, and its messages appended to its session (read inside the write, so
@@ -97,7 +133,7 @@ void ChatService::store(std::shared_ptr<Run> run, ChatResult result) const {
   deps_.store.post_write(
       [this, run](storage::Session& s) {
         auto& chat = run->context.chat;
-        const auto now = format_iso8601(now_ms());
+        const auto now = format_iso8601(deps_.clock.wall_ms());
         chat["createdAt"] = now;
         chat["updatedAt"] = now;
         deps_.service.insert_document(s, deps_.specs.chats, chat);

@@ -6,12 +6,14 @@
 // messages.
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include <boost/json/object.hpp>
 
+#include "core/clock.hpp"
 #include "runtime/chat/chat_engine.hpp"
 
 namespace sb::storage {
@@ -43,6 +45,8 @@ struct ChatServiceDeps {
   const llm::ProviderSettings& providers;
   std::function<std::optional<boost::json::object>(storage::Session&, std::string_view org_id)>
       org_server;
+  /// Stamps the stored chat and session, renders templates' `now`, expires sessions.
+  const Clock& clock = system_clock();
 };
 
 struct ChatObserver {
@@ -59,8 +63,12 @@ class ChatService {
 
   /// Runs the chat `body` asks for (a CreateChatDTO the contract has checked) under the id
   /// `chat_id`. Never throws: a bad request reaches on_failure (4xx) like a provider's error.
-  void create(std::string org_id, std::string chat_id, boost::json::object body,
-              ChatObserver observer) const;
+  /// The handle cancels the chat wherever it is — loading (the model is never asked) or in
+  /// its turn (ChatEngine's cancel: the upstream exchange is cut) — and on_failure then gets
+  /// "cancelled", as when on_delta answers false; nothing once the turn has ended (the chat
+  /// is then stored). It may be dropped.
+  std::shared_ptr<TurnHandle> create(std::string org_id, std::string chat_id,
+                                     boost::json::object body, ChatObserver observer) const;
 
  private:
   struct Run;

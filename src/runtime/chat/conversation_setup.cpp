@@ -204,7 +204,7 @@ ConversationSetup resolve_conversation(storage::Session& s, const ResolverDeps& 
       if (assistants[i].id == request.start_with) std::swap(assistants[0], assistants[i]);
   // The starting assistant takes the overrides, then the later ones. Each set's variables
   // render the text it brings.
-  const auto now = std::chrono::system_clock::now();
+  const std::chrono::system_clock::time_point now{std::chrono::milliseconds(deps.clock.wall_ms())};
   auto& first = assistants.front().assistant;
   first = apply_overrides(std::move(first), request.overrides);
   const auto vars = with_builtins(variables_of(request.overrides), now, request.customer);

@@ -11,6 +11,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include "core/clock.hpp"
 #include "runtime/chat/chat_engine.hpp"
 
 namespace sb::storage {
@@ -29,6 +30,8 @@ struct ResolverDeps {
   const resources::ResourceSpec& squads;
   const resources::ResourceSpec& tools;
   const resources::ResourceSpec& credentials;
+  /// The `now` templates render (the now/date/time built-ins and the date filter's "now").
+  const Clock& clock = system_clock();
 };
 
 /// What to resolve.

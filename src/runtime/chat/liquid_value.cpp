@@ -96,9 +96,7 @@ std::int64_t Env::now_ms() const {
   if (const auto* now = variables.if_contains("__now"); now && now->is_number()) {
     return static_cast<std::int64_t>(std::floor(now->to_number<double>() * 1000));
   }
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return clock.wall_ms();
 }
 
 }  // namespace sb::chat::liquid

@@ -13,6 +13,8 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include "core/clock.hpp"
+
 namespace sb::chat::liquid {
 
 /// One value, after its filters, is cut at this many bytes.
@@ -55,13 +57,14 @@ class Val {
 struct Env {
   const boost::json::object& variables;
   Budget& budget;
+  const Clock& clock;  ///< "now" when the variables carry no "__now"
 
   /// The text of `v` (cut at kMaxValueBytes), charged to the budget.
   std::string text(const Val& v) const;
   /// The text of `args[i]`, or `fallback` when there is no such argument.
   std::string arg_text(const std::vector<Val>& args, std::size_t i,
                        std::string_view fallback) const;
-  /// Milliseconds since the epoch: the "__now" variable (seconds) or the system clock.
+  /// Milliseconds since the epoch: the "__now" variable (seconds), else the clock's.
   std::int64_t now_ms() const;
 };
 

@@ -27,10 +27,9 @@ class Model {
                                                 llm::StreamCallbacks callbacks) const = 0;
 };
 
-/// The providers, through llm::LlmClient. cancel() stops the upstream HTTP exchange at its
-/// next text delta (the only point where net::HttpClient lets a caller abort an exchange);
-/// until then the exchange runs on, bounded by the request's timeouts, and its end is
-/// reported to callbacks the engine no longer listens to.
+/// The providers, through llm::LlmClient. cancel() cuts the upstream HTTP exchange at once,
+/// at whatever step it is in (connecting, waiting for the head, streaming); its end
+/// ("cancelled") still reaches on_failure, which the engine no longer listens to.
 class LlmModel final : public Model {
  public:
   explicit LlmModel(const llm::LlmClient& client) : client_(client) {}

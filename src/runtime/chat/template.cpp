@@ -286,8 +286,9 @@ bool is_space(char c) {
   return std::isspace(static_cast<unsigned char>(c)) != 0;
 }
 
-std::string render(std::string_view text, const json::object& variables, Budget& budget) {
-  const Env env{variables, budget};
+std::string render(std::string_view text, const json::object& variables, Budget& budget,
+                   const Clock& clock) {
+  const Env env{variables, budget, clock};
   std::string out;
   out.reserve(text.size());
   std::size_t i = 0;
@@ -325,9 +326,10 @@ std::string render(std::string_view text, const json::object& variables, Budget&
 
 }  // namespace
 
-std::string render_template(std::string_view text, const json::object& variables) {
+std::string render_template(std::string_view text, const json::object& variables,
+                            const Clock& clock) {
   Budget budget(kWorkBudgetBytes);
-  return render(text, variables, budget);
+  return render(text, variables, budget, clock);
 }
 
 json::object with_builtins(json::object variables, std::chrono::system_clock::time_point now,
@@ -351,14 +353,14 @@ json::object with_builtins(json::object variables, std::chrono::system_clock::ti
   return variables;
 }
 
-void render_strings(json::value& value, const json::object& variables) {
+void render_strings(json::value& value, const json::object& variables, const Clock& clock) {
   Budget budget(kWorkBudgetBytes);
   std::vector<json::value*> stack{&value};  // explicit: documents may nest deeper than a stack
   while (!stack.empty()) {
     json::value* v = stack.back();
     stack.pop_back();
     if (auto* s = v->if_string()) {
-      if (s->find("{{") != json::string::npos) *s = render(*s, variables, budget);
+      if (s->find("{{") != json::string::npos) *s = render(*s, variables, budget, clock);
     } else if (auto* array = v->if_array()) {
       for (auto& element : *array) stack.push_back(&element);
     } else if (auto* object = v->if_object()) {

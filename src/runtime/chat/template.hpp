@@ -8,8 +8,9 @@
 //
 // The clock: `with_builtins` stores its `now` as the hidden variable "__now" (seconds since
 // the epoch), which the date filter uses for "now" and "today"; without it the filter reads
-// the system clock. The only I/O is the date filter reading a time zone it is asked for from
-// the system tz database (once per zone; see time_zone.hpp).
+// the clock the render is given (the system's unless the caller injects one). The only I/O is the
+// date filter reading a time zone it is asked for from the system tz database (once per zone; see
+// time_zone.hpp).
 //
 // Bounded on any input: no recursion on the text or the values, a template is rendered once
 // (inserted values are not rendered again), one value is cut at 1 MiB and one render does at
@@ -22,12 +23,15 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include "core/clock.hpp"
+
 namespace sb::chat {
 
 /// Renders `text` with `variables` (JSON values; objects give dotted paths). An unknown
 /// variable renders as "" (as LiquidJS does), unless a `default` filter says otherwise.
 /// Malformed tags (an unclosed `{{`) are left as written; never throws on any input.
-std::string render_template(std::string_view text, const boost::json::object& variables);
+std::string render_template(std::string_view text, const boost::json::object& variables,
+                            const Clock& clock = system_clock());
 
 /// `variables` plus the built-ins for `now` (UTC): now ("Jan 1, 2024 12:00 PM"), date
 /// ("Jan 1, 2024"), time ("12:00 PM"), month ("January"), day ("1"), year ("2024"), `customer`
@@ -38,6 +42,7 @@ boost::json::object with_builtins(boost::json::object variables,
                                   const boost::json::value& customer = nullptr);
 
 /// Renders every string in `value` (recursively through arrays and objects) in place.
-void render_strings(boost::json::value& value, const boost::json::object& variables);
+void render_strings(boost::json::value& value, const boost::json::object& variables,
+                    const Clock& clock = system_clock());
 
 }  // namespace sb::chat

@@ -92,7 +92,8 @@ bool has_header(const http::Fields& headers, std::string_view name) {
 
 // The headers the tool's `headers` schema gives: each property's `value`, rendered with the
 // arguments. Properties without a value are only descriptions and send nothing.
-http::Fields tool_headers(const json::object& tool, const json::object& arguments) {
+http::Fields tool_headers(const json::object& tool, const json::object& arguments,
+                          const Clock& clock) {
   http::Fields headers;
   const auto* schema = object_at(tool, "headers");
   const auto* properties = schema ? object_at(*schema, "properties") : nullptr;
@@ -101,9 +102,9 @@ http::Fields tool_headers(const json::object& tool, const json::object& argument
     if (!property.is_object()) continue;
     const auto* value = property.get_object().if_contains("value");
     if (!value || value->is_null()) continue;
-    headers.emplace_back(std::string(name), value->is_string()
-                                                ? render_template(value->get_string(), arguments)
-                                                : json_text(*value));
+    headers.emplace_back(std::string(name),
+                         value->is_string() ? render_template(value->get_string(), arguments, clock)
+                                            : json_text(*value));
   }
   return headers;
 }
@@ -218,7 +219,7 @@ std::vector<ToolOutcome> outcomes_from_reply(const std::vector<const ToolInvocat
 
 std::optional<net::OutboundRequest> api_request(const json::object& tool, const llm::ToolCall& call,
                                                 std::chrono::milliseconds deadline,
-                                                std::string& error) {
+                                                std::string& error, const Clock& clock) {
   const std::string url(string_at(tool, "url"));
   if (url.empty()) {
     error = "the apiRequest tool " + call.name + " has no url";
@@ -235,8 +236,8 @@ std::optional<net::OutboundRequest> api_request(const json::object& tool, const 
   if (request.method.empty()) request.method = "POST";
   std::transform(request.method.begin(), request.method.end(), request.method.begin(),
                  [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  request.url = encode_unsafe(render_template(url, args));
-  request.headers = tool_headers(tool, args);
+  request.url = encode_unsafe(render_template(url, args, clock));
+  request.headers = tool_headers(tool, args, clock);
   if (request.method == "GET" || request.method == "DELETE") {
     request.url = with_query(request.url, args);
   } else {

@@ -43,11 +43,12 @@ std::vector<ToolOutcome> outcomes_from_reply(const std::vector<const ToolInvocat
 /// placeholders rendered, its headers (from the `headers` schema's properties' `value`), and
 /// the arguments as a JSON body or, for GET and DELETE, as query parameters. Bounded by the
 /// tool's timeoutSeconds (default 20) and by `deadline`. nullopt with `error` set to the
-/// reason (for the model) when it cannot be made.
+/// reason (for the model) when it cannot be made. `clock` is the templates' "now".
 std::optional<net::OutboundRequest> api_request(const boost::json::object& tool,
                                                 const llm::ToolCall& call,
                                                 std::chrono::milliseconds deadline,
-                                                std::string& error);
+                                                std::string& error,
+                                                const Clock& clock = system_clock());
 
 /// What the model reads from an `apiRequest` tool's response to `url`: the body on a 2xx
 /// (cut to 10,000 characters), else why it failed.

@@ -5,7 +5,6 @@
 #include <mutex>
 #include <utility>
 
-#include "core/clock.hpp"
 #include "core/json_fields.hpp"
 #include "net/http_client.hpp"
 #include "runtime/chat/tool_calls.hpp"
@@ -21,11 +20,33 @@ using Calls = std::shared_ptr<const std::vector<ToolInvocation>>;
 
 // The outcomes of one run(), settled from any thread as its calls finish; the last one to
 // settle hands them all to `done`. Settling a call twice keeps the first outcome, so a
-// callback that runs after its sender threw cannot finish the batch early or twice.
+// callback that runs after its sender threw cannot finish the batch early or twice. It also
+// keeps the cuts of its exchanges in flight, for cancel().
 class Batch {
  public:
   Batch(std::size_t size, Done done)
       : outcomes_(size), settled_(size, false), remaining_(size), done_(std::move(done)) {}
+
+  /// An exchange of the batch, to cut on cancel() (at once if that was asked for already).
+  void started(net::HttpClient::Cancel cut) {
+    {
+      std::lock_guard lock(mutex_);
+      if (!cancelled_) {
+        cuts_.push_back(std::move(cut));
+        return;
+      }
+    }
+    cut();
+  }
+  void cancel() {
+    std::vector<net::HttpClient::Cancel> cuts;
+    {
+      std::lock_guard lock(mutex_);
+      cancelled_ = true;
+      cuts = std::move(cuts_);
+    }
+    for (auto& cut : cuts) cut();
+  }
 
   void settle(std::size_t index, ToolOutcome outcome) {
     Done done;
@@ -48,6 +69,8 @@ class Batch {
   std::vector<bool> settled_;
   std::size_t remaining_;
   Done done_;
+  bool cancelled_ = false;
+  std::vector<net::HttpClient::Cancel> cuts_;
 };
 
 // The calls that go to one server URL, as one message.
@@ -90,11 +113,11 @@ void settle_reply(Batch& batch, const Calls& calls, const std::vector<std::size_
   for (std::size_t k = 0; k < indices.size(); ++k) batch.settle(indices[k], std::move(outcomes[k]));
 }
 
-void send_group(webhooks::Deliveries& deliveries, const ToolContext& context,
+void send_group(webhooks::Deliveries& deliveries, const ToolContext& context, EpochMs now,
                 const std::shared_ptr<Batch>& batch, const Calls& calls, ServerGroup group) {
   std::vector<const ToolInvocation*> members;
   for (const std::size_t i : group.indices) members.push_back(&(*calls)[i]);
-  auto message = tool_calls_message(context, members, now_ms());
+  auto message = tool_calls_message(context, members, now);
   auto on_reply = [batch, calls, indices = group.indices](webhooks::Reply reply) {
     try {
       settle_reply(*batch, calls, indices, reply);
@@ -106,11 +129,11 @@ void send_group(webhooks::Deliveries& deliveries, const ToolContext& context,
                      context.deadline, std::move(on_reply));
 }
 
-void send_api_request(net::HttpClient& http, const ToolContext& context,
+void send_api_request(net::HttpClient& http, const ToolContext& context, const Clock& clock,
                       const std::shared_ptr<Batch>& batch, const Calls& calls, std::size_t index) {
   const ToolInvocation& invocation = (*calls)[index];
   std::string error;
-  auto request = api_request(invocation.tool, invocation.call, context.deadline, error);
+  auto request = api_request(invocation.tool, invocation.call, context.deadline, error, clock);
   if (!request) return settle_failed(*batch, calls, index, error);
   auto on_response = [batch, calls, index, url = request->url](net::OutboundResponse response) {
     try {
@@ -119,14 +142,17 @@ void send_api_request(net::HttpClient& http, const ToolContext& context,
       settle_failed(*batch, calls, index, x.what());
     }
   };
-  http.send(std::move(*request), std::move(on_response));
+  batch->started(http.send(std::move(*request), std::move(on_response)));
 }
 
 }  // namespace
 
-void ToolRunner::run(const ToolContext& context, std::vector<ToolInvocation> calls,
-                     std::function<void(std::vector<ToolOutcome>)> done) const {
-  if (calls.empty()) return done({});
+CancelTools ToolRunner::run(const ToolContext& context, std::vector<ToolInvocation> calls,
+                            std::function<void(std::vector<ToolOutcome>)> done) const {
+  if (calls.empty()) {
+    done({});
+    return [] {};
+  }
   const auto batch = std::make_shared<Batch>(calls.size(), std::move(done));
   const Calls shared = std::make_shared<const std::vector<ToolInvocation>>(std::move(calls));
   std::vector<ServerGroup> groups;
@@ -136,7 +162,7 @@ void ToolRunner::run(const ToolContext& context, std::vector<ToolInvocation> cal
     try {
       const std::string type = type_of(invocation.tool);
       if (type == "apiRequest") {
-        send_api_request(http_, context, batch, shared, i);
+        send_api_request(http_, context, clock_, batch, shared, i);
       } else if (type == "handoff" || (type != "function" && !invocation.tool.contains("server"))) {
         settle_failed(*batch, shared, i, "tool type " + type + " is not available in chats");
       } else if (auto server = server_for(context, invocation.tool)) {
@@ -152,11 +178,15 @@ void ToolRunner::run(const ToolContext& context, std::vector<ToolInvocation> cal
   for (auto& group : groups) {
     const auto indices = group.indices;
     try {
-      send_group(deliveries_, context, batch, shared, std::move(group));
+      send_group(deliveries_, context, clock_.wall_ms(), batch, shared, std::move(group));
     } catch (const std::exception& x) {
       for (const std::size_t i : indices) settle_failed(*batch, shared, i, x.what());
     }
   }
+  // Weak: a batch lives as long as a call is in flight, not as long as its canceller.
+  return [weak = std::weak_ptr<Batch>(batch)] {
+    if (auto live = weak.lock()) live->cancel();
+  };
 }
 
 }  // namespace sb::chat

@@ -14,6 +14,7 @@
 
 #include <boost/json/object.hpp>
 
+#include "core/clock.hpp"
 #include "runtime/llm/llm_client.hpp"
 
 namespace sb::net {
@@ -52,6 +53,11 @@ struct ToolContext {
   std::chrono::milliseconds deadline{30'000};
 };
 
+/// Stops a batch in flight: what it still waits for is cut where the runner can cut it.
+/// `done` may still run afterwards (at most once, as always); the caller ignores it. Any
+/// thread, idempotent, harmless once the batch is done.
+using CancelTools = std::function<void()>;
+
 /// What runs a batch of tool calls for the engine; an interface so tests script the tools.
 class Tools {
  public:
@@ -59,22 +65,28 @@ class Tools {
   /// Runs every call (concurrently), then calls `done` once, on any thread, with one outcome
   /// per invocation in the same order. Never throws. `done` may run before run() returns (on
   /// the caller's thread) when no call needs to wait, e.g. an empty batch or only failures;
-  /// `context` is read before run() returns and need not outlive it.
-  virtual void run(const ToolContext& context, std::vector<ToolInvocation> calls,
-                   std::function<void(std::vector<ToolOutcome>)> done) const = 0;
+  /// `context` is read before run() returns and need not outlive it. The result is callable.
+  virtual CancelTools run(const ToolContext& context, std::vector<ToolInvocation> calls,
+                          std::function<void(std::vector<ToolOutcome>)> done) const = 0;
 };
 
+/// Cancelling a batch cuts its apiRequest exchanges at once (their calls end "Error: request
+/// failed: cancelled"); a `tool-calls` server message runs on to its deadline, as
+/// webhooks::Deliveries::request cannot be called back.
 class ToolRunner final : public Tools {
  public:
-  ToolRunner(webhooks::Deliveries& deliveries, net::HttpClient& http)
-      : deliveries_(deliveries), http_(http) {}
+  /// `clock` stamps the server messages and is the "now" of apiRequest templates.
+  ToolRunner(webhooks::Deliveries& deliveries, net::HttpClient& http,
+             const Clock& clock = system_clock())
+      : deliveries_(deliveries), http_(http), clock_(clock) {}
 
-  void run(const ToolContext& context, std::vector<ToolInvocation> calls,
-           std::function<void(std::vector<ToolOutcome>)> done) const override;
+  CancelTools run(const ToolContext& context, std::vector<ToolInvocation> calls,
+                  std::function<void(std::vector<ToolOutcome>)> done) const override;
 
  private:
   webhooks::Deliveries& deliveries_;
   net::HttpClient& http_;
+  const Clock& clock_;
 };
 
 }  // namespace sb::chat

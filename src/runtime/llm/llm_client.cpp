@@ -31,20 +31,21 @@ Plan plan_for(const ProviderInfo& info, const CompletionRequest& request) {
 
 }  // namespace
 
-void LlmClient::stream(CompletionRequest request, StreamCallbacks callbacks) const {
+CancelStream LlmClient::stream(CompletionRequest request, StreamCallbacks callbacks) const {
+  const CancelStream settled = [] {};
   const ProviderInfo* info = find_provider(request.provider);
   if (!info) {
     if (callbacks.on_failure)
       callbacks.on_failure({ErrorCode::kBadGateway, "unsupported LLM provider \"" +
                                                         request.provider +
                                                         "\"; supported: " + supported_providers()});
-    return;
+    return settled;
   }
   if (request.base_url.empty()) {
     if (callbacks.on_failure)
       callbacks.on_failure(
           {ErrorCode::kBadGateway, std::string(info->name) + " has no base URL to call"});
-    return;
+    return settled;
   }
   std::shared_ptr<StreamRun> run;
   try {
@@ -53,8 +54,8 @@ void LlmClient::stream(CompletionRequest request, StreamCallbacks callbacks) con
                                       std::move(plan.decoder));
     plan.request.max_response_bytes = kMaxCollectedBody;
     plan.request.on_body = [run](std::string_view chunk) { return run->on_body(chunk); };
-    http_.send(std::move(plan.request),
-               [run](net::OutboundResponse response) { run->on_done(response); });
+    return http_.send(std::move(plan.request),
+                      [run](net::OutboundResponse response) { run->on_done(response); });
   } catch (const std::exception& e) {
     // Only before send() took the exchange over (building the request ran out of memory):
     // send() itself never throws.
@@ -64,6 +65,7 @@ void LlmClient::stream(CompletionRequest request, StreamCallbacks callbacks) con
       callbacks.on_failure({ErrorCode::kInternal, std::string("internal error: ") + e.what()});
     }
   }
+  return settled;
 }
 
 }  // namespace sb::llm

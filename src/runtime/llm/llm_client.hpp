@@ -2,8 +2,9 @@
 // Streaming chat completions from LLM providers: the OpenAI-compatible family over one client
 // (openai, groq, deep-seek, openrouter, together-ai, xai, deepinfra, perplexity-ai, anyscale,
 // custom-llm) and Anthropic's Messages API natively. The conversation is always given in
-// OpenAI's chat format; adapters translate. Cancellable: a delta callback returning false
-// stops the upstream exchange. Beast-free: it goes through net::HttpClient.
+// OpenAI's chat format; adapters translate. Cancellable at any step, through the function
+// stream() returns or a delta callback returning false. Beast-free: it goes through
+// net::HttpClient.
 
 #include <chrono>
 #include <cstdint>
@@ -117,13 +118,17 @@ class ProviderSettings {
   std::vector<std::pair<std::string, std::string>> keys_;
 };
 
+/// Cuts a stream short wherever it is (connecting, before the head, mid-body): its on_failure
+/// then gets "cancelled" (unless it had settled). Any thread, idempotent, harmless after the end.
+using CancelStream = std::function<void()>;
+
 class LlmClient {
  public:
   /// `http` must outlive the client and every stream in flight.
   explicit LlmClient(net::HttpClient& http) : http_(http) {}
   /// Streams one completion of `request.provider` (which must be one find_provider knows).
   /// Never throws; exactly one of on_complete / on_failure runs, once, on any thread.
-  void stream(CompletionRequest request, StreamCallbacks callbacks) const;
+  CancelStream stream(CompletionRequest request, StreamCallbacks callbacks) const;
 
  private:
   net::HttpClient& http_;
