@@ -13,8 +13,7 @@ struct Resampler::State {
 
 Resampler::Resampler(int in_rate, int out_rate, int quality)
     : in_rate_(in_rate), out_rate_(out_rate), state_(nullptr, nullptr) {
-  if (in_rate <= 0 || out_rate <= 0)
-    throw std::invalid_argument("sample rates must be positive");
+  if (in_rate <= 0 || out_rate <= 0) throw std::invalid_argument("sample rates must be positive");
   if (in_rate == out_rate) return;
   int error = 0;
   auto* speex = speex_resampler_init(1, static_cast<spx_uint32_t>(in_rate),

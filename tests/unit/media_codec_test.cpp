@@ -20,8 +20,8 @@ namespace {
 std::vector<std::int16_t> sine(int rate, double hz, double seconds, double amplitude = 12000) {
   std::vector<std::int16_t> out(static_cast<std::size_t>(rate * seconds));
   for (std::size_t i = 0; i < out.size(); ++i)
-    out[i] = static_cast<std::int16_t>(
-        std::lround(amplitude * std::sin(2 * std::numbers::pi * hz * static_cast<double>(i) / rate)));
+    out[i] = static_cast<std::int16_t>(std::lround(
+        amplitude * std::sin(2 * std::numbers::pi * hz * static_cast<double>(i) / rate)));
   return out;
 }
 
@@ -95,8 +95,8 @@ TEST(G711, BuffersRoundTrip) {
 }
 
 TEST(Resampler, KeepsATonesPitchAndTheDurationAcrossRates) {
-  for (const auto& [from, to] : {std::pair{8000, 16000}, {16000, 8000}, {24000, 8000},
-                                {44100, 16000}, {16000, 48000}}) {
+  for (const auto& [from, to] :
+       {std::pair{8000, 16000}, {16000, 8000}, {24000, 8000}, {44100, 16000}, {16000, 48000}}) {
     Resampler resampler(from, to);
     const auto tone = sine(from, 300, 1.0);
     std::vector<std::int16_t> out;

@@ -54,8 +54,8 @@ class FakeDeliveries final : public webhooks::Deliveries {
   std::string enqueue(storage::Session&, const webhooks::Destination& to, std::string_view stream,
                       json::object message) override {
     std::lock_guard lock(mutex_);
-    enqueued_.push_back({std::string(to.server.at("url").as_string()), std::string(stream),
-                         std::move(message)});
+    enqueued_.push_back(
+        {std::string(to.server.at("url").as_string()), std::string(stream), std::move(message)});
     return "m";
   }
   void request(webhooks::Destination to, json::object message, std::chrono::milliseconds deadline,
@@ -111,17 +111,17 @@ class InboundCallsTest : public ::testing::Test {
   void number(std::string_view extra = "") {
     const auto body = obj(R"({"provider":"twilio","twilioAccountSid":"AC1","number":")" +
                           std::string(kNumber) + "\"" + std::string(extra) + "}");
-    store_->write_sync(
-        [&](storage::Session& s) { service_.create(s, numbers_, "org-a", body); });
+    store_->write_sync([&](storage::Session& s) { service_.create(s, numbers_, "org-a", body); });
   }
 
   // Rings the number; the outcome once the service has decided.
   std::future<RingOutcome> ring(bool signed_ok = true) {
     auto promise = std::make_shared<std::promise<RingOutcome>>();
     auto future = promise->get_future();
-    calls_.ring({{"twilio", "CA1", "+14155550123"}, std::string(kNumber)},
-                [signed_ok](const CandidateNumber&) { return signed_ok; },
-                [promise](RingOutcome out) { promise->set_value(std::move(out)); });
+    calls_.ring(
+        {{"twilio", "CA1", "+14155550123"}, std::string(kNumber)},
+        [signed_ok](const CandidateNumber&) { return signed_ok; },
+        [promise](RingOutcome out) { promise->set_value(std::move(out)); });
     return future;
   }
   static RingOutcome settled(std::future<RingOutcome>& f) {
@@ -146,7 +146,8 @@ class InboundCallsTest : public ::testing::Test {
   }
   json::object stored_call(std::string_view id) {
     json::object call;
-    store_->read_sync([&](storage::Session& s) { call = service_.load(s, calls_spec_, "org-a", id); });
+    store_->read_sync(
+        [&](storage::Session& s) { call = service_.load(s, calls_spec_, "org-a", id); });
     return call;
   }
 
