@@ -14,6 +14,8 @@
 
 #include <gtest/gtest.h>
 
+#include "net/io_threads.hpp"
+
 #include <chrono>
 #include <string>
 #include <thread>
@@ -29,25 +31,27 @@ class Server {
  public:
   explicit Server(ServerOptions options) {
     options.port = 0;
-    options.io_threads = 1;
     server_ = std::make_unique<HttpServer>(
         std::move(options),
         [](http::Request&& request, http::Reply reply) {
           reply(http::Response::json(200, "{\"path\":\"" + request.path + "\",\"bytes\":" +
                                               std::to_string(request.body.size()) + "}"));
         },
-        nullptr);
+        nullptr, io_);
     port_ = server_->listen();
+    io_.start();
     thread_ = std::thread([this] { server_->run(); });
   }
   ~Server() {
     server_->shutdown();
     thread_.join();
+    io_.stop();  // as the application does: the context stops after the server
   }
   std::uint16_t port() const { return port_; }
   ServerStats stats() const { return server_->stats(); }
 
  private:
+  IoThreads io_{"http", 1};
   std::unique_ptr<HttpServer> server_;
   std::uint16_t port_ = 0;
   std::thread thread_;
