@@ -1,5 +1,7 @@
 // The server's lifecycle: listen, run, shutdown, the accept loop and the deadline sweep. A
 // connection's exchanges are in http_session.cpp.
+#include <csignal>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
@@ -31,7 +33,11 @@ ServerCore::ServerCore(ServerOptions o, RequestHandler h, std::shared_ptr<spdlog
       grace_timer(control),
       sweep_timer(control),
       body_memory(options.body_memory_limit),
-      connections(options.max_connections) {}
+      connections(options.max_connections) {
+  // sendfile() has no MSG_NOSIGNAL: a client gone mid-body must fail the write, not kill the
+  // process.
+  ::signal(SIGPIPE, SIG_IGN);
+}
 
 HttpServer::HttpServer(ServerOptions options, RequestHandler handler,
                        std::shared_ptr<spdlog::logger> access_log, IoThreads& io)

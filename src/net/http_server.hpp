@@ -110,7 +110,8 @@ class IoThreads;
 struct ServerCore;  // http_server_impl.hpp
 
 /// Runs on `io`, which the application starts before run() and stops only after run() has
-/// returned (the server leaves nothing of its own pending on it by then).
+/// returned (the server leaves nothing of its own pending on it by then). Constructing one
+/// makes the process ignore SIGPIPE (large bodies go out with sendfile(), which would raise it).
 ///
 /// Thread safety: construct, listen() and run() from one thread (not one of `io`'s); shutdown()
 /// and stats() from any thread.

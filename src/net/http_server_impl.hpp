@@ -24,6 +24,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 
+#include "net/body_files.hpp"
 #include "net/body_memory.hpp"
 #include "net/connection.hpp"
 #include "net/connection_registry.hpp"
@@ -80,6 +81,7 @@ struct ServerCore {
   asio::steady_timer grace_timer;
   asio::steady_timer sweep_timer;
   BodyMemory body_memory;
+  BodyFiles body_files;
   std::atomic<bool> stopping{false};
   ConnectionRegistry connections;
   std::atomic<std::uint64_t> timed_out{0};

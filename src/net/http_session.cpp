@@ -2,7 +2,11 @@
 // another protocol (the hand-over point), read the body, call the handler, write the answer,
 // then keep the connection alive for the next request or linger and close it. The only
 // translation unit that instantiates Beast's HTTP parser.
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+
 #include <array>
+#include <cerrno>
 #include <memory>
 #include <optional>
 #include <string>
@@ -106,6 +110,7 @@ class Session {
   asio::awaitable<http::Response> call_handler(http::Request request);
   asio::awaitable<bool> write(std::string_view request_id, http::Response response,
                               unsigned version, bool keep_alive);
+  asio::awaitable<bool> send_file(std::string_view head, const BodyFile& body);
   asio::awaitable<void> linger();
   void hand_over();
 
@@ -188,8 +193,8 @@ asio::awaitable<Next> Session::exchange() {
   if (response.stream) {
     const bool head_only = header_done && parser.get().method() == bhttp::verb::head;
     std::string head = response_head(response, request_id, version, keep_alive);
-    const Streamed sent = co_await write_stream(c_, buffer_, std::move(head),
-                                                std::move(response.stream), version != 10, head_only);
+    const Streamed sent = co_await write_stream(
+        c_, buffer_, std::move(head), std::move(response.stream), version != 10, head_only);
     written = sent.complete;
     bytes = sent.bytes;
     keep_alive = keep_alive && !sent.overflowed;
@@ -199,7 +204,8 @@ asio::awaitable<Next> Session::exchange() {
   if (server_.access_log) {
     const auto& loggable = server_.options.loggable_path;
     const std::string logged = loggable ? loggable(http::parse_method(method), path) : path;
-    log_access(server_.access_log.get(), {request_id, method, logged, remote_, status, bytes, started});
+    log_access(server_.access_log.get(),
+               {request_id, method, logged, remote_, status, bytes, started});
   }
   if (!written) co_return Next::kClose;
   co_return keep_alive ? Next::kKeepAlive : Next::kLinger;
@@ -295,8 +301,9 @@ asio::awaitable<http::Response> Session::call_handler(http::Request request) {
           finish(http::error_response(ApiError(ErrorCode::kInternal, "Internal server error")));
       }
     };
-    auto executor = asio::prefer(asio::get_associated_executor(completion, server_.ioc.get_executor()),
-                                 asio::execution::outstanding_work.tracked);
+    auto executor =
+        asio::prefer(asio::get_associated_executor(completion, server_.ioc.get_executor()),
+                     asio::execution::outstanding_work.tracked);
     auto pending = std::make_shared<Pending>(std::move(completion), std::move(executor));
     server_.handler(std::move(request), [pending](http::Response response) {
       if (!pending->done) pending->finish(std::move(response));
@@ -312,11 +319,37 @@ asio::awaitable<bool> Session::write(std::string_view request_id, http::Response
   // The head is formatted here and sent with the body in one gathered write; Beast's
   // serializer costs more than the whole rest of a cached GET.
   const std::string head = response_head(response, request_id, version, keep_alive);
+  if (const auto file = server_.body_files.file_for(response.shared_body))
+    co_return co_await send_file(head, *file);
   const std::string_view body =
       response.shared_body ? std::string_view(*response.shared_body) : response.body;
   const std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(body)};
   auto [ec, bytes] = co_await asio::async_write(c_.socket, buffers, kTuple);
   co_return !ec;
+}
+
+// A large cached body from its file (BodyFiles): the head first, flagged MSG_MORE so it leaves
+// in the body's first segment, then the file with sendfile(), which hands the kernel the file's
+// pages rather than copying the body in. Waits for room whenever the socket is full; the send
+// timeout, an eviction or a shutdown cancel that wait like any write.
+asio::awaitable<bool> Session::send_file(std::string_view head, const BodyFile& body) {
+  while (!head.empty()) {
+    auto [ec, n] = co_await c_.socket.async_send(asio::buffer(head), MSG_MORE, kTuple);
+    if (ec) co_return false;
+    head.remove_prefix(n);
+  }
+  off_t offset = 0;
+  const auto size = static_cast<off_t>(body.size());
+  while (offset < size) {
+    // The socket is non-blocking: Asio made it so for the send above.
+    const ssize_t n = ::sendfile(c_.socket.native_handle(), body.fd(), &offset,
+                                 static_cast<std::size_t>(size - offset));
+    if (n > 0 || (n < 0 && errno == EINTR)) continue;
+    if (n == 0 || errno != EAGAIN) co_return false;
+    auto [ec] = co_await c_.socket.async_wait(tcp::socket::wait_write, kTuple);
+    if (ec) co_return false;
+  }
+  co_return true;
 }
 
 // After a response that ends the connection: sends FIN, then reads and drops what the client
