@@ -123,7 +123,6 @@ net::ServerOptions server_options(const ServeOptions& o, const http::Dispatcher&
   net::ServerOptions s;
   s.host = o.host;
   s.port = o.port;
-  s.io_threads = o.io_threads;
   s.body_limit = o.body_limit;
   s.route_body_limit = [&dispatcher](http::Method method, std::string_view path) {
     return dispatcher.body_limit(method, path);
@@ -218,12 +217,15 @@ int serve(const ServeOptions& options) {
   const http::Dispatcher dispatcher(std::move(router), authenticator, contract,
                                     dispatcher_options(options));
 
+  // The listener and its connections run on a context of their own (0 threads: one per
+  // usable CPU); it is stopped once the server has returned from run().
+  net::IoThreads http_io("http", options.io_threads);
   net::HttpServer server(
       server_options(options, dispatcher),
       [&dispatcher](http::Request&& request, http::Reply reply) {
         dispatcher.dispatch(std::move(request), std::move(reply));
       },
-      make_access_log(options.access_log));
+      make_access_log(options.access_log), http_io);
   const auto port = server.listen();
   if (public_url.empty()) public_url = default_public_url(options.host, port);
 
@@ -234,7 +236,9 @@ int serve(const ServeOptions& options) {
   }
   std::fflush(stdout);
 
+  http_io.start();
   server.run();
+  http_io.stop();
   server_messages.stop();
   http_client.stop();
   store.stop();

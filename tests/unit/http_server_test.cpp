@@ -14,7 +14,14 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+
+#include "net/handover.hpp"
+#include "net/io_threads.hpp"
+
 #include <chrono>
+#include <future>
 #include <string>
 #include <thread>
 #include <vector>
@@ -29,25 +36,27 @@ class Server {
  public:
   explicit Server(ServerOptions options) {
     options.port = 0;
-    options.io_threads = 1;
     server_ = std::make_unique<HttpServer>(
         std::move(options),
         [](http::Request&& request, http::Reply reply) {
           reply(http::Response::json(200, "{\"path\":\"" + request.path + "\",\"bytes\":" +
                                               std::to_string(request.body.size()) + "}"));
         },
-        nullptr);
+        nullptr, io_);
     port_ = server_->listen();
+    io_.start();
     thread_ = std::thread([this] { server_->run(); });
   }
   ~Server() {
     server_->shutdown();
     thread_.join();
+    io_.stop();  // as the application does: the context stops after the server
   }
   std::uint16_t port() const { return port_; }
   ServerStats stats() const { return server_->stats(); }
 
  private:
+  IoThreads io_{"http", 1};
   std::unique_ptr<HttpServer> server_;
   std::uint16_t port_ = 0;
   std::thread thread_;
@@ -350,6 +359,40 @@ TEST(HttpServer, KeepAliveConnectionsIdleOutButServeMeanwhile) {
   }
   EXPECT_EQ(c.read_all(3s), "");
   EXPECT_TRUE(c.closed());
+}
+
+// The hand-over point: a protocol that claims a connection after its request head gets the
+// socket and every byte the client sent past the head, and HTTP lets go of it entirely.
+TEST(HttpServer, AClaimedConnectionLeavesTheHttpLoopWithItsBytesIntact) {
+  std::promise<Handover> claimed;
+  auto o = quick();
+  o.upgrade = [&claimed](const http::Request& head) -> ConnectionTaker {
+    if (head.path != "/upgrade") return {};
+    return [&claimed](Handover&& connection) { claimed.set_value(std::move(connection)); };
+  };
+  Server server(o);
+  {
+    Client plain(server.port());
+    plain.send("GET /plain HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    EXPECT_NE(plain.read_all().find("HTTP/1.1 200 OK"), std::string::npos);  // unclaimed: HTTP
+  }
+
+  Client client(server.port());
+  ASSERT_TRUE(client.send("GET /upgrade HTTP/1.1\r\nHost: x\r\n\r\nfirst bytes"));
+  auto taken = claimed.get_future();
+  ASSERT_EQ(taken.wait_for(5s), std::future_status::ready);
+  Handover connection = taken.get();
+  EXPECT_EQ(connection.already_read, "first bytes");
+
+  // No HTTP answer, and no HTTP deadline: it outlives the 400 ms timeouts, uncounted.
+  boost::asio::write(connection.socket, boost::asio::buffer(std::string_view("pong")));
+  EXPECT_EQ(client.read_all(900ms), "pong");
+  EXPECT_FALSE(client.closed());
+  EXPECT_EQ(server.stats().open_connections, 0u);
+  ASSERT_TRUE(client.send("more"));
+  std::string more(4, '\0');
+  boost::asio::read(connection.socket, boost::asio::buffer(more));
+  EXPECT_EQ(more, "more");
 }
 
 }  // namespace

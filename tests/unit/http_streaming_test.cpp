@@ -24,6 +24,7 @@
 #include "http/body_stream.hpp"
 #include "net/http_client.hpp"
 #include "net/http_server.hpp"
+#include "net/io_threads.hpp"
 
 namespace sb::net {
 namespace {
@@ -144,7 +145,6 @@ class StreamingServer {
   explicit StreamingServer(ServerOptions options = {},
                            std::shared_ptr<spdlog::logger> access_log = nullptr) {
     options.port = 0;
-    options.io_threads = 2;
     server_ = std::make_unique<HttpServer>(
         std::move(options),
         [this](http::Request&& request, http::Reply reply) {
@@ -160,8 +160,9 @@ class StreamingServer {
           streams.push(r.stream);
           reply(std::move(r));
         },
-        std::move(access_log));
+        std::move(access_log), io_);
     port_ = server_->listen();
+    io_.start();
     thread_ = std::thread([this] {
       server_->run();
       std::lock_guard lock(mutex_);
@@ -174,6 +175,7 @@ class StreamingServer {
     // A server that never stops (a stream it cannot cut) fails the run instead of hanging it.
     if (!stopped_within(20s)) std::abort();
     thread_.join();
+    io_.stop();
   }
   void shutdown() { server_->shutdown(); }
   /// Whether run() returns within `wait`.
@@ -189,6 +191,7 @@ class StreamingServer {
   Streams streams;
 
  private:
+  IoThreads io_{"http", 2};
   std::unique_ptr<HttpServer> server_;
   std::uint16_t port_ = 0;
   std::mutex mutex_;
