@@ -4,6 +4,7 @@
 // resources whose creation belongs elsewhere.
 
 #include "api/resources/resource_controller.hpp"
+#include "core/manual_clock.hpp"
 
 #include <gtest/gtest.h>
 
@@ -82,7 +83,8 @@ class ResourceControllerTest : public ::testing::Test {
   test::TempDatabase db_{"sb-controller"};
   std::unique_ptr<storage::sqlite::SqliteStore> store_;
   const SecretBox secrets_{SecretBox::generate_key_hex()};
-  const resources::ResourceService service_{secrets_};
+  ManualClock clock_{1'700'000'000'000};  // 2023-11-14T22:13:20.000Z
+  const resources::ResourceService service_{secrets_, clock_};
   std::shared_ptr<const contract::Contract> contract_ = contract::Contract::load_embedded();
   // Campaign creates first run a pre-create step that answers from another thread, as a
   // provider API call does: it refuses a campaign named "Refused".
@@ -109,6 +111,23 @@ class ResourceControllerTest : public ::testing::Test {
 };
 
 using http::Method;
+
+TEST_F(ResourceControllerTest, TimestampsComeFromTheServicesClock) {
+  auto created = send(Method::kPost, "/v2/campaign",
+                      R"({"name":"Renewals","customers":[{"number":"+14155550100"}]})");
+  ASSERT_EQ(created.status, 201) << json::serialize(created.body);
+  EXPECT_EQ(created.body.at("createdAt"), "2023-11-14T22:13:20.000Z");
+  EXPECT_EQ(created.body.at("updatedAt"), "2023-11-14T22:13:20.000Z");
+  const std::string id(created.body.at("id").as_string());
+  clock_.advance(std::chrono::minutes(90));
+  auto renamed = send(Method::kPatch, "/v2/campaign/" + id, R"({"name":"Renewals Q4"})");
+  ASSERT_EQ(renamed.status, 200) << json::serialize(renamed.body);
+  EXPECT_EQ(renamed.body.at("createdAt"), "2023-11-14T22:13:20.000Z");
+  EXPECT_EQ(renamed.body.at("updatedAt"), "2023-11-14T23:43:20.000Z");
+  // A clock that has not moved still moves updatedAt forward, so writes stay ordered.
+  auto again = send(Method::kPatch, "/v2/campaign/" + id, R"({"name":"Renewals Q1"})");
+  EXPECT_EQ(again.body.at("updatedAt"), "2023-11-14T23:43:20.001Z");
+}
 
 TEST_F(ResourceControllerTest, FurtherPathsServeTheSameObjectsWithTheirOwnViews) {
   // POST on a further list path, where the contract declares it.

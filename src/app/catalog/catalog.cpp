@@ -25,7 +25,7 @@ class ResourceEntry final : public RouteProvider {
 
 Catalog::Catalog(CatalogDeps deps)
     : deps_(std::move(deps)),
-      service_(std::make_unique<resources::ResourceService>(deps_.secrets)) {}
+      service_(std::make_unique<resources::ResourceService>(deps_.secrets, *deps_.clock)) {}
 
 Catalog::~Catalog() = default;
 

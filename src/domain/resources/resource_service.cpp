@@ -124,7 +124,7 @@ Written ResourceService::create(storage::Session& s, const ResourceSpec& spec,
   if (spec.check) throw_if_any(spec.check(body));
   check_references(s, spec, org_id, body, nullptr);
   if (spec.on_create) spec.on_create(s, org_id, body);
-  const std::string now = format_iso8601(now_ms());
+  const std::string now = format_iso8601(clock_.wall_ms());
   body["id"] = new_uuid();
   body["orgId"] = org_id;
   body["createdAt"] = now;
@@ -205,7 +205,7 @@ Written ResourceService::update(storage::Session& s, const ResourceSpec& spec,
   document["id"] = stored.id;
   document["orgId"] = stored.org_id;
   document["createdAt"] = format_iso8601(stored.created_at);
-  document["updatedAt"] = format_iso8601(std::max(now_ms(), stored.updated_at + 1));
+  document["updatedAt"] = format_iso8601(std::max(clock_.wall_ms(), stored.updated_at + 1));
   auto record = to_record(spec, document, secrets);
   s.resources().update(record);
   write_keys(s, spec, record, held, document);

@@ -9,6 +9,7 @@
 
 #include <boost/json/object.hpp>
 
+#include "core/clock.hpp"
 #include "domain/resources/resource_spec.hpp"
 #include "storage/resource_repository.hpp"
 
@@ -26,7 +27,9 @@ struct Written {
 
 class ResourceService {
  public:
-  explicit ResourceService(const SecretBox& secrets) : secrets_(secrets) {}
+  /// `clock` stamps createdAt and updatedAt; both must outlive the service.
+  explicit ResourceService(const SecretBox& secrets, const Clock& clock = system_clock())
+      : secrets_(secrets), clock_(clock) {}
 
   Written create(storage::Session& s, const ResourceSpec& spec, std::string_view org_id,
                  boost::json::object body) const;
@@ -71,6 +74,7 @@ class ResourceService {
                                           const boost::json::object& doc) const;
 
   const SecretBox& secrets_;
+  const Clock& clock_;
 };
 
 }  // namespace sb::resources
