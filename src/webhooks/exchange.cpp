@@ -1,6 +1,7 @@
 #include "webhooks/exchange.hpp"
 
 #include <boost/json/parse.hpp>
+#include <mutex>
 
 #include "core/json_text.hpp"
 #include "core/text.hpp"
@@ -38,29 +39,64 @@ net::OutboundRequest outbound_request(const ServerPlan& plan, std::string body,
   return request;
 }
 
-void sign_and_send(const Transport& transport, const Signer& signer, const std::string& org_id,
-                   const ServerPlan& plan, net::OutboundRequest request,
-                   std::function<void(net::OutboundResponse)> done) {
-  if (plan.credential_id.empty() || !signer) {
-    transport(std::move(request), std::move(done));
-    return;
+namespace {
+
+// Where a signed exchange is: cancelled before its transport started, or the transport's own
+// cancel once it has.
+struct PendingExchange {
+  std::mutex mutex;
+  bool cancelled = false;
+  Cancel sent;
+
+  // Called once the transport started: a cancel that came meanwhile is passed on.
+  void started(Cancel cancel) {
+    std::unique_lock lock(mutex);
+    sent = std::move(cancel);
+    if (cancelled && sent) {
+      auto cut = sent;
+      lock.unlock();
+      cut();
+    }
   }
+  void cancel() {
+    std::unique_lock lock(mutex);
+    cancelled = true;
+    if (auto cut = sent) {
+      lock.unlock();
+      cut();
+    }
+  }
+};
+
+}  // namespace
+
+Cancel sign_and_send(const Transport& transport, const Signer& signer, const std::string& org_id,
+                     const ServerPlan& plan, net::OutboundRequest request,
+                     std::function<void(net::OutboundResponse)> done) {
+  if (plan.credential_id.empty() || !signer) return transport(std::move(request), std::move(done));
+  auto pending = std::make_shared<PendingExchange>();
   // Copied first: the callback below takes the request (argument order is unspecified).
   auto headers = request.headers;
   const std::string url = request.url;
   const std::string body = request.body;
   signer(org_id, plan.credential_id, url, body, std::move(headers),
-         [transport, request = std::move(request), done = std::move(done)](
+         [transport, pending, request = std::move(request), done = std::move(done)](
              http::Fields signed_headers, std::string error) mutable {
-           if (!error.empty()) {
+           bool cancelled = false;
+           {
+             std::lock_guard lock(pending->mutex);
+             cancelled = pending->cancelled;
+           }
+           if (cancelled || !error.empty()) {
              net::OutboundResponse failed;
-             failed.error = "credential: " + error;
+             failed.error = cancelled ? "cancelled" : "credential: " + error;
              done(std::move(failed));
              return;
            }
            request.headers = std::move(signed_headers);
-           transport(std::move(request), std::move(done));
+           pending->started(transport(std::move(request), std::move(done)));
          });
+  return [pending] { pending->cancel(); };
 }
 
 std::string failure_of(const net::OutboundResponse& response) {

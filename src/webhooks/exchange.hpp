@@ -23,9 +23,10 @@ namespace sb::webhooks {
 
 inline constexpr const char* kMessageIdHeader = "X-Message-Id";
 
-/// Sends one exchange and calls `done` once, on any thread (the HttpClient in production).
+/// Sends one exchange and calls `done` once, on any thread (the HttpClient in production);
+/// the Cancel it returns cuts the exchange (`done` then gets error "cancelled").
 using Transport =
-    std::function<void(net::OutboundRequest request, std::function<void(net::OutboundResponse)>)>;
+    std::function<Cancel(net::OutboundRequest request, std::function<void(net::OutboundResponse)>)>;
 
 /// Adds the auth of credential `credential_id` of `org_id` to `headers` for a POST of `body`
 /// to `url`; calls `done(headers, "")`, or `done({}, why)` when it cannot (the attempt then
@@ -49,10 +50,11 @@ net::OutboundRequest outbound_request(const ServerPlan& plan, std::string body,
                                       std::string_view message_id);
 
 /// Signs (when the server has a credential), then sends; `done` gets the response, or one
-/// with `error` set when signing failed.
-void sign_and_send(const Transport& transport, const Signer& signer, const std::string& org_id,
-                   const ServerPlan& plan, net::OutboundRequest request,
-                   std::function<void(net::OutboundResponse)> done);
+/// with `error` set when signing failed. The Cancel stops it at either step: cancelled while
+/// signing, nothing is sent and `done` gets error "cancelled" once signing ends.
+Cancel sign_and_send(const Transport& transport, const Signer& signer, const std::string& org_id,
+                     const ServerPlan& plan, net::OutboundRequest request,
+                     std::function<void(net::OutboundResponse)> done);
 
 /// A synchronous message's answer: ok for a 2xx whose body is JSON or empty.
 Reply to_reply(const net::OutboundResponse& response);

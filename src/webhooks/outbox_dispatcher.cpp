@@ -394,15 +394,15 @@ std::string OutboxDispatcher::enqueue(storage::Session& session, const Destinati
   return id;
 }
 
-void OutboxDispatcher::request(Destination to, json::object message,
-                               std::chrono::milliseconds deadline,
-                               std::function<void(Reply)> done) {
+Cancel OutboxDispatcher::request(Destination to, json::object message,
+                                 std::chrono::milliseconds deadline,
+                                 std::function<void(Reply)> done) {
   auto plan = parse_server(to.server);
   plan.timeout = std::min(plan.timeout, deadline);
   auto request =
       outbound_request(plan, message_body(std::move(message), core_->clock.wall_ms()), new_uuid());
   core_->metrics.requests.fetch_add(1, std::memory_order_relaxed);
-  sign_and_send(
+  return sign_and_send(
       core_->transport, core_->signer, to.org_id, plan, std::move(request),
       [weak = std::weak_ptr<Core>(core_), done = std::move(done)](net::OutboundResponse response) {
         Reply reply = to_reply(response);

@@ -66,8 +66,8 @@ class OutboxDispatcher final : public Deliveries {
 
   std::string enqueue(storage::Session& session, const Destination& to, std::string_view stream,
                       boost::json::object message) override;
-  void request(Destination to, boost::json::object message, std::chrono::milliseconds deadline,
-               std::function<void(Reply)> done) override;
+  Cancel request(Destination to, boost::json::object message, std::chrono::milliseconds deadline,
+                 std::function<void(Reply)> done) override;
 
  private:
   struct Core;

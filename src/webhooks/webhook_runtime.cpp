@@ -12,7 +12,7 @@ WebhookRuntime::WebhookRuntime(storage::Store& store, const SecretBox& secrets,
       dispatcher_(
           store,
           [&http](net::OutboundRequest request, std::function<void(net::OutboundResponse)> done) {
-            http.send(std::move(request), std::move(done));
+            return http.send(std::move(request), std::move(done));
           },
           credential_signer(store, secrets, auth_), metrics_, options, placement) {}
 

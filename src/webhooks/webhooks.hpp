@@ -27,6 +27,9 @@ class Session;
 
 namespace sb::webhooks {
 
+/// Cuts an exchange short; callable from any thread, any number of times.
+using Cancel = std::function<void()>;
+
 /// Where a message goes: an API `Server` object (url, headers, timeoutSeconds, backoffPlan,
 /// credentialId) and the org it belongs to (whose credentials sign it).
 struct Destination {
@@ -60,9 +63,11 @@ class Deliveries {
                               std::string_view stream, boost::json::object message) = 0;
 
   /// Synchronous: sends `message` now, one attempt bounded by the server's timeoutSeconds and
-  /// by `deadline` (whichever is sooner), and calls `done` once, on any thread.
-  virtual void request(Destination to, boost::json::object message,
-                       std::chrono::milliseconds deadline, std::function<void(Reply)> done) = 0;
+  /// by `deadline` (whichever is sooner), and calls `done` once, on any thread. The returned
+  /// Cancel cuts the attempt at whatever step it is in (signing, connecting, waiting for the
+  /// answer): `done` then gets a failed Reply at once. Harmless after `done`.
+  virtual Cancel request(Destination to, boost::json::object message,
+                         std::chrono::milliseconds deadline, std::function<void(Reply)> done) = 0;
 };
 
 }  // namespace sb::webhooks

@@ -103,10 +103,13 @@ class FakeDeliveries final : public webhooks::Deliveries {
     ADD_FAILURE() << "tool calls are synchronous messages";
     return "";
   }
-  void request(webhooks::Destination to, json::object message, std::chrono::milliseconds deadline,
-               std::function<void(webhooks::Reply)> done) override {
+  webhooks::Cancel request(webhooks::Destination to, json::object message,
+                           std::chrono::milliseconds deadline,
+                           std::function<void(webhooks::Reply)> done) override {
     sent.push_back({std::move(to), std::move(message), deadline, std::move(done)});
+    return [this] { ++cancelled; };
   }
+  int cancelled = 0;
 };
 
 webhooks::Reply ok_reply(std::string_view body) {
@@ -507,6 +510,17 @@ TEST_F(ChatToolRunnerTest, CancellingTheBatchCutsItsApiRequestsAtOnce) {
   EXPECT_EQ(outcomes.at(0).content, "Error: request failed: cancelled");
   cancel();  // a second cut, and one after the end, change nothing
   EXPECT_EQ(collector_.calls(), 1);
+}
+
+TEST_F(ChatToolRunnerTest, CancellingTheBatchCutsItsServerRequestsToo) {
+  auto cancel = runner_.run(context_, {function_call("c1", "fn", "{}")}, collector_.callback());
+  ASSERT_EQ(deliveries_.sent.size(), 1u);
+  EXPECT_EQ(deliveries_.cancelled, 0);
+  cancel();
+  EXPECT_EQ(deliveries_.cancelled, 1);
+  // The dispatcher answers a cut request with a failed reply, which settles the call.
+  deliveries_.sent[0].done(failed_reply(0, "cancelled"));
+  EXPECT_EQ(collector_.wait().size(), 1u);
 }
 
 TEST_F(ChatToolRunnerTest, ApiRequestCallsRunTogetherAndComeBackInOrder) {

@@ -32,13 +32,13 @@ class FakeServer {
   bool hold = false;
 
   Transport transport() {
-    return [this](net::OutboundRequest request, Done done) {
+    return [this](net::OutboundRequest request, Done done) -> Cancel {
       std::unique_lock lock(mutex_);
       received_.push_back(request);
       if (hold) {
         held_.emplace_back(std::move(request), std::move(done));
         changed_.notify_all();
-        return;
+        return [] {};
       }
       const int status = answer(request);
       changed_.notify_all();
@@ -49,6 +49,7 @@ class FakeServer {
       else
         response.status = status;
       done(std::move(response));
+      return [] {};
     };
   }
 

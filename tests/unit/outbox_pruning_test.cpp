@@ -29,10 +29,11 @@ class OutboxPruningTest : public ::testing::Test {
   // A receiver answering 200, or 400 (not retried: the message dies) to a "reject" message.
   void start(DispatcherOptions options) {
     Transport transport = [](net::OutboundRequest request,
-                             std::function<void(net::OutboundResponse)> done) {
+                             std::function<void(net::OutboundResponse)> done) -> Cancel {
       net::OutboundResponse response;
       response.status = request.body.find("reject") != std::string::npos ? 400 : 200;
       done(std::move(response));
+      return [] {};
     };
     dispatcher_ =
         std::make_unique<OutboxDispatcher>(*store_, std::move(transport), nullptr, metrics_,

@@ -34,8 +34,10 @@ class RecordingDeliveries final : public Deliveries {
     sent.push_back({to, std::string(stream), std::move(message)});
     return "id";
   }
-  void request(Destination, json::object, std::chrono::milliseconds,
-               std::function<void(Reply)>) override {}
+  Cancel request(Destination, json::object, std::chrono::milliseconds,
+                 std::function<void(Reply)>) override {
+    return [] {};
+  }
 };
 
 class SessionMessagesTest : public ::testing::Test {

@@ -58,11 +58,13 @@ class FakeDeliveries final : public webhooks::Deliveries {
         {std::string(to.server.at("url").as_string()), std::string(stream), std::move(message)});
     return "m";
   }
-  void request(webhooks::Destination to, json::object message, std::chrono::milliseconds deadline,
-               std::function<void(webhooks::Reply)> done) override {
+  webhooks::Cancel request(webhooks::Destination to, json::object message,
+                           std::chrono::milliseconds deadline,
+                           std::function<void(webhooks::Reply)> done) override {
     std::lock_guard lock(mutex_);
     requested_.push_back({std::string(to.server.at("url").as_string()), std::move(message),
                           deadline, std::move(done)});
+    return [] {};
   }
   std::vector<Enqueued> enqueued() {
     std::lock_guard lock(mutex_);

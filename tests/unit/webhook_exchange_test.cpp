@@ -65,5 +65,68 @@ TEST(WebhookExchange, PickServerTakesTheFirstWithAUrl) {
   EXPECT_FALSE(pick_server({nullptr, &none}));
 }
 
+// A signer that holds its answer until the test gives it, and a transport that counts.
+struct HeldSigning {
+  std::function<void(http::Fields, std::string)> finish;
+  int sent = 0;
+  int cut = 0;
+  std::vector<net::OutboundResponse> done;
+
+  Signer signer() {
+    return [this](const std::string&, const std::string&, const std::string&, const std::string&,
+                  http::Fields headers, std::function<void(http::Fields, std::string)> d) {
+      finish = [headers, d](http::Fields, std::string error) { d(headers, std::move(error)); };
+    };
+  }
+  Transport transport() {
+    return [this](net::OutboundRequest, std::function<void(net::OutboundResponse)>) -> Cancel {
+      ++sent;
+      return [this] { ++cut; };
+    };
+  }
+  std::function<void(net::OutboundResponse)> collect() {
+    return [this](net::OutboundResponse r) { done.push_back(std::move(r)); };
+  }
+};
+
+ServerPlan signed_plan() {
+  ServerPlan plan;
+  plan.url = "http://r";
+  plan.credential_id = "cred-1";
+  return plan;
+}
+
+TEST(WebhookExchange, ACancelWhileSigningSendsNothingAndAnswersCancelled) {
+  HeldSigning h;
+  auto cancel = sign_and_send(h.transport(), h.signer(), "org", signed_plan(), {}, h.collect());
+  ASSERT_TRUE(h.finish);
+  cancel();
+  EXPECT_TRUE(h.done.empty());  // the answer comes once signing ends
+  h.finish({}, "");
+  EXPECT_EQ(h.sent, 0);
+  ASSERT_EQ(h.done.size(), 1u);
+  EXPECT_EQ(h.done[0].error, "cancelled");
+}
+
+TEST(WebhookExchange, ACancelAfterSigningCutsTheTransportsExchange) {
+  HeldSigning h;
+  auto cancel = sign_and_send(h.transport(), h.signer(), "org", signed_plan(), {}, h.collect());
+  h.finish({}, "");
+  EXPECT_EQ(h.sent, 1);
+  EXPECT_EQ(h.cut, 0);
+  cancel();
+  EXPECT_EQ(h.cut, 1);
+}
+
+TEST(WebhookExchange, WithoutACredentialTheCancelIsTheTransports) {
+  HeldSigning h;
+  ServerPlan plan;
+  plan.url = "http://r";
+  auto cancel = sign_and_send(h.transport(), h.signer(), "org", plan, {}, h.collect());
+  EXPECT_EQ(h.sent, 1);
+  cancel();
+  EXPECT_EQ(h.cut, 1);
+}
+
 }  // namespace
 }  // namespace sb::webhooks

@@ -125,8 +125,8 @@ void send_group(webhooks::Deliveries& deliveries, const ToolContext& context, Ep
       for (const std::size_t i : indices) settle_failed(*batch, calls, i, x.what());
     }
   };
-  deliveries.request({context.org_id, std::move(group.server)}, std::move(message),
-                     context.deadline, std::move(on_reply));
+  batch->started(deliveries.request({context.org_id, std::move(group.server)}, std::move(message),
+                                    context.deadline, std::move(on_reply)));
 }
 
 void send_api_request(net::HttpClient& http, const ToolContext& context, const Clock& clock,
