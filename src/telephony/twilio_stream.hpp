@@ -27,10 +27,10 @@ struct TwilioStreamEvent {
   int sample_rate = 0;
   int channels = 0;
   // media
-  std::string track;   ///< "inbound" (dtmf: "inbound_track")
+  std::string track;  ///< "inbound" (dtmf: "inbound_track")
   std::int64_t chunk = 0;
   std::int64_t timestamp_ms = 0;  ///< since the stream started
-  std::string audio;   ///< the payload, base64-decoded: μ-law bytes
+  std::string audio;              ///< the payload, base64-decoded: μ-law bytes
   // dtmf / mark
   std::string digit;
   std::string mark_name;

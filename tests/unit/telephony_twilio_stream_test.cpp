@@ -68,15 +68,15 @@ TEST(TwilioStream, RefusesWhatItCannotUseAndSaysWhy) {
   EXPECT_EQ(error, R"(unknown event "hello")");
   EXPECT_FALSE(parse_twilio_stream_event(R"({"event":"start","start":{}})", error));
   EXPECT_EQ(error, "start without streamSid");
-  EXPECT_FALSE(
-      parse_twilio_stream_event(R"({"event":"media","media":{"payload":"***"}})", error));
+  EXPECT_FALSE(parse_twilio_stream_event(R"({"event":"media","media":{"payload":"***"}})", error));
   EXPECT_EQ(error, "media.payload is not base64");
   EXPECT_FALSE(parse_twilio_stream_event(R"({"event":"dtmf","dtmf":{}})", error));
 }
 
 TEST(TwilioStream, WritesMediaMarkAndClear) {
   const auto media = json::parse(twilio_media_message("MZ1", std::string("\xff\x7f", 2)));
-  EXPECT_EQ(media, json::parse(R"({"event":"media","streamSid":"MZ1","media":{"payload":"/38="}})"));
+  EXPECT_EQ(media,
+            json::parse(R"({"event":"media","streamSid":"MZ1","media":{"payload":"/38="}})"));
   EXPECT_EQ(json::parse(twilio_mark_message("MZ1", "u-2")),
             json::parse(R"({"event":"mark","streamSid":"MZ1","mark":{"name":"u-2"}})"));
   EXPECT_EQ(json::parse(twilio_clear_message("MZ1")),
