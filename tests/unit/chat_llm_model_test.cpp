@@ -8,13 +8,9 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 
 #include <gtest/gtest.h>
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -24,6 +20,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "llm_openai_fixtures.hpp"
+#include "loopback_server.hpp"
 #include "net/http_client.hpp"
 #include "runtime/chat/chat_engine.hpp"
 #include "runtime/chat/model.hpp"
@@ -45,29 +42,14 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 // holds the connection open until the client closes it.
 class StallingProvider {
  public:
-  explicit StallingProvider(std::string head_and_body) : answer_(std::move(head_and_body)) {
-    acceptor_.open(tcp::v4());
-    acceptor_.set_option(tcp::acceptor::reuse_address(true));
-    acceptor_.bind({asio::ip::make_address("127.0.0.1"), 0});
-    acceptor_.listen();
-    asio::co_spawn(ioc_, serve(), asio::detached);
-    thread_ = std::thread([this] { ioc_.run(); });
-  }
-  ~StallingProvider() {
-    ioc_.stop();
-    thread_.join();
-  }
+  explicit StallingProvider(std::string head_and_body) : answer_(std::move(head_and_body)) {}
 
-  std::string base_url() const {
-    return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()) + "/v1";
-  }
+  std::string base_url() const { return server_.url("/v1"); }
   bool asked() const { return asked_; }
   bool closed_by_client() const { return closed_; }
 
  private:
-  asio::awaitable<void> serve() {
-    auto [ec, socket] = co_await acceptor_.async_accept(kTuple);
-    if (ec) co_return;
+  asio::awaitable<void> serve(tcp::socket socket) {
     boost::beast::flat_buffer buffer;
     bhttp::request<bhttp::string_body> request;
     auto [rec, n] = co_await bhttp::async_read(socket, buffer, request, kTuple);
@@ -80,11 +62,10 @@ class StallingProvider {
   }
 
   std::string answer_;
-  asio::io_context ioc_;
-  tcp::acceptor acceptor_{ioc_};
-  std::thread thread_;
   std::atomic<bool> asked_{false};
   std::atomic<bool> closed_{false};
+  // Last: it serves as soon as it is made, from the members above.
+  sb::test::LoopbackServer server_{[this](tcp::socket s) { return serve(std::move(s)); }};
 };
 
 // The head of a streamed answer and its first text delta, as one chunk; no end.

@@ -12,13 +12,10 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -30,6 +27,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "llm_openai_fixtures.hpp"
+#include "loopback_server.hpp"
 #include "net/http_client.hpp"
 #include "runtime/llm/failures.hpp"
 #include "runtime/llm/llm_client.hpp"
@@ -70,22 +68,9 @@ using Request = bhttp::request<bhttp::string_body>;
 
 class ScriptedServer {
  public:
-  explicit ScriptedServer(Script script) : script_(std::move(script)) {
-    acceptor_.open(tcp::v4());
-    acceptor_.set_option(tcp::acceptor::reuse_address(true));
-    acceptor_.bind({asio::ip::make_address("127.0.0.1"), 0});
-    acceptor_.listen();
-    asio::co_spawn(ioc_, accept_loop(), asio::detached);
-    thread_ = std::thread([this] { ioc_.run(); });
-  }
-  ~ScriptedServer() {
-    ioc_.stop();
-    thread_.join();
-  }
+  explicit ScriptedServer(Script script) : script_(std::move(script)) {}
 
-  std::string base_url() const {
-    return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()) + "/v1";
-  }
+  std::string base_url() const { return server_.url("/v1"); }
   Request last_request() {
     std::lock_guard lock(mutex_);
     return last_;
@@ -94,14 +79,6 @@ class ScriptedServer {
   bool gate_opened_in_time() const { return gate_opened_; }
 
  private:
-  asio::awaitable<void> accept_loop() {
-    for (;;) {
-      auto [ec, socket] = co_await acceptor_.async_accept(kTuple);
-      if (ec) co_return;
-      asio::co_spawn(ioc_, serve(std::move(socket)), asio::detached);
-    }
-  }
-
   asio::awaitable<void> serve(tcp::socket socket) {
     boost::beast::flat_buffer buffer;
     Request request;
@@ -112,7 +89,7 @@ class ScriptedServer {
       last_ = request;
     }
     if (script_.silent) {
-      asio::steady_timer never(ioc_, 1h);
+      asio::steady_timer never(socket.get_executor(), 1h);
       co_await never.async_wait(kTuple);
       co_return;
     }
@@ -139,12 +116,11 @@ class ScriptedServer {
   }
 
   Script script_;
-  asio::io_context ioc_;
-  tcp::acceptor acceptor_{ioc_};
-  std::thread thread_;
   std::mutex mutex_;
   Request last_;
   std::atomic<bool> gate_opened_{false};
+  // Last: it serves as soon as it is made, from the members above.
+  sb::test::LoopbackServer server_{[this](tcp::socket s) { return serve(std::move(s)); }};
 };
 
 // What the callbacks of one stream saw.
