@@ -52,4 +52,14 @@ inline std::int64_t int_at(const boost::json::object& o, std::string_view key,
   return fallback;
 }
 
+/// A numeric field as a double; `fallback` when absent or not a number.
+inline double number_at(const boost::json::object& o, std::string_view key, double fallback = 0) {
+  const auto* v = o.if_contains(key);
+  if (!v) return fallback;
+  if (const auto* d = v->if_double()) return *d;
+  if (const auto* i = v->if_int64()) return static_cast<double>(*i);
+  if (const auto* u = v->if_uint64()) return static_cast<double>(*u);
+  return fallback;
+}
+
 }  // namespace sb
