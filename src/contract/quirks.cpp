@@ -59,6 +59,7 @@ struct Override {
   std::string_view json;
 };
 
+constexpr std::string_view kSilenceTimeout = R"({"type":"number","minimum":5,"maximum":3600})";
 constexpr std::string_view kStringOrObject = R"({"oneOf":[{"type":"string"},{"type":"object"}]})";
 
 constexpr std::array kOverrides{
@@ -81,6 +82,11 @@ constexpr std::array kOverrides{
     Override{"UserMessage", "role", Action::kOnlyRequired, {}},
     Override{"SystemMessage", "content", Action::kAddProperty, R"({"type":"string"})"},
     Override{"SystemMessage", "role", Action::kOnlyRequired, {}},
+    // Documented for assistants (call-timeout-settings.mdx) and sent by clients; the document
+    // has it only on TransferAssistant, whose bounds (5 to 3600 s, default 30) it takes.
+    Override{"CreateAssistantDTO", "silenceTimeoutSeconds", Action::kAddProperty, kSilenceTimeout},
+    Override{"UpdateAssistantDTO", "silenceTimeoutSeconds", Action::kAddProperty, kSilenceTimeout},
+    Override{"AssistantOverrides", "silenceTimeoutSeconds", Action::kAddProperty, kSilenceTimeout},
 };
 
 struct ParameterOverride {

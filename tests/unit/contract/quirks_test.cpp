@@ -62,6 +62,14 @@ TEST(Quirks, AnEnumOnAnArrayConstrainsEachItem) {
             Msgs{"serverMessages must be an array"});
 }
 
+TEST(Quirks, AssistantsTakeSilenceTimeoutSecondsWithTheTransferAssistantsBounds) {
+  EXPECT_EQ(check("CreateAssistantDTO", R"({"silenceTimeoutSeconds":30})"), Msgs{});
+  EXPECT_EQ(check("UpdateAssistantDTO", R"({"silenceTimeoutSeconds":3600})"), Msgs{});
+  EXPECT_EQ(check("AssistantOverrides", R"({"silenceTimeoutSeconds":5})"), Msgs{});
+  EXPECT_EQ(check("CreateAssistantDTO", R"({"silenceTimeoutSeconds":4})"),
+            Msgs{"silenceTimeoutSeconds must not be less than 5"});
+}
+
 TEST(Quirks, AnEmptyEnumIsNoConstraint) {
   EXPECT_EQ(check("NeuphonicVoice", R"({"provider":"neuphonic","voiceId":"any-voice",
                                         "language":"en"})"),
