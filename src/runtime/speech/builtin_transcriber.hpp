@@ -26,9 +26,16 @@
 
 namespace sb::speech {
 
+/// What the app loads per SpeechPool thread. Memory binds before CPU: a decoder is 91 MB,
+/// and one thread decodes speech at 0.10-0.16 of real time (partials included), i.e. keeps up
+/// with 6-10 customers speaking at once, while a decoder is held only while its customer
+/// speaks. Two per thread leaves that thread room for synthesis; raise it where memory allows.
+inline constexpr std::size_t kDecodersPerPoolThread = 2;
+
 struct BuiltinTranscriberOptions {
   std::string model_dir = kDefaultSphinxModel;
-  /// Decoders loaded at start-up (about 100 MB each); 0 loads none (every utterance is then
+  /// Decoders loaded at start-up (91 MB and about a second each; the app passes
+  /// kDecodersPerPoolThread × the pool's threads); 0 loads none (every utterance is then
   /// dropped: for tests of what surrounds the engine).
   std::size_t decoders = 2;
   /// Threads loading them (1.7 s each).
@@ -42,7 +49,8 @@ class BuiltinTranscriber final : public Transcriber {
 
   /// Refuses (ApiError 400) any language but English.
   void check(const boost::json::object& config) const override;
-  /// push() and close() are called on one strand (never at once).
+  /// push() and close() are called on one strand (never at once). Streams are closed before
+  /// the transcriber is destroyed.
   std::unique_ptr<TranscriberStream> open(const boost::json::object& config,
                                           const SpeechContext& context,
                                           TranscriberEvents events) override;

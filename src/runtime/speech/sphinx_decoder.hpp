@@ -1,6 +1,6 @@
 #pragma once
 // pocketsphinx (Debian's 5prealpha) behind a small interface, so sphinx_decoder.cpp is the one
-// file compiled with its headers. A decoder is expensive (about 1.7 s and 100 MB to load the
+// file compiled with its headers. A decoder is expensive (1-1.7 s and 91 MB to load the
 // acoustic model, the language model and the dictionary), so decoders are loaded once at
 // start-up and lent out by a DecoderPool, one utterance at a time.
 
