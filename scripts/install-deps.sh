@@ -8,11 +8,13 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev sqlite3 libssl-dev libspdlog-dev libcli11-dev
   libspeexdsp-dev libwebrtc-audio-processing-dev
+  libpocketsphinx-dev pocketsphinx-en-us flite1-dev
   googletest libgtest-dev libbenchmark-dev
   python3 curl ca-certificates
 )
 if [ "${1:-}" = "--test" ] || [ "${1:-}" = "--bench" ]; then
-  packages+=(clang libclang-rt-14-dev clang-format-14)
+  # flite's command line makes the callers' speech the tests play.
+  packages+=(clang libclang-rt-14-dev clang-format-14 flite)
 fi
 if [ "${1:-}" = "--bench" ]; then
   packages+=(wrk nginx-light util-linux)
