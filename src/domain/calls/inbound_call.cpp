@@ -88,7 +88,12 @@ json::object end_of_call_report(const json::object& call, const json::object& ph
                                 std::int64_t now_ms) {
   auto message = call_message("end-of-call-report", call, phone_number, now_ms);
   message["endedReason"] = string_at(call, "endedReason");
-  message["artifact"] = json::object{{"messages", json::array{}}, {"transcript", ""}};
+  // What the call's media produced, or nothing when no media ran.
+  const auto* artifact = call.if_contains("artifact");
+  message["artifact"] =
+      artifact && artifact->is_object()
+          ? *artifact
+          : json::value(json::object{{"messages", json::array{}}, {"transcript", ""}});
   message["analysis"] = json::object{};
   for (const char* field : {"startedAt", "endedAt"})
     if (const auto* v = call.if_contains(field)) message[field] = *v;

@@ -48,7 +48,8 @@ boost::json::object status_update_message(const boost::json::object& call,
                                           const boost::json::object& phone_number,
                                           std::int64_t now_ms);
 
-/// The end-of-call-report of an ended call (no transcript or recording: no media has run).
+/// The end-of-call-report of an ended call: its artifact (messages, transcript, ...) when media
+/// ran, else an empty one.
 boost::json::object end_of_call_report(const boost::json::object& call,
                                        const boost::json::object& phone_number,
                                        std::int64_t now_ms);

@@ -266,7 +266,10 @@ class BuiltinStream final : public TranscriberStream {
 }  // namespace
 
 BuiltinTranscriber::BuiltinTranscriber(SpeechPool& pool, BuiltinTranscriberOptions options)
-    : pool_(pool), decoders_(options.model_dir, options.decoders, options.load_threads) {}
+    : pool_(pool),
+      decoders_(options.model_dir, options.decoders, options.load_threads,
+                options.load_on_first_use ? DecoderPool::Loading::kOnFirstUse
+                                          : DecoderPool::Loading::kNow) {}
 
 void BuiltinTranscriber::check(const boost::json::object& config) const {
   require_english(config, "transcriber", "built-in transcriber (provider \"vapi\")");
@@ -277,6 +280,7 @@ std::unique_ptr<TranscriberStream> BuiltinTranscriber::open(const boost::json::o
                                                             TranscriberEvents events) {
   // "manual" turn-taking: the call waits its own end-of-turn delay, so finals claim no turn end.
   const bool end_of_turn = string_at(config, "turnTaking") != "manual";
+  decoders_.start_loading();
   return std::make_unique<BuiltinStream>(pool_, decoders_, counters_, std::move(events),
                                          end_of_turn, context.call_id);
 }

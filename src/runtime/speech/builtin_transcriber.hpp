@@ -40,6 +40,9 @@ struct BuiltinTranscriberOptions {
   std::size_t decoders = 2;
   /// Threads loading them (1.7 s each).
   unsigned load_threads = 2;
+  /// Load them in the background when the first stream opens instead of in the constructor
+  /// (the server: its start stays fast, and costs nothing when no call uses this engine).
+  bool load_on_first_use = false;
 };
 
 class BuiltinTranscriber final : public Transcriber {

@@ -1,9 +1,12 @@
 #include "runtime/speech/sphinx_decoder.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <atomic>
 #include <exception>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -99,17 +102,19 @@ struct DecoderPool::Shelf {
   }
 };
 
-DecoderPool::DecoderPool(const std::string& model_dir, std::size_t count, unsigned load_threads)
-    : size_(count), shelf_(std::make_shared<Shelf>()) {
-  check_sphinx_model(model_dir);
-  std::vector<std::unique_ptr<SphinxDecoder>> loaded(count);
+namespace {
+
+// Loads `count` decoders on up to `threads` threads, handing each to `ready` as it is done.
+// Returns the first failure (the others still load).
+std::exception_ptr load_decoders(const std::string& model_dir, std::size_t count, unsigned threads,
+                                 const std::function<void(std::unique_ptr<SphinxDecoder>)>& ready) {
   std::atomic<std::size_t> next = 0;
   std::exception_ptr failure;
   std::mutex failure_mutex;
   auto load = [&] {
     for (std::size_t i = next++; i < count; i = next++) {
       try {
-        loaded[i] = std::make_unique<SphinxDecoder>(model_dir);
+        ready(std::make_unique<SphinxDecoder>(model_dir));
       } catch (...) {
         std::lock_guard lock(failure_mutex);
         if (!failure) failure = std::current_exception();
@@ -117,11 +122,49 @@ DecoderPool::DecoderPool(const std::string& model_dir, std::size_t count, unsign
     }
   };
   std::vector<std::thread> loaders;
-  const std::size_t threads = std::min<std::size_t>(std::max(load_threads, 1u), count);
-  for (std::size_t i = 0; i < threads; ++i) loaders.emplace_back(load);
+  const std::size_t n = std::min<std::size_t>(std::max(threads, 1u), count);
+  for (std::size_t i = 0; i < n; ++i) loaders.emplace_back(load);
   for (auto& loader : loaders) loader.join();
-  if (failure) std::rethrow_exception(failure);
-  shelf_->free = std::move(loaded);
+  return failure;
+}
+
+}  // namespace
+
+DecoderPool::DecoderPool(const std::string& model_dir, std::size_t count, unsigned load_threads,
+                         Loading loading)
+    : model_dir_(model_dir),
+      size_(count),
+      load_threads_(load_threads),
+      shelf_(std::make_shared<Shelf>()) {
+  check_sphinx_model(model_dir);
+  if (loading == Loading::kOnFirstUse) return;
+  std::call_once(loading_, [] {});
+  auto shelf = shelf_;
+  if (auto failure =
+          load_decoders(model_dir, count, load_threads, [&shelf](std::unique_ptr<SphinxDecoder> d) {
+            std::lock_guard lock(shelf->mutex);
+            shelf->free.push_back(std::move(d));
+          }))
+    std::rethrow_exception(failure);
+}
+
+void DecoderPool::start_loading() {
+  std::call_once(loading_, [this] {
+    loader_ =
+        std::thread([dir = model_dir_, count = size_, threads = load_threads_, shelf = shelf_] {
+          const auto failure =
+              load_decoders(dir, count, threads, [&shelf](std::unique_ptr<SphinxDecoder> d) {
+                std::lock_guard lock(shelf->mutex);
+                if (!shelf->closed) shelf->free.push_back(std::move(d));
+              });
+          if (!failure) return;
+          try {
+            std::rethrow_exception(failure);
+          } catch (const std::exception& e) {
+            spdlog::error("built-in transcriber: a decoder failed to load: {}", e.what());
+          }
+        });
+  });
 }
 
 DecoderPool::~DecoderPool() {
@@ -131,6 +174,8 @@ DecoderPool::~DecoderPool() {
     shelf_->closed = true;
     free.swap(shelf_->free);
   }
+  // A load in progress cannot be cut short; it takes about a second.
+  if (loader_.joinable()) loader_.join();
 }
 
 DecoderPool::Lease DecoderPool::try_claim() {

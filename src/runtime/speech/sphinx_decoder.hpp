@@ -7,8 +7,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace sb::speech {
@@ -52,22 +54,35 @@ class DecoderPool {
   /// if the pool is gone). Copyable so tasks (std::function) can carry it.
   using Lease = std::shared_ptr<SphinxDecoder>;
 
+  /// When the decoders are loaded: all of them before the constructor returns, or in the
+  /// background from the first start_loading() on (a server whose calls never use the built-in
+  /// transcriber never pays the second and 91 MB each costs).
+  enum class Loading { kNow, kOnFirstUse };
+
   /// Loads `count` decoders, in parallel on up to `load_threads` threads. Throws
-  /// std::runtime_error when the model is missing or a decoder fails to load.
-  DecoderPool(const std::string& model_dir, std::size_t count, unsigned load_threads = 2);
+  /// std::runtime_error when the model is missing or (kNow) a decoder fails to load; a
+  /// background load that fails is logged, and the pool stays with what it has.
+  DecoderPool(const std::string& model_dir, std::size_t count, unsigned load_threads = 2,
+              Loading loading = Loading::kNow);
   ~DecoderPool();
   DecoderPool(const DecoderPool&) = delete;
   DecoderPool& operator=(const DecoderPool&) = delete;
 
-  /// A free decoder, or null when all are lent out.
+  /// Starts the background load (kOnFirstUse); idempotent, returns at once.
+  void start_loading();
+  /// A free decoder, or null when all are lent out (or not loaded yet).
   Lease try_claim();
   std::size_t size() const { return size_; }
   std::size_t available() const;
 
  private:
   struct Shelf;
+  std::string model_dir_;
   std::size_t size_;
+  unsigned load_threads_;
   std::shared_ptr<Shelf> shelf_;
+  std::once_flag loading_;
+  std::thread loader_;
 };
 
 }  // namespace sb::speech

@@ -1,0 +1,388 @@
+#include "runtime/voice/live_call.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+
+#include "core/json_fields.hpp"
+#include "domain/calls/inbound_call.hpp"
+#include "runtime/chat/chat_setup.hpp"
+#include "runtime/voice/live_call_impl.hpp"
+
+namespace sb::voice {
+namespace json = boost::json;
+
+namespace {
+
+// Vapi's defaults when an assistant names no serverMessages / clientMessages.
+const std::vector<std::string> kDefaultServerMessages{"conversation-update",
+                                                      "end-of-call-report",
+                                                      "function-call",
+                                                      "hang",
+                                                      "speech-update",
+                                                      "status-update",
+                                                      "tool-calls",
+                                                      "transfer-destination-request",
+                                                      "handoff-destination-request",
+                                                      "user-interrupted",
+                                                      "assistant.started"};
+const std::vector<std::string> kDefaultClientMessages{
+    "conversation-update", "function-call", "hang",
+    "model-output",        "speech-update", "status-update",
+    "transfer-update",     "transcript",    "tool-calls",
+    "user-interrupted",    "voice-input",   "workflow.node.started",
+    "assistant.started"};
+
+std::vector<std::string> message_list(const json::object& assistant, std::string_view key,
+                                      const std::vector<std::string>& fallback) {
+  const auto* list = array_at(assistant, key);
+  if (!list) return fallback;
+  std::vector<std::string> out;
+  for (const auto& v : *list)
+    if (const auto* s = v.if_string()) out.emplace_back(*s);
+  return out;
+}
+
+std::chrono::milliseconds seconds_field(const json::object& o, std::string_view key,
+                                        std::chrono::milliseconds fallback) {
+  const double s = number_at(o, key, -1);
+  return s > 0 ? std::chrono::milliseconds(static_cast<std::int64_t>(s * 1000)) : fallback;
+}
+
+// The model's call-control tools reach the call through this, holding it weakly: a turn in
+// flight must not keep its call alive (the call owns the conversation that owns the proxy).
+class ControlProxy final : public chat::CallControl {
+ public:
+  explicit ControlProxy(std::weak_ptr<LiveCallImpl> call) : call_(std::move(call)) {}
+  std::string end_call(const json::object& tool) override {
+    auto c = call_.lock();
+    return c ? c->end_call(tool) : "The call has ended";
+  }
+  std::string transfer(const json::object& tool, const json::object& destination) override {
+    auto c = call_.lock();
+    return c ? c->transfer(tool, destination) : "The call has ended";
+  }
+  std::string send_dtmf(const json::object& tool, std::string_view digits) override {
+    auto c = call_.lock();
+    return c ? c->send_dtmf(tool, digits) : "The call has ended";
+  }
+  std::string voicemail(const json::object& tool) override {
+    auto c = call_.lock();
+    return c ? c->voicemail(tool) : "The call has ended";
+  }
+
+ private:
+  std::weak_ptr<LiveCallImpl> call_;
+};
+
+}  // namespace
+
+std::shared_ptr<LiveCall> LiveCall::create(boost::asio::any_io_executor strand,
+                                           LiveCallServices services,
+                                           std::unique_ptr<CallSink> sink, json::object call,
+                                           chat::Conversation conversation,
+                                           LiveCallOptions options) {
+  auto live = std::make_shared<LiveCallImpl>(std::move(strand), services, std::move(sink),
+                                             std::move(call), std::move(conversation), options);
+  live->arm_connect_deadline();
+  return live;
+}
+
+LiveCallImpl::LiveCallImpl(boost::asio::any_io_executor strand, LiveCallServices services,
+                           std::unique_ptr<CallSink> sink, json::object call,
+                           chat::Conversation conversation, LiveCallOptions options)
+    : id_(string_at(call, "id")),
+      strand_(strand),
+      services_(services),
+      sink_(std::move(sink)),
+      options_(options),
+      call_(std::move(call)),
+      conversation_(std::move(conversation)),
+      tick_timer_(strand, services.clock),
+      endpoint_timer_(strand, services.clock),
+      deadline_timer_(strand, services.clock),
+      pacer_(std::chrono::milliseconds(20), options.lead_frames) {
+  if (!conversation_.assistants.empty()) assistant_ = conversation_.assistants[0].assistant;
+  start_plan_ = StartSpeakingPlan::of(assistant_);
+  stop_plan_ = StopSpeakingPlan::of(assistant_);
+  static const json::object kNoVoice;
+  const auto* voice = object_at(assistant_, "voice");
+  chunk_plan_ = ChunkPlan::of(voice ? *voice : kNoVoice);
+  if (const auto* phrases = array_at(assistant_, "endCallPhrases"))
+    for (const auto& p : *phrases)
+      if (const auto* s = p.if_string()) end_call_phrases_.push_back(normalize_words(*s));
+  server_messages_ = message_list(assistant_, "serverMessages", kDefaultServerMessages);
+  client_messages_ = message_list(assistant_, "clientMessages", kDefaultClientMessages);
+  max_duration_ = seconds_field(assistant_, "maxDurationSeconds", max_duration_);
+  silence_timeout_ = seconds_field(assistant_, "silenceTimeoutSeconds", silence_timeout_);
+  speech_context_.org_id = string_at(call_, "orgId");
+  speech_context_.call_id = id_;
+  speech_context_.call = call_;
+}
+
+LiveCallImpl::~LiveCallImpl() = default;
+
+void LiveCallImpl::on_strand(std::function<void(LiveCallImpl&)> f) {
+  boost::asio::post(strand_, [self = shared_from_this(), f = std::move(f)] { f(*self); });
+}
+
+void LiveCallImpl::arm_connect_deadline() {
+  on_strand([](LiveCallImpl& c) {
+    c.deadline_timer_.arm_after(c.options_.connect_timeout, [weak = c.weak_from_this()] {
+      if (auto self = weak.lock(); self && !self->live_)
+        self->finish("call.in-progress.error-providerfault-transport-never-connected");
+    });
+  });
+}
+
+bool LiveCallImpl::claim() {
+  if (ended_flag_.load()) return false;
+  bool expected = false;
+  return claimed_.compare_exchange_strong(expected, true);
+}
+
+void LiveCallImpl::connected(std::shared_ptr<CallTransport> transport) {
+  on_strand([transport = std::move(transport)](LiveCallImpl& c) mutable {
+    c.start(std::move(transport));
+  });
+}
+
+void LiveCallImpl::end(std::string ended_reason) {
+  on_strand([reason = std::move(ended_reason)](LiveCallImpl& c) { c.finish(reason); });
+}
+
+json::object LiveCallImpl::snapshot() const {
+  std::lock_guard lock(snapshot_mutex_);
+  return call_;
+}
+
+void LiveCallImpl::start(std::shared_ptr<CallTransport> transport) {
+  if (ended_flag_.load()) return transport->hang_up();
+  transport_ = std::move(transport);
+  live_ = true;
+  started_at_ = now();
+  started_wall_ms_ = wall_ms();
+  last_activity_ = started_at_;
+  conversation_.call_control = std::make_shared<ControlProxy>(weak_from_this());
+  // An inbound phone call is in progress from the moment it was answered.
+  if (string_at(call_, "status") != "in-progress") {
+    {
+      std::lock_guard lock(snapshot_mutex_);
+      call_["status"] = "in-progress";
+      call_["startedAt"] = format_iso8601(started_wall_ms_);
+      call_["updatedAt"] = call_["startedAt"];
+    }
+    sink_->status_changed(call_, calls::status_update_message(call_, {}, started_wall_ms_));
+  }
+  if (wants_client("status-update"))
+    transport_->send_message(calls::status_update_message(call_, {}, started_wall_ms_));
+  deadline_timer_.arm_after(max_duration_, [weak = weak_from_this()] {
+    if (auto self = weak.lock()) self->finish("exceeded-max-duration");
+  });
+  static const json::object kNoTranscriber;
+  const auto* transcriber = object_at(assistant_, "transcriber");
+  speech::TranscriberEvents events;
+  events.on_transcript = [weak = weak_from_this()](speech::Transcript t) {
+    if (auto self = weak.lock())
+      self->on_strand(
+          [t = std::move(t)](LiveCallImpl& c) mutable { c.on_transcript(std::move(t)); });
+  };
+  events.on_failure = [weak = weak_from_this()](speech::SpeechFailure f) {
+    if (auto self = weak.lock())
+      self->on_strand([reason = f.ended_reason, message = f.message](LiveCallImpl& c) {
+        spdlog::warn("call {}: transcriber failed: {}", c.id_, message);
+        c.finish(reason);
+      });
+  };
+  transcriber_ = services_.transcriber.open(transcriber ? *transcriber : kNoTranscriber,
+                                            speech_context_, std::move(events));
+  tick();
+
+  const auto mode = string_at(assistant_, "firstMessageMode");
+  if (mode == "assistant-speaks-first-with-model-generated-message") return respond();
+  if (const auto first = chat::first_message(assistant_)) {
+    conversation_.history.push_back(json::object{{"role", "assistant"}, {"content", *first}});
+    say(*first, bool_at(assistant_, "firstMessageInterruptionsEnabled", false));
+  }
+}
+
+void LiveCallImpl::finish(const std::string& ended_reason) {
+  if (ended_flag_.exchange(true)) return;
+  const bool was_live = live_;
+  live_ = false;
+  ++answer_;
+  if (turn_) turn_->cancel();
+  if (synthesis_) synthesis_->cancel();
+  synthesis_.reset();
+  if (transcriber_) transcriber_->close();
+  tick_timer_.cancel();
+  endpoint_timer_.cancel();
+  deadline_timer_.cancel();
+  const auto ended_ms = wall_ms();
+  {
+    std::lock_guard lock(snapshot_mutex_);
+    calls::end_call(call_, ended_reason, ended_ms);
+    if (was_live) {
+      call_["artifact"] = artifact();
+      call_["messages"] = messages_;
+    }
+  }
+  auto status = calls::status_update_message(call_, {}, ended_ms);
+  if (transport_) {
+    if (wants_client("status-update")) transport_->send_message(status);
+    transport_->hang_up();
+  }
+  std::optional<json::object> report;
+  if (wants_server("end-of-call-report")) report = calls::end_of_call_report(call_, {}, ended_ms);
+  sink_->ended(call_, std::move(status), std::move(report));
+  spdlog::info("call {} ended: {}", id_, ended_reason);
+}
+
+void LiveCallImpl::handle_control(const json::object& message) {
+  const auto type = string_at(message, "type");
+  if (type == "end-call" || type == "hangup") return finish("customer-ended-call");
+  if (type == "say") {
+    const auto content = string_at(message, "content");
+    if (bool_at(message, "interruptAssistantEnabled", false) && assistant_speaking_) interrupt();
+    if (!content.empty()) {
+      conversation_.history.push_back(
+          json::object{{"role", "assistant"}, {"content", std::string(content)}});
+      say(std::string(content), bool_at(message, "interruptionsEnabled", true));
+    }
+    if (bool_at(message, "endCallAfterSpoken", false))
+      pending_end_ = "assistant-ended-call-after-message-spoken";
+    return;
+  }
+  if (type == "add-message") {
+    const auto* m = object_at(message, "message");
+    if (!m) return;
+    conversation_.history.push_back(*m);
+    if (bool_at(message, "triggerResponseEnabled", true) && string_at(*m, "role") != "assistant" &&
+        !turn_running_)
+      respond();
+    return;
+  }
+  if (type == "control") {
+    const auto what = string_at(message, "control");
+    if (what == "mute-assistant") {
+      assistant_muted_ = true;
+    } else if (what == "unmute-assistant") {
+      assistant_muted_ = false;
+    } else if (what == "mute-customer") {
+      customer_muted_ = true;
+    } else if (what == "unmute-customer") {
+      customer_muted_ = false;
+    } else if (what == "say-first-message") {
+      if (const auto first = chat::first_message(assistant_)) say(*first, true);
+    }
+  }
+}
+
+bool LiveCallImpl::wants_server(std::string_view type) const {
+  for (const auto& t : server_messages_)
+    if (t == type) return true;
+  return false;
+}
+
+bool LiveCallImpl::wants_client(std::string_view type) const {
+  for (const auto& t : client_messages_)
+    if (t == type) return true;
+  return false;
+}
+
+json::object LiveCallImpl::base_message(std::string_view type) const {
+  return {{"type", type}, {"timestamp", wall_ms()}, {"call", call_}};
+}
+
+// High-rate messages: to the client as text frames, to the server best effort.
+void LiveCallImpl::emit(json::object message) {
+  const auto type = std::string(string_at(message, "type"));
+  if (transport_ && wants_client(type)) {
+    auto client = message;
+    client.erase("call");  // the client made the call; the frames stay small
+    transport_->send_message(client);
+  }
+  bool server = wants_server(type);
+  if (!server && type == "transcript" && string_at(message, "transcriptType") == "final")
+    server = wants_server("transcript[transcriptType=\"final\"]");
+  if (server) sink_->notify(std::move(message));
+}
+
+void LiveCallImpl::add_artifact_message(std::string role, const std::string& text,
+                                        std::int64_t at_ms, std::int64_t end_ms) {
+  if (text.empty()) return;
+  const double from_start = static_cast<double>(at_ms - started_wall_ms_) / 1000.0;
+  messages_.push_back(json::object{{"role", role},
+                                   {"message", text},
+                                   {"time", at_ms},
+                                   {"endTime", end_ms},
+                                   {"secondsFromStart", from_start},
+                                   {"duration", end_ms - at_ms}});
+}
+
+json::object LiveCallImpl::artifact() const {
+  std::string transcript;
+  for (const auto& m : messages_) {
+    const auto& o = m.as_object();
+    const auto role = string_at(o, "role");
+    transcript += (role == "bot" ? "AI: " : "User: ") + std::string(string_at(o, "message")) + "\n";
+  }
+  json::array openai;
+  for (const auto& m : chat::to_model_messages(conversation_.history)) openai.push_back(m);
+  return {{"messages", messages_}, {"messagesOpenAIFormatted", openai}, {"transcript", transcript}};
+}
+
+void LiveCallImpl::send_conversation_update() {
+  auto message = base_message("conversation-update");
+  const auto art = artifact();
+  message["messages"] = art.at("messages");
+  message["messagesOpenAIFormatted"] = art.at("messagesOpenAIFormatted");
+  emit(std::move(message));
+}
+
+// CallMedia: from the transport's thread.
+void LiveCallImpl::customer_audio(std::vector<std::int16_t> pcm) {
+  on_strand([pcm = std::move(pcm)](LiveCallImpl& c) { c.take_customer_audio(pcm); });
+}
+void LiveCallImpl::control(json::object message) {
+  on_strand([m = std::move(message)](LiveCallImpl& c) {
+    if (c.live_) c.handle_control(m);
+  });
+}
+void LiveCallImpl::dtmf(std::string digits) {
+  on_strand([d = std::move(digits)](LiveCallImpl& c) {
+    if (!c.live_) return;
+    c.conversation_.history.push_back(json::object{{"role", "user"}, {"content", d}});
+    c.add_artifact_message("user", d, c.wall_ms(), c.wall_ms());
+  });
+}
+void LiveCallImpl::mark_played(std::string) {}
+void LiveCallImpl::hung_up(std::string reason) {
+  on_strand([reason = std::move(reason)](LiveCallImpl& c) {
+    spdlog::debug("call {}: transport closed: {}", c.id_, reason);
+    c.finish("customer-ended-call");
+  });
+}
+
+// chat::CallControl: runs with the turn's lock held, so it only posts.
+std::string LiveCallImpl::end_call(const json::object&) {
+  on_strand([](LiveCallImpl& c) {
+    const auto message = string_at(c.assistant_, "endCallMessage");
+    if (!message.empty()) c.say(std::string(message), false);
+    c.pending_end_ = "assistant-ended-call";
+    if (!c.speaking_queued()) c.finish(c.pending_end_);
+  });
+  return "Ending the call";
+}
+std::string LiveCallImpl::transfer(const json::object&, const json::object&) {
+  return "Transfers are not available on this call";
+}
+std::string LiveCallImpl::send_dtmf(const json::object&, std::string_view) {
+  return "Keypad tones are not available on this call";
+}
+std::string LiveCallImpl::voicemail(const json::object&) {
+  on_strand([](LiveCallImpl& c) { c.finish("assistant-ended-call"); });
+  return "Ending the call";
+}
+
+}  // namespace sb::voice

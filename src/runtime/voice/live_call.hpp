@@ -1,0 +1,81 @@
+#pragma once
+// One live call: the pipeline from the caller's audio to the assistant's and back, on the
+// call's own strand. Customer audio → voice activity → the transcriber → endpointing → the
+// conversation engine (the chats' resolver, tools and handoffs) → chunks → the voice → paced
+// frames → the transport. Barge-in cuts the answer (audio, model, synthesis) and keeps only what
+// the caller heard of it. The call alone changes its state; what it decides reaches storage and
+// the customer's server through its CallSink, exactly once for the end.
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/json/object.hpp>
+
+#include "core/clock.hpp"
+#include "runtime/chat/chat_engine.hpp"
+#include "runtime/voice/call_transport.hpp"
+
+namespace sb::speech {
+class Transcriber;
+class Voice;
+}  // namespace sb::speech
+
+namespace sb::voice {
+
+/// Where a call's state and messages go: the registry binds one to each call (its storage, its
+/// server). Called on the call's strand.
+class CallSink {
+ public:
+  virtual ~CallSink() = default;
+  /// The call changed status (in-progress): store it; `status_update` goes out durably.
+  virtual void status_changed(const boost::json::object& call,
+                              boost::json::object status_update) = 0;
+  /// A message the assistant's serverMessages asked for that need not survive a crash
+  /// (transcripts, speech and conversation updates): sent in order, best effort, not stored.
+  virtual void notify(boost::json::object message) = 0;
+  /// The call ended: store it; the status-update and the end-of-call-report go out durably
+  /// (the report only when serverMessages wants it: null otherwise). Called once.
+  virtual void ended(const boost::json::object& call, boost::json::object status_update,
+                     std::optional<boost::json::object> report) = 0;
+};
+
+struct LiveCallServices {
+  const Clock& clock;
+  const chat::ChatEngine& engine;
+  speech::Transcriber& transcriber;
+  speech::Voice& voice;
+};
+
+struct LiveCallOptions {
+  /// A call whose transport never connects ends after this.
+  std::chrono::milliseconds connect_timeout{60'000};
+  /// Frames the sender may run ahead of real time on paced transports.
+  std::size_t lead_frames = 3;
+};
+
+class LiveCall : public CallMedia {
+ public:
+  /// `call` is the stored document (status queued), `conversation` the resolved assistants with
+  /// their model access (history and input empty). Arms the connect deadline at once.
+  static std::shared_ptr<LiveCall> create(boost::asio::any_io_executor strand,
+                                          LiveCallServices services, std::unique_ptr<CallSink> sink,
+                                          boost::json::object call, chat::Conversation conversation,
+                                          LiveCallOptions options = {});
+
+  /// Claims the call for one transport connection: true once, for the first caller, while the
+  /// call has not ended. Any thread.
+  virtual bool claim() = 0;
+  /// The claimed connection is open: the call starts (status in-progress, greeting).
+  virtual void connected(std::shared_ptr<CallTransport> transport) = 0;
+  /// Ends the call with `ended_reason` (first end wins). Any thread.
+  virtual void end(std::string ended_reason) = 0;
+  /// The call document as it is now (status, messages so far). Any thread.
+  virtual boost::json::object snapshot() const = 0;
+  virtual const std::string& id() const = 0;
+  virtual bool ended() const = 0;
+};
+
+}  // namespace sb::voice

@@ -1,0 +1,191 @@
+#pragma once
+// The state of one live call (private to live_call*.cpp). Every member below the mutex is read
+// and written on the call's strand only; events from other threads (the transport, the engine,
+// the speech adapters) are posted to it and dropped when they belong to an answer that has been
+// cut since (`answer_` generations).
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <vector>
+
+#include <boost/json/array.hpp>
+
+#include "media/frame_pacer.hpp"
+#include "media/voice_activity.hpp"
+#include "net/timer.hpp"
+#include "runtime/chat/call_control.hpp"
+#include "runtime/speech/speech.hpp"
+#include "runtime/voice/chunker.hpp"
+#include "runtime/voice/live_call.hpp"
+#include "runtime/voice/turn_taking.hpp"
+
+namespace sb::voice {
+
+/// A piece of the assistant's speech: its text and how much of its audio has been played, so a
+/// cut knows what the caller heard.
+struct SpokenSegment {
+  std::uint64_t answer = 0;
+  std::string text;
+  std::size_t samples = 0;  ///< synthesised so far
+  std::size_t played = 0;
+  bool complete = false;  ///< synthesis finished
+};
+
+class LiveCallImpl final : public LiveCall,
+                           public chat::CallControl,
+                           public std::enable_shared_from_this<LiveCallImpl> {
+ public:
+  LiveCallImpl(boost::asio::any_io_executor strand, LiveCallServices services,
+               std::unique_ptr<CallSink> sink, boost::json::object call,
+               chat::Conversation conversation, LiveCallOptions options);
+  ~LiveCallImpl() override;
+
+  // LiveCall
+  bool claim() override;
+  void connected(std::shared_ptr<CallTransport> transport) override;
+  void end(std::string ended_reason) override;
+  boost::json::object snapshot() const override;
+  const std::string& id() const override { return id_; }
+  bool ended() const override { return ended_flag_.load(); }
+
+  // CallMedia (transport threads)
+  void customer_audio(std::vector<std::int16_t> pcm) override;
+  void control(boost::json::object message) override;
+  void dtmf(std::string digits) override;
+  void mark_played(std::string name) override;
+  void hung_up(std::string reason) override;
+
+  // chat::CallControl (the engine's thread, turn lock held: post, never wait)
+  std::string end_call(const boost::json::object& tool) override;
+  std::string transfer(const boost::json::object& tool,
+                       const boost::json::object& destination) override;
+  std::string send_dtmf(const boost::json::object& tool, std::string_view digits) override;
+  std::string voicemail(const boost::json::object& tool) override;
+
+  void arm_connect_deadline();
+
+ private:
+  /// Runs `f` on the call's strand (keeping the call alive until it has run).
+  void on_strand(std::function<void(LiveCallImpl&)> f);
+  Clock::SteadyTime now() const { return services_.clock.steady_now(); }
+
+  // live_call.cpp: lifecycle, control, messages
+  void start(std::shared_ptr<CallTransport> transport);
+  void finish(const std::string& ended_reason);
+  void handle_control(const boost::json::object& message);
+  bool wants_server(std::string_view type) const;
+  bool wants_client(std::string_view type) const;
+  void emit(boost::json::object message);
+  boost::json::object base_message(std::string_view type) const;
+  void add_artifact_message(std::string role, const std::string& text, std::int64_t at_ms,
+                            std::int64_t end_ms);
+  void send_conversation_update();
+  boost::json::object artifact() const;
+  std::int64_t wall_ms() const { return services_.clock.wall_ms(); }
+
+  // live_call_audio.cpp: frames in, voice activity, barge-in, paced frames out
+  void take_customer_audio(const std::vector<std::int16_t>& pcm);
+  void customer_frame(std::span<const std::int16_t> frame);
+  void tick();
+  void send_frames(std::size_t frames);
+  void credit_played(Clock::SteadyTime t);
+  void assistant_started_speaking();
+  void assistant_stopped_speaking();
+  void check_barge_in();
+  void interrupt();
+  /// What the caller heard of `answer` (of every answer when `all`).
+  std::string heard_text(std::uint64_t answer, bool all = false) const;
+  void fade_out();
+  bool speaking_queued() const;
+
+  // live_call_turns.cpp: transcripts, endpointing, model turns, synthesis
+  void on_transcript(speech::Transcript transcript);
+  void end_of_customer_turn();
+  void respond();
+  void model_delta(std::uint64_t answer, std::string delta);
+  void model_done(std::uint64_t answer, chat::ChatResult result);
+  void model_failed(std::uint64_t answer, chat::ChatFailure failure);
+  void say(std::string text, bool interruptible);
+  void queue_speech(std::uint64_t answer, std::string text);
+  void synthesize_next();
+  void synthesis_audio(std::uint64_t answer, std::vector<std::int16_t> pcm);
+  void synthesis_done(std::uint64_t answer);
+  void keep_heard(const std::string& heard, boost::json::array* output);
+  void check_end_call_phrases(const std::string& text);
+
+  const std::string id_;
+  boost::asio::any_io_executor strand_;
+  LiveCallServices services_;
+  std::unique_ptr<CallSink> sink_;
+  LiveCallOptions options_;
+
+  std::atomic<bool> claimed_{false};
+  std::atomic<bool> ended_flag_{false};
+  mutable std::mutex snapshot_mutex_;
+  boost::json::object call_;  ///< written on the strand under snapshot_mutex_
+
+  // Strand only from here.
+  chat::Conversation conversation_;
+  boost::json::object assistant_;  ///< conversation_.assistants[0].assistant
+  StartSpeakingPlan start_plan_;
+  StopSpeakingPlan stop_plan_;
+  ChunkPlan chunk_plan_;
+  std::vector<std::string> end_call_phrases_;  ///< normalized
+  std::vector<std::string> server_messages_, client_messages_;
+
+  std::shared_ptr<CallTransport> transport_;
+  std::unique_ptr<speech::TranscriberStream> transcriber_;
+  speech::SpeechContext speech_context_;
+  net::Timer tick_timer_, endpoint_timer_, deadline_timer_;
+  Clock::SteadyTime started_at_{};
+  std::int64_t started_wall_ms_ = 0;
+  std::chrono::milliseconds max_duration_{600'000};
+  std::chrono::milliseconds silence_timeout_{30'000};
+  Clock::SteadyTime last_activity_{};
+  bool live_ = false;  ///< connected and not ended
+
+  // Customer side.
+  media::VoiceActivity vad_{16'000};
+  std::vector<std::int16_t> customer_pending_;
+  bool customer_speaking_ = false;
+  std::chrono::milliseconds voiced_{0};    ///< speech heard in the current utterance
+  std::chrono::milliseconds unvoiced_{0};  ///< silence since the last speech
+  std::string partial_;                    ///< the transcript so far of the current utterance
+  std::string customer_turn_;              ///< final text not yet answered
+  std::int64_t customer_turn_started_ms_ = 0;
+  bool customer_muted_ = false;
+
+  // Assistant side.
+  std::uint64_t answer_ = 0;  ///< generation of the answer being produced/played
+  std::shared_ptr<chat::TurnHandle> turn_;
+  bool turn_running_ = false;
+  std::size_t history_mark_ = 0;  ///< where the running answer's output starts in history
+  std::optional<Chunker> chunker_;
+  std::string answer_text_;  ///< what the model has written of the current answer
+  std::deque<std::string> speech_queue_;
+  std::unique_ptr<speech::Synthesis> synthesis_;
+  std::deque<SpokenSegment> segments_;
+  std::deque<std::int16_t> outbound_;
+  std::vector<std::int16_t> last_frame_;  ///< the assistant's last frame, for the transcriber
+  std::size_t sent_samples_ = 0;          ///< of this speaking stretch
+  std::size_t credited_samples_ = 0;      ///< of those, credited to segments as heard
+  std::uint64_t marked_answer_ = 0;       ///< the last answer whose end was marked
+  media::FramePacer pacer_;
+  Clock::SteadyTime speak_not_before_{};
+  bool assistant_speaking_ = false;
+  bool interruptible_ = true;
+  bool assistant_muted_ = false;
+  std::int64_t assistant_started_ms_ = 0;
+  int turn_count_ = 0;
+  /// While interrupt() cancels the turn: where on_cancelled leaves the partial output.
+  std::shared_ptr<std::optional<chat::ChatResult>> cut_slot_;
+  /// An answer cut while its completion was already on its way: its output, when it arrives,
+  /// keeps only `heard`.
+  std::optional<std::pair<std::uint64_t, std::string>> late_cut_;
+  std::string pending_end_;  ///< end the call with this once the assistant has finished speaking
+  boost::json::array messages_;  ///< artifact.messages
+};
+
+}  // namespace sb::voice

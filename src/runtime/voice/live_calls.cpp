@@ -1,0 +1,368 @@
+#include "runtime/voice/live_calls.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <deque>
+#include <filesystem>
+#include <fstream>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "core/api_error.hpp"
+#include "core/ids.hpp"
+#include "core/json_fields.hpp"
+#include "domain/calls/inbound_call.hpp"
+#include "domain/calls/websocket_call.hpp"
+#include "domain/resources/resource_service.hpp"
+#include "runtime/chat/chat_context.hpp"
+#include "runtime/speech/speech.hpp"
+#include "storage/store.hpp"
+#include "webhooks/webhooks.hpp"
+
+namespace sb::voice {
+namespace json = boost::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Best-effort messages waiting for their server, per call, at most; the oldest go first when a
+// slow server lets more pile up (a transcript from ten seconds ago is worth less than memory).
+constexpr std::size_t kLaneLimit = 256;
+constexpr std::chrono::milliseconds kLaneDeadline{10'000};
+
+const json::object kEmpty;
+
+}  // namespace
+
+// One call's way to storage and to its server. Durable messages go through the outbox with the
+// call's writes; the others through a lane that sends one at a time, in order.
+class LiveCalls::Sink final : public CallSink,
+                              public std::enable_shared_from_this<LiveCalls::Sink> {
+ public:
+  Sink(LiveCalls& owner, std::string org_id, std::optional<webhooks::Destination> to)
+      : owner_(owner), org_id_(std::move(org_id)), to_(std::move(to)) {}
+
+  void status_changed(const json::object& call, json::object status_update) override {
+    write(call, {std::move(status_update)}, false);
+  }
+  void notify(json::object message) override {
+    if (!to_) return;
+    std::lock_guard lock(mutex_);
+    if (lane_.size() >= kLaneLimit) lane_.pop_front();
+    lane_.push_back(std::move(message));
+    if (!sending_) send_next_locked();
+  }
+  void ended(const json::object& call, json::object status_update,
+             std::optional<json::object> report) override {
+    std::vector<json::object> messages{std::move(status_update)};
+    if (report) messages.push_back(std::move(*report));
+    write(call, std::move(messages), true);
+  }
+
+  // The call's end is stored (or failed to be): the registry lets it go.
+  std::function<void()> on_ended;
+
+ private:
+  void write(const json::object& call, std::vector<json::object> messages, bool last) {
+    auto& deps = owner_.deps_;
+    deps.store.post_write(
+        [this, call, messages = std::move(messages),
+         keep = shared_from_this()](storage::Session& s) {
+          owner_.deps_.service.replace_document(s, owner_.deps_.calls, call);
+          if (!to_) return;
+          const std::string stream(string_at(call, "id"));
+          for (const auto& m : messages)
+            owner_.deps_.deliveries.enqueue(s, *to_, stream, json::object{m});
+        },
+        [last, keep = shared_from_this(),
+         id = std::string(string_at(call, "id"))](std::exception_ptr error) {
+          if (error) {
+            try {
+              std::rethrow_exception(error);
+            } catch (const std::exception& e) {
+              spdlog::error("call {}: storing its state failed: {}", id, e.what());
+            }
+          }
+          if (last && keep->on_ended) keep->on_ended();
+        });
+  }
+
+  void send_next_locked() {
+    if (lane_.empty()) {
+      sending_ = false;
+      return;
+    }
+    sending_ = true;
+    auto message = std::move(lane_.front());
+    lane_.pop_front();
+    owner_.deps_.deliveries.request(*to_, std::move(message), kLaneDeadline,
+                                    [self = shared_from_this()](webhooks::Reply) {
+                                      std::lock_guard lock(self->mutex_);
+                                      self->send_next_locked();
+                                    });
+  }
+
+  LiveCalls& owner_;
+  std::string org_id_;
+  std::optional<webhooks::Destination> to_;
+  std::mutex mutex_;
+  std::deque<json::object> lane_;
+  bool sending_ = false;
+};
+
+// The registry's sink handle: LiveCall owns a unique_ptr, the Sink is shared with its writes.
+namespace {
+class SinkHandle final : public CallSink {
+ public:
+  explicit SinkHandle(std::shared_ptr<CallSink> sink) : sink_(std::move(sink)) {}
+  void status_changed(const json::object& call, json::object m) override {
+    sink_->status_changed(call, std::move(m));
+  }
+  void notify(json::object m) override { sink_->notify(std::move(m)); }
+  void ended(const json::object& call, json::object s, std::optional<json::object> r) override {
+    sink_->ended(call, std::move(s), std::move(r));
+  }
+
+ private:
+  std::shared_ptr<CallSink> sink_;
+};
+}  // namespace
+
+LiveCalls::LiveCalls(LiveCallsDeps deps) : deps_(std::move(deps)) {
+  if (!deps_.journal_dir.empty()) fs::create_directories(deps_.journal_dir);
+}
+
+LiveCalls::~LiveCalls() = default;
+
+struct LiveCalls::Prepared {
+  json::object call;
+  chat::Conversation conversation;
+  std::optional<webhooks::Destination> to;
+};
+
+// Refuses a call while draining or at max_calls; otherwise counts it as on its way.
+bool LiveCalls::reserve(std::function<void(std::exception_ptr, json::object)>& done) {
+  std::lock_guard lock(mutex_);
+  if (draining_) {
+    done(std::make_exception_ptr(
+             ApiError(ErrorCode::kServiceUnavailable, "The server is shutting down")),
+         {});
+    return false;
+  }
+  if (calls_.size() + reserved_ >= deps_.max_calls) {
+    done(std::make_exception_ptr(
+             ApiError(ErrorCode::kTooManyRequests,
+                      "This server is at its limit of " + std::to_string(deps_.max_calls) +
+                          " concurrent calls (--max-calls); try again when a call has ended")),
+         {});
+    return false;
+  }
+  ++reserved_;
+  return true;
+}
+
+void LiveCalls::release() {
+  std::lock_guard lock(mutex_);
+  --reserved_;
+}
+
+void LiveCalls::prepare(storage::Session& s, const std::string& org_id, const json::object& holder,
+                        Prepared& out) const {
+  const auto* overrides = object_at(holder, "assistantOverrides");
+  chat::SetupRequest request{
+      &holder, overrides ? *overrides : json::object{}, std::nullopt, "",
+      holder.contains("customer") ? holder.at("customer") : json::value(nullptr)};
+  auto setup = chat::resolve_conversation(s, deps_.resolver, org_id, request);
+  const auto& first = setup.assistants.front().assistant;
+  const auto* transcriber = object_at(first, "transcriber");
+  const auto* voice = object_at(first, "voice");
+  deps_.transcriber.check(transcriber ? *transcriber : kEmpty);
+  deps_.voice.check(voice ? *voice : kEmpty);
+  auto& conversation = out.conversation;
+  conversation.org_id = org_id;
+  conversation.org_server = deps_.org_server(s, org_id);
+  if (const auto* c = object_at(holder, "customer")) conversation.customer = *c;
+  conversation.access = [keys = setup.keys,
+                         &providers = deps_.providers](const chat::ModelSetup& m) {
+    return chat::model_access(m, keys, providers);
+  };
+  conversation.assistants = std::move(setup.assistants);
+  const auto* server = object_at(conversation.assistants.front().assistant, "server");
+  if (auto picked = webhooks::pick_server(
+          {server, conversation.org_server ? &*conversation.org_server : nullptr}))
+    out.to = webhooks::Destination{org_id, std::move(*picked)};
+}
+
+// The call is stored: it goes live, waiting for its transport.
+void LiveCalls::start(const std::string& id, Prepared& prepared, ConnectCheck check) {
+  prepared.conversation.chat = {{"id", id}};
+  auto sink = std::make_shared<Sink>(*this, prepared.conversation.org_id, prepared.to);
+  sink->on_ended = [this, id] { forget(id); };
+  auto call =
+      LiveCall::create(boost::asio::make_strand(deps_.io),
+                       LiveCallServices{deps_.clock, deps_.engine, deps_.transcriber, deps_.voice},
+                       std::make_unique<SinkHandle>(sink), prepared.call,
+                       std::move(prepared.conversation), deps_.options);
+  std::lock_guard lock(mutex_);
+  --reserved_;
+  calls_.emplace(id, Entry{std::move(call), std::move(check)});
+}
+
+void LiveCalls::create(std::string org_id, json::object body,
+                       std::function<void(std::exception_ptr, json::object)> done) {
+  if (!reserve(done)) return;
+  calls::AudioFormat format;
+  try {
+    format = calls::check_websocket_call(body);
+  } catch (...) {
+    release();
+    return done(std::current_exception(), {});
+  }
+  auto prepared = std::make_shared<Prepared>();
+  const auto id = new_uuid();
+  deps_.store.post_write(
+      [this, prepared, org_id, body, format, id](storage::Session& s) {
+        prepare(s, org_id, body, *prepared);
+        prepared->call = calls::new_websocket_call(id, org_id, body, format, deps_.public_url(),
+                                                   deps_.clock.wall_ms());
+        deps_.service.insert_document(s, deps_.calls, prepared->call);
+        if (prepared->to)
+          deps_.deliveries.enqueue(
+              s, *prepared->to, id,
+              calls::status_update_message(prepared->call, {}, deps_.clock.wall_ms()));
+        journal_add(org_id, id);
+      },
+      [this, prepared, done = std::move(done), id](std::exception_ptr error) {
+        if (error) {
+          release();
+          journal_remove(id);
+          return done(error, {});
+        }
+        auto call = prepared->call;
+        start(id, *prepared, nullptr);
+        done(nullptr, std::move(call));
+      });
+}
+
+void LiveCalls::adopt(json::object call, ConnectCheck check) {
+  const std::string id(string_at(call, "id"));
+  const std::string org_id(string_at(call, "orgId"));
+  std::function<void(std::exception_ptr, json::object)> refused =
+      [this, id, org_id](std::exception_ptr error, json::object) {
+        spdlog::warn("call {}: no room for its media stream; it ends", id);
+        end_stored(org_id, id, "call.in-progress.error-vapifault-worker-not-available");
+        (void)error;
+      };
+  if (!reserve(refused)) return;
+  journal_add(org_id, id);
+  auto prepared = std::make_shared<Prepared>();
+  prepared->call = std::move(call);
+  deps_.store.post_read(
+      [this, prepared, org_id, id, check = std::move(check)](storage::Session& s) mutable {
+        try {
+          prepare(s, org_id, prepared->call, *prepared);
+        } catch (const std::exception& e) {
+          spdlog::warn("call {}: its assistant cannot run: {}", id, e.what());
+          release();
+          return end_stored(org_id, id, "assistant-not-valid");
+        }
+        start(id, *prepared, std::move(check));
+      });
+}
+
+std::pair<LiveCalls::Claim, std::shared_ptr<LiveCall>> LiveCalls::claim(std::string_view id,
+                                                                        const http::Request& head) {
+  std::lock_guard lock(mutex_);
+  const auto it = calls_.find(id);
+  if (it == calls_.end() || it->second.call->ended()) return {Claim::kUnknown, nullptr};
+  if (it->second.check && !it->second.check(head)) return {Claim::kRefused, nullptr};
+  if (!it->second.call->claim()) return {Claim::kTaken, nullptr};
+  return {Claim::kClaimed, it->second.call};
+}
+
+bool LiveCalls::end(std::string_view id, const std::string& ended_reason) {
+  std::lock_guard lock(mutex_);
+  const auto it = calls_.find(id);
+  if (it == calls_.end()) return false;
+  it->second.call->end(ended_reason);
+  return true;
+}
+
+std::optional<json::object> LiveCalls::snapshot(std::string_view id) const {
+  std::lock_guard lock(mutex_);
+  const auto it = calls_.find(id);
+  if (it == calls_.end()) return std::nullopt;
+  return it->second.call->snapshot();
+}
+
+std::size_t LiveCalls::live() const {
+  std::lock_guard lock(mutex_);
+  return calls_.size();
+}
+
+void LiveCalls::forget(const std::string& id) {
+  journal_remove(id);
+  std::lock_guard lock(mutex_);
+  calls_.erase(id);
+  if (calls_.empty()) all_ended_.notify_all();
+}
+
+void LiveCalls::drain(std::chrono::milliseconds grace) {
+  std::unique_lock lock(mutex_);
+  draining_ = true;
+  all_ended_.wait_for(lock, grace, [this] { return calls_.empty(); });
+  for (auto& [id, entry] : calls_) entry.call->end("worker-shutdown");
+  // Their ends are stored by the writer; bounded, so a stuck disk cannot hold shutdown forever.
+  all_ended_.wait_for(lock, std::chrono::seconds(10), [this] { return calls_.empty(); });
+}
+
+void LiveCalls::journal_add(const std::string& org_id, const std::string& id) const {
+  if (deps_.journal_dir.empty()) return;
+  std::ofstream(fs::path(deps_.journal_dir) / id) << org_id;
+}
+
+void LiveCalls::journal_remove(const std::string& id) const {
+  if (deps_.journal_dir.empty()) return;
+  std::error_code ignored;
+  fs::remove(fs::path(deps_.journal_dir) / id, ignored);
+}
+
+void LiveCalls::end_stored(const std::string& org, const std::string& id,
+                           const std::string& ended_reason) {
+  deps_.store.post_write(
+      [this, org, id, ended_reason](storage::Session& s) {
+        auto call = deps_.service.load(s, deps_.calls, org, id);
+        const auto now = deps_.clock.wall_ms();
+        if (!calls::end_call(call, ended_reason, now)) return;
+        deps_.service.replace_document(s, deps_.calls, call);
+        const json::object* assistant = object_at(call, "assistant");
+        auto org_server = deps_.org_server(s, org);
+        auto server = webhooks::pick_server({assistant ? object_at(*assistant, "server") : nullptr,
+                                             org_server ? &*org_server : nullptr});
+        if (!server) return;
+        const webhooks::Destination to{org, std::move(*server)};
+        deps_.deliveries.enqueue(s, to, id, calls::status_update_message(call, {}, now));
+        deps_.deliveries.enqueue(s, to, id, calls::end_of_call_report(call, {}, now));
+      },
+      [this, id](std::exception_ptr error) {
+        if (error) spdlog::warn("call {}: could not be ended", id);
+        journal_remove(id);
+      });
+}
+
+void LiveCalls::recover(const std::string& ended_reason) {
+  if (deps_.journal_dir.empty()) return;
+  std::vector<std::pair<std::string, std::string>> left;  // org, id
+  for (const auto& entry : fs::directory_iterator(deps_.journal_dir)) {
+    std::ifstream in(entry.path());
+    std::string org;
+    std::getline(in, org);
+    left.emplace_back(org, entry.path().filename().string());
+  }
+  for (const auto& [org, id] : left) end_stored(org, id, ended_reason);
+  if (!left.empty())
+    spdlog::info("ending {} call(s) the last run left live: {}", left.size(), ended_reason);
+}
+
+}  // namespace sb::voice

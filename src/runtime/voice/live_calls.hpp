@@ -1,0 +1,127 @@
+#pragma once
+// The registry of live calls: POST /call creates them (checked, the assistant resolved, the
+// call stored as queued and registered in one go), the transport's upgrade claims them, and
+// each call's sink writes its state and sends its messages. `--max-calls` bounds how many are
+// live at once. A journal in the data directory names the calls that are live, so calls a
+// killed process left behind are ended (with their report) when the server starts again.
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include <boost/json/object.hpp>
+
+#include "core/clock.hpp"
+#include "http/message.hpp"
+#include "runtime/chat/conversation_setup.hpp"
+#include "runtime/voice/live_call.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+namespace sb::storage {
+class Session;
+class Store;
+}  // namespace sb::storage
+namespace sb::resources {
+class ResourceService;
+struct ResourceSpec;
+}  // namespace sb::resources
+namespace sb::webhooks {
+class Deliveries;
+}
+namespace sb::llm {
+struct ProviderSettings;
+}
+
+namespace sb::voice {
+
+struct LiveCallsDeps {
+  storage::Store& store;
+  const resources::ResourceService& service;
+  const resources::ResourceSpec& calls;
+  chat::ResolverDeps resolver;
+  const llm::ProviderSettings& providers;
+  webhooks::Deliveries& deliveries;
+  std::function<std::optional<boost::json::object>(storage::Session&, std::string_view org_id)>
+      org_server;
+  const chat::ChatEngine& engine;
+  speech::Transcriber& transcriber;
+  speech::Voice& voice;
+  boost::asio::io_context& io;  ///< calls run on strands of it
+  std::function<std::string()> public_url;
+  std::string journal_dir;  ///< "" keeps no journal (unit tests)
+  std::size_t max_calls = 1000;
+  LiveCallOptions options = {};
+  const Clock& clock = system_clock();
+};
+
+class LiveCalls {
+ public:
+  explicit LiveCalls(LiveCallsDeps deps);
+  ~LiveCalls();
+
+  /// POST /call with the vapi.websocket transport: `done` gets the stored Call (201) or the
+  /// error (400 for what the request combines or a language no engine speaks, 404 for an
+  /// assistant or squad that does not exist, 429 over max_calls, 503 while draining).
+  void create(std::string org_id, boost::json::object body,
+              std::function<void(std::exception_ptr, boost::json::object)> done);
+  /// A call a provider's webhook routed to an assistant (status in-progress), waiting for its
+  /// media stream: registered like a created one. `check` decides whether a stream's handshake
+  /// is the provider's (its signature).
+  using ConnectCheck = std::function<bool(const http::Request& head)>;
+  void adopt(boost::json::object call, ConnectCheck check);
+
+  enum class Claim { kClaimed, kUnknown, kTaken, kRefused };
+  /// Claims the live call `id` for its one transport connection, `head` being the upgrade
+  /// request: kUnknown for a call not live here, kTaken when already connected, kRefused when
+  /// its ConnectCheck says no.
+  std::pair<Claim, std::shared_ptr<LiveCall>> claim(std::string_view id, const http::Request& head);
+  /// Ends the live call `id` with `ended_reason` (first end wins); false when it is not live
+  /// here.
+  bool end(std::string_view id, const std::string& ended_reason);
+  /// The live state of a call, when it is live here.
+  std::optional<boost::json::object> snapshot(std::string_view id) const;
+  /// Ends the calls a previous process left live (journal), with `ended_reason`.
+  void recover(const std::string& ended_reason);
+  /// Refuses new calls, lets live ones run for `grace`, then ends the rest with
+  /// "worker-shutdown" and waits (bounded) for their end to be stored.
+  void drain(std::chrono::milliseconds grace);
+  std::size_t live() const;
+
+ private:
+  class Sink;
+  struct Prepared;
+  struct Entry {
+    std::shared_ptr<LiveCall> call;
+    ConnectCheck check;
+  };
+  /// Resolves what a call runs (assistant or squad of `holder`, keys, server) and checks its
+  /// speech engines. Throws ApiError.
+  void prepare(storage::Session& s, const std::string& org_id, const boost::json::object& holder,
+               Prepared& out) const;
+  void start(const std::string& id, Prepared& prepared, ConnectCheck check);
+  bool reserve(std::function<void(std::exception_ptr, boost::json::object)>& done);
+  void release();
+  void forget(const std::string& id);
+  /// Ends a stored call that is not live here (left by a killed process, or never started),
+  /// sending its status-update and end-of-call-report.
+  void end_stored(const std::string& org, const std::string& id, const std::string& reason);
+  void journal_add(const std::string& org_id, const std::string& id) const;
+  void journal_remove(const std::string& id) const;
+
+  LiveCallsDeps deps_;
+  mutable std::mutex mutex_;
+  std::map<std::string, Entry, std::less<>> calls_;
+  std::size_t reserved_ = 0;  ///< creations in flight, counted against max_calls
+  bool draining_ = false;
+  std::condition_variable all_ended_;
+};
+
+}  // namespace sb::voice
