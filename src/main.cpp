@@ -107,6 +107,27 @@ int main(int argc, char** argv) {
   add_seconds(serve_cmd, "--llm-timeout", serve.llm_timeout,
               "Seconds an LLM provider may take to start answering a chat, and may then stay "
               "silent mid-answer (then 504)");
+  serve_cmd
+      ->add_option("--max-calls", serve.max_calls,
+                   "Live calls at once; POST /call beyond it is refused with 429")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}))
+      ->capture_default_str();
+  add_seconds(serve_cmd, "--call-grace", serve.call_grace,
+              "Seconds live calls may go on after SIGTERM before they are ended "
+              "(worker-shutdown)");
+  add_seconds(serve_cmd, "--call-connect-timeout", serve.call_connect_timeout,
+              "Seconds a call created over the WebSocket transport waits for its connection "
+              "before it ends (transport-never-connected)");
+  serve_cmd
+      ->add_option("--speech-threads", serve.speech_threads,
+                   "Threads the built-in speech engines run on (0: one per CPU)")
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--speech-decoders", serve.speech_decoders,
+                   "Built-in transcriber decoders: customers speaking at once that it "
+                   "transcribes (about 100 MB each, loaded in the background at start)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{256}))
+      ->capture_default_str();
   serve_cmd->add_option("--access-log", serve.access_log, "stdout, off, or a file path")
       ->capture_default_str();
   serve_cmd->add_option("--log-level", serve.log_level, "trace, debug, info, warn, error")

@@ -7,7 +7,9 @@
 #include <boost/json/object.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 
+#include "api/calls/call_routes.hpp"
 #include "api/metrics/metrics_route.hpp"
 #include "app/catalog/catalog.hpp"
 #include "app/data_dir.hpp"
@@ -22,6 +24,10 @@
 #include "net/http_server.hpp"
 #include "net/io_threads.hpp"
 #include "net/open_files.hpp"
+#include "net/websocket.hpp"
+#include "runtime/speech/speech_pool.hpp"
+#include "runtime/speech/speech_providers.hpp"
+#include "runtime/voice/live_calls.hpp"
 #include "storage/org_repository.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 #include "webhooks/webhook_runtime.hpp"
@@ -128,6 +134,7 @@ net::ServerOptions server_options(const ServeOptions& o, const http::Dispatcher&
     return dispatcher.body_limit(method, path);
   };
   s.forwarded_headers = dispatcher.forwarded_headers();
+  for (const auto& name : net::websocket_request_headers()) s.forwarded_headers.push_back(name);
   s.loggable_path = [&dispatcher](http::Method method, std::string_view path) {
     return dispatcher.loggable_path(method, path);
   };
@@ -186,6 +193,16 @@ int serve(const ServeOptions& options) {
   delivery.retention = std::chrono::hours(options.webhook_retention_hours);
   webhooks::WebhookRuntime server_messages(store, secrets, http_client, delivery, on_outbound);
   server_messages.start();
+  // Live calls run on strands of a context of their own (one thread per usable CPU), so a
+  // burst of API requests never delays a call's 20 ms frames; speech engines on a bounded pool.
+  net::IoThreads calls_io("calls", 0);
+  calls_io.start();
+  speech::SpeechPool speech_pool(options.speech_threads ? options.speech_threads
+                                                        : net::usable_cpus());
+  speech::BuiltinTranscriberOptions builtin_speech;
+  builtin_speech.decoders = options.speech_decoders;
+  builtin_speech.load_on_first_use = true;
+  speech::SpeechProviders speech(speech_pool, http_client, builtin_speech);
   CatalogDeps deps{
       store, secrets, contract, pool, dir.path(), options.file_size_limit, [&public_url] {
         return public_url;
@@ -204,8 +221,16 @@ int serve(const ServeOptions& options) {
   const auto agents = add_agents(catalog);
   const auto credentials = add_credentials_files(catalog);
   const auto workspace = add_workspace(catalog);
-  add_chats(catalog, agents, credentials, workspace);
-  add_inbound_calls(catalog, telephony, agents, credentials, workspace, options.telnyx_public_key);
+  const auto& engine = add_chats(catalog, agents, credentials, workspace);
+  const auto live =
+      add_live_calls(catalog, agents, credentials, workspace,
+                     {engine, speech.transcribers(), speech.voices(), calls_io.context(),
+                      (std::filesystem::path(dir.path()) / "live-calls").string(),
+                      options.max_calls, std::chrono::seconds(options.call_connect_timeout)});
+  add_inbound_calls(catalog, telephony, agents, credentials, workspace, options.telnyx_public_key,
+                    &live.calls);
+  // Calls a killed process left live are ended, and their reports sent, before new ones start.
+  live.calls.recover("call.in-progress.error-vapifault-worker-died");
   http::Router router;
   router.add(health_route());
   router.add(api::metrics_route(server_messages.metrics()));
@@ -220,8 +245,12 @@ int serve(const ServeOptions& options) {
   // The listener and its connections run on a context of their own (0 threads: one per
   // usable CPU); it is stopped once the server has returned from run().
   net::IoThreads http_io("http", options.io_threads);
+  auto listener = server_options(options, dispatcher);
+  listener.upgrade = [&routes = live.routes](const http::Request& head) {
+    return routes.upgrade(head);
+  };
   net::HttpServer server(
-      server_options(options, dispatcher),
+      std::move(listener),
       [&dispatcher](http::Request&& request, http::Reply reply) {
         dispatcher.dispatch(std::move(request), std::move(reply));
       },
@@ -238,7 +267,12 @@ int serve(const ServeOptions& options) {
 
   http_io.start();
   server.run();
+  // No new calls from here; live ones may finish within the grace, then end (worker-shutdown)
+  // with their reports stored. Their sockets live on the listener's context: stop it after.
+  live.calls.drain(std::chrono::seconds(options.call_grace));
   http_io.stop();
+  calls_io.stop();
+  speech_pool.stop();
   server_messages.stop();
   http_client.stop();
   store.stop();

@@ -301,8 +301,11 @@ void InboundCalls::provider_status(std::string provider, std::string to_number,
           if (!call) return;
           outcome->status = StatusOutcome::Status::kUnchanged;
           const auto now = deps_.clock.wall_ms();
-          if (reason.empty() || !calls::end_call(*call, reason, now)) return;
+          if (reason.empty() || string_at(*call, "status") == "ended") return;
           outcome->status = StatusOutcome::Status::kUpdated;
+          // A live call ends itself (one report, with what was said); the rest end here.
+          if (deps_.end_live_call && deps_.end_live_call(string_at(*call, "id"), reason)) return;
+          calls::end_call(*call, reason, now);
           deps_.service.replace_document(s, deps_.calls, *call);
           const auto assistant_server =
               assistant_server_of(s, deps_, record.org_id, string_at(*call, "assistantId"));

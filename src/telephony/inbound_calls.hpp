@@ -78,6 +78,9 @@ struct InboundCallsDeps {
       org_server;
   /// Stamps calls and their messages; measures the assistant-request budget.
   const Clock& clock = system_clock();
+  /// Ends the call `id` if it is live on this server (true), with `ended_reason`; a live
+  /// call's end is its own to store and report. Unset: no call is ever live (tests).
+  std::function<bool(std::string_view id, const std::string& ended_reason)> end_live_call;
 };
 
 class InboundCalls {

@@ -168,7 +168,7 @@ class InboundCallsTest : public ::testing::Test {
   ManualClock clock_{kStart};
   InboundCalls calls_{InboundCallsDeps{
       *store_, service_, numbers_, credentials_, assistants_, squads_, calls_spec_, deliveries_,
-      [this](storage::Session&, std::string_view) { return org_server_; }, clock_}};
+      [this](storage::Session&, std::string_view) { return org_server_; }, clock_, nullptr}};
 };
 
 TEST_F(InboundCallsTest, TheNumbersAssistantTakesTheCallWhichIsStoredAndAnnounced) {

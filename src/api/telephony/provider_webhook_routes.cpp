@@ -1,5 +1,7 @@
 #include "api/telephony/provider_webhook_routes.hpp"
 
+#include "runtime/voice/live_calls.hpp"
+
 #include <algorithm>
 
 #include <boost/json/parse.hpp>
@@ -116,16 +118,19 @@ std::string telnyx_status(const http::Fields& p) {
   return "completed";
 }
 
+// Runs once a call is answered by an assistant, with the call and its stream's URL.
+using Answered = std::function<void(const json::object& call, const std::string& stream_url)>;
+
 void answer_ring(const telephony::InboundCalls& calls, const ProviderWebhookConfig& config,
                  std::string provider, ProviderCall call, telephony::Verifier verify,
-                 Renderer render, http::Reply reply) {
+                 Renderer render, http::Reply reply, Answered answered = nullptr) {
   telephony::InboundRing ring;
   ring.info = {provider, call.call_id, e164(call.from)};
   ring.to_number = e164(call.to);
   const std::string our_number = ring.to_number;
   calls.ring(std::move(ring), std::move(verify),
-             [config, provider, our_number, render = std::move(render),
-              reply = std::move(reply)](RingOutcome out) {
+             [config, provider, our_number, render = std::move(render), reply = std::move(reply),
+              answered = std::move(answered)](RingOutcome out) {
                if (out.status == RingOutcome::Status::kUnknownNumber)
                  return reply(http::error_response(ApiError::not_found("Phone number not found")));
                if (out.status == RingOutcome::Status::kForbidden) return reply(forbidden(provider));
@@ -138,6 +143,9 @@ void answer_ring(const telephony::InboundCalls& calls, const ProviderWebhookConf
                ctx.our_number = our_number;
                if (const auto* c = out.call.if_contains("customer"); c && c->is_object())
                  ctx.caller = std::string(string_at(c->as_object(), "number"));
+               // The live call waits for its stream before the provider hears where it is.
+               if (answered && out.decision.kind == telephony::Decision::Kind::kAssistant)
+                 answered(out.call, ctx.stream_url);
                reply(render(out.decision, ctx));
              });
 }
@@ -157,15 +165,21 @@ void answer_status(const telephony::InboundCalls& calls, std::string provider, P
 }
 
 // Twilio signs the URL it requested (ours, as configured) followed by the sorted POST fields.
+// `verified_token`, when given, receives the auth token of the number that verified.
 telephony::Verifier twilio_verifier(const ProviderWebhookConfig& config,
-                                    const http::Request& request, const http::Fields& params) {
+                                    const http::Request& request, const http::Fields& params,
+                                    std::shared_ptr<std::string> verified_token = nullptr) {
   return [url = config.public_url() + request.target, params,
           signature = std::string(request.header("x-twilio-signature")),
-          account = std::string(field(params, "AccountSid"))](const CandidateNumber& c) {
+          account = std::string(field(params, "AccountSid")),
+          verified_token](const CandidateNumber& c) {
     const auto sid = string_at(c.number, "twilioAccountSid");
     if (!account.empty() && !sid.empty() && account != sid) return false;
     const auto token = string_at(c.secrets, "twilioAuthToken");
-    return !token.empty() && telephony::twilio_signature_valid(token, url, params, signature);
+    const bool valid =
+        !token.empty() && telephony::twilio_signature_valid(token, url, params, signature);
+    if (valid && verified_token) *verified_token = token;
+    return valid;
   };
 }
 
@@ -212,10 +226,22 @@ ProviderWebhookRoutes::ProviderWebhookRoutes(const telephony::InboundCalls& call
 
 void ProviderWebhookRoutes::twilio_inbound(http::Context&& ctx, http::Reply reply) const {
   const auto params = params_of(ctx.request);
+  auto token = std::make_shared<std::string>();
+  Answered answered;
+  // Twilio signs its stream's handshake like its webhooks: the wss URL, no parameters, the
+  // same account's auth token.
+  if (auto* live = config_.live_calls)
+    answered = [live, token](const json::object& call, const std::string& stream_url) {
+      live->adopt(call, [token, stream_url](const http::Request& head) {
+        return !token->empty() && telephony::twilio_signature_valid(
+                                      *token, stream_url, {}, head.header("x-twilio-signature"));
+      });
+    };
   answer_ring(
-      calls_, config_, "twilio", twilio_call(params), twilio_verifier(config_, ctx.request, params),
+      calls_, config_, "twilio", twilio_call(params),
+      twilio_verifier(config_, ctx.request, params, token),
       [](const auto& d, const auto& c) { return xml(telephony::render_twiml(d, c)); },
-      std::move(reply));
+      std::move(reply), std::move(answered));
 }
 
 void ProviderWebhookRoutes::twilio_status(http::Context&& ctx, http::Reply reply) const {

@@ -16,6 +16,9 @@
 namespace sb::telephony {
 class InboundCalls;
 }
+namespace sb::voice {
+class LiveCalls;
+}
 
 namespace sb::api {
 
@@ -25,6 +28,9 @@ struct ProviderWebhookConfig {
   std::function<std::string()> public_url;
   /// Telnyx's ed25519 public key of the account (base64); Telnyx webhooks are refused without.
   std::string telnyx_public_key;
+  /// Where a Twilio call answered by an assistant goes live (its media stream); none in unit
+  /// tests of the routing.
+  voice::LiveCalls* live_calls = nullptr;
 };
 
 class ProviderWebhookRoutes final : public RouteProvider {

@@ -3,6 +3,7 @@
 // providers of their own (uploads, 501s for behaviour that belongs to later work). Entries
 // are added by group, one file per group (catalog_*.cpp), so groups grow independently.
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -38,6 +39,22 @@ class ResourceService;
 }
 namespace sb::webhooks {
 class Deliveries;
+}
+namespace sb::chat {
+class ChatEngine;
+}
+namespace sb::speech {
+class Transcriber;
+class Voice;
+}  // namespace sb::speech
+namespace sb::api {
+class CallRoutes;
+}
+namespace sb::voice {
+class LiveCalls;
+}
+namespace boost::asio {
+class io_context;
 }
 
 namespace sb::app {
@@ -115,12 +132,35 @@ TelephonySpecs add_telephony(Catalog& catalog);           // catalog_telephony.c
 AgentSpecs add_agents(Catalog& catalog);                  // catalog_agents.cpp
 CredentialSpecs add_credentials_files(Catalog& catalog);  // catalog_credentials_files.cpp
 WorkspaceSpecs add_workspace(Catalog& catalog);           // catalog_workspace.cpp
-/// POST /chat and /chat/responses: the chat engine (needs `http` and `deliveries`).
-void add_chats(Catalog& catalog, const AgentSpecs& agents, const CredentialSpecs& credentials,
-               const WorkspaceSpecs& workspace);  // catalog_chats.cpp
+/// POST /chat and /chat/responses: the chat engine (needs `http` and `deliveries`). Returns the
+/// conversation engine, which live calls share (it lives as long as the catalog).
+const chat::ChatEngine& add_chats(Catalog& catalog, const AgentSpecs& agents,
+                                  const CredentialSpecs& credentials,
+                                  const WorkspaceSpecs& workspace);  // catalog_chats.cpp
+/// What live calls run on, besides the catalog's dependencies.
+struct LiveCallSetup {
+  const chat::ChatEngine& engine;
+  speech::Transcriber& transcriber;
+  speech::Voice& voice;
+  boost::asio::io_context& io;  ///< the calls' context
+  std::string journal_dir;
+  std::size_t max_calls;
+  std::chrono::milliseconds connect_timeout{60'000};
+};
+/// What the server drives itself: the routes take the transport's WebSocket upgrades; the
+/// registry recovers calls at start and drains them at shutdown.
+struct LiveCallHandles {
+  api::CallRoutes& routes;
+  voice::LiveCalls& calls;
+};
+/// POST /call (the WebSocket transport) and the live-call registry.
+LiveCallHandles add_live_calls(Catalog& catalog, const AgentSpecs& agents,
+                               const CredentialSpecs& credentials, const WorkspaceSpecs& workspace,
+                               LiveCallSetup setup);  // catalog_live_calls.cpp
 /// The providers' webhooks for inbound calls and the routing engine behind them.
 void add_inbound_calls(Catalog& catalog, const TelephonySpecs& telephony, const AgentSpecs& agents,
                        const CredentialSpecs& credentials, const WorkspaceSpecs& workspace,
-                       std::string telnyx_public_key);  // catalog_inbound_calls.cpp
+                       std::string telnyx_public_key,
+                       voice::LiveCalls* live_calls);  // catalog_inbound_calls.cpp
 
 }  // namespace sb::app

@@ -29,6 +29,7 @@ class ChatEntry final : public RouteProvider {
         service_(service_deps(catalog, specs)),
         routes_(*catalog.deps().contract, service_) {}
   int register_routes(http::Router& router) override { return routes_.register_routes(router); }
+  const chat::ChatEngine& engine() const { return engine_; }
 
  private:
   chat::ChatServiceDeps service_deps(Catalog& catalog, const chat::ChatSpecs& specs) const {
@@ -52,14 +53,18 @@ class ChatEntry final : public RouteProvider {
 
 }  // namespace
 
-void add_chats(Catalog& catalog, const AgentSpecs& agents, const CredentialSpecs& credentials,
-               const WorkspaceSpecs& workspace) {
+const chat::ChatEngine& add_chats(Catalog& catalog, const AgentSpecs& agents,
+                                  const CredentialSpecs& credentials,
+                                  const WorkspaceSpecs& workspace) {
   const auto& deps = catalog.deps();
   if (!deps.http || !deps.deliveries)
     throw std::logic_error("chats need outbound HTTP and server-message deliveries");
   const chat::ChatSpecs specs{agents.assistants,       agents.squads,   agents.tools,
                               credentials.credentials, workspace.chats, workspace.sessions};
-  catalog.add(std::make_unique<ChatEntry>(catalog, specs, *deps.http, *deps.deliveries));
+  auto entry = std::make_unique<ChatEntry>(catalog, specs, *deps.http, *deps.deliveries);
+  const auto& engine = entry->engine();
+  catalog.add(std::move(entry));
+  return engine;
 }
 
 }  // namespace sb::app

@@ -9,6 +9,7 @@
 #include "app/catalog/catalog.hpp"
 #include "domain/calls/call_spec.hpp"
 #include "domain/orgs/org_settings.hpp"
+#include "runtime/voice/live_calls.hpp"
 #include "telephony/inbound_calls.hpp"
 
 namespace sb::app {
@@ -30,7 +31,7 @@ class InboundCallEntry final : public RouteProvider {
 
 void add_inbound_calls(Catalog& catalog, const TelephonySpecs& telephony, const AgentSpecs& agents,
                        const CredentialSpecs& credentials, const WorkspaceSpecs& workspace,
-                       std::string telnyx_public_key) {
+                       std::string telnyx_public_key, voice::LiveCalls* live_calls) {
   const auto& deps = catalog.deps();
   if (!deps.deliveries) throw std::logic_error("inbound calls need server-message deliveries");
   telephony::InboundCallsDeps engine{
@@ -43,10 +44,13 @@ void add_inbound_calls(Catalog& catalog, const TelephonySpecs& telephony, const 
       workspace.calls,
       *deps.deliveries,
       [](storage::Session& s, std::string_view org_id) { return orgs::org_server(s, org_id); },
-      *deps.clock};
+      *deps.clock,
+      [live_calls](std::string_view id, const std::string& reason) {
+        return live_calls && live_calls->end(id, reason);
+      }};
   catalog.add(std::make_unique<InboundCallEntry>(
       std::move(engine),
-      api::ProviderWebhookConfig{deps.public_url, std::move(telnyx_public_key)}));
+      api::ProviderWebhookConfig{deps.public_url, std::move(telnyx_public_key), live_calls}));
 }
 
 }  // namespace sb::app

@@ -61,10 +61,8 @@ const resources::ResourceSpec& add_read_only(Catalog& catalog, resources::Resour
 
 std::vector<api::NotImplementedOperation> not_implemented(const resources::ResourceSpec& insight) {
   const std::string later = ", which this server does not have yet";
-  const std::string voice = "the real-time voice runtime" + later;
   const std::string analytics = "the analytics query engine" + later;
   return {
-      {Method::kPost, "/call", "Creating calls needs " + voice},
       {Method::kPost, "/structured-output/run",
        "Running structured outputs needs the extraction engine (structured outputs extracted "
        "from calls by LLM providers)" +

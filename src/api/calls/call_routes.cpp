@@ -1,0 +1,139 @@
+#include "api/calls/call_routes.hpp"
+
+#include <map>
+#include <stdexcept>
+
+#include "contract/contract.hpp"
+#include "core/api_error.hpp"
+#include "core/ids.hpp"
+#include "core/json_fields.hpp"
+#include "core/json_text.hpp"
+#include "domain/calls/websocket_call.hpp"
+#include "http/error_response.hpp"
+#include "http/router.hpp"
+#include "net/handover.hpp"
+#include "net/websocket.hpp"
+#include "runtime/voice/live_calls.hpp"
+#include "runtime/voice/twilio_transport.hpp"
+#include "runtime/voice/websocket_transport.hpp"
+
+namespace sb::api {
+namespace json = boost::json;
+
+CallRoutes::CallRoutes(const contract::Contract& contract, voice::LiveCalls& calls)
+    : contract_(contract), calls_(calls) {}
+
+int CallRoutes::register_routes(http::Router& router) {
+  const auto* op = contract_.operation("POST", "/call");
+  if (!op) throw std::logic_error("no contract operation POST /call");
+  http::Route route;
+  route.method = http::Method::kPost;
+  route.path = "/call";
+  route.operation = op;
+  route.handler = [this](http::Context&& ctx, http::Reply reply) {
+    auto body = std::move(ctx.body.as_object());
+    if (!calls::wants_websocket_transport(body)) {
+      if (body.contains("phoneNumberId") || body.contains("phoneNumber") ||
+          body.contains("customers"))
+        return reply(http::error_response(
+            501,
+            "Dialling phone calls out needs the carriers' outbound support, which this "
+            "server does not have yet; calls over transport vapi.websocket work"));
+      return reply(http::error_response(
+          400,
+          "This server places calls over transport {\"provider\": \"vapi.websocket\"} "
+          "(web calls over Daily are Vapi's own)"));
+    }
+    calls_.create(std::move(ctx.org_id), std::move(body),
+                  [reply](std::exception_ptr error, json::object call) {
+                    if (error) return reply(http::error_response(error, ""));
+                    reply(http::Response::json(201, json_text(call)));
+                  });
+  };
+  router.add(std::move(route));
+  return 1;
+}
+
+std::string_view transport_call_id(std::string_view path) {
+  constexpr std::string_view kSuffix = "/transport";
+  if (path.size() < kSuffix.size() + 2 || path.front() != '/' ||
+      path.substr(path.size() - kSuffix.size()) != kSuffix)
+    return {};
+  const auto id = path.substr(1, path.size() - kSuffix.size() - 1);
+  return is_uuid(id) ? id : std::string_view();
+}
+
+namespace {
+
+net::ConnectionTaker refusal(int status, std::string message) {
+  static const std::map<int, std::string> kErrors{
+      {403, "Forbidden"}, {404, "Not Found"}, {409, "Conflict"}};
+  return [status, message = std::move(message)](net::Handover&& connection) {
+    net::refuse_websocket(
+        std::move(connection), status,
+        json_text(json::object{
+            {"message", message}, {"error", kErrors.at(status)}, {"statusCode", status}}));
+  };
+}
+
+calls::AudioFormat audio_format_of(const json::object& call) {
+  calls::AudioFormat format;
+  if (const auto* t = object_at(call, "transport"))
+    if (const auto* a = object_at(*t, "audioFormat")) {
+      if (string_at(*a, "format") == "mulaw")
+        format.encoding = calls::AudioFormat::Encoding::kMulaw;
+      format.sample_rate = static_cast<int>(int_at(*a, "sampleRate", format.sample_rate));
+    }
+  return format;
+}
+
+}  // namespace
+
+std::string_view twilio_stream_call_id(std::string_view path) {
+  constexpr std::string_view kPrefix = "/twilio/stream/";
+  if (path.substr(0, kPrefix.size()) != kPrefix) return {};
+  const auto id = path.substr(kPrefix.size());
+  return is_uuid(id) ? id : std::string_view();
+}
+
+net::ConnectionTaker CallRoutes::upgrade(const http::Request& head) const {
+  const auto websocket_id = transport_call_id(head.path);
+  const auto twilio_id = twilio_stream_call_id(head.path);
+  const auto id = websocket_id.empty() ? twilio_id : websocket_id;
+  if (id.empty() || !net::is_websocket_upgrade(head)) return {};
+  auto [claim, call] = calls_.claim(id, head);
+  using Claim = voice::LiveCalls::Claim;
+  switch (claim) {
+    case Claim::kUnknown:
+      return refusal(404, "No live call " + std::string(id) + " on this server");
+    case Claim::kTaken:
+      return refusal(409, "This call already has its media connection");
+    case Claim::kRefused:
+      return refusal(403, "The signature of this stream request is missing or does not match");
+    case Claim::kClaimed:
+      break;
+  }
+  if (!twilio_id.empty()) {
+    return [call, head](net::Handover&& connection) {
+      net::accept_websocket(std::move(connection), head, voice::TwilioTransport::limits(),
+                            [call](std::shared_ptr<net::WebSocket> socket) {
+                              auto transport =
+                                  std::make_shared<voice::TwilioTransport>(std::move(socket), call);
+                              call->connected(transport);
+                              return transport;
+                            });
+    };
+  }
+  const auto format = audio_format_of(call->snapshot());
+  return [call, format, head](net::Handover&& connection) {
+    net::accept_websocket(std::move(connection), head, voice::WebsocketTransport::limits(format),
+                          [call, format](std::shared_ptr<net::WebSocket> socket) {
+                            auto transport = std::make_shared<voice::WebsocketTransport>(
+                                format, std::move(socket), call);
+                            call->connected(transport);
+                            return transport;
+                          });
+  };
+}
+
+}  // namespace sb::api

@@ -1,0 +1,59 @@
+// Catalog entry: live calls — POST /call over the WebSocket transport, the registry of live
+// calls behind it (sharing the chats' conversation engine), and the transport's upgrades.
+
+#include <memory>
+#include <stdexcept>
+
+#include "api/calls/call_routes.hpp"
+#include "app/catalog/catalog.hpp"
+#include "domain/orgs/org_settings.hpp"
+#include "runtime/voice/live_calls.hpp"
+
+namespace sb::app {
+namespace {
+
+class LiveCallEntry final : public RouteProvider {
+ public:
+  LiveCallEntry(voice::LiveCallsDeps deps, const contract::Contract& contract)
+      : calls_(std::move(deps)), routes_(contract, calls_) {}
+  int register_routes(http::Router& router) override { return routes_.register_routes(router); }
+  api::CallRoutes& routes() { return routes_; }
+  voice::LiveCalls& calls() { return calls_; }
+
+ private:
+  voice::LiveCalls calls_;
+  api::CallRoutes routes_;
+};
+
+}  // namespace
+
+LiveCallHandles add_live_calls(Catalog& catalog, const AgentSpecs& agents,
+                               const CredentialSpecs& credentials, const WorkspaceSpecs& workspace,
+                               LiveCallSetup setup) {
+  const auto& deps = catalog.deps();
+  if (!deps.deliveries) throw std::logic_error("live calls need server-message deliveries");
+  voice::LiveCallsDeps calls{
+      deps.store,
+      catalog.service(),
+      workspace.calls,
+      chat::ResolverDeps{catalog.service(), agents.assistants, agents.squads, agents.tools,
+                         credentials.credentials, *deps.clock},
+      deps.llm_providers,
+      *deps.deliveries,
+      [](storage::Session& s, std::string_view org_id) { return orgs::org_server(s, org_id); },
+      setup.engine,
+      setup.transcriber,
+      setup.voice,
+      setup.io,
+      deps.public_url,
+      std::move(setup.journal_dir),
+      setup.max_calls,
+      voice::LiveCallOptions{setup.connect_timeout},
+      *deps.clock};
+  auto entry = std::make_unique<LiveCallEntry>(std::move(calls), *deps.contract);
+  LiveCallHandles handles{entry->routes(), entry->calls()};
+  catalog.add(std::move(entry));
+  return handles;
+}
+
+}  // namespace sb::app

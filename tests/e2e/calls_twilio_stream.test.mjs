@@ -1,0 +1,100 @@
+// An inbound Twilio call answered by an assistant talks over Twilio Media Streams: the
+// routing's TwiML names /twilio/stream/{callId}; a stand-in for Twilio (twilio_stream_emulator.mjs)
+// connects with a signed handshake, streams the caller's μ-law and plays back what it gets.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startChatServer } from "./chats_helpers.mjs";
+import { nextNumber } from "./fixtures.mjs";
+import { twilioPost, twilioRing, nextCallSid } from "./telephony_helpers.mjs";
+import { connectTwilioStream } from "./twilio_stream_emulator.mjs";
+import { standinAssistant, startTranscriberStandin, startVoiceStandin, until, sleep } from "./voice_helpers.mjs";
+
+const ACCOUNT = "AC0123456789abcdef0123456789abcdef";
+const TOKEN = "twilio-auth-token-for-streams";
+
+let env, transcriber, voice;
+before(async () => {
+  env = await startChatServer();
+  transcriber = await startTranscriberStandin();
+  voice = await startVoiceStandin();
+});
+after(async () => {
+  await env.stop();
+  await transcriber.close();
+  await voice.close();
+});
+
+// Rings a Twilio number whose assistant is on the stand-ins; resolves {callId, streamUrl, callSid}.
+async function ringAssistant(extra = {}) {
+  const client = env.server.client;
+  const assistant = await client.assistants.create(standinAssistant(transcriber, voice, extra));
+  const number = await client.phoneNumbers.create({
+    provider: "twilio", number: nextNumber("+1415888"), twilioAccountSid: ACCOUNT,
+    twilioAuthToken: TOKEN, assistantId: assistant.id,
+  });
+  const callSid = nextCallSid();
+  const res = await twilioPost(env.server, "/twilio/inbound_call",
+    twilioRing({ to: number.number, from: "+14155550199", accountSid: ACCOUNT, callSid }), { authToken: TOKEN });
+  assert.equal(res.status, 200, res.body);
+  const streamUrl = res.body.match(/<Stream url="([^"]+)"/)[1];
+  const callId = streamUrl.split("/").pop();
+  return { callId, streamUrl, callSid };
+}
+
+async function waitForStatus(id, status, ms = 10000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const call = await env.server.client.calls.get({ id });
+    if (call.status === status) return call;
+    if (Date.now() > deadline) throw new Error(`call ${id} is ${call.status}, not ${status}`);
+    await sleep(50);
+  }
+}
+
+test("the stream's handshake must carry the number's signature", async () => {
+  const { streamUrl, callId } = await ringAssistant({ firstMessage: "Hello." });
+  await assert.rejects(connectTwilioStream(streamUrl, { signature: "bm90IGl0" }), (e) => e.status === 403);
+  const stream = await connectTwilioStream(streamUrl, { authToken: TOKEN });
+  stream.stop();
+  const ended = await waitForStatus(callId, "ended");
+  assert.equal(ended.endedReason, "customer-ended-call");
+});
+
+test("the greeting goes out as μ-law media ahead of real time, marked at its end", async () => {
+  const { streamUrl, callId } = await ringAssistant({ firstMessage: "Hello, you have reached the clinic." });
+  const stream = await connectTwilioStream(streamUrl, { authToken: TOKEN });
+  // 35 characters × 40 ms = 1.4 s of audio = 11200 bytes of μ-law at 8 kHz.
+  await until(() => stream.received >= 11000, "the greeting's audio", 5000);
+  const first = stream.audioAt[0].at;
+  const last = stream.audioAt[stream.audioAt.length - 1].at;
+  assert.ok(last - first < 700, `Twilio buffers: the greeting may go out ahead (took ${last - first} ms)`);
+  await until(() => stream.marks.length >= 1, "the answer's mark echoed after playback", 5000);
+  assert.ok(stream.played >= 11000);
+  stream.close();
+  await waitForStatus(callId, "ended");
+});
+
+test("barge-in sends clear, and the next answer follows", async () => {
+  const { streamUrl, callId } = await ringAssistant({ stopSpeakingPlan: { numWords: 1 } });
+  const stream = await connectTwilioStream(streamUrl, { authToken: TOKEN });
+  const session = await until(() => transcriber.sessions.find((s) => s.start && !s.taken && (s.taken = true)), "transcriber");
+  session.say("tell me everything about your opening hours and the parking", "final");
+  await until(() => stream.received > 8000, "the answer being sent", 8000);
+  session.say("stop", "partial");
+  await until(() => stream.clears >= 1, "clear", 3000);
+  assert.ok(stream.played < stream.received, "the clear came before Twilio played it all");
+  stream.stop();
+  await waitForStatus(callId, "ended");
+});
+
+test("Twilio's status callback ends the call", async () => {
+  const { streamUrl, callId, callSid } = await ringAssistant({ firstMessage: "Hi." });
+  const stream = await connectTwilioStream(streamUrl, { authToken: TOKEN });
+  const call = await env.server.client.calls.get({ id: callId });
+  const res = await twilioPost(env.server, "/twilio/status",
+    { ...twilioRing({ to: "", from: "+14155550199", accountSid: ACCOUNT, callSid }), CallStatus: "completed", To: call.phoneNumber?.number ?? "" },
+    { authToken: TOKEN });
+  assert.ok(res.status === 204 || res.status === 404, `${res.status} ${res.body}`);
+  stream.close();
+  await waitForStatus(callId, "ended");
+});
