@@ -209,6 +209,10 @@ void LiveCallImpl::start(std::shared_ptr<CallTransport> transport) {
 void LiveCallImpl::finish(const std::string& ended_reason) {
   if (ended_flag_.exchange(true)) return;
   const bool was_live = live_;
+  if (was_live && assistant_speaking_) {
+    credit_played(now());
+    assistant_stopped_speaking();  // the artifact says what was heard until the end
+  }
   live_ = false;
   ++answer_;
   if (turn_) turn_->cancel();
@@ -231,6 +235,7 @@ void LiveCallImpl::finish(const std::string& ended_reason) {
   if (transport_) {
     if (wants_client("status-update")) transport_->send_message(status);
     transport_->hang_up();
+    transport_.reset();  // it holds this call as its CallMedia
   }
   std::optional<json::object> report;
   if (wants_server("end-of-call-report")) report = calls::end_of_call_report(call_, {}, ended_ms);

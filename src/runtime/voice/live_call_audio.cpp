@@ -145,6 +145,7 @@ void LiveCallImpl::send_frames(std::size_t frames) {
 // everything sent (nothing can be taken back), on one that buffers what real time has played
 // of it (clear() drops the rest).
 void LiveCallImpl::credit_played(Clock::SteadyTime t) {
+  if (!transport_) return;
   const std::size_t ahead = transport_->paced() ? 0 : pacer_.ahead(t) * kFrameSamples;
   const std::size_t played = sent_samples_ > ahead ? sent_samples_ - ahead : 0;
   if (played <= credited_samples_) return;

@@ -1,0 +1,80 @@
+// The built-in engines, with no key and no stand-in for speech: the caller's phrase is spoken
+// by flite (Debian's CLI), streamed in real time over the WebSocket transport, recognised by
+// the server's pocketsphinx, answered by the (stand-in) model and spoken back by the server's
+// flite voice.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { startChatServer } from "./chats_helpers.mjs";
+import { tempDir, removeTempDir } from "./harness.mjs";
+import { createWebsocketCall, dial, postCall, until } from "./voice_helpers.mjs";
+
+let env, dir;
+before(async () => {
+  env = await startChatServer();
+  dir = tempDir("switchboard-speech-");
+});
+after(async () => {
+  await env.stop();
+  removeTempDir(dir);
+});
+
+// 16 kHz mono 16-bit PCM of `text` spoken by flite's slt voice (its WAV header skipped).
+function spoken(text) {
+  const path = join(dir, "phrase.wav");
+  execFileSync("flite", ["-voice", "slt", "-t", text, "-o", path]);
+  const wav = readFileSync(path);
+  const data = wav.indexOf("data");
+  return wav.subarray(data + 8);
+}
+
+test("a spoken question is recognised, answered and spoken back by the built-in engines", async () => {
+  const phrase = spoken("what is the weather like today");
+  const assistant = await env.server.client.assistants.create({
+    name: "builtin",
+    model: { provider: "openai", model: "gpt-4o", messages: [{ role: "system", content: "Be brief." }] },
+  });
+  const call = await createWebsocketCall(env.server, { assistantId: assistant.id });
+  const frameBytes = 640;
+  // Half a second of silence, the phrase, then silence: in real time.
+  const lead = 25;
+  const source = (frame) => {
+    const at = (frame - lead) * frameBytes;
+    if (at < 0 || at >= phrase.length) return Buffer.alloc(frameBytes);
+    const chunk = Buffer.alloc(frameBytes);
+    phrase.copy(chunk, 0, at, Math.min(at + frameBytes, phrase.length));
+    return chunk;
+  };
+  const mark = env.standin.requests.length;
+  const caller = await dial(call.transport.websocketCallUrl, { source });
+  const request = await until(
+    () => env.standin.requests.slice(mark).find((r) => r.path.endsWith("/chat/completions")),
+    "the model's request (pocketsphinx recognising the phrase)",
+    15000,
+  );
+  const heard = request.body.messages[request.body.messages.length - 1].content;
+  assert.match(heard, /what|weather|today/, `pocketsphinx heard "${heard}"`);
+  const before = caller.audioMs();
+  await until(() => caller.audioMs() > before + 1000, "the spoken answer", 10000);
+  // flite's answer is speech, not silence.
+  const answer = Buffer.concat(caller.audio.map((a) => a.bytes));
+  let energy = 0;
+  for (let i = 0; i + 1 < answer.length; i += 2) energy += Math.abs(answer.readInt16LE(i));
+  assert.ok(energy / (answer.length / 2) > 200, "the answer's audio is not silent");
+  const transcripts = caller.messagesOf("transcript").filter((m) => m.role === "user" && m.transcriptType === "final");
+  assert.ok(transcripts.length >= 1);
+  caller.close();
+});
+
+test("the built-in engines speak English only: another language is refused with a 400 naming it", async () => {
+  const assistant = await env.server.client.assistants.create({
+    name: "german",
+    model: { provider: "openai", model: "gpt-4o" },
+    transcriber: { provider: "vapi", language: "de" },
+  });
+  const res = await postCall(env.server, { assistantId: assistant.id, transport: { provider: "vapi.websocket" } });
+  assert.equal(res.status, 400);
+  assert.match(JSON.stringify(res.body.message), /de/);
+});
