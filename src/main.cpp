@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <exception>
 
+#include "app/call_client.hpp"
 #include "app/server_app.hpp"
 
 namespace {
@@ -141,10 +142,25 @@ int main(int argc, char** argv) {
   org_create->add_option("--data-dir", org_data_dir, "Data directory of the server")
       ->capture_default_str();
 
+  sb::app::CallOptions call;
+  auto* call_cmd = cli.add_subcommand(
+      "call", "Call an assistant over the WebSocket transport: a WAV file in, a WAV file out");
+  call_cmd->add_option("--assistant-id", call.assistant_id, "The assistant to call")->required();
+  call_cmd->add_option("--api-key", call.api_key, "The org's private API key")
+      ->envname("SWITCHBOARD_API_KEY")
+      ->required();
+  call_cmd->add_option("--base-url", call.base_url, "The server")->capture_default_str();
+  call_cmd->add_option("--in", call.in_wav, "What you say: a 16-bit PCM WAV file (any rate)");
+  call_cmd->add_option("--out", call.out_wav, "Where what the assistant says is written (WAV)")
+      ->capture_default_str();
+  call_cmd->add_option("--seconds", call.seconds, "Hang up after this many seconds")
+      ->capture_default_str();
+
   CLI11_PARSE(cli, argc, argv);
   try {
     if (serve_cmd->parsed()) return sb::app::serve(serve);
     if (org_create->parsed()) return sb::app::create_org(org_name, org_data_dir);
+    if (call_cmd->parsed()) return sb::app::run_call(call);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return 1;

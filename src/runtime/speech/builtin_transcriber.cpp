@@ -31,6 +31,8 @@ constexpr int kPartialEveryFrames = 300 / kFrameMs;
 /// How long speech waits for a free decoder before it is dropped; it bounds the audio buffered
 /// meanwhile (2 s, plus the pre-roll).
 constexpr int kMaxWaitFrames = 2000 / kFrameMs;
+/// The same while the decoders are still loading in the background.
+constexpr int kMaxLoadWaitFrames = 10'000 / kFrameMs;
 /// Longer speech is cut into utterances this long (finals without end of turn) on the same
 /// decoder, so a monologue or steady noise does not grow one search without bound.
 constexpr int kMaxUtteranceFrames = 20'000 / kFrameMs;
@@ -172,7 +174,8 @@ class BuiltinStream final : public TranscriberStream {
       if (start_decoding(std::exchange(backlog_, {})) && speech_ended_) end_utterance(true);
       return;
     }
-    if (waited_ >= kMaxWaitFrames) {
+    // The first calls after start-up wait for the decoders being loaded (a second or two).
+    if (waited_ >= (decoders_.loading() ? kMaxLoadWaitFrames : kMaxWaitFrames)) {
       drop_utterance("no decoder was free for 2 s");
       if (speech_ended_) phase_ = Phase::kIdle;
     }
@@ -273,6 +276,8 @@ BuiltinTranscriber::BuiltinTranscriber(SpeechPool& pool, BuiltinTranscriberOptio
 
 void BuiltinTranscriber::check(const boost::json::object& config) const {
   require_english(config, "transcriber", "built-in transcriber (provider \"vapi\")");
+  // A call that will use the decoders is on its way: load them now, before its caller speaks.
+  decoders_.start_loading();
 }
 
 std::unique_ptr<TranscriberStream> BuiltinTranscriber::open(const boost::json::object& config,

@@ -74,7 +74,7 @@ class BuiltinTranscriber final : public Transcriber {
 
  private:
   SpeechPool& pool_;
-  DecoderPool decoders_;
+  mutable DecoderPool decoders_;  ///< check() starts loading them
   std::shared_ptr<Counters> counters_ = std::make_shared<Counters>();
 };
 

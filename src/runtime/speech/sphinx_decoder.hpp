@@ -4,6 +4,7 @@
 // acoustic model, the language model and the dictionary), so decoders are loaded once at
 // start-up and lent out by a DecoderPool, one utterance at a time.
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -74,6 +75,8 @@ class DecoderPool {
   Lease try_claim();
   std::size_t size() const { return size_; }
   std::size_t available() const;
+  /// True while a background load runs (speech may wait longer for a decoder then).
+  bool loading() const { return loading_now_.load(); }
 
  private:
   struct Shelf;
@@ -82,6 +85,7 @@ class DecoderPool {
   unsigned load_threads_;
   std::shared_ptr<Shelf> shelf_;
   std::once_flag loading_;
+  std::atomic<bool> loading_now_{false};
   std::thread loader_;
 };
 

@@ -118,6 +118,10 @@ void LiveCallImpl::tick() {
   if (assistant_speaking_ && !speaking_queued() && pacer_.ahead(t) == 0) {
     assistant_stopped_speaking();
     if (!pending_end_.empty()) return finish(pending_end_);
+    if (answer_when_quiet_) {
+      answer_when_quiet_ = false;
+      end_of_customer_turn();
+    }
   }
   if (!live_) return;
   // Every 20 ms; sooner when audio is waiting for the moment it may start.

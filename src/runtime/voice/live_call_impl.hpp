@@ -156,6 +156,7 @@ class LiveCallImpl final : public LiveCall,
   std::string customer_turn_;              ///< final text not yet answered
   std::int64_t customer_turn_started_ms_ = 0;
   bool customer_muted_ = false;
+  bool answer_when_quiet_ = false;  ///< a customer turn waits for the assistant to finish
 
   // Assistant side.
   std::uint64_t answer_ = 0;  ///< generation of the answer being produced/played

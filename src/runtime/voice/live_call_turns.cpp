@@ -25,9 +25,10 @@ void LiveCallImpl::on_transcript(speech::Transcript transcript) {
   partial_.clear();
   if (assistant_speaking_) {
     // "okay" while the assistant talks is listening, not a turn.
-    if (interruptible_ && only_acknowledgements(stop_plan_, transcript.text)) return;
-    if (!interruptible_) return;
-    if (barge_in(stop_plan_, voiced_, transcript.text) == BargeIn::kInterrupt) interrupt();
+    if (only_acknowledgements(stop_plan_, transcript.text)) return;
+    // Words over speech that may not be interrupted are answered once it has been said.
+    if (interruptible_ && barge_in(stop_plan_, voiced_, transcript.text) == BargeIn::kInterrupt)
+      interrupt();
   }
   if (customer_turn_.empty()) customer_turn_started_ms_ = wall_ms();
   customer_turn_ += (customer_turn_.empty() ? "" : " ") + transcript.text;
@@ -62,6 +63,10 @@ void LiveCallImpl::on_transcript(speech::Transcript transcript) {
 
 void LiveCallImpl::end_of_customer_turn() {
   if (!live_ || customer_turn_.empty()) return;
+  if (assistant_speaking_ || (speaking_queued() && !turn_running_)) {
+    answer_when_quiet_ = true;  // tick() comes back once the assistant has finished
+    return;
+  }
   conversation_.history.push_back(json::object{{"role", "user"}, {"content", customer_turn_}});
   add_artifact_message("user", customer_turn_, customer_turn_started_ms_, wall_ms());
   customer_turn_.clear();
