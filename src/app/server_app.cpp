@@ -233,7 +233,7 @@ int serve(const ServeOptions& options) {
   live.calls.recover("call.in-progress.error-vapifault-worker-died");
   http::Router router;
   router.add(health_route());
-  router.add(api::metrics_route(server_messages.metrics()));
+  router.add(api::metrics_route(server_messages.metrics(), &live.calls.metrics()));
   catalog.register_routes(router);
 
   http::RateLimiter::Options lookups;

@@ -7,10 +7,14 @@
 namespace sb::webhooks {
 class WebhookMetrics;
 }
+namespace sb::voice {
+struct CallMetrics;
+}
 
 namespace sb::api {
 
 /// The route; `metrics` must outlive the router.
-http::Route metrics_route(const webhooks::WebhookMetrics& metrics);
+http::Route metrics_route(const webhooks::WebhookMetrics& metrics,
+                          const voice::CallMetrics* calls = nullptr);
 
 }  // namespace sb::api

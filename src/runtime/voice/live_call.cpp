@@ -7,6 +7,7 @@
 #include "core/json_fields.hpp"
 #include "domain/calls/inbound_call.hpp"
 #include "runtime/chat/chat_setup.hpp"
+#include "runtime/voice/call_metrics.hpp"
 #include "runtime/voice/live_call_impl.hpp"
 
 namespace sb::voice {
@@ -160,6 +161,7 @@ void LiveCallImpl::start(std::shared_ptr<CallTransport> transport) {
   if (ended_flag_.load()) return transport->hang_up();
   transport_ = std::move(transport);
   live_ = true;
+  if (services_.metrics) ++services_.metrics->started;
   started_at_ = now();
   started_wall_ms_ = wall_ms();
   last_activity_ = started_at_;
@@ -208,6 +210,10 @@ void LiveCallImpl::start(std::shared_ptr<CallTransport> transport) {
 
 void LiveCallImpl::finish(const std::string& ended_reason) {
   if (ended_flag_.exchange(true)) return;
+  if (services_.metrics) {
+    ++services_.metrics->ended;
+    if (ended_reason.rfind("pipeline-error-", 0) == 0) ++services_.metrics->provider_failures;
+  }
   const bool was_live = live_;
   if (was_live && assistant_speaking_) {
     credit_played(now());

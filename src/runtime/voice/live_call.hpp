@@ -42,11 +42,14 @@ class CallSink {
                      std::optional<boost::json::object> report) = 0;
 };
 
+struct CallMetrics;
+
 struct LiveCallServices {
   const Clock& clock;
   const chat::ChatEngine& engine;
   speech::Transcriber& transcriber;
   speech::Voice& voice;
+  CallMetrics* metrics = nullptr;  ///< none in unit tests
 };
 
 struct LiveCallOptions {

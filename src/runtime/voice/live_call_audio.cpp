@@ -5,6 +5,7 @@
 
 #include "core/json_fields.hpp"
 #include "runtime/speech/speech.hpp"
+#include "runtime/voice/call_metrics.hpp"
 #include "runtime/voice/live_call_impl.hpp"
 
 namespace sb::voice {
@@ -233,6 +234,7 @@ void LiveCallImpl::fade_out() {
 
 void LiveCallImpl::interrupt() {
   const auto cut = answer_++;
+  if (services_.metrics) ++services_.metrics->interruptions;
   credit_played(now());
   const auto heard = heard_text(cut);
   fade_out();

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/json_fields.hpp"
+#include "runtime/voice/call_metrics.hpp"
 #include "runtime/voice/live_call_impl.hpp"
 
 namespace sb::voice {
@@ -76,6 +77,7 @@ void LiveCallImpl::end_of_customer_turn() {
 
 void LiveCallImpl::respond() {
   const auto answer = ++answer_;
+  if (services_.metrics) ++services_.metrics->turns;
   history_mark_ = conversation_.history.size();
   answer_text_.clear();
   chunker_.emplace(chunk_plan_);

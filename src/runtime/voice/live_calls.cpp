@@ -145,12 +145,14 @@ struct LiveCalls::Prepared {
 bool LiveCalls::reserve(std::function<void(std::exception_ptr, json::object)>& done) {
   std::lock_guard lock(mutex_);
   if (draining_) {
+    ++metrics_.refused;
     done(std::make_exception_ptr(
              ApiError(ErrorCode::kServiceUnavailable, "The server is shutting down")),
          {});
     return false;
   }
   if (calls_.size() + reserved_ >= deps_.max_calls) {
+    ++metrics_.refused;
     done(std::make_exception_ptr(
              ApiError(ErrorCode::kTooManyRequests,
                       "This server is at its limit of " + std::to_string(deps_.max_calls) +
@@ -199,14 +201,15 @@ void LiveCalls::start(const std::string& id, Prepared& prepared, ConnectCheck ch
   prepared.conversation.chat = {{"id", id}};
   auto sink = std::make_shared<Sink>(*this, prepared.conversation.org_id, prepared.to);
   sink->on_ended = [this, id] { forget(id); };
-  auto call =
-      LiveCall::create(boost::asio::make_strand(deps_.io),
-                       LiveCallServices{deps_.clock, deps_.engine, deps_.transcriber, deps_.voice},
-                       std::make_unique<SinkHandle>(sink), prepared.call,
-                       std::move(prepared.conversation), deps_.options);
+  auto call = LiveCall::create(
+      boost::asio::make_strand(deps_.io),
+      LiveCallServices{deps_.clock, deps_.engine, deps_.transcriber, deps_.voice, &metrics_},
+      std::make_unique<SinkHandle>(sink), prepared.call, std::move(prepared.conversation),
+      deps_.options);
   std::lock_guard lock(mutex_);
   --reserved_;
   calls_.emplace(id, Entry{std::move(call), std::move(check)});
+  ++metrics_.live;
 }
 
 void LiveCalls::create(std::string org_id, json::object body,
@@ -304,7 +307,7 @@ std::size_t LiveCalls::live() const {
 void LiveCalls::forget(const std::string& id) {
   journal_remove(id);
   std::lock_guard lock(mutex_);
-  calls_.erase(id);
+  if (calls_.erase(id)) --metrics_.live;
   if (calls_.empty()) all_ended_.notify_all();
 }
 

@@ -20,6 +20,7 @@
 #include "core/clock.hpp"
 #include "http/message.hpp"
 #include "runtime/chat/conversation_setup.hpp"
+#include "runtime/voice/call_metrics.hpp"
 #include "runtime/voice/live_call.hpp"
 
 namespace boost::asio {
@@ -94,6 +95,7 @@ class LiveCalls {
   /// "worker-shutdown" and waits (bounded) for their end to be stored.
   void drain(std::chrono::milliseconds grace);
   std::size_t live() const;
+  const CallMetrics& metrics() const { return metrics_; }
 
  private:
   class Sink;
@@ -121,6 +123,7 @@ class LiveCalls {
   std::map<std::string, Entry, std::less<>> calls_;
   std::size_t reserved_ = 0;  ///< creations in flight, counted against max_calls
   bool draining_ = false;
+  CallMetrics metrics_;
   std::condition_variable all_ended_;
 };
 
