@@ -35,6 +35,7 @@ export async function startTranscriberStandin() {
   wss.on("connection", (ws, req) => {
     const session = {
       headers: req.headers,
+      path: req.url,
       start: null,
       bytes: 0,
       frames: 0,
