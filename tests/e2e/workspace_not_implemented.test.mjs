@@ -30,10 +30,10 @@ async function assertNotImplemented(promise, message) {
   assert.deepEqual(err.body, { message, error: "Not Implemented", statusCode: 501 });
 }
 
-test("POST /call → 501 naming the real-time voice runtime; a bad body is a 400 first", async () => {
+test("POST /call dialling a phone → 501 naming the carriers' outbound support; a bad body is a 400 first", async () => {
   await assertNotImplemented(
     client.calls.create({ assistantId: ASSISTANT_ID, phoneNumberId: ASSISTANT_ID, customer: { number: "+14155550100" } }),
-    "Creating calls needs the real-time voice runtime" + LATER,
+    "Dialling phone calls out needs the carriers' outbound support, which this server does not have yet; calls over transport vapi.websocket work",
   );
   assertBadRequest(await expectError(client.calls.create({ assistantId: 42 })), "assistantId must be a string");
   assertBadRequest(await expectError(client.calls.create({ dialTone: true })), "property dialTone should not exist");
