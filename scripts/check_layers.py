@@ -46,6 +46,7 @@ BELOW_API_HEADERS = {
     "net/outbound_target.hpp",      # where an outbound request goes
     "net/io_threads.hpp",           # the context and clock a component is placed on
     "net/timer.hpp",                # a timer on a component's context and clock
+    "net/websocket.hpp",            # the outbound WebSocket client and the socket interface
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
