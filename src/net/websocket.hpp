@@ -67,7 +67,8 @@ class WebSocketHandler {
   virtual void on_text(std::string message) = 0;
   virtual void on_binary(std::string message) = 0;
   /// The socket is closed (by either side, a limit, a network error or shutdown). `code` is
-  /// the close code received or sent (kInternal for a network error), `reason` says why.
+  /// the close code received or sent (kInternal for a network error, and for a peer that
+  /// stopped answering pings: reason "ping timeout"), `reason` says why.
   virtual void on_close(std::uint16_t code, std::string reason) = 0;
 };
 
@@ -86,7 +87,8 @@ class WebSocket {
   /// a message that would overflow max_queued_bytes closes the socket and returns false.
   virtual bool send_text(std::string message) = 0;
   virtual bool send_binary(std::string message) = 0;
-  /// Starts the closing handshake after what is queued has gone out. Idempotent.
+  /// Starts the closing handshake after what is queued has gone out. Idempotent: the first
+  /// close (or limit) decides what on_close reports. Messages arriving after it are dropped.
   virtual void close(CloseCode code, std::string reason) = 0;
   /// Bytes queued and not yet written (for pacing decisions); any thread.
   virtual std::size_t queued_bytes() const = 0;
@@ -103,9 +105,10 @@ bool is_websocket_upgrade(const http::Request& head);
 const std::vector<std::string>& websocket_request_headers();
 
 /// Completes the server handshake on a handed-over connection (answering 101 to `head`) and
-/// starts reading. `make_handler` runs on the strand once the handshake succeeded, with the
-/// open socket, and returns its handler (kept alive by the socket until on_close has run). A
-/// failed handshake closes the connection without calling it.
+/// starts reading. Bytes the client sent after its request (Handover::already_read, empty for a
+/// compliant client) are read as its first frames. `make_handler` runs on the strand once the
+/// handshake succeeded, with the open socket, and returns its handler (kept alive by the socket
+/// until on_close has run). A failed handshake closes the connection without calling it.
 void accept_websocket(
     Handover&& connection, const http::Request& head, WebSocketLimits limits,
     std::function<std::shared_ptr<WebSocketHandler>(std::shared_ptr<WebSocket>)> make_handler);
@@ -132,8 +135,10 @@ class WebSocketClient {
   WebSocketClient& operator=(const WebSocketClient&) = delete;
 
   /// Dials, then calls `done` once on the socket's strand: with the open socket and no error,
-  /// or with null and a short reason ("timeout", "connection refused", "handshake: 401", ...).
-  /// `handler` receives the socket's messages from then on.
+  /// or with null and a short reason ("timeout", "connection refused", "handshake: 401",
+  /// "tls: ...", "cancelled", "stopped"). `handler` receives the socket's messages from then
+  /// on (and no on_close when the connect failed). Cancel cuts a connect still under way;
+  /// once `done` has had the socket it does nothing (close the socket instead).
   using Cancel = std::function<void()>;
   Cancel connect(WebSocketConnectRequest request, std::shared_ptr<WebSocketHandler> handler,
                  std::function<void(std::shared_ptr<WebSocket>, std::string error)> done);

@@ -8,10 +8,12 @@
 // (waiting for the inbound budget to refill) and the closing deadline. Beast's own timeouts
 // are used only for the opening handshake; after it they are off and these timers rule.
 //
-// How a socket ends: every path drops the TCP connection (drop()), which ends the reader,
-// which calls finish() — on_close runs there, once. What on_close reports is the first "fate"
-// decided: a close() or a limit (slow consumer, flood) or a dead peer; otherwise the peer's
-// close frame; otherwise the error that ended the reader.
+// How a socket ends: finish() runs on_close, once, from whichever comes first: the reader
+// failing or seeing the peer's close, our closing handshake completing (write_loop), a write
+// failing, or the closing deadline (a watchdog: it also cuts the TCP connection, so nothing
+// waits on a silent peer). What on_close reports is the first "fate" decided locally: a
+// close(), a limit (slow consumer, flood), a dead peer; otherwise the peer's close frame;
+// otherwise the error that ended the reader.
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -282,6 +284,10 @@ asio::awaitable<void> SessionImpl<Next>::read_loop([[maybe_unused]] Self self) {
   error_code ec;
   for (;;) {
     co_await throttle();
+    // Once we close, the closing handshake (write_loop's async_close) reads what is left:
+    // Beast mishandles a close frame that arrives with data while both a read and a close
+    // are pending (boostorg/beast#2999), so the two never wait at once.
+    if (locally_closing()) co_return;
     auto [rec, n] = co_await ws_.async_read(buffer, kTuple);
     if (rec) {
       ec = rec;
@@ -394,8 +400,10 @@ void SessionImpl<Next>::begin_close() {
   if (!close_armed_) {
     close_armed_ = true;
     close_timer_.expires_after(limits_.close_timeout);
+    // The watchdog: whatever is pending then is cut, and on_close runs even if an operation
+    // never completes.
     close_timer_.async_wait([self = this->shared_from_this()](const error_code& ec) {
-      if (!ec) self->drop();
+      if (!ec) self->finish(self->outcome(beast::error::timeout));
     });
   }
   {
@@ -437,18 +445,18 @@ asio::awaitable<void> SessionImpl<Next>::write_loop([[maybe_unused]] Self self) 
       }
     }
     if (close_frame) {
-      // Completes once the frame is written; the reader then gets the peer's answer.
-      co_await ws_.async_close(*close_frame, kTuple);
-      continue;
+      // Writes the frame, reads (and drops) messages until the peer's close frame, then
+      // closes the connection.
+      auto [ec] = co_await ws_.async_close(*close_frame, kTuple);
+      finish(outcome(ec));
+      co_return;
     }
     ws_.binary(out.binary);
     auto [ec, n] = co_await ws_.async_write(asio::buffer(out.data), kTuple);
     queued_.fetch_sub(out.data.size(), std::memory_order_relaxed);
     if (ec) {
       close_with(Fate{static_cast<std::uint16_t>(CloseCode::kInternal), describe(ec)});
-      drop();
-      std::lock_guard lock(mutex_);
-      writing_ = false;
+      finish(outcome(ec));  // the reader may have stopped already (a close began)
       co_return;
     }
     messages_out_.fetch_add(1, std::memory_order_relaxed);
@@ -509,7 +517,7 @@ void SessionImpl<Next>::on_control(bws::frame_type kind) {
 template <class Next>
 Fate SessionImpl<Next>::outcome(const error_code& ec) {
   std::lock_guard lock(mutex_);
-  if (ec == bws::error::closed && !fate_) {
+  if (!fate_ && (ec == bws::error::closed || peer_closed_)) {
     const auto& r = ws_.reason();
     const std::uint16_t code = r.code == bws::close_code::none ? 1005 : r.code;
     return Fate{code, std::string(r.reason.data(), r.reason.size())};
