@@ -25,6 +25,7 @@
 #include "net/io_threads.hpp"
 #include "net/open_files.hpp"
 #include "net/websocket.hpp"
+#include "runtime/speech/custom_transcriber.hpp"
 #include "runtime/speech/speech_pool.hpp"
 #include "runtime/speech/speech_providers.hpp"
 #include "runtime/voice/live_calls.hpp"
@@ -203,6 +204,10 @@ int serve(const ServeOptions& options) {
   builtin_speech.decoders = options.speech_decoders;
   builtin_speech.load_on_first_use = true;
   speech::SpeechProviders speech(speech_pool, http_client, builtin_speech);
+  // custom-transcriber: a WebSocket to the customer's server, dialled on the outbound context.
+  net::WebSocketClient websockets(&outbound.context());
+  speech::CustomTranscriber custom_transcriber(websockets);
+  speech.add_transcriber("custom-transcriber", custom_transcriber);
   CatalogDeps deps{
       store, secrets, contract, pool, dir.path(), options.file_size_limit, [&public_url] {
         return public_url;
