@@ -102,11 +102,12 @@ struct Recorded {
 
 struct FakeSink final : CallSink {
   explicit FakeSink(std::shared_ptr<Recorded> r) : r(std::move(r)) {}
-  void status_changed(const json::object&, json::object m) override {
-    r->statuses.push_back(std::move(m));
+  void status_changed(const json::object&, std::optional<json::object> m) override {
+    if (m) r->statuses.push_back(std::move(*m));
   }
   void notify(json::object m) override { r->notified.push_back(std::move(m)); }
-  void ended(const json::object& call, json::object, std::optional<json::object> report) override {
+  void ended(const json::object& call, std::optional<json::object>,
+             std::optional<json::object> report) override {
     r->ended_reasons.emplace_back(string_at(call, "endedReason"));
     if (report) r->reports.push_back(std::move(*report));
   }

@@ -78,6 +78,12 @@ class ControlProxy final : public chat::CallControl {
 
 }  // namespace
 
+bool wants_server_message(const json::object& assistant, std::string_view type) {
+  for (const auto& t : message_list(assistant, "serverMessages", kDefaultServerMessages))
+    if (t == type) return true;
+  return false;
+}
+
 std::shared_ptr<LiveCall> LiveCall::create(boost::asio::any_io_executor strand,
                                            LiveCallServices services,
                                            std::unique_ptr<CallSink> sink, json::object call,
@@ -174,7 +180,10 @@ void LiveCallImpl::start(std::shared_ptr<CallTransport> transport) {
       call_["startedAt"] = format_iso8601(started_wall_ms_);
       call_["updatedAt"] = call_["startedAt"];
     }
-    sink_->status_changed(call_, calls::status_update_message(call_, {}, started_wall_ms_));
+    std::optional<json::object> update;
+    if (wants_server("status-update"))
+      update = calls::status_update_message(call_, {}, started_wall_ms_);
+    sink_->status_changed(call_, std::move(update));
   }
   if (wants_client("status-update"))
     transport_->send_message(calls::status_update_message(call_, {}, started_wall_ms_));
@@ -243,9 +252,10 @@ void LiveCallImpl::finish(const std::string& ended_reason) {
     transport_->hang_up();
     transport_.reset();  // it holds this call as its CallMedia
   }
-  std::optional<json::object> report;
+  std::optional<json::object> update, report;
+  if (wants_server("status-update")) update = std::move(status);
   if (wants_server("end-of-call-report")) report = calls::end_of_call_report(call_, {}, ended_ms);
-  sink_->ended(call_, std::move(status), std::move(report));
+  sink_->ended(call_, std::move(update), std::move(report));
   spdlog::info("call {} ended: {}", id_, ended_reason);
 }
 

@@ -30,15 +30,17 @@ namespace sb::voice {
 class CallSink {
  public:
   virtual ~CallSink() = default;
-  /// The call changed status (in-progress): store it; `status_update` goes out durably.
+  /// The call changed status (in-progress): store it; `status_update` goes out durably (null
+  /// when serverMessages does not want it).
   virtual void status_changed(const boost::json::object& call,
-                              boost::json::object status_update) = 0;
+                              std::optional<boost::json::object> status_update) = 0;
   /// A message the assistant's serverMessages asked for that need not survive a crash
   /// (transcripts, speech and conversation updates): sent in order, best effort, not stored.
   virtual void notify(boost::json::object message) = 0;
   /// The call ended: store it; the status-update and the end-of-call-report go out durably
-  /// (the report only when serverMessages wants it: null otherwise). Called once.
-  virtual void ended(const boost::json::object& call, boost::json::object status_update,
+  /// (each only when serverMessages wants it: null otherwise). Called once.
+  virtual void ended(const boost::json::object& call,
+                     std::optional<boost::json::object> status_update,
                      std::optional<boost::json::object> report) = 0;
 };
 
@@ -58,6 +60,9 @@ struct LiveCallOptions {
   /// Frames the sender may run ahead of real time on paced transports.
   std::size_t lead_frames = 3;
 };
+
+/// Whether `assistant`'s serverMessages (Vapi's default list when it names none) include `type`.
+bool wants_server_message(const boost::json::object& assistant, std::string_view type);
 
 class LiveCall : public CallMedia {
  public:

@@ -43,8 +43,11 @@ class LiveCalls::Sink final : public CallSink,
   Sink(LiveCalls& owner, std::string org_id, std::optional<webhooks::Destination> to)
       : owner_(owner), org_id_(std::move(org_id)), to_(std::move(to)) {}
 
-  void status_changed(const json::object& call, json::object status_update) override {
-    write(call, {std::move(status_update)}, false);
+  void status_changed(const json::object& call,
+                      std::optional<json::object> status_update) override {
+    std::vector<json::object> messages;
+    if (status_update) messages.push_back(std::move(*status_update));
+    write(call, std::move(messages), false);
   }
   void notify(json::object message) override {
     if (!to_) return;
@@ -53,9 +56,10 @@ class LiveCalls::Sink final : public CallSink,
     lane_.push_back(std::move(message));
     if (!sending_) send_next_locked();
   }
-  void ended(const json::object& call, json::object status_update,
+  void ended(const json::object& call, std::optional<json::object> status_update,
              std::optional<json::object> report) override {
-    std::vector<json::object> messages{std::move(status_update)};
+    std::vector<json::object> messages;
+    if (status_update) messages.push_back(std::move(*status_update));
     if (report) messages.push_back(std::move(*report));
     write(call, std::move(messages), true);
   }
@@ -116,11 +120,12 @@ namespace {
 class SinkHandle final : public CallSink {
  public:
   explicit SinkHandle(std::shared_ptr<CallSink> sink) : sink_(std::move(sink)) {}
-  void status_changed(const json::object& call, json::object m) override {
+  void status_changed(const json::object& call, std::optional<json::object> m) override {
     sink_->status_changed(call, std::move(m));
   }
   void notify(json::object m) override { sink_->notify(std::move(m)); }
-  void ended(const json::object& call, json::object s, std::optional<json::object> r) override {
+  void ended(const json::object& call, std::optional<json::object> s,
+             std::optional<json::object> r) override {
     sink_->ended(call, std::move(s), std::move(r));
   }
 
@@ -230,7 +235,9 @@ void LiveCalls::create(std::string org_id, json::object body,
         prepared->call = calls::new_websocket_call(id, org_id, body, format, deps_.public_url(),
                                                    deps_.clock.wall_ms());
         deps_.service.insert_document(s, deps_.calls, prepared->call);
-        if (prepared->to)
+        if (prepared->to &&
+            wants_server_message(prepared->conversation.assistants.front().assistant,
+                                 "status-update"))
           deps_.deliveries.enqueue(
               s, *prepared->to, id,
               calls::status_update_message(prepared->call, {}, deps_.clock.wall_ms()));
@@ -331,6 +338,20 @@ void LiveCalls::journal_remove(const std::string& id) const {
   fs::remove(fs::path(deps_.journal_dir) / id, ignored);
 }
 
+// The assistant a stored call ran (by id, or inline): where its messages go and which it wants.
+json::object LiveCalls::stored_assistant(storage::Session& s, const std::string& org,
+                                         const json::object& call) const {
+  if (const auto id = string_at(call, "assistantId"); !id.empty()) {
+    try {
+      return deps_.service.load(s, deps_.resolver.assistants, org, id);
+    } catch (const std::exception&) {
+      return {};  // deleted since: the org's server and the default messages
+    }
+  }
+  if (const auto* inline_assistant = object_at(call, "assistant")) return *inline_assistant;
+  return {};
+}
+
 void LiveCalls::end_stored(const std::string& org, const std::string& id,
                            const std::string& ended_reason) {
   deps_.store.post_write(
@@ -339,14 +360,16 @@ void LiveCalls::end_stored(const std::string& org, const std::string& id,
         const auto now = deps_.clock.wall_ms();
         if (!calls::end_call(call, ended_reason, now)) return;
         deps_.service.replace_document(s, deps_.calls, call);
-        const json::object* assistant = object_at(call, "assistant");
+        const auto assistant = stored_assistant(s, org, call);
         auto org_server = deps_.org_server(s, org);
-        auto server = webhooks::pick_server({assistant ? object_at(*assistant, "server") : nullptr,
-                                             org_server ? &*org_server : nullptr});
+        auto server = webhooks::pick_server(
+            {object_at(assistant, "server"), org_server ? &*org_server : nullptr});
         if (!server) return;
         const webhooks::Destination to{org, std::move(*server)};
-        deps_.deliveries.enqueue(s, to, id, calls::status_update_message(call, {}, now));
-        deps_.deliveries.enqueue(s, to, id, calls::end_of_call_report(call, {}, now));
+        if (wants_server_message(assistant, "status-update"))
+          deps_.deliveries.enqueue(s, to, id, calls::status_update_message(call, {}, now));
+        if (wants_server_message(assistant, "end-of-call-report"))
+          deps_.deliveries.enqueue(s, to, id, calls::end_of_call_report(call, {}, now));
       },
       [this, id](std::exception_ptr error) {
         if (error) spdlog::warn("call {}: could not be ended", id);

@@ -115,6 +115,8 @@ class LiveCalls {
   /// Ends a stored call that is not live here (left by a killed process, or never started),
   /// sending its status-update and end-of-call-report.
   void end_stored(const std::string& org, const std::string& id, const std::string& reason);
+  boost::json::object stored_assistant(storage::Session& s, const std::string& org,
+                                       const boost::json::object& call) const;
   void journal_add(const std::string& org_id, const std::string& id) const;
   void journal_remove(const std::string& id) const;
 
