@@ -42,11 +42,15 @@ class CallSink {
                      std::optional<boost::json::object> report) = 0;
 };
 
+struct RecordingSetup;
+
 struct LiveCallServices {
   const Clock& clock;
   const chat::ChatEngine& engine;
   speech::Transcriber& transcriber;
   speech::Voice& voice;
+  /// Where calls' recordings go; none: calls are not recorded.
+  const RecordingSetup* recording = nullptr;
 };
 
 struct LiveCallOptions {
