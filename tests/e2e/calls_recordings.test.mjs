@@ -6,13 +6,16 @@ import assert from "node:assert/strict";
 import { startChatServer } from "./chats_helpers.mjs";
 import { api } from "./harness.mjs";
 import { createWebsocketCall, dial, sleep, until } from "./voice_helpers.mjs";
+import { startReceiver } from "./webhooks_receiver.mjs";
 
-let env;
+let env, receiver;
 before(async () => {
   env = await startChatServer();
+  receiver = await startReceiver();
 });
 after(async () => {
   await env.stop();
+  await receiver.close();
 });
 
 // {channels, sampleRate, samples: Int16 interleaved} of a 16-bit PCM WAV file.
@@ -88,13 +91,22 @@ async function greetAndHangUp(extra = {}) {
 }
 
 test("an ended call's recordings: stereo, mono mix, customer and assistant WAVs at 16 kHz", async () => {
-  const call = await greetAndHangUp();
+  const call = await greetAndHangUp({
+    server: { url: receiver.url("/recorded") },
+    serverMessages: ["end-of-call-report"],
+  });
   const recording = call.artifact?.recording;
   assert.ok(recording, "artifact.recording");
   const urls = [recording.stereoUrl, recording.mono?.combinedUrl, recording.mono?.customerUrl, recording.mono?.assistantUrl];
   for (const url of urls) assert.match(url ?? "", /^http:\/\/.+\/recording\/[0-9a-f]{64}-(stereo|mono|customer|assistant)\.wav$/);
   assert.equal(call.artifact.recordingUrl, recording.mono.combinedUrl);
   assert.equal(call.artifact.stereoRecordingUrl, recording.stereoUrl);
+  const report = await until(
+    () => receiver.hits("/recorded").find((h) => h.json.message.type === "end-of-call-report"),
+    "the end-of-call-report",
+  );
+  assert.deepEqual(report.json.message.artifact.recording, recording);
+  assert.equal(report.json.message.artifact.stereoRecordingUrl, recording.stereoUrl);
 
   const stereoRedirect = await redirectOf(call.id, "stereo-recording");
   assert.equal(stereoRedirect.status, 302);

@@ -1,5 +1,7 @@
 #include "runtime/voice/call_recorder.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 
 #include "core/json_fields.hpp"
@@ -122,6 +124,9 @@ void CallRecorder::finish(Clock::SteadyTime t) {
   hand_over();
   disk_->close(id_);
   finished_ = true;
+  if (dropped_ > 0)
+    spdlog::warn("a recording lost {} ms held beyond its bound (a channel ran ahead)",
+                 dropped_ * 1000 / kSampleRate);
 }
 
 void CallRecorder::pad_to(Channel& channel, std::size_t place) {
