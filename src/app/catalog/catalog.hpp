@@ -53,6 +53,9 @@ class CallRoutes;
 namespace sb::voice {
 class LiveCalls;
 }
+namespace sb::calls {
+class RecordingStore;
+}
 namespace boost::asio {
 class io_context;
 }
@@ -125,6 +128,7 @@ struct WorkspaceSpecs {
   const resources::ResourceSpec& sessions;
   const resources::ResourceSpec& chats;
   const resources::ResourceSpec& calls;
+  const calls::RecordingStore& recordings;  ///< calls' recordings (DATA_DIR/recordings)
 };
 
 /// The groups, one file each.

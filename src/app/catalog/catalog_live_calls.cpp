@@ -50,6 +50,7 @@ LiveCallHandles add_live_calls(Catalog& catalog, const AgentSpecs& agents,
       setup.max_calls,
       voice::LiveCallOptions{setup.connect_timeout},
       *deps.clock};
+  calls.recordings = &workspace.recordings;
   auto entry = std::make_unique<LiveCallEntry>(std::move(calls), *deps.contract);
   LiveCallHandles handles{entry->routes(), entry->calls()};
   catalog.add(std::move(entry));

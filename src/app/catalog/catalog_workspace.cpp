@@ -3,12 +3,14 @@
 // parts), the 501s for behaviour that belongs to later work, GET /api-json and /org/{id}.
 
 #include "api/calls/call_artifact_routes.hpp"
+#include "api/calls/recording_content.hpp"
 #include "api/campaigns/campaign_contacts_route.hpp"
 #include "api/not_implemented/not_implemented_routes.hpp"
 #include "api/openapi/api_json_route.hpp"
 #include "api/orgs/org_routes.hpp"
 #include "app/catalog/catalog.hpp"
 #include "domain/calls/call_spec.hpp"
+#include "domain/calls/recording_store.hpp"
 #include "domain/campaigns/campaign_spec.hpp"
 #include "domain/chats/chat_spec.hpp"
 #include "domain/evals/eval_spec.hpp"
@@ -25,6 +27,20 @@ namespace sb::app {
 namespace {
 
 using http::Method;
+
+// GET /recording/{name}; it owns the recording store, which the call spec (deleting a call's
+// files) and the live calls (writing them) refer to: the catalog outlives both.
+class RecordingContentEntry final : public RouteProvider {
+ public:
+  RecordingContentEntry(storage::Store& store, const std::string& data_dir)
+      : recordings_(data_dir), route_(store, recordings_) {}
+  int register_routes(http::Router& router) override { return route_.register_routes(router); }
+  const calls::RecordingStore& recordings() const { return recordings_; }
+
+ private:
+  calls::RecordingStore recordings_;
+  api::RecordingContentRoute route_;
+};
 
 // GET /session filters on the session's customer by the customer's own field names.
 api::ParamFields session_params() {
@@ -105,14 +121,17 @@ WorkspaceSpecs add_workspace(Catalog& catalog) {
   if (auto* deliveries = catalog.deps().deliveries)
     chat.on_written = webhooks::chat_notifier(*deliveries);
   const auto& chats = add_read_only(catalog, std::move(chat), "/chat");
-  const auto& call = add_read_only(catalog, calls::call_spec(), "/call");
+  auto recording_content = std::make_unique<RecordingContentEntry>(deps.store, deps.data_dir);
+  const auto& recordings = recording_content->recordings();
+  catalog.add(std::move(recording_content));
+  const auto& call = add_read_only(catalog, calls::call_spec(&recordings), "/call");
   catalog.add(std::make_unique<api::CallArtifactRoutes>(deps.store, catalog.service(),
                                                         *deps.contract, call));
   catalog.add(std::make_unique<api::NotImplementedRoutes>(
       deps.store, catalog.service(), *deps.contract, not_implemented(insight)));
   catalog.add(std::make_unique<api::ApiJsonRoute>(*deps.contract));
   catalog.add(std::make_unique<api::OrgRoutes>(deps.store, deps.contract));
-  return {sessions, chats, call};
+  return {sessions, chats, call, recordings};
 }
 
 }  // namespace sb::app

@@ -1,6 +1,8 @@
 #include "domain/calls/call_spec.hpp"
 
+#include "domain/calls/recording_store.hpp"
 #include "domain/resources/document_paths.hpp"
+#include "storage/store.hpp"
 
 namespace sb::calls {
 namespace {
@@ -25,11 +27,15 @@ const std::vector<ArtifactPaths>& artifact_paths() {
 
 }  // namespace
 
-resources::ResourceSpec call_spec() {
+resources::ResourceSpec call_spec(const RecordingStore* recordings) {
   resources::ResourceSpec spec;
   spec.kind = kCallKind;
   spec.noun = "Call";
   spec.search_fields = {"name"};
+  if (recordings)
+    spec.on_remove = [recordings](storage::Session& s, const boost::json::object& removed) {
+      s.after_commit([recordings, removed] { recordings->remove_call_files(removed); });
+    };
   return spec;
 }
 

@@ -16,7 +16,11 @@ namespace sb::calls {
 
 inline constexpr const char* kCallKind = "call";
 
-resources::ResourceSpec call_spec();
+class RecordingStore;
+
+/// `recordings`, when given, loses a call's recording files when the call is deleted (after the
+/// deletion commits); it must outlive the spec.
+resources::ResourceSpec call_spec(const RecordingStore* recordings = nullptr);
 
 /// One downloadable artifact of a call: the last segment of its route and what it is.
 struct ArtifactKind {

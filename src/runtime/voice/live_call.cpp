@@ -171,6 +171,8 @@ void LiveCallImpl::start(std::shared_ptr<CallTransport> transport) {
   started_at_ = now();
   started_wall_ms_ = wall_ms();
   last_activity_ = started_at_;
+  if (services_.recording)
+    recorder_ = CallRecorder::start(*services_.recording, assistant_, started_at_);
   conversation_.call_control = std::make_shared<ControlProxy>(weak_from_this());
   // An inbound phone call is in progress from the moment it was answered.
   if (string_at(call_, "status") != "in-progress") {
@@ -238,11 +240,15 @@ void LiveCallImpl::finish(const std::string& ended_reason) {
   endpoint_timer_.cancel();
   deadline_timer_.cancel();
   const auto ended_ms = wall_ms();
+  if (recorder_) recorder_->finish(now());
   {
     std::lock_guard lock(snapshot_mutex_);
     calls::end_call(call_, ended_reason, ended_ms);
     if (was_live) {
       call_["artifact"] = artifact();
+      if (recorder_)
+        for (const auto& [key, value] : recorder_->artifact_fields())
+          call_["artifact"].as_object()[key] = value;
       call_["messages"] = messages_;
     }
   }

@@ -45,6 +45,7 @@ class CallSink {
 };
 
 struct CallMetrics;
+struct RecordingSetup;
 
 struct LiveCallServices {
   const Clock& clock;
@@ -52,6 +53,8 @@ struct LiveCallServices {
   speech::Transcriber& transcriber;
   speech::Voice& voice;
   CallMetrics* metrics = nullptr;  ///< none in unit tests
+  /// Where calls' recordings go; none: calls are not recorded.
+  const RecordingSetup* recording = nullptr;
 };
 
 struct LiveCallOptions {

@@ -43,6 +43,7 @@ void LiveCallImpl::take_customer_audio(const std::vector<std::int16_t>& pcm) {
 void LiveCallImpl::customer_frame(std::span<const std::int16_t> frame) {
   static const std::vector<std::int16_t> kSilence(kFrameSamples, 0);
   if (customer_muted_) frame = kSilence;
+  if (recorder_) recorder_->customer(frame, now());
   const bool voice = vad_.is_speech(frame);
   if (voice) {
     voiced_ += kFrame;
@@ -90,6 +91,7 @@ bool LiveCallImpl::speaking_queued() const {
 void LiveCallImpl::tick() {
   if (!live_) return;
   const auto t = now();
+  if (recorder_) recorder_->tick(t);
   if (t - started_at_ >= max_duration_) return finish("exceeded-max-duration");
   if (!assistant_speaking_ && !speaking_queued() && !customer_speaking_ &&
       t - last_activity_ >= silence_timeout_)
@@ -141,6 +143,7 @@ void LiveCallImpl::send_frames(std::size_t frames) {
     std::copy_n(outbound_.begin(), n, last_frame_.begin());
     outbound_.erase(outbound_.begin(), outbound_.begin() + static_cast<std::ptrdiff_t>(n));
     transport_->send_audio(last_frame_);
+    if (recorder_) recorder_->assistant(last_frame_, now());
     sent_samples_ += n;
   }
   last_activity_ = now();
@@ -230,6 +233,7 @@ void LiveCallImpl::fade_out() {
     fade[i] = static_cast<std::int16_t>(outbound_[i] * gain);
   }
   transport_->send_audio(fade);
+  if (recorder_) recorder_->assistant(fade, now());
 }
 
 void LiveCallImpl::interrupt() {
@@ -239,6 +243,7 @@ void LiveCallImpl::interrupt() {
   const auto heard = heard_text(cut);
   fade_out();
   if (transport_) transport_->clear();
+  if (recorder_ && transport_ && !transport_->paced()) recorder_->cut_assistant(now());
   if (synthesis_) synthesis_->cancel();
   synthesis_.reset();
   speech_queue_.clear();

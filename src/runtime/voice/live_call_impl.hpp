@@ -17,6 +17,7 @@
 #include "net/timer.hpp"
 #include "runtime/chat/call_control.hpp"
 #include "runtime/speech/speech.hpp"
+#include "runtime/voice/call_recorder.hpp"
 #include "runtime/voice/chunker.hpp"
 #include "runtime/voice/live_call.hpp"
 #include "runtime/voice/turn_taking.hpp"
@@ -186,7 +187,8 @@ class LiveCallImpl final : public LiveCall,
   /// keeps only `heard`.
   std::optional<std::pair<std::uint64_t, std::string>> late_cut_;
   std::string pending_end_;  ///< end the call with this once the assistant has finished speaking
-  boost::json::array messages_;  ///< artifact.messages
+  boost::json::array messages_;             ///< artifact.messages
+  std::unique_ptr<CallRecorder> recorder_;  ///< none when recording is off
 };
 
 }  // namespace sb::voice

@@ -5,6 +5,7 @@
 #include <deque>
 #include <filesystem>
 #include <fstream>
+#include <future>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
@@ -61,7 +62,12 @@ class LiveCalls::Sink final : public CallSink,
     std::vector<json::object> messages;
     if (status_update) messages.push_back(std::move(*status_update));
     if (report) messages.push_back(std::move(*report));
-    write(call, std::move(messages), true);
+    const auto& disk = owner_.recording_.disk;
+    if (!disk) return write(call, std::move(messages), true);
+    // Stored (its URLs published) once the disk has finished its recording's files.
+    disk->after_queued([call, messages = std::move(messages), self = shared_from_this()]() mutable {
+      self->write(call, std::move(messages), true);
+    });
   }
 
   // The call's end is stored (or failed to be): the registry lets it go.
@@ -136,9 +142,18 @@ class SinkHandle final : public CallSink {
 
 LiveCalls::LiveCalls(LiveCallsDeps deps) : deps_(std::move(deps)) {
   if (!deps_.journal_dir.empty()) fs::create_directories(deps_.journal_dir);
+  if (deps_.recordings)
+    recording_ = {std::make_shared<RecordingDisk>(), deps_.recordings, deps_.public_url};
 }
 
-LiveCalls::~LiveCalls() = default;
+LiveCalls::~LiveCalls() {
+  // Ends stored through the disk (Sink::ended) refer to this registry: let them run first.
+  if (const auto& disk = recording_.disk) {
+    std::promise<void> done;
+    disk->after_queued([&done] { done.set_value(); });
+    done.get_future().wait();
+  }
+}
 
 struct LiveCalls::Prepared {
   json::object call;
@@ -208,7 +223,8 @@ void LiveCalls::start(const std::string& id, Prepared& prepared, ConnectCheck ch
   sink->on_ended = [this, id] { forget(id); };
   auto call = LiveCall::create(
       boost::asio::make_strand(deps_.io),
-      LiveCallServices{deps_.clock, deps_.engine, deps_.transcriber, deps_.voice, &metrics_},
+      LiveCallServices{deps_.clock, deps_.engine, deps_.transcriber, deps_.voice, &metrics_,
+                       &recording_},
       std::make_unique<SinkHandle>(sink), prepared.call, std::move(prepared.conversation),
       deps_.options);
   std::lock_guard lock(mutex_);

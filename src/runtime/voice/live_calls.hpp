@@ -21,6 +21,7 @@
 #include "http/message.hpp"
 #include "runtime/chat/conversation_setup.hpp"
 #include "runtime/voice/call_metrics.hpp"
+#include "runtime/voice/call_recorder.hpp"
 #include "runtime/voice/live_call.hpp"
 
 namespace boost::asio {
@@ -39,6 +40,9 @@ class Deliveries;
 }
 namespace sb::llm {
 struct ProviderSettings;
+}
+namespace sb::calls {
+class RecordingStore;
 }
 
 namespace sb::voice {
@@ -61,6 +65,8 @@ struct LiveCallsDeps {
   std::size_t max_calls = 1000;
   LiveCallOptions options = {};
   const Clock& clock = system_clock();
+  /// Where recordings go (DATA_DIR/recordings); none: calls are not recorded.
+  const calls::RecordingStore* recordings = nullptr;
 };
 
 class LiveCalls {
@@ -121,6 +127,9 @@ class LiveCalls {
   void journal_remove(const std::string& id) const;
 
   LiveCallsDeps deps_;
+  /// The recordings' disk thread (shared with the recorders, which may outlive the registry
+  /// by a handler or two); no disk when there is no store.
+  RecordingSetup recording_;
   mutable std::mutex mutex_;
   std::map<std::string, Entry, std::less<>> calls_;
   std::size_t reserved_ = 0;  ///< creations in flight, counted against max_calls

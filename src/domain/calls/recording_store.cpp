@@ -1,0 +1,111 @@
+#include "domain/calls/recording_store.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+#include "core/ids.hpp"
+#include "domain/resources/document_paths.hpp"
+
+namespace sb::calls {
+namespace {
+
+constexpr std::size_t kTokenChars = 64;
+constexpr std::string_view kExtension = ".wav";
+
+bool is_lower_hex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+}  // namespace
+
+std::string_view kind_name(RecordingKind kind) {
+  switch (kind) {
+    case RecordingKind::kStereo:
+      return "stereo";
+    case RecordingKind::kMono:
+      return "mono";
+    case RecordingKind::kCustomer:
+      return "customer";
+    case RecordingKind::kAssistant:
+      return "assistant";
+  }
+  return "mono";
+}
+
+RecordingStore::RecordingStore(const std::string& data_dir) : root_(data_dir + "/recordings") {
+  if (::mkdir(root_.c_str(), 0700) != 0 && errno != EEXIST)
+    throw std::runtime_error("cannot create " + root_ + ": " + std::strerror(errno));
+}
+
+std::string RecordingStore::new_token() {
+  return random_hex(kTokenChars / 2);
+}
+
+std::string RecordingStore::file_name(std::string_view token, RecordingKind kind) {
+  return std::string(token) + "-" + std::string(kind_name(kind)) + std::string(kExtension);
+}
+
+bool RecordingStore::valid_name(std::string_view name) {
+  if (name.size() <= kTokenChars + 1 || name[kTokenChars] != '-') return false;
+  for (std::size_t i = 0; i < kTokenChars; ++i)
+    if (!is_lower_hex(name[i])) return false;
+  const auto rest = name.substr(kTokenChars + 1);
+  for (const auto kind : kRecordingKinds)
+    if (rest == std::string(kind_name(kind)) + std::string(kExtension)) return true;
+  return false;
+}
+
+std::string RecordingStore::path(std::string_view name) const {
+  return valid_name(name) ? root_ + "/" + std::string(name) : std::string();
+}
+
+std::optional<std::string> RecordingStore::read(std::string_view name) const {
+  const auto file = path(name);
+  if (file.empty()) return std::nullopt;
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  std::string out;
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && st.st_size > 0) out.reserve(static_cast<std::size_t>(st.st_size));
+  char buffer[64 * 1024];
+  while (true) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    out.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return out;
+}
+
+void RecordingStore::remove_call_files(const boost::json::object& call) const noexcept {
+  static constexpr std::string_view kPaths[] = {"artifact.recording.stereoUrl",
+                                                "artifact.recording.mono.combinedUrl",
+                                                "artifact.recording.mono.customerUrl",
+                                                "artifact.recording.mono.assistantUrl",
+                                                "artifact.recordingUrl",
+                                                "artifact.stereoRecordingUrl"};
+  try {
+    for (const auto at : kPaths)
+      resources::for_each_at(call, at, [&](const std::string&, const boost::json::value& v) {
+        if (!v.is_string()) return;
+        const auto file = path(recording_name_of(v.get_string()));
+        if (!file.empty()) ::unlink(file.c_str());
+      });
+  } catch (...) {
+    // Best effort: a file left behind is unreachable once its call (its URL) is gone.
+  }
+}
+
+std::string recording_name_of(std::string_view url) {
+  const auto slash = url.rfind('/');
+  const auto name = slash == std::string_view::npos ? url : url.substr(slash + 1);
+  return RecordingStore::valid_name(name) ? std::string(name) : std::string();
+}
+
+}  // namespace sb::calls
