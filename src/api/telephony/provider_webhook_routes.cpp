@@ -118,8 +118,10 @@ std::string telnyx_status(const http::Fields& p) {
   return "completed";
 }
 
-// Runs once a call is answered by an assistant, with the call and its stream's URL.
-using Answered = std::function<void(const json::object& call, const std::string& stream_url)>;
+// Runs once a call is answered by an assistant, with the call and its stream's URL; calls
+// `then` when the provider may be told where to connect.
+using Answered = std::function<void(const json::object& call, const std::string& stream_url,
+                                    std::function<void()> then)>;
 
 void answer_ring(const telephony::InboundCalls& calls, const ProviderWebhookConfig& config,
                  std::string provider, ProviderCall call, telephony::Verifier verify,
@@ -144,8 +146,11 @@ void answer_ring(const telephony::InboundCalls& calls, const ProviderWebhookConf
                if (const auto* c = out.call.if_contains("customer"); c && c->is_object())
                  ctx.caller = std::string(string_at(c->as_object(), "number"));
                // The live call waits for its stream before the provider hears where it is.
-               if (answered && out.decision.kind == telephony::Decision::Kind::kAssistant)
-                 answered(out.call, ctx.stream_url);
+               if (answered && out.decision.kind == telephony::Decision::Kind::kAssistant) {
+                 auto response = std::make_shared<http::Response>(render(out.decision, ctx));
+                 return answered(out.call, ctx.stream_url,
+                                 [reply, response] { reply(std::move(*response)); });
+               }
                reply(render(out.decision, ctx));
              });
 }
@@ -231,11 +236,16 @@ void ProviderWebhookRoutes::twilio_inbound(http::Context&& ctx, http::Reply repl
   // Twilio signs its stream's handshake like its webhooks: the wss URL, no parameters, the
   // same account's auth token.
   if (auto* live = config_.live_calls)
-    answered = [live, token](const json::object& call, const std::string& stream_url) {
-      live->adopt(call, [token, stream_url](const http::Request& head) {
-        return !token->empty() && telephony::twilio_signature_valid(
-                                      *token, stream_url, {}, head.header("x-twilio-signature"));
-      });
+    answered = [live, token](const json::object& call, const std::string& stream_url,
+                             std::function<void()> then) {
+      live->adopt(
+          call,
+          [token, stream_url](const http::Request& head) {
+            return !token->empty() &&
+                   telephony::twilio_signature_valid(*token, stream_url, {},
+                                                     head.header("x-twilio-signature"));
+          },
+          std::move(then));
     };
   answer_ring(
       calls_, config_, "twilio", twilio_call(params),

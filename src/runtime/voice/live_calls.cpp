@@ -221,12 +221,11 @@ void LiveCalls::start(const std::string& id, Prepared& prepared, ConnectCheck ch
   prepared.conversation.chat = {{"id", id}};
   auto sink = std::make_shared<Sink>(*this, prepared.conversation.org_id, prepared.to);
   sink->on_ended = [this, id] { forget(id); };
-  auto call = LiveCall::create(
-      boost::asio::make_strand(deps_.io),
-      LiveCallServices{deps_.clock, deps_.engine, deps_.transcriber, deps_.voice, &metrics_,
-                       &recording_},
-      std::make_unique<SinkHandle>(sink), prepared.call, std::move(prepared.conversation),
-      deps_.options);
+  auto call = LiveCall::create(boost::asio::make_strand(deps_.io),
+                               LiveCallServices{deps_.clock, deps_.engine, deps_.transcriber,
+                                                deps_.voice, &metrics_, &recording_},
+                               std::make_unique<SinkHandle>(sink), prepared.call,
+                               std::move(prepared.conversation), deps_.options);
   std::lock_guard lock(mutex_);
   --reserved_;
   calls_.emplace(id, Entry{std::move(call), std::move(check)});
@@ -271,30 +270,32 @@ void LiveCalls::create(std::string org_id, json::object body,
       });
 }
 
-void LiveCalls::adopt(json::object call, ConnectCheck check) {
+void LiveCalls::adopt(json::object call, ConnectCheck check, std::function<void()> ready) {
   const std::string id(string_at(call, "id"));
   const std::string org_id(string_at(call, "orgId"));
   std::function<void(std::exception_ptr, json::object)> refused =
-      [this, id, org_id](std::exception_ptr error, json::object) {
+      [this, id, org_id, ready](std::exception_ptr, json::object) {
         spdlog::warn("call {}: no room for its media stream; it ends", id);
         end_stored(org_id, id, "call.in-progress.error-vapifault-worker-not-available");
-        (void)error;
+        ready();
       };
   if (!reserve(refused)) return;
   journal_add(org_id, id);
   auto prepared = std::make_shared<Prepared>();
   prepared->call = std::move(call);
-  deps_.store.post_read(
-      [this, prepared, org_id, id, check = std::move(check)](storage::Session& s) mutable {
-        try {
-          prepare(s, org_id, prepared->call, *prepared);
-        } catch (const std::exception& e) {
-          spdlog::warn("call {}: its assistant cannot run: {}", id, e.what());
-          release();
-          return end_stored(org_id, id, "assistant-not-valid");
-        }
-        start(id, *prepared, std::move(check));
-      });
+  deps_.store.post_read([this, prepared, org_id, id, check = std::move(check),
+                         ready = std::move(ready)](storage::Session& s) mutable {
+    try {
+      prepare(s, org_id, prepared->call, *prepared);
+    } catch (const std::exception& e) {
+      spdlog::warn("call {}: its assistant cannot run: {}", id, e.what());
+      release();
+      end_stored(org_id, id, "assistant-not-valid");
+      return ready();
+    }
+    start(id, *prepared, std::move(check));
+    ready();
+  });
 }
 
 std::pair<LiveCalls::Claim, std::shared_ptr<LiveCall>> LiveCalls::claim(std::string_view id,

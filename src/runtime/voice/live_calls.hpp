@@ -81,9 +81,10 @@ class LiveCalls {
               std::function<void(std::exception_ptr, boost::json::object)> done);
   /// A call a provider's webhook routed to an assistant (status in-progress), waiting for its
   /// media stream: registered like a created one. `check` decides whether a stream's handshake
-  /// is the provider's (its signature).
+  /// is the provider's (its signature). `ready` runs once the call can take its stream (or has
+  /// been ended because it cannot run): the provider may be told where to connect then.
   using ConnectCheck = std::function<bool(const http::Request& head)>;
-  void adopt(boost::json::object call, ConnectCheck check);
+  void adopt(boost::json::object call, ConnectCheck check, std::function<void()> ready);
 
   enum class Claim { kClaimed, kUnknown, kTaken, kRefused };
   /// Claims the live call `id` for its one transport connection, `head` being the upgrade
