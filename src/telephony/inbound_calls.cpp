@@ -1,5 +1,7 @@
 #include "telephony/inbound_calls.hpp"
 
+#include <atomic>
+
 #include <spdlog/spdlog.h>
 
 #include <boost/json/parse.hpp>
@@ -282,6 +284,12 @@ void InboundCalls::provider_status(std::string provider, std::string to_number,
                                    std::string provider_call_id, std::string status,
                                    Verifier verify, std::function<void(StatusOutcome)> done) const {
   auto outcome = std::make_shared<StatusOutcome>();
+  // `done` runs once the write has committed and, when a live call ends itself, once its end
+  // is stored too: a read after the answer shows the call ended.
+  auto waits = std::make_shared<std::atomic<int>>(1);
+  auto finish = std::make_shared<std::function<void()>>([outcome, waits, done = std::move(done)] {
+    if (--*waits == 0) done(*outcome);
+  });
   deps_.store.post_write(
       [=, this, verify = std::move(verify)](storage::Session& s) {
         const auto reason = calls::ended_reason_for_provider_status(status);
@@ -304,7 +312,12 @@ void InboundCalls::provider_status(std::string provider, std::string to_number,
           if (reason.empty() || string_at(*call, "status") == "ended") return;
           outcome->status = StatusOutcome::Status::kUpdated;
           // A live call ends itself (one report, with what was said); the rest end here.
-          if (deps_.end_live_call && deps_.end_live_call(string_at(*call, "id"), reason)) return;
+          if (deps_.end_live_call) {
+            ++*waits;
+            if (deps_.end_live_call(string_at(*call, "id"), reason, [finish] { (*finish)(); }))
+              return;
+            --*waits;
+          }
           calls::end_call(*call, reason, now);
           deps_.service.replace_document(s, deps_.calls, *call);
           const auto assistant_server =
@@ -316,9 +329,9 @@ void InboundCalls::provider_status(std::string provider, std::string to_number,
         outcome->status =
             any ? StatusOutcome::Status::kForbidden : StatusOutcome::Status::kUnknownCall;
       },
-      [outcome, done = std::move(done)](std::exception_ptr error) {
+      [outcome, finish](std::exception_ptr error) {
         if (error) outcome->status = StatusOutcome::Status::kUnknownCall;
-        done(*outcome);
+        (*finish)();
       });
 }
 

@@ -79,8 +79,11 @@ struct InboundCallsDeps {
   /// Stamps calls and their messages; measures the assistant-request budget.
   const Clock& clock = system_clock();
   /// Ends the call `id` if it is live on this server (true), with `ended_reason`; a live
-  /// call's end is its own to store and report. Unset: no call is ever live (tests).
-  std::function<bool(std::string_view id, const std::string& ended_reason)> end_live_call;
+  /// call's end is its own to store and report, and `stored` runs once it is. Unset: no call
+  /// is ever live (tests).
+  std::function<bool(std::string_view id, const std::string& ended_reason,
+                     std::function<void()> stored)>
+      end_live_call;
 };
 
 class InboundCalls {

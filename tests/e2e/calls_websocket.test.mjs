@@ -199,6 +199,20 @@ test("end-call phrases end the call after they are spoken, with the report sent"
   assert.ok(report.artifact.messages.length >= 2);
 });
 
+test("monitor.controlUrl: say speaks, end-call ends the call; a call not live is a 404", async () => {
+  const { call, caller } = await liveCall({ firstMessage: "Hi." });
+  assert.match(call.monitor.controlUrl, new RegExp(`/${call.id}/control$`));
+  await until(() => caller.audio.length > 0, "the greeting");
+  const control = (body) => fetch(call.monitor.controlUrl, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  assert.equal((await control({ type: "say", content: "This message was injected during the call." })).status, 200);
+  await until(() => voice.requests.find((r) => r.body.message.text === "This message was injected during the call."), "the injected message's synthesis");
+  assert.equal((await control({ type: "nonsense" })).status, 400);
+  assert.equal((await control({ type: "end-call" })).status, 200);
+  await caller.closed;
+  await waitForStatus(call.id, "ended");
+  assert.equal((await control({ type: "end-call" })).status, 404);
+});
+
 test("mu-law at 8 kHz: audio both ways in the caller's format", async () => {
   const mulaw = { format: "mulaw", container: "raw", sampleRate: 8000 };
   const { call, caller } = await liveCall({ firstMessage: "Hello there." }, { audioFormat: mulaw });

@@ -1,7 +1,10 @@
 #include "api/calls/call_routes.hpp"
 
 #include <map>
+#include <set>
 #include <stdexcept>
+
+#include <boost/json/parse.hpp>
 
 #include "contract/contract.hpp"
 #include "core/api_error.hpp"
@@ -51,7 +54,40 @@ int CallRoutes::register_routes(http::Router& router) {
                   });
   };
   router.add(std::move(route));
-  return 1;
+  router.add(control_route());
+  return 2;
+}
+
+// POST /{id}/control (monitor.controlUrl), outside the API document and without a key as
+// Vapi's: the call's id is the capability, and it only works while the call is live here.
+http::Route CallRoutes::control_route() const {
+  http::Route route;
+  route.method = http::Method::kPost;
+  route.path = "/{id}/control";
+  route.authenticated = false;
+  route.body_limit = 64 * 1024;
+  route.handler = [this](http::Context&& ctx, http::Reply reply) {
+    const auto id = ctx.request.param("id");
+    json::value body;
+    try {
+      body = json::parse(ctx.request.body);
+    } catch (const std::exception&) {
+    }
+    if (!body.is_object() || string_at(body.as_object(), "type").empty())
+      return reply(http::error_response(400, "A control message is a JSON object with a type"));
+    const auto type = string_at(body.as_object(), "type");
+    static const std::set<std::string_view> kServed{"say", "add-message", "control", "end-call"};
+    if (type == "transfer" || type == "handoff")
+      return reply(http::error_response(
+          501, "Transfers and handoffs of live calls are not available on this server yet"));
+    if (!kServed.contains(type))
+      return reply(http::error_response(400, "Unknown control message type " + std::string(type)));
+    if (!calls_.control(id, std::move(body.as_object())))
+      return reply(
+          http::error_response(404, "No live call " + std::string(id) + " on this server"));
+    reply(http::Response::json(200, "{}"));
+  };
+  return route;
 }
 
 std::string_view transport_call_id(std::string_view path) {

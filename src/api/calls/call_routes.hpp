@@ -4,11 +4,13 @@
 // And the transport's WebSocket itself: `/{callId}/transport`, claimed once per live call
 // (upgrade()), refused with 404 for a call that is not live here and 409 for one already
 // connected; likewise Twilio's media streams of inbound calls (`/twilio/stream/{callId}`),
-// whose handshake must carry the number's X-Twilio-Signature (403 otherwise).
+// whose handshake must carry the number's X-Twilio-Signature (403 otherwise). And the call's
+// monitor.controlUrl, POST /{callId}/control: say, add-message, control, end-call.
 
 #include <string_view>
 
 #include "api/common/route_provider.hpp"
+#include "http/router.hpp"
 #include "net/http_server.hpp"
 
 namespace sb::contract {
@@ -29,6 +31,8 @@ class CallRoutes final : public RouteProvider {
   net::ConnectionTaker upgrade(const http::Request& head) const;
 
  private:
+  http::Route control_route() const;
+
   const contract::Contract& contract_;
   voice::LiveCalls& calls_;
 };

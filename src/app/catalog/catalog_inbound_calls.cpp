@@ -45,8 +45,8 @@ void add_inbound_calls(Catalog& catalog, const TelephonySpecs& telephony, const 
       *deps.deliveries,
       [](storage::Session& s, std::string_view org_id) { return orgs::org_server(s, org_id); },
       *deps.clock,
-      [live_calls](std::string_view id, const std::string& reason) {
-        return live_calls && live_calls->end(id, reason);
+      [live_calls](std::string_view id, const std::string& reason, std::function<void()> stored) {
+        return live_calls && live_calls->end(id, reason, std::move(stored));
       }};
   catalog.add(std::make_unique<InboundCallEntry>(
       std::move(engine),

@@ -76,7 +76,14 @@ json::object new_websocket_call(std::string_view id, std::string_view org_id,
                                     {{"format", mulaw ? "mulaw" : "pcm_s16le"},
                                      {"container", "raw"},
                                      {"sampleRate", format.sample_rate}}}};
+  call["monitor"] = json::object{{"controlUrl", control_url(public_url, id)}};
   return call;
+}
+
+std::string control_url(std::string_view public_url, std::string_view call_id) {
+  std::string url(public_url);
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url + "/" + std::string(call_id) + "/control";
 }
 
 }  // namespace sb::calls

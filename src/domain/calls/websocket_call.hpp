@@ -40,9 +40,12 @@ AudioFormat check_websocket_call(const boost::json::object& body);
 /// "/<id>/transport" (Vapi's shape).
 std::string websocket_call_url(std::string_view public_url, std::string_view call_id);
 
+/// Where a live call takes control messages (monitor.controlUrl): "<public_url>/<id>/control".
+std::string control_url(std::string_view public_url, std::string_view call_id);
+
 /// The new Call document: the request's assistant/squad (and overrides), customer, name and
 /// metadata, type vapi.websocketCall, status queued, transport with its URL and audio format,
-/// monitor URLs.
+/// monitor.controlUrl.
 boost::json::object new_websocket_call(std::string_view id, std::string_view org_id,
                                        const boost::json::object& body, const AudioFormat& format,
                                        std::string_view public_url, std::int64_t now_ms);

@@ -228,7 +228,7 @@ void LiveCalls::start(const std::string& id, Prepared& prepared, ConnectCheck ch
                                std::move(prepared.conversation), deps_.options);
   std::lock_guard lock(mutex_);
   --reserved_;
-  calls_.emplace(id, Entry{std::move(call), std::move(check)});
+  calls_.emplace(id, Entry{std::move(call), std::move(check), {}});
   ++metrics_.live;
 }
 
@@ -308,11 +308,21 @@ std::pair<LiveCalls::Claim, std::shared_ptr<LiveCall>> LiveCalls::claim(std::str
   return {Claim::kClaimed, it->second.call};
 }
 
-bool LiveCalls::end(std::string_view id, const std::string& ended_reason) {
+bool LiveCalls::end(std::string_view id, const std::string& ended_reason,
+                    std::function<void()> stored) {
   std::lock_guard lock(mutex_);
   const auto it = calls_.find(id);
   if (it == calls_.end()) return false;
+  if (stored) it->second.on_stored.push_back(std::move(stored));
   it->second.call->end(ended_reason);
+  return true;
+}
+
+bool LiveCalls::control(std::string_view id, json::object message) {
+  std::lock_guard lock(mutex_);
+  const auto it = calls_.find(id);
+  if (it == calls_.end() || it->second.call->ended()) return false;
+  it->second.call->control(std::move(message));
   return true;
 }
 
@@ -330,9 +340,17 @@ std::size_t LiveCalls::live() const {
 
 void LiveCalls::forget(const std::string& id) {
   journal_remove(id);
-  std::lock_guard lock(mutex_);
-  if (calls_.erase(id)) --metrics_.live;
-  if (calls_.empty()) all_ended_.notify_all();
+  std::vector<std::function<void()>> waiting;
+  {
+    std::lock_guard lock(mutex_);
+    if (const auto it = calls_.find(id); it != calls_.end()) {
+      waiting = std::move(it->second.on_stored);
+      calls_.erase(it);
+      --metrics_.live;
+    }
+    if (calls_.empty()) all_ended_.notify_all();
+  }
+  for (auto& w : waiting) w();
 }
 
 void LiveCalls::drain(std::chrono::milliseconds grace) {

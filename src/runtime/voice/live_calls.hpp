@@ -92,8 +92,13 @@ class LiveCalls {
   /// its ConnectCheck says no.
   std::pair<Claim, std::shared_ptr<LiveCall>> claim(std::string_view id, const http::Request& head);
   /// Ends the live call `id` with `ended_reason` (first end wins); false when it is not live
-  /// here.
-  bool end(std::string_view id, const std::string& ended_reason);
+  /// here. `stored`, when given, runs once the call's end has been stored (any thread), so a
+  /// caller can answer only when a read would show it.
+  bool end(std::string_view id, const std::string& ended_reason,
+           std::function<void()> stored = nullptr);
+  /// A control message (monitor.controlUrl: say, add-message, control, end-call) for the live
+  /// call `id`; false when it is not live here.
+  bool control(std::string_view id, boost::json::object message);
   /// The live state of a call, when it is live here.
   std::optional<boost::json::object> snapshot(std::string_view id) const;
   /// Ends the calls a previous process left live (journal), with `ended_reason`.
@@ -110,6 +115,7 @@ class LiveCalls {
   struct Entry {
     std::shared_ptr<LiveCall> call;
     ConnectCheck check;
+    std::vector<std::function<void()>> on_stored;  ///< run once its end is stored
   };
   /// Resolves what a call runs (assistant or squad of `holder`, keys, server) and checks its
   /// speech engines. Throws ApiError.
