@@ -10,4 +10,4 @@ cd "$(dirname "$0")/.."
 bin=$(scripts/build-release.sh --bench)
 (cd tests/e2e && [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error)
 ulimit -n "$(ulimit -Hn)"
-taskset -c 1 node bench/voice.mjs "$bin" "$@"
+SWITCHBOARD_BIN="$bin" taskset -c 1 node bench/voice.mjs "$bin" "$@"

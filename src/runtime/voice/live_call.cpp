@@ -169,6 +169,7 @@ void LiveCallImpl::start(std::shared_ptr<CallTransport> transport) {
   live_ = true;
   if (services_.metrics) ++services_.metrics->started;
   started_at_ = now();
+  grid_origin_ = started_at_;
   started_wall_ms_ = wall_ms();
   last_activity_ = started_at_;
   if (services_.recording)

@@ -127,8 +127,9 @@ void LiveCallImpl::tick() {
     }
   }
   if (!live_) return;
-  // Every 20 ms; sooner when audio is waiting for the moment it may start.
-  auto next = t + kFrame - (t - started_at_) % kFrame;
+  // Every 20 ms on the grid of the current run of speech (frame k of a run goes out at its
+  // start + k × 20 ms); sooner when audio is waiting for the moment it may start.
+  auto next = t + kFrame - (t - grid_origin_) % kFrame;
   if (!assistant_speaking_ && !outbound_.empty() && speak_not_before_ > t)
     next = std::min(next, speak_not_before_);
   tick_timer_.arm(next, [weak = weak_from_this()] {
@@ -169,6 +170,7 @@ void LiveCallImpl::credit_played(Clock::SteadyTime t) {
 
 void LiveCallImpl::assistant_started_speaking() {
   assistant_speaking_ = true;
+  grid_origin_ = now();
   assistant_started_ms_ = wall_ms();
   auto m = base_message("speech-update");
   m["status"] = "started";

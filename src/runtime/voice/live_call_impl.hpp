@@ -176,6 +176,7 @@ class LiveCallImpl final : public LiveCall,
   std::uint64_t marked_answer_ = 0;       ///< the last answer whose end was marked
   media::FramePacer pacer_;
   Clock::SteadyTime speak_not_before_{};
+  Clock::SteadyTime grid_origin_{};  ///< ticks fall on this + k × 20 ms
   bool assistant_speaking_ = false;
   bool interruptible_ = true;
   bool assistant_muted_ = false;
