@@ -46,7 +46,8 @@ async function liveCall(extra = {}, { audioFormat = PCM16 } = {}) {
   const call = await createWebsocketCall(env.server, { assistantId: assistant.id, audioFormat });
   const sessionsBefore = transcriber.sessions.length;
   const caller = await dial(call.transport.websocketCallUrl, { format: audioFormat });
-  const session = await until(() => transcriber.sessions[sessionsBefore], "the transcriber's connection");
+  // The transcriber's connection, once its start message has arrived.
+  const session = await until(() => transcriber.sessions[sessionsBefore]?.start && transcriber.sessions[sessionsBefore], "the transcriber's start message");
   return { assistant, call, caller, session };
 }
 
