@@ -11,11 +11,14 @@ import { api } from "./harness.mjs";
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Resolves once `check()` is truthy (polling every 10 ms); rejects after `ms` with `what`. */
+/**
+ * Resolves once `check()` (which may be async) is truthy, polling every 10 ms; rejects after
+ * `ms` with `what`.
+ */
 export async function until(check, what, ms = 10000) {
   const deadline = Date.now() + ms;
   for (;;) {
-    const value = check();
+    const value = await check();
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(10);

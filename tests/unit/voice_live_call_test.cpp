@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/json/parse.hpp>
@@ -121,6 +123,8 @@ class LiveCallTest : public ::testing::Test {
     conversation.org_id = "org";
     chat::ResolvedAssistant assistant;
     assistant.assistant = json::parse(assistant_json).as_object();
+    if (const auto* model = object_at(assistant.assistant, "model"))
+      if (const auto* tools = array_at(*model, "tools")) assistant.tools = *tools;
     conversation.assistants.push_back(assistant);
     conversation.access = [](const chat::ModelSetup&) {
       return chat::ModelAccess{"http://x", "k"};
@@ -294,6 +298,110 @@ TEST_F(LiveCallTest, SilenceAndMaxDurationEndTheCall) {
   EXPECT_TRUE(recorded_->ended_reasons.empty());
   run_for(200ms);
   EXPECT_EQ(recorded_->ended_reasons, std::vector<std::string>{"silence-timed-out"});
+}
+
+TEST_F(LiveCallTest, SilenceHooksSpeakInTurnThenEndTheCall) {
+  start(R"({"model": {"provider": "openai", "model": "gpt-4o"}, "hooks": [
+    {"on": "customer.speech.timeout", "options": {"timeoutSeconds": 2},
+     "do": [{"type": "say", "exact": ["Are you there?", "Hello?"]}]},
+    {"on": "customer.speech.timeout", "options": {"timeoutSeconds": 4},
+     "do": [{"type": "say", "exact": "Goodbye."}, {"type": "tool", "tool": {"type": "endCall"}}]}
+  ]})");
+  run_for(1980ms);
+  EXPECT_TRUE(voice_.said.empty());
+  run_for(40ms);
+  ASSERT_EQ(voice_.said, std::vector<std::string>{"Are you there?"});
+  // What the hook said does not restart the silence: the second hook is due 4 s after the start.
+  run_for(1960ms);
+  EXPECT_EQ(voice_.said.size(), 1u);
+  EXPECT_TRUE(recorded_->ended_reasons.empty());
+  run_for(60ms);
+  ASSERT_EQ(voice_.said, (std::vector<std::string>{"Are you there?", "Goodbye."}));
+  EXPECT_TRUE(recorded_->ended_reasons.empty()) << "the goodbye is said first";
+  run_for(300ms);
+  EXPECT_EQ(recorded_->ended_reasons, std::vector<std::string>{"assistant-ended-call"});
+}
+
+TEST_F(LiveCallTest, TheCustomerSpeakingStartsANewSilence) {
+  start(R"({"model": {"provider": "openai", "model": "gpt-4o"}, "hooks": [
+    {"on": "customer.speech.timeout", "options": {"timeoutSeconds": 2},
+     "do": [{"type": "say", "exact": "Still there?"}]}]})");
+  run_for(1500ms);
+  transcriber_.say("hmm, let me think.", true);
+  poll();
+  run_for(200ms);
+  ASSERT_EQ(model_.count(), 1u);
+  model_.last().complete("Take your time.");
+  poll();
+  run_for(600ms);  // waitSeconds, then the 150 ms answer, played out by ~2.1 s
+  run_for(1600ms);
+  EXPECT_EQ(voice_.said, std::vector<std::string>{"Take your time."});
+  run_for(500ms);
+  EXPECT_EQ(voice_.said, (std::vector<std::string>{"Take your time.", "Still there?"}));
+}
+
+TEST_F(LiveCallTest, AToolsMessagesAreSpokenAroundItsRun) {
+  start(R"({"model": {"provider": "openai", "model": "gpt-4o", "tools": [
+    {"type": "function", "function": {"name": "lookup"}, "messages": [
+      {"type": "request-start", "content": "Let me check."},
+      {"type": "request-response-delayed", "timingMilliseconds": 1000, "content": "Almost."},
+      {"type": "request-complete", "content": "Found it."}]}]}})");
+  transcriber_.say("is my order shipped?", true);
+  poll();
+  run_for(120ms);
+  ASSERT_EQ(model_.count(), 1u);
+  model_.last().complete("", {llm::ToolCall{"call_1", "lookup", "{}"}});
+  poll();
+  ASSERT_EQ(tools_.batches.size(), 1u);
+  EXPECT_EQ(voice_.said, std::vector<std::string>{"Let me check."});
+  run_for(1100ms);
+  EXPECT_EQ(voice_.said, (std::vector<std::string>{"Let me check.", "Almost."}));
+  tools_.finish("shipped");
+  poll();
+  EXPECT_EQ(voice_.said.back(), "Found it.");
+  ASSERT_EQ(model_.count(), 2u);
+  model_.last().complete("It shipped.");
+  poll();
+  EXPECT_EQ(voice_.said.back(), "It shipped.");
+}
+
+TEST_F(LiveCallTest, ASlowAnswerSendsHangOnce) {
+  start(kAssistant);
+  run_for(200ms);
+  transcriber_.say("are you there?", true);
+  poll();
+  run_for(4900ms);
+  EXPECT_EQ(transport_->count("hang"), 0u);
+  run_for(300ms);
+  EXPECT_EQ(transport_->count("hang"), 1u);
+  run_for(5000ms);
+  EXPECT_EQ(transport_->count("hang"), 1u);
+  model_.last().complete("Yes.");
+  poll();
+}
+
+TEST_F(LiveCallTest, TheReportCarriesCostsAndTheirAmounts) {
+  start(kAssistant);
+  run_for(200ms);
+  transcriber_.say("hi.", true);
+  poll();
+  run_for(120ms);
+  model_.last().complete("Hello.");
+  poll();
+  run_for(2000ms);
+  call_->end("customer-ended-call");
+  poll();
+  ASSERT_EQ(recorded_->reports.size(), 1u);
+  const auto& costs = recorded_->reports[0].at("costs").as_array();
+  std::map<std::string, json::object> by_type;
+  for (const auto& c : costs)
+    by_type[std::string(string_at(c.as_object(), "type"))] = c.as_object();
+  for (const char* type : {"transport", "transcriber", "model", "voice", "vapi"})
+    EXPECT_TRUE(by_type.contains(type)) << type;
+  EXPECT_NEAR(number_at(by_type["vapi"], "minutes", 0), 2.32 / 60, 0.01);
+  EXPECT_EQ(number_at(by_type["model"], "promptTokens", 0), 10);
+  EXPECT_EQ(number_at(by_type["voice"], "characters", 0), 18);  // "Hello there." + "Hello."
+  EXPECT_EQ(number_at(recorded_->reports[0], "cost", -1), 0);
 }
 
 TEST_F(LiveCallTest, ANeverConnectedCallEndsAfterItsDeadline) {

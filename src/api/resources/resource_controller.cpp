@@ -233,9 +233,20 @@ void ResourceController::list(const contract::Operation& op, const View* view, h
       });
 }
 
+ResponseCache::Body ResourceController::with_live(Body stored, std::string_view org_id,
+                                                  std::string_view id) const {
+  if (!routes_.live || !routes_.live->find) return stored;
+  auto fields = routes_.live->find(org_id, id);
+  if (!fields) return stored;
+  auto doc = boost::json::parse(*stored).as_object();
+  for (auto& [key, value] : *fields) doc[key] = std::move(value);
+  return share(json_text(doc));
+}
+
 void ResourceController::get(const View* view, http::Context&& ctx, http::Reply reply) {
   const std::string id = id_param(ctx.request);
   if (auto hit = cache_.find_object(ctx.org_id, id)) {
+    hit = with_live(std::move(hit), ctx.org_id, id);
     reply(http::Response::json(200, shown(std::move(hit), view, ctx.request)));
     return;
   }
@@ -246,6 +257,7 @@ void ResourceController::get(const View* view, http::Context&& ctx, http::Reply 
                    request = std::move(ctx.request)](storage::Session& s) {
                     auto body = share(service_.get(s, spec_, org, id));
                     cache_.offer_object(org, id, body, generation);
+                    body = with_live(std::move(body), org, id);
                     return http::Response::json(200, shown(std::move(body), view, request));
                   });
 }

@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,14 @@ struct Upload {
 /// (never on an I/O thread, nor on the writer). Throws ApiError for a bad request.
 using UploadReader = std::function<Upload(const http::Request& request, const std::string& org_id)>;
 
+/// Fields of objects that live in memory while something runs them (a live call's messages so
+/// far), shown over the stored document by GET on the item. `find` is set before the server
+/// serves and answers from any thread; null when the object is not running here.
+struct LiveFields {
+  std::function<std::optional<boost::json::object>(std::string_view org_id, std::string_view id)>
+      find;
+};
+
 struct ResourceRoutes {
   std::string collection;          ///< POST (create) and GET (list), e.g. "/assistant"
   std::string item;                ///< GET, PATCH, DELETE, e.g. "/assistant/{id}"
@@ -67,6 +76,7 @@ struct ResourceRoutes {
   /// the largest body its route accepts (refused with 413 before it is read).
   UploadReader upload = {};
   std::size_t upload_body_limit = 0;
+  std::shared_ptr<const LiveFields> live = {};
 };
 
 class ResourceController {
@@ -96,6 +106,9 @@ class ResourceController {
   /// `stored` as `view` shows it, after check_scope; `stored` itself when neither applies.
   ResponseCache::Body shown(ResponseCache::Body stored, const View* view,
                             const http::Request& request) const;
+  /// `stored` with the fields that live in memory laid over it (routes_.live).
+  ResponseCache::Body with_live(ResponseCache::Body stored, std::string_view org_id,
+                                std::string_view id) const;
   void write(http::Context&& ctx, http::Reply reply, int status,
              std::function<resources::Written(storage::Session&)> work);
 

@@ -129,6 +129,9 @@ struct WorkspaceSpecs {
   const resources::ResourceSpec& chats;
   const resources::ResourceSpec& calls;
   const calls::RecordingStore& recordings;  ///< calls' recordings (DATA_DIR/recordings)
+  /// What GET /call/{id} shows of a live call besides its stored document: add_live_calls
+  /// fills it in.
+  std::shared_ptr<api::LiveFields> live_calls;
 };
 
 /// The groups, one file each.

@@ -6,6 +6,7 @@
 
 #include "api/calls/call_routes.hpp"
 #include "app/catalog/catalog.hpp"
+#include "core/json_fields.hpp"
 #include "domain/orgs/org_settings.hpp"
 #include "runtime/voice/live_calls.hpp"
 
@@ -53,6 +54,15 @@ LiveCallHandles add_live_calls(Catalog& catalog, const AgentSpecs& agents,
   calls.recordings = &workspace.recordings;
   auto entry = std::make_unique<LiveCallEntry>(std::move(calls), *deps.contract);
   LiveCallHandles handles{entry->routes(), entry->calls()};
+  workspace.live_calls->find = [&calls = entry->calls()](std::string_view org_id,
+                                                         std::string_view id) {
+    std::optional<boost::json::object> fields;
+    auto call = calls.snapshot(id);
+    if (!call || string_at(*call, "orgId") != org_id) return fields;
+    if (const auto* messages = call->if_contains("messages"))
+      fields = boost::json::object{{"messages", *messages}};
+    return fields;
+  };
   catalog.add(std::move(entry));
   return handles;
 }

@@ -124,14 +124,19 @@ WorkspaceSpecs add_workspace(Catalog& catalog) {
   auto recording_content = std::make_unique<RecordingContentEntry>(deps.store, deps.data_dir);
   const auto& recordings = recording_content->recordings();
   catalog.add(std::move(recording_content));
-  const auto& call = add_read_only(catalog, calls::call_spec(&recordings), "/call");
+  // A live call's messages so far are in memory (the registry's), shown over the stored call.
+  auto live_calls = std::make_shared<api::LiveFields>();
+  api::ResourceRoutes call_routes{"/call", "/call/{id}", {}, {}};
+  call_routes.creates = false;
+  call_routes.live = live_calls;
+  const auto& call = catalog.add(calls::call_spec(&recordings), std::move(call_routes));
   catalog.add(std::make_unique<api::CallArtifactRoutes>(deps.store, catalog.service(),
                                                         *deps.contract, call));
   catalog.add(std::make_unique<api::NotImplementedRoutes>(
       deps.store, catalog.service(), *deps.contract, not_implemented(insight)));
   catalog.add(std::make_unique<api::ApiJsonRoute>(*deps.contract));
   catalog.add(std::make_unique<api::OrgRoutes>(deps.store, deps.contract));
-  return {sessions, chats, call, recordings};
+  return {sessions, chats, call, recordings, std::move(live_calls)};
 }
 
 }  // namespace sb::app

@@ -95,7 +95,7 @@ json::object end_of_call_report(const json::object& call, const json::object& ph
           ? *artifact
           : json::value(json::object{{"messages", json::array{}}, {"transcript", ""}});
   message["analysis"] = json::object{};
-  for (const char* field : {"startedAt", "endedAt"})
+  for (const char* field : {"startedAt", "endedAt", "cost", "costs"})
     if (const auto* v = call.if_contains(field)) message[field] = *v;
   return message;
 }

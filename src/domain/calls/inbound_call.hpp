@@ -49,7 +49,7 @@ boost::json::object status_update_message(const boost::json::object& call,
                                           std::int64_t now_ms);
 
 /// The end-of-call-report of an ended call: its artifact (messages, transcript, ...) when media
-/// ran, else an empty one.
+/// ran, else an empty one; its times and costs when it has them.
 boost::json::object end_of_call_report(const boost::json::object& call,
                                        const boost::json::object& phone_number,
                                        std::int64_t now_ms);

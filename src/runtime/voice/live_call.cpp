@@ -5,6 +5,7 @@
 #include <boost/asio/post.hpp>
 
 #include "core/json_fields.hpp"
+#include "domain/calls/call_costs.hpp"
 #include "domain/calls/inbound_call.hpp"
 #include "runtime/chat/chat_setup.hpp"
 #include "runtime/voice/call_metrics.hpp"
@@ -118,6 +119,7 @@ LiveCallImpl::LiveCallImpl(boost::asio::any_io_executor strand, LiveCallServices
   if (const auto* phrases = array_at(assistant_, "endCallPhrases"))
     for (const auto& p : *phrases)
       if (const auto* s = p.if_string()) end_call_phrases_.push_back(normalize_words(*s));
+  hooks_ = CallHooks::of(assistant_);
   server_messages_ = message_list(assistant_, "serverMessages", kDefaultServerMessages);
   client_messages_ = message_list(assistant_, "clientMessages", kDefaultClientMessages);
   max_duration_ = seconds_field(assistant_, "maxDurationSeconds", max_duration_);
@@ -210,6 +212,7 @@ void LiveCallImpl::start(std::shared_ptr<CallTransport> transport) {
   };
   transcriber_ = services_.transcriber.open(transcriber ? *transcriber : kNoTranscriber,
                                             speech_context_, std::move(events));
+  begin_silence();
   tick();
 
   const auto mode = string_at(assistant_, "firstMessageMode");
@@ -251,6 +254,7 @@ void LiveCallImpl::finish(const std::string& ended_reason) {
         for (const auto& [key, value] : recorder_->artifact_fields())
           call_["artifact"].as_object()[key] = value;
       call_["messages"] = messages_;
+      calls::add_costs(call_, usage(ended_ms));
     }
   }
   auto status = calls::status_update_message(call_, {}, ended_ms);
@@ -346,6 +350,24 @@ void LiveCallImpl::add_artifact_message(std::string role, const std::string& tex
                                    {"endTime", end_ms},
                                    {"secondsFromStart", from_start},
                                    {"duration", end_ms - at_ms}});
+  std::lock_guard lock(snapshot_mutex_);
+  call_["messages"] = messages_;  // GET /call/{id} shows them while the call is live
+}
+
+calls::CallUsage LiveCallImpl::usage(std::int64_t ended_ms) const {
+  static const json::object kNone;
+  const auto* transport = object_at(call_, "transport");
+  const auto* transcriber = object_at(assistant_, "transcriber");
+  const auto* voice = object_at(assistant_, "voice");
+  calls::CallUsage u;
+  u.duration_ms = ended_ms - started_wall_ms_;
+  u.transport =
+      transport ? *transport : json::object{{"provider", string_at(call_, "phoneCallProvider")}};
+  u.transcriber = transcriber ? *transcriber : kNone;
+  u.voice = voice ? *voice : kNone;
+  u.model_costs = model_costs_;
+  u.tts_characters = tts_characters_;
+  return u;
 }
 
 json::object LiveCallImpl::artifact() const {
@@ -398,7 +420,8 @@ std::string LiveCallImpl::end_call(const json::object&) {
     const auto message = string_at(c.assistant_, "endCallMessage");
     if (!message.empty()) c.say(std::string(message), false);
     c.pending_end_ = "assistant-ended-call";
-    if (!c.speaking_queued()) c.finish(c.pending_end_);
+    // Otherwise tick() ends it once the caller has heard everything.
+    if (!c.speaking_queued() && !c.assistant_speaking_) c.finish(c.pending_end_);
   });
   return "Ending the call";
 }

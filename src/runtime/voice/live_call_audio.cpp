@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "core/json_fields.hpp"
+#include "domain/calls/call_costs.hpp"
 #include "runtime/speech/speech.hpp"
 #include "runtime/voice/call_metrics.hpp"
 #include "runtime/voice/live_call_impl.hpp"
@@ -51,6 +52,7 @@ void LiveCallImpl::customer_frame(std::span<const std::int16_t> frame) {
     last_activity_ = now();
     if (!customer_speaking_ && voiced_ >= kSpeechStart) {
       customer_speaking_ = true;
+      customer_spoke();
       auto m = base_message("speech-update");
       m["status"] = "started";
       m["role"] = "user";
@@ -62,6 +64,7 @@ void LiveCallImpl::customer_frame(std::span<const std::int16_t> frame) {
     if (unvoiced_ >= kSpeechEnd) {
       if (customer_speaking_) {
         customer_speaking_ = false;
+        begin_silence();
         auto m = base_message("speech-update");
         m["status"] = "stopped";
         m["role"] = "user";
@@ -96,6 +99,8 @@ void LiveCallImpl::tick() {
   if (!assistant_speaking_ && !speaking_queued() && !customer_speaking_ &&
       t - last_activity_ >= silence_timeout_)
     return finish("silence-timed-out");
+  check_hooks(t);
+  if (!live_) return;
 
   const std::size_t available = (outbound_.size() + kFrameSamples - 1) / kFrameSamples;
   if (available > 0 && t >= speak_not_before_ && !assistant_muted_) {
@@ -170,6 +175,7 @@ void LiveCallImpl::credit_played(Clock::SteadyTime t) {
 
 void LiveCallImpl::assistant_started_speaking() {
   assistant_speaking_ = true;
+  answer_started();
   grid_origin_ = now();
   assistant_started_ms_ = wall_ms();
   auto m = base_message("speech-update");
@@ -202,6 +208,7 @@ void LiveCallImpl::assistant_stopped_speaking() {
   m["turn"] = turn_count_++;
   emit(std::move(m));
   interruptible_ = true;
+  if (answer_ != hook_answer_) begin_silence();
 }
 
 // The words of a segment the caller heard: all of them once it played whole, else the share of
@@ -257,6 +264,7 @@ void LiveCallImpl::interrupt() {
     cut_slot_.reset();
     turn_running_ = false;
     if (*slot) {
+      calls::merge_model_costs(model_costs_, (*slot)->costs);
       keep_heard(heard, &(*slot)->output);
     } else {
       late_cut_.emplace(cut, heard);  // its on_done is already on its way
@@ -265,6 +273,7 @@ void LiveCallImpl::interrupt() {
     keep_heard(heard, nullptr);
   }
   emit(base_message("user-interrupted"));
+  answer_started();
   // Only what was played stays in the segments, so the artifact says what the caller heard.
   for (auto& s : segments_) {
     s.text = heard_part(s);
@@ -276,6 +285,7 @@ void LiveCallImpl::interrupt() {
   segments_.clear();
   speak_not_before_ = now() + stop_plan_.backoff;
   pending_end_.clear();
+  for (const auto& actions : hooks_.on_assistant_interrupted()) run_hook(actions);
 }
 
 }  // namespace sb::voice

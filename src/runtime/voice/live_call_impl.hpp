@@ -12,14 +12,17 @@
 
 #include <boost/json/array.hpp>
 
+#include "domain/calls/call_costs.hpp"
 #include "media/frame_pacer.hpp"
 #include "media/voice_activity.hpp"
 #include "net/timer.hpp"
 #include "runtime/chat/call_control.hpp"
 #include "runtime/speech/speech.hpp"
+#include "runtime/voice/call_hooks.hpp"
 #include "runtime/voice/call_recorder.hpp"
 #include "runtime/voice/chunker.hpp"
 #include "runtime/voice/live_call.hpp"
+#include "runtime/voice/tool_speech.hpp"
 #include "runtime/voice/turn_taking.hpp"
 
 namespace sb::voice {
@@ -84,6 +87,8 @@ class LiveCallImpl final : public LiveCall,
                             std::int64_t end_ms);
   void send_conversation_update();
   boost::json::object artifact() const;
+  /// What the call used, for its costs; `ended_ms` is when it ended.
+  calls::CallUsage usage(std::int64_t ended_ms) const;
   std::int64_t wall_ms() const { return services_.clock.wall_ms(); }
 
   // live_call_audio.cpp: frames in, voice activity, barge-in, paced frames out
@@ -104,7 +109,8 @@ class LiveCallImpl final : public LiveCall,
   // live_call_turns.cpp: transcripts, endpointing, model turns, synthesis
   void on_transcript(speech::Transcript transcript);
   void end_of_customer_turn();
-  void respond();
+  /// A model turn; `instruction`, when given, is a system message for this turn only.
+  void respond(std::string instruction = {});
   void model_delta(std::uint64_t answer, std::string delta);
   void model_done(std::uint64_t answer, chat::ChatResult result);
   void model_failed(std::uint64_t answer, chat::ChatFailure failure);
@@ -115,6 +121,16 @@ class LiveCallImpl final : public LiveCall,
   void synthesis_done(std::uint64_t answer);
   void keep_heard(const std::string& heard, boost::json::array* output);
   void check_end_call_phrases(const std::string& text);
+
+  // live_call_hooks.cpp: hooks, tools' spoken messages, hang
+  void check_hooks(Clock::SteadyTime t);
+  void run_hook(const boost::json::array& actions);
+  void begin_silence();
+  void customer_spoke();
+  void tool_started(std::uint64_t answer, const llm::ToolCall& call);
+  void tool_finished(std::uint64_t answer, const chat::ToolOutcome& outcome);
+  void speak_tool_message(const ToolSpeech& speech);
+  void answer_started();
 
   const std::string id_;
   boost::asio::any_io_executor strand_;
@@ -189,7 +205,32 @@ class LiveCallImpl final : public LiveCall,
   std::optional<std::pair<std::uint64_t, std::string>> late_cut_;
   std::string pending_end_;  ///< end the call with this once the assistant has finished speaking
   boost::json::array messages_;             ///< artifact.messages
+  boost::json::array model_costs_;          ///< tokens per provider + model, all turns
+  std::int64_t tts_characters_ = 0;         ///< text sent to the voice
   std::unique_ptr<CallRecorder> recorder_;  ///< none when recording is off
+
+  // Hooks and tools' messages.
+  CallHooks hooks_;
+  bool quiet_ = false;  ///< a silence of the customer's is running (customer.speech.timeout)
+  Clock::SteadyTime quiet_since_{};
+  std::uint64_t hook_answer_ = 0;  ///< an answer a hook made, which does not end a silence
+  std::size_t variant_ = 0;        ///< rotates among variants of what is said
+  struct ToolRun {
+    std::string call_id;
+    std::string arguments;
+    boost::json::object tool;
+  };
+  std::vector<ToolRun> tool_runs_;
+  struct DelayedToolSpeech {
+    std::string call_id;
+    Clock::SteadyTime due;
+    ToolSpeech speech;
+    std::uint64_t answer;
+  };
+  std::vector<DelayedToolSpeech> delayed_tool_speech_;
+  std::vector<std::string> system_for_model_;  ///< role-system tool messages for the next turn
+  std::optional<Clock::SteadyTime> awaiting_answer_;  ///< a turn started, nothing said yet
+  bool hang_sent_ = false;
 };
 
 }  // namespace sb::voice

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/json_fields.hpp"
+#include "domain/calls/call_costs.hpp"
 #include "runtime/voice/call_metrics.hpp"
 #include "runtime/voice/live_call_impl.hpp"
 
@@ -12,6 +13,7 @@ namespace json = boost::json;
 
 void LiveCallImpl::on_transcript(speech::Transcript transcript) {
   if (!live_ || transcript.text.empty()) return;
+  if (transcript.is_final) customer_spoke();
   auto m = base_message("transcript");
   m["role"] = "user";
   m["transcriptType"] = transcript.is_final ? "final" : "partial";
@@ -75,9 +77,12 @@ void LiveCallImpl::end_of_customer_turn() {
   respond();
 }
 
-void LiveCallImpl::respond() {
+void LiveCallImpl::respond(std::string instruction) {
   const auto answer = ++answer_;
   if (services_.metrics) ++services_.metrics->turns;
+  awaiting_answer_ = now();
+  hang_sent_ = false;
+  tool_runs_.clear();
   history_mark_ = conversation_.history.size();
   answer_text_.clear();
   chunker_.emplace(chunk_plan_);
@@ -98,6 +103,14 @@ void LiveCallImpl::respond() {
         c.model_done(answer, std::move(r));
       });
   };
+  events.on_tool_started = [weak, answer](std::size_t, const llm::ToolCall& call) {
+    if (auto self = weak.lock())
+      self->on_strand([answer, call](LiveCallImpl& c) { c.tool_started(answer, call); });
+  };
+  events.on_tool_finished = [weak, answer](std::size_t, const chat::ToolOutcome& outcome) {
+    if (auto self = weak.lock())
+      self->on_strand([answer, outcome](LiveCallImpl& c) { c.tool_finished(answer, outcome); });
+  };
   events.on_failure = [weak, answer](chat::ChatFailure failure) {
     if (auto self = weak.lock())
       self->on_strand([answer, f = std::move(failure)](LiveCallImpl& c) mutable {
@@ -110,11 +123,14 @@ void LiveCallImpl::respond() {
   };
   auto conversation = conversation_;
   conversation.input = json::array{};
+  if (!instruction.empty())
+    conversation.history.push_back(json::object{{"role", "system"}, {"content", instruction}});
   turn_ = services_.engine.run(std::move(conversation), std::move(events));
 }
 
 void LiveCallImpl::model_delta(std::uint64_t answer, std::string delta) {
   if (answer != answer_ || !live_ || !chunker_) return;
+  answer_started();
   answer_text_ += delta;
   auto m = base_message("model-output");
   m["output"] = delta;
@@ -125,12 +141,15 @@ void LiveCallImpl::model_delta(std::uint64_t answer, std::string delta) {
 
 void LiveCallImpl::model_done(std::uint64_t answer, chat::ChatResult result) {
   if (late_cut_ && late_cut_->first == answer) {
+    calls::merge_model_costs(model_costs_, result.costs);
     keep_heard(late_cut_->second, &result.output);
     late_cut_.reset();
     return;
   }
+  calls::merge_model_costs(model_costs_, result.costs);
   if (answer != answer_ || !live_) return;
   turn_running_ = false;
+  answer_started();
   if (chunker_) {
     if (auto rest = chunker_->flush(); !rest.empty()) queue_speech(answer, std::move(rest));
     chunker_.reset();
@@ -144,6 +163,9 @@ void LiveCallImpl::model_done(std::uint64_t answer, chat::ChatResult result) {
     }
   }
   for (auto& m : result.output) conversation_.history.push_back(std::move(m));
+  for (auto& content : system_for_model_)
+    conversation_.history.push_back(json::object{{"role", "system"}, {"content", content}});
+  system_for_model_.clear();
   send_conversation_update();
   check_end_call_phrases(answer_text_);
   if (!speaking_queued() && !pending_end_.empty()) finish(pending_end_);
@@ -153,6 +175,7 @@ void LiveCallImpl::model_failed(std::uint64_t answer, chat::ChatFailure failure)
   if (late_cut_ && late_cut_->first == answer) late_cut_.reset();
   if (answer != answer_ || !live_) return;
   turn_running_ = false;
+  answer_started();
   spdlog::warn("call {}: model failed: {}", id_, failure.message);
   finish(failure.ended_reason.empty() ? "pipeline-error-openai-llm-failed" : failure.ended_reason);
 }
@@ -211,6 +234,7 @@ void LiveCallImpl::synthesize_next() {
   speech_queue_.pop_front();
   const auto answer = answer_;
   segments_.push_back(SpokenSegment{answer, text, 0, 0, false});
+  tts_characters_ += static_cast<std::int64_t>(text.size());
   static const json::object kNoVoice;
   const auto* voice = object_at(assistant_, "voice");
   speech::VoiceEvents events;

@@ -79,7 +79,13 @@ class LiveCalls::Sink final : public CallSink,
     deps.store.post_write(
         [this, call, messages = std::move(messages),
          keep = shared_from_this()](storage::Session& s) {
-          owner_.deps_.service.replace_document(s, owner_.deps_.calls, call);
+          const auto& spec = owner_.deps_.calls;
+          // PATCH /call/{id} may rename a live call meanwhile: the name is the API's, the rest
+          // the call's.
+          const auto stored = owner_.deps_.service.load(s, spec, org_id_, string_at(call, "id"));
+          auto document = call;
+          if (const auto* name = stored.if_contains("name")) document["name"] = *name;
+          owner_.deps_.service.replace_document(s, spec, std::move(document));
           if (!to_) return;
           const std::string stream(string_at(call, "id"));
           for (const auto& m : messages)

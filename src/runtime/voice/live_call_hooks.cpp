@@ -1,0 +1,139 @@
+// What a live call does besides answering the customer: the assistant's hooks (customer silence,
+// time elapsed, interruptions), the messages tools say while they run, and the `hang` message
+// when an answer is slow to come.
+
+#include <spdlog/spdlog.h>
+
+#include "core/json_fields.hpp"
+#include "runtime/voice/live_call_impl.hpp"
+
+namespace sb::voice {
+namespace json = boost::json;
+
+namespace {
+
+// An answer that has not begun this long after the customer's turn ended is a hang: the caller
+// hears nothing, and the team's server hears of it.
+constexpr std::chrono::seconds kHangAfter{5};
+
+}  // namespace
+
+void LiveCallImpl::check_hooks(Clock::SteadyTime t) {
+  if (awaiting_answer_ && !hang_sent_ && t - *awaiting_answer_ >= kHangAfter) {
+    hang_sent_ = true;
+    emit(base_message("hang"));
+  }
+  for (auto it = delayed_tool_speech_.begin(); it != delayed_tool_speech_.end();) {
+    if (it->due > t && it->answer == answer_) {
+      ++it;
+      continue;
+    }
+    auto speech = std::move(it->speech);
+    const bool current = it->answer == answer_;
+    it = delayed_tool_speech_.erase(it);
+    if (current) speak_tool_message(speech);
+  }
+  if (hooks_.empty()) return;
+  for (const auto& actions : hooks_.time_elapsed_due(
+           std::chrono::duration_cast<std::chrono::milliseconds>(t - started_at_)))
+    run_hook(actions);
+  // Hooks wait while anyone speaks or an answer is on its way (tool calls included).
+  const bool busy =
+      assistant_speaking_ || speaking_queued() || customer_speaking_ || !customer_turn_.empty();
+  if (!quiet_ || busy) return;
+  for (const auto& actions : hooks_.speech_timeouts_due(
+           std::chrono::duration_cast<std::chrono::milliseconds>(t - quiet_since_)))
+    run_hook(actions);
+}
+
+void LiveCallImpl::run_hook(const json::array& actions) {
+  for (const auto& a : actions) {
+    if (!live_) return;
+    const auto* action = a.if_object();
+    if (!action) continue;
+    const auto type = string_at(*action, "type");
+    if (type == "say") {
+      if (auto text = exact_text(*action, variant_++)) {
+        conversation_.history.push_back(json::object{{"role", "assistant"}, {"content", *text}});
+        say(std::move(*text), true);
+      } else if (!turn_running_) {
+        respond(prompt_text(*action, string_at(artifact(), "transcript")));
+      }
+      hook_answer_ = answer_;
+    } else if (type == "tool") {
+      const auto* tool = object_at(*action, "tool");
+      if (tool && string_at(*tool, "type") == "endCall") {
+        end_call(*tool);
+      } else {
+        spdlog::warn("call {}: a hook's {} tool is not run by live calls", id_,
+                     tool ? string_at(*tool, "type") : "");
+      }
+    } else if (type == "message.add") {
+      const auto* message = object_at(*action, "message");
+      if (!message) continue;
+      conversation_.history.push_back(*message);
+      if (bool_at(*action, "triggerResponseEnabled", true) &&
+          string_at(*message, "role") != "assistant" && !turn_running_) {
+        respond();
+        hook_answer_ = answer_;
+      }
+    }
+  }
+}
+
+void LiveCallImpl::begin_silence() {
+  quiet_ = true;
+  quiet_since_ = now();
+  hooks_.silence_started();
+}
+
+void LiveCallImpl::customer_spoke() {
+  quiet_ = false;
+  hooks_.customer_spoke();
+}
+
+void LiveCallImpl::answer_started() {
+  awaiting_answer_.reset();
+  hang_sent_ = false;
+}
+
+void LiveCallImpl::tool_started(std::uint64_t answer, const llm::ToolCall& call) {
+  if (answer != answer_ || !live_) return;
+  const json::object* tool = nullptr;
+  for (const auto& a : conversation_.assistants)
+    if ((tool = find_tool(a.tools, call.name))) break;
+  if (!tool) return;
+  tool_runs_.push_back(ToolRun{call.id, call.arguments, *tool});
+  if (auto speech = tool_speech(*tool, "request-start", call.arguments, variant_++))
+    speak_tool_message(*speech);
+  for (auto& speech : delayed_tool_speech(*tool, call.arguments, variant_++))
+    delayed_tool_speech_.push_back({call.id, now() + speech.delay, std::move(speech), answer});
+}
+
+void LiveCallImpl::tool_finished(std::uint64_t answer, const chat::ToolOutcome& outcome) {
+  std::erase_if(delayed_tool_speech_,
+                [&](const DelayedToolSpeech& d) { return d.call_id == outcome.tool_call_id; });
+  const auto run = std::find_if(tool_runs_.begin(), tool_runs_.end(), [&](const ToolRun& r) {
+    return r.call_id == outcome.tool_call_id;
+  });
+  if (run == tool_runs_.end()) return;
+  const auto finished = std::move(*run);
+  tool_runs_.erase(run);
+  if (answer != answer_ || !live_) return;
+  const auto type = outcome.failed ? "request-failed" : "request-complete";
+  if (auto speech = tool_speech(finished.tool, type, finished.arguments, variant_++))
+    speak_tool_message(*speech);
+}
+
+void LiveCallImpl::speak_tool_message(const ToolSpeech& speech) {
+  if (!live_) return;
+  // The model's turn is past this point already: the message reaches it from the next turn.
+  if (speech.to_model) return system_for_model_.push_back(speech.content);
+  // What the model wrote before calling the tool is said first.
+  if (chunker_)
+    if (auto rest = chunker_->flush(); !rest.empty()) queue_speech(answer_, std::move(rest));
+  say(speech.content, true);
+  if (speech.end_call) pending_end_ = "assistant-ended-call-after-message-spoken";
+}
+
+}  // namespace sb::voice
