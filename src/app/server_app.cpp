@@ -203,10 +203,11 @@ int serve(const ServeOptions& options) {
   speech::BuiltinTranscriberOptions builtin_speech;
   builtin_speech.decoders = options.speech_decoders;
   builtin_speech.load_on_first_use = true;
-  speech::SpeechProviders speech(speech_pool, http_client, builtin_speech);
+  speech::SpeechProviders speech(speech_pool, http_client, builtin_speech,
+                                 server_messages.signer());
   // custom-transcriber: a WebSocket to the customer's server, dialled on the outbound context.
   net::WebSocketClient websockets(&outbound.context());
-  speech::CustomTranscriber custom_transcriber(websockets);
+  speech::CustomTranscriber custom_transcriber(websockets, server_messages.signer());
   speech.add_transcriber("custom-transcriber", custom_transcriber);
   CatalogDeps deps{
       store, secrets, contract, pool, dir.path(), options.file_size_limit, [&public_url] {

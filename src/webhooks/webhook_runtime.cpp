@@ -9,11 +9,12 @@ WebhookRuntime::WebhookRuntime(storage::Store& store, const SecretBox& secrets,
                                net::HttpClient& http, DispatcherOptions options,
                                net::Placement placement)
     : auth_(http, placement.clock_or_system()),
+      signer_(credential_signer(store, secrets, auth_)),
       dispatcher_(
           store,
           [&http](net::OutboundRequest request, std::function<void(net::OutboundResponse)> done) {
             return http.send(std::move(request), std::move(done));
           },
-          credential_signer(store, secrets, auth_), metrics_, options, placement) {}
+          signer_, metrics_, options, placement) {}
 
 }  // namespace sb::webhooks

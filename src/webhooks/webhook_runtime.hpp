@@ -27,11 +27,14 @@ class WebhookRuntime {
   void stop() { dispatcher_.stop(); }
 
   Deliveries& deliveries() { return dispatcher_; }
+  /// Signs a request for a server's credentialId (custom voices and transcribers use it too).
+  const Signer& signer() const { return signer_; }
   const WebhookMetrics& metrics() const { return metrics_; }
 
  private:
   WebhookMetrics metrics_;
   ServerAuth auth_;
+  Signer signer_;
   OutboxDispatcher dispatcher_;
 };
 

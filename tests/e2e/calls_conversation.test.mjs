@@ -4,6 +4,7 @@
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { scripted, startChatServer } from "./chats_helpers.mjs";
+import { api } from "./harness.mjs";
 import { startReceiver } from "./webhooks_receiver.mjs";
 import {
   createWebsocketCall,
@@ -155,6 +156,25 @@ test("a model slow to answer sends hang to the caller", async () => {
   assert.ok(Date.now() - asked >= 5000, `hang after ${Date.now() - asked} ms`);
   await sleep(200);
   assert.equal(caller.messagesOf("hang").length, 1);
+  caller.close();
+  await ended(call.id);
+});
+
+test("the custom transcriber and voice authenticate with their server's credentialId", async () => {
+  // The SDK has no credentials client: the API directly.
+  const { status, body: credential } = await api(env.server, "/credential", {
+    method: "POST",
+    body: { provider: "custom-credential", authenticationPlan: { type: "bearer", token: "tok-speech-5d1e" } },
+  });
+  assert.equal(status, 201, JSON.stringify(credential));
+  const { call, caller, session } = await liveCall({
+    firstMessage: "Signed.",
+    transcriber: { provider: "custom-transcriber", server: { url: transcriber.url, credentialId: credential.id } },
+    voice: { provider: "custom-voice", server: { url: voice.url, credentialId: credential.id } },
+  });
+  assert.equal(session.headers.authorization, "Bearer tok-speech-5d1e");
+  const request = await until(() => said("Signed."), "the greeting's voice request");
+  assert.equal(request.headers.authorization, "Bearer tok-speech-5d1e");
   caller.close();
   await ended(call.id);
 });

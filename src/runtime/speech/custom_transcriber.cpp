@@ -148,6 +148,21 @@ class State final : public net::WebSocketHandler, public std::enable_shared_from
          (reason.empty() ? "" : " " + reason) + ")");
   }
 
+  /// Ends the stream with on_failure (once); closes the socket if there is one.
+  void fail(std::string message) {
+    std::shared_ptr<net::WebSocket> socket;
+    {
+      std::lock_guard lock(socket_mutex_);
+      done_ = true;
+      socket = std::move(socket_);
+    }
+    if (socket) socket->close(net::CloseCode::kNormal, "transcriber failed");
+    std::lock_guard lock(events_mutex_);
+    if (stopped_) return;
+    stopped_ = true;  // on_failure is the last event
+    if (events_.on_failure) events_.on_failure(SpeechFailure{kCustomTranscriberFailed, message});
+  }
+
  private:
   void connected(std::shared_ptr<net::WebSocket> socket, std::string error) {
     if (!socket) {
@@ -169,20 +184,6 @@ class State final : public net::WebSocketHandler, public std::enable_shared_from
     pending_.clear();
     pending_bytes_ = 0;
     socket_ = std::move(socket);
-  }
-
-  void fail(std::string message) {
-    std::shared_ptr<net::WebSocket> socket;
-    {
-      std::lock_guard lock(socket_mutex_);
-      done_ = true;
-      socket = std::move(socket_);
-    }
-    if (socket) socket->close(net::CloseCode::kNormal, "transcriber failed");
-    std::lock_guard lock(events_mutex_);
-    if (stopped_) return;
-    stopped_ = true;  // on_failure is the last event
-    if (events_.on_failure) events_.on_failure(SpeechFailure{kCustomTranscriberFailed, message});
   }
 
   std::recursive_mutex events_mutex_;
@@ -227,9 +228,10 @@ void CustomTranscriber::check(const json::object& config) const {
 }
 
 std::unique_ptr<TranscriberStream> CustomTranscriber::open(const json::object& config,
-                                                           const SpeechContext& /*context*/,
+                                                           const SpeechContext& context,
                                                            TranscriberEvents events) {
   net::WebSocketConnectRequest request;
+  std::string credential_id;
   double timeout = kDefaultTimeoutSeconds;
   if (const json::object* server = server_of(config)) {
     request.url = std::string(string_at(*server, "url"));
@@ -239,14 +241,29 @@ std::unique_ptr<TranscriberStream> CustomTranscriber::open(const json::object& c
       for (const auto& [name, value] : headers->get_object())
         if (value.is_string())
           request.headers.emplace_back(std::string(name), std::string(value.get_string()));
-    // The legacy secret, as the documentation describes it (credentialId is not resolved here).
+    // The legacy secret, as the documentation describes it.
     if (const std::string_view secret = string_at(*server, "secret"); !secret.empty())
       request.headers.emplace_back("X-Vapi-Secret", std::string(secret));
+    credential_id = std::string(string_at(*server, "credentialId"));
   }
   request.timeout =
       std::chrono::milliseconds(static_cast<std::int64_t>(std::lround(timeout * 1000)));
   auto state = std::make_shared<State>(std::move(events));
-  state->connect(client_, std::move(request));
+  if (credential_id.empty() || !signer_) {
+    state->connect(client_, std::move(request));
+    return std::make_unique<Stream>(std::move(state));
+  }
+  // Signed first (a credential may need an OAuth2 token), then dialled; a stream closed
+  // meanwhile closes the socket as soon as it connects.
+  auto headers = request.headers;
+  const auto url = request.url;
+  signer_(context.org_id, credential_id, url, "", std::move(headers),
+          [this, state, request = std::move(request)](http::Fields signed_headers,
+                                                      std::string error) mutable {
+            if (!error.empty()) return state->fail("credential: " + error);
+            request.headers = std::move(signed_headers);
+            state->connect(client_, std::move(request));
+          });
   return std::make_unique<Stream>(std::move(state));
 }
 

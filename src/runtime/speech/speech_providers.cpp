@@ -62,10 +62,10 @@ class SpeechProviders::VoiceRouter final : public Voice {
 };
 
 SpeechProviders::SpeechProviders(SpeechPool& pool, net::HttpClient& http,
-                                 BuiltinTranscriberOptions builtin)
+                                 BuiltinTranscriberOptions builtin, webhooks::Signer signer)
     : builtin_transcriber_(pool, std::move(builtin)),
       builtin_voice_(pool),
-      custom_voice_(http),
+      custom_voice_(http, std::move(signer)),
       transcriber_router_(std::make_unique<TranscriberRouter>(*this)),
       voice_router_(std::make_unique<VoiceRouter>(*this)) {
   add_transcriber(std::string(kBuiltin), builtin_transcriber_);

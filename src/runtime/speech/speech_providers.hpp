@@ -27,8 +27,10 @@ namespace sb::speech {
 class SpeechProviders {
  public:
   /// Loads the built-in transcriber's decoders (see BuiltinTranscriberOptions); throws
-  /// std::runtime_error when its model is missing. `pool` and `http` outlive this.
-  SpeechProviders(SpeechPool& pool, net::HttpClient& http, BuiltinTranscriberOptions builtin);
+  /// std::runtime_error when its model is missing. `pool` and `http` outlive this; `signer`
+  /// authenticates the custom voice's requests for its server.credentialId.
+  SpeechProviders(SpeechPool& pool, net::HttpClient& http, BuiltinTranscriberOptions builtin,
+                  webhooks::Signer signer = {});
   ~SpeechProviders();
   SpeechProviders(const SpeechProviders&) = delete;
   SpeechProviders& operator=(const SpeechProviders&) = delete;
