@@ -229,7 +229,7 @@ int serve(const ServeOptions& options) {
   const auto workspace = add_workspace(catalog);
   const auto& engine = add_chats(catalog, agents, credentials, workspace);
   const auto live =
-      add_live_calls(catalog, agents, credentials, workspace,
+      add_live_calls(catalog, telephony, agents, credentials, workspace,
                      {engine, speech.transcribers(), speech.voices(), calls_io.context(),
                       (std::filesystem::path(dir.path()) / "live-calls").string(),
                       options.max_calls, std::chrono::seconds(options.call_connect_timeout)});

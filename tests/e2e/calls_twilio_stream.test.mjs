@@ -4,6 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startChatServer } from "./chats_helpers.mjs";
+import { startReceiver } from "./webhooks_receiver.mjs";
 import { nextNumber } from "./fixtures.mjs";
 import { twilioPost, twilioRing, nextCallSid } from "./telephony_helpers.mjs";
 import { connectTwilioStream } from "./twilio_stream_emulator.mjs";
@@ -25,12 +26,12 @@ after(async () => {
 });
 
 // Rings a Twilio number whose assistant is on the stand-ins; resolves {callId, streamUrl, callSid}.
-async function ringAssistant(extra = {}) {
+async function ringAssistant(extra = {}, numberExtra = {}) {
   const client = env.server.client;
   const assistant = await client.assistants.create(standinAssistant(transcriber, voice, extra));
   const number = await client.phoneNumbers.create({
     provider: "twilio", number: nextNumber("+1415888"), twilioAccountSid: ACCOUNT,
-    twilioAuthToken: TOKEN, assistantId: assistant.id,
+    twilioAuthToken: TOKEN, assistantId: assistant.id, ...numberExtra,
   });
   const callSid = nextCallSid();
   const res = await twilioPost(env.server, "/twilio/inbound_call",
@@ -98,4 +99,27 @@ test("Twilio's status callback ends the call", async () => {
   assert.ok(res.status === 204 || res.status === 404, `${res.status} ${res.body}`);
   stream.close();
   await waitForStatus(callId, "ended");
+});
+
+test("with no assistant server, the number's server gets the live call's messages, which name the number", async () => {
+  const receiver = await startReceiver();
+  try {
+    const { streamUrl, callId } = await ringAssistant(
+      { firstMessage: "Hello.", serverMessages: ["transcript", "end-of-call-report"] },
+      { server: { url: receiver.url("/number-server") } },
+    );
+    const stream = await connectTwilioStream(streamUrl, { authToken: TOKEN });
+    await until(() => transcriber.latest()?.start, "the transcriber");
+    transcriber.latest().say("hello there.", "final");
+    await until(() => receiver.hits("/number-server").some((h) => h.json.message.type === "transcript"), "a transcript at the number's server");
+    stream.stop();
+    await waitForStatus(callId, "ended");
+    const hits = await until(() => {
+      const all = receiver.hits("/number-server");
+      return all.some((h) => h.json.message.type === "end-of-call-report") && all;
+    }, "the report at the number's server");
+    for (const h of hits) assert.match(h.json.message.phoneNumber.number, /^\+1415888/, h.json.message.type);
+  } finally {
+    await receiver.close();
+  }
 });

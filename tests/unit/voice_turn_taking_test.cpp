@@ -28,6 +28,29 @@ TEST(VoiceEndpointing, TranscriberEndOfTurnNeedsNoWait) {
   EXPECT_EQ(endpoint_wait(plan, "and then i", true), milliseconds(0));
 }
 
+TEST(VoiceEndpointing, CustomRulesComeFirstInOrder) {
+  const auto plan =
+      StartSpeakingPlan::of(parse(R"({"startSpeakingPlan": {"customEndpointingRules": [
+      {"type": "assistant", "regex": "account number", "regexOptions": [{"type": "ignore-case", "enabled": true}],
+       "timeoutSeconds": 3},
+      {"type": "customer", "regex": "\\d{3}$", "timeoutSeconds": 2.5},
+      {"type": "both", "assistantRegex": "interested", "customerRegex": "^(yes|no)\\b",
+       "timeoutSeconds": 0.2},
+      {"type": "customer", "regex": "(unclosed", "timeoutSeconds": 9},
+      {"type": "customer", "regex": "is", "regexOptions": [{"type": "whole-word", "enabled": true}],
+       "timeoutSeconds": 4}]}})"));
+  EXPECT_EQ(endpoint_wait(plan, "it is 4155.", false, "What is your Account Number?"),
+            milliseconds(3000));
+  EXPECT_EQ(endpoint_wait(plan, "my number is 415", true, "Hi."), milliseconds(2500))
+      << "a matching rule overrides the transcriber's own end of turn";
+  EXPECT_EQ(endpoint_wait(plan, "yes please", false, "Are you interested?"), milliseconds(200));
+  EXPECT_EQ(endpoint_wait(plan, "yes please", false, "Hi."), milliseconds(1500))
+      << "both must match";
+  EXPECT_EQ(endpoint_wait(plan, "this one.", false, ""), milliseconds(100))
+      << "'is' inside 'this' is not the whole word; the invalid regex is left out";
+  EXPECT_EQ(endpoint_wait(plan, "it is", false, ""), milliseconds(4000));
+}
+
 TEST(VoiceEndpointing, ReadsTheAssistantsPlan) {
   const auto plan = StartSpeakingPlan::of(parse(R"({"startSpeakingPlan": {"waitSeconds": 0.8,
       "transcriptionEndpointingPlan": {"onPunctuationSeconds": 0.25, "onNoPunctuationSeconds": 2,

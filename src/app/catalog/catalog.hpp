@@ -161,8 +161,9 @@ struct LiveCallHandles {
   voice::LiveCalls& calls;
 };
 /// POST /call (the WebSocket transport) and the live-call registry.
-LiveCallHandles add_live_calls(Catalog& catalog, const AgentSpecs& agents,
-                               const CredentialSpecs& credentials, const WorkspaceSpecs& workspace,
+LiveCallHandles add_live_calls(Catalog& catalog, const TelephonySpecs& telephony,
+                               const AgentSpecs& agents, const CredentialSpecs& credentials,
+                               const WorkspaceSpecs& workspace,
                                LiveCallSetup setup);  // catalog_live_calls.cpp
 /// The providers' webhooks for inbound calls and the routing engine behind them.
 void add_inbound_calls(Catalog& catalog, const TelephonySpecs& telephony, const AgentSpecs& agents,

@@ -28,9 +28,9 @@ class LiveCallEntry final : public RouteProvider {
 
 }  // namespace
 
-LiveCallHandles add_live_calls(Catalog& catalog, const AgentSpecs& agents,
-                               const CredentialSpecs& credentials, const WorkspaceSpecs& workspace,
-                               LiveCallSetup setup) {
+LiveCallHandles add_live_calls(Catalog& catalog, const TelephonySpecs& telephony,
+                               const AgentSpecs& agents, const CredentialSpecs& credentials,
+                               const WorkspaceSpecs& workspace, LiveCallSetup setup) {
   const auto& deps = catalog.deps();
   if (!deps.deliveries) throw std::logic_error("live calls need server-message deliveries");
   voice::LiveCallsDeps calls{
@@ -52,6 +52,7 @@ LiveCallHandles add_live_calls(Catalog& catalog, const AgentSpecs& agents,
       voice::LiveCallOptions{setup.connect_timeout},
       *deps.clock};
   calls.recordings = &workspace.recordings;
+  calls.phone_numbers = &telephony.phone_numbers;
   auto entry = std::make_unique<LiveCallEntry>(std::move(calls), *deps.contract);
   LiveCallHandles handles{entry->routes(), entry->calls()};
   workspace.live_calls->find = [&calls = entry->calls()](std::string_view org_id,

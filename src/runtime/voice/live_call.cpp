@@ -88,22 +88,25 @@ bool wants_server_message(const json::object& assistant, std::string_view type) 
 std::shared_ptr<LiveCall> LiveCall::create(boost::asio::any_io_executor strand,
                                            LiveCallServices services,
                                            std::unique_ptr<CallSink> sink, json::object call,
-                                           chat::Conversation conversation,
-                                           LiveCallOptions options) {
-  auto live = std::make_shared<LiveCallImpl>(std::move(strand), services, std::move(sink),
-                                             std::move(call), std::move(conversation), options);
+                                           chat::Conversation conversation, LiveCallOptions options,
+                                           json::object phone_number) {
+  auto live =
+      std::make_shared<LiveCallImpl>(std::move(strand), services, std::move(sink), std::move(call),
+                                     std::move(conversation), options, std::move(phone_number));
   live->arm_connect_deadline();
   return live;
 }
 
 LiveCallImpl::LiveCallImpl(boost::asio::any_io_executor strand, LiveCallServices services,
                            std::unique_ptr<CallSink> sink, json::object call,
-                           chat::Conversation conversation, LiveCallOptions options)
+                           chat::Conversation conversation, LiveCallOptions options,
+                           json::object phone_number)
     : id_(string_at(call, "id")),
       strand_(strand),
       services_(services),
       sink_(std::move(sink)),
       options_(options),
+      phone_number_(std::move(phone_number)),
       call_(std::move(call)),
       conversation_(std::move(conversation)),
       tick_timer_(strand, services.clock),
@@ -187,11 +190,11 @@ void LiveCallImpl::start(std::shared_ptr<CallTransport> transport) {
     }
     std::optional<json::object> update;
     if (wants_server("status-update"))
-      update = calls::status_update_message(call_, {}, started_wall_ms_);
+      update = calls::status_update_message(call_, phone_number_, started_wall_ms_);
     sink_->status_changed(call_, std::move(update));
   }
   if (wants_client("status-update"))
-    transport_->send_message(calls::status_update_message(call_, {}, started_wall_ms_));
+    transport_->send_message(calls::status_update_message(call_, phone_number_, started_wall_ms_));
   deadline_timer_.arm_after(max_duration_, [weak = weak_from_this()] {
     if (auto self = weak.lock()) self->finish("exceeded-max-duration");
   });
@@ -257,7 +260,7 @@ void LiveCallImpl::finish(const std::string& ended_reason) {
       calls::add_costs(call_, usage(ended_ms));
     }
   }
-  auto status = calls::status_update_message(call_, {}, ended_ms);
+  auto status = calls::status_update_message(call_, phone_number_, ended_ms);
   if (transport_) {
     if (wants_client("status-update")) transport_->send_message(status);
     transport_->hang_up();
@@ -265,7 +268,8 @@ void LiveCallImpl::finish(const std::string& ended_reason) {
   }
   std::optional<json::object> update, report;
   if (wants_server("status-update")) update = std::move(status);
-  if (wants_server("end-of-call-report")) report = calls::end_of_call_report(call_, {}, ended_ms);
+  if (wants_server("end-of-call-report"))
+    report = calls::end_of_call_report(call_, phone_number_, ended_ms);
   sink_->ended(call_, std::move(update), std::move(report));
   spdlog::info("call {} ended: {}", id_, ended_reason);
 }
@@ -323,7 +327,9 @@ bool LiveCallImpl::wants_client(std::string_view type) const {
 }
 
 json::object LiveCallImpl::base_message(std::string_view type) const {
-  return {{"type", type}, {"timestamp", wall_ms()}, {"call", call_}};
+  json::object m{{"type", type}, {"timestamp", wall_ms()}, {"call", call_}};
+  if (!phone_number_.empty()) m["phoneNumber"] = phone_number_;
+  return m;
 }
 
 // High-rate messages: to the client as text frames, to the server best effort.

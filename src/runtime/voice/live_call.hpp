@@ -70,11 +70,13 @@ bool wants_server_message(const boost::json::object& assistant, std::string_view
 class LiveCall : public CallMedia {
  public:
   /// `call` is the stored document (status queued), `conversation` the resolved assistants with
-  /// their model access (history and input empty). Arms the connect deadline at once.
+  /// their model access (history and input empty), `phone_number` the number an inbound call
+  /// came in on ({} for none), which its messages name. Arms the connect deadline at once.
   static std::shared_ptr<LiveCall> create(boost::asio::any_io_executor strand,
                                           LiveCallServices services, std::unique_ptr<CallSink> sink,
                                           boost::json::object call, chat::Conversation conversation,
-                                          LiveCallOptions options = {});
+                                          LiveCallOptions options = {},
+                                          boost::json::object phone_number = {});
 
   /// Claims the call for one transport connection: true once, for the first caller, while the
   /// call has not ended. Any thread.

@@ -43,7 +43,8 @@ class LiveCallImpl final : public LiveCall,
  public:
   LiveCallImpl(boost::asio::any_io_executor strand, LiveCallServices services,
                std::unique_ptr<CallSink> sink, boost::json::object call,
-               chat::Conversation conversation, LiveCallOptions options);
+               chat::Conversation conversation, LiveCallOptions options,
+               boost::json::object phone_number);
   ~LiveCallImpl() override;
 
   // LiveCall
@@ -109,6 +110,8 @@ class LiveCallImpl final : public LiveCall,
   // live_call_turns.cpp: transcripts, endpointing, model turns, synthesis
   void on_transcript(speech::Transcript transcript);
   void end_of_customer_turn();
+  /// What the assistant said last (customEndpointingRules of type assistant look at it).
+  std::string last_assistant_text() const;
   /// A model turn; `instruction`, when given, is a system message for this turn only.
   void respond(std::string instruction = {});
   void model_delta(std::uint64_t answer, std::string delta);
@@ -137,6 +140,7 @@ class LiveCallImpl final : public LiveCall,
   LiveCallServices services_;
   std::unique_ptr<CallSink> sink_;
   LiveCallOptions options_;
+  const boost::json::object phone_number_;  ///< {} unless an inbound call's
 
   std::atomic<bool> claimed_{false};
   std::atomic<bool> ended_flag_{false};

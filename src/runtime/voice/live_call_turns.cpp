@@ -57,11 +57,21 @@ void LiveCallImpl::on_transcript(speech::Transcript transcript) {
       }
     }
   }
-  const auto wait = endpoint_wait(start_plan_, transcript.text, transcript.end_of_turn);
+  const auto wait =
+      endpoint_wait(start_plan_, customer_turn_, transcript.end_of_turn, last_assistant_text());
   speak_not_before_ = std::max(speak_not_before_, now() + start_plan_.wait);
   endpoint_timer_.arm_after(wait, [weak = weak_from_this()] {
     if (auto self = weak.lock()) self->end_of_customer_turn();
   });
+}
+
+std::string LiveCallImpl::last_assistant_text() const {
+  for (auto it = conversation_.history.rbegin(); it != conversation_.history.rend(); ++it) {
+    const auto& m = it->as_object();
+    if (string_at(m, "role") == "assistant" && m.contains("content") && m.at("content").is_string())
+      return std::string(m.at("content").get_string());
+  }
+  return {};
 }
 
 void LiveCallImpl::end_of_customer_turn() {

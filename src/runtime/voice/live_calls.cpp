@@ -165,6 +165,7 @@ struct LiveCalls::Prepared {
   json::object call;
   chat::Conversation conversation;
   std::optional<webhooks::Destination> to;
+  json::object phone_number;
 };
 
 // Refuses a call while draining or at max_calls; otherwise counts it as on its way.
@@ -216,9 +217,11 @@ void LiveCalls::prepare(storage::Session& s, const std::string& org_id, const js
     return chat::model_access(m, keys, providers);
   };
   conversation.assistants = std::move(setup.assistants);
+  out.phone_number = stored_number(s, org_id, holder);
   const auto* server = object_at(conversation.assistants.front().assistant, "server");
-  if (auto picked = webhooks::pick_server(
-          {server, conversation.org_server ? &*conversation.org_server : nullptr}))
+  if (auto picked =
+          webhooks::pick_server({server, object_at(out.phone_number, "server"),
+                                 conversation.org_server ? &*conversation.org_server : nullptr}))
     out.to = webhooks::Destination{org_id, std::move(*picked)};
 }
 
@@ -231,7 +234,8 @@ void LiveCalls::start(const std::string& id, Prepared& prepared, ConnectCheck ch
                                LiveCallServices{deps_.clock, deps_.engine, deps_.transcriber,
                                                 deps_.voice, &metrics_, &recording_},
                                std::make_unique<SinkHandle>(sink), prepared.call,
-                               std::move(prepared.conversation), deps_.options);
+                               std::move(prepared.conversation), deps_.options,
+                               std::move(prepared.phone_number));
   std::lock_guard lock(mutex_);
   --reserved_;
   calls_.emplace(id, Entry{std::move(call), std::move(check), {}});
@@ -393,6 +397,17 @@ json::object LiveCalls::stored_assistant(storage::Session& s, const std::string&
   return {};
 }
 
+json::object LiveCalls::stored_number(storage::Session& s, const std::string& org,
+                                      const json::object& call) const {
+  const auto id = string_at(call, "phoneNumberId");
+  if (id.empty() || !deps_.phone_numbers) return {};
+  try {
+    return deps_.service.load(s, *deps_.phone_numbers, org, id);
+  } catch (const std::exception&) {
+    return {};  // deleted since
+  }
+}
+
 void LiveCalls::end_stored(const std::string& org, const std::string& id,
                            const std::string& ended_reason) {
   deps_.store.post_write(
@@ -402,15 +417,17 @@ void LiveCalls::end_stored(const std::string& org, const std::string& id,
         if (!calls::end_call(call, ended_reason, now)) return;
         deps_.service.replace_document(s, deps_.calls, call);
         const auto assistant = stored_assistant(s, org, call);
+        const auto number = stored_number(s, org, call);
         auto org_server = deps_.org_server(s, org);
-        auto server = webhooks::pick_server(
-            {object_at(assistant, "server"), org_server ? &*org_server : nullptr});
+        auto server =
+            webhooks::pick_server({object_at(assistant, "server"), object_at(number, "server"),
+                                   org_server ? &*org_server : nullptr});
         if (!server) return;
         const webhooks::Destination to{org, std::move(*server)};
         if (wants_server_message(assistant, "status-update"))
-          deps_.deliveries.enqueue(s, to, id, calls::status_update_message(call, {}, now));
+          deps_.deliveries.enqueue(s, to, id, calls::status_update_message(call, number, now));
         if (wants_server_message(assistant, "end-of-call-report"))
-          deps_.deliveries.enqueue(s, to, id, calls::end_of_call_report(call, {}, now));
+          deps_.deliveries.enqueue(s, to, id, calls::end_of_call_report(call, number, now));
       },
       [this, id](std::exception_ptr error) {
         if (error) spdlog::warn("call {}: could not be ended", id);

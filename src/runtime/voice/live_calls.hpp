@@ -67,6 +67,9 @@ struct LiveCallsDeps {
   const Clock& clock = system_clock();
   /// Where recordings go (DATA_DIR/recordings); none: calls are not recorded.
   const calls::RecordingStore* recordings = nullptr;
+  /// Phone numbers, for an inbound call's number: its server comes between the assistant's
+  /// and the org's, and its messages name it. None: calls have no number (unit tests).
+  const resources::ResourceSpec* phone_numbers = nullptr;
 };
 
 class LiveCalls {
@@ -130,6 +133,9 @@ class LiveCalls {
   void end_stored(const std::string& org, const std::string& id, const std::string& reason);
   boost::json::object stored_assistant(storage::Session& s, const std::string& org,
                                        const boost::json::object& call) const;
+  /// The call's phone number ({} when it has none, or it was deleted since).
+  boost::json::object stored_number(storage::Session& s, const std::string& org,
+                                    const boost::json::object& call) const;
   void journal_add(const std::string& org_id, const std::string& id) const;
   void journal_remove(const std::string& id) const;
 

@@ -2,6 +2,8 @@
 
 #include <cctype>
 #include <cmath>
+#include <optional>
+#include <regex>
 
 #include "core/json_fields.hpp"
 
@@ -43,11 +45,80 @@ std::vector<std::string_view> words_of(std::string_view normalized) {
 
 }  // namespace
 
+struct EndpointingRule {
+  std::optional<std::regex> assistant, customer;
+  milliseconds timeout{0};
+
+  bool matches(std::string_view assistant_text, std::string_view customer_text) const {
+    auto test = [](const std::optional<std::regex>& re, std::string_view text) {
+      return !re || std::regex_search(text.begin(), text.end(), *re);
+    };
+    return test(assistant, assistant_text) && test(customer, customer_text);
+  }
+};
+
+struct EndpointingRules {
+  std::vector<EndpointingRule> rules;
+};
+
+namespace {
+
+// A rule's regex as JavaScript's RegExp.test runs it, with its regexOptions (ignore-case,
+// whole-word, multi-line); nullopt when it does not compile.
+std::optional<std::regex> compile(std::string_view pattern, const json::array* options) {
+  auto flags = std::regex::ECMAScript;
+  std::string source(pattern);
+  if (options)
+    for (const auto& o : *options) {
+      const auto* option = o.if_object();
+      if (!option || !bool_at(*option, "enabled", false)) continue;
+      const auto type = string_at(*option, "type");
+      if (type == "ignore-case") flags |= std::regex::icase;
+      if (type == "multi-line") flags |= std::regex::multiline;
+      if (type == "whole-word") source = "\\b(?:" + source + ")\\b";
+    }
+  try {
+    return std::regex(source, flags);
+  } catch (const std::regex_error&) {
+    return std::nullopt;
+  }
+}
+
+std::shared_ptr<const EndpointingRules> rules_of(const json::array& list) {
+  auto out = std::make_shared<EndpointingRules>();
+  for (const auto& r : list) {
+    const auto* rule = r.if_object();
+    if (!rule) continue;
+    EndpointingRule compiled;
+    compiled.timeout = seconds_at(*rule, "timeoutSeconds", milliseconds(0));
+    const auto type = string_at(*rule, "type");
+    bool ok = true;
+    if (type == "assistant" || type == "customer") {
+      auto re = compile(string_at(*rule, "regex"), array_at(*rule, "regexOptions"));
+      ok = re.has_value();
+      (type == "assistant" ? compiled.assistant : compiled.customer) = std::move(re);
+    } else if (type == "both") {
+      compiled.assistant =
+          compile(string_at(*rule, "assistantRegex"), array_at(*rule, "assistantRegexOptions"));
+      compiled.customer =
+          compile(string_at(*rule, "customerRegex"), array_at(*rule, "customerRegexOptions"));
+      ok = compiled.assistant && compiled.customer;
+    } else {
+      ok = false;
+    }
+    if (ok) out->rules.push_back(std::move(compiled));
+  }
+  return out->rules.empty() ? nullptr : out;
+}
+
+}  // namespace
+
 StartSpeakingPlan StartSpeakingPlan::of(const json::object& assistant) {
   StartSpeakingPlan plan;
   const auto* start = object_at(assistant, "startSpeakingPlan");
   if (!start) return plan;
   plan.wait = seconds_at(*start, "waitSeconds", plan.wait);
+  if (const auto* rules = array_at(*start, "customEndpointingRules")) plan.rules = rules_of(*rules);
   if (const auto* t = object_at(*start, "transcriptionEndpointingPlan")) {
     plan.on_punctuation = seconds_at(*t, "onPunctuationSeconds", plan.on_punctuation);
     plan.on_no_punctuation = seconds_at(*t, "onNoPunctuationSeconds", plan.on_no_punctuation);
@@ -78,7 +149,10 @@ StopSpeakingPlan StopSpeakingPlan::of(const json::object& assistant) {
 }
 
 milliseconds endpoint_wait(const StartSpeakingPlan& plan, std::string_view final_text,
-                           bool transcriber_end_of_turn) {
+                           bool transcriber_end_of_turn, std::string_view last_assistant_text) {
+  if (plan.rules)
+    for (const auto& rule : plan.rules->rules)
+      if (rule.matches(last_assistant_text, final_text)) return rule.timeout;
   if (transcriber_end_of_turn) return milliseconds(0);
   auto end = final_text.find_last_not_of(" \t\r\n");
   if (end == std::string_view::npos) return plan.on_no_punctuation;

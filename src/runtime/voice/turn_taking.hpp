@@ -4,6 +4,7 @@
 // pure functions of durations and transcripts, so they are unit-tested without a clock.
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,12 +15,17 @@ namespace sb::voice {
 
 using std::chrono::milliseconds;
 
+/// customEndpointingRules, compiled (turn_taking.cpp).
+struct EndpointingRules;
+
 /// startSpeakingPlan, with Vapi's documented defaults for what the assistant leaves out.
 struct StartSpeakingPlan {
   milliseconds wait{400};                ///< waitSeconds: customer's last words → first audio
   milliseconds on_punctuation{100};      ///< transcriptionEndpointingPlan.onPunctuationSeconds
   milliseconds on_no_punctuation{1500};  ///< ... onNoPunctuationSeconds
   milliseconds on_number{500};           ///< ... onNumberSeconds
+  /// customEndpointingRules whose regexes compile (others are left out); null when none.
+  std::shared_ptr<const EndpointingRules> rules;
 
   static StartSpeakingPlan of(const boost::json::object& assistant);
 };
@@ -35,11 +41,14 @@ struct StopSpeakingPlan {
   static StopSpeakingPlan of(const boost::json::object& assistant);
 };
 
-/// How long after a final transcript the customer's turn is over: nothing when the transcriber
-/// itself detected the end of the turn; else the transcription endpointing plan's wait for a
-/// transcript ending in sentence punctuation, ending in a number, or neither.
-milliseconds endpoint_wait(const StartSpeakingPlan& plan, std::string_view final_text,
-                           bool transcriber_end_of_turn);
+/// How long after a final transcript the customer's turn is over. The first of the
+/// customEndpointingRules that matches decides (an `assistant` rule on `last_assistant_text`,
+/// the assistant's last words before the customer spoke; a `customer` rule on `customer_text`,
+/// the turn so far; a `both` rule on both); else nothing when the transcriber itself detected
+/// the end of the turn; else the transcription endpointing plan's wait for a transcript ending
+/// in sentence punctuation, ending in a number, or neither.
+milliseconds endpoint_wait(const StartSpeakingPlan& plan, std::string_view customer_text,
+                           bool transcriber_end_of_turn, std::string_view last_assistant_text = {});
 
 /// Lower case, apostrophes dropped ("Don't" → "dont"), other punctuation as spaces, single
 /// spaces between words: how phrases are compared.
