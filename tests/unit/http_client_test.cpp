@@ -2,10 +2,6 @@
 // silent, drops connections or closes them, as each test asks.
 #include "net/http_client.hpp"
 
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509v3.h>
-
 #include <atomic>
 #include <chrono>
 #include <future>
@@ -26,6 +22,8 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 
+#include "tls_support.hpp"
+
 namespace sb::net {
 namespace {
 
@@ -36,56 +34,6 @@ using tcp = asio::ip::tcp;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
-
-// A self-signed certificate for "localhost" (DNS name only), PEM.
-struct TestCertificate {
-  std::string certificate;
-  std::string key;
-};
-
-TestCertificate make_certificate() {
-  EVP_PKEY* key = EVP_EC_gen("P-256");
-  X509* x = X509_new();
-  ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
-  X509_set_version(x, 2);
-  X509_gmtime_adj(X509_getm_notBefore(x), -60);
-  X509_gmtime_adj(X509_getm_notAfter(x), 3600);
-  X509_set_pubkey(x, key);
-  X509_NAME* name = X509_get_subject_name(x);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
-  X509_set_issuer_name(x, name);
-  X509V3_CTX ctx;
-  X509V3_set_ctx_nodb(&ctx);
-  X509V3_set_ctx(&ctx, x, x, nullptr, nullptr, 0);
-  for (auto [nid, value] : {std::pair{NID_subject_alt_name, "DNS:localhost"},
-                            std::pair{NID_basic_constraints, "critical,CA:TRUE"}}) {
-    X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
-    X509_add_ext(x, ext, -1);
-    X509_EXTENSION_free(ext);
-  }
-  X509_sign(x, key, EVP_sha256());
-  auto pem = [](auto write) {
-    BIO* bio = BIO_new(BIO_s_mem());
-    write(bio);
-    char* data = nullptr;
-    const long size = BIO_get_mem_data(bio, &data);
-    std::string out(data, static_cast<std::size_t>(size));
-    BIO_free(bio);
-    return out;
-  };
-  TestCertificate c{pem([&](BIO* b) { PEM_write_bio_X509(b, x); }), pem([&](BIO* b) {
-                      PEM_write_bio_PrivateKey(b, key, nullptr, nullptr, 0, nullptr, nullptr);
-                    })};
-  X509_free(x);
-  EVP_PKEY_free(key);
-  return c;
-}
-
-const TestCertificate& certificate() {
-  static const TestCertificate c = make_certificate();
-  return c;
-}
 
 // What the server does with one request.
 struct Answer {
@@ -103,11 +51,7 @@ class TestServer {
  public:
   explicit TestServer(std::function<Answer(const Request&, int index)> handler, bool tls = false)
       : handler_(std::move(handler)) {
-    if (tls) {
-      tls_.emplace(ssl::context::tls_server);
-      tls_->use_certificate_chain(asio::buffer(certificate().certificate));
-      tls_->use_private_key(asio::buffer(certificate().key), ssl::context::pem);
-    }
+    if (tls) tls_.emplace(test::tls_server_context());
     acceptor_.open(tcp::v4());
     acceptor_.set_option(tcp::acceptor::reuse_address(true));
     acceptor_.bind({asio::ip::make_address("127.0.0.1"), 0});
@@ -438,7 +382,8 @@ TEST(HttpClient, HttpsVerifiesTheCertificateAndTheHostName) {
     EXPECT_EQ(response.error.rfind("tls: ", 0), 0u) << response.error;
     EXPECT_EQ(response.status, 0);
   }
-  HttpClient client(HttpClientOptions{.threads = 1, .extra_ca_pem = certificate().certificate});
+  HttpClient client(
+      HttpClientOptions{.threads = 1, .extra_ca_pem = test::certificate().certificate});
   const auto response = send_and_wait(client, post(server.url("localhost")));
   EXPECT_EQ(response.error, "");
   EXPECT_EQ(response.body, "secret");
