@@ -13,8 +13,6 @@
 
 #include <gtest/gtest.h>
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
@@ -22,6 +20,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 
+#include "loopback_server.hpp"
 #include "tls_support.hpp"
 
 namespace sb::net {
@@ -52,23 +51,16 @@ class TestServer {
   explicit TestServer(std::function<Answer(const Request&, int index)> handler, bool tls = false)
       : handler_(std::move(handler)) {
     if (tls) tls_.emplace(test::tls_server_context());
-    acceptor_.open(tcp::v4());
-    acceptor_.set_option(tcp::acceptor::reuse_address(true));
-    acceptor_.bind({asio::ip::make_address("127.0.0.1"), 0});
-    acceptor_.listen();
-    port_ = acceptor_.local_endpoint().port();
-    asio::co_spawn(ioc_, accept_loop(), asio::detached);
-    thread_ = std::thread([this] { ioc_.run(); });
-  }
-  ~TestServer() {
-    ioc_.stop();
-    thread_.join();
+    server_.emplace([this](tcp::socket socket) -> asio::awaitable<void> {
+      ++connections_;
+      return tls_ ? serve_tls(std::move(socket)) : serve(std::move(socket));
+    });
   }
 
   std::string url(const std::string& host = "127.0.0.1", const std::string& path = "/hook") {
-    return std::string(tls_ ? "https://" : "http://") + host + ":" + std::to_string(port_) + path;
+    return std::string(tls_ ? "https://" : "http://") + host + ":" + std::to_string(port()) + path;
   }
-  std::uint16_t port() const { return port_; }
+  std::uint16_t port() const { return server_->port(); }
   int connections() const { return connections_; }
   int requests() const { return requests_; }
   Request last_request() {
@@ -77,19 +69,6 @@ class TestServer {
   }
 
  private:
-  asio::awaitable<void> accept_loop() {
-    for (;;) {
-      auto [ec, socket] = co_await acceptor_.async_accept(kTuple);
-      if (ec) co_return;
-      ++connections_;
-      if (tls_) {
-        asio::co_spawn(ioc_, serve_tls(std::move(socket)), asio::detached);
-      } else {
-        asio::co_spawn(ioc_, serve(std::move(socket)), asio::detached);
-      }
-    }
-  }
-
   asio::awaitable<void> serve_tls(tcp::socket socket) {
     ssl::stream<tcp::socket> stream(std::move(socket), *tls_);
     auto [ec] = co_await stream.async_handshake(ssl::stream_base::server, kTuple);
@@ -124,15 +103,13 @@ class TestServer {
   }
 
   std::function<Answer(const Request&, int)> handler_;
-  std::optional<ssl::context> tls_;  // outlives the connections, which ioc_ owns
-  asio::io_context ioc_;
-  tcp::acceptor acceptor_{ioc_};
-  std::uint16_t port_ = 0;
-  std::thread thread_;
+  std::optional<ssl::context> tls_;  // outlives the connections, which server_ owns
   std::atomic<int> connections_{0};
   std::atomic<int> requests_{0};
   std::mutex mutex_;
   Request last_;
+  // Last: it serves as soon as it is made, from the members above.
+  std::optional<test::LoopbackServer> server_;
 };
 
 OutboundRequest post(std::string url, std::string body = "{}") {

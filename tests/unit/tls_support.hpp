@@ -113,8 +113,8 @@ class TlsProxy {
 
   /// `scheme`://localhost:PORT`path` (localhost: the name the certificate holds).
   std::string url(std::string_view path, std::string_view scheme) const {
-    std::string plain = server_.url(path);  // http://127.0.0.1:PORT/path
-    return std::string(scheme) + "://localhost" + plain.substr(plain.rfind(':'));
+    return std::string(scheme) + "://localhost:" + std::to_string(server_.port()) +
+           std::string(path);
   }
 
  private:
