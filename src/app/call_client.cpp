@@ -1,5 +1,6 @@
 #include "app/call_client.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -7,12 +8,14 @@
 #include <future>
 #include <iterator>
 #include <mutex>
+#include <span>
 #include <thread>
 
 #include <boost/json/parse.hpp>
 
 #include "core/json_fields.hpp"
 #include "core/json_text.hpp"
+#include "media/pcm16.hpp"
 #include "media/resampler.hpp"
 #include "media/wav.hpp"
 #include "net/http_client.hpp"
@@ -39,8 +42,7 @@ std::vector<std::int16_t> caller_audio(const std::string& path) {
     int sum = 0;
     for (std::size_t c = 0; c < channels; ++c) {
       const auto at = 2 * (i * channels + c);
-      sum += static_cast<std::int16_t>(static_cast<std::uint8_t>(wav->samples[at]) |
-                                       static_cast<std::uint8_t>(wav->samples[at + 1]) << 8);
+      sum += media::pcm16_at(wav->samples, at);
     }
     mono[i] = static_cast<std::int16_t>(sum / static_cast<int>(channels));
   }
@@ -69,10 +71,8 @@ class Listener final : public net::WebSocketHandler {
     }
   }
   void on_binary(std::string audio) override {
-    std::vector<std::int16_t> samples(audio.size() / 2);
-    for (std::size_t i = 0; i < samples.size(); ++i)
-      samples[i] = static_cast<std::int16_t>(static_cast<std::uint8_t>(audio[2 * i]) |
-                                             static_cast<std::uint8_t>(audio[2 * i + 1]) << 8);
+    std::vector<std::int16_t> samples;
+    media::decode_pcm16(audio, samples);
     writer_.write(samples);
   }
   void on_close(std::uint16_t, std::string) override {
@@ -143,13 +143,12 @@ int run_call(const CallOptions& o) {
       const auto due = start + std::chrono::milliseconds(20 * frame);
       if (due >= end || listener->wait_closed(std::chrono::milliseconds(0))) break;
       std::this_thread::sleep_until(due);
-      std::string bytes(kFrameSamples * 2, '\0');
-      for (std::size_t i = 0; i < kFrameSamples; ++i) {
-        const auto at = frame * kFrameSamples + i;
-        const auto v = static_cast<std::uint16_t>(at < audio.size() ? audio[at] : 0);
-        bytes[2 * i] = static_cast<char>(v & 0xff);
-        bytes[2 * i + 1] = static_cast<char>(v >> 8);
-      }
+      const auto from = std::min(audio.size(), frame * kFrameSamples);
+      std::string bytes;
+      media::encode_pcm16(std::span<const std::int16_t>(audio).subspan(
+                              from, std::min(kFrameSamples, audio.size() - from)),
+                          bytes);
+      bytes.resize(kFrameSamples * 2, '\0');  // silence after the file
       if (!socket->send_binary(std::move(bytes))) break;
     }
     socket->send_text(R"({"type":"end-call"})");

@@ -1,8 +1,5 @@
 #include "net/http_client.hpp"
 
-#include <openssl/ssl.h>
-#include <openssl/x509v3.h>
-
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -32,6 +29,7 @@
 
 #include "core/codec.hpp"
 #include "net/io_threads.hpp"
+#include "net/outbound_connect.hpp"
 #include "net/outbound_pool.hpp"
 #include "net/outbound_target.hpp"
 
@@ -146,8 +144,7 @@ std::string describe(const error_code& ec) {
 }
 
 std::string describe_tls(ssl::stream<tcp::socket>& stream, const error_code& ec) {
-  const long verify = SSL_get_verify_result(stream.native_handle());
-  if (verify != X509_V_OK) return std::string("tls: ") + X509_verify_cert_error_string(verify);
+  if (auto failure = verify_failure(stream.native_handle()); !failure.empty()) return failure;
   std::string reason = describe(ec);
   return reason.starts_with("tls: ") ? reason : "tls: " + reason;
 }
@@ -219,15 +216,9 @@ struct HttpClient::Impl {
   asio::awaitable<void> sweep_loop();
   void finish(const std::shared_ptr<Exchange>& x, OutboundResponse response);
 
-  /// The TLS context, made on first use: loading the system's CA store takes tens of
-  /// milliseconds, which a client that only speaks http never pays.
-  ssl::context& tls_context();
-
   std::unique_ptr<IoThreads> own_io;  // when the options gave no context
   asio::io_context& ioc;
-  std::string extra_ca_pem;
-  std::once_flag tls_once;
-  std::optional<ssl::context> tls;
+  ClientTlsContext tls;  // made on the first https request
   OutboundPool pool{kMaxIdlePerHost, kIdleExpiry};
   Strand sweep_strand;
   asio::steady_timer sweep_timer;
@@ -246,20 +237,9 @@ HttpClient::Impl::Impl(const HttpClientOptions& options)
                  ? nullptr
                  : std::make_unique<IoThreads>("http-client", std::max(1u, options.threads))),
       ioc(options.context ? *options.context : own_io->context()),
-      extra_ca_pem(options.extra_ca_pem),
+      tls(options.extra_ca_pem),
       sweep_strand(asio::make_strand(ioc)),
       sweep_timer(sweep_strand) {}
-
-ssl::context& HttpClient::Impl::tls_context() {
-  std::call_once(tls_once, [this] {
-    tls.emplace(ssl::context::tls_client);
-    tls->set_default_verify_paths();
-    tls->set_verify_mode(ssl::verify_peer);
-    SSL_CTX_set_min_proto_version(tls->native_handle(), TLS1_2_VERSION);
-    if (!extra_ca_pem.empty()) tls->add_certificate_authority(asio::buffer(extra_ca_pem));
-  });
-  return *tls;
-}
 
 asio::awaitable<void> HttpClient::Impl::run(std::shared_ptr<Exchange> x) {
   x->arm(x->started + x->request.timeout);
@@ -339,22 +319,12 @@ asio::awaitable<OutboundResponse> HttpClient::Impl::exchange(Exchange& x) {
 // the error.
 asio::awaitable<std::string> HttpClient::Impl::open(Exchange& x, const OutboundTarget& t) {
   std::vector<tcp::endpoint> endpoints;
-  if (t.host_is_ip) {
-    error_code ec;
-    const auto address = asio::ip::make_address(t.host, ec);
-    if (ec) co_return "invalid url: bad address";
-    endpoints.emplace_back(address, t.port);
-  } else {
-    x.resolver.emplace(x.strand);
-    auto [ec, results] = co_await x.resolver->async_resolve(t.host, std::to_string(t.port),
-                                                            tcp::resolver::numeric_service, kTuple);
-    if (x.cut) co_return x.cut;
-    if (ec) co_return "dns: " + ec.message();
-    for (const auto& entry : results) endpoints.push_back(entry.endpoint());
-  }
+  const std::string unresolved = co_await resolve_target(t, x.resolver, x.strand, endpoints);
+  if (x.cut) co_return x.cut;
+  if (!unresolved.empty()) co_return unresolved;
   x.conn = std::make_unique<OutboundConnection>();
   if (t.tls) {
-    x.conn->tls.emplace(ioc.get_executor(), tls_context());
+    x.conn->tls.emplace(ioc.get_executor(), tls.get());
   } else {
     x.conn->plain.emplace(ioc.get_executor());
   }
@@ -371,12 +341,7 @@ asio::awaitable<std::string> HttpClient::Impl::open(Exchange& x, const OutboundT
 // IP address) against the URL's host, by OpenSSL itself.
 asio::awaitable<std::string> HttpClient::Impl::handshake(Exchange& x, const OutboundTarget& t) {
   auto& stream = *x.conn->tls;
-  SSL* ssl = stream.native_handle();
-  const bool named = t.host_is_ip
-                         ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), t.host.c_str()) == 1
-                         : SSL_set_tlsext_host_name(ssl, t.host.c_str()) == 1 &&
-                               SSL_set1_host(ssl, t.host.c_str()) == 1;
-  if (!named) co_return "tls: cannot verify host " + t.host;
+  if (auto unnamed = expect_peer(stream.native_handle(), t); !unnamed.empty()) co_return unnamed;
   auto [ec] = co_await stream.async_handshake(ssl::stream_base::client, kTuple);
   if (x.cut) co_return x.cut;
   if (ec) co_return describe_tls(stream, ec);

@@ -1,11 +1,8 @@
-// The outbound side of WebSockets: resolving, connecting and the TLS handshake (verified like
-// http_client.cpp: the system's CA store plus extra_ca_pem, the peer's name or IP address
-// checked), then the session (websocket_session.cpp) does the WebSocket handshake. One
-// deadline covers all of it: this file's timer up to TLS, Beast's handshake timeout (set to
-// what is left) after.
-#include <openssl/ssl.h>
-#include <openssl/x509v3.h>
-
+// The outbound side of WebSockets: resolving, connecting and the TLS handshake (set up and
+// verified as the HTTP client's, by outbound_connect.hpp: the system's CA store plus
+// extra_ca_pem, the peer's name or IP address checked), then the session
+// (websocket_session.cpp) does the WebSocket handshake. One deadline covers all of it: this
+// file's timer up to TLS, Beast's handshake timeout (set to what is left) after.
 #include <algorithm>
 #include <cctype>
 #include <condition_variable>
@@ -26,6 +23,7 @@
 
 #include "core/codec.hpp"
 #include "net/io_threads.hpp"
+#include "net/outbound_connect.hpp"
 #include "net/outbound_target.hpp"
 #include "net/websocket_impl.hpp"
 
@@ -119,32 +117,18 @@ struct WebSocketClient::Impl {
   Impl(asio::io_context* context, std::string extra_ca)
       : own_io(context ? nullptr : std::make_unique<IoThreads>("websocket-client", 1)),
         ioc(context ? *context : own_io->context()),
-        extra_ca_pem(std::move(extra_ca)),
+        tls(std::move(extra_ca)),
         registry(std::make_shared<Registry>()) {}
 
   asio::awaitable<void> run(std::shared_ptr<Dial> d);
   asio::awaitable<std::string> open(Dial& d, const OutboundTarget& t);
   void fail(Dial& d, std::string error);
-  ssl::context& tls_context();
 
   std::unique_ptr<IoThreads> own_io;  // first: destroyed last
   asio::io_context& ioc;
-  std::string extra_ca_pem;
-  std::once_flag tls_once;
-  std::optional<ssl::context> tls;
+  ClientTlsContext tls;  // made on the first wss:// connect
   std::shared_ptr<Registry> registry;
 };
-
-ssl::context& WebSocketClient::Impl::tls_context() {
-  std::call_once(tls_once, [this] {
-    tls.emplace(ssl::context::tls_client);
-    tls->set_default_verify_paths();
-    tls->set_verify_mode(ssl::verify_peer);
-    SSL_CTX_set_min_proto_version(tls->native_handle(), TLS1_2_VERSION);
-    if (!extra_ca_pem.empty()) tls->add_certificate_authority(asio::buffer(extra_ca_pem));
-  });
-  return *tls;
-}
 
 // A connect that never reached the session: `done` with the error, then it is forgotten.
 void WebSocketClient::Impl::fail(Dial& d, std::string error) {
@@ -208,22 +192,12 @@ asio::awaitable<void> WebSocketClient::Impl::run(std::shared_ptr<Dial> d) {
 // Resolves, connects and, for wss, does the TLS handshake. Returns "" or the error.
 asio::awaitable<std::string> WebSocketClient::Impl::open(Dial& d, const OutboundTarget& t) {
   std::vector<tcp::endpoint> endpoints;
-  if (t.host_is_ip) {
-    error_code ec;
-    const auto address = asio::ip::make_address(t.host, ec);
-    if (ec) co_return "invalid url: bad address";
-    endpoints.emplace_back(address, t.port);
-  } else {
-    d.resolver.emplace(d.strand);
-    auto [ec, results] = co_await d.resolver->async_resolve(t.host, std::to_string(t.port),
-                                                            tcp::resolver::numeric_service, kTuple);
-    if (d.cut) co_return *d.cut;
-    if (ec) co_return "dns: " + ec.message();
-    for (const auto& entry : results) endpoints.push_back(entry.endpoint());
-  }
+  const std::string unresolved = co_await resolve_target(t, d.resolver, d.strand, endpoints);
+  if (d.cut) co_return *d.cut;
+  if (!unresolved.empty()) co_return unresolved;
   tcp::socket* socket = nullptr;
   if (t.tls) {
-    d.tls.emplace(d.strand, tls_context());
+    d.tls.emplace(d.strand, tls.get());
     socket = &d.tls->next_layer();
   } else {
     d.plain.emplace(d.strand);
@@ -235,18 +209,12 @@ asio::awaitable<std::string> WebSocketClient::Impl::open(Dial& d, const Outbound
   error_code ignored;
   socket->set_option(tcp::no_delay(true), ignored);
   if (!t.tls) co_return "";
-  SSL* ssl = d.tls->native_handle();
-  const bool named = t.host_is_ip
-                         ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), t.host.c_str()) == 1
-                         : SSL_set_tlsext_host_name(ssl, t.host.c_str()) == 1 &&
-                               SSL_set1_host(ssl, t.host.c_str()) == 1;
-  if (!named) co_return "tls: cannot verify host " + t.host;
+  if (auto unnamed = expect_peer(d.tls->native_handle(), t); !unnamed.empty()) co_return unnamed;
   auto [hec] = co_await d.tls->async_handshake(ssl::stream_base::client, kTuple);
   if (d.cut) co_return *d.cut;
   if (hec) {
-    const long verify = SSL_get_verify_result(ssl);
-    if (verify != X509_V_OK) co_return std::string("tls: ") + X509_verify_cert_error_string(verify);
-    co_return "tls: " + hec.message();
+    auto failure = verify_failure(d.tls->native_handle());
+    co_return failure.empty() ? "tls: " + hec.message() : failure;
   }
   co_return "";
 }

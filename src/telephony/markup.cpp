@@ -66,4 +66,19 @@ std::string dial(const boost::json::object& destination, const RenderContext& ct
          attribute("callerId", transfer_caller_id(destination, ctx)) + ">" + noun + "</Dial>";
 }
 
+std::string document(const Decision& decision, const RenderContext& ctx,
+                     std::string (*connect_stream)(const RenderContext& ctx)) {
+  switch (decision.kind) {
+    case Decision::Kind::kTransfer:
+      return response(dial(decision.destination, ctx));
+    case Decision::Kind::kSay:
+      return response(say(decision.text) + "<Hangup/>");
+    case Decision::Kind::kAssistant:
+      return response(connect_stream(ctx));
+    case Decision::Kind::kHangup:
+      break;
+  }
+  return response("<Reject/>");
+}
+
 }  // namespace sb::telephony::markup

@@ -8,6 +8,7 @@
 #include <boost/json/object.hpp>
 
 #include "telephony/render_context.hpp"
+#include "telephony/routing.hpp"
 
 namespace sb::telephony::markup {
 
@@ -24,5 +25,11 @@ std::string say(std::string_view text);
 /// The destination's message (if any) as <Say>, then <Dial callerId=...> with <Number
 /// sendDigits=...> or <Sip> (sipHeaders as URI headers).
 std::string dial(const boost::json::object& destination, const RenderContext& ctx);
+
+/// The whole document for `decision`: <Dial> for kTransfer, <Say> then <Hangup/> for kSay,
+/// <Reject/> for kHangup, and for kAssistant what `connect_stream` writes (the <Connect>
+/// around the media stream, where TwiML and TeXML differ).
+std::string document(const Decision& decision, const RenderContext& ctx,
+                     std::string (*connect_stream)(const RenderContext& ctx));
 
 }  // namespace sb::telephony::markup

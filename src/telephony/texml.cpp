@@ -5,20 +5,11 @@
 namespace sb::telephony {
 
 std::string render_texml(const Decision& decision, const RenderContext& ctx) {
-  using markup::escape;
-  switch (decision.kind) {
-    case Decision::Kind::kTransfer:
-      return markup::response(markup::dial(decision.destination, ctx));
-    case Decision::Kind::kSay:
-      return markup::response(markup::say(decision.text) + "<Hangup/>");
-    case Decision::Kind::kAssistant:
-      return markup::response("<Connect><Stream url=\"" +
-                              escape(with_query_parameter(ctx.stream_url, "callId", ctx.call_id)) +
-                              "\" bidirectionalMode=\"rtp\"/></Connect>");
-    case Decision::Kind::kHangup:
-      break;
-  }
-  return markup::response("<Reject/>");
+  return markup::document(decision, ctx, [](const RenderContext& c) {
+    return "<Connect><Stream url=\"" +
+           markup::escape(with_query_parameter(c.stream_url, "callId", c.call_id)) +
+           "\" bidirectionalMode=\"rtp\"/></Connect>";
+  });
 }
 
 }  // namespace sb::telephony

@@ -5,20 +5,11 @@
 namespace sb::telephony {
 
 std::string render_twiml(const Decision& decision, const RenderContext& ctx) {
-  using markup::escape;
-  switch (decision.kind) {
-    case Decision::Kind::kTransfer:
-      return markup::response(markup::dial(decision.destination, ctx));
-    case Decision::Kind::kSay:
-      return markup::response(markup::say(decision.text) + "<Hangup/>");
-    case Decision::Kind::kAssistant:
-      return markup::response("<Connect><Stream url=\"" + escape(ctx.stream_url) +
-                              "\"><Parameter name=\"callId\" value=\"" + escape(ctx.call_id) +
-                              "\"/></Stream></Connect>");
-    case Decision::Kind::kHangup:
-      break;
-  }
-  return markup::response("<Reject/>");
+  return markup::document(decision, ctx, [](const RenderContext& c) {
+    using markup::escape;
+    return "<Connect><Stream url=\"" + escape(c.stream_url) +
+           "\"><Parameter name=\"callId\" value=\"" + escape(c.call_id) + "\"/></Stream></Connect>";
+  });
 }
 
 }  // namespace sb::telephony

@@ -3,27 +3,12 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "core/prometheus_text.hpp"
+
 namespace sb::webhooks {
 namespace {
 
 constexpr auto kRelaxed = std::memory_order_relaxed;
-
-void metric(std::string& out, const char* name, const char* type, const char* help,
-            std::int64_t value) {
-  out += "# HELP ";
-  out += name;
-  out += ' ';
-  out += help;
-  out += "\n# TYPE ";
-  out += name;
-  out += ' ';
-  out += type;
-  out += '\n';
-  out += name;
-  out += ' ';
-  out += std::to_string(value);
-  out += '\n';
-}
 
 std::string format_bound(double b) {
   char text[32];
@@ -48,10 +33,10 @@ void WebhookMetrics::observe_delivery(std::chrono::microseconds latency) {
 std::string WebhookMetrics::render() const {
   std::string out;
   auto counter = [&](const char* name, const char* help, const auto& value) {
-    metric(out, name, "counter", help, static_cast<std::int64_t>(value.load(kRelaxed)));
+    append_metric(out, name, "counter", help, static_cast<std::int64_t>(value.load(kRelaxed)));
   };
   auto gauge = [&](const char* name, const char* help, const auto& value) {
-    metric(out, name, "gauge", help, static_cast<std::int64_t>(value.load(kRelaxed)));
+    append_metric(out, name, "gauge", help, static_cast<std::int64_t>(value.load(kRelaxed)));
   };
   counter("switchboard_webhook_messages_enqueued_total",
           "Server messages accepted into the outbox.", enqueued);
@@ -71,8 +56,7 @@ std::string WebhookMetrics::render() const {
           "Synchronous server messages not answered with a 2xx in time.", requests_failed);
 
   const char* h = "switchboard_webhook_delivery_seconds";
-  out += "# HELP switchboard_webhook_delivery_seconds Time from enqueue to delivery.\n";
-  out += "# TYPE switchboard_webhook_delivery_seconds histogram\n";
+  append_metric_header(out, h, "histogram", "Time from enqueue to delivery.");
   std::uint64_t cumulative = 0;
   for (std::size_t i = 0; i < kBuckets.size(); ++i) {
     cumulative += buckets_[i].load(kRelaxed);

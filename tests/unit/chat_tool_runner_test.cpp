@@ -14,8 +14,6 @@
 
 #include <gtest/gtest.h>
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -27,6 +25,7 @@
 
 #include "core/clock.hpp"
 #include "core/manual_clock.hpp"
+#include "loopback_server.hpp"
 #include "net/http_client.hpp"
 #include "temp_database.hpp"
 #include "webhooks/webhooks.hpp"
@@ -326,24 +325,10 @@ struct Answer {
 class TestServer {
  public:
   explicit TestServer(std::function<Answer(const Request&)> handler)
-      : handler_(std::move(handler)) {
-    acceptor_.open(tcp::v4());
-    acceptor_.set_option(tcp::acceptor::reuse_address(true));
-    acceptor_.bind({asio::ip::make_address("127.0.0.1"), 0});
-    acceptor_.listen();
-    port_ = acceptor_.local_endpoint().port();
-    asio::co_spawn(ioc_, accept_loop(), asio::detached);
-    thread_ = std::thread([this] { ioc_.run(); });
-  }
-  ~TestServer() {
-    ioc_.stop();
-    thread_.join();
-  }
+      : handler_(std::move(handler)) {}
 
-  std::string url(std::string_view path) {
-    return "http://127.0.0.1:" + std::to_string(port_) + std::string(path);
-  }
-  std::string host() const { return "127.0.0.1:" + std::to_string(port_); }
+  std::string url(std::string_view path) { return server_.url(path); }
+  std::string host() const { return "127.0.0.1:" + std::to_string(server_.port()); }
   std::vector<Request> requests() {
     std::lock_guard lock(mutex_);
     return requests_;
@@ -351,14 +336,6 @@ class TestServer {
 
  private:
   static constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
-
-  asio::awaitable<void> accept_loop() {
-    for (;;) {
-      auto [ec, socket] = co_await acceptor_.async_accept(kTuple);
-      if (ec) co_return;
-      asio::co_spawn(ioc_, serve(std::move(socket)), asio::detached);
-    }
-  }
 
   std::size_t arrived() {
     std::lock_guard lock(mutex_);
@@ -394,12 +371,10 @@ class TestServer {
   }
 
   std::function<Answer(const Request&)> handler_;
-  asio::io_context ioc_;
-  tcp::acceptor acceptor_{ioc_};
-  std::uint16_t port_ = 0;
-  std::thread thread_;
   std::mutex mutex_;
   std::vector<Request> requests_;
+  // Last: it serves as soon as it is made, from the members above.
+  test::LoopbackServer server_{[this](tcp::socket s) { return serve(std::move(s)); }};
 };
 
 Answer answer(int status, std::string body) {

@@ -2,10 +2,6 @@
 // silent, drops connections or closes them, as each test asks.
 #include "net/http_client.hpp"
 
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509v3.h>
-
 #include <atomic>
 #include <chrono>
 #include <future>
@@ -17,14 +13,15 @@
 
 #include <gtest/gtest.h>
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
+
+#include "loopback_server.hpp"
+#include "tls_support.hpp"
 
 namespace sb::net {
 namespace {
@@ -36,56 +33,6 @@ using tcp = asio::ip::tcp;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
-
-// A self-signed certificate for "localhost" (DNS name only), PEM.
-struct TestCertificate {
-  std::string certificate;
-  std::string key;
-};
-
-TestCertificate make_certificate() {
-  EVP_PKEY* key = EVP_EC_gen("P-256");
-  X509* x = X509_new();
-  ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
-  X509_set_version(x, 2);
-  X509_gmtime_adj(X509_getm_notBefore(x), -60);
-  X509_gmtime_adj(X509_getm_notAfter(x), 3600);
-  X509_set_pubkey(x, key);
-  X509_NAME* name = X509_get_subject_name(x);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
-  X509_set_issuer_name(x, name);
-  X509V3_CTX ctx;
-  X509V3_set_ctx_nodb(&ctx);
-  X509V3_set_ctx(&ctx, x, x, nullptr, nullptr, 0);
-  for (auto [nid, value] : {std::pair{NID_subject_alt_name, "DNS:localhost"},
-                            std::pair{NID_basic_constraints, "critical,CA:TRUE"}}) {
-    X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
-    X509_add_ext(x, ext, -1);
-    X509_EXTENSION_free(ext);
-  }
-  X509_sign(x, key, EVP_sha256());
-  auto pem = [](auto write) {
-    BIO* bio = BIO_new(BIO_s_mem());
-    write(bio);
-    char* data = nullptr;
-    const long size = BIO_get_mem_data(bio, &data);
-    std::string out(data, static_cast<std::size_t>(size));
-    BIO_free(bio);
-    return out;
-  };
-  TestCertificate c{pem([&](BIO* b) { PEM_write_bio_X509(b, x); }), pem([&](BIO* b) {
-                      PEM_write_bio_PrivateKey(b, key, nullptr, nullptr, 0, nullptr, nullptr);
-                    })};
-  X509_free(x);
-  EVP_PKEY_free(key);
-  return c;
-}
-
-const TestCertificate& certificate() {
-  static const TestCertificate c = make_certificate();
-  return c;
-}
 
 // What the server does with one request.
 struct Answer {
@@ -103,28 +50,17 @@ class TestServer {
  public:
   explicit TestServer(std::function<Answer(const Request&, int index)> handler, bool tls = false)
       : handler_(std::move(handler)) {
-    if (tls) {
-      tls_.emplace(ssl::context::tls_server);
-      tls_->use_certificate_chain(asio::buffer(certificate().certificate));
-      tls_->use_private_key(asio::buffer(certificate().key), ssl::context::pem);
-    }
-    acceptor_.open(tcp::v4());
-    acceptor_.set_option(tcp::acceptor::reuse_address(true));
-    acceptor_.bind({asio::ip::make_address("127.0.0.1"), 0});
-    acceptor_.listen();
-    port_ = acceptor_.local_endpoint().port();
-    asio::co_spawn(ioc_, accept_loop(), asio::detached);
-    thread_ = std::thread([this] { ioc_.run(); });
-  }
-  ~TestServer() {
-    ioc_.stop();
-    thread_.join();
+    if (tls) tls_.emplace(test::tls_server_context());
+    server_.emplace([this](tcp::socket socket) -> asio::awaitable<void> {
+      ++connections_;
+      return tls_ ? serve_tls(std::move(socket)) : serve(std::move(socket));
+    });
   }
 
   std::string url(const std::string& host = "127.0.0.1", const std::string& path = "/hook") {
-    return std::string(tls_ ? "https://" : "http://") + host + ":" + std::to_string(port_) + path;
+    return std::string(tls_ ? "https://" : "http://") + host + ":" + std::to_string(port()) + path;
   }
-  std::uint16_t port() const { return port_; }
+  std::uint16_t port() const { return server_->port(); }
   int connections() const { return connections_; }
   int requests() const { return requests_; }
   Request last_request() {
@@ -133,19 +69,6 @@ class TestServer {
   }
 
  private:
-  asio::awaitable<void> accept_loop() {
-    for (;;) {
-      auto [ec, socket] = co_await acceptor_.async_accept(kTuple);
-      if (ec) co_return;
-      ++connections_;
-      if (tls_) {
-        asio::co_spawn(ioc_, serve_tls(std::move(socket)), asio::detached);
-      } else {
-        asio::co_spawn(ioc_, serve(std::move(socket)), asio::detached);
-      }
-    }
-  }
-
   asio::awaitable<void> serve_tls(tcp::socket socket) {
     ssl::stream<tcp::socket> stream(std::move(socket), *tls_);
     auto [ec] = co_await stream.async_handshake(ssl::stream_base::server, kTuple);
@@ -180,15 +103,13 @@ class TestServer {
   }
 
   std::function<Answer(const Request&, int)> handler_;
-  std::optional<ssl::context> tls_;  // outlives the connections, which ioc_ owns
-  asio::io_context ioc_;
-  tcp::acceptor acceptor_{ioc_};
-  std::uint16_t port_ = 0;
-  std::thread thread_;
+  std::optional<ssl::context> tls_;  // outlives the connections, which server_ owns
   std::atomic<int> connections_{0};
   std::atomic<int> requests_{0};
   std::mutex mutex_;
   Request last_;
+  // Last: it serves as soon as it is made, from the members above.
+  std::optional<test::LoopbackServer> server_;
 };
 
 OutboundRequest post(std::string url, std::string body = "{}") {
@@ -438,7 +359,8 @@ TEST(HttpClient, HttpsVerifiesTheCertificateAndTheHostName) {
     EXPECT_EQ(response.error.rfind("tls: ", 0), 0u) << response.error;
     EXPECT_EQ(response.status, 0);
   }
-  HttpClient client(HttpClientOptions{.threads = 1, .extra_ca_pem = certificate().certificate});
+  HttpClient client(
+      HttpClientOptions{.threads = 1, .extra_ca_pem = test::certificate().certificate});
   const auto response = send_and_wait(client, post(server.url("localhost")));
   EXPECT_EQ(response.error, "");
   EXPECT_EQ(response.body, "secret");

@@ -2,6 +2,7 @@
 // A listener on 127.0.0.1 at a free port whose connections a test's coroutine serves, on a
 // thread of its own: the stand-in providers of unit tests that need a real socket.
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -41,10 +42,10 @@ class LoopbackServer {
   LoopbackServer(const LoopbackServer&) = delete;
   LoopbackServer& operator=(const LoopbackServer&) = delete;
 
+  std::uint16_t port() const { return acceptor_.local_endpoint().port(); }
   /// "http://127.0.0.1:PORT" followed by `path`.
   std::string url(std::string_view path = "") const {
-    return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()) +
-           std::string(path);
+    return "http://127.0.0.1:" + std::to_string(port()) + std::string(path);
   }
 
  private:

@@ -1,5 +1,5 @@
-// Audio as calls carry it: G.711 both laws, resampling between call and engine rates, WAV
-// files for recordings.
+// Audio as calls carry it: G.711 both laws, 16-bit little-endian PCM, resampling between call and
+// engine rates, WAV files for recordings.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "media/g711.hpp"
+#include "media/pcm16.hpp"
 #include "media/resampler.hpp"
 #include "media/wav.hpp"
 #include "temp_directory.hpp"
@@ -92,6 +93,38 @@ TEST(G711, BuffersRoundTrip) {
   encode_alaw(tone, line);
   decode_alaw(line, back);
   EXPECT_NEAR(tone_frequency(back, 8000), 440, 5);
+}
+
+TEST(Pcm16, LittleEndianBytesBothWays) {
+  const std::vector<std::int16_t> samples = {0, 1, -1, 0x1234, -32768, 32767};
+  const std::string bytes("\x00\x00\x01\x00\xff\xff\x34\x12\x00\x80\xff\x7f", 12);
+  std::string encoded = "stale";
+  encode_pcm16(samples, encoded);
+  EXPECT_EQ(encoded, bytes);
+  std::vector<std::int16_t> decoded = {9, 9, 9, 9, 9, 9, 9, 9};
+  decode_pcm16(bytes, decoded);
+  EXPECT_EQ(decoded, samples);
+  decode_pcm16(bytes.substr(0, 5), decoded);  // the odd byte is not a sample
+  EXPECT_EQ(decoded, (std::vector<std::int16_t>{0, 1}));
+  EXPECT_EQ(pcm16_at(bytes, 6), 0x1234);
+  EXPECT_EQ(pcm16_at(bytes, 8), -32768);
+}
+
+TEST(Pcm16, TheDecoderJoinsSamplesCutBetweenPieces) {
+  const auto tone = sine(16000, 440, 0.05);
+  std::string bytes;
+  encode_pcm16(tone, bytes);
+  for (const std::size_t piece : {1u, 2u, 3u, 7u, 640u}) {
+    Pcm16Decoder decoder;
+    std::vector<std::int16_t> all, some;
+    for (std::size_t at = 0; at < bytes.size(); at += piece) {
+      decoder.decode(std::string_view(bytes).substr(at, piece), some);
+      all.insert(all.end(), some.begin(), some.end());
+      decoder.decode("", some);  // nothing new
+      EXPECT_TRUE(some.empty());
+    }
+    EXPECT_EQ(all, tone) << "pieces of " << piece;
+  }
 }
 
 TEST(Resampler, KeepsATonesPitchAndTheDurationAcrossRates) {

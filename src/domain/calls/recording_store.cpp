@@ -1,13 +1,8 @@
 #include "domain/calls/recording_store.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
-#include <stdexcept>
-
+#include "core/file_io.hpp"
 #include "core/ids.hpp"
 #include "domain/resources/document_paths.hpp"
 
@@ -38,8 +33,7 @@ std::string_view kind_name(RecordingKind kind) {
 }
 
 RecordingStore::RecordingStore(const std::string& data_dir) : root_(data_dir + "/recordings") {
-  if (::mkdir(root_.c_str(), 0700) != 0 && errno != EEXIST)
-    throw std::runtime_error("cannot create " + root_ + ": " + std::strerror(errno));
+  make_private_dir(root_);
 }
 
 std::string RecordingStore::new_token() {
@@ -67,20 +61,7 @@ std::string RecordingStore::path(std::string_view name) const {
 std::optional<std::string> RecordingStore::read(std::string_view name) const {
   const auto file = path(name);
   if (file.empty()) return std::nullopt;
-  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  std::string out;
-  struct stat st {};
-  if (::fstat(fd, &st) == 0 && st.st_size > 0) out.reserve(static_cast<std::size_t>(st.st_size));
-  char buffer[64 * 1024];
-  while (true) {
-    const ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    out.append(buffer, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  return out;
+  return read_file(file);
 }
 
 void RecordingStore::remove_call_files(const boost::json::object& call) const noexcept {

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -10,15 +9,11 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "core/file_io.hpp"
 #include "core/ids.hpp"
 
 namespace sb::files {
 namespace {
-
-void make_dir(const std::string& path) {
-  if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST)
-    throw std::runtime_error("cannot create " + path + ": " + std::strerror(errno));
-}
 
 // Makes a rename or unlink in `dir` durable.
 void sync_dir(const std::string& dir) {
@@ -41,8 +36,8 @@ bool write_all(int fd, std::string_view bytes) {
 }  // namespace
 
 FileStore::FileStore(const std::string& data_dir) : root_(data_dir + "/files") {
-  make_dir(root_);
-  make_dir(root_ + "/tmp");
+  make_private_dir(root_);
+  make_private_dir(root_ + "/tmp");
   // Temp files belong to uploads that were never committed (the server stopped first).
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(root_ + "/tmp", ec))
@@ -87,20 +82,7 @@ std::shared_ptr<FileStore::Staged> FileStore::stage(std::string_view name,
 std::optional<std::string> FileStore::read(std::string_view name) const {
   if (!valid_name(name)) return std::nullopt;
   const std::string path = root_ + "/" + std::string(name);
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  std::string out;
-  struct stat st {};
-  if (::fstat(fd, &st) == 0 && st.st_size > 0) out.reserve(static_cast<std::size_t>(st.st_size));
-  char buffer[64 * 1024];
-  while (true) {
-    const ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    out.append(buffer, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  return out;
+  return read_file(path);
 }
 
 void FileStore::remove(std::string_view name) const noexcept {

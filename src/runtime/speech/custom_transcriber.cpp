@@ -5,11 +5,13 @@
 #include <cmath>
 #include <deque>
 #include <mutex>
+#include <vector>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "core/api_error.hpp"
+#include "media/pcm16.hpp"
 #include "net/websocket.hpp"
 
 namespace sb::speech {
@@ -45,16 +47,11 @@ std::string_view string_at(const json::object& o, std::string_view key) {
 std::string interleave(std::span<const std::int16_t> customer,
                        std::span<const std::int16_t> assistant) {
   const std::size_t n = std::max(customer.size(), assistant.size());
-  std::string out(n * 4, '\0');
-  auto put = [&out](std::size_t at, std::int16_t sample) {
-    const auto u = static_cast<std::uint16_t>(sample);
-    out[at] = static_cast<char>(u & 0xff);
-    out[at + 1] = static_cast<char>(u >> 8);
-  };
-  for (std::size_t i = 0; i < n; ++i) {
-    put(i * 4, i < customer.size() ? customer[i] : 0);
-    put(i * 4 + 2, i < assistant.size() ? assistant[i] : 0);
-  }
+  std::vector<std::int16_t> stereo(n * 2, 0);
+  for (std::size_t i = 0; i < customer.size(); ++i) stereo[2 * i] = customer[i];
+  for (std::size_t i = 0; i < assistant.size(); ++i) stereo[2 * i + 1] = assistant[i];
+  std::string out;
+  media::encode_pcm16(stereo, out);
   return out;
 }
 

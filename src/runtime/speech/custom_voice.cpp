@@ -8,6 +8,7 @@
 #include "core/clock.hpp"
 #include "core/ids.hpp"
 #include "core/json_fields.hpp"
+#include "media/pcm16.hpp"
 #include "net/http_client.hpp"
 #include "runtime/speech/event_gate.hpp"
 #include "webhooks/backoff.hpp"
@@ -19,31 +20,6 @@ namespace {
 constexpr const char* kFailed = "pipeline-error-custom-voice-failed";
 /// The most of an error answer's body quoted in the failure.
 constexpr std::size_t kQuotedBody = 200;
-
-/// Raw little-endian 16-bit bytes to samples; a byte left over from one chunk (the server may
-/// cut anywhere) waits for the next.
-class PcmAssembler {
- public:
-  std::vector<std::int16_t> add(std::string_view bytes) {
-    std::vector<std::int16_t> samples;
-    samples.reserve((bytes.size() + 1) / 2);
-    for (char byte : bytes) {
-      const auto value = static_cast<unsigned char>(byte);
-      if (!pending_) {
-        low_ = value;
-        pending_ = true;
-        continue;
-      }
-      samples.push_back(static_cast<std::int16_t>(static_cast<std::uint16_t>(low_ | value << 8)));
-      pending_ = false;
-    }
-    return samples;
-  }
-
- private:
-  unsigned char low_ = 0;
-  bool pending_ = false;
-};
 
 std::string failure_message(const net::OutboundResponse& response,
                             std::chrono::milliseconds timeout) {
@@ -61,13 +37,14 @@ std::string failure_message(const net::OutboundResponse& response,
 struct Request {
   VoiceEvents events;
   EventGate gate;
-  PcmAssembler pcm;  // on_body runs on one thread at a time: no lock
+  media::Pcm16Decoder pcm;  // the server may cut anywhere; on_body runs on one thread at a time
   std::mutex mutex;
   net::HttpClient::Cancel cancel_exchange;
   bool cancelled = false;
 
   bool on_body(std::string_view chunk) {
-    auto samples = pcm.add(chunk);
+    std::vector<std::int16_t> samples;
+    pcm.decode(chunk, samples);
     if (samples.empty()) return gate.is_open();
     return gate.run([&] {
       if (events.on_audio) events.on_audio(std::move(samples));

@@ -6,6 +6,7 @@
 
 #include "core/json_text.hpp"
 #include "media/g711.hpp"
+#include "media/pcm16.hpp"
 #include "runtime/speech/speech.hpp"
 
 namespace sb::voice {
@@ -44,12 +45,7 @@ bool WebsocketTransport::send_audio(std::span<const std::int16_t> pcm) {
   if (is_mulaw(format_)) {
     media::encode_mulaw(converted, wire);
   } else {
-    wire.resize(converted.size() * 2);
-    for (std::size_t i = 0; i < converted.size(); ++i) {
-      const auto v = static_cast<std::uint16_t>(converted[i]);
-      wire[2 * i] = static_cast<char>(v & 0xff);
-      wire[2 * i + 1] = static_cast<char>(v >> 8);
-    }
+    media::encode_pcm16(converted, wire);
   }
   return socket_->send_binary(std::move(wire));
 }
@@ -78,19 +74,7 @@ void WebsocketTransport::on_binary(std::string message) {
   if (is_mulaw(format_)) {
     media::decode_mulaw(message, samples);
   } else {
-    std::string bytes = std::move(odd_byte_);
-    bytes += message;
-    odd_byte_.clear();
-    if (bytes.size() % 2) {
-      odd_byte_ = bytes.back();
-      bytes.pop_back();
-    }
-    samples.resize(bytes.size() / 2);
-    for (std::size_t i = 0; i < samples.size(); ++i) {
-      const auto lo = static_cast<std::uint8_t>(bytes[2 * i]);
-      const auto hi = static_cast<std::uint8_t>(bytes[2 * i + 1]);
-      samples[i] = static_cast<std::int16_t>(lo | (hi << 8));
-    }
+    pcm_in_.decode(message, samples);
   }
   std::vector<std::int16_t> pipeline;
   in_.process(samples, pipeline);

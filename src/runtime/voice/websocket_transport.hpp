@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "domain/calls/websocket_call.hpp"
+#include "media/pcm16.hpp"
 #include "media/resampler.hpp"
 #include "net/websocket.hpp"
 #include "runtime/voice/call_transport.hpp"
@@ -41,8 +42,8 @@ class WebsocketTransport final : public CallTransport, public net::WebSocketHand
   std::shared_ptr<net::WebSocket> socket_;
   std::shared_ptr<CallMedia> call_;
   media::Resampler in_;
-  std::string odd_byte_;  ///< half a PCM sample left from the previous message
-  media::Resampler out_;  ///< the call's strand only
+  media::Pcm16Decoder pcm_in_;  ///< keeps half a sample left from the previous message
+  media::Resampler out_;        ///< the call's strand only
 };
 
 }  // namespace sb::voice
