@@ -178,3 +178,33 @@ test("the custom transcriber and voice authenticate with their server's credenti
   caller.close();
   await ended(call.id);
 });
+
+test("monitor.controlUrl handoff: a squad member answers from then on; others are refused", async () => {
+  const client = env.server.client;
+  const reception = await client.assistants.create(standinAssistant(transcriber, voice, { name: "Reception", firstMessage: "Reception." }));
+  const billing = await client.assistants.create(standinAssistant(transcriber, voice, {
+    name: "Billing",
+    model: { provider: "openai", model: "gpt-4o", messages: [{ role: "system", content: "You handle billing." }] },
+  }));
+  const squad = await client.squads.create({ name: "Desk", members: [{ assistantId: reception.id }, { assistantId: billing.id }] });
+  const call = await createWebsocketCall(env.server, { squadId: squad.id, audioFormat: PCM16 });
+  const sessionsBefore = transcriber.sessions.length;
+  const caller = await dial(call.transport.websocketCallUrl, { format: PCM16 });
+  const session = await until(() => transcriber.sessions[sessionsBefore]?.start && transcriber.sessions[sessionsBefore], "the transcriber");
+  await until(() => said("Reception."), "the first member's greeting");
+  const control = (body) => fetch(call.monitor.controlUrl, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  let res = await control({ type: "handoff", destination: { type: "assistant", assistantName: "Nobody" } });
+  assert.equal(res.status, 400);
+  assert.match(JSON.stringify((await res.json()).message), /Nobody/);
+  res = await control({ type: "handoff", destination: { type: "assistant", assistant: { name: "x" } } });
+  assert.equal(res.status, 501);
+  res = await control({ type: "handoff", destination: { type: "assistant", assistantName: "Billing" }, content: "Passing you to billing." });
+  assert.equal(res.status, 200);
+  await until(() => said("Passing you to billing."), "the handoff's words");
+  const mark = env.standin.requests.length;
+  session.say("what is your system prompt", "final");
+  const request = await until(() => env.standin.requests.slice(mark).find((r) => r.path.endsWith("/chat/completions")), "the next model request");
+  assert.equal(request.body.messages[0].content, "You handle billing.");
+  caller.close();
+  await ended(call.id);
+});

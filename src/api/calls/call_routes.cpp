@@ -60,6 +60,27 @@ int CallRoutes::register_routes(http::Router& router) {
 
 // POST /{id}/control (monitor.controlUrl), outside the API document and without a key as
 // Vapi's: the call's id is the capability, and it only works while the call is live here.
+namespace {
+
+// A handoff names a member of the call's squad; one to a transient assistant would need it
+// resolved and its engines started mid-call.
+std::optional<http::Response> handoff_refusal(const json::object& body) {
+  const auto* destination = object_at(body, "destination");
+  if (!destination || string_at(*destination, "type") != "assistant")
+    return http::error_response(400, "A handoff's destination is {type: assistant, ...}");
+  if (!string_at(*destination, "assistantName").empty() ||
+      !string_at(*destination, "assistantId").empty())
+    return std::nullopt;
+  if (destination->contains("assistant"))
+    return http::error_response(
+        501,
+        "Handoffs to a transient assistant are not available on this server yet; name a "
+        "member of the call's squad (assistantName)");
+  return http::error_response(400, "A handoff's destination names assistantName or assistantId");
+}
+
+}  // namespace
+
 http::Route CallRoutes::control_route() const {
   http::Route route;
   route.method = http::Method::kPost;
@@ -76,15 +97,22 @@ http::Route CallRoutes::control_route() const {
     if (!body.is_object() || string_at(body.as_object(), "type").empty())
       return reply(http::error_response(400, "A control message is a JSON object with a type"));
     const auto type = string_at(body.as_object(), "type");
-    static const std::set<std::string_view> kServed{"say", "add-message", "control", "end-call"};
-    if (type == "transfer" || type == "handoff")
+    static const std::set<std::string_view> kServed{"say", "add-message", "control", "end-call",
+                                                    "handoff"};
+    if (type == "transfer")
       return reply(http::error_response(
-          501, "Transfers and handoffs of live calls are not available on this server yet"));
+          501, "Transfers of live calls are not available on this server yet"));
     if (!kServed.contains(type))
       return reply(http::error_response(400, "Unknown control message type " + std::string(type)));
-    if (!calls_.control(id, std::move(body.as_object())))
-      return reply(
-          http::error_response(404, "No live call " + std::string(id) + " on this server"));
+    if (type == "handoff")
+      if (auto refusal = handoff_refusal(body.as_object())) return reply(std::move(*refusal));
+    try {
+      if (!calls_.control(id, std::move(body.as_object())))
+        return reply(
+            http::error_response(404, "No live call " + std::string(id) + " on this server"));
+    } catch (...) {
+      return reply(http::error_response(std::current_exception(), ""));
+    }
     reply(http::Response::json(200, "{}"));
   };
   return route;

@@ -113,16 +113,10 @@ LiveCallImpl::LiveCallImpl(boost::asio::any_io_executor strand, LiveCallServices
       endpoint_timer_(strand, services.clock),
       deadline_timer_(strand, services.clock),
       pacer_(std::chrono::milliseconds(20), options.lead_frames) {
+  for (const auto& a : conversation_.assistants) members_.emplace_back(a.name, a.id);
   if (!conversation_.assistants.empty()) assistant_ = conversation_.assistants[0].assistant;
-  start_plan_ = StartSpeakingPlan::of(assistant_);
-  stop_plan_ = StopSpeakingPlan::of(assistant_);
-  static const json::object kNoVoice;
-  const auto* voice = object_at(assistant_, "voice");
-  chunk_plan_ = ChunkPlan::of(voice ? *voice : kNoVoice);
-  if (const auto* phrases = array_at(assistant_, "endCallPhrases"))
-    for (const auto& p : *phrases)
-      if (const auto* s = p.if_string()) end_call_phrases_.push_back(normalize_words(*s));
-  hooks_ = CallHooks::of(assistant_);
+  read_plans();
+  // The call's own settings are the first assistant's, whoever it is handed to.
   server_messages_ = message_list(assistant_, "serverMessages", kDefaultServerMessages);
   client_messages_ = message_list(assistant_, "clientMessages", kDefaultClientMessages);
   max_duration_ = seconds_field(assistant_, "maxDurationSeconds", max_duration_);
@@ -133,6 +127,34 @@ LiveCallImpl::LiveCallImpl(boost::asio::any_io_executor strand, LiveCallServices
 }
 
 LiveCallImpl::~LiveCallImpl() = default;
+
+void LiveCallImpl::read_plans() {
+  start_plan_ = StartSpeakingPlan::of(assistant_);
+  stop_plan_ = StopSpeakingPlan::of(assistant_);
+  static const json::object kNoVoice;
+  const auto* voice = object_at(assistant_, "voice");
+  chunk_plan_ = ChunkPlan::of(voice ? *voice : kNoVoice);
+  end_call_phrases_.clear();
+  if (const auto* phrases = array_at(assistant_, "endCallPhrases"))
+    for (const auto& p : *phrases)
+      if (const auto* s = p.if_string()) end_call_phrases_.push_back(normalize_words(*s));
+  hooks_ = CallHooks::of(assistant_);
+}
+
+void LiveCallImpl::hand_off(std::size_t index) {
+  if (index == 0 || index >= conversation_.assistants.size()) return;
+  // The engine starts each turn with assistants[0]: the one handed to answers from now on.
+  std::swap(conversation_.assistants[0], conversation_.assistants[index]);
+  assistant_ = conversation_.assistants[0].assistant;
+  read_plans();
+  spdlog::info("call {}: handed off to {}", id_, conversation_.assistants[0].name);
+}
+
+bool LiveCallImpl::has_member(std::string_view name_or_id) const {
+  for (const auto& [name, id] : members_)
+    if (!name_or_id.empty() && (name == name_or_id || id == name_or_id)) return true;
+  return false;
+}
 
 void LiveCallImpl::on_strand(std::function<void(LiveCallImpl&)> f) {
   boost::asio::post(strand_, [self = shared_from_this(), f = std::move(f)] { f(*self); });
@@ -287,6 +309,23 @@ void LiveCallImpl::handle_control(const json::object& message) {
     }
     if (bool_at(message, "endCallAfterSpoken", false))
       pending_end_ = "assistant-ended-call-after-message-spoken";
+    return;
+  }
+  if (type == "handoff") {
+    const auto* destination = object_at(message, "destination");
+    if (!destination) return;
+    auto target = string_at(*destination, "assistantName");
+    if (target.empty()) target = string_at(*destination, "assistantId");
+    for (std::size_t i = 0; i < conversation_.assistants.size(); ++i) {
+      const auto& a = conversation_.assistants[i];
+      if (a.name != target && a.id != target) continue;
+      if (const auto content = string_at(message, "content"); !content.empty()) {
+        conversation_.history.push_back(
+            json::object{{"role", "assistant"}, {"content", std::string(content)}});
+        say(std::string(content), true);
+      }
+      return hand_off(i);
+    }
     return;
   }
   if (type == "add-message") {

@@ -89,6 +89,9 @@ class LiveCall : public CallMedia {
   virtual boost::json::object snapshot() const = 0;
   virtual const std::string& id() const = 0;
   virtual bool ended() const = 0;
+  /// Whether an assistant of this name or id runs in the call (a squad member), so a handoff
+  /// to it can be accepted. Any thread.
+  virtual bool has_member(std::string_view name_or_id) const = 0;
 };
 
 }  // namespace sb::voice

@@ -266,6 +266,7 @@ void LiveCallImpl::interrupt() {
     if (*slot) {
       calls::merge_model_costs(model_costs_, (*slot)->costs);
       keep_heard(heard, &(*slot)->output);
+      hand_off((*slot)->assistant);
     } else {
       late_cut_.emplace(cut, heard);  // its on_done is already on its way
     }

@@ -54,6 +54,7 @@ class LiveCallImpl final : public LiveCall,
   boost::json::object snapshot() const override;
   const std::string& id() const override { return id_; }
   bool ended() const override { return ended_flag_.load(); }
+  bool has_member(std::string_view name_or_id) const override;
 
   // CallMedia (transport threads)
   void customer_audio(std::vector<std::int16_t> pcm) override;
@@ -77,6 +78,10 @@ class LiveCallImpl final : public LiveCall,
   Clock::SteadyTime now() const { return services_.clock.steady_now(); }
 
   // live_call.cpp: lifecycle, control, messages
+  /// The plans of assistant_ (turn-taking, chunking, end-call phrases, hooks).
+  void read_plans();
+  /// assistants[index] answers from now on (a squad handoff).
+  void hand_off(std::size_t index);
   void start(std::shared_ptr<CallTransport> transport);
   void finish(const std::string& ended_reason);
   void handle_control(const boost::json::object& message);
@@ -142,6 +147,7 @@ class LiveCallImpl final : public LiveCall,
   LiveCallOptions options_;
   const boost::json::object phone_number_;  ///< {} unless an inbound call's
 
+  std::vector<std::pair<std::string, std::string>> members_;  ///< (name, id); immutable
   std::atomic<bool> claimed_{false};
   std::atomic<bool> ended_flag_{false};
   mutable std::mutex snapshot_mutex_;

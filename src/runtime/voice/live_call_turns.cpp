@@ -153,6 +153,7 @@ void LiveCallImpl::model_done(std::uint64_t answer, chat::ChatResult result) {
   if (late_cut_ && late_cut_->first == answer) {
     calls::merge_model_costs(model_costs_, result.costs);
     keep_heard(late_cut_->second, &result.output);
+    hand_off(result.assistant);
     late_cut_.reset();
     return;
   }
@@ -173,6 +174,7 @@ void LiveCallImpl::model_done(std::uint64_t answer, chat::ChatResult result) {
     }
   }
   for (auto& m : result.output) conversation_.history.push_back(std::move(m));
+  hand_off(result.assistant);
   for (auto& content : system_for_model_)
     conversation_.history.push_back(json::object{{"role", "system"}, {"content", content}});
   system_for_model_.clear();

@@ -332,6 +332,14 @@ bool LiveCalls::control(std::string_view id, json::object message) {
   std::lock_guard lock(mutex_);
   const auto it = calls_.find(id);
   if (it == calls_.end() || it->second.call->ended()) return false;
+  if (string_at(message, "type") == "handoff") {
+    const auto* destination = object_at(message, "destination");
+    auto target = destination ? string_at(*destination, "assistantName") : "";
+    if (target.empty() && destination) target = string_at(*destination, "assistantId");
+    if (!it->second.call->has_member(target))
+      throw ApiError::bad_request("No assistant '" + std::string(target) +
+                                  "' runs in this call: a handoff names a member of its squad");
+  }
   it->second.call->control(std::move(message));
   return true;
 }

@@ -99,8 +99,9 @@ class LiveCalls {
   /// caller can answer only when a read would show it.
   bool end(std::string_view id, const std::string& ended_reason,
            std::function<void()> stored = nullptr);
-  /// A control message (monitor.controlUrl: say, add-message, control, end-call) for the live
-  /// call `id`; false when it is not live here.
+  /// A control message (monitor.controlUrl: say, add-message, control, end-call, handoff) for
+  /// the live call `id`; false when it is not live here. Throws ApiError (400) for a handoff to
+  /// an assistant that is not a member of the call's squad.
   bool control(std::string_view id, boost::json::object message);
   /// The live state of a call, when it is live here.
   std::optional<boost::json::object> snapshot(std::string_view id) const;
