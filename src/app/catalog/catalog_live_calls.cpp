@@ -14,8 +14,9 @@ namespace {
 
 class LiveCallEntry final : public RouteProvider {
  public:
-  LiveCallEntry(voice::LiveCallsDeps deps, const contract::Contract& contract)
-      : calls_(std::move(deps)), routes_(contract, calls_) {}
+  LiveCallEntry(voice::LiveCallsDeps deps, const contract::Contract& contract,
+                http::Authenticator& auth)
+      : calls_(std::move(deps)), routes_(contract, calls_, auth) {}
   int register_routes(http::Router& router) override { return routes_.register_routes(router); }
   api::CallRoutes& routes() { return routes_; }
   voice::LiveCalls& calls() { return calls_; }
@@ -51,7 +52,8 @@ LiveCallHandles add_live_calls(Catalog& catalog, const AgentSpecs& agents,
       voice::LiveCallOptions{setup.connect_timeout},
       *deps.clock};
   calls.recordings = &workspace.recordings;
-  auto entry = std::make_unique<LiveCallEntry>(std::move(calls), *deps.contract);
+  auto entry =
+      std::make_unique<LiveCallEntry>(std::move(calls), *deps.contract, setup.authenticator);
   LiveCallHandles handles{entry->routes(), entry->calls()};
   catalog.add(std::move(entry));
   return handles;

@@ -3,7 +3,6 @@
 #include "core/api_error.hpp"
 #include "core/clock.hpp"
 #include "core/json_fields.hpp"
-#include "domain/calls/call_monitor.hpp"
 
 namespace sb::calls {
 namespace json = boost::json;
@@ -81,7 +80,6 @@ json::object new_websocket_call(std::string_view id, std::string_view org_id,
                                     {{"format", mulaw ? "mulaw" : "pcm_s16le"},
                                      {"container", "raw"},
                                      {"sampleRate", format.sample_rate}}}};
-  call["monitor"] = json::object{{"controlUrl", control_url(public_url, id)}};
   return call;
 }
 

@@ -43,8 +43,8 @@ std::string websocket_base_url(std::string_view public_url);
 std::string websocket_call_url(std::string_view public_url, std::string_view call_id);
 
 /// The new Call document: the request's assistant/squad (and overrides), customer, name and
-/// metadata, type vapi.websocketCall, status queued, transport with its URL and audio format,
-/// monitor.controlUrl (call_monitor.hpp).
+/// metadata, type vapi.websocketCall, status queued, transport with its URL and audio format.
+/// Its `monitor` depends on the assistant (calls::monitor_of): the registry adds it.
 boost::json::object new_websocket_call(std::string_view id, std::string_view org_id,
                                        const boost::json::object& body, const AudioFormat& format,
                                        std::string_view public_url, std::int64_t now_ms);
