@@ -228,11 +228,14 @@ int serve(const ServeOptions& options) {
   const auto credentials = add_credentials_files(catalog);
   const auto workspace = add_workspace(catalog);
   const auto& engine = add_chats(catalog, agents, credentials, workspace);
-  const auto live =
-      add_live_calls(catalog, telephony, agents, credentials, workspace,
-                     {engine, speech.transcribers(), speech.voices(), calls_io.context(),
-                      (std::filesystem::path(dir.path()) / "live-calls").string(),
-                      options.max_calls, std::chrono::seconds(options.call_connect_timeout)});
+  http::RateLimiter::Options lookups;
+  lookups.per_second = options.auth_rate_limit;
+  auth::ApiKeyAuthenticator authenticator(store, lookups);
+  const auto live = add_live_calls(
+      catalog, telephony, agents, credentials, workspace,
+      {engine, speech.transcribers(), speech.voices(), calls_io.context(),
+       (std::filesystem::path(dir.path()) / "live-calls").string(), options.max_calls,
+       std::chrono::seconds(options.call_connect_timeout), authenticator});
   add_inbound_calls(catalog, telephony, agents, credentials, workspace, options.telnyx_public_key,
                     &live.calls);
   // Calls a killed process left live are ended, and their reports sent, before new ones start.
@@ -242,9 +245,6 @@ int serve(const ServeOptions& options) {
   router.add(api::metrics_route(server_messages.metrics(), &live.calls.metrics()));
   catalog.register_routes(router);
 
-  http::RateLimiter::Options lookups;
-  lookups.per_second = options.auth_rate_limit;
-  auth::ApiKeyAuthenticator authenticator(store, lookups);
   const http::Dispatcher dispatcher(std::move(router), authenticator, contract,
                                     dispatcher_options(options));
 

@@ -10,7 +10,6 @@
 #include "http/json_body.hpp"
 
 namespace sb::http {
-namespace {
 
 std::string_view bearer_token(std::string_view header) {
   constexpr std::string_view kScheme = "Bearer ";
@@ -24,6 +23,8 @@ std::string_view bearer_token(std::string_view header) {
   while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
   return token;
 }
+
+namespace {
 
 // Why a request carries no token: no header at all, a key sent without the scheme, or the
 // scheme with nothing after it.

@@ -87,6 +87,10 @@ class Dispatcher {
   mutable RateLimiter org_limiter_;
 };
 
+/// The token of an `Authorization: Bearer <token>` header (scheme case-insensitive, spaces
+/// trimmed); "" when there is none.
+std::string_view bearer_token(std::string_view header);
+
 /// 429 in NestJS's shape, with Retry-After in whole seconds.
 Response too_many_requests(std::string message, std::chrono::nanoseconds retry_after);
 

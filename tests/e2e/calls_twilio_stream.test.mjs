@@ -8,7 +8,7 @@ import { startReceiver } from "./webhooks_receiver.mjs";
 import { nextNumber } from "./fixtures.mjs";
 import { twilioPost, twilioRing, nextCallSid } from "./telephony_helpers.mjs";
 import { connectTwilioStream } from "./twilio_stream_emulator.mjs";
-import { standinAssistant, startTranscriberStandin, startVoiceStandin, until, sleep } from "./voice_helpers.mjs";
+import { listenTo, standinAssistant, startTranscriberStandin, startVoiceStandin, until, sleep } from "./voice_helpers.mjs";
 
 const ACCOUNT = "AC0123456789abcdef0123456789abcdef";
 const TOKEN = "twilio-auth-token-for-streams";
@@ -122,4 +122,28 @@ test("with no assistant server, the number's server gets the live call's message
   } finally {
     await receiver.close();
   }
+});
+
+test("a Twilio call has monitor.listenUrl: its greeting, sent to Twilio ahead, is heard in real time", async () => {
+  const { streamUrl, callId } = await ringAssistant({ firstMessage: "Hello, you have reached the clinic." });
+  const live = await env.server.client.calls.get({ id: callId });
+  const base = env.server.baseUrl;
+  assert.equal(live.monitor.listenUrl, `${base.replace(/^http/, "ws")}/${callId}/listen`);
+  assert.equal(live.monitor.controlUrl, `${base}/${callId}/control`);
+  const listener = await listenTo(live.monitor.listenUrl);
+  const stream = await connectTwilioStream(streamUrl, { authToken: TOKEN });
+  // 35 characters × 40 ms = 1.4 s of the voice stand-in's tone, all sent to Twilio at once.
+  await until(() => stream.received >= 11000, "the greeting's audio at Twilio", 5000);
+  await until(() => listener.frames.length >= 110, "2.2 s of frames at the listener", 10000);
+  const loudFrames = listener.frames.filter((f) => {
+    for (let i = 2; i + 1 < f.bytes.length; i += 4) if (Math.abs(f.bytes.readInt16LE(i)) > 8000) return true;
+    return false;
+  });
+  assert.ok(loudFrames.length >= 50, `${loudFrames.length} frames of the greeting on the right`);
+  const span = loudFrames[loudFrames.length - 1].at - loudFrames[0].at;
+  assert.ok(span >= 1000, `the greeting reached the listener in ${span} ms, not as it played`);
+  stream.stop();
+  assert.equal(await listener.closed, 1000);
+  const ended = await waitForStatus(callId, "ended");
+  assert.equal(ended.monitor.listenUrl, live.monitor.listenUrl);
 });

@@ -204,3 +204,44 @@ export function audioTimeline(caller, bytesPerMs) {
     return { at: a.at, audioMs: total };
   });
 }
+
+/**
+ * Connects to a call's monitor.listenUrl (with `headers`, e.g. Authorization). Resolves
+ * {frames: [{at, bytes}], closed (resolves the close code), closeCode, left(), right(), close()}
+ * once open; rejects on a refused upgrade with its status. left()/right() are the samples of
+ * channel 0 / 1 received so far (16-bit little-endian, stereo interleaved).
+ */
+export function listenTo(url, { headers } = {}) {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers });
+    const channel = (c) => {
+      const out = [];
+      for (const f of listener.frames) for (let i = 2 * c; i + 1 < f.bytes.length; i += 4) out.push(f.bytes.readInt16LE(i));
+      return out;
+    };
+    const listener = {
+      frames: [],
+      texts: 0,
+      closeCode: null,
+      left: () => channel(0),
+      right: () => channel(1),
+      send: (data) => ws.send(data),
+      close: () => ws.close(),
+    };
+    listener.closed = new Promise((r) => ws.on("close", (code) => {
+      listener.closeCode = code;
+      r(code);
+    }));
+    ws.on("unexpected-response", (req, res) => {
+      let raw = "";
+      res.on("data", (d) => (raw += d));
+      res.on("end", () => reject(Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { status: res.statusCode, body: raw })));
+    });
+    ws.on("error", reject);
+    ws.on("message", (data, isBinary) => {
+      if (isBinary) listener.frames.push({ at: Date.now(), bytes: Buffer.from(data) });
+      else listener.texts++;
+    });
+    ws.on("open", () => resolve(listener));
+  });
+}

@@ -133,6 +133,38 @@ TEST_F(CallRecorderTest, ASilentChannelIsPaddedAndAContinuousOneIsNotHeldBack) {
   }
 }
 
+TEST_F(CallRecorderTest, TheTapGetsTheStereoFileAsItIsAligned) {
+  auto r = recorder();
+  std::vector<std::int16_t> tapped;
+  std::size_t taps = 0;
+  r->set_tap([&](std::span<const std::int16_t> stereo) {
+    tapped.insert(tapped.end(), stereo.begin(), stereo.end());
+    ++taps;
+  });
+  r->assistant(tone(3 * kFrame, 700), clock_.steady_now());  // sent 60 ms ahead
+  EXPECT_TRUE(tapped.empty()) << "held until the customer's side catches up";
+  customer_frames(*r, 500, 50);
+  EXPECT_GE(taps, 45u) << "handed on as it is aligned, not in the disk's buffers";
+  r->finish(clock_.steady_now());
+  settle();
+  EXPECT_EQ(tapped, samples_of(wav(paths_.stereo)));
+  EXPECT_EQ(tapped[0], 500);
+  EXPECT_EQ(tapped[1], 700);
+  EXPECT_EQ(tapped[2 * 3 * kFrame + 1], 0);
+}
+
+TEST_F(CallRecorderTest, WithoutADiskItOnlyAlignsForTheTap) {
+  CallRecorder r(nullptr, {}, clock_.steady_now(), boost::json::object{});
+  EXPECT_FALSE(r.recording());
+  std::size_t tapped = 0;
+  r.set_tap([&](std::span<const std::int16_t> stereo) { tapped += stereo.size(); });
+  customer_frames(r, 500, 10);
+  r.finish(clock_.steady_now());
+  EXPECT_EQ(tapped, 2u * 10 * kFrame);
+  EXPECT_TRUE(r.artifact_fields().empty());
+  EXPECT_FALSE(std::filesystem::exists(paths_.stereo));
+}
+
 TEST_F(CallRecorderTest, MixesAndClips) {
   auto r = recorder();
   const auto t = clock_.steady_now();

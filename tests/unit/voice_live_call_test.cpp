@@ -13,8 +13,10 @@
 
 #include "core/json_fields.hpp"
 #include "core/manual_clock.hpp"
+#include "fake_websocket.hpp"
 #include "runtime/chat/chat_engine.hpp"
 #include "runtime/speech/speech.hpp"
+#include "runtime/voice/call_listeners.hpp"
 #include "runtime/voice/live_call.hpp"
 #include "scripted_model.hpp"
 
@@ -402,6 +404,59 @@ TEST_F(LiveCallTest, TheReportCarriesCostsAndTheirAmounts) {
   EXPECT_EQ(number_at(by_type["model"], "promptTokens", 0), 10);
   EXPECT_EQ(number_at(by_type["voice"], "characters", 0), 18);  // "Hello there." + "Hello."
   EXPECT_EQ(number_at(recorded_->reports[0], "cost", -1), 0);
+}
+
+TEST_F(LiveCallTest, AListenerHearsBothSidesAlignedUntilTheCallEnds) {
+  // Not recorded (no recording setup): the call aligns for its listener alone.
+  start(R"({"model": {"provider": "openai", "model": "gpt-4o"},
+            "firstMessage": "Hello there, thanks for calling us today."})");
+  auto place = call_->reserve_listener();
+  ASSERT_TRUE(place);
+  auto socket = std::make_shared<test::FakeWebSocket>();
+  auto handler = call_->listen(socket, std::move(place));
+  poll();
+  for (int i = 0; i < 25; ++i) {  // the customer sends 20 ms of 500s every 20 ms
+    clock_.advance(20ms);
+    call_->customer_audio(std::vector<std::int16_t>(320, 500));
+    poll();
+  }
+  // 500 ms of call, of which the last 100 ms (the recorder's slack) may still be held.
+  EXPECT_GE(socket->binaries.size(), 19u);
+  EXPECT_LE(socket->binaries.size(), 25u);
+  bool both = false;
+  std::size_t left = 0, right = 0;
+  for (const auto& frame : socket->binaries) {
+    ASSERT_EQ(frame.size(), 1280u);
+    for (std::size_t i = 0; i + 3 < frame.size(); i += 4) {
+      const auto l = static_cast<std::int16_t>(static_cast<unsigned char>(frame[i]) |
+                                               (static_cast<unsigned char>(frame[i + 1]) << 8));
+      const auto r = static_cast<std::int16_t>(static_cast<unsigned char>(frame[i + 2]) |
+                                               (static_cast<unsigned char>(frame[i + 3]) << 8));
+      left += l == 500;
+      right += r == 1000;  // the fake voice's samples
+      both = both || (l == 500 && r == 1000);
+    }
+  }
+  EXPECT_GT(left, 320u * 15) << "the customer on channel 0";
+  EXPECT_GT(right, 320u * 10) << "the greeting on channel 1";
+  EXPECT_TRUE(both) << "both sides at the same moment, aligned";
+
+  std::vector<std::shared_ptr<void>> more;
+  for (std::size_t i = 1; i < CallListeners::kMaxListeners; ++i)
+    more.push_back(call_->reserve_listener());
+  for (const auto& p : more) EXPECT_TRUE(p);
+  EXPECT_FALSE(call_->reserve_listener()) << "one more than kMaxListeners";
+  more.clear();
+
+  call_->end("customer-ended-call");
+  poll();
+  EXPECT_EQ(socket->closed, net::CloseCode::kNormal);
+  const auto sent = socket->binaries.size();
+  EXPECT_GE(sent, 25u) << "the end sends what the recorder still held";
+  handler->on_close(1000, "call ended");
+  run_for(100ms);
+  EXPECT_EQ(socket->binaries.size(), sent);
+  EXPECT_FALSE(call_->reserve_listener()) << "an ended call takes no listener";
 }
 
 TEST_F(LiveCallTest, ANeverConnectedCallEndsAfterItsDeadline) {

@@ -1,10 +1,6 @@
 #include "api/calls/call_routes.hpp"
 
-#include <map>
-#include <set>
 #include <stdexcept>
-
-#include <boost/json/parse.hpp>
 
 #include "contract/contract.hpp"
 #include "core/api_error.hpp"
@@ -23,8 +19,9 @@
 namespace sb::api {
 namespace json = boost::json;
 
-CallRoutes::CallRoutes(const contract::Contract& contract, voice::LiveCalls& calls)
-    : contract_(contract), calls_(calls) {}
+CallRoutes::CallRoutes(const contract::Contract& contract, voice::LiveCalls& calls,
+                       http::Authenticator& auth)
+    : contract_(contract), calls_(calls), auth_(auth) {}
 
 int CallRoutes::register_routes(http::Router& router) {
   const auto* op = contract_.operation("POST", "/call");
@@ -58,87 +55,35 @@ int CallRoutes::register_routes(http::Router& router) {
   return 2;
 }
 
-// POST /{id}/control (monitor.controlUrl), outside the API document and without a key as
-// Vapi's: the call's id is the capability, and it only works while the call is live here.
 namespace {
 
-// A handoff names a member of the call's squad; one to a transient assistant would need it
-// resolved and its engines started mid-call.
-std::optional<http::Response> handoff_refusal(const json::object& body) {
-  const auto* destination = object_at(body, "destination");
-  if (!destination || string_at(*destination, "type") != "assistant")
-    return http::error_response(400, "A handoff's destination is {type: assistant, ...}");
-  if (!string_at(*destination, "assistantName").empty() ||
-      !string_at(*destination, "assistantId").empty())
-    return std::nullopt;
-  if (destination->contains("assistant"))
-    return http::error_response(
-        501,
-        "Handoffs to a transient assistant are not available on this server yet; name a "
-        "member of the call's squad (assistantName)");
-  return http::error_response(400, "A handoff's destination names assistantName or assistantId");
+// The call id of "/<uuid><suffix>", or "".
+std::string_view call_id_before(std::string_view path, std::string_view suffix) {
+  if (path.size() < suffix.size() + 2 || path.front() != '/' ||
+      path.substr(path.size() - suffix.size()) != suffix)
+    return {};
+  const auto id = path.substr(1, path.size() - suffix.size() - 1);
+  return is_uuid(id) ? id : std::string_view();
 }
 
 }  // namespace
 
-http::Route CallRoutes::control_route() const {
-  http::Route route;
-  route.method = http::Method::kPost;
-  route.path = "/{id}/control";
-  route.authenticated = false;
-  route.body_limit = 64 * 1024;
-  route.handler = [this](http::Context&& ctx, http::Reply reply) {
-    const auto id = ctx.request.param("id");
-    json::value body;
-    try {
-      body = json::parse(ctx.request.body);
-    } catch (const std::exception&) {
-    }
-    if (!body.is_object() || string_at(body.as_object(), "type").empty())
-      return reply(http::error_response(400, "A control message is a JSON object with a type"));
-    const auto type = string_at(body.as_object(), "type");
-    static const std::set<std::string_view> kServed{"say", "add-message", "control", "end-call",
-                                                    "handoff"};
-    if (type == "transfer")
-      return reply(http::error_response(
-          501, "Transfers of live calls are not available on this server yet"));
-    if (!kServed.contains(type))
-      return reply(http::error_response(400, "Unknown control message type " + std::string(type)));
-    if (type == "handoff")
-      if (auto refusal = handoff_refusal(body.as_object())) return reply(std::move(*refusal));
-    try {
-      if (!calls_.control(id, std::move(body.as_object())))
-        return reply(
-            http::error_response(404, "No live call " + std::string(id) + " on this server"));
-    } catch (...) {
-      return reply(http::error_response(std::current_exception(), ""));
-    }
-    reply(http::Response::json(200, "{}"));
-  };
-  return route;
+std::string_view transport_call_id(std::string_view path) {
+  return call_id_before(path, "/transport");
 }
 
-std::string_view transport_call_id(std::string_view path) {
-  constexpr std::string_view kSuffix = "/transport";
-  if (path.size() < kSuffix.size() + 2 || path.front() != '/' ||
-      path.substr(path.size() - kSuffix.size()) != kSuffix)
-    return {};
-  const auto id = path.substr(1, path.size() - kSuffix.size() - 1);
-  return is_uuid(id) ? id : std::string_view();
+std::string_view listen_call_id(std::string_view path) {
+  return call_id_before(path, "/listen");
+}
+
+net::ConnectionTaker refuse_upgrade(int status, std::string message) {
+  return [body = http::error_response(status, std::move(message)).body,
+          status](net::Handover&& connection) {
+    net::refuse_websocket(std::move(connection), status, body);
+  };
 }
 
 namespace {
-
-net::ConnectionTaker refusal(int status, std::string message) {
-  static const std::map<int, std::string> kErrors{
-      {403, "Forbidden"}, {404, "Not Found"}, {409, "Conflict"}};
-  return [status, message = std::move(message)](net::Handover&& connection) {
-    net::refuse_websocket(
-        std::move(connection), status,
-        json_text(json::object{
-            {"message", message}, {"error", kErrors.at(status)}, {"statusCode", status}}));
-  };
-}
 
 calls::AudioFormat audio_format_of(const json::object& call) {
   calls::AudioFormat format;
@@ -161,6 +106,9 @@ std::string_view twilio_stream_call_id(std::string_view path) {
 }
 
 net::ConnectionTaker CallRoutes::upgrade(const http::Request& head) const {
+  if (const auto listen_id = listen_call_id(head.path); !listen_id.empty())
+    return net::is_websocket_upgrade(head) ? listen_upgrade(head, listen_id)
+                                           : net::ConnectionTaker();
   const auto websocket_id = transport_call_id(head.path);
   const auto twilio_id = twilio_stream_call_id(head.path);
   const auto id = websocket_id.empty() ? twilio_id : websocket_id;
@@ -169,11 +117,12 @@ net::ConnectionTaker CallRoutes::upgrade(const http::Request& head) const {
   using Claim = voice::LiveCalls::Claim;
   switch (claim) {
     case Claim::kUnknown:
-      return refusal(404, "No live call " + std::string(id) + " on this server");
+      return refuse_upgrade(404, "No live call " + std::string(id) + " on this server");
     case Claim::kTaken:
-      return refusal(409, "This call already has its media connection");
+      return refuse_upgrade(409, "This call already has its media connection");
     case Claim::kRefused:
-      return refusal(403, "The signature of this stream request is missing or does not match");
+      return refuse_upgrade(403,
+                            "The signature of this stream request is missing or does not match");
     case Claim::kClaimed:
       break;
   }

@@ -5,41 +5,70 @@
 // (upgrade()), refused with 404 for a call that is not live here and 409 for one already
 // connected; likewise Twilio's media streams of inbound calls (`/twilio/stream/{callId}`),
 // whose handshake must carry the number's X-Twilio-Signature (403 otherwise). And the call's
-// monitor.controlUrl, POST /{callId}/control: say, add-message, control, end-call.
+// monitor (call_monitor_routes.cpp), as its assistant's monitorPlan allows: controlUrl, POST
+// /{callId}/control (say, add-message, control, end-call), and listenUrl, the WebSocket
+// `/{callId}/listen` that streams the call's audio to its listeners (CallListeners).
 
+#include <functional>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "api/common/route_provider.hpp"
+#include "domain/calls/call_monitor.hpp"
 #include "http/router.hpp"
 #include "net/http_server.hpp"
+#include "runtime/voice/live_calls.hpp"
 
 namespace sb::contract {
 class Contract;
 }
-namespace sb::voice {
-class LiveCalls;
+namespace sb::http {
+class Authenticator;
 }
 
 namespace sb::api {
 
 class CallRoutes final : public RouteProvider {
  public:
-  CallRoutes(const contract::Contract& contract, voice::LiveCalls& calls);
+  /// `auth` checks the keys a monitorPlan may ask for.
+  CallRoutes(const contract::Contract& contract, voice::LiveCalls& calls,
+             http::Authenticator& auth);
   int register_routes(http::Router& router) override;
 
-  /// For ServerOptions::upgrade: a taker for `/{id}/transport` WebSocket requests, else none.
+  /// For ServerOptions::upgrade: a taker for `/{id}/transport`, `/twilio/stream/{id}` and
+  /// `/{id}/listen` WebSocket requests, else none.
   net::ConnectionTaker upgrade(const http::Request& head) const;
 
  private:
+  struct Refusal {
+    int status;
+    std::string message;
+  };
   http::Route control_route() const;
+  net::ConnectionTaker listen_upgrade(const http::Request& head, std::string_view id) const;
+  /// Whether `request` may use `endpoint` of the live call `call`: its plan, and the org of the
+  /// key it shows when the plan asks for one. `then` gets nothing when it may, else the
+  /// refusal (404 endpoint off, 401 key missing or not the call's org's, 429 key lookups
+  /// throttled); at once, or later from the key's lookup.
+  void check_monitor(const voice::LiveCalls::Monitored& call, calls::MonitorEndpoint endpoint,
+                     const http::Request& request,
+                     std::function<void(std::optional<Refusal>)> then) const;
 
   const contract::Contract& contract_;
   voice::LiveCalls& calls_;
+  http::Authenticator& auth_;
 };
 
 /// The call id of a transport path ("/<uuid>/transport"), or "".
 std::string_view transport_call_id(std::string_view path);
+/// The call id of a listen path ("/<uuid>/listen"), or "".
+std::string_view listen_call_id(std::string_view path);
 /// The call id of a Twilio media stream path ("/twilio/stream/<uuid>"), or "".
 std::string_view twilio_stream_call_id(std::string_view path);
+
+/// A taker that answers a WebSocket upgrade with a plain HTTP error in NestJS's shape
+/// (401, 403, 404, 409 or 429) and closes the connection.
+net::ConnectionTaker refuse_upgrade(int status, std::string message);
 
 }  // namespace sb::api

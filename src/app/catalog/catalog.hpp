@@ -26,8 +26,9 @@ namespace sb::storage {
 class Store;
 }
 namespace sb::http {
+class Authenticator;
 class Router;
-}
+}  // namespace sb::http
 namespace sb::phone_numbers {
 class NumberPool;
 }
@@ -153,6 +154,8 @@ struct LiveCallSetup {
   std::string journal_dir;
   std::size_t max_calls;
   std::chrono::milliseconds connect_timeout{60'000};
+  /// Checks the keys a call's monitorPlan may ask for (the API's own authenticator).
+  http::Authenticator& authenticator;
 };
 /// What the server drives itself: the routes take the transport's WebSocket upgrades; the
 /// registry recovers calls at start and drains them at shutdown.

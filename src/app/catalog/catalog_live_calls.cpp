@@ -15,8 +15,9 @@ namespace {
 
 class LiveCallEntry final : public RouteProvider {
  public:
-  LiveCallEntry(voice::LiveCallsDeps deps, const contract::Contract& contract)
-      : calls_(std::move(deps)), routes_(contract, calls_) {}
+  LiveCallEntry(voice::LiveCallsDeps deps, const contract::Contract& contract,
+                http::Authenticator& auth)
+      : calls_(std::move(deps)), routes_(contract, calls_, auth) {}
   int register_routes(http::Router& router) override { return routes_.register_routes(router); }
   api::CallRoutes& routes() { return routes_; }
   voice::LiveCalls& calls() { return calls_; }
@@ -53,7 +54,8 @@ LiveCallHandles add_live_calls(Catalog& catalog, const TelephonySpecs& telephony
       *deps.clock};
   calls.recordings = &workspace.recordings;
   calls.phone_numbers = &telephony.phone_numbers;
-  auto entry = std::make_unique<LiveCallEntry>(std::move(calls), *deps.contract);
+  auto entry =
+      std::make_unique<LiveCallEntry>(std::move(calls), *deps.contract, setup.authenticator);
   LiveCallHandles handles{entry->routes(), entry->calls()};
   workspace.live_calls->find = [&calls = entry->calls()](std::string_view org_id,
                                                          std::string_view id) {

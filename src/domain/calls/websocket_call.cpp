@@ -50,14 +50,18 @@ AudioFormat check_websocket_call(const json::object& body) {
   return format;
 }
 
-std::string websocket_call_url(std::string_view public_url, std::string_view call_id) {
+std::string websocket_base_url(std::string_view public_url) {
   std::string url(public_url);
   if (url.rfind("https://", 0) == 0)
     url.replace(0, 5, "wss");
   else if (url.rfind("http://", 0) == 0)
     url.replace(0, 4, "ws");
   while (!url.empty() && url.back() == '/') url.pop_back();
-  return url + "/" + std::string(call_id) + "/transport";
+  return url;
+}
+
+std::string websocket_call_url(std::string_view public_url, std::string_view call_id) {
+  return websocket_base_url(public_url) + "/" + std::string(call_id) + "/transport";
 }
 
 json::object new_websocket_call(std::string_view id, std::string_view org_id,
@@ -76,14 +80,7 @@ json::object new_websocket_call(std::string_view id, std::string_view org_id,
                                     {{"format", mulaw ? "mulaw" : "pcm_s16le"},
                                      {"container", "raw"},
                                      {"sampleRate", format.sample_rate}}}};
-  call["monitor"] = json::object{{"controlUrl", control_url(public_url, id)}};
   return call;
-}
-
-std::string control_url(std::string_view public_url, std::string_view call_id) {
-  std::string url(public_url);
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  return url + "/" + std::string(call_id) + "/control";
 }
 
 }  // namespace sb::calls

@@ -36,16 +36,15 @@ bool wants_websocket_transport(const boost::json::object& body);
 /// mulaw at 8 kHz). Throws ApiError (400) naming the problem. Returns the format.
 AudioFormat check_websocket_call(const boost::json::object& body);
 
-/// The transport's URL for a call: `public_url` with http(s) turned into ws(s), then
-/// "/<id>/transport" (Vapi's shape).
+/// `public_url` with http(s) turned into ws(s), without a trailing slash.
+std::string websocket_base_url(std::string_view public_url);
+
+/// The transport's URL for a call: websocket_base_url(), then "/<id>/transport" (Vapi's shape).
 std::string websocket_call_url(std::string_view public_url, std::string_view call_id);
 
-/// Where a live call takes control messages (monitor.controlUrl): "<public_url>/<id>/control".
-std::string control_url(std::string_view public_url, std::string_view call_id);
-
 /// The new Call document: the request's assistant/squad (and overrides), customer, name and
-/// metadata, type vapi.websocketCall, status queued, transport with its URL and audio format,
-/// monitor.controlUrl.
+/// metadata, type vapi.websocketCall, status queued, transport with its URL and audio format.
+/// Its `monitor` depends on the assistant (calls::monitor_of): the registry adds it.
 boost::json::object new_websocket_call(std::string_view id, std::string_view org_id,
                                        const boost::json::object& body, const AudioFormat& format,
                                        std::string_view public_url, std::int64_t now_ms);

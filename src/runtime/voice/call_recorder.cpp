@@ -57,7 +57,7 @@ CallRecorder::CallRecorder(std::shared_ptr<RecordingDisk> disk, RecordingPaths p
                            Clock::SteadyTime started, json::object artifact_fields,
                            RecorderOptions options)
     : disk_(std::move(disk)),
-      id_(disk_->open(std::move(paths))),
+      id_(disk_ ? disk_->open(std::move(paths)) : RecordingDisk::Id{}),
       started_(started),
       artifact_fields_(std::move(artifact_fields)),
       slack_(samples_in(options.slack)),
@@ -122,7 +122,7 @@ void CallRecorder::finish(Clock::SteadyTime t) {
   }
   emit();
   hand_over();
-  disk_->close(id_);
+  if (disk_) disk_->close(id_);
   finished_ = true;
   if (dropped_ > 0)
     spdlog::warn("a recording lost {} ms held beyond its bound (a channel ran ahead)",
@@ -149,6 +149,7 @@ void CallRecorder::emit() {
   const auto both = std::min(customer_.end, assistant_.end);
   if (both <= emitted_) return;
   const auto n = both - emitted_;
+  const auto from = out_.size();
   for (std::size_t i = 0; i < n; ++i) {
     out_.push_back(customer_.held[i]);
     out_.push_back(assistant_.held[i]);
@@ -158,10 +159,15 @@ void CallRecorder::emit() {
   assistant_.held.erase(assistant_.held.begin(),
                         assistant_.held.begin() + static_cast<std::ptrdiff_t>(n));
   emitted_ = both;
-  if (out_.size() / 2 >= buffer_frames_) hand_over();
+  if (tap_) tap_(std::span<const std::int16_t>(out_).subspan(from));
+  if (!disk_ || out_.size() / 2 >= buffer_frames_) hand_over();
 }
 
 void CallRecorder::hand_over() {
+  if (!disk_) {
+    out_.clear();
+    return;
+  }
   if (out_.empty()) return;
   disk_->write(id_, std::move(out_));  // a full queue drops it (the disk counts it)
   out_ = {};

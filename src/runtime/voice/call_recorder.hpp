@@ -16,6 +16,10 @@
 //   dropped (counted), the rest following on;
 // - at the end both channels stop at the timeline's position (audio sent ahead of real time and
 //   not yet played when the call ended was not heard, so is not recorded).
+//
+// The aligned stereo also goes, as it is aligned, to a tap (the call's listeners,
+// monitor.listenUrl). A recorder without a disk only aligns, for the tap: a call that is not
+// recorded has one while somebody listens.
 
 #include <chrono>
 #include <cstdint>
@@ -62,7 +66,11 @@ class CallRecorder {
                                              Clock::SteadyTime started,
                                              RecorderOptions options = {});
 
-  /// Records into `paths` through `disk`; `artifact_fields` are what the call's artifact gets.
+  /// Interleaved stereo (customer, assistant), as it is aligned; valid during the call only.
+  using Tap = std::function<void(std::span<const std::int16_t> stereo)>;
+
+  /// Records into `paths` through `disk` (none: aligns for the tap only, writes nothing);
+  /// `artifact_fields` are what the call's artifact gets.
   CallRecorder(std::shared_ptr<RecordingDisk> disk, RecordingPaths paths, Clock::SteadyTime started,
                boost::json::object artifact_fields, RecorderOptions options = {});
   /// Finishes the files if finish() has not (at the last place the timeline was seen).
@@ -81,6 +89,11 @@ class CallRecorder {
   void cut_assistant(Clock::SteadyTime t);
   /// The call ended at `t`: the rest goes to the disk and the files are finished. Idempotent.
   void finish(Clock::SteadyTime t);
+
+  /// From now on the aligned audio also goes to `tap` (none: nowhere).
+  void set_tap(Tap tap) { tap_ = std::move(tap); }
+  /// Whether it writes files (it has a disk).
+  bool recording() const { return disk_ != nullptr; }
 
   /// Artifact fields: recording {stereoUrl, mono {combinedUrl, assistantUrl, customerUrl}} and
   /// the deprecated recordingUrl, stereoRecordingUrl.
@@ -108,6 +121,7 @@ class CallRecorder {
   Channel customer_, assistant_;
   std::size_t emitted_ = 0;        ///< timeline samples handed on, on both channels
   std::vector<std::int16_t> out_;  ///< interleaved, not yet handed to the disk
+  Tap tap_;
   Clock::SteadyTime last_seen_{};  ///< the latest time the recorder was told
   std::uint64_t dropped_ = 0;
   bool finished_ = false;

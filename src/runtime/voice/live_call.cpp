@@ -201,6 +201,7 @@ void LiveCallImpl::start(std::shared_ptr<CallTransport> transport) {
   last_activity_ = started_at_;
   if (services_.recording)
     recorder_ = CallRecorder::start(*services_.recording, assistant_, started_at_);
+  align_for_listeners();  // listeners who joined before the call started hear it from now
   conversation_.call_control = std::make_shared<ControlProxy>(weak_from_this());
   // An inbound phone call is in progress from the moment it was answered.
   if (string_at(call_, "status") != "in-progress") {
@@ -270,6 +271,7 @@ void LiveCallImpl::finish(const std::string& ended_reason) {
   deadline_timer_.cancel();
   const auto ended_ms = wall_ms();
   if (recorder_) recorder_->finish(now());
+  listeners_.close_all();  // after the last of the audio the recorder aligned
   {
     std::lock_guard lock(snapshot_mutex_);
     calls::end_call(call_, ended_reason, ended_ms);

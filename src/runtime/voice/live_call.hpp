@@ -18,6 +18,10 @@
 #include "runtime/chat/chat_engine.hpp"
 #include "runtime/voice/call_transport.hpp"
 
+namespace sb::net {
+class WebSocket;
+class WebSocketHandler;
+}  // namespace sb::net
 namespace sb::speech {
 class Transcriber;
 class Voice;
@@ -85,6 +89,14 @@ class LiveCall : public CallMedia {
   virtual void connected(std::shared_ptr<CallTransport> transport) = 0;
   /// Ends the call with `ended_reason` (first end wins). Any thread.
   virtual void end(std::string ended_reason) = 0;
+  /// monitor.listenUrl: a place for one more listener, held until the returned token is gone;
+  /// null once the call has ended or CallListeners::kMaxListeners listen. Any thread.
+  virtual std::shared_ptr<void> reserve_listener() = 0;
+  /// A listener's socket is open (`place` from reserve_listener()): it gets the call's audio
+  /// from now on (CallListeners) until the call ends, then is closed normally. Returns the
+  /// socket's handler. Any thread.
+  virtual std::shared_ptr<net::WebSocketHandler> listen(std::shared_ptr<net::WebSocket> socket,
+                                                        std::shared_ptr<void> place) = 0;
   /// The call document as it is now (status, messages so far). Any thread.
   virtual boost::json::object snapshot() const = 0;
   virtual const std::string& id() const = 0;

@@ -19,6 +19,7 @@
 #include "runtime/chat/call_control.hpp"
 #include "runtime/speech/speech.hpp"
 #include "runtime/voice/call_hooks.hpp"
+#include "runtime/voice/call_listeners.hpp"
 #include "runtime/voice/call_recorder.hpp"
 #include "runtime/voice/chunker.hpp"
 #include "runtime/voice/live_call.hpp"
@@ -51,6 +52,9 @@ class LiveCallImpl final : public LiveCall,
   bool claim() override;
   void connected(std::shared_ptr<CallTransport> transport) override;
   void end(std::string ended_reason) override;
+  std::shared_ptr<void> reserve_listener() override;
+  std::shared_ptr<net::WebSocketHandler> listen(std::shared_ptr<net::WebSocket> socket,
+                                                std::shared_ptr<void> place) override;
   boost::json::object snapshot() const override;
   const std::string& id() const override { return id_; }
   bool ended() const override { return ended_flag_.load(); }
@@ -111,6 +115,13 @@ class LiveCallImpl final : public LiveCall,
   std::string heard_text(std::uint64_t answer, bool all = false) const;
   void fade_out();
   bool speaking_queued() const;
+
+  // live_call_listen.cpp: monitor.listenUrl
+  void add_listener(std::shared_ptr<net::WebSocket> socket, std::shared_ptr<void> place);
+  void drop_listener(const net::WebSocket* socket);
+  /// The recorder aligns what listeners hear: a call that is not recorded gets one (without a
+  /// disk) while somebody listens, and loses it when nobody does.
+  void align_for_listeners();
 
   // live_call_turns.cpp: transcripts, endpointing, model turns, synthesis
   void on_transcript(speech::Transcript transcript);
@@ -214,10 +225,13 @@ class LiveCallImpl final : public LiveCall,
   /// keeps only `heard`.
   std::optional<std::pair<std::uint64_t, std::string>> late_cut_;
   std::string pending_end_;  ///< end the call with this once the assistant has finished speaking
-  boost::json::array messages_;             ///< artifact.messages
-  boost::json::array model_costs_;          ///< tokens per provider + model, all turns
-  std::int64_t tts_characters_ = 0;         ///< text sent to the voice
-  std::unique_ptr<CallRecorder> recorder_;  ///< none when recording is off
+  boost::json::array messages_;      ///< artifact.messages
+  boost::json::array model_costs_;   ///< tokens per provider + model, all turns
+  std::int64_t tts_characters_ = 0;  ///< text sent to the voice
+  CallListeners listeners_;          ///< reserve() from any thread, the rest on the strand
+  /// None when recording is off and nobody listens; without a disk when only listened to.
+  /// After listeners_: its tap feeds them until it is gone.
+  std::unique_ptr<CallRecorder> recorder_;
 
   // Hooks and tools' messages.
   CallHooks hooks_;

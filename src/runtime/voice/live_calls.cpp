@@ -166,6 +166,8 @@ struct LiveCalls::Prepared {
   chat::Conversation conversation;
   std::optional<webhooks::Destination> to;
   json::object phone_number;
+  calls::MonitorPlan plan;
+  std::string invalid;  ///< why an adopted call's assistant cannot run ("" when it can)
 };
 
 // Refuses a call while draining or at max_calls; otherwise counts it as on its way.
@@ -208,6 +210,7 @@ void LiveCalls::prepare(storage::Session& s, const std::string& org_id, const js
   const auto* voice = object_at(first, "voice");
   deps_.transcriber.check(transcriber ? *transcriber : kEmpty);
   deps_.voice.check(voice ? *voice : kEmpty);
+  out.plan = calls::MonitorPlan::of(first);
   auto& conversation = out.conversation;
   conversation.org_id = org_id;
   conversation.org_server = deps_.org_server(s, org_id);
@@ -228,6 +231,7 @@ void LiveCalls::prepare(storage::Session& s, const std::string& org_id, const js
 // The call is stored: it goes live, waiting for its transport.
 void LiveCalls::start(const std::string& id, Prepared& prepared, ConnectCheck check) {
   prepared.conversation.chat = {{"id", id}};
+  auto org_id = prepared.conversation.org_id;
   auto sink = std::make_shared<Sink>(*this, prepared.conversation.org_id, prepared.to);
   sink->on_ended = [this, id] { forget(id); };
   auto call = LiveCall::create(boost::asio::make_strand(deps_.io),
@@ -238,7 +242,8 @@ void LiveCalls::start(const std::string& id, Prepared& prepared, ConnectCheck ch
                                std::move(prepared.phone_number));
   std::lock_guard lock(mutex_);
   --reserved_;
-  calls_.emplace(id, Entry{std::move(call), std::move(check), {}});
+  calls_.emplace(id,
+                 Entry{std::move(call), std::move(check), {}, std::move(org_id), prepared.plan});
   ++metrics_.live;
 }
 
@@ -257,8 +262,10 @@ void LiveCalls::create(std::string org_id, json::object body,
   deps_.store.post_write(
       [this, prepared, org_id, body, format, id](storage::Session& s) {
         prepare(s, org_id, body, *prepared);
-        prepared->call = calls::new_websocket_call(id, org_id, body, format, deps_.public_url(),
-                                                   deps_.clock.wall_ms());
+        const auto public_url = deps_.public_url();
+        prepared->call =
+            calls::new_websocket_call(id, org_id, body, format, public_url, deps_.clock.wall_ms());
+        prepared->call["monitor"] = calls::monitor_of(prepared->plan, public_url, id);
         deps_.service.insert_document(s, deps_.calls, prepared->call);
         if (prepared->to &&
             wants_server_message(prepared->conversation.assistants.front().assistant,
@@ -293,19 +300,36 @@ void LiveCalls::adopt(json::object call, ConnectCheck check, std::function<void(
   journal_add(org_id, id);
   auto prepared = std::make_shared<Prepared>();
   prepared->call = std::move(call);
-  deps_.store.post_read([this, prepared, org_id, id, check = std::move(check),
-                         ready = std::move(ready)](storage::Session& s) mutable {
-    try {
-      prepare(s, org_id, prepared->call, *prepared);
-    } catch (const std::exception& e) {
-      spdlog::warn("call {}: its assistant cannot run: {}", id, e.what());
-      release();
-      end_stored(org_id, id, "assistant-not-valid");
-      return ready();
-    }
-    start(id, *prepared, std::move(check));
-    ready();
-  });
+  // Its stored document gets its monitor (only that: the provider may have changed the rest).
+  deps_.store.post_write(
+      [this, prepared, org_id, id](storage::Session& s) {
+        try {
+          prepare(s, org_id, prepared->call, *prepared);
+        } catch (const std::exception& e) {
+          prepared->invalid = e.what();
+          return;
+        } catch (...) {
+          prepared->invalid = "an unknown error";
+          return;
+        }
+        auto monitor = calls::monitor_of(prepared->plan, deps_.public_url(), id);
+        prepared->call["monitor"] = monitor;
+        auto stored = deps_.service.load(s, deps_.calls, org_id, id);
+        stored["monitor"] = std::move(monitor);
+        deps_.service.replace_document(s, deps_.calls, stored);
+      },
+      [this, prepared, org_id, id, check = std::move(check),
+       ready = std::move(ready)](std::exception_ptr error) mutable {
+        if (!prepared->invalid.empty()) {
+          spdlog::warn("call {}: its assistant cannot run: {}", id, prepared->invalid);
+          release();
+          end_stored(org_id, id, "assistant-not-valid");
+          return ready();
+        }
+        if (error) spdlog::warn("call {}: storing its monitor URLs failed", id);
+        start(id, *prepared, std::move(check));
+        ready();
+      });
 }
 
 std::pair<LiveCalls::Claim, std::shared_ptr<LiveCall>> LiveCalls::claim(std::string_view id,
@@ -342,6 +366,13 @@ bool LiveCalls::control(std::string_view id, json::object message) {
   }
   it->second.call->control(std::move(message));
   return true;
+}
+
+std::optional<LiveCalls::Monitored> LiveCalls::monitored(std::string_view id) const {
+  std::lock_guard lock(mutex_);
+  const auto it = calls_.find(id);
+  if (it == calls_.end() || it->second.call->ended()) return std::nullopt;
+  return Monitored{it->second.call, it->second.org_id, it->second.plan};
 }
 
 std::optional<json::object> LiveCalls::snapshot(std::string_view id) const {

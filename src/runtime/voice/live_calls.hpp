@@ -1,7 +1,9 @@
 #pragma once
 // The registry of live calls: POST /call creates them (checked, the assistant resolved, the
 // call stored as queued and registered in one go), the transport's upgrade claims them, and
-// each call's sink writes its state and sends its messages. `--max-calls` bounds how many are
+// each call's sink writes its state and sends its messages. Each call's `monitor` (listenUrl,
+// controlUrl) follows the monitorPlan of the assistant it runs, which the registry keeps for
+// the monitor's endpoints. `--max-calls` bounds how many are
 // live at once. A journal in the data directory names the calls that are live, so calls a
 // killed process left behind are ended (with their report) when the server starts again.
 
@@ -18,6 +20,7 @@
 #include <boost/json/object.hpp>
 
 #include "core/clock.hpp"
+#include "domain/calls/call_monitor.hpp"
 #include "http/message.hpp"
 #include "runtime/chat/conversation_setup.hpp"
 #include "runtime/voice/call_metrics.hpp"
@@ -103,6 +106,14 @@ class LiveCalls {
   /// the live call `id`; false when it is not live here. Throws ApiError (400) for a handoff to
   /// an assistant that is not a member of the call's squad.
   bool control(std::string_view id, boost::json::object message);
+  /// What monitor.listenUrl and monitor.controlUrl need of a live call.
+  struct Monitored {
+    std::shared_ptr<LiveCall> call;
+    std::string org_id;
+    calls::MonitorPlan plan;  ///< of the assistant the call runs (a squad's first member)
+  };
+  /// The live call `id`, when it is live here and has not ended.
+  std::optional<Monitored> monitored(std::string_view id) const;
   /// The live state of a call, when it is live here.
   std::optional<boost::json::object> snapshot(std::string_view id) const;
   /// Ends the calls a previous process left live (journal), with `ended_reason`.
@@ -120,6 +131,8 @@ class LiveCalls {
     std::shared_ptr<LiveCall> call;
     ConnectCheck check;
     std::vector<std::function<void()>> on_stored;  ///< run once its end is stored
+    std::string org_id;
+    calls::MonitorPlan plan;
   };
   /// Resolves what a call runs (assistant or squad of `holder`, keys, server) and checks its
   /// speech engines. Throws ApiError.
