@@ -278,6 +278,9 @@ int serve(const ServeOptions& options) {
   live.calls.drain(std::chrono::seconds(options.call_grace));
   http_io.stop();
   calls_io.stop();
+  // A call that ended just now may still be closing its transcriber's socket: on the outbound
+  // context, which must run until it is gone.
+  websockets.stop();
   speech_pool.stop();
   server_messages.stop();
   http_client.stop();

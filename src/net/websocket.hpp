@@ -130,7 +130,11 @@ class WebSocketClient {
   /// `context` null: one I/O thread of its own. `extra_ca_pem`: trusted besides the system's.
   explicit WebSocketClient(boost::asio::io_context* context = nullptr,
                            std::string extra_ca_pem = "");
-  ~WebSocketClient();  ///< closes every socket it opened (their handlers get on_close)
+  ~WebSocketClient();  ///< stop(), then its own thread if it has one
+  /// Closes every socket it opened (their handlers get on_close) and waits until they are gone;
+  /// then connects no more. Needs the context running: with a context of the caller's, call it
+  /// before stopping that context. Idempotent.
+  void stop();
   WebSocketClient(const WebSocketClient&) = delete;
   WebSocketClient& operator=(const WebSocketClient&) = delete;
 

@@ -225,6 +225,11 @@ WebSocketClient::WebSocketClient(boost::asio::io_context* context, std::string e
 }
 
 WebSocketClient::~WebSocketClient() {
+  stop();
+  if (impl_->own_io) impl_->own_io->stop();
+}
+
+void WebSocketClient::stop() {
   auto& registry = *impl_->registry;
   std::vector<std::function<void(std::string)>> stoppers;
   {
@@ -238,7 +243,6 @@ WebSocketClient::~WebSocketClient() {
     std::unique_lock lock(registry.mutex);
     registry.quiet.wait(lock, [&registry] { return registry.stoppers.empty(); });
   }
-  if (impl_->own_io) impl_->own_io->stop();
 }
 
 WebSocketClient::Cancel WebSocketClient::connect(

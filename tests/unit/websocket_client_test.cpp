@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include "net/io_threads.hpp"
 #include "tls_support.hpp"
 #include "websocket_support.hpp"
 
@@ -118,6 +119,28 @@ TEST(WebSocketClient, ClientDestructorClosesItsSockets) {
   ASSERT_TRUE(theirs);
   ASSERT_TRUE(theirs->wait_closed());
   EXPECT_EQ(theirs->code(), 1001);
+}
+
+// A client on the caller's context is stopped while that context runs; destroying it after the
+// context has stopped then neither waits for sockets nor hangs (the server's shutdown order).
+TEST(WebSocketClient, StopOnACallersContextClosesItsSocketsBeforeTheContextStops) {
+  WsServer server;
+  auto mine = std::make_shared<Recorder>();
+  net::IoThreads io("test", 1);
+  io.start();
+  {
+    WebSocketClient client(&io.context());
+    auto c = dial(client, server.url(), mine);
+    ASSERT_TRUE(c.socket) << c.error;
+    client.stop();
+    EXPECT_EQ(mine->closes(), 1);
+    EXPECT_EQ(mine->code(), 1001);
+    client.stop();  // idempotent
+    io.stop();
+  }
+  auto theirs = server.session();
+  ASSERT_TRUE(theirs);
+  ASSERT_TRUE(theirs->wait_closed());
 }
 
 // ---------------------------------------------------------------------------------------------
