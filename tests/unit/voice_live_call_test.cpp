@@ -120,14 +120,19 @@ struct FakeSink final : CallSink {
 
 class LiveCallTest : public ::testing::Test {
  protected:
-  void start(std::string_view assistant_json) {
-    chat::Conversation conversation;
-    conversation.org_id = "org";
+  static chat::ResolvedAssistant resolved(std::string_view assistant_json, std::string name = "") {
     chat::ResolvedAssistant assistant;
     assistant.assistant = json::parse(assistant_json).as_object();
     if (const auto* model = object_at(assistant.assistant, "model"))
       if (const auto* tools = array_at(*model, "tools")) assistant.tools = *tools;
-    conversation.assistants.push_back(assistant);
+    assistant.name = std::move(name);
+    return assistant;
+  }
+  void start(std::string_view assistant_json) { start_squad({resolved(assistant_json)}); }
+  void start_squad(std::vector<chat::ResolvedAssistant> assistants) {
+    chat::Conversation conversation;
+    conversation.org_id = "org";
+    conversation.assistants = std::move(assistants);
     conversation.access = [](const chat::ModelSetup&) {
       return chat::ModelAccess{"http://x", "k"};
     };
@@ -457,6 +462,39 @@ TEST_F(LiveCallTest, AListenerHearsBothSidesAlignedUntilTheCallEnds) {
   run_for(100ms);
   EXPECT_EQ(socket->binaries.size(), sent);
   EXPECT_FALSE(call_->reserve_listener()) << "an ended call takes no listener";
+}
+
+TEST_F(LiveCallTest, AModelsHandoffMakesTheMemberAnswerFromThenOn) {
+  auto reception = resolved(R"({"model": {"provider": "openai", "model": "gpt-4o",
+      "messages": [{"role": "system", "content": "Reception."}]}})",
+                            "reception");
+  reception.squad_destinations =
+      json::parse(R"([{"type": "assistant", "assistantName": "billing"}])").as_array();
+  start_squad({reception, resolved(R"({"model": {"provider": "openai", "model": "gpt-4o",
+      "messages": [{"role": "system", "content": "Billing."}]}, "endCallPhrases": ["bye now"]})",
+                                   "billing")});
+  transcriber_.say("billing please.", true);
+  poll();
+  run_for(120ms);
+  ASSERT_EQ(model_.count(), 1u);
+  const auto name = model_.last().request.tools.at(0).at("function").at("name").as_string();
+  model_.last().complete("", {llm::ToolCall{"c1", std::string(name), "{}"}});
+  poll();
+  ASSERT_EQ(model_.count(), 2u);
+  model_.last().complete("Billing here.");
+  poll();
+  run_for(1000ms);
+  transcriber_.say("thanks.", true);
+  poll();
+  run_for(120ms);
+  ASSERT_EQ(model_.count(), 3u);
+  const auto& first = model_.last().request.messages.at(0).as_object();
+  EXPECT_EQ(string_at(first, "content"), "Billing.") << "the next turn starts with the member";
+  model_.last().complete("Okay, bye now.");
+  poll();
+  run_for(1500ms);
+  EXPECT_EQ(recorded_->ended_reasons, std::vector<std::string>{"assistant-said-end-call-phrase"})
+      << "the member's own end-call phrases apply";
 }
 
 TEST_F(LiveCallTest, ANeverConnectedCallEndsAfterItsDeadline) {
