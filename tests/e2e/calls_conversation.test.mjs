@@ -208,3 +208,26 @@ test("monitor.controlUrl handoff: a squad member answers from then on; others ar
   caller.close();
   await ended(call.id);
 });
+
+test("a custom-endpointing-model server decides when the customer's turn ends", async () => {
+  receiver.on("/endpointing", () => ({ body: JSON.stringify({ timeoutSeconds: 1.2 }) }));
+  const { call, caller, session } = await liveCall({
+    firstMessage: "Hi.",
+    startSpeakingPlan: {
+      waitSeconds: 0,
+      smartEndpointingPlan: { provider: "custom-endpointing-model", server: { url: receiver.url("/endpointing") } },
+    },
+  });
+  await until(() => said("Hi."), "the greeting");
+  const mark = env.standin.requests.length;
+  const spokeAt = Date.now();
+  session.say("my number is.", "final");
+  const [hit] = await receiver.waitFor("/endpointing", 1);
+  assert.equal(hit.json.message.type, "call.endpointing.request");
+  assert.equal(hit.json.message.messages.at(-1).message, "my number is.");
+  const request = await until(() => env.standin.requests.slice(mark).find((r) => r.path.endsWith("/chat/completions")), "the model's request");
+  const waited = request.at ? request.at - spokeAt : Date.now() - spokeAt;
+  assert.ok(waited >= 1100, `the turn ended after ${waited} ms, not the server's 1.2 s`);
+  caller.close();
+  await ended(call.id);
+});

@@ -102,6 +102,7 @@ struct FakeTransport final : CallTransport {
 struct Recorded {
   std::vector<json::object> statuses, notified, reports;
   std::vector<std::string> ended_reasons;
+  std::vector<std::pair<json::object, std::function<void(std::optional<json::object>)>>> asks;
 };
 
 struct FakeSink final : CallSink {
@@ -114,6 +115,10 @@ struct FakeSink final : CallSink {
              std::optional<json::object> report) override {
     r->ended_reasons.emplace_back(string_at(call, "endedReason"));
     if (report) r->reports.push_back(std::move(*report));
+  }
+  void ask(json::object m, const json::object*, std::chrono::milliseconds,
+           std::function<void(std::optional<json::object>)> answer) override {
+    r->asks.emplace_back(std::move(m), std::move(answer));
   }
   std::shared_ptr<Recorded> r;
 };
@@ -495,6 +500,40 @@ TEST_F(LiveCallTest, AModelsHandoffMakesTheMemberAnswerFromThenOn) {
   run_for(1500ms);
   EXPECT_EQ(recorded_->ended_reasons, std::vector<std::string>{"assistant-said-end-call-phrase"})
       << "the member's own end-call phrases apply";
+}
+
+TEST_F(LiveCallTest, ACustomEndpointingModelDecidesWhenTheTurnEnds) {
+  start(R"({"model": {"provider": "openai", "model": "gpt-4o"}, "startSpeakingPlan": {
+      "smartEndpointingPlan": {"provider": "custom-endpointing-model"}, "waitSeconds": 0}})");
+  transcriber_.say("my account number is", true);
+  poll();
+  ASSERT_EQ(recorded_->asks.size(), 1u);
+  const auto& asked = recorded_->asks[0].first;
+  EXPECT_EQ(string_at(asked, "type"), "call.endpointing.request");
+  const auto& messages = asked.at("messages").as_array();
+  EXPECT_EQ(string_at(messages.back().as_object(), "message"), "my account number is");
+  run_for(300ms);
+  recorded_->asks[0].second(json::object{{"timeoutSeconds", 2}});
+  poll();
+  run_for(1600ms);
+  EXPECT_EQ(model_.count(), 0u) << "2 s from the transcript, not from the answer";
+  run_for(200ms);
+  ASSERT_EQ(model_.count(), 1u);
+  model_.last().complete("Thanks.");
+  poll();
+  run_for(1000ms);
+  // No answer from the server: the transcription plan's wait (1.5 s without punctuation).
+  transcriber_.say("and one more thing", true);
+  poll();
+  ASSERT_EQ(recorded_->asks.size(), 2u);
+  recorded_->asks[1].second(std::nullopt);
+  poll();
+  run_for(1400ms);
+  EXPECT_EQ(model_.count(), 1u);
+  run_for(200ms);
+  EXPECT_EQ(model_.count(), 2u);
+  model_.last().complete("Sure.");
+  poll();
 }
 
 TEST_F(LiveCallTest, ANeverConnectedCallEndsAfterItsDeadline) {

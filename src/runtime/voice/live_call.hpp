@@ -7,6 +7,7 @@
 // the customer's server through its CallSink, exactly once for the end.
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -46,6 +47,12 @@ class CallSink {
   virtual void ended(const boost::json::object& call,
                      std::optional<boost::json::object> status_update,
                      std::optional<boost::json::object> report) = 0;
+  /// Asks a server now (one attempt within `deadline`): `server` when it names a url, else the
+  /// call's. `answer` gets the reply's JSON object, or null when there was none; once, on any
+  /// thread.
+  virtual void ask(boost::json::object message, const boost::json::object* server,
+                   std::chrono::milliseconds deadline,
+                   std::function<void(std::optional<boost::json::object>)> answer) = 0;
 };
 
 struct CallMetrics;

@@ -126,6 +126,8 @@ class LiveCallImpl final : public LiveCall,
   // live_call_turns.cpp: transcripts, endpointing, model turns, synthesis
   void on_transcript(speech::Transcript transcript);
   void end_of_customer_turn();
+  /// Asks the customer's server how long to wait before the turn ends (`fallback` without it).
+  void ask_endpointing(std::chrono::milliseconds fallback);
   /// What the assistant said last (customEndpointingRules of type assistant look at it).
   std::string last_assistant_text() const;
   /// A model turn; `instruction`, when given, is a system message for this turn only.
@@ -194,6 +196,7 @@ class LiveCallImpl final : public LiveCall,
   std::string customer_turn_;              ///< final text not yet answered
   std::int64_t customer_turn_started_ms_ = 0;
   bool customer_muted_ = false;
+  std::uint64_t endpointing_ = 0;   ///< generation of the last final transcript's endpointing
   bool answer_when_quiet_ = false;  ///< a customer turn waits for the assistant to finish
 
   // Assistant side.

@@ -1,6 +1,9 @@
 // The conversation of a live call: transcripts become the customer's turns (endpointing), turns
 // become the model's answers, answers become chunks of speech and the speech becomes audio.
 
+#include <algorithm>
+#include <cmath>
+
 #include <spdlog/spdlog.h>
 
 #include "core/json_fields.hpp"
@@ -57,12 +60,56 @@ void LiveCallImpl::on_transcript(speech::Transcript transcript) {
       }
     }
   }
+  const auto assistant_said = last_assistant_text();
   const auto wait =
-      endpoint_wait(start_plan_, customer_turn_, transcript.end_of_turn, last_assistant_text());
+      endpoint_wait(start_plan_, customer_turn_, transcript.end_of_turn, assistant_said);
   speak_not_before_ = std::max(speak_not_before_, now() + start_plan_.wait);
+  ++endpointing_;
+  if (start_plan_.custom_model && !rule_wait(start_plan_, customer_turn_, assistant_said))
+    return ask_endpointing(wait);
   endpoint_timer_.arm_after(wait, [weak = weak_from_this()] {
     if (auto self = weak.lock()) self->end_of_customer_turn();
   });
+}
+
+// smartEndpointingPlan custom-endpointing-model: the customer's server says how long to wait,
+// counted from the transcript; without an answer in time, the transcription plan's wait.
+void LiveCallImpl::ask_endpointing(std::chrono::milliseconds fallback) {
+  constexpr std::chrono::milliseconds kDeadline{2'000};
+  static constexpr double kMaxSeconds = 15;  // as customEndpointingRules' timeoutSeconds
+  auto message = base_message("call.endpointing.request");
+  auto messages = messages_;
+  messages.push_back(
+      json::object{{"role", "user"},
+                   {"message", customer_turn_},
+                   {"time", customer_turn_started_ms_},
+                   {"secondsFromStart",
+                    static_cast<double>(customer_turn_started_ms_ - started_wall_ms_) / 1000.0}});
+  message["messages"] = std::move(messages);
+  const auto asked = now();
+  const auto generation = endpointing_;
+  const auto* server = start_plan_.model_server.empty() ? nullptr : &start_plan_.model_server;
+  sink_->ask(
+      std::move(message), server, kDeadline,
+      [weak = weak_from_this(), asked, generation, fallback](std::optional<json::object> reply) {
+        auto self = weak.lock();
+        if (!self) return;
+        auto wait = fallback;
+        if (reply)
+          if (const auto* t = reply->if_contains("timeoutSeconds"); t && t->is_number())
+            wait = std::chrono::milliseconds(
+                std::llround(std::clamp(t->to_number<double>(), 0.0, kMaxSeconds) * 1000));
+        self->on_strand([asked, generation, wait](LiveCallImpl& c) {
+          if (generation != c.endpointing_ || !c.live_) return;  // a newer transcript
+          const auto elapsed = c.now() - asked;
+          c.endpoint_timer_.arm_after(
+              std::max(std::chrono::milliseconds(0),
+                       wait - std::chrono::duration_cast<std::chrono::milliseconds>(elapsed)),
+              [weak = c.weak_from_this()] {
+                if (auto s = weak.lock()) s->end_of_customer_turn();
+              });
+        });
+      });
 }
 
 std::string LiveCallImpl::last_assistant_text() const {

@@ -70,6 +70,19 @@ class LiveCalls::Sink final : public CallSink,
     });
   }
 
+  void ask(json::object message, const json::object* server, std::chrono::milliseconds deadline,
+           std::function<void(std::optional<json::object>)> answer) override {
+    auto to = to_;
+    if (server && !string_at(*server, "url").empty()) to = webhooks::Destination{org_id_, *server};
+    if (!to) return answer(std::nullopt);
+    owner_.deps_.deliveries.request(std::move(*to), std::move(message), deadline,
+                                    [answer = std::move(answer)](webhooks::Reply reply) {
+                                      if (!reply.ok || !reply.body.is_object())
+                                        return answer(std::nullopt);
+                                      answer(std::move(reply.body.as_object()));
+                                    });
+  }
+
   // The call's end is stored (or failed to be): the registry lets it go.
   std::function<void()> on_ended;
 
@@ -139,6 +152,10 @@ class SinkHandle final : public CallSink {
   void ended(const json::object& call, std::optional<json::object> s,
              std::optional<json::object> r) override {
     sink_->ended(call, std::move(s), std::move(r));
+  }
+  void ask(json::object m, const json::object* server, std::chrono::milliseconds deadline,
+           std::function<void(std::optional<json::object>)> answer) override {
+    sink_->ask(std::move(m), server, deadline, std::move(answer));
   }
 
  private:

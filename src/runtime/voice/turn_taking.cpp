@@ -119,6 +119,11 @@ StartSpeakingPlan StartSpeakingPlan::of(const json::object& assistant) {
   if (!start) return plan;
   plan.wait = seconds_at(*start, "waitSeconds", plan.wait);
   if (const auto* rules = array_at(*start, "customEndpointingRules")) plan.rules = rules_of(*rules);
+  if (const auto* smart = object_at(*start, "smartEndpointingPlan");
+      smart && string_at(*smart, "provider") == "custom-endpointing-model") {
+    plan.custom_model = true;
+    if (const auto* server = object_at(*smart, "server")) plan.model_server = *server;
+  }
   if (const auto* t = object_at(*start, "transcriptionEndpointingPlan")) {
     plan.on_punctuation = seconds_at(*t, "onPunctuationSeconds", plan.on_punctuation);
     plan.on_no_punctuation = seconds_at(*t, "onNoPunctuationSeconds", plan.on_no_punctuation);
@@ -148,11 +153,17 @@ StopSpeakingPlan StopSpeakingPlan::of(const json::object& assistant) {
   return plan;
 }
 
-milliseconds endpoint_wait(const StartSpeakingPlan& plan, std::string_view final_text,
-                           bool transcriber_end_of_turn, std::string_view last_assistant_text) {
+std::optional<milliseconds> rule_wait(const StartSpeakingPlan& plan, std::string_view customer_text,
+                                      std::string_view last_assistant_text) {
   if (plan.rules)
     for (const auto& rule : plan.rules->rules)
-      if (rule.matches(last_assistant_text, final_text)) return rule.timeout;
+      if (rule.matches(last_assistant_text, customer_text)) return rule.timeout;
+  return std::nullopt;
+}
+
+milliseconds endpoint_wait(const StartSpeakingPlan& plan, std::string_view final_text,
+                           bool transcriber_end_of_turn, std::string_view last_assistant_text) {
+  if (const auto ruled = rule_wait(plan, final_text, last_assistant_text)) return *ruled;
   if (transcriber_end_of_turn) return milliseconds(0);
   auto end = final_text.find_last_not_of(" \t\r\n");
   if (end == std::string_view::npos) return plan.on_no_punctuation;

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,10 @@ struct StartSpeakingPlan {
   milliseconds on_number{500};           ///< ... onNumberSeconds
   /// customEndpointingRules whose regexes compile (others are left out); null when none.
   std::shared_ptr<const EndpointingRules> rules;
+  /// smartEndpointingPlan.provider custom-endpointing-model: the customer's server decides
+  /// (call.endpointing.request), at `model_server` when it names one.
+  bool custom_model = false;
+  boost::json::object model_server;
 
   static StartSpeakingPlan of(const boost::json::object& assistant);
 };
@@ -49,6 +54,10 @@ struct StopSpeakingPlan {
 /// in sentence punctuation, ending in a number, or neither.
 milliseconds endpoint_wait(const StartSpeakingPlan& plan, std::string_view customer_text,
                            bool transcriber_end_of_turn, std::string_view last_assistant_text = {});
+
+/// The wait of the first customEndpointingRule that matches; nullopt when none does.
+std::optional<milliseconds> rule_wait(const StartSpeakingPlan& plan, std::string_view customer_text,
+                                      std::string_view last_assistant_text);
 
 /// Lower case, apostrophes dropped ("Don't" → "dont"), other punctuation as spaces, single
 /// spaces between words: how phrases are compared.
