@@ -187,7 +187,9 @@ void LiveCallImpl::end(std::string ended_reason) {
 
 json::object LiveCallImpl::snapshot() const {
   std::lock_guard lock(snapshot_mutex_);
-  return call_;
+  auto call = call_;
+  if (!call.contains("messages") && !live_messages_.empty()) call["messages"] = live_messages_;
+  return call;
 }
 
 void LiveCallImpl::start(std::shared_ptr<CallTransport> transport) {
@@ -397,8 +399,9 @@ void LiveCallImpl::add_artifact_message(std::string role, const std::string& tex
                                    {"endTime", end_ms},
                                    {"secondsFromStart", from_start},
                                    {"duration", end_ms - at_ms}});
+  // GET /call/{id} shows them while the call is live (not in call_: every message carries it).
   std::lock_guard lock(snapshot_mutex_);
-  call_["messages"] = messages_;  // GET /call/{id} shows them while the call is live
+  live_messages_ = messages_;
 }
 
 calls::CallUsage LiveCallImpl::usage(std::int64_t ended_ms) const {

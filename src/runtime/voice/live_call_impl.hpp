@@ -164,7 +164,8 @@ class LiveCallImpl final : public LiveCall,
   std::atomic<bool> claimed_{false};
   std::atomic<bool> ended_flag_{false};
   mutable std::mutex snapshot_mutex_;
-  boost::json::object call_;  ///< written on the strand under snapshot_mutex_
+  boost::json::object call_;          ///< written on the strand under snapshot_mutex_
+  boost::json::array live_messages_;  ///< messages_ as of the last one, under snapshot_mutex_
 
   // Strand only from here.
   chat::Conversation conversation_;
