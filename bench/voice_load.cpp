@@ -312,12 +312,13 @@ class LoadGenerator {
     if (--run.pending == 0) all_done_.notify();
   }
 
-  // The reference: how late a 20 ms steady timer fires on this thread.
+  // The reference: how late a 20 ms steady timer fires on this thread, each wait measured on
+  // its own (set again from when it fired, as node's monitorEventLoopDelay does: a stall is one
+  // late sample, not a run of catching-up ones).
   Task<> timer_lateness(Run& run, std::vector<double>& out) {
     asio::steady_timer timer(io_);
-    auto due = Clock::now();
     while (run.measuring) {
-      due += kFrame;
+      const auto due = Clock::now() + kFrame;
       timer.expires_at(due);
       co_await timer.async_wait(kTuple);
       out.push_back(ms_between(due, Clock::now()));
