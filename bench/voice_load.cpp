@@ -8,14 +8,17 @@
 //   - calls completed (greeting + every answer heard, ended cleanly);
 //   - outbound pacing lateness: for each run of assistant audio, how late frame k arrives
 //     against the run's first frame + (k − 3) × 20 ms (the server may run 3 frames ahead),
-//     p50/p99;
+//     p50/p99, over the whole run and over the frames that arrived while every call was live
+//     (from the last greeting's first frame to the first hang-up: the callers' arrival and
+//     departure left out);
 //   - the reference, same run: this process's own timer lateness (a 20 ms steady timer's
 //     delay), p50/p99 — what this thread adds to every arrival time it records;
 //   - latency per turn: the transcriber stand-in's final transcript → the answer's first
 //     frame at the caller (every configured wait 0, stand-ins instant); with --phrase, the
 //     phrase's last frame written → the answer's first frame;
-//   - the server's RSS before the calls and at the peak, per call; the CPU the server and this
-//     process used over the calls, in % of one core.
+//   - the server's RSS before the calls and at the peak, per call; the CPU the server, this
+//     process and everything else on the machine used over the calls, in % of one core (the
+//     last says how much other work disturbed the run).
 //
 // --phrase FILE (a 16 kHz mono 16-bit WAV): the built-in engines instead of the custom
 // transcriber and voice; each turn the caller says the phrase, and the row also counts the
@@ -24,7 +27,8 @@
 //
 //   voice_load --base http://127.0.0.1:PORT --key KEY --server-pid PID
 //              [--calls 50,100,250] [--turns 3] [--header] [--phrase FILE --decoders N]
-//              [--dump FILE]   (every frame's arrival: call index, ms since the run began)
+//              [--join-seconds 1] [--no-recording] [--dump FILE]   (every frame's arrival:
+//              call index, ms since the run began)
 
 #include <cstdio>
 #include <iostream>
@@ -53,6 +57,8 @@ struct Options {
   std::size_t decoders = 0;
   int answer_bound_ms = 2000;
   std::string expect = "what|weather|today";
+  int join_ms = 1000;     ///< callers join over this long
+  bool recording = true;  ///< artifactPlan.recordingEnabled (Vapi's default: on)
   int quiet_ms = 0;  ///< 0: 300, or 600 with the built-in engines (flite pauses between sentences)
   std::string dump;  ///< a file for every frame's arrival (call, ms since the first call began)
 };
@@ -64,6 +70,8 @@ Options parse_options(int argc, char** argv) {
     std::string name = argv[i];
     if (name == "--header") {
       o.header = true;
+    } else if (name == "--no-recording") {
+      o.recording = false;
     } else if (name.starts_with("--") && i + 1 < argc) {
       given[name.substr(2)] = argv[++i];
     } else {
@@ -92,6 +100,8 @@ Options parse_options(int argc, char** argv) {
   take("expect", [&](const std::string& v) { o.expect = v; });
   take("quiet-ms", [&](const std::string& v) { o.quiet_ms = std::stoi(v); });
   take("dump", [&](const std::string& v) { o.dump = v; });
+  take("join-seconds",
+       [&](const std::string& v) { o.join_ms = static_cast<int>(std::stod(v) * 1000); });
   if (!given.empty()) throw std::runtime_error("unknown option --" + given.begin()->first);
   if (o.key.empty() || o.server_pid == 0 || o.base.port == 0)
     throw std::runtime_error("--base, --key and --server-pid are required");
@@ -184,6 +194,7 @@ class LoadGenerator {
           {"transcriptionEndpointingPlan",
            {{"onPunctuationSeconds", 0}, {"onNoPunctuationSeconds", 0}, {"onNumberSeconds", 0}}}}},
         {"serverMessages", json::array{}}};
+    if (!o_.recording) assistant["artifactPlan"] = {{"recordingEnabled", false}};
     if (builtin_) {
       assistant["transcriber"] = {{"provider", "vapi"}};
       assistant["voice"] = {{"provider", "vapi"}, {"voiceId", "Elliot"}};
@@ -299,7 +310,7 @@ class LoadGenerator {
       throw std::runtime_error("the call did not close after end-call");
   }
 
-  // Callers join over a second, as calls arrive in real life, not in one burst.
+  // Callers join over --join-seconds (1), as calls arrive in real life, not in one burst.
   Task<> caller(Run& run, Caller& c, Clock::time_point start) {
     co_await sleep_until(start);
     try {
@@ -339,6 +350,7 @@ class LoadGenerator {
     long peak = before;
     std::vector<double> lateness;
     const double server_cpu = cpu_seconds(o_.server_pid), own_cpu = cpu_seconds(getpid());
+    const double machine_cpu = machine_busy_seconds();
     const auto started = Clock::now();
     auto ex = io_.get_executor();
     asio::co_spawn(ex, timer_lateness(run, lateness), [](std::exception_ptr) {});
@@ -346,14 +358,18 @@ class LoadGenerator {
     run.pending = n;
     for (int i = 0; i < n; ++i) {
       run.callers.push_back(std::make_unique<Caller>(ex, i));
-      asio::co_spawn(ex, caller(run, *run.callers.back(), started + i * 1000ms / n),
-                     [](std::exception_ptr) {});
+      asio::co_spawn(
+          ex,
+          caller(run, *run.callers.back(), started + i * std::chrono::milliseconds(o_.join_ms) / n),
+          [](std::exception_ptr) {});
     }
     co_await all_done_.until([&] { return run.pending == 0; }, Clock::now() + 10min);
     run.measuring = false;
     const double wall = std::chrono::duration<double>(Clock::now() - started).count();
     const double server_pct = (cpu_seconds(o_.server_pid) - server_cpu) / wall * 100;
     const double own_pct = (cpu_seconds(getpid()) - own_cpu) / wall * 100;
+    const double others_pct =
+        (machine_busy_seconds() - machine_cpu) / wall * 100 - server_pct - own_pct;
     co_await sleep_until(Clock::now() + 300ms);  // the samplers see `measuring` and stop
 
     if (!o_.dump.empty()) {
@@ -361,7 +377,14 @@ class LoadGenerator {
       for (const auto& c : run.callers)
         for (const auto at : c->audio) dump << c->index << ' ' << ms_between(started, at) << '\n';
     }
-    std::vector<double> pacing;
+    // The stretch when every call was live: from the last greeting's first frame to the first
+    // hang-up.
+    auto all_live_from = Clock::time_point::min(), all_live_until = Clock::time_point::max();
+    for (const auto& c : run.callers) {
+      if (!c->audio.empty()) all_live_from = std::max(all_live_from, c->audio.front());
+      all_live_until = std::min(all_live_until, c->hung_up_at);
+    }
+    std::vector<double> pacing, pacing_all_live;
     int completed = 0;
     std::string first_error;
     for (const auto& c : run.callers) {
@@ -370,30 +393,33 @@ class LoadGenerator {
         continue;
       }
       ++completed;
-      pacing_errors(c->audio, pacing);
+      pacing_errors(c->audio, pacing, pacing_all_live, all_live_from, all_live_until);
     }
-    std::printf("| %d | %d/%d%s | %.1f / %.1f | %.2f / %.2f | %.1f / %.1f |", n, completed, n,
-                first_error.empty() ? "" : (" (" + first_error + ")").c_str(),
-                percentile(pacing, 50), percentile(pacing, 99), percentile(lateness, 50),
-                percentile(lateness, 99), percentile(run.latencies, 50),
-                percentile(run.latencies, 99));
+    std::printf("| %d | %d/%d%s | %.1f / %.1f | %.1f / %.1f | %.2f / %.2f | %.1f / %.1f |", n,
+                completed, n, first_error.empty() ? "" : (" (" + first_error + ")").c_str(),
+                percentile(pacing, 50), percentile(pacing, 99), percentile(pacing_all_live, 50),
+                percentile(pacing_all_live, 99), percentile(lateness, 50), percentile(lateness, 99),
+                percentile(run.latencies, 50), percentile(run.latencies, 99));
     if (builtin_)
       std::printf(" %zu/%zu | %zu/%zu |", run.answered_in_bound, run.turns, run.recognised,
                   run.turns);
-    std::printf(" %.0f → %.0f | %.0f | %.0f / %.0f |\n", before / 1024.0, peak / 1024.0,
-                static_cast<double>(peak - before) / n, server_pct, own_pct);
+    std::printf(" %.0f → %.0f | %.0f | %.0f / %.0f / %.0f |\n", before / 1024.0, peak / 1024.0,
+                static_cast<double>(peak - before) / n, server_pct, own_pct,
+                std::max(0.0, others_pct));
     std::fflush(stdout);
     run_ = nullptr;
   }
 
   void print_header() {
     std::printf(
-        "| calls | completed | pacing lateness p50 / p99 (ms) | load generator timer "
-        "lateness p50 / p99 (ms) | %s p50 / p99 (ms) |",
+        "| calls | completed | pacing lateness p50 / p99 (ms) | while all were live | load "
+        "generator timer lateness p50 / p99 (ms) | %s p50 / p99 (ms) |",
         builtin_ ? "end of phrase → answer" : "turn latency");
     if (builtin_) std::printf(" answered ≤ %d ms | phrase recognised |", o_.answer_bound_ms);
-    std::printf(" server RSS before → peak (MB) | per call (KB) | CPU server / load gen (%%) |\n");
-    std::printf("|---|---|---|---|---|%s---|---|---|\n", builtin_ ? "---|---|" : "");
+    std::printf(
+        " server RSS before → peak (MB) | per call (KB) | CPU server / load gen / rest of the "
+        "machine (%%) |\n");
+    std::printf("|---|---|---|---|---|---|%s---|---|---|\n", builtin_ ? "---|---|" : "");
   }
 
   asio::io_context& io_;

@@ -71,7 +71,11 @@ class Caller {
   }
 
   /// Sends end-call (on the next frame's turn) and stops streaming.
-  void hang_up() { hang_up_ = true; }
+  void hang_up() {
+    hang_up_ = true;
+    hung_up_at = Clock::now();
+  }
+  Clock::time_point hung_up_at = Clock::time_point::max();
   /// Closes the socket at once (a failed call).
   void abort() {
     error_code ignored;
@@ -159,9 +163,11 @@ class Caller {
 
 /// How late each frame of each run of audio arrived: a gap of more than 100 ms starts a new
 /// run; frame k of a run is due at the run's first frame + (k − lead) × 20 ms (the server may
-/// run `lead` frames ahead), and only frames past the lead count.
+/// run `lead` frames ahead), and only frames past the lead count. Those that arrived within
+/// [from, until] also go to `within`.
 inline void pacing_errors(const std::vector<Clock::time_point>& audio, std::vector<double>& out,
-                          int lead = 3) {
+                          std::vector<double>& within, Clock::time_point from,
+                          Clock::time_point until, int lead = 3) {
   Clock::time_point run_start{}, previous{};
   int k = 0;
   bool first = true;
@@ -172,7 +178,10 @@ inline void pacing_errors(const std::vector<Clock::time_point>& audio, std::vect
       first = false;
     }
     const auto due = run_start + std::max(0, k - lead) * kFrame;
-    if (k > lead) out.push_back(std::max(0.0, ms_between(due, at)));
+    if (k > lead) {
+      out.push_back(std::max(0.0, ms_between(due, at)));
+      if (at >= from && at <= until) within.push_back(out.back());
+    }
     previous = at;
     ++k;
   }

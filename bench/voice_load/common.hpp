@@ -208,4 +208,20 @@ inline double cpu_seconds(int pid) {
   return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
+/// CPU time every process on the machine has used so far (all CPUs, idle and I/O wait left
+/// out), in seconds: with the server's and this process's, what the rest of the machine took.
+inline double machine_busy_seconds() {
+  std::ifstream in("/proc/stat");
+  std::string cpu;
+  in >> cpu;  // "cpu": the sum over CPUs
+  double total = 0, idle = 0;
+  for (int i = 0; i < 8 && in; ++i) {
+    double v = 0;
+    in >> v;
+    total += v;
+    if (i == 3 || i == 4) idle += v;  // idle, iowait
+  }
+  return (total - idle) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
 }  // namespace bench
