@@ -55,7 +55,7 @@ struct Options {
   int ms_per_char = 30;
   std::string phrase_file;  ///< built-in speech when set
   std::size_t decoders = 0;
-  int answer_bound_ms = 2000;
+  int answer_bound_ms = 1000;
   std::string expect = "what|weather|today";
   int join_ms = 1000;     ///< callers join over this long
   bool recording = true;  ///< artifactPlan.recordingEnabled (Vapi's default: on)
@@ -395,11 +395,18 @@ class LoadGenerator {
       ++completed;
       pacing_errors(c->audio, pacing, pacing_all_live, all_live_from, all_live_until);
     }
-    std::printf("| %d | %d/%d%s | %.1f / %.1f | %.1f / %.1f | %.2f / %.2f | %.1f / %.1f |", n,
-                completed, n, first_error.empty() ? "" : (" (" + first_error + ")").c_str(),
-                percentile(pacing, 50), percentile(pacing, 99), percentile(pacing_all_live, 50),
-                percentile(pacing_all_live, 99), percentile(lateness, 50), percentile(lateness, 99),
-                percentile(run.latencies, 50), percentile(run.latencies, 99));
+    // p50 / p99 of a list, "-" when it is empty (e.g. no moment when every call was live).
+    auto p50_p99 = [](const std::vector<double>& list, int decimals) {
+      if (list.empty()) return std::string("-");
+      char text[64];
+      std::snprintf(text, sizeof text, "%.*f / %.*f", decimals, percentile(list, 50), decimals,
+                    percentile(list, 99));
+      return std::string(text);
+    };
+    std::printf("| %d | %d/%d%s | %s | %s | %s | %s |", n, completed, n,
+                first_error.empty() ? "" : (" (" + first_error + ")").c_str(),
+                p50_p99(pacing, 1).c_str(), p50_p99(pacing_all_live, 1).c_str(),
+                p50_p99(lateness, 2).c_str(), p50_p99(run.latencies, 1).c_str());
     if (builtin_)
       std::printf(" %zu/%zu | %zu/%zu |", run.answered_in_bound, run.turns, run.recognised,
                   run.turns);
