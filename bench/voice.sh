@@ -1,13 +1,69 @@
 #!/usr/bin/env bash
-# Live-call benchmark (bench/voice.mjs) on the Release binary, the server pinned to CPU 0, the
-# callers and the stand-ins on CPU 1: concurrent calls (greeting + 3 turns each) at each size,
-# pacing lateness against the callers' own event-loop lag (the reference, same run), latency
-# per turn, RSS per call. Then the built-in engines' real-time factors (bench/voice_builtin.sh).
+# Live-call benchmark on the Release binary: for each size, a fresh server pinned to CPU 0 and
+# the load generator (bench/voice_load.cpp: the callers and every stand-in — LLM, custom
+# transcriber, custom voice — in one process on one thread) pinned to CPU 1; concurrent calls
+# (greeting + 3 turns each), pacing lateness beside the load generator's own timer lateness
+# (the reference, same run), latency per turn, RSS per call, CPU of each side. One Markdown
+# table.
 #
-#   bench/voice.sh [--calls 50,100,250,400] [--turns 3]
+#   bench/voice.sh [--calls 50,100,250] [--turns 3]      (e.g. --calls 400,500 to find the knee)
+#
+# --builtin PHRASE.wav (bench/voice_builtin.sh): the built-in engines instead of the custom
+# stand-ins, the callers saying the phrase each turn; the server gets the CPUs of
+# --server-cpus (default 0) and one decoder per call.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+calls=50,100,250
+cpus=0
+phrase=
+extra=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --calls) calls=$2; shift 2 ;;
+    --server-cpus) cpus=$2; shift 2 ;;
+    --builtin) phrase=$2; shift 2 ;;
+    *) extra+=("$1"); shift ;;
+  esac
+done
 bin=$(scripts/build-release.sh --bench)
-(cd tests/e2e && [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error)
+load=build/release/bench/voice_load
 ulimit -n "$(ulimit -Hn)"
-SWITCHBOARD_BIN="$bin" taskset -c 1 node bench/voice.mjs "$bin" "$@"
+
+work=$(mktemp -d /tmp/switchboard-voice-bench.XXXXXX)
+server=
+cleanup() {
+  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Starts a server for $1 calls on $cpus (on its own data directory); sets $server and $base.
+start_server() {
+  local speech=()
+  if [ -n "$phrase" ]; then speech=(--speech-decoders "$1"); fi
+  SWITCHBOARD_API_KEY=$key taskset -c "$cpus" "$bin" serve --port 0 --data-dir "$work/data-$1" \
+    --access-log off --rate-limit 0 --max-calls 100000 --log-level warn "${speech[@]}" \
+    >"$work/out-$1" &
+  server=$!
+  for _ in $(seq 100); do
+    base=$(sed -n 's/.*listening on \(http:\/\/[^ ]*\).*/\1/p' "$work/out-$1")
+    [ -n "$base" ] && return
+    sleep 0.1
+  done
+  echo "the server did not start" >&2
+  exit 1
+}
+
+key=$(cat /proc/sys/kernel/random/uuid)
+header=--header
+for n in ${calls//,/ }; do
+  start_server "$n"
+  speech=()
+  if [ -n "$phrase" ]; then speech=(--phrase "$phrase" --decoders "$n"); fi
+  taskset -c 1 "$load" --base "$base" --key "$key" --server-pid "$server" --calls "$n" \
+    $header "${speech[@]}" "${extra[@]}"
+  header=
+  kill -TERM "$server"
+  wait "$server" || true
+  server=
+done

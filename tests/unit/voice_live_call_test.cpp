@@ -43,11 +43,25 @@ struct FakeVoice final : speech::Voice {
                                                 speech::VoiceEvents events) override {
     said.push_back(text);
     auto s = std::make_unique<FakeSynthesis>();
-    events.on_audio(std::vector<std::int16_t>(text.size() * kSamplesPerChar, 1000));
+    std::vector<std::int16_t> pcm(text.size() * kSamplesPerChar, 1000);
+    if (first_piece > 0 && first_piece < pcm.size()) {
+      events.on_audio({pcm.begin(), pcm.begin() + static_cast<std::ptrdiff_t>(first_piece)});
+      rest.assign(pcm.begin() + static_cast<std::ptrdiff_t>(first_piece), pcm.end());
+      held = std::move(events);
+      return s;
+    }
+    events.on_audio(std::move(pcm));
     events.on_done();
     return s;
   }
+  void deliver_rest() {
+    held.on_audio(std::move(rest));
+    held.on_done();
+  }
   std::vector<std::string> said;
+  std::size_t first_piece = 0;  ///< > 0: only this many samples at once, the rest on deliver_rest()
+  speech::VoiceEvents held;
+  std::vector<std::int16_t> rest;
 };
 
 struct FakeStream final : speech::TranscriberStream {
@@ -194,6 +208,29 @@ TEST_F(LiveCallTest, GreetsFirstInRealTimeWithASmallLead) {
     EXPECT_GE(transport_->frames[i].at, due) << "frame " << i << " went out too early";
   }
   EXPECT_EQ(transport_->count("speech-update"), 2u);  // assistant started, stopped
+}
+
+// The first piece of the greeting is one frame and the rest comes a moment later, so the next
+// tick starts a new run; that tick fires 7 ms late and the ones after it 1 ms late. Each later
+// tick still sends its frame: the run is paced on the grid, not from the late tick.
+TEST_F(LiveCallTest, ARunStartedOnALateTickKeepsItsFramesOnTheGrid) {
+  voice_.first_piece = speech::kFrameSamples;
+  start(R"({"model": {"provider": "openai", "model": "gpt-4o"},
+            "firstMessage": "Hello there, how are you today?"})");  // 31 chars: 16 frames
+  ASSERT_EQ(frames(), 1u);
+  clock_.advance(5ms);
+  voice_.deliver_rest();
+  poll();
+  EXPECT_EQ(frames(), 1u) << "the rest waits for the next tick";
+  clock_.advance(22ms);  // the tick of +20 ms, 7 ms late: a new run, the frame and the lead
+  poll();
+  ASSERT_EQ(frames(), 5u);
+  clock_.advance(14ms);  // +41 ms
+  for (std::size_t k = 1; k <= 8; ++k) {
+    poll();
+    EXPECT_EQ(frames(), 5u + k) << "the tick of +" << 20 * (k + 1) << " ms";
+    clock_.advance(20ms);
+  }
 }
 
 TEST_F(LiveCallTest, AnswersAfterTheEndpointingWaitAndNotBeforeWaitSeconds) {

@@ -104,8 +104,14 @@ void LiveCallImpl::tick() {
 
   const std::size_t available = (outbound_.size() + kFrameSamples - 1) / kFrameSamples;
   if (available > 0 && t >= speak_not_before_ && !assistant_muted_) {
+    // While speaking, the pacer reads the grid point this tick belongs to, not how late its
+    // timer fired: a run restarted on a tick late by d would otherwise start d after the grid,
+    // and every later tick less late than d would find one frame fewer played and hold that
+    // frame back to the next tick, 20 ms late.
+    const auto pace_at =
+        assistant_speaking_ && t >= grid_origin_ ? t - (t - grid_origin_) % kFrame : t;
     const std::size_t frames =
-        transport_->paced() ? std::min(available, pacer_.allowance(t)) : available;
+        transport_->paced() ? std::min(available, pacer_.allowance(pace_at)) : available;
     // A last partial frame waits for more audio unless its synthesis is complete.
     const bool tail_ready = outbound_.size() % kFrameSamples == 0 || !synthesis_;
     const std::size_t whole = outbound_.size() / kFrameSamples;
@@ -113,7 +119,7 @@ void LiveCallImpl::tick() {
     if (send > 0) {
       if (!assistant_speaking_) assistant_started_speaking();
       send_frames(send);
-      pacer_.sent(send, t);
+      pacer_.sent(send, pace_at);
     }
   }
   credit_played(t);

@@ -1,0 +1,164 @@
+// Real-time factors of the built-in speech engines on fixed input (bench/voice_builtin.sh),
+// through the server's own code (runtime/speech): CPU time over audio time, so 0.1 means a
+// second of audio costs 100 ms of one core.
+//
+// - pocketsphinx (SphinxDecoder, the server's configuration): each phrase — flite's slt voice
+//   saying a fixed sentence, with 200 ms of silence before (the server's pre-roll) and 300 ms
+//   after (its end of utterance) — fed in 20 ms frames with a partial hypothesis every 300 ms,
+//   as the built-in transcriber does; then the same with `threads` decoders decoding at once,
+//   for the audio decoded per second of wall time (how many customers speaking at once the
+//   cores keep up with, when decoding is all they do);
+// - flite (flite_synthesize), each voice on the same sentences.
+//
+//   speech_rtf [--repeat 5] [--threads 2]
+
+#include <time.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "runtime/speech/flite_voices.hpp"
+#include "runtime/speech/sphinx_decoder.hpp"
+
+namespace {
+
+using sb::speech::FliteVoice;
+using Pcm = std::vector<std::int16_t>;
+constexpr int kRate = 16000;
+constexpr std::size_t kFrame = kRate / 50;
+
+const char* const kSentences[] = {
+    "what is the weather like today",
+    "i would like to book a table for two people tomorrow evening",
+    "can you tell me when the store opens on saturday morning",
+    "please transfer me to the billing department",
+};
+
+double thread_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
+}
+
+double seconds_of(const Pcm& pcm) {
+  return static_cast<double>(pcm.size()) / kRate;
+}
+
+Pcm phrase(const char* text) {
+  auto spoken = sb::speech::flite_synthesize(FliteVoice::kSlt, text, 1.0);
+  if (spoken.sample_rate != kRate) throw std::runtime_error("slt is not 16 kHz");
+  Pcm pcm(kRate / 5, 0);  // 200 ms
+  pcm.insert(pcm.end(), spoken.samples.begin(), spoken.samples.end());
+  pcm.insert(pcm.end(), kRate * 3 / 10, 0);  // 300 ms
+  return pcm;
+}
+
+// One utterance as the built-in transcriber feeds it; returns the final hypothesis.
+std::string decode(sb::speech::SphinxDecoder& decoder, const Pcm& pcm) {
+  decoder.start();
+  int since_partial = 0;
+  for (std::size_t at = 0; at < pcm.size(); at += kFrame) {
+    decoder.process(std::span(pcm).subspan(at, std::min(kFrame, pcm.size() - at)));
+    if (++since_partial >= 15) {
+      since_partial = 0;
+      (void)decoder.partial();
+    }
+  }
+  return decoder.finish();
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int repeat = 5;
+  unsigned threads = 2;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string name = argv[i];
+    if (name == "--repeat")
+      repeat = std::stoi(argv[i + 1]);
+    else if (name == "--threads")
+      threads = static_cast<unsigned>(std::stoul(argv[i + 1]));
+  }
+  std::vector<Pcm> phrases;
+  for (const char* s : kSentences) phrases.push_back(phrase(s));
+
+  std::printf("## pocketsphinx (one thread, median of %d)\n\n", repeat);
+  std::printf(
+      "| phrase | audio (s) | CPU (ms) | real-time factor | heard |\n|---|---|---|---|---|\n");
+  const auto load_start = std::chrono::steady_clock::now();
+  sb::speech::SphinxDecoder decoder(sb::speech::kDefaultSphinxModel);
+  const double load_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count();
+  double total_audio = 0, total_cpu = 0;
+  for (std::size_t p = 0; p < phrases.size(); ++p) {
+    std::vector<double> cpu;
+    std::string heard;
+    for (int r = 0; r < repeat; ++r) {
+      const double t0 = thread_cpu_seconds();
+      heard = decode(decoder, phrases[p]);
+      cpu.push_back(thread_cpu_seconds() - t0);
+    }
+    const double c = median(cpu), a = seconds_of(phrases[p]);
+    total_audio += a;
+    total_cpu += c;
+    std::printf("| %s | %.2f | %.0f | %.3f | %s |\n", kSentences[p], a, c * 1000, c / a,
+                heard.c_str());
+  }
+  std::printf("| all | %.2f | %.0f | %.3f | |\n\nA decoder loaded in %.2f s.\n\n", total_audio,
+              total_cpu * 1000, total_cpu / total_audio, load_s);
+
+  // `threads` decoders at once, each decoding every phrase `repeat` times.
+  std::vector<std::unique_ptr<sb::speech::SphinxDecoder>> decoders;
+  decoders.push_back(std::make_unique<sb::speech::SphinxDecoder>(sb::speech::kDefaultSphinxModel));
+  for (unsigned t = 1; t < threads; ++t)
+    decoders.push_back(
+        std::make_unique<sb::speech::SphinxDecoder>(sb::speech::kDefaultSphinxModel));
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::thread> workers;
+  for (unsigned t = 0; t < threads; ++t)
+    workers.emplace_back([&, t] {
+      for (int r = 0; r < repeat; ++r)
+        for (const auto& p : phrases) decode(*decoders[t], p);
+    });
+  for (auto& w : workers) w.join();
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double audio = total_audio * repeat * threads;
+  std::printf(
+      "%u decoders at once: %.1f s of audio in %.2f s of wall time, %.1f× real time "
+      "(customers speaking at once the cores keep up with, decoding only).\n\n",
+      threads, audio, wall, audio / wall);
+
+  std::printf("## flite (one thread, median of %d, all %zu sentences)\n\n", repeat,
+              std::size(kSentences));
+  std::printf("| voice | audio (s) | CPU (ms) | real-time factor |\n|---|---|---|---|\n");
+  const std::pair<FliteVoice, const char*> voices[] = {{FliteVoice::kSlt, "slt"},
+                                                       {FliteVoice::kRms, "rms"},
+                                                       {FliteVoice::kAwb, "awb"},
+                                                       {FliteVoice::kKal16, "kal16"}};
+  for (const auto& [voice, name] : voices) {
+    std::vector<double> cpu;
+    double seconds = 0;
+    for (int r = 0; r < repeat; ++r) {
+      seconds = 0;
+      const double t0 = thread_cpu_seconds();
+      for (const char* s : kSentences) {
+        const auto pcm = sb::speech::flite_synthesize(voice, s, 1.0);
+        seconds += static_cast<double>(pcm.samples.size()) / pcm.sample_rate;
+      }
+      cpu.push_back(thread_cpu_seconds() - t0);
+    }
+    const double c = median(cpu);
+    std::printf("| %s | %.2f | %.1f | %.4f |\n", name, seconds, c * 1000, c / seconds);
+  }
+  return 0;
+}
