@@ -5,18 +5,20 @@
 // - pocketsphinx (SphinxDecoder, the server's configuration): each phrase — flite's slt voice
 //   saying a fixed sentence, with 200 ms of silence before (the server's pre-roll) and 300 ms
 //   after (its end of utterance) — fed in 20 ms frames with a partial hypothesis every 300 ms,
-//   as the built-in transcriber does; then the same with `threads` decoders decoding at once,
-//   for the audio decoded per second of wall time (how many customers speaking at once the
-//   cores keep up with, when decoding is all they do);
+//   as the built-in transcriber does; then `streams` decoders at once on `threads` threads,
+//   their frames interleaved as the speech pool runs them, for the audio decoded per second of
+//   wall time (how many customers speaking at once the cores keep up with, when decoding is all
+//   they do; many decoders share the caches worse than two);
 // - flite (flite_synthesize), each voice on the same sentences.
 //
-//   speech_rtf [--repeat 5] [--threads 2]
+//   speech_rtf [--repeat 5] [--threads 2] [--streams 2,16]
 
 #include <time.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -81,12 +83,19 @@ double median(std::vector<double> v) {
 int main(int argc, char** argv) {
   int repeat = 5;
   unsigned threads = 2;
+  std::vector<unsigned> stream_counts{2, 16};
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string name = argv[i];
-    if (name == "--repeat")
+    if (name == "--repeat") {
       repeat = std::stoi(argv[i + 1]);
-    else if (name == "--threads")
+    } else if (name == "--threads") {
       threads = static_cast<unsigned>(std::stoul(argv[i + 1]));
+    } else if (name == "--streams") {
+      stream_counts.clear();
+      std::stringstream list(argv[i + 1]);
+      for (std::string n; std::getline(list, n, ',');)
+        stream_counts.push_back(static_cast<unsigned>(std::stoul(n)));
+    }
   }
   std::vector<Pcm> phrases;
   for (const char* s : kSentences) phrases.push_back(phrase(s));
@@ -116,27 +125,41 @@ int main(int argc, char** argv) {
   std::printf("| all | %.2f | %.0f | %.3f | |\n\nA decoder loaded in %.2f s.\n\n", total_audio,
               total_cpu * 1000, total_cpu / total_audio, load_s);
 
-  // `threads` decoders at once, each decoding every phrase `repeat` times.
-  std::vector<std::unique_ptr<sb::speech::SphinxDecoder>> decoders;
-  decoders.push_back(std::make_unique<sb::speech::SphinxDecoder>(sb::speech::kDefaultSphinxModel));
-  for (unsigned t = 1; t < threads; ++t)
-    decoders.push_back(
-        std::make_unique<sb::speech::SphinxDecoder>(sb::speech::kDefaultSphinxModel));
-  const auto start = std::chrono::steady_clock::now();
-  std::vector<std::thread> workers;
-  for (unsigned t = 0; t < threads; ++t)
-    workers.emplace_back([&, t] {
-      for (int r = 0; r < repeat; ++r)
-        for (const auto& p : phrases) decode(*decoders[t], p);
-    });
-  for (auto& w : workers) w.join();
-  const double wall =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const double audio = total_audio * repeat * threads;
-  std::printf(
-      "%u decoders at once: %.1f s of audio in %.2f s of wall time, %.1f× real time "
-      "(customers speaking at once the cores keep up with, decoding only).\n\n",
-      threads, audio, wall, audio / wall);
+  // `streams` decoders on `threads` threads, each thread taking its streams' frames in turn
+  // (as the speech pool's serials do), every stream decoding every phrase `repeat` times.
+  for (const unsigned streams : stream_counts) {
+    std::vector<std::unique_ptr<sb::speech::SphinxDecoder>> decoders;
+    for (unsigned d = 0; d < streams; ++d)
+      decoders.push_back(
+          std::make_unique<sb::speech::SphinxDecoder>(sb::speech::kDefaultSphinxModel));
+    const auto start = std::chrono::steady_clock::now();
+    std::vector<std::thread> workers;
+    for (unsigned t = 0; t < threads; ++t)
+      workers.emplace_back([&, t] {
+        std::vector<sb::speech::SphinxDecoder*> mine;
+        for (unsigned d = t; d < streams; d += threads) mine.push_back(decoders[d].get());
+        for (int r = 0; r < repeat; ++r)
+          for (const auto& pcm : phrases) {
+            for (auto* d : mine) d->start();
+            for (std::size_t at = 0, f = 1; at < pcm.size(); at += kFrame, ++f)
+              for (auto* d : mine) {
+                d->process(std::span(pcm).subspan(at, std::min(kFrame, pcm.size() - at)));
+                if (f % 15 == 0) (void)d->partial();
+              }
+            for (auto* d : mine) (void)d->finish();
+          }
+      });
+    for (auto& w : workers) w.join();
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double audio = total_audio * repeat * streams;
+    std::printf(
+        "%u decoders on %u threads, frames interleaved: %.1f s of audio in %.2f s, "
+        "%.1f× real time (customers speaking at once the cores keep up with, decoding "
+        "only).\n",
+        streams, threads, audio, wall, audio / wall);
+  }
+  std::printf("\n");
 
   std::printf("## flite (one thread, median of %d, all %zu sentences)\n\n", repeat,
               std::size(kSentences));
