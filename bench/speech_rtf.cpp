@@ -104,6 +104,7 @@ double median(std::vector<double> v) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // each line as it is known: the runs are long
   int repeat = 5;
   unsigned threads = 2;
   std::vector<unsigned> stream_counts{2, 16};
