@@ -23,12 +23,11 @@ while [ $# -gt 0 ]; do
   esac
 done
 scripts/build-release.sh --bench >/dev/null
-taskset -c 0,1 build/release/bench/speech_rtf --threads 2
-echo
-
 phrase=$(mktemp /tmp/switchboard-phrase.XXXXXX.wav)
 trap 'rm -f "$phrase"' EXIT
 flite -voice slt -t "what is the weather like today" -o "$phrase"
+taskset -c 0,1 build/release/bench/speech_rtf --threads 2 --wav "$phrase"
+echo
 echo "## Every customer speaking at once (callers join within 1 s)"
 echo
 bench/voice.sh --calls "$calls" --server-cpus 0,1 --builtin "$phrase" "${extra[@]}"

@@ -27,8 +27,9 @@
 namespace sb::speech {
 
 /// What the app loads per SpeechPool thread. Memory binds before CPU: a decoder is 91 MB,
-/// and one thread decodes speech at 0.10-0.16 of real time (partials included), i.e. keeps up
-/// with 6-10 customers speaking at once, while a decoder is held only while its customer
+/// and one thread decodes speech fed in real time at 0.14-0.26 of real time (partials
+/// included; bench/speech_rtf), i.e. keeps up with 4-7 customers speaking at once, while a
+/// decoder is held only while its customer
 /// speaks. Two per thread leaves that thread room for synthesis; raise it where memory allows.
 inline constexpr std::size_t kDecodersPerPoolThread = 2;
 
