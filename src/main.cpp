@@ -105,6 +105,10 @@ int main(int argc, char** argv) {
                         "PROVIDER=URL: where an LLM provider's API is (a local model server, a "
                         "stand-in); repeatable. Also PROVIDER_BASE_URL in the environment, e.g. "
                         "OPENAI_BASE_URL");
+  serve_cmd->add_option("--speech-base-url", serve.speech_base_urls,
+                        "PROVIDER=URL: where a speech provider's API is (an on-premises install, "
+                        "a stand-in), e.g. deepgram=http://127.0.0.1:9000; repeatable. Also "
+                        "PROVIDER_BASE_URL in the environment, e.g. DEEPGRAM_BASE_URL");
   add_seconds(serve_cmd, "--llm-timeout", serve.llm_timeout,
               "Seconds an LLM provider may take to start answering a chat, and may then stay "
               "silent mid-answer (then 504)");

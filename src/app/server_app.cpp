@@ -26,6 +26,7 @@
 #include "net/open_files.hpp"
 #include "net/websocket.hpp"
 #include "runtime/speech/custom_transcriber.hpp"
+#include "runtime/speech/remote_speech.hpp"
 #include "runtime/speech/speech_pool.hpp"
 #include "runtime/speech/speech_providers.hpp"
 #include "runtime/voice/live_calls.hpp"
@@ -209,6 +210,13 @@ int serve(const ServeOptions& options) {
   net::WebSocketClient websockets(&outbound.context());
   speech::CustomTranscriber custom_transcriber(websockets, server_messages.signer());
   speech.add_transcriber("custom-transcriber", custom_transcriber);
+  // Remote providers (Deepgram, ElevenLabs, ...): their APIs, or stand-ins, over HTTP and
+  // WebSockets on the outbound context.
+  auto remote_settings = speech::RemoteSpeechSettings::from_environment();
+  for (const auto& assignment : options.speech_base_urls)
+    remote_settings.override_base_url(assignment);
+  const speech::RemoteSpeechDeps remote{http_client, websockets, remote_settings};
+  (void)remote;  // each remote adapter is registered with `speech` here
   CatalogDeps deps{
       store, secrets, contract, pool, dir.path(), options.file_size_limit, [&public_url] {
         return public_url;

@@ -38,6 +38,7 @@ struct ServeOptions {
   std::string telnyx_public_key;
   /// `provider=url` pairs aiming an LLM provider elsewhere (a local model server).
   std::vector<std::string> llm_base_urls;
+  std::vector<std::string> speech_base_urls;  ///< provider=url, as llm_base_urls
   unsigned llm_timeout = 60;    ///< seconds a provider may take to start, or pause, its answer
   std::size_t max_calls = 500;  ///< live calls at once; POST /call beyond it is a 429
   unsigned call_grace = 30;     ///< seconds live calls may run on after SIGTERM

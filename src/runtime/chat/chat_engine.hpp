@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -56,6 +57,8 @@ struct Conversation {
   /// The access to a model's provider; throws ApiError when there is none (a provider this
   /// server does not speak, no key).
   std::function<ModelAccess(const ModelSetup&)> access;
+  /// In a call: its speech providers' credentials (ConversationSetup::speech_credentials).
+  std::map<std::string, boost::json::object, std::less<>> speech_credentials;
 };
 
 struct ChatResult {

@@ -107,6 +107,36 @@ class Loader {
     return keys;
   }
 
+  // The org's credential for each remote speech provider the assistants' transcribers and
+  // voices name (their fallbackPlan's too): the config's credentialId, else the org's newest
+  // credential of that provider. The built-in and custom engines take none.
+  std::map<std::string, json::object, std::less<>> speech_credentials_for(
+      const std::vector<ResolvedAssistant>& assistants) {
+    std::map<std::string, json::object, std::less<>> found;
+    auto add = [&](const json::value& config) {
+      if (!config.is_object()) return;
+      const std::string provider(string_at(config.get_object(), "provider"));
+      if (provider.empty() || provider == "vapi" || provider.starts_with("custom-") ||
+          found.count(provider))
+        return;
+      std::string credential_id(string_at(config.get_object(), "credentialId"));
+      if (credential_id.empty()) credential_id = newest_credential(provider);
+      if (credential_id.empty()) return;
+      found[provider] = deps_.service.secrets_of(s_, deps_.credentials, org_, credential_id);
+    };
+    for (const auto& a : assistants)
+      for (auto [part, fallbacks] :
+           {std::pair{"transcriber", "transcribers"}, {"voice", "voices"}}) {
+        const auto* config = object_at(a.assistant, part);
+        if (!config) continue;
+        add(*config);
+        if (const auto* plan = object_at(*config, "fallbackPlan"))
+          if (const auto* list = plan->if_contains(fallbacks); list && list->is_array())
+            for (const auto& each : list->get_array()) add(each);
+      }
+    return found;
+  }
+
  private:
   static bool known(const std::vector<ResolvedAssistant>& list, std::string_view id) {
     for (const auto& a : list)
@@ -218,6 +248,7 @@ ConversationSetup resolve_conversation(storage::Session& s, const ResolverDeps& 
   assistants.front().tools = loader.tools_of(first);
   loader.add_handoff_targets(assistants);
   setup.keys = loader.keys_for(assistants);
+  if (request.speech) setup.speech_credentials = loader.speech_credentials_for(assistants);
   return setup;
 }
 

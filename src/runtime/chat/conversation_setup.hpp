@@ -49,11 +49,15 @@ struct SetupRequest {
   std::string start_with;
   /// The customer, for {{customer.*}} in templates; null when none.
   boost::json::value customer;
+  /// Resolve the speech providers' credentials too (a call; a chat speaks none).
+  bool speech = false;
 };
 
 struct ConversationSetup {
   std::vector<ResolvedAssistant> assistants;  ///< [0] starts; the others are handoff targets
   std::map<std::string, std::string> keys;    ///< provider → the org's key for it
+  /// Speech provider → the secrets of the org's credential for it (calls use them).
+  std::map<std::string, boost::json::object, std::less<>> speech_credentials;
 };
 
 /// Throws ApiError: 404 for an assistant, squad or tool that does not exist in the org; 400

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -78,6 +79,10 @@ struct SpeechContext {
   std::string org_id;
   std::string call_id;
   boost::json::object call;  ///< the Call document (custom engines send it to their server)
+  /// Speech provider ("deepgram", "11labs", ...) → the secrets of the org's credential for it
+  /// (apiKey, apiUrl, ...): the one the config's credentialId names, else the org's newest of
+  /// that provider. Absent when the org has none (remote_speech.hpp: the environment's key).
+  std::map<std::string, boost::json::object, std::less<>> credentials;
 };
 
 class Transcriber {

@@ -124,6 +124,7 @@ LiveCallImpl::LiveCallImpl(boost::asio::any_io_executor strand, LiveCallServices
   speech_context_.org_id = string_at(call_, "orgId");
   speech_context_.call_id = id_;
   speech_context_.call = call_;
+  speech_context_.credentials = std::move(conversation_.speech_credentials);
 }
 
 LiveCallImpl::~LiveCallImpl() = default;

@@ -219,8 +219,12 @@ void LiveCalls::prepare(storage::Session& s, const std::string& org_id, const js
                         Prepared& out) const {
   const auto* overrides = object_at(holder, "assistantOverrides");
   chat::SetupRequest request{
-      &holder, overrides ? *overrides : json::object{}, std::nullopt, "",
-      holder.contains("customer") ? holder.at("customer") : json::value(nullptr)};
+      &holder,
+      overrides ? *overrides : json::object{},
+      std::nullopt,
+      "",
+      holder.contains("customer") ? holder.at("customer") : json::value(nullptr),
+      true};
   auto setup = chat::resolve_conversation(s, deps_.resolver, org_id, request);
   const auto& first = setup.assistants.front().assistant;
   const auto* transcriber = object_at(first, "transcriber");
@@ -237,6 +241,7 @@ void LiveCalls::prepare(storage::Session& s, const std::string& org_id, const js
     return chat::model_access(m, keys, providers);
   };
   conversation.assistants = std::move(setup.assistants);
+  conversation.speech_credentials = std::move(setup.speech_credentials);
   out.phone_number = stored_number(s, org_id, holder);
   const auto* server = object_at(conversation.assistants.front().assistant, "server");
   if (auto picked =
