@@ -1,5 +1,6 @@
 #include "runtime/speech/cartesia_voice.hpp"
 
+#include <initializer_list>
 #include <utility>
 
 #include <boost/json/serialize.hpp>

@@ -86,7 +86,6 @@ net::OutboundRequest elevenlabs_request(const boost::json::object& config, std::
   }
   request.headers.emplace_back("xi-api-key", std::string(api_key));
   request.headers.emplace_back("Content-Type", "application/json");
-  request.headers.emplace_back("Accept", "audio/pcm");
 
   boost::json::object body;
   body["text"] = text;
