@@ -182,3 +182,20 @@ test("11labs: a 429 (too many concurrent requests) ends the call with ElevenLabs
     standin.behaviour = undefined;
   }
 });
+
+test("11labs refusing falls back to the voice's fallbackPlan (cartesia), and the call goes on", async () => {
+  const eleven = standins["11labs"];
+  eleven.behaviour = (r) => (r.json?.text === "Fall back, please." ? { status: 401 } : {});
+  try {
+    const voice = { ...PROVIDERS["11labs"].voice, fallbackPlan: { voices: [PROVIDERS.cartesia.voice] } };
+    const { call, caller } = await liveCall(voice, "Fall back, please.");
+    await until(() => standins.cartesia.requests.find((r) => r.json?.transcript === "Fall back, please."), "the fallback's request");
+    await until(() => caller.audioMs() >= 18 * MS_PER_CHAR * 0.9, "the fallback's audio");
+    assert.equal((await env.server.client.calls.get({ id: call.id })).status, "in-progress");
+    caller.close();
+    const ended = await waitForStatus(call.id, "ended");
+    assert.equal(ended.endedReason, "customer-ended-call");
+  } finally {
+    eleven.behaviour = undefined;
+  }
+});
