@@ -62,9 +62,20 @@ TEST(CartesiaVoice, CarriesModelLanguageAndGenerationConfig) {
   EXPECT_EQ(body.at("model_id").as_string(), "sonic-3");
   EXPECT_EQ(body.at("language").as_string(), "fr");
   EXPECT_EQ(body.at("generation_config"), (json::object{{"speed", 1.2}, {"volume", 0.8}}));
+  EXPECT_FALSE(body.at("voice").as_object().contains("__experimental_controls"))
+      << "sonic-3 takes generation_config instead";
+  EXPECT_EQ(body.at("pronunciation_dict_id").as_string(), "dict_abc123");
+}
+
+TEST(CartesiaVoice, GivesOlderModelsTheExperimentalControls) {
+  const json::object config{
+      {"provider", "cartesia"},
+      {"voiceId", "v"},
+      {"model", "sonic-2"},
+      {"experimentalControls", json::object{{"speed", "fast"}, {"emotion", "positivity:high"}}}};
+  const auto body = json::parse(cartesia_request(config, "Hi", "http://x", "k").body).as_object();
   EXPECT_EQ(body.at("voice").at("__experimental_controls"),
             (json::object{{"speed", "fast"}, {"emotion", json::array{"positivity:high"}}}));
-  EXPECT_EQ(body.at("pronunciation_dict_id").as_string(), "dict_abc123");
 }
 
 TEST(CartesiaVoice, MapsStatusesToTheSchemasCartesiaReasons) {

@@ -59,7 +59,10 @@ net::OutboundRequest cartesia_request(const boost::json::object& config, std::st
   body["model_id"] = model.empty() ? kDefaultModel : model;
   body["transcript"] = text;
   boost::json::object voice{{"mode", "id"}, {"id", string_at(config, "voiceId")}};
-  if (const auto* controls = object_at(config, "experimentalControls")) {
+  // The older controls are what sonic-2 and before read; sonic-3 and later take
+  // generation_config instead, and the current API version has no place for them.
+  const auto* controls = object_at(config, "experimentalControls");
+  if (controls && !body.at("model_id").as_string().starts_with("sonic-3")) {
     boost::json::object experimental;
     copy_present(*controls, {"speed"}, experimental);
     // Vapi types emotion as one string; Cartesia takes a list of them.

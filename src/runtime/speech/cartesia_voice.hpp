@@ -8,8 +8,9 @@
 // pipeline's rate, streamed as it arrives. Cartesia takes the key as X-API-Key or as
 // Authorization: Bearer; we send the former. The model defaults to sonic-3.5 (Vapi picks one per
 // voice, which this server cannot know); the older experimentalControls go out as the voice's
-// __experimental_controls, which sonic-2 reads. generationConfig.experimental is not sent: the
-// public API reference names no field for it.
+// __experimental_controls to models before sonic-3 only, which read them (later ones take
+// generationConfig). generationConfig.experimental is not sent: the public API reference names
+// no field for it.
 //
 // Failures: a 402 ends the call with "pipeline-error-cartesia-requested-payment", a 500, 502,
 // 503 or 522 with its "pipeline-error-cartesia-<status>-server-error", anything else with
