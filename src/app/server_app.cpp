@@ -25,7 +25,10 @@
 #include "net/io_threads.hpp"
 #include "net/open_files.hpp"
 #include "net/websocket.hpp"
+#include "runtime/speech/cartesia_voice.hpp"
 #include "runtime/speech/custom_transcriber.hpp"
+#include "runtime/speech/elevenlabs_voice.hpp"
+#include "runtime/speech/openai_voice.hpp"
 #include "runtime/speech/remote_speech.hpp"
 #include "runtime/speech/speech_pool.hpp"
 #include "runtime/speech/speech_providers.hpp"
@@ -217,6 +220,12 @@ int serve(const ServeOptions& options) {
     remote_settings.override_base_url(assignment);
   const speech::RemoteSpeechDeps remote{http_client, websockets, remote_settings};
   (void)remote;  // each remote adapter is registered with `speech` here
+  speech::ElevenLabsVoice elevenlabs_voice(remote);
+  speech::CartesiaVoice cartesia_voice(remote);
+  speech::OpenAiVoice openai_voice(remote);
+  speech.add_voice("11labs", elevenlabs_voice);
+  speech.add_voice("cartesia", cartesia_voice);
+  speech.add_voice("openai", openai_voice);
   CatalogDeps deps{
       store, secrets, contract, pool, dir.path(), options.file_size_limit, [&public_url] {
         return public_url;
