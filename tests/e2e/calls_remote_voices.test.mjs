@@ -113,8 +113,8 @@ async function waitForStatus(id, status, ms = 15000, client = env.server.client)
 // A call of the org `client` is for whose assistant speaks with `voice`, dialled; resolves
 // {call, caller}, and `session` (the transcriber's) once it has started when `transcribing`
 // (a call that fails at once may end before its transcriber starts).
-async function liveCall(voice, firstMessage, { client = env.server.client, transcribing = false } = {}) {
-  const assistant = await client.assistants.create(standinAssistant(transcriber, { url: "http://unused.invalid" }, { voice, firstMessage }));
+async function liveCall(voice, firstMessage, { client = env.server.client, transcribing = false, assistant: extra = {} } = {}) {
+  const assistant = await client.assistants.create(standinAssistant(transcriber, { url: "http://unused.invalid" }, { voice, firstMessage, ...extra }));
   const call = await createWebsocketCall({ client }, { assistantId: assistant.id, audioFormat: PCM16 });
   const sessionsBefore = transcriber.sessions.length;
   const caller = await dial(call.transport.websocketCallUrl, { format: PCM16 });
@@ -198,4 +198,24 @@ test("11labs refusing falls back to the voice's fallbackPlan (cartesia), and the
   } finally {
     eleven.behaviour = undefined;
   }
+});
+
+test("an assistant's credentialIds pick its key over the org's newest; its own credentials beat both", async () => {
+  const standin = standins.openai;
+  const p = PROVIDERS.openai;
+  // The refused org's newest openai credential holds a wrong key; the good one, named by id, wins.
+  const good = await createCredential("openai", p.key, refusedOrg.apiKey);
+  await createCredential("openai", "wrong-and-newest", refusedOrg.apiKey);
+  const named = await liveCall(p.voice, "Named by id.", { client: refusedOrg.client, assistant: { credentialIds: [good] } });
+  const byId = await until(() => standin.requests.find((r) => p.textOf(r) === "Named by id."), "the request with the named key");
+  assert.equal(byId.headers.authorization, `Bearer ${p.key}`);
+  named.caller.close();
+  const inline = await liveCall(p.voice, "Inline key.", {
+    client: refusedOrg.client,
+    assistant: { credentialIds: [good], credentials: [{ provider: "openai", apiKey: "sk-inline-and-wrong" }] },
+  });
+  const own = await until(() => standin.requests.find((r) => p.textOf(r) === "Inline key."), "the request with the inline key");
+  assert.equal(own.headers.authorization, "Bearer sk-inline-and-wrong");
+  await waitForStatus(inline.call.id, "ended", 15000, refusedOrg.client);
+  await inline.caller.closed;
 });

@@ -107,24 +107,38 @@ class Loader {
     return keys;
   }
 
-  // The org's credential for each remote speech provider the assistants' transcribers and
-  // voices name (their fallbackPlan's too): the config's credentialId, else the org's newest
-  // credential of that provider. The built-in and custom engines take none.
+  // The credential of each remote speech provider the assistants' transcribers and voices
+  // (their fallbackPlans' too) name, as Vapi picks one: the assistant's own `credentials` of
+  // that provider, else the one of its `credentialIds` of that provider, else the org's newest
+  // credential of that provider. Each is the credential with its secrets opened (apiKey,
+  // apiUrl, ...). The built-in and custom engines take none.
   std::map<std::string, json::object, std::less<>> speech_credentials_for(
       const std::vector<ResolvedAssistant>& assistants) {
     std::map<std::string, json::object, std::less<>> found;
-    auto add = [&](const json::value& config) {
-      if (!config.is_object()) return;
-      const std::string provider(string_at(config.get_object(), "provider"));
-      if (provider.empty() || provider == "vapi" || provider.starts_with("custom-") ||
-          found.count(provider))
-        return;
-      std::string credential_id(string_at(config.get_object(), "credentialId"));
-      if (credential_id.empty()) credential_id = newest_credential(provider);
-      if (credential_id.empty()) return;
-      found[provider] = deps_.service.secrets_of(s_, deps_.credentials, org_, credential_id);
-    };
-    for (const auto& a : assistants)
+    for (const auto& a : assistants) {
+      std::map<std::string, json::object, std::less<>> own;
+      if (const auto* inline_list = array_at(a.assistant, "credentials"))
+        for (const auto& c : *inline_list)
+          if (c.is_object())
+            own.try_emplace(std::string(string_at(c.get_object(), "provider")), c.get_object());
+      if (const auto* ids = array_at(a.assistant, "credentialIds"))
+        for (const auto& id : *ids)
+          if (id.is_string()) {
+            auto credential = opened_credential(id.get_string());
+            own.try_emplace(std::string(string_at(credential, "provider")), std::move(credential));
+          }
+      auto add = [&](const json::value& config) {
+        if (!config.is_object()) return;
+        const std::string provider(string_at(config.get_object(), "provider"));
+        if (provider.empty() || provider == "vapi" || provider.starts_with("custom-") ||
+            found.count(provider))
+          return;
+        if (auto mine = own.find(provider); mine != own.end()) {
+          found[provider] = mine->second;
+        } else if (auto newest = newest_credential(provider); !newest.empty()) {
+          found[provider] = opened_credential(newest);
+        }
+      };
       for (auto [part, fallbacks] :
            {std::pair{"transcriber", "transcribers"}, {"voice", "voices"}}) {
         const auto* config = object_at(a.assistant, part);
@@ -134,7 +148,16 @@ class Loader {
           if (const auto* list = plan->if_contains(fallbacks); list && list->is_array())
             for (const auto& each : list->get_array()) add(each);
       }
+    }
     return found;
+  }
+
+  // A stored credential with its write-only fields opened; 404 when the org has none of `id`.
+  json::object opened_credential(std::string_view id) {
+    auto credential = deps_.service.load(s_, deps_.credentials, org_, id);
+    for (const auto& [key, value] : deps_.service.secrets_of(s_, deps_.credentials, org_, id))
+      credential[key] = value;
+    return credential;
   }
 
  private:

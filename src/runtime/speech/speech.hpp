@@ -92,8 +92,8 @@ struct SpeechContext {
   std::string call_id;
   boost::json::object call;  ///< the Call document (custom engines send it to their server)
   /// Speech provider ("deepgram", "11labs", ...) → the secrets of the org's credential for it
-  /// (apiKey, apiUrl, ...): the one the config's credentialId names, else the org's newest of
-  /// that provider. Absent when the org has none (remote_speech.hpp: the environment's key).
+  /// (apiKey, apiUrl, ...), as remote_speech.hpp picks it. Absent when there is none (then the
+  /// environment's key).
   std::map<std::string, boost::json::object, std::less<>> credentials;
   std::shared_ptr<FailedVoices> failed_voices = std::make_shared<FailedVoices>();
 };
