@@ -179,3 +179,32 @@ test("refusals: no customer number 400, a number of another provider 501, a wron
   assert.equal((await twilioPost(env.server, path, params, { authToken: TOKEN })).status, 204);
   assert.equal((await waitForStatus(call.id, "ended")).endedReason, "customer-busy");
 });
+
+test("a schedulePlan is refused (501) rather than dialled at once", async () => {
+  const before = providers.twilioCalls.length;
+  const res = await api(env.server, "/call", { method: "POST", body: {
+    phoneNumberId: number.id, assistantId: assistant.id, customer: { number: customer() },
+    schedulePlan: { earliestAt: new Date(Date.now() + 3600_000).toISOString() },
+  } });
+  assert.equal(res.status, 501, JSON.stringify(res.body));
+  assert.match(res.body.message, /schedulePlan/);
+  assert.equal(providers.twilioCalls.length, before);
+});
+
+test("a transient phoneNumber dials with its own account; the Call shows it without its secrets", async () => {
+  const from = nextNumber("+1415779");
+  const call = await env.server.client.calls.create({
+    phoneNumber: { twilioPhoneNumber: from, twilioAccountSid: ACCOUNT, twilioAuthToken: TOKEN },
+    assistantId: assistant.id, customer: { number: customer({ outcome: "no-answer" }) },
+  });
+  assert.equal(call.phoneNumberId, undefined);
+  assert.deepEqual(call.phoneNumber, { provider: "twilio", number: from, twilioAccountSid: ACCOUNT });
+  assert.equal(dialledFrom(call.id), from);
+  const ended = await waitForStatus(call.id, "ended");
+  assert.equal(ended.endedReason, "customer-did-not-answer");
+  assert.doesNotMatch(JSON.stringify(ended), new RegExp(TOKEN));
+});
+
+function dialledFrom(callId) {
+  return dialled(callId)?.form.From;
+}

@@ -58,6 +58,12 @@ void OutboundCalls::create(std::string org_id, json::object body, Done done) {
   } catch (...) {
     return done(std::current_exception(), {});
   }
+  // Dialling at once a call asked for later would be worse than not dialling it.
+  if (body.contains("schedulePlan"))
+    return done(std::make_exception_ptr(ApiError(
+                    ErrorCode::kNotImplemented,
+                    "schedulePlan is not supported by this server yet: it dials a call at once")),
+                {});
   forget_stale();
   if (const auto* transient = object_at(body, "phoneNumber")) {
     const auto provider = calls::transient_provider(body);

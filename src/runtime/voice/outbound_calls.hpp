@@ -56,7 +56,8 @@ class OutboundCalls {
   /// POST /call for a phone call. `done` gets the Call (or, with customers[], the
   /// CallBatchResponse: one call per customer, a customer that could not be called in
   /// `errors`), or the error: 400 for what the request lacks, 404 for a number that does not
-  /// exist, 501 for a number of a provider this server cannot dial out through yet, and as
+  /// exist, 501 for a number of a provider this server cannot dial out through yet or a
+  /// schedulePlan (calls are dialled at once), and as
   /// LiveCalls::create_with says. Once, on any thread.
   void create(std::string org_id, boost::json::object body,
               std::function<void(std::exception_ptr, boost::json::object)> done);
