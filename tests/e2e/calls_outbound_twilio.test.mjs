@@ -199,7 +199,7 @@ test("a transient phoneNumber dials with its own account; the Call shows it with
   });
   assert.equal(call.phoneNumberId, undefined);
   assert.deepEqual(call.phoneNumber, { provider: "twilio", number: from, twilioAccountSid: ACCOUNT });
-  assert.equal(dialledFrom(call.id), from);
+  assert.equal(await until(() => dialledFrom(call.id), "the Calls.json request"), from);
   const ended = await waitForStatus(call.id, "ended");
   assert.equal(ended.endedReason, "customer-did-not-answer");
   assert.doesNotMatch(JSON.stringify(ended), new RegExp(TOKEN));
