@@ -159,7 +159,7 @@ test("customers[]: one call per customer, a CallBatchResponse of results and err
   assert.equal(busy.endedReason, "customer-busy");
 });
 
-test("refusals: no customer number 400, a number of another provider 501, a wrong callback signature 403", async () => {
+test("refusals: no customer number 400, a number of another provider 501, no auth token 400, a wrong callback signature 403", async () => {
   const noCustomer = await api(env.server, "/call", { method: "POST", body: { phoneNumberId: number.id, assistantId: assistant.id } });
   assert.equal(noCustomer.status, 400, JSON.stringify(noCustomer.body));
   assert.match(JSON.stringify(noCustomer.body.message), /customer.number/);
@@ -169,6 +169,11 @@ test("refusals: no customer number 400, a number of another provider 501, a wron
   const other = await api(env.server, "/call", { method: "POST", body: { phoneNumberId: vonage.id, assistantId: assistant.id, customer: { number: customer() } } });
   assert.equal(other.status, 501, JSON.stringify(other.body));
   assert.match(other.body.message, /vonage/);
+
+  const keyOnly = await env.server.client.phoneNumbers.create({ provider: "twilio", number: nextNumber("+1415778"), twilioAccountSid: ACCOUNT, twilioApiKey: "SK0123", twilioApiSecret: "key-secret" });
+  const noToken = await api(env.server, "/call", { method: "POST", body: { phoneNumberId: keyOnly.id, assistantId: assistant.id, customer: { number: customer() } } });
+  assert.equal(noToken.status, 400, JSON.stringify(noToken.body));
+  assert.match(JSON.stringify(noToken.body.message), /twilioAuthToken/);
 
   const call = await env.server.client.calls.create({ phoneNumberId: number.id, assistantId: assistant.id, customer: { number: customer({ outcome: "silent" }) } });
   const path = `/twilio/outbound_status/${call.id}`;

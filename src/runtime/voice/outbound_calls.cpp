@@ -91,11 +91,13 @@ void OutboundCalls::create(std::string org_id, json::object body, Done done) {
 
 void OutboundCalls::create_for_number(const std::string& org_id, json::object body,
                                       json::object number, Done done) {
-  if (telephony::twilio_account_of(number).user.empty() ||
-      string_at(number, "twilioAccountSid").empty())
+  // Twilio signs the call's media stream and status callbacks with the account's auth token:
+  // without it neither could be told from a forgery (an API key alone dials, nothing more).
+  if (string_at(number, "twilioAuthToken").empty() || string_at(number, "twilioAccountSid").empty())
     return done(std::make_exception_ptr(ApiError::bad_request(
-                    "The number's twilioAccountSid and twilioAuthToken (or twilioApiKey and "
-                    "twilioApiSecret) are needed to dial out through Twilio")),
+                    "The number's twilioAccountSid and twilioAuthToken are needed to dial out "
+                    "through Twilio: Twilio signs the call's media stream and status callbacks "
+                    "with the auth token")),
                 {});
   if (!body.contains("customers")) return create_one(org_id, std::move(body), number, done);
   // A batch: one call per customer, answered once every one is stored or refused.
