@@ -26,6 +26,7 @@ std::string outbound_twiml(std::string_view stream_url, std::string_view call_id
 
 std::string twilio_dial_form(const TwilioDial& dial) {
   const auto twiml = outbound_twiml(dial.stream_url, dial.call_id);
+  const auto ring = std::to_string(dial.ring_seconds);
   return rest::form_encode({{"To", dial.to},
                             {"From", dial.from},
                             {"Twiml", twiml},
@@ -34,7 +35,8 @@ std::string twilio_dial_form(const TwilioDial& dial) {
                             {"StatusCallbackEvent", "initiated"},
                             {"StatusCallbackEvent", "ringing"},
                             {"StatusCallbackEvent", "answered"},
-                            {"StatusCallbackEvent", "completed"}});
+                            {"StatusCallbackEvent", "completed"}}) +
+         (dial.ring_seconds > 0 ? "&" + rest::form_encode({{"Timeout", ring}}) : "");
 }
 
 TwilioAccount twilio_account_of(const boost::json::object& number) {

@@ -21,6 +21,7 @@ struct TwilioDial {
   std::string stream_url;       ///< wss://.../twilio/stream/{callId}
   std::string call_id;          ///< our Call id
   std::string status_callback;  ///< https://.../twilio/outbound_status/{callId}
+  int ring_seconds = 0;         ///< Twilio's Timeout (how long it rings); 0 leaves Twilio's 60
 };
 
 /// <Response><Connect><Stream url=...><Parameter name="callId" .../></Stream></Connect>
@@ -28,7 +29,8 @@ struct TwilioDial {
 std::string outbound_twiml(std::string_view stream_url, std::string_view call_id);
 
 /// The Calls.json form: To, From, Twiml, StatusCallback (POST) and StatusCallbackEvent
-/// initiated, ringing, answered, completed (one field each, as Twilio takes a list).
+/// initiated, ringing, answered, completed (one field each, as Twilio takes a list), and
+/// Timeout when ring_seconds is set.
 std::string twilio_dial_form(const TwilioDial& dial);
 
 /// The account a Twilio number dials with: its twilioAccountSid, and HTTP Basic with the

@@ -77,6 +77,7 @@ test("an answered call: in progress, the greeting reaches the callee, speech get
     assert.equal(twilio.form.To, to);
     assert.equal(twilio.form.From, number.number);
     assert.deepEqual(twilio.events, ["initiated", "ringing", "answered", "completed"]);
+    assert.equal(twilio.form.Timeout, "4", "rings for 5/6 of --call-connect-timeout 5");
     assert.equal(twilio.form.StatusCallback, `${env.server.baseUrl}/twilio/outbound_status/${call.id}`);
     assert.match(twilio.form.Twiml, new RegExp(`<Connect><Stream url="ws://[^"]+/twilio/stream/${call.id}"><Parameter name="callId" value="${call.id}"/>`));
     const request = providers.requests.find((r) => r.path === `/2010-04-01/Accounts/${ACCOUNT}/Calls.json`);

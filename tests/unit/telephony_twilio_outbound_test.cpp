@@ -36,6 +36,9 @@ TEST(TwilioOutbound, TheDialFormNamesTheCallTheTwimlAndTheCallbacks) {
   for (const auto& [k, v] : fields)
     if (k == "StatusCallbackEvent") events.push_back(v);
   EXPECT_EQ(events, (std::vector<std::string>{"initiated", "ringing", "answered", "completed"}));
+  EXPECT_EQ(value("Timeout"), "<none>");
+  dial.ring_seconds = 50;
+  EXPECT_NE(twilio_dial_form(dial).find("&Timeout=50"), std::string::npos);
 }
 
 TEST(TwilioOutbound, TheAccountAuthenticatesWithTheTokenElseTheApiKey) {

@@ -1,6 +1,8 @@
 // Catalog entry: live calls — POST /call over the WebSocket transport, the registry of live
 // calls behind it (sharing the chats' conversation engine), and the transport's upgrades.
 
+#include <algorithm>
+#include <chrono>
 #include <memory>
 #include <stdexcept>
 
@@ -60,11 +62,22 @@ LiveCallHandles add_live_calls(Catalog& catalog, const TelephonySpecs& telephony
   calls.recordings = &workspace.recordings;
   calls.phone_numbers = &telephony.phone_numbers;
   // Phone calls dial out through the providers' APIs (none without an HTTP client).
+  // The phone rings for 5/6 of the connect timeout (50 s of 60), at most Twilio's 600 s, so a
+  // customer who answers late still finds the call waiting for its stream.
+  const auto connect = std::chrono::duration_cast<std::chrono::seconds>(setup.connect_timeout);
+  const auto ring = std::clamp(connect * 5 / 6, std::chrono::seconds(1), std::chrono::seconds(600));
   auto make_outbound = [&](voice::LiveCalls& live) -> std::unique_ptr<voice::OutboundCalls> {
     if (!deps.http) return nullptr;
-    return std::make_unique<voice::OutboundCalls>(voice::OutboundCallsDeps{
-        live, deps.store, catalog.service(), telephony.phone_numbers, *deps.http,
-        deps.provider_apis.twilio, deps.public_url, *deps.clock});
+    voice::OutboundCallsDeps outbound{live,
+                                      deps.store,
+                                      catalog.service(),
+                                      telephony.phone_numbers,
+                                      *deps.http,
+                                      deps.provider_apis.twilio,
+                                      deps.public_url,
+                                      *deps.clock};
+    outbound.ring_timeout = ring;
+    return std::make_unique<voice::OutboundCalls>(std::move(outbound));
   };
   auto entry = std::make_unique<LiveCallEntry>(std::move(calls), *deps.contract,
                                                setup.authenticator, make_outbound);

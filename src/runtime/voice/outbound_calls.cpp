@@ -175,6 +175,7 @@ void OutboundCalls::dial(const std::string& id, const json::object& call,
   request.call_id = id;
   request.stream_url = calls::websocket_base_url(public_url) + "/twilio/stream/" + id;
   request.status_callback = public_url + "/twilio/outbound_status/" + id;
+  request.ring_seconds = static_cast<int>(deps_.ring_timeout.count());
   telephony::dial_twilio(
       deps_.http, deps_.twilio_api, telephony::twilio_account_of(number), request,
       [this, id](std::string sid, std::string error) {

@@ -9,6 +9,7 @@
 // ends it at once, its endedMessage saying why; a stream that never connects ends it at the
 // registry's connect timeout.
 
+#include <chrono>
 #include <cstdint>
 #include <exception>
 #include <functional>
@@ -47,6 +48,9 @@ struct OutboundCallsDeps {
   std::string twilio_api;  ///< Twilio's REST base (ProviderApis::twilio)
   std::function<std::string()> public_url;
   const Clock& clock = system_clock();
+  /// How long Twilio lets the customer's phone ring: shorter than the registry's connect
+  /// timeout, so an answer comes while the call still waits for its stream. 0: Twilio's own.
+  std::chrono::seconds ring_timeout{0};
 };
 
 class OutboundCalls {
