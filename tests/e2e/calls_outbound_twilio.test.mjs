@@ -133,10 +133,14 @@ test("a call Twilio's REST API refuses ends at once, its endedMessage saying why
   assert.equal(ended.phoneCallProviderId, undefined);
 });
 
-test("a call whose stream never connects ends at the connect timeout", async () => {
+test("a call whose stream never connects ends at the connect timeout, and Twilio hangs up", async () => {
   const call = await env.server.client.calls.create({ phoneNumberId: number.id, assistantId: assistant.id, customer: { number: customer({ outcome: "silent" }) } });
   const ended = await waitForStatus(call.id, "ended", 10000);
   assert.equal(ended.endedReason, "call.in-progress.error-providerfault-transport-never-connected");
+  // Twilio is told to hang up, so the customer is not left ringing.
+  const twilio = dialled(call.id);
+  await until(() => twilio.updates?.some((u) => u.Status === "completed"), "Status=completed on the Twilio call");
+  await until(() => twilio.callbacks.some((c) => c.status === "canceled" && c.answer === 204), "Twilio's final callback");
 });
 
 test("customers[]: one call per customer, a CallBatchResponse of results and errors", async () => {

@@ -384,6 +384,14 @@ bool LiveCalls::end(std::string_view id, const std::string& ended_reason,
   return true;
 }
 
+bool LiveCalls::when_ended(std::string_view id, std::function<void()> then) {
+  std::lock_guard lock(mutex_);
+  const auto it = calls_.find(id);
+  if (it == calls_.end()) return false;
+  it->second.on_stored.push_back(std::move(then));
+  return true;
+}
+
 bool LiveCalls::progress(std::string_view id, json::object fields, std::string status) {
   std::lock_guard lock(mutex_);
   const auto it = calls_.find(id);

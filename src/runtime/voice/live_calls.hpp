@@ -110,6 +110,9 @@ class LiveCalls {
   /// caller can answer only when a read would show it.
   bool end(std::string_view id, const std::string& ended_reason,
            std::function<void()> stored = nullptr);
+  /// Runs `then` once the live call `id` has ended and its end is stored (any thread); false,
+  /// and nothing runs, when it is not live here.
+  bool when_ended(std::string_view id, std::function<void()> then);
   /// What the provider of the live call `id` says before its media connects
   /// (LiveCall::progress); false when it is not live here.
   bool progress(std::string_view id, boost::json::object fields, std::string status);

@@ -160,6 +160,7 @@ void OutboundCalls::create_one(const std::string& org_id, json::object body,
               Dialled{std::string(string_at(number, "twilioAuthToken")),
                       telephony::twilio_account_of(number), "", deps_.clock.steady_now()};
         }
+        deps_.calls.when_ended(id, [this, id] { ended_here(id); });
         done(nullptr, call);
         dial(id, call, number);
       });
@@ -180,10 +181,15 @@ void OutboundCalls::dial(const std::string& id, const json::object& call,
       deps_.http, deps_.twilio_api, telephony::twilio_account_of(number), request,
       [this, id](std::string sid, std::string error) {
         if (!sid.empty()) {
+          bool hang_up = false;
           {
             std::lock_guard lock(mutex_);
-            if (const auto it = dialled_.find(id); it != dialled_.end()) it->second.sid = sid;
+            if (const auto it = dialled_.find(id); it != dialled_.end()) {
+              it->second.sid = sid;
+              hang_up = it->second.ended_here;  // ended before Twilio answered the dial
+            }
           }
+          if (hang_up) ended_here(id);
           deps_.calls.progress(id, json::object{{"phoneCallProviderId", sid}}, "");
           return;
         }
@@ -226,12 +232,36 @@ OutboundCalls::StatusOutcome OutboundCalls::twilio_status(std::string_view call_
     }
     deps_.calls.end(id, reason);
   } else if (status == "in-progress") {
-    // Answered after the call ended here (it waited too long for its stream): Twilio hangs up.
+    // Answered after the call ended here: Twilio hangs up (once).
     const auto live = deps_.calls.snapshot(id);
-    if ((!live || string_at(*live, "status") == "ended") && !sid.empty())
-      telephony::hang_up_twilio(deps_.http, deps_.twilio_api, dialled.account, sid);
+    if (!live || string_at(*live, "status") == "ended") {
+      {
+        std::lock_guard lock(mutex_);
+        if (const auto it = dialled_.find(id); it != dialled_.end() && it->second.sid.empty())
+          it->second.sid = sid;
+      }
+      ended_here(id);
+    }
   }
   return StatusOutcome::kAccepted;
+}
+
+void OutboundCalls::ended_here(const std::string& id) {
+  telephony::TwilioAccount account;
+  std::string sid;
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = dialled_.find(id);
+    if (it == dialled_.end()) return;  // Twilio has reported its end, or refused the dial
+    auto& dialled = it->second;
+    dialled.ended_here = true;
+    // Without a sid yet, the dial's answer hangs up when it names one.
+    if (dialled.sid.empty() || dialled.hung_up) return;
+    dialled.hung_up = true;
+    account = dialled.account;
+    sid = dialled.sid;
+  }
+  telephony::hang_up_twilio(deps_.http, deps_.twilio_api, account, sid);
 }
 
 void OutboundCalls::forget_stale() {

@@ -7,7 +7,8 @@
 // (/twilio/outbound_status/{callId}, signed with the number's auth token) move it to ringing
 // and end it when Twilio says it is over (busy, no-answer, failed, ...); a dial Twilio refuses
 // ends it at once, its endedMessage saying why; a stream that never connects ends it at the
-// registry's connect timeout.
+// registry's connect timeout. A call that ends here before Twilio reports its end is hung up
+// at Twilio.
 
 #include <chrono>
 #include <cstdint>
@@ -81,6 +82,8 @@ class OutboundCalls {
     telephony::TwilioAccount account;
     std::string sid;
     Clock::SteadyTime since;
+    bool ended_here = false;  ///< the call ended while Twilio had not reported its end
+    bool hung_up = false;     ///< and Twilio has been told to hang up
   };
   using Done = std::function<void(std::exception_ptr, boost::json::object)>;
   void create_for_number(const std::string& org_id, boost::json::object body,
@@ -89,6 +92,9 @@ class OutboundCalls {
                   const boost::json::object& number, Done done);
   void dial(const std::string& id, const boost::json::object& call,
             const boost::json::object& number);
+  /// The call `id` ended here: a Twilio call that has not ended is hung up (Status=completed),
+  /// so a customer is never left ringing, or answering into silence.
+  void ended_here(const std::string& id);
   void forget_stale();
 
   OutboundCallsDeps deps_;
