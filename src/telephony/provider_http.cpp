@@ -8,7 +8,6 @@
 #include "core/codec.hpp"
 
 namespace sb::telephony::rest {
-namespace {
 
 // What a provider said went wrong, from the usual error shapes of their JSON bodies (Twilio's
 // "message", Telnyx's "errors[].detail", Vonage's "title"/"detail"/"error-code-label");
@@ -29,8 +28,6 @@ std::string provider_message(std::string_view body) {
   if (said.size() > kMax) said = said.substr(0, kMax) + "...";
   return said;
 }
-
-}  // namespace
 
 std::string basic_auth(std::string_view user, std::string_view password) {
   const std::string plain = std::string(user) + ":" + std::string(password);

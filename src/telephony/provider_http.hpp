@@ -42,6 +42,10 @@ boost::json::value parse_json(std::string_view body);
 /// The string at `key` of an object value; "" otherwise.
 std::string_view string_of(const boost::json::value& object, std::string_view key);
 
+/// What a provider said went wrong in an error body (Twilio's "message", Telnyx's
+/// "errors[].detail", Vonage's "title"/"detail"); bounded; "" when it said nothing readable.
+std::string provider_message(std::string_view body);
+
 /// A 400 with `message` (as a Bad Request list, like every validation error).
 std::exception_ptr bad_request(std::string message);
 

@@ -6,6 +6,7 @@
 // VONAGE_API_BASE_URL and TELNYX_API_BASE_URL (`standin.env`).
 import { createServer } from "node:http";
 import { randomUUID } from "node:crypto";
+import { TwilioCalls } from "./twilio_calls_standin.mjs";
 
 /**
  * Starts a stand-in on 127.0.0.1. Options:
@@ -15,7 +16,8 @@ import { randomUUID } from "node:crypto";
  * - acceptAny: any non-empty credentials are valid and every number belongs to the account
  *   that asks for it (what the whole e2e suite runs against, so any test may import numbers).
  * Resolves { url, env, requests, clear(), twilioNumber(sid, number), vonageNumber(key,
- * number), telnyxNumber(key, number), applications, close() }.
+ * number), telnyxNumber(key, number), applications, twilioCalls (the calls dialled through
+ * Twilio's Calls resource, twilio_calls_standin.mjs), twilioCallBehaviour(fn), close() }.
  */
 export async function startProviderStandin(options = {}) {
   const state = new StandinState(options);
@@ -51,6 +53,8 @@ export async function startProviderStandin(options = {}) {
     twilioNumber: (sid, number) => state.twilio.get(sid)?.numbers.get(number),
     vonageNumber: (key, number) => state.vonage.get(key)?.numbers.get(number.replace(/^\+/, "")),
     telnyxNumber: (key, number) => [...(state.telnyx.get(key)?.numbers.values() ?? [])].find((n) => n.phone_number === number),
+    twilioCalls: state.twilioCalls.calls,
+    twilioCallBehaviour: (fn) => (state.twilioCalls.behaviour = fn),
     applications: (provider, key) => [...(state[provider].get(key)?.applications.values() ?? [])],
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }),
   };
@@ -69,6 +73,7 @@ class StandinState {
   constructor({ twilio = {}, vonage = {}, telnyx = {}, acceptAny = false }) {
     this.acceptAny = acceptAny;
     this.requests = [];
+    this.twilioCalls = new TwilioCalls();
     let n = 0;
     this.nextId = (prefix) => `${prefix}${String(++n).padStart(32, "0")}`;
     this.twilio = new Map();
@@ -150,8 +155,9 @@ function json(body) {
 
 function twilio(state, r) {
   const m = /^\/2010-04-01\/Accounts\/([^/]+)\/IncomingPhoneNumbers(?:\/([^/]+))?\.json$/.exec(r.path);
-  if (!m) return [404, { code: 20404, message: "The requested resource was not found", status: 404 }];
-  const sid = decodeURIComponent(m[1]);
+  const calls = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls(?:\/([^/]+))?\.json$/.exec(r.path);
+  if (!m && !calls) return [404, { code: 20404, message: "The requested resource was not found", status: 404 }];
+  const sid = decodeURIComponent((m ?? calls)[1]);
   const creds = basicCredentials(r.headers);
   let account = state.twilio.get(sid);
   const valid = state.acceptAny
@@ -159,6 +165,7 @@ function twilio(state, r) {
     : account && creds && ((creds.user === sid && creds.password === account.authToken) || (creds.user in account.apiKeys && account.apiKeys[creds.user] === creds.password));
   if (!valid) return [401, { code: 20003, message: "Authenticate", more_info: "https://www.twilio.com/docs/errors/20003", status: 401 }];
   account ??= state.twilioAccount(sid, {});
+  if (calls) return twilioCall(state, r, sid, account, creds, calls[2] && decodeURIComponent(calls[2]));
   if (r.method === "GET" && !m[2]) {
     const wanted = r.query.PhoneNumber;
     if (wanted && state.acceptAny && !account.numbers.has(wanted)) state.twilioAddNumber(sid, account, wanted);
@@ -176,6 +183,17 @@ function twilio(state, r) {
     return [200, entry];
   }
   return [405, { code: 20004, message: "Method not allowed", status: 405 }];
+}
+
+// Calls.json: Twilio signs an account's callbacks with its auth token (the password when the
+// account sid authenticated, else the token the account was set up with).
+function twilioCall(state, r, sid, account, creds, callSid) {
+  if (r.method !== "POST") return [405, { code: 20004, message: "Method not allowed", status: 405 }];
+  const params = new URLSearchParams(r.body);
+  const f = Object.fromEntries(params);
+  if (callSid) return state.twilioCalls.update(sid, callSid, f);
+  const token = creds.user === sid ? creds.password : account.authToken;
+  return state.twilioCalls.create(sid, token, f, params.getAll("StatusCallbackEvent"));
 }
 
 // --- Vonage: HTTP Basic with the API key and secret (numbers on rest.nexmo.com, applications

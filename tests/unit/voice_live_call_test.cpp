@@ -626,5 +626,30 @@ TEST_F(LiveCallTest, ANeverConnectedCallEndsAfterItsDeadline) {
       std::vector<std::string>{"call.in-progress.error-providerfault-transport-never-connected"});
 }
 
+TEST_F(LiveCallTest, AProvidersProgressRingsAQueuedCallAndJoinsItsFields) {
+  chat::Conversation conversation;
+  conversation.assistants.push_back({});
+  call_ = LiveCall::create(
+      boost::asio::make_strand(io_), LiveCallServices{clock_, engine_, transcriber_, voice_},
+      std::make_unique<FakeSink>(recorded_), json::object{{"id", "c"}, {"status", "queued"}},
+      conversation, LiveCallOptions{5000ms, 3});
+  call_->progress(json::object{{"phoneCallProviderId", "CA1"}}, "ringing");
+  poll();
+  ASSERT_EQ(recorded_->statuses.size(), 1u);
+  EXPECT_EQ(string_at(recorded_->statuses.at(0), "status"), "ringing");
+  EXPECT_EQ(string_at(call_->snapshot(), "phoneCallProviderId"), "CA1");
+  call_->progress({}, "ringing");  // already ringing: nothing new
+  poll();
+  EXPECT_EQ(recorded_->statuses.size(), 1u);
+  call_->progress(json::object{{"endedMessage", "Twilio refused the call"}}, "");
+  call_->end("twilio-failed-to-connect-call");
+  poll();
+  EXPECT_EQ(string_at(call_->snapshot(), "endedMessage"), "Twilio refused the call");
+  EXPECT_EQ(recorded_->ended_reasons, std::vector<std::string>{"twilio-failed-to-connect-call"});
+  call_->progress({}, "ringing");  // after the end: nothing
+  poll();
+  EXPECT_EQ(string_at(call_->snapshot(), "status"), "ended");
+}
+
 }  // namespace
 }  // namespace sb::voice

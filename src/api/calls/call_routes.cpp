@@ -7,21 +7,24 @@
 #include "core/ids.hpp"
 #include "core/json_fields.hpp"
 #include "core/json_text.hpp"
+#include "domain/calls/outbound_call.hpp"
 #include "domain/calls/websocket_call.hpp"
 #include "http/error_response.hpp"
 #include "http/router.hpp"
 #include "net/handover.hpp"
 #include "net/websocket.hpp"
 #include "runtime/voice/live_calls.hpp"
+#include "runtime/voice/outbound_calls.hpp"
 #include "runtime/voice/twilio_transport.hpp"
 #include "runtime/voice/websocket_transport.hpp"
+#include "telephony/form.hpp"
 
 namespace sb::api {
 namespace json = boost::json;
 
 CallRoutes::CallRoutes(const contract::Contract& contract, voice::LiveCalls& calls,
-                       http::Authenticator& auth)
-    : contract_(contract), calls_(calls), auth_(auth) {}
+                       http::Authenticator& auth, voice::OutboundCalls* outbound)
+    : contract_(contract), calls_(calls), auth_(auth), outbound_(outbound) {}
 
 int CallRoutes::register_routes(http::Router& router) {
   const auto* op = contract_.operation("POST", "/call");
@@ -32,9 +35,14 @@ int CallRoutes::register_routes(http::Router& router) {
   route.operation = op;
   route.handler = [this](http::Context&& ctx, http::Reply reply) {
     auto body = std::move(ctx.body.as_object());
+    auto answer = [reply](std::exception_ptr error, json::object call) {
+      if (error) return reply(http::error_response(error, ""));
+      reply(http::Response::json(201, json_text(call)));
+    };
+    if (calls::wants_phone_call(body) && outbound_)
+      return outbound_->create(std::move(ctx.org_id), std::move(body), std::move(answer));
     if (!calls::wants_websocket_transport(body)) {
-      if (body.contains("phoneNumberId") || body.contains("phoneNumber") ||
-          body.contains("customers"))
+      if (calls::wants_phone_call(body))
         return reply(http::error_response(
             501,
             "Dialling phone calls out needs the carriers' outbound support, which this "
@@ -44,15 +52,46 @@ int CallRoutes::register_routes(http::Router& router) {
           "This server places calls over transport {\"provider\": \"vapi.websocket\"} "
           "(web calls over Daily are Vapi's own)"));
     }
-    calls_.create(std::move(ctx.org_id), std::move(body),
-                  [reply](std::exception_ptr error, json::object call) {
-                    if (error) return reply(http::error_response(error, ""));
-                    reply(http::Response::json(201, json_text(call)));
-                  });
+    calls_.create(std::move(ctx.org_id), std::move(body), std::move(answer));
   };
   router.add(std::move(route));
   router.add(control_route());
-  return 2;
+  if (!outbound_) return 2;
+  router.add(twilio_status_route());
+  return 3;
+}
+
+// Twilio's status callbacks of a call dialled out, signed like its webhooks (the URL it
+// requested, then the sorted form fields): 204, 403 for a wrong signature, 404 for a call not
+// dialled here (or whose end Twilio has already reported).
+http::Route CallRoutes::twilio_status_route() const {
+  http::Route route;
+  route.method = http::Method::kPost;
+  route.path = "/twilio/outbound_status/{callId}";
+  route.authenticated = false;  // Twilio's signature instead
+  route.body_check = http::BodyCheck::kHandler;
+  route.body_limit = 64 * 1024;
+  route.headers = {"x-twilio-signature"};
+  route.handler = [this](http::Context&& ctx, http::Reply reply) {
+    const auto& request = ctx.request;
+    std::string_view id;
+    for (const auto& [name, value] : request.path_params)
+      if (name == "callId") id = value;
+    using Outcome = voice::OutboundCalls::StatusOutcome;
+    const auto outcome = outbound_->twilio_status(id, outbound_->public_url() + request.target,
+                                                  telephony::parse_form(request.body),
+                                                  request.header("x-twilio-signature"));
+    if (outcome == Outcome::kForbidden)
+      return reply(http::error_response(
+          ApiError(ErrorCode::kForbidden,
+                   "The Twilio signature of this request is missing or does not match")));
+    if (outcome == Outcome::kUnknownCall)
+      return reply(http::error_response(ApiError::not_found("Call not found")));
+    http::Response r;
+    r.status = 204;
+    reply(std::move(r));
+  };
+  return route;
 }
 
 namespace {

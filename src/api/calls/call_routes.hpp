@@ -1,6 +1,7 @@
 #pragma once
 // POST /call: a call over Vapi's WebSocket transport is created live (201 with its
-// websocketCallUrl); a phone call dialled out is the providers issue's work (501 until then).
+// websocketCallUrl); a phone call is dialled out through its Twilio number (OutboundCalls),
+// whose status callbacks come to /twilio/outbound_status/{callId}.
 // And the transport's WebSocket itself: `/{callId}/transport`, claimed once per live call
 // (upgrade()), refused with 404 for a call that is not live here and 409 for one already
 // connected; likewise Twilio's media streams of inbound calls (`/twilio/stream/{callId}`),
@@ -26,14 +27,18 @@ class Contract;
 namespace sb::http {
 class Authenticator;
 }
+namespace sb::voice {
+class OutboundCalls;
+}
 
 namespace sb::api {
 
 class CallRoutes final : public RouteProvider {
  public:
   /// `auth` checks the keys a monitorPlan may ask for.
-  CallRoutes(const contract::Contract& contract, voice::LiveCalls& calls,
-             http::Authenticator& auth);
+  /// `outbound`, when given, dials phone calls out (else POST /call refuses them, 501).
+  CallRoutes(const contract::Contract& contract, voice::LiveCalls& calls, http::Authenticator& auth,
+             voice::OutboundCalls* outbound = nullptr);
   int register_routes(http::Router& router) override;
 
   /// For ServerOptions::upgrade: a taker for `/{id}/transport`, `/twilio/stream/{id}` and
@@ -46,6 +51,7 @@ class CallRoutes final : public RouteProvider {
     std::string message;
   };
   http::Route control_route() const;
+  http::Route twilio_status_route() const;
   net::ConnectionTaker listen_upgrade(const http::Request& head, std::string_view id) const;
   /// Whether `request` may use `endpoint` of the live call `call`: its plan, and the org of the
   /// key it shows when the plan asks for one. `then` gets nothing when it may, else the
@@ -58,6 +64,7 @@ class CallRoutes final : public RouteProvider {
   const contract::Contract& contract_;
   voice::LiveCalls& calls_;
   http::Authenticator& auth_;
+  voice::OutboundCalls* outbound_;
 };
 
 /// The call id of a transport path ("/<uuid>/transport"), or "".

@@ -1,6 +1,8 @@
 // Catalog entry: live calls — POST /call over the WebSocket transport, the registry of live
 // calls behind it (sharing the chats' conversation engine), and the transport's upgrades.
 
+#include <algorithm>
+#include <chrono>
 #include <memory>
 #include <stdexcept>
 
@@ -9,21 +11,26 @@
 #include "core/json_fields.hpp"
 #include "domain/orgs/org_settings.hpp"
 #include "runtime/voice/live_calls.hpp"
+#include "runtime/voice/outbound_calls.hpp"
 
 namespace sb::app {
 namespace {
 
 class LiveCallEntry final : public RouteProvider {
  public:
+  using MakeOutbound = std::function<std::unique_ptr<voice::OutboundCalls>(voice::LiveCalls&)>;
   LiveCallEntry(voice::LiveCallsDeps deps, const contract::Contract& contract,
-                http::Authenticator& auth)
-      : calls_(std::move(deps)), routes_(contract, calls_, auth) {}
+                http::Authenticator& auth, const MakeOutbound& make_outbound)
+      : calls_(std::move(deps)),
+        outbound_(make_outbound(calls_)),
+        routes_(contract, calls_, auth, outbound_.get()) {}
   int register_routes(http::Router& router) override { return routes_.register_routes(router); }
   api::CallRoutes& routes() { return routes_; }
   voice::LiveCalls& calls() { return calls_; }
 
  private:
   voice::LiveCalls calls_;
+  std::unique_ptr<voice::OutboundCalls> outbound_;  ///< none: POST /call refuses phone calls
   api::CallRoutes routes_;
 };
 
@@ -54,8 +61,26 @@ LiveCallHandles add_live_calls(Catalog& catalog, const TelephonySpecs& telephony
       *deps.clock};
   calls.recordings = &workspace.recordings;
   calls.phone_numbers = &telephony.phone_numbers;
-  auto entry =
-      std::make_unique<LiveCallEntry>(std::move(calls), *deps.contract, setup.authenticator);
+  // Phone calls dial out through the providers' APIs (none without an HTTP client).
+  // The phone rings for 5/6 of the connect timeout (50 s of 60), at most Twilio's 600 s, so a
+  // customer who answers late still finds the call waiting for its stream.
+  const auto connect = std::chrono::duration_cast<std::chrono::seconds>(setup.connect_timeout);
+  const auto ring = std::clamp(connect * 5 / 6, std::chrono::seconds(1), std::chrono::seconds(600));
+  auto make_outbound = [&](voice::LiveCalls& live) -> std::unique_ptr<voice::OutboundCalls> {
+    if (!deps.http) return nullptr;
+    voice::OutboundCallsDeps outbound{live,
+                                      deps.store,
+                                      catalog.service(),
+                                      telephony.phone_numbers,
+                                      *deps.http,
+                                      deps.provider_apis.twilio,
+                                      deps.public_url,
+                                      *deps.clock};
+    outbound.ring_timeout = ring;
+    return std::make_unique<voice::OutboundCalls>(std::move(outbound));
+  };
+  auto entry = std::make_unique<LiveCallEntry>(std::move(calls), *deps.contract,
+                                               setup.authenticator, make_outbound);
   LiveCallHandles handles{entry->routes(), entry->calls()};
   workspace.live_calls->find = [&calls = entry->calls()](std::string_view org_id,
                                                          std::string_view id) {

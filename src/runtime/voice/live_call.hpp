@@ -96,6 +96,11 @@ class LiveCall : public CallMedia {
   virtual void connected(std::shared_ptr<CallTransport> transport) = 0;
   /// Ends the call with `ended_reason` (first end wins). Any thread.
   virtual void end(std::string ended_reason) = 0;
+  /// What a phone call's provider says before its media connects: `fields` join the document
+  /// (phoneCallProviderId, endedMessage), and `status` ("ringing"; "" keeps it) becomes its
+  /// status while it is queued, with a status-update. Stored; nothing once the call has ended
+  /// (`fields` still join it when it is ending). Any thread.
+  virtual void progress(boost::json::object fields, std::string status) = 0;
   /// monitor.listenUrl: a place for one more listener, held until the returned token is gone;
   /// null once the call has ended or CallListeners::kMaxListeners listen. Any thread.
   virtual std::shared_ptr<void> reserve_listener() = 0;

@@ -53,6 +53,7 @@ class LiveCallImpl final : public LiveCall,
   bool claim() override;
   void connected(std::shared_ptr<CallTransport> transport) override;
   void end(std::string ended_reason) override;
+  void progress(boost::json::object fields, std::string status) override;
   std::shared_ptr<void> reserve_listener() override;
   std::shared_ptr<net::WebSocketHandler> listen(std::shared_ptr<net::WebSocket> socket,
                                                 std::shared_ptr<void> place) override;

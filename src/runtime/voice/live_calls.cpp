@@ -271,40 +271,50 @@ void LiveCalls::start(const std::string& id, Prepared& prepared, ConnectCheck ch
 
 void LiveCalls::create(std::string org_id, json::object body,
                        std::function<void(std::exception_ptr, json::object)> done) {
-  if (!reserve(done)) return;
   calls::AudioFormat format;
   try {
     format = calls::check_websocket_call(body);
   } catch (...) {
-    release();
     return done(std::current_exception(), {});
   }
+  create_with(
+      std::move(org_id), std::move(body),
+      [this, format](const std::string& id, const std::string& org, const json::object& request) {
+        return calls::new_websocket_call(id, org, request, format, deps_.public_url(),
+                                         deps_.clock.wall_ms());
+      },
+      nullptr, std::move(done));
+}
+
+void LiveCalls::create_with(std::string org_id, json::object body, Build build, ConnectCheck check,
+                            std::function<void(std::exception_ptr, json::object)> done) {
+  if (!reserve(done)) return;
   auto prepared = std::make_shared<Prepared>();
   const auto id = new_uuid();
   deps_.store.post_write(
-      [this, prepared, org_id, body, format, id](storage::Session& s) {
+      [this, prepared, org_id, body, build = std::move(build), id](storage::Session& s) {
         prepare(s, org_id, body, *prepared);
-        const auto public_url = deps_.public_url();
-        prepared->call =
-            calls::new_websocket_call(id, org_id, body, format, public_url, deps_.clock.wall_ms());
-        prepared->call["monitor"] = calls::monitor_of(prepared->plan, public_url, id);
+        prepared->call = build(id, org_id, body);
+        prepared->call["monitor"] = calls::monitor_of(prepared->plan, deps_.public_url(), id);
         deps_.service.insert_document(s, deps_.calls, prepared->call);
         if (prepared->to &&
             wants_server_message(prepared->conversation.assistants.front().assistant,
                                  "status-update"))
           deps_.deliveries.enqueue(
               s, *prepared->to, id,
-              calls::status_update_message(prepared->call, {}, deps_.clock.wall_ms()));
+              calls::status_update_message(prepared->call, prepared->phone_number,
+                                           deps_.clock.wall_ms()));
         journal_add(org_id, id);
       },
-      [this, prepared, done = std::move(done), id](std::exception_ptr error) {
+      [this, prepared, check = std::move(check), done = std::move(done),
+       id](std::exception_ptr error) mutable {
         if (error) {
           release();
           journal_remove(id);
           return done(error, {});
         }
         auto call = prepared->call;
-        start(id, *prepared, nullptr);
+        start(id, *prepared, std::move(check));
         done(nullptr, std::move(call));
       });
 }
@@ -371,6 +381,22 @@ bool LiveCalls::end(std::string_view id, const std::string& ended_reason,
   if (it == calls_.end()) return false;
   if (stored) it->second.on_stored.push_back(std::move(stored));
   it->second.call->end(ended_reason);
+  return true;
+}
+
+bool LiveCalls::when_ended(std::string_view id, std::function<void()> then) {
+  std::lock_guard lock(mutex_);
+  const auto it = calls_.find(id);
+  if (it == calls_.end()) return false;
+  it->second.on_stored.push_back(std::move(then));
+  return true;
+}
+
+bool LiveCalls::progress(std::string_view id, json::object fields, std::string status) {
+  std::lock_guard lock(mutex_);
+  const auto it = calls_.find(id);
+  if (it == calls_.end()) return false;
+  it->second.call->progress(std::move(fields), std::move(status));
   return true;
 }
 

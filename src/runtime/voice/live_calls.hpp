@@ -85,11 +85,19 @@ class LiveCalls {
   /// assistant or squad that does not exist, 429 over max_calls, 503 while draining).
   void create(std::string org_id, boost::json::object body,
               std::function<void(std::exception_ptr, boost::json::object)> done);
+  /// POST /call for another kind of call (a phone call dialled out): as create(), but `build`
+  /// makes its document (status queued) from the new id, the org and the request, on the
+  /// writer; `check` decides whether its transport's handshake is the provider's. `done` gets
+  /// the stored Call once it is live, waiting for its transport.
+  using ConnectCheck = std::function<bool(const http::Request& head)>;
+  using Build = std::function<boost::json::object(const std::string& id, const std::string& org_id,
+                                                  const boost::json::object& request)>;
+  void create_with(std::string org_id, boost::json::object body, Build build, ConnectCheck check,
+                   std::function<void(std::exception_ptr, boost::json::object)> done);
   /// A call a provider's webhook routed to an assistant (status in-progress), waiting for its
   /// media stream: registered like a created one. `check` decides whether a stream's handshake
   /// is the provider's (its signature). `ready` runs once the call can take its stream (or has
   /// been ended because it cannot run): the provider may be told where to connect then.
-  using ConnectCheck = std::function<bool(const http::Request& head)>;
   void adopt(boost::json::object call, ConnectCheck check, std::function<void()> ready);
 
   enum class Claim { kClaimed, kUnknown, kTaken, kRefused };
@@ -102,6 +110,12 @@ class LiveCalls {
   /// caller can answer only when a read would show it.
   bool end(std::string_view id, const std::string& ended_reason,
            std::function<void()> stored = nullptr);
+  /// Runs `then` once the live call `id` has ended and its end is stored (any thread); false,
+  /// and nothing runs, when it is not live here.
+  bool when_ended(std::string_view id, std::function<void()> then);
+  /// What the provider of the live call `id` says before its media connects
+  /// (LiveCall::progress); false when it is not live here.
+  bool progress(std::string_view id, boost::json::object fields, std::string status);
   /// A control message (monitor.controlUrl: say, add-message, control, end-call, handoff) for
   /// the live call `id`; false when it is not live here. Throws ApiError (400) for a handoff to
   /// an assistant that is not a member of the call's squad.

@@ -1,0 +1,53 @@
+#pragma once
+// Dialling a call out through Twilio's REST API: POST /2010-04-01/Accounts/{Sid}/Calls.json,
+// form-encoded, HTTP Basic. The call's TwiML connects its media to this server
+// (<Connect><Stream> with the call id as a Parameter, as inbound calls do), and its status
+// callbacks (initiated, ringing, answered, completed) come back to a route of this server.
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include <boost/json/object.hpp>
+
+#include "telephony/provider_pointing.hpp"
+
+namespace sb::telephony {
+
+/// What one outbound call asks Twilio for.
+struct TwilioDial {
+  std::string to;               ///< the customer, E.164
+  std::string from;             ///< our number, E.164
+  std::string stream_url;       ///< wss://.../twilio/stream/{callId}
+  std::string call_id;          ///< our Call id
+  std::string status_callback;  ///< https://.../twilio/outbound_status/{callId}
+  int ring_seconds = 0;         ///< Twilio's Timeout (how long it rings); 0 leaves Twilio's 60
+};
+
+/// <Response><Connect><Stream url=...><Parameter name="callId" .../></Stream></Connect>
+/// </Response>, as an inbound call answered by an assistant gets.
+std::string outbound_twiml(std::string_view stream_url, std::string_view call_id);
+
+/// The Calls.json form: To, From, Twiml, StatusCallback (POST) and StatusCallbackEvent
+/// initiated, ringing, answered, completed (one field each, as Twilio takes a list), and
+/// Timeout when ring_seconds is set.
+std::string twilio_dial_form(const TwilioDial& dial);
+
+/// The account a Twilio number dials with: its twilioAccountSid, and HTTP Basic with the
+/// sid and twilioAuthToken, else twilioApiKey and twilioApiSecret. `number` holds the
+/// number's fields with its secrets. Empty user when it has neither.
+TwilioAccount twilio_account_of(const boost::json::object& number);
+
+/// Creates the call. `done` gets Twilio's CallSid, or (sid empty) why it failed: Twilio's own
+/// message and status for a refusal, or that it could not be reached. Once, on an HttpClient
+/// thread.
+void dial_twilio(net::HttpClient& http, const std::string& api_base, const TwilioAccount& account,
+                 const TwilioDial& dial,
+                 std::function<void(std::string sid, std::string error)> done);
+
+/// Ends a call Twilio is still placing or running (Status=completed on the call): for a call
+/// that ended here before its media connected. Best effort; the answer is only logged.
+void hang_up_twilio(net::HttpClient& http, const std::string& api_base,
+                    const TwilioAccount& account, const std::string& sid);
+
+}  // namespace sb::telephony

@@ -1,0 +1,220 @@
+// Outbound phone calls through Twilio: POST /call with a Twilio number and a customer stores
+// the call (queued), answers 201, then dials through Twilio's Calls resource; the stand-in
+// (twilio_calls_standin.mjs) answers as Twilio does — 201 with a CallSid, then signed status
+// callbacks and, for an answered call, the media stream of the TwiML connected back.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startChatServer } from "./chats_helpers.mjs";
+import { startProviderStandin } from "./provider_standin.mjs";
+import { startReceiver } from "./webhooks_receiver.mjs";
+import { nextNumber } from "./fixtures.mjs";
+import { api } from "./harness.mjs";
+import { twilioPost } from "./telephony_helpers.mjs";
+import { standinAssistant, startTranscriberStandin, startVoiceStandin, until, sleep } from "./voice_helpers.mjs";
+
+const ACCOUNT = "AC11112222333344445555666677778888";
+const TOKEN = "twilio-auth-token-outbound";
+
+let env, providers, transcriber, voice, number, assistant;
+const outcomes = new Map(); // customer number → stand-in behaviour
+
+before(async () => {
+  providers = await startProviderStandin({ acceptAny: true });
+  providers.twilioCallBehaviour((form) => outcomes.get(form.To) ?? {});
+  env = await startChatServer({ env: providers.env, args: ["--call-connect-timeout", "5"] });
+  transcriber = await startTranscriberStandin();
+  voice = await startVoiceStandin();
+  const client = env.server.client;
+  assistant = await client.assistants.create(standinAssistant(transcriber, voice, { firstMessage: "Hello, this is the clinic calling." }));
+  number = await client.phoneNumbers.create({ provider: "twilio", number: nextNumber("+1415777"), twilioAccountSid: ACCOUNT, twilioAuthToken: TOKEN });
+});
+after(async () => {
+  await env.stop();
+  await transcriber.close();
+  await voice.close();
+  await providers.close();
+});
+
+let customerCounter = 0;
+function customer(outcome) {
+  const n = `+1650555${String(1000 + ++customerCounter)}`;
+  if (outcome) outcomes.set(n, outcome);
+  return n;
+}
+
+async function waitForStatus(id, status, ms = 10000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const call = await env.server.client.calls.get({ id });
+    if (call.status === status) return call;
+    if (Date.now() > deadline) throw new Error(`call ${id} is ${call.status}, not ${status}`);
+    await sleep(50);
+  }
+}
+
+const dialled = (callId) => providers.twilioCalls.find((c) => c.form.Twiml?.includes(callId));
+
+test("an answered call: in progress, the greeting reaches the callee, speech gets an answer, the end is stored", async () => {
+  const receiver = await startReceiver();
+  try {
+    const to = customer();
+    const client = env.server.client;
+    const call = await client.calls.create({
+      phoneNumberId: number.id, customer: { number: to },
+      assistant: standinAssistant(transcriber, voice, {
+        firstMessage: "Hello, this is the clinic calling.",
+        server: { url: receiver.url("/events") },
+        serverMessages: ["status-update", "end-of-call-report"],
+      }),
+    });
+    assert.equal(call.type, "outboundPhoneCall");
+    assert.equal(call.status, "queued");
+    assert.equal(call.phoneNumberId, number.id);
+    assert.equal(call.customer.number, to);
+
+    const twilio = await until(() => dialled(call.id), "the Calls.json request");
+    assert.equal(twilio.accountSid, ACCOUNT);
+    assert.equal(twilio.form.To, to);
+    assert.equal(twilio.form.From, number.number);
+    assert.deepEqual(twilio.events, ["initiated", "ringing", "answered", "completed"]);
+    assert.equal(twilio.form.Timeout, "4", "rings for 5/6 of --call-connect-timeout 5");
+    assert.equal(twilio.form.StatusCallback, `${env.server.baseUrl}/twilio/outbound_status/${call.id}`);
+    assert.match(twilio.form.Twiml, new RegExp(`<Connect><Stream url="ws://[^"]+/twilio/stream/${call.id}"><Parameter name="callId" value="${call.id}"/>`));
+    const request = providers.requests.find((r) => r.path === `/2010-04-01/Accounts/${ACCOUNT}/Calls.json`);
+    assert.equal(request.headers.authorization, `Basic ${Buffer.from(`${ACCOUNT}:${TOKEN}`).toString("base64")}`);
+
+    const stream = await until(() => twilio.stream, "the media stream connected back", 5000);
+    const live = await waitForStatus(call.id, "in-progress");
+    assert.equal(live.phoneCallProviderId, twilio.sid);
+    // 34 characters × 40 ms = 1.36 s of the voice stand-in's tone = about 10900 bytes of μ-law.
+    await until(() => stream.received >= 10000, "the greeting's audio at the callee", 5000);
+    const greeting = stream.received;
+    const session = await until(() => transcriber.sessions.find((s) => s.start && s.bytes > 0 && !s.used) , "the transcriber");
+    session.used = true;
+    session.say("when do you open tomorrow", "final");
+    await until(() => env.standin.requests.some((r) => JSON.stringify(r.body ?? "").includes("when do you open tomorrow")), "the model asked");
+    await until(() => stream.received > greeting + 4000, "the answer's audio at the callee", 8000);
+
+    stream.stop();
+    const ended = await waitForStatus(call.id, "ended");
+    assert.equal(ended.endedReason, "customer-ended-call");
+    assert.equal(ended.phoneCallProviderId, twilio.sid);
+    assert.equal(ended.type, "outboundPhoneCall");
+    await until(() => twilio.callbacks.some((c) => c.status === "completed"), "Twilio's completed callback");
+    for (const c of twilio.callbacks.filter((c) => c.status !== "completed")) assert.equal(c.answer, 204, JSON.stringify(c));
+
+    const hits = await receiver.waitFor("/events", 5, 5000);
+    const statuses = hits.filter((h) => h.json.message.type === "status-update").map((h) => h.json.message.status);
+    assert.deepEqual(statuses, ["queued", "ringing", "in-progress", "ended"]);
+    const report = hits.find((h) => h.json.message.type === "end-of-call-report").json.message;
+    assert.equal(report.endedReason, "customer-ended-call");
+    assert.match(report.artifact.transcript, /when do you open tomorrow/);
+  } finally {
+    await receiver.close();
+  }
+});
+
+for (const [outcome, reason] of [["busy", "customer-busy"], ["no-answer", "customer-did-not-answer"], ["failed", "twilio-failed-to-connect-call"]]) {
+  test(`a call Twilio reports ${outcome} ends with ${reason}`, async () => {
+    const call = await env.server.client.calls.create({ phoneNumberId: number.id, assistantId: assistant.id, customer: { number: customer({ outcome }) } });
+    const ended = await waitForStatus(call.id, "ended");
+    assert.equal(ended.endedReason, reason);
+    assert.equal(ended.phoneCallProviderId, dialled(call.id).sid);
+    assert.equal(dialled(call.id).stream, null);
+  });
+}
+
+test("a call Twilio's REST API refuses ends at once, its endedMessage saying why", async () => {
+  const call = await env.server.client.calls.create({ phoneNumberId: number.id, assistantId: assistant.id, customer: { number: customer({ outcome: "reject" }) } });
+  assert.equal(call.status, "queued");
+  const ended = await waitForStatus(call.id, "ended");
+  assert.equal(ended.endedReason, "twilio-failed-to-connect-call");
+  assert.match(ended.endedMessage, /HTTP 400.*is not a valid phone number/);
+  assert.equal(ended.phoneCallProviderId, undefined);
+});
+
+test("a call whose stream never connects ends at the connect timeout, and Twilio hangs up", async () => {
+  const call = await env.server.client.calls.create({ phoneNumberId: number.id, assistantId: assistant.id, customer: { number: customer({ outcome: "silent" }) } });
+  const ended = await waitForStatus(call.id, "ended", 10000);
+  assert.equal(ended.endedReason, "call.in-progress.error-providerfault-transport-never-connected");
+  // Twilio is told to hang up, so the customer is not left ringing.
+  const twilio = dialled(call.id);
+  await until(() => twilio.updates?.some((u) => u.Status === "completed"), "Status=completed on the Twilio call");
+  await until(() => twilio.callbacks.some((c) => c.status === "canceled" && c.answer === 204), "Twilio's final callback");
+});
+
+test("customers[]: one call per customer, a CallBatchResponse of results and errors", async () => {
+  const a = customer(), b = customer({ outcome: "busy" });
+  const res = await api(env.server, "/call", { method: "POST", body: {
+    phoneNumberId: number.id, assistantId: assistant.id, customers: [{ number: a }, { name: "no number" }, { number: b }],
+  } });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  assert.equal(res.body.results.length, 2);
+  assert.deepEqual(res.body.results.map((c) => c.customer.number).sort(), [a, b].sort());
+  for (const c of res.body.results) assert.equal(c.type, "outboundPhoneCall");
+  assert.equal(res.body.errors.length, 1);
+  assert.deepEqual(res.body.errors[0].customer, { name: "no number" });
+  assert.match(res.body.errors[0].error, /customer.number/);
+  const answered = res.body.results.find((c) => c.customer.number === a);
+  const stream = await until(() => dialled(answered.id)?.stream, "the first customer's stream");
+  await waitForStatus(answered.id, "in-progress");
+  stream.stop();
+  await waitForStatus(answered.id, "ended");
+  const busy = await waitForStatus(res.body.results.find((c) => c.customer.number === b).id, "ended");
+  assert.equal(busy.endedReason, "customer-busy");
+});
+
+test("refusals: no customer number 400, a number of another provider 501, no auth token 400, a wrong callback signature 403", async () => {
+  const noCustomer = await api(env.server, "/call", { method: "POST", body: { phoneNumberId: number.id, assistantId: assistant.id } });
+  assert.equal(noCustomer.status, 400, JSON.stringify(noCustomer.body));
+  assert.match(JSON.stringify(noCustomer.body.message), /customer.number/);
+  const credential = await api(env.server, "/credential", { method: "POST", body: { provider: "vonage", apiKey: "vonage-outbound-key", apiSecret: "VonageOutbound1" } });
+  assert.equal(credential.status, 201, JSON.stringify(credential.body));
+  const vonage = await env.server.client.phoneNumbers.create({ provider: "vonage", number: nextNumber("+1415666"), credentialId: credential.body.id });
+  const other = await api(env.server, "/call", { method: "POST", body: { phoneNumberId: vonage.id, assistantId: assistant.id, customer: { number: customer() } } });
+  assert.equal(other.status, 501, JSON.stringify(other.body));
+  assert.match(other.body.message, /vonage/);
+
+  const keyOnly = await env.server.client.phoneNumbers.create({ provider: "twilio", number: nextNumber("+1415778"), twilioAccountSid: ACCOUNT, twilioApiKey: "SK0123", twilioApiSecret: "key-secret" });
+  const noToken = await api(env.server, "/call", { method: "POST", body: { phoneNumberId: keyOnly.id, assistantId: assistant.id, customer: { number: customer() } } });
+  assert.equal(noToken.status, 400, JSON.stringify(noToken.body));
+  assert.match(JSON.stringify(noToken.body.message), /twilioAuthToken/);
+
+  const call = await env.server.client.calls.create({ phoneNumberId: number.id, assistantId: assistant.id, customer: { number: customer({ outcome: "silent" }) } });
+  const path = `/twilio/outbound_status/${call.id}`;
+  const params = { AccountSid: ACCOUNT, CallSid: "CA0", CallStatus: "busy" };
+  assert.equal((await twilioPost(env.server, path, params, { authToken: "not-the-token" })).status, 403);
+  assert.equal((await twilioPost(env.server, path, params)).status, 403);
+  assert.equal((await env.server.client.calls.get({ id: call.id })).status, "queued");
+  assert.equal((await twilioPost(env.server, path, params, { authToken: TOKEN })).status, 204);
+  assert.equal((await waitForStatus(call.id, "ended")).endedReason, "customer-busy");
+});
+
+test("a schedulePlan is refused (501) rather than dialled at once", async () => {
+  const before = providers.twilioCalls.length;
+  const res = await api(env.server, "/call", { method: "POST", body: {
+    phoneNumberId: number.id, assistantId: assistant.id, customer: { number: customer() },
+    schedulePlan: { earliestAt: new Date(Date.now() + 3600_000).toISOString() },
+  } });
+  assert.equal(res.status, 501, JSON.stringify(res.body));
+  assert.match(res.body.message, /schedulePlan/);
+  assert.equal(providers.twilioCalls.length, before);
+});
+
+test("a transient phoneNumber dials with its own account; the Call shows it without its secrets", async () => {
+  const from = nextNumber("+1415779");
+  const call = await env.server.client.calls.create({
+    phoneNumber: { twilioPhoneNumber: from, twilioAccountSid: ACCOUNT, twilioAuthToken: TOKEN },
+    assistantId: assistant.id, customer: { number: customer({ outcome: "no-answer" }) },
+  });
+  assert.equal(call.phoneNumberId, undefined);
+  assert.deepEqual(call.phoneNumber, { provider: "twilio", number: from, twilioAccountSid: ACCOUNT });
+  assert.equal(await until(() => dialledFrom(call.id), "the Calls.json request"), from);
+  const ended = await waitForStatus(call.id, "ended");
+  assert.equal(ended.endedReason, "customer-did-not-answer");
+  assert.doesNotMatch(JSON.stringify(ended), new RegExp(TOKEN));
+});
+
+function dialledFrom(callId) {
+  return dialled(callId)?.form.From;
+}

@@ -1,0 +1,114 @@
+// The stand-in's Twilio Calls resource (POST /2010-04-01/Accounts/{Sid}/Calls.json and
+// /Calls/{CallSid}.json), written from Twilio's REST and status-callback documentation: a call
+// is answered 201 with its CallSid (status queued), then, asynchronously, as Twilio would: its
+// StatusCallback gets the events the request subscribed to (initiated, ringing, answered as
+// CallStatus in-progress) and always the final one (completed, busy, no-answer, failed,
+// canceled), each form-encoded and signed with X-Twilio-Signature (the account's auth token);
+// an answered call's TwiML <Connect><Stream> is connected back to the server with
+// twilio_stream_emulator.mjs, and when that stream closes the call completes.
+import { randomBytes } from "node:crypto";
+import { connectTwilioStream } from "./twilio_stream_emulator.mjs";
+import { twilioSignature } from "./telephony_helpers.mjs";
+
+/**
+ * What each dialled call does: behaviour(form) → {outcome, ringMs, reject: {status, code,
+ * message}, stream: options for connectTwilioStream}. outcome: "answer" (default), "busy",
+ * "no-answer", "failed", "reject" (the REST call itself is refused), "silent" (nothing after
+ * the 201, as if Twilio never got through).
+ */
+export class TwilioCalls {
+  constructor() {
+    this.calls = [];
+    this.behaviour = () => ({});
+  }
+
+  /** The Calls.json POST of `account` (sid) with `authToken`; returns [status, json]. */
+  create(accountSid, authToken, form, events) {
+    const b = { outcome: "answer", ringMs: 50, ...(this.behaviour(form) ?? {}) };
+    if (b.outcome === "reject") {
+      const r = { status: 400, code: 21211, message: `The 'To' number ${form.To} is not a valid phone number.`, ...(b.reject ?? {}) };
+      return [r.status, { code: r.code, message: r.message, more_info: `https://www.twilio.com/docs/errors/${r.code}`, status: r.status }];
+    }
+    if (!form.To || !form.From || !(form.Twiml || form.Url))
+      return [400, { code: 21201, message: "No 'To' number is specified", status: 400 }];
+    const call = {
+      sid: "CA" + randomBytes(16).toString("hex"), accountSid, authToken, form, events,
+      statuses: [], callbacks: [], stream: null, ended: false,
+    };
+    this.calls.push(call);
+    call.done = this.#run(call, b).catch((e) => (call.error = e));
+    return [201, {
+      sid: call.sid, account_sid: accountSid, to: form.To, from: form.From, status: "queued",
+      direction: "outbound-api", api_version: "2010-04-01",
+      uri: `/2010-04-01/Accounts/${accountSid}/Calls/${call.sid}.json`,
+    }];
+  }
+
+  /** POST /Calls/{CallSid}.json: Status=completed|canceled ends it. */
+  update(accountSid, callSid, form) {
+    const call = this.calls.find((c) => c.sid === callSid && c.accountSid === accountSid);
+    if (!call) return [404, { code: 20404, message: `The requested resource /2010-04-01/Accounts/${accountSid}/Calls/${callSid}.json was not found`, status: 404 }];
+    call.updates = [...(call.updates ?? []), form];
+    if (form.Status === "completed" || form.Status === "canceled") this.#finish(call, call.stream ? "completed" : "canceled");
+    return [200, { sid: call.sid, status: call.ended ? call.statuses.at(-1) : "in-progress" }];
+  }
+
+  async #run(call, b) {
+    const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+    await sleep(10);
+    await this.#post(call, "initiated");
+    if (b.outcome === "silent") return;
+    if (b.outcome === "failed") return this.#finish(call, "failed");
+    await sleep(b.ringMs);
+    await this.#post(call, "ringing");
+    await sleep(b.ringMs);
+    if (b.outcome === "busy" || b.outcome === "no-answer") return this.#finish(call, b.outcome);
+    if (call.ended) return;
+    await this.#post(call, "in-progress");
+    const twiml = call.form.Twiml ?? "";
+    const url = /<Stream url="([^"]+)"/.exec(twiml)?.[1]?.replaceAll("&amp;", "&");
+    if (!url) return this.#finish(call, "completed");
+    const customParameters = {};
+    for (const m of twiml.matchAll(/<Parameter name="([^"]+)" value="([^"]*)"\/>/g)) customParameters[m[1]] = m[2];
+    call.customParameters = customParameters;
+    try {
+      call.stream = await connectTwilioStream(url, {
+        authToken: call.authToken, accountSid: call.accountSid, callSid: call.sid, customParameters, ...(b.stream ?? {}),
+      });
+    } catch (e) {
+      call.streamError = e;
+      return this.#finish(call, "completed");
+    }
+    await call.stream.closed;
+    this.#finish(call, "completed");
+  }
+
+  #finish(call, status) {
+    if (call.ended) return;
+    call.ended = true;
+    return this.#post(call, status, true);
+  }
+
+  // Twilio posts the events the call subscribed to, and its final status whatever it asked.
+  async #post(call, status, final = false) {
+    call.statuses.push(status);
+    const event = status === "in-progress" ? "answered" : status;
+    if (!final && !call.events.includes(event)) return;
+    const target = call.form.StatusCallback;
+    if (!target) return;
+    const params = {
+      AccountSid: call.accountSid, ApiVersion: "2010-04-01", CallSid: call.sid, CallStatus: status,
+      Called: call.form.To, Caller: call.form.From, Direction: "outbound-api", From: call.form.From, To: call.form.To,
+      SequenceNumber: String(call.callbacks.length), Timestamp: new Date().toUTCString(),
+      CallbackSource: "call-progress-events",
+    };
+    if (final) params.CallDuration = "1";
+    const headers = { "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": twilioSignature(call.authToken, target, params) };
+    try {
+      const res = await fetch(target, { method: call.form.StatusCallbackMethod ?? "POST", headers, body: new URLSearchParams(params).toString() });
+      call.callbacks.push({ status, answer: res.status });
+    } catch (e) {
+      call.callbacks.push({ status, error: e.message });
+    }
+  }
+}

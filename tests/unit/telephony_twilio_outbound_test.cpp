@@ -1,0 +1,63 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+
+#include <boost/json/parse.hpp>
+
+#include "telephony/form.hpp"
+#include "telephony/twilio_outbound.hpp"
+
+namespace sb::telephony {
+namespace {
+
+TEST(TwilioOutbound, TheTwimlConnectsTheStreamWithTheCallId) {
+  EXPECT_EQ(outbound_twiml("wss://sb.example/twilio/stream/c1", "c1"),
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Connect>"
+            "<Stream url=\"wss://sb.example/twilio/stream/c1\"><Parameter name=\"callId\" "
+            "value=\"c1\"/></Stream></Connect></Response>");
+}
+
+TEST(TwilioOutbound, TheDialFormNamesTheCallTheTwimlAndTheCallbacks) {
+  TwilioDial dial{"+16505550100", "+14155550100", "wss://sb.example/twilio/stream/c1", "c1",
+                  "https://sb.example/twilio/outbound_status/c1"};
+  const auto fields = parse_form(twilio_dial_form(dial));
+  auto value = [&](std::string_view name) {
+    for (const auto& [k, v] : fields)
+      if (k == name) return v;
+    return std::string("<none>");
+  };
+  EXPECT_EQ(value("To"), "+16505550100");
+  EXPECT_EQ(value("From"), "+14155550100");
+  EXPECT_EQ(value("Twiml"), outbound_twiml(dial.stream_url, "c1"));
+  EXPECT_EQ(value("StatusCallback"), "https://sb.example/twilio/outbound_status/c1");
+  EXPECT_EQ(value("StatusCallbackMethod"), "POST");
+  std::vector<std::string> events;
+  for (const auto& [k, v] : fields)
+    if (k == "StatusCallbackEvent") events.push_back(v);
+  EXPECT_EQ(events, (std::vector<std::string>{"initiated", "ringing", "answered", "completed"}));
+  EXPECT_EQ(value("Timeout"), "<none>");
+  dial.ring_seconds = 50;
+  EXPECT_NE(twilio_dial_form(dial).find("&Timeout=50"), std::string::npos);
+}
+
+TEST(TwilioOutbound, TheAccountAuthenticatesWithTheTokenElseTheApiKey) {
+  auto account =
+      twilio_account_of(boost::json::parse(R"({"twilioAccountSid":"AC1","twilioAuthToken":"tok",
+                             "twilioApiKey":"SK1","twilioApiSecret":"sec"})")
+                            .as_object());
+  EXPECT_EQ(account.sid, "AC1");
+  EXPECT_EQ(account.user, "AC1");
+  EXPECT_EQ(account.password, "tok");
+  account = twilio_account_of(
+      boost::json::parse(
+          R"({"twilioAccountSid":"AC1","twilioApiKey":"SK1","twilioApiSecret":"sec"})")
+          .as_object());
+  EXPECT_EQ(account.user, "SK1");
+  EXPECT_EQ(account.password, "sec");
+  EXPECT_EQ(twilio_account_of(boost::json::parse(R"({"twilioAccountSid":"AC1"})").as_object()).user,
+            "");
+}
+
+}  // namespace
+}  // namespace sb::telephony
