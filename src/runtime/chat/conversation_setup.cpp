@@ -1,12 +1,14 @@
 #include "runtime/chat/conversation_setup.hpp"
 
 #include <chrono>
+#include <optional>
 #include <utility>
 
 #include <boost/json/parse.hpp>
 
 #include "core/api_error.hpp"
 #include "core/json_fields.hpp"
+#include "core/text.hpp"
 #include "domain/resources/resource_service.hpp"
 #include "runtime/chat/chat_setup.hpp"
 #include "runtime/chat/template.hpp"
@@ -108,24 +110,34 @@ class Loader {
   }
 
   // The org's credential for each remote speech provider the assistants' transcribers and
-  // voices name (their fallbackPlan's too): the config's credentialId, else the org's newest
-  // credential of that provider. The built-in and custom engines take none.
+  // voices name (their fallbackPlan's too), as its document (apiUrl, ...) with its secrets
+  // (apiKey): the config's credentialId; else the assistant's own `credentials` entry of that
+  // provider (Vapi's dynamic credentials, which override the org's); else the first of the
+  // assistant's `credentialIds` of that provider; else the org's newest credential of that
+  // provider. The built-in and custom engines take none.
   std::map<std::string, json::object, std::less<>> speech_credentials_for(
       const std::vector<ResolvedAssistant>& assistants) {
     std::map<std::string, json::object, std::less<>> found;
+    const json::object* assistant = nullptr;
     auto add = [&](const json::value& config) {
       if (!config.is_object()) return;
       const std::string provider(string_at(config.get_object(), "provider"));
       if (provider.empty() || provider == "vapi" || provider.starts_with("custom-") ||
           found.count(provider))
         return;
+      if (auto inline_credential = assistant_credential(*assistant, provider)) {
+        found[provider] = std::move(*inline_credential);
+        return;
+      }
       std::string credential_id(string_at(config.get_object(), "credentialId"));
+      if (credential_id.empty()) credential_id = listed_credential(*assistant, provider);
       if (credential_id.empty()) credential_id = newest_credential(provider);
       if (credential_id.empty()) return;
-      found[provider] = deps_.service.secrets_of(s_, deps_.credentials, org_, credential_id);
+      found[provider] = credential_with_secrets(credential_id);
     };
     for (const auto& a : assistants)
-      for (auto [part, fallbacks] :
+      for (assistant = &a.assistant;
+           auto [part, fallbacks] :
            {std::pair{"transcriber", "transcribers"}, {"voice", "voices"}}) {
         const auto* config = object_at(a.assistant, part);
         if (!config) continue;
@@ -147,6 +159,37 @@ class Loader {
     for (const auto& a : list)
       if (a.name == name) return true;
     return false;
+  }
+  // The assistant's dynamic credential (`credentials[]`, inline Create*CredentialDTOs) of
+  // `provider`.
+  static std::optional<json::object> assistant_credential(const json::object& assistant,
+                                                          std::string_view provider) {
+    if (const auto* list = array_at(assistant, "credentials"))
+      for (const auto& each : *list)
+        if (each.is_object() && string_at(each.get_object(), "provider") == provider)
+          return each.get_object();
+    return std::nullopt;
+  }
+  // The first of the assistant's `credentialIds` that is a credential of `provider`.
+  std::string listed_credential(const json::object& assistant, std::string_view provider) {
+    const auto* ids = array_at(assistant, "credentialIds");
+    if (!ids) return "";
+    for (const auto& id : *ids) {
+      if (!id.is_string()) continue;
+      auto record = s_.resources().find(deps_.credentials.kind, org_, ascii_lower(id.get_string()));
+      if (record && string_at(json::parse(record->document).as_object(), "provider") == provider)
+        return record->id;
+    }
+    return "";
+  }
+  // A credential's public document with its write-only fields merged in.
+  json::object credential_with_secrets(std::string_view id) {
+    json::object credential;
+    if (auto record = s_.resources().find(deps_.credentials.kind, org_, ascii_lower(id)))
+      credential = json::parse(record->document).as_object();
+    for (auto& [key, value] : deps_.service.secrets_of(s_, deps_.credentials, org_, id))
+      credential[key] = value;
+    return credential;
   }
   std::string newest_credential(std::string_view provider) {
     if (provider.empty()) return "";
