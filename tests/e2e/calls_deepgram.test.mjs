@@ -181,6 +181,44 @@ test("an assistant's inline credentials (dynamic credentials) override the org's
   await ended(call.id);
 });
 
+test("finals are held until UtteranceEnd, then reach the model as one turn", async () => {
+  const mark = deepgram.listens.length;
+  const llmMark = env.standin.requests.length;
+  const { call, caller } = await liveCall(assistantBody());
+  const session = await sessionAfter(mark);
+  await until(() => session.bytes > 0, "audio at Deepgram");
+  session.say("I would like", { isFinal: true, speechFinal: false });
+  session.say("to book a table", { isFinal: true, speechFinal: false });
+  await sleep(1200);
+  const asked = () => env.standin.requests.slice(llmMark).find((r) => r.path.endsWith("/chat/completions"));
+  assert.equal(asked(), undefined, "no turn before Deepgram said the utterance ended");
+  assert.ok(!caller.messagesOf("transcript").some((m) => m.transcriptType === "final"));
+  session.utteranceEnd();
+  const request = await until(asked, "the model's request");
+  assert.equal(request.body.messages.at(-1).content, "I would like to book a table");
+  caller.send({ type: "hangup" });
+  await ended(call.id);
+});
+
+test("KeepAlive goes to Deepgram while no audio is sent", async () => {
+  const mark = deepgram.listens.length;
+  const { call, caller } = await liveCall(assistantBody({ silenceTimeoutSeconds: 30 }));
+  const session = await sessionAfter(mark);
+  await until(() => session.bytes > 0, "audio at Deepgram");
+  caller.stopAudio();
+  await until(() => session.keepAlives > 0, "a KeepAlive", 10000);
+  caller.send({ type: "hangup" });
+  await ended(call.id);
+});
+
+test("a wrong key in the assistant's credentials is refused by Deepgram: 401 endedReason", async () => {
+  const { call, caller } = await liveCall(assistantBody({ credentials: [{ provider: "deepgram", apiKey: "dg-wrong-key" }] }));
+  const done = await ended(call.id);
+  assert.equal(done.endedReason, "pipeline-error-deepgram-returning-401-invalid-credentials");
+  assert.equal(deepgram.latest().headers.authorization, "Token dg-wrong-key");
+  await caller.closed;
+});
+
 test("Deepgram refusing the key (401) ends the call with the deepgram endedReason", async () => {
   deepgram.behaviour.listen = 401;
   const { call, caller } = await liveCall(assistantBody());
