@@ -28,7 +28,7 @@ after(async () => {
 });
 
 afterEach(() => {
-  Object.assign(deepgram.behaviour, { listen: "ok", speak: "ok", dropAfterMs: 1500 });
+  Object.assign(deepgram.behaviour, { listen: "ok", speak: "ok", dropAfterMs: 1500, firstByteDelayMs: 0 });
 });
 
 async function credential(apiKey) {
@@ -233,6 +233,20 @@ test("Deepgram rate limiting the stream (429) ends the call as a transcriber fai
   const done = await ended(call.id);
   assert.equal(done.endedReason, "pipeline-error-deepgram-transcriber-failed");
   await caller.closed;
+});
+
+test("Aura's audio is played as it arrives, however late its first byte", async () => {
+  deepgram.behaviour.firstByteDelayMs = 700;
+  const speaksBefore = deepgram.speaks.length;
+  const { call, caller } = await liveCall(assistantBody({ firstMessage: "Good morning, how can I help?" }));
+  const request = await until(() => deepgram.speaks[speaksBefore], "the greeting's speak request");
+  await until(() => caller.audio.some((a) => a.bytes.some((b) => b !== 0)), "the greeting's audio");
+  const first = caller.audio.find((a) => a.bytes.some((b) => b !== 0));
+  assert.ok(first.at - request.at >= 650, `audio ${first.at - request.at} ms after the request`);
+  // 29 characters at 40 ms each: about 1.2 s of speech, paced in real time.
+  await until(() => caller.audioMs() > 1000, "the rest of the greeting");
+  caller.send({ type: "hangup" });
+  await ended(call.id);
 });
 
 test("Aura refusing to speak ends the call with pipeline-error-deepgram-voice-failed", async () => {

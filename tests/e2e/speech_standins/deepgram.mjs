@@ -21,7 +21,8 @@
 //   GUESS: the content-type of a container=none linear16 answer; "audio/l16" is written here.
 //   Error bodies follow the docs' {"err_code","err_msg","request_id"} shape.
 //
-// Switches, on `standin.behaviour` (changeable between calls):
+// Switches, on `standin.behaviour` (changeable between calls; `transcript` and
+// `firstByteDelayMs` too):
 //   listen: "ok" | 401 | 429 | "drop" (accept, then drop the TCP connection without a close frame
 //           after `dropAfterMs`) | "close-1011" (close with 1011 "NET-0000" after `dropAfterMs`)
 //   speak:  "ok" | 401 | 429
@@ -45,9 +46,14 @@ const ERROR_BODY = {
  */
 export async function startDeepgramStandin(options = {}) {
   const keys = options.apiKeys ?? [options.apiKey ?? "dg-test-key"];
-  const behaviour = { listen: "ok", speak: "ok", dropAfterMs: 1500, transcript: options.transcript ?? "what is the weather like?" };
+  const behaviour = {
+    listen: "ok",
+    speak: "ok",
+    dropAfterMs: 1500,
+    transcript: options.transcript ?? "what is the weather like?",
+    firstByteDelayMs: options.firstByteDelayMs ?? 0,
+  };
   const msPerChar = options.msPerChar ?? 40;
-  const firstByteDelayMs = options.firstByteDelayMs ?? 0;
   const listens = [];
   const speaks = [];
   const authorised = (req) => keys.some((k) => req.headers.authorization === `Token ${k}`);
@@ -86,7 +92,7 @@ export async function startDeepgramStandin(options = {}) {
         res.writeHead(200, { "content-type": "audio/l16", "dg-request-id": randomUUID() });
         for (let at = 0; at < pcm.length; at += 4096) res.write(pcm.subarray(at, at + 4096));
         res.end();
-      }, firstByteDelayMs);
+      }, behaviour.firstByteDelayMs);
     });
   });
 
