@@ -273,11 +273,13 @@ for (const [mode, what] of [
   });
 }
 
-test("a Flux model is refused when the assistant is created, naming the field", async () => {
-  const { status, body } = await api(env.server, "/call", {
-    method: "POST",
-    body: { assistant: assistantBody({ transcriber: { model: "flux-general-en" } }), transport: { provider: "vapi.websocket" } },
+for (const model of ["flux-general-en", "whisper"]) {
+  test(`a call with the ${model} model is refused when it is created, naming the field`, async () => {
+    const { status, body } = await api(env.server, "/call", {
+      method: "POST",
+      body: { assistant: assistantBody({ transcriber: { model } }), transport: { provider: "vapi.websocket" } },
+    });
+    assert.equal(status, 400, JSON.stringify(body));
+    assert.match(JSON.stringify(body.message), /transcriber\.model/);
   });
-  assert.equal(status, 400, JSON.stringify(body));
-  assert.match(JSON.stringify(body.message), /transcriber\.model/);
-});
+}

@@ -1,6 +1,6 @@
 // The Deepgram transcriber's pure parts: the live-streaming URL a config makes, how Deepgram's
-// messages read, which endedReason a refused upgrade gives, what check() refuses, and that a
-// stream without a key fails at once.
+// messages read and become the call's turns, which endedReason a refused upgrade gives, what
+// check() refuses, and that a stream without a key fails at once.
 
 #include "runtime/speech/deepgram_transcriber.hpp"
 
@@ -94,6 +94,59 @@ TEST(DeepgramMessages, UtteranceEndErrorsAndTheRest) {
   for (const auto* ignored : {R"({"type":"Metadata","request_id":"r"})",
                               R"({"type":"SpeechStarted","timestamp":1.0})", "not json", "[1]"})
     EXPECT_EQ(parse_deepgram_message(ignored).kind, DeepgramMessage::Kind::kIgnored) << ignored;
+}
+
+DeepgramMessage results(std::string text, bool is_final, bool speech_final,
+                        double confidence = 0.9) {
+  DeepgramMessage m;
+  m.kind = DeepgramMessage::Kind::kTranscript;
+  m.transcript = Transcript{std::move(text), is_final, speech_final};
+  m.confidence = confidence;
+  return m;
+}
+
+TEST(DeepgramTurns, FinalsAreHeldUntilSpeechFinalThenGivenAsOneTurn) {
+  DeepgramTurns turns(0.4);
+  auto t = turns.on(results("I would", false, false));
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->text, "I would");
+  EXPECT_FALSE(t->is_final);
+  EXPECT_FALSE(turns.on(results("I would like", true, false)));
+  t = turns.on(results("to book", false, false));  // what is held, then what is heard
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->text, "I would like to book");
+  EXPECT_FALSE(t->is_final);
+  t = turns.on(results("to book a table", true, true));
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->text, "I would like to book a table");
+  EXPECT_TRUE(t->is_final);
+  EXPECT_TRUE(t->end_of_turn);
+  // The next turn starts empty.
+  t = turns.on(results("thanks", true, true));
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->text, "thanks");
+}
+
+TEST(DeepgramTurns, UtteranceEndEndsTheHeldTurnAndNothingElse) {
+  DeepgramTurns turns(0.4);
+  DeepgramMessage utterance_end;
+  utterance_end.kind = DeepgramMessage::Kind::kUtteranceEnd;
+  EXPECT_FALSE(turns.on(utterance_end));  // nothing held: nothing to say
+  EXPECT_FALSE(turns.on(results("hello", true, false)));
+  auto t = turns.on(utterance_end);
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->text, "hello");
+  EXPECT_TRUE(t->end_of_turn);
+  EXPECT_FALSE(turns.on(results("", true, true)));  // a speech_final of silence
+}
+
+TEST(DeepgramTurns, LowConfidenceCountsAsSilence) {
+  DeepgramTurns turns(0.6);
+  EXPECT_FALSE(turns.on(results("mumble", false, false, 0.3)));
+  EXPECT_FALSE(turns.on(results("mumble", true, true, 0.3)));
+  auto t = turns.on(results("clear words", true, true, 0.95));
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->text, "clear words");
 }
 
 TEST(DeepgramConnectFailures, StatusesMapToTheCallSchemasReasons) {

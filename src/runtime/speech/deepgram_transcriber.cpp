@@ -118,6 +118,26 @@ DeepgramMessage parse_deepgram_message(std::string_view text) {
   return out;
 }
 
+std::optional<Transcript> DeepgramTurns::on(const DeepgramMessage& message) {
+  const auto join = [](const std::string& a, const std::string& b) {
+    return a.empty() ? b : b.empty() ? a : a + " " + b;
+  };
+  const auto end_turn = [&]() -> std::optional<Transcript> {
+    if (held_.empty()) return std::nullopt;
+    return Transcript{std::exchange(held_, {}), true, true};
+  };
+  if (message.kind == DeepgramMessage::Kind::kUtteranceEnd) return end_turn();
+  if (message.kind != DeepgramMessage::Kind::kTranscript) return std::nullopt;
+  const auto& t = message.transcript;
+  const std::string text = message.confidence < threshold_ ? "" : t.text;
+  if (!t.is_final) {
+    if (text.empty()) return std::nullopt;
+    return Transcript{join(held_, text), false, false};
+  }
+  held_ = join(held_, text);
+  return t.end_of_turn ? end_turn() : std::nullopt;
+}
+
 std::string deepgram_connect_failure_reason(std::string_view connect_error) {
   constexpr std::string_view kPrefix = "handshake: ";
   if (!connect_error.starts_with(kPrefix)) return kDeepgramTranscriberFailed;
@@ -141,7 +161,7 @@ namespace {
 class State final : public net::WebSocketHandler, public std::enable_shared_from_this<State> {
  public:
   State(TranscriberEvents events, double confidence_threshold)
-      : events_(std::move(events)), threshold_(confidence_threshold) {}
+      : events_(std::move(events)), turns_(confidence_threshold) {}
 
   void connect(net::WebSocketClient& client, net::WebSocketConnectRequest request) {
     auto self = shared_from_this();
@@ -227,9 +247,9 @@ class State final : public net::WebSocketHandler, public std::enable_shared_from
             kDeepgramTranscriberFailed,
             "Deepgram reported an error" + (message.error.empty() ? "" : ": " + message.error));
       case DeepgramMessage::Kind::kUtteranceEnd:
-        return end_turn();
       case DeepgramMessage::Kind::kTranscript:
-        return transcript(std::move(message));
+        if (auto transcript = turns_.on(message)) deliver(std::move(*transcript));
+        return;
     }
   }
 
@@ -246,31 +266,6 @@ class State final : public net::WebSocketHandler, public std::enable_shared_from
   }
 
  private:
-  // Finals are held until Deepgram says the turn is over (speech_final or UtteranceEnd), so
-  // the call gets the customer's words as one final that carries end_of_turn; meanwhile each
-  // interim shows what is held plus what is being heard.
-  void transcript(DeepgramMessage message) {
-    auto& t = message.transcript;
-    if (!t.text.empty() && message.confidence < threshold_) t.text.clear();
-    if (!t.is_final) {
-      if (t.text.empty()) return;
-      deliver(Transcript{join(held_, t.text), false, false});
-      return;
-    }
-    held_ = join(held_, t.text);
-    if (t.end_of_turn) end_turn();
-  }
-
-  void end_turn() {
-    if (held_.empty()) return;
-    deliver(Transcript{std::exchange(held_, {}), true, true});
-  }
-
-  static std::string join(const std::string& a, const std::string& b) {
-    if (a.empty()) return b;
-    return b.empty() ? a : a + " " + b;
-  }
-
   void deliver(Transcript t) {
     std::lock_guard lock(events_mutex_);
     if (!stopped_ && events_.on_transcript) events_.on_transcript(std::move(t));
@@ -315,8 +310,7 @@ class State final : public net::WebSocketHandler, public std::enable_shared_from
   std::recursive_mutex events_mutex_;
   TranscriberEvents events_;
   bool stopped_ = false;  // guarded by events_mutex_
-  const double threshold_;
-  std::string held_;  // finals of the turn so far (on the socket's strand)
+  DeepgramTurns turns_;   // on the socket's strand
 
   std::mutex socket_mutex_;  // guards what follows
   std::shared_ptr<net::WebSocket> socket_;
@@ -358,10 +352,15 @@ void DeepgramTranscriber::check(const json::object& config) const {
       throw ApiError::bad_request(std::string("transcriber.") + field + " must be a string");
   if (const auto* v = config.if_contains("endpointing"); v && !v->is_number())
     throw ApiError::bad_request("transcriber.endpointing must be a number");
-  if (const auto model = string_at(config, "model"); model.starts_with("flux"))
+  const auto model = string_at(config, "model");
+  if (model.starts_with("flux"))
     throw ApiError::bad_request("transcriber.model " + std::string(model) +
                                 " (Deepgram Flux) is not supported by this server; use a nova "
                                 "model");
+  if (model.starts_with("whisper"))
+    throw ApiError::bad_request("transcriber.model " + std::string(model) +
+                                " cannot transcribe a live call: Deepgram does not stream "
+                                "Whisper; use a nova model");
 }
 
 std::unique_ptr<TranscriberStream> DeepgramTranscriber::open(const json::object& config,

@@ -13,7 +13,8 @@
 // Supported: the nova-3 / nova-2 / nova / enhanced / base families (and any other model name,
 // passed through), language, endpointing, smartFormat, numerals, profanityFilter, redaction,
 // keywords (not on nova-3) and keyterm (nova-3), mipOptOut, confidenceThreshold (applied here).
-// Not supported: the Flux models (another API, /v2/listen) — check() refuses them.
+// Not supported: the Flux models (another API, /v2/listen) and Whisper (Deepgram does not stream
+// it) — check() refuses them.
 
 #include <chrono>
 #include <optional>
@@ -55,6 +56,22 @@ struct DeepgramMessage {
 };
 DeepgramMessage parse_deepgram_message(std::string_view text);
 
+/// Turns Deepgram's messages into the call's transcripts. Finals are held until Deepgram says
+/// the turn is over (speech_final, or UtteranceEnd when background noise keeps endpointing from
+/// firing), so the call gets the customer's words as one final that carries end_of_turn;
+/// meanwhile each interim shows what is held plus what is being heard. Transcripts below
+/// `confidence_threshold` count as silence.
+class DeepgramTurns {
+ public:
+  explicit DeepgramTurns(double confidence_threshold) : threshold_(confidence_threshold) {}
+  /// What the call is told for `message`, if anything.
+  std::optional<Transcript> on(const DeepgramMessage& message);
+
+ private:
+  double threshold_;
+  std::string held_;  ///< the turn's finals so far
+};
+
 /// The endedReason for a refused upgrade ("handshake: 401", ...) or a connect failure.
 std::string deepgram_connect_failure_reason(std::string_view connect_error);
 
@@ -65,8 +82,9 @@ class DeepgramTranscriber final : public Transcriber {
   explicit DeepgramTranscriber(const RemoteSpeechDeps& deps,
                                std::optional<boost::asio::any_io_executor> keepalive = {});
 
-  /// 400 naming the field: a provider other than deepgram, a Flux model, a model or language
-  /// that is not a string, endpointing that is not a number.
+  /// 400 naming the field: a provider other than deepgram, a Flux or Whisper model (neither
+  /// streams on /v1/listen), a model or language that is not a string, endpointing that is not
+  /// a number.
   void check(const boost::json::object& config) const override;
   /// No key: on_failure (kDeepgramKeyMissing) at once. A refused upgrade, an error message or
   /// the socket closing before close(): on_failure with the matching endedReason.
