@@ -160,6 +160,14 @@ TEST(DeepgramConnectFailures, StatusesMapToTheCallSchemasReasons) {
   EXPECT_EQ(deepgram_connect_failure_reason("connection refused"), kDeepgramTranscriberFailed);
 }
 
+TEST(DeepgramConnectFailures, ADroppedConnectionIsEconnresetDeepgramsOwnCloseAFailure) {
+  EXPECT_EQ(deepgram_close_reason(1011, "connection closed"),
+            "pipeline-error-deepgram-returning-econnreset");
+  EXPECT_EQ(deepgram_close_reason(1011, "NET-0001"), kDeepgramTranscriberFailed);
+  EXPECT_EQ(deepgram_close_reason(1008, "DATA-0000"), kDeepgramTranscriberFailed);
+  EXPECT_EQ(deepgram_close_reason(1000, ""), kDeepgramTranscriberFailed);
+}
+
 class DeepgramTranscriberTest : public ::testing::Test {
  protected:
   net::HttpClient http;

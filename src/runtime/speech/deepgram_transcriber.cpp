@@ -32,6 +32,7 @@ constexpr auto kConnectTimeout = 10s;
 // Deepgram closes a stream that gets no data for 10 s (NET-0001); its docs advise a KeepAlive
 // every 3-5 s while no audio is sent.
 constexpr auto kKeepAliveEvery = 4s;
+constexpr auto kKeepAliveCheck = 1s;  // so the longest gap is kKeepAliveEvery + 1 s
 // Vapi's documented default for confidenceThreshold.
 constexpr double kDefaultConfidenceThreshold = 0.4;
 
@@ -152,6 +153,13 @@ std::string deepgram_connect_failure_reason(std::string_view connect_error) {
   return kDeepgramTranscriberFailed;  // 429 and the rest have no endedReason of their own
 }
 
+std::string deepgram_close_reason(std::uint16_t code, std::string_view reason) {
+  if (code == static_cast<std::uint16_t>(net::CloseCode::kInternal) &&
+      reason == "connection closed")
+    return kDeepgramConnectionReset;
+  return kDeepgramTranscriberFailed;
+}
+
 namespace {
 
 // One call's stream, shared by the call (through Stream), the socket (as its handler) and the
@@ -261,8 +269,9 @@ class State final : public net::WebSocketHandler, public std::enable_shared_from
       done_ = true;
       socket_.reset();  // the socket holds this handler: no cycle once it is closed
     }
-    fail(kDeepgramTranscriberFailed, "Deepgram closed the connection (" + std::to_string(code) +
-                                         (reason.empty() ? "" : " " + reason) + ")");
+    fail(deepgram_close_reason(code, reason), "Deepgram closed the connection (" +
+                                                  std::to_string(code) +
+                                                  (reason.empty() ? "" : " " + reason) + ")");
   }
 
  private:
@@ -291,7 +300,7 @@ class State final : public net::WebSocketHandler, public std::enable_shared_from
   // On the timer's strand; the timer holds the state weakly, so a closed stream's timer
   // fires once more at most and stops.
   void arm_keep_alive() {
-    timer_->expires_after(kKeepAliveEvery);
+    timer_->expires_after(kKeepAliveCheck);
     timer_->async_wait([weak = weak_from_this()](boost::system::error_code ec) {
       auto self = weak.lock();
       if (ec || !self) return;

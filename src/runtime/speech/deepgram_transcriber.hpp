@@ -17,6 +17,7 @@
 // it) — check() refuses them.
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,6 +33,8 @@ inline constexpr const char* kDeepgramTranscriberFailed =
     "pipeline-error-deepgram-transcriber-failed";
 inline constexpr const char* kDeepgramKeyMissing =
     "pipeline-error-deepgram-transcriber-api-key-missing";
+inline constexpr const char* kDeepgramConnectionReset =
+    "pipeline-error-deepgram-returning-econnreset";
 
 /// The model asked for when `model` is absent (Vapi's schema names no default).
 inline constexpr std::string_view kDeepgramDefaultModel = "nova-2";
@@ -74,6 +77,11 @@ class DeepgramTurns {
 
 /// The endedReason for a refused upgrade ("handshake: 401", ...) or a connect failure.
 std::string deepgram_connect_failure_reason(std::string_view connect_error);
+
+/// The endedReason for the socket closing before the call closed it: a connection dropped
+/// without a close frame (net's kInternal "connection closed") is Deepgram's econnreset;
+/// Deepgram's own close (1011 "NET-0001", 1008 "DATA-0000", ...) a transcriber failure.
+std::string deepgram_close_reason(std::uint16_t code, std::string_view reason);
 
 class DeepgramTranscriber final : public Transcriber {
  public:
