@@ -9,9 +9,9 @@
 // one, for an on-premises install) beats all three. WebSocket endpoints take the same base with
 // ws:// for http:// and wss:// for https://.
 //
-// Keys: the org's credential named by the config's credentialId, else the org's newest
-// credential of that provider (both resolved when the call is created, into
-// SpeechContext::credentials), else <NAME>_API_KEY in the server's environment.
+// Keys: the credential the call resolved for the provider when it was created (the config's
+// credentialId, the assistant's `credentials` or `credentialIds`, else the org's newest of
+// that provider: SpeechContext::credentials), else <NAME>_API_KEY in the server's environment.
 
 #include <string>
 #include <string_view>

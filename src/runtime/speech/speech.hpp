@@ -79,9 +79,11 @@ struct SpeechContext {
   std::string org_id;
   std::string call_id;
   boost::json::object call;  ///< the Call document (custom engines send it to their server)
-  /// Speech provider ("deepgram", "11labs", ...) → the secrets of the org's credential for it
-  /// (apiKey, apiUrl, ...): the one the config's credentialId names, else the org's newest of
-  /// that provider. Absent when the org has none (remote_speech.hpp: the environment's key).
+  /// Speech provider ("deepgram", "11labs", ...) → the credential the call uses for it, its
+  /// secrets merged in (apiKey, apiUrl, ...): the config's credentialId, else the assistant's
+  /// inline `credentials` entry, else the first of its `credentialIds` of that provider, else
+  /// the org's newest of that provider. Absent when there is none (remote_speech.hpp: the
+  /// environment's key).
   std::map<std::string, boost::json::object, std::less<>> credentials;
 };
 
