@@ -3,23 +3,29 @@
 // `--speech-base-url deepgram=<url>`.
 //
 // - Live transcription, a WebSocket at /v1/listen
-//   (https://developers.deepgram.com/reference/speech-to-text-api/listen-streaming): the
-//   upgrade needs `Authorization: Token <key>` (401 otherwise, with the dg-error header the
-//   docs describe); the query is recorded; binary messages are the audio; text messages
-//   {"type":"KeepAlive"} and {"type":"CloseStream"} are counted (CloseStream also closes, as
-//   Deepgram does once it has flushed). It answers "Results" messages shaped like the docs'
+//   (https://developers.deepgram.com/docs/live-streaming-audio):
+//   the upgrade needs `Authorization: Token <key>` (else an HTTP 401 with a `dg-error` header,
+//   as https://developers.deepgram.com/docs/stt-troubleshooting-websocket-data-and-net-errors
+//   describes failed handshakes); the query is recorded; binary messages are the audio; text
+//   {"type":"KeepAlive"} (https://developers.deepgram.com/docs/audio-keep-alive) is counted,
+//   {"type":"CloseStream"} (https://developers.deepgram.com/docs/close-stream) is answered with
+//   a Metadata message and a close. It answers "Results" messages shaped like the docs'
 //   examples: an interim (is_final false) while it hears voiced audio, then a final with
-//   speech_final true once the voice has been followed by silence.
-//   GUESS: real Deepgram recognises words; this one measures energy and answers a fixed
-//   (configurable) transcript per utterance. How long the silence must be is the query's
-//   `endpointing` but at least 200 ms, since 20 ms frames of a real-time caller arrive unevenly.
+//   speech_final true once the voice has been followed by silence; `say` and `utteranceEnd`
+//   let a test send its own.
+//   GUESS: real Deepgram recognises words; this one measures energy (RMS over 500 is voice)
+//   and answers a fixed, configurable transcript per utterance. The silence that ends one is
+//   the query's `endpointing` but at least 200 ms, since a real-time caller's 20 ms frames
+//   arrive unevenly. The Results fields beyond type / is_final / speech_final /
+//   channel.alternatives[0].transcript / confidence are filled with plausible values.
 // - Aura text to speech, POST /v1/speak
-//   (https://developers.deepgram.com/reference/text-to-speech-api/speak-request): Token auth
-//   (401 otherwise), the query (model, encoding, sample_rate, container) and JSON body
-//   {"text"} recorded; answers raw linear16 PCM (a 440 Hz tone, `msPerChar` per character) at
-//   the asked sample_rate in 4 KB writes after `firstByteDelayMs`.
-//   GUESS: the content-type of a container=none linear16 answer; "audio/l16" is written here.
-//   Error bodies follow the docs' {"err_code","err_msg","request_id"} shape.
+//   (https://developers.deepgram.com/reference/text-to-speech/speak-request): Token auth (401
+//   otherwise), the query (model, encoding, sample_rate, container) and JSON body {"text"}
+//   recorded; answers raw linear16 PCM (a 440 Hz tone, `msPerChar` per character) at the asked
+//   sample_rate in 4 KB writes after `firstByteDelayMs`.
+//   GUESS: the content-type of a container=none linear16 answer ("audio/l16" here) and the exact
+//   error bodies, written in the {"err_code","err_msg","request_id"} shape of Deepgram's REST
+//   errors.
 //
 // Switches, on `standin.behaviour` (changeable between calls; `transcript` and
 // `firstByteDelayMs` too):
