@@ -26,9 +26,12 @@
 #include "net/io_threads.hpp"
 #include "net/open_files.hpp"
 #include "net/websocket.hpp"
+#include "runtime/speech/cartesia_voice.hpp"
 #include "runtime/speech/custom_transcriber.hpp"
 #include "runtime/speech/deepgram_transcriber.hpp"
 #include "runtime/speech/deepgram_voice.hpp"
+#include "runtime/speech/elevenlabs_voice.hpp"
+#include "runtime/speech/openai_voice.hpp"
 #include "runtime/speech/remote_speech.hpp"
 #include "runtime/speech/speech_pool.hpp"
 #include "runtime/speech/speech_providers.hpp"
@@ -225,6 +228,12 @@ int serve(const ServeOptions& options) {
   speech.add_transcriber("deepgram", deepgram_transcriber);
   speech::DeepgramVoice deepgram_voice(remote);
   speech.add_voice("deepgram", deepgram_voice);
+  speech::ElevenLabsVoice elevenlabs_voice(remote);
+  speech::CartesiaVoice cartesia_voice(remote);
+  speech::OpenAiVoice openai_voice(remote);
+  speech.add_voice("11labs", elevenlabs_voice);
+  speech.add_voice("cartesia", cartesia_voice);
+  speech.add_voice("openai", openai_voice);
   CatalogDeps deps{
       store, secrets, contract, pool, dir.path(), options.file_size_limit, [&public_url] {
         return public_url;

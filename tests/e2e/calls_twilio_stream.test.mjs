@@ -147,3 +147,19 @@ test("a Twilio call has monitor.listenUrl: its greeting, sent to Twilio ahead, i
   const ended = await waitForStatus(callId, "ended");
   assert.equal(ended.monitor.listenUrl, live.monitor.listenUrl);
 });
+
+test("keys the caller presses reach the model as one keypad entry, per the assistant's keypadInputPlan", async () => {
+  const { streamUrl, callId, callSid } = await ringAssistant({
+    keypadInputPlan: { enabled: true, timeoutSeconds: 5, delimiters: "#" },
+  });
+  const stream = await connectTwilioStream(streamUrl, { authToken: TOKEN, accountSid: ACCOUNT, callSid });
+  await waitForStatus(callId, "in-progress");
+  for (const key of ["4", "2", "#"]) stream.pressKey(key);
+  const call = await until(async () => {
+    const c = await env.server.client.calls.get({ id: callId });
+    return c.messages?.some((m) => m.role === "bot" && m.message === "You said: User's Keypad Entry: 42") && c;
+  }, "the answer to the keypad entry");
+  assert.deepEqual(call.messages.filter((m) => m.role === "user").map((m) => m.message), ["User's Keypad Entry: 42"]);
+  stream.stop();
+  await waitForStatus(callId, "ended");
+});

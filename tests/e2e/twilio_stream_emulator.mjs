@@ -29,6 +29,10 @@ export function connectTwilioStream(url, opts = {}) {
                                  stop: { accountSid: opts.accountSid ?? "AC0", callSid: opts.callSid ?? "CA0" } }));
       },
       close: () => ws.close(),
+      // A key the caller pressed, as Twilio's bidirectional streams report it.
+      pressKey(digit) {
+        ws.send(JSON.stringify({ event: "dtmf", streamSid, sequenceNumber: String(seq++), dtmf: { track: "inbound_track", digit } }));
+      },
     };
     // The playback buffer: queued audio (bytes) and marks between it.
     const queue = []; // {bytes} | {mark}

@@ -12,6 +12,9 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -74,6 +77,15 @@ class Synthesis {
   virtual void cancel() = 0;
 };
 
+/// The voices that failed in one call (their configs' JSON text), so that its later utterances
+/// start with the fallback that works (fallback_speech.hpp); the first failure, which the call
+/// ends with when every voice has failed. Shared by the call's syntheses, on any thread.
+struct FailedVoices {
+  std::mutex mutex;
+  std::set<std::string> configs;
+  std::optional<SpeechFailure> first;
+};
+
 /// What a stream or synthesis is for: the call and the org, for messages and credentials.
 struct SpeechContext {
   std::string org_id;
@@ -85,6 +97,7 @@ struct SpeechContext {
   /// the org's newest of that provider. Absent when there is none (remote_speech.hpp: the
   /// environment's key).
   std::map<std::string, boost::json::object, std::less<>> credentials;
+  std::shared_ptr<FailedVoices> failed_voices = std::make_shared<FailedVoices>();
 };
 
 class Transcriber {

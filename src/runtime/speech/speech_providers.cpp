@@ -67,7 +67,9 @@ SpeechProviders::SpeechProviders(SpeechPool& pool, net::HttpClient& http,
       builtin_voice_(pool),
       custom_voice_(http, std::move(signer)),
       transcriber_router_(std::make_unique<TranscriberRouter>(*this)),
-      voice_router_(std::make_unique<VoiceRouter>(*this)) {
+      voice_router_(std::make_unique<VoiceRouter>(*this)),
+      transcribers_with_fallbacks_(*transcriber_router_),
+      voices_with_fallbacks_(*voice_router_) {
   add_transcriber(std::string(kBuiltin), builtin_transcriber_);
   add_voice(std::string(kBuiltin), builtin_voice_);
   add_voice("custom-voice", custom_voice_);
@@ -84,10 +86,10 @@ void SpeechProviders::add_voice(std::string provider, Voice& voice) {
 }
 
 Transcriber& SpeechProviders::transcribers() {
-  return *transcriber_router_;
+  return transcribers_with_fallbacks_;
 }
 Voice& SpeechProviders::voices() {
-  return *voice_router_;
+  return voices_with_fallbacks_;
 }
 
 Transcriber& SpeechProviders::transcriber_for(const boost::json::object& config) const {

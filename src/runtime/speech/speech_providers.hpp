@@ -15,6 +15,7 @@
 #include "runtime/speech/builtin_transcriber.hpp"
 #include "runtime/speech/builtin_voice.hpp"
 #include "runtime/speech/custom_voice.hpp"
+#include "runtime/speech/fallback_speech.hpp"
 #include "runtime/speech/speech.hpp"
 #include "runtime/speech/speech_pool.hpp"
 
@@ -41,7 +42,8 @@ class SpeechProviders {
   void add_voice(std::string provider, Voice& voice);
 
   /// Routes by `provider`: check() refuses an unknown one (ApiError 400), open()/synthesize()
-  /// too (they are only called after check()).
+  /// too (they are only called after check()). A config's fallbackPlan is followed when its
+  /// provider fails (fallback_speech.hpp).
   Transcriber& transcribers();
   Voice& voices();
 
@@ -62,6 +64,8 @@ class SpeechProviders {
   std::map<std::string, Voice*, std::less<>> voices_;
   std::unique_ptr<TranscriberRouter> transcriber_router_;
   std::unique_ptr<VoiceRouter> voice_router_;
+  FallbackTranscriber transcribers_with_fallbacks_;
+  FallbackVoice voices_with_fallbacks_;
 };
 
 }  // namespace sb::speech

@@ -112,6 +112,7 @@ LiveCallImpl::LiveCallImpl(boost::asio::any_io_executor strand, LiveCallServices
       tick_timer_(strand, services.clock),
       endpoint_timer_(strand, services.clock),
       deadline_timer_(strand, services.clock),
+      keypad_timer_(strand, services.clock),
       pacer_(std::chrono::milliseconds(20), options.lead_frames) {
   for (const auto& a : conversation_.assistants) members_.emplace_back(a.name, a.id);
   if (!conversation_.assistants.empty()) assistant_ = conversation_.assistants[0].assistant;
@@ -140,6 +141,7 @@ void LiveCallImpl::read_plans() {
     for (const auto& p : *phrases)
       if (const auto* s = p.if_string()) end_call_phrases_.push_back(normalize_words(*s));
   hooks_ = CallHooks::of(assistant_);
+  keypad_ = KeypadInput(KeypadPlan::of(assistant_));
 }
 
 void LiveCallImpl::hand_off(std::size_t index) {
@@ -272,6 +274,7 @@ void LiveCallImpl::finish(const std::string& ended_reason) {
   tick_timer_.cancel();
   endpoint_timer_.cancel();
   deadline_timer_.cancel();
+  keypad_timer_.cancel();
   const auto ended_ms = wall_ms();
   if (recorder_) recorder_->finish(now());
   listeners_.close_all();  // after the last of the audio the recorder aligned
@@ -452,9 +455,7 @@ void LiveCallImpl::control(json::object message) {
 }
 void LiveCallImpl::dtmf(std::string digits) {
   on_strand([d = std::move(digits)](LiveCallImpl& c) {
-    if (!c.live_) return;
-    c.conversation_.history.push_back(json::object{{"role", "user"}, {"content", d}});
-    c.add_artifact_message("user", d, c.wall_ms(), c.wall_ms());
+    for (const char key : d) c.press_key(key);
   });
 }
 void LiveCallImpl::mark_played(std::string) {}

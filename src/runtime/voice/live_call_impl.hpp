@@ -22,6 +22,7 @@
 #include "runtime/voice/call_listeners.hpp"
 #include "runtime/voice/call_recorder.hpp"
 #include "runtime/voice/chunker.hpp"
+#include "runtime/voice/keypad_input.hpp"
 #include "runtime/voice/live_call.hpp"
 #include "runtime/voice/tool_speech.hpp"
 #include "runtime/voice/turn_taking.hpp"
@@ -126,6 +127,8 @@ class LiveCallImpl final : public LiveCall,
   // live_call_turns.cpp: transcripts, endpointing, model turns, synthesis
   void on_transcript(speech::Transcript transcript);
   void end_of_customer_turn();
+  void press_key(char key);
+  void keypad_entry(const std::string& digits);
   /// Asks the customer's server how long to wait before the turn ends (`fallback` without it).
   void ask_endpointing(std::chrono::milliseconds fallback);
   /// What the assistant said last (customEndpointingRules of type assistant look at it).
@@ -179,7 +182,8 @@ class LiveCallImpl final : public LiveCall,
   std::shared_ptr<CallTransport> transport_;
   std::unique_ptr<speech::TranscriberStream> transcriber_;
   speech::SpeechContext speech_context_;
-  net::Timer tick_timer_, endpoint_timer_, deadline_timer_;
+  net::Timer tick_timer_, endpoint_timer_, deadline_timer_, keypad_timer_;
+  KeypadInput keypad_;
   Clock::SteadyTime started_at_{};
   std::int64_t started_wall_ms_ = 0;
   std::chrono::milliseconds max_duration_{600'000};
