@@ -10,7 +10,7 @@
 // (stella, perseus, angus, helios) stays on Aura when no model is given. A voiceId already
 // spelled as a Deepgram model ("aura-2-thalia-en") is used as it is.
 //
-// Failures (no key, a non-2xx answer, a timeout, a dropped connection) end the call with
+// Failures (no key, a non-2xx answer, a timeout, a stream cut short) end the call with
 // "pipeline-error-deepgram-voice-failed" and a message saying which.
 
 #include <memory>
