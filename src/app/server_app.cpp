@@ -4,6 +4,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/io_context.hpp>
 #include <boost/json/object.hpp>
 #include <cstdio>
 #include <cstdlib>
@@ -27,6 +28,8 @@
 #include "net/websocket.hpp"
 #include "runtime/speech/cartesia_voice.hpp"
 #include "runtime/speech/custom_transcriber.hpp"
+#include "runtime/speech/deepgram_transcriber.hpp"
+#include "runtime/speech/deepgram_voice.hpp"
 #include "runtime/speech/elevenlabs_voice.hpp"
 #include "runtime/speech/openai_voice.hpp"
 #include "runtime/speech/remote_speech.hpp"
@@ -219,7 +222,12 @@ int serve(const ServeOptions& options) {
   for (const auto& assignment : options.speech_base_urls)
     remote_settings.override_base_url(assignment);
   const speech::RemoteSpeechDeps remote{http_client, websockets, remote_settings};
-  (void)remote;  // each remote adapter is registered with `speech` here
+  // Deepgram: live transcription over a WebSocket (KeepAlive timers on the outbound context),
+  // Aura voices over HTTP.
+  speech::DeepgramTranscriber deepgram_transcriber(remote, outbound.context().get_executor());
+  speech.add_transcriber("deepgram", deepgram_transcriber);
+  speech::DeepgramVoice deepgram_voice(remote);
+  speech.add_voice("deepgram", deepgram_voice);
   speech::ElevenLabsVoice elevenlabs_voice(remote);
   speech::CartesiaVoice cartesia_voice(remote);
   speech::OpenAiVoice openai_voice(remote);

@@ -1,12 +1,14 @@
 #include "runtime/chat/conversation_setup.hpp"
 
 #include <chrono>
+#include <optional>
 #include <utility>
 
 #include <boost/json/parse.hpp>
 
 #include "core/api_error.hpp"
 #include "core/json_fields.hpp"
+#include "core/text.hpp"
 #include "domain/resources/resource_service.hpp"
 #include "runtime/chat/chat_setup.hpp"
 #include "runtime/chat/template.hpp"
@@ -108,36 +110,28 @@ class Loader {
   }
 
   // The credential of each remote speech provider the assistants' transcribers and voices
-  // (their fallbackPlans' too) name, as Vapi picks one: the assistant's own `credentials` of
-  // that provider, else the one of its `credentialIds` of that provider, else the org's newest
-  // credential of that provider. Each is the credential with its secrets opened (apiKey,
-  // apiUrl, ...). The built-in and custom engines take none.
+  // (their fallbackPlans' too) name, as Vapi picks one: the assistant's own `credentials` entry
+  // of that provider (Vapi's dynamic credentials), else the first of its `credentialIds` of
+  // that provider, else the org's newest credential of that provider. Each is the credential's
+  // document (apiUrl, ...) with its secrets (apiKey) merged in. The built-in and custom engines
+  // take none.
   std::map<std::string, json::object, std::less<>> speech_credentials_for(
       const std::vector<ResolvedAssistant>& assistants) {
     std::map<std::string, json::object, std::less<>> found;
     for (const auto& a : assistants) {
-      std::map<std::string, json::object, std::less<>> own;
-      if (const auto* inline_list = array_at(a.assistant, "credentials"))
-        for (const auto& c : *inline_list)
-          if (c.is_object())
-            own.try_emplace(std::string(string_at(c.get_object(), "provider")), c.get_object());
-      if (const auto* ids = array_at(a.assistant, "credentialIds"))
-        for (const auto& id : *ids)
-          if (id.is_string()) {
-            auto credential = opened_credential(id.get_string());
-            own.try_emplace(std::string(string_at(credential, "provider")), std::move(credential));
-          }
       auto add = [&](const json::value& config) {
         if (!config.is_object()) return;
         const std::string provider(string_at(config.get_object(), "provider"));
         if (provider.empty() || provider == "vapi" || provider.starts_with("custom-") ||
             found.count(provider))
           return;
-        if (auto mine = own.find(provider); mine != own.end()) {
-          found[provider] = mine->second;
-        } else if (auto newest = newest_credential(provider); !newest.empty()) {
-          found[provider] = opened_credential(newest);
+        if (auto own = assistant_credential(a.assistant, provider)) {
+          found[provider] = std::move(*own);
+          return;
         }
+        auto credential_id = listed_credential(a.assistant, provider);
+        if (credential_id.empty()) credential_id = newest_credential(provider);
+        if (!credential_id.empty()) found[provider] = credential_with_secrets(credential_id);
       };
       for (auto [part, fallbacks] :
            {std::pair{"transcriber", "transcribers"}, {"voice", "voices"}}) {
@@ -152,14 +146,6 @@ class Loader {
     return found;
   }
 
-  // A stored credential with its write-only fields opened; 404 when the org has none of `id`.
-  json::object opened_credential(std::string_view id) {
-    auto credential = deps_.service.load(s_, deps_.credentials, org_, id);
-    for (const auto& [key, value] : deps_.service.secrets_of(s_, deps_.credentials, org_, id))
-      credential[key] = value;
-    return credential;
-  }
-
  private:
   static bool known(const std::vector<ResolvedAssistant>& list, std::string_view id) {
     for (const auto& a : list)
@@ -170,6 +156,37 @@ class Loader {
     for (const auto& a : list)
       if (a.name == name) return true;
     return false;
+  }
+  // The assistant's dynamic credential (`credentials[]`, inline Create*CredentialDTOs) of
+  // `provider`.
+  static std::optional<json::object> assistant_credential(const json::object& assistant,
+                                                          std::string_view provider) {
+    if (const auto* list = array_at(assistant, "credentials"))
+      for (const auto& each : *list)
+        if (each.is_object() && string_at(each.get_object(), "provider") == provider)
+          return each.get_object();
+    return std::nullopt;
+  }
+  // The first of the assistant's `credentialIds` that is a credential of `provider`.
+  std::string listed_credential(const json::object& assistant, std::string_view provider) {
+    const auto* ids = array_at(assistant, "credentialIds");
+    if (!ids) return "";
+    for (const auto& id : *ids) {
+      if (!id.is_string()) continue;
+      auto record = s_.resources().find(deps_.credentials.kind, org_, ascii_lower(id.get_string()));
+      if (record && string_at(json::parse(record->document).as_object(), "provider") == provider)
+        return record->id;
+    }
+    return "";
+  }
+  // A credential's public document with its write-only fields merged in.
+  json::object credential_with_secrets(std::string_view id) {
+    json::object credential;
+    if (auto record = s_.resources().find(deps_.credentials.kind, org_, ascii_lower(id)))
+      credential = json::parse(record->document).as_object();
+    for (auto& [key, value] : deps_.service.secrets_of(s_, deps_.credentials, org_, id))
+      credential[key] = value;
+    return credential;
   }
   std::string newest_credential(std::string_view provider) {
     if (provider.empty()) return "";

@@ -56,7 +56,7 @@ struct SetupRequest {
 struct ConversationSetup {
   std::vector<ResolvedAssistant> assistants;  ///< [0] starts; the others are handoff targets
   std::map<std::string, std::string> keys;    ///< provider → the org's key for it
-  /// Speech provider → the secrets of the org's credential for it (calls use them).
+  /// Speech provider → the credential (document and secrets) a call uses for it.
   std::map<std::string, boost::json::object, std::less<>> speech_credentials;
 };
 
