@@ -80,21 +80,42 @@ void dial_twilio(net::HttpClient& http, const std::string& api_base, const Twili
   });
 }
 
-void hang_up_twilio(net::HttpClient& http, const std::string& api_base,
-                    const TwilioAccount& account, const std::string& sid) {
+void update_twilio_call(net::HttpClient& http, const std::string& api_base,
+                        const TwilioAccount& account, const std::string& sid, std::string form,
+                        std::function<void(std::string error)> done) {
   net::OutboundRequest request;
   request.method = "POST";
   request.url = calls_url(api_base, account) + "/" + percent_encode(sid) + ".json";
   request.headers = {{"Authorization", rest::basic_auth(account.user, account.password)},
                      {"Content-Type", "application/x-www-form-urlencoded"},
                      {"Accept", "application/json"}};
-  request.body = rest::form_encode({{"Status", "completed"}});
+  request.body = std::move(form);
   request.timeout = rest::kProviderTimeout;
-  http.send(std::move(request), [sid](net::OutboundResponse response) {
-    if (!response.ok())
-      spdlog::warn("twilio call {}: hanging it up failed (HTTP {}) {}", sid, response.status,
-                   response.error);
+  http.send(std::move(request), [done = std::move(done)](net::OutboundResponse response) {
+    if (response.status == 0) return done("Twilio could not be reached (" + response.error + ")");
+    if (!response.ok()) {
+      const auto said = rest::provider_message(response.body);
+      return done("Twilio refused (HTTP " + std::to_string(response.status) + ")" +
+                  (said.empty() ? "" : ": " + said));
+    }
+    done("");
   });
+}
+
+void hang_up_twilio(net::HttpClient& http, const std::string& api_base,
+                    const TwilioAccount& account, const std::string& sid) {
+  update_twilio_call(http, api_base, account, sid, rest::form_encode({{"Status", "completed"}}),
+                     [sid](std::string error) {
+                       if (!error.empty())
+                         spdlog::warn("twilio call {}: hanging it up failed: {}", sid, error);
+                     });
+}
+
+void redirect_twilio(net::HttpClient& http, const std::string& api_base,
+                     const TwilioAccount& account, const std::string& sid, const std::string& twiml,
+                     std::function<void(std::string error)> done) {
+  update_twilio_call(http, api_base, account, sid, rest::form_encode({{"Twiml", twiml}}),
+                     std::move(done));
 }
 
 }  // namespace sb::telephony

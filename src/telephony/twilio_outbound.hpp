@@ -50,4 +50,16 @@ void dial_twilio(net::HttpClient& http, const std::string& api_base, const Twili
 void hang_up_twilio(net::HttpClient& http, const std::string& api_base,
                     const TwilioAccount& account, const std::string& sid);
 
+/// Updates the live call `sid` (POST /Calls/{sid}.json with `form`, already encoded): `done`
+/// gets "" when Twilio took it, else why not. Once, on an HttpClient thread.
+void update_twilio_call(net::HttpClient& http, const std::string& api_base,
+                        const TwilioAccount& account, const std::string& sid, std::string form,
+                        std::function<void(std::string error)> done);
+
+/// Gives the live call `sid` new TwiML (Twiml=...): Twilio leaves what it was doing (its media
+/// stream ends) and runs it, e.g. a <Dial> that transfers the call.
+void redirect_twilio(net::HttpClient& http, const std::string& api_base,
+                     const TwilioAccount& account, const std::string& sid, const std::string& twiml,
+                     std::function<void(std::string error)> done);
+
 }  // namespace sb::telephony

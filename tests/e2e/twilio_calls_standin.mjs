@@ -44,11 +44,23 @@ export class TwilioCalls {
     }];
   }
 
-  /** POST /Calls/{CallSid}.json: Status=completed|canceled ends it. */
+  /**
+   * POST /Calls/{CallSid}.json: Status=completed|canceled ends it; Twiml=... replaces what the
+   * call runs, so its media stream stops (Twilio sends `stop`, then closes it) and the new TwiML
+   * (e.g. a transfer's <Dial>) is recorded in `twimlUpdates`.
+   */
   update(accountSid, callSid, form) {
     const call = this.calls.find((c) => c.sid === callSid && c.accountSid === accountSid);
     if (!call) return [404, { code: 20404, message: `The requested resource /2010-04-01/Accounts/${accountSid}/Calls/${callSid}.json was not found`, status: 404 }];
     call.updates = [...(call.updates ?? []), form];
+    if (form.Twiml) {
+      if (call.ended) return [400, { code: 21220, message: "Call is not in-progress. Cannot redirect.", status: 400 }];
+      call.twimlUpdates = [...(call.twimlUpdates ?? []), form.Twiml];
+      if (call.stream) {
+        call.stream.stop();
+        setTimeout(() => call.stream.close(), 20);
+      }
+    }
     if (form.Status === "completed" || form.Status === "canceled") this.#finish(call, call.stream ? "completed" : "canceled");
     return [200, { sid: call.sid, status: call.ended ? call.statuses.at(-1) : "in-progress" }];
   }

@@ -10,6 +10,7 @@
 #include "app/catalog/catalog.hpp"
 #include "core/json_fields.hpp"
 #include "domain/orgs/org_settings.hpp"
+#include "runtime/voice/call_transfers.hpp"
 #include "runtime/voice/live_calls.hpp"
 #include "runtime/voice/outbound_calls.hpp"
 
@@ -19,9 +20,11 @@ namespace {
 class LiveCallEntry final : public RouteProvider {
  public:
   using MakeOutbound = std::function<std::unique_ptr<voice::OutboundCalls>(voice::LiveCalls&)>;
-  LiveCallEntry(voice::LiveCallsDeps deps, const contract::Contract& contract,
-                http::Authenticator& auth, const MakeOutbound& make_outbound)
-      : calls_(std::move(deps)),
+  LiveCallEntry(voice::LiveCallsDeps deps, std::unique_ptr<voice::CallTransfers> transfers,
+                const contract::Contract& contract, http::Authenticator& auth,
+                const MakeOutbound& make_outbound)
+      : transfers_(std::move(transfers)),
+        calls_(with_transfers(std::move(deps), transfers_.get())),
         outbound_(make_outbound(calls_)),
         routes_(contract, calls_, auth, outbound_.get()) {}
   int register_routes(http::Router& router) override { return routes_.register_routes(router); }
@@ -29,6 +32,12 @@ class LiveCallEntry final : public RouteProvider {
   voice::LiveCalls& calls() { return calls_; }
 
  private:
+  static voice::LiveCallsDeps with_transfers(voice::LiveCallsDeps deps,
+                                             voice::CallTransfers* transfers) {
+    deps.transfers = transfers;
+    return deps;
+  }
+  std::unique_ptr<voice::CallTransfers> transfers_;  ///< none: transfers are not available
   voice::LiveCalls calls_;
   std::unique_ptr<voice::OutboundCalls> outbound_;  ///< none: POST /call refuses phone calls
   api::CallRoutes routes_;
@@ -79,8 +88,14 @@ LiveCallHandles add_live_calls(Catalog& catalog, const TelephonySpecs& telephony
     outbound.ring_timeout = ring;
     return std::make_unique<voice::OutboundCalls>(std::move(outbound));
   };
-  auto entry = std::make_unique<LiveCallEntry>(std::move(calls), *deps.contract,
-                                               setup.authenticator, make_outbound);
+  // Transfers move phone calls through the providers' APIs too.
+  std::unique_ptr<voice::CallTransfers> transfers;
+  if (deps.http)
+    transfers = std::make_unique<voice::PhoneTransfers>(
+        voice::PhoneTransfersDeps{deps.store, catalog.service(), telephony.phone_numbers,
+                                  *deps.http, deps.provider_apis.twilio});
+  auto entry = std::make_unique<LiveCallEntry>(std::move(calls), std::move(transfers),
+                                               *deps.contract, setup.authenticator, make_outbound);
   LiveCallHandles handles{entry->routes(), entry->calls()};
   workspace.live_calls->find = [&calls = entry->calls()](std::string_view org_id,
                                                          std::string_view id) {

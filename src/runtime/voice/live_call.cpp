@@ -462,7 +462,8 @@ void LiveCallImpl::mark_played(std::string) {}
 void LiveCallImpl::hung_up(std::string reason) {
   on_strand([reason = std::move(reason)](LiveCallImpl& c) {
     spdlog::debug("call {}: transport closed: {}", c.id_, reason);
-    c.finish("customer-ended-call");
+    // A carrier moving the call elsewhere ends its media here: that is the transfer.
+    c.finish(c.transfer_sent_ ? "assistant-forwarded-call" : "customer-ended-call");
   });
 }
 
@@ -476,9 +477,6 @@ std::string LiveCallImpl::end_call(const json::object&) {
     if (!c.speaking_queued() && !c.assistant_speaking_) c.finish(c.pending_end_);
   });
   return "Ending the call";
-}
-std::string LiveCallImpl::transfer(const json::object&, const json::object&) {
-  return "Transfers are not available on this call";
 }
 std::string LiveCallImpl::send_dtmf(const json::object&, std::string_view) {
   return "Keypad tones are not available on this call";

@@ -57,6 +57,7 @@ class CallSink {
 
 struct CallMetrics;
 struct RecordingSetup;
+class CallTransfers;
 
 struct LiveCallServices {
   const Clock& clock;
@@ -66,6 +67,8 @@ struct LiveCallServices {
   CallMetrics* metrics = nullptr;  ///< none in unit tests
   /// Where calls' recordings go; none: calls are not recorded.
   const RecordingSetup* recording = nullptr;
+  /// Moves phone calls to a transfer destination; none: transfers are not available.
+  CallTransfers* transfers = nullptr;
 };
 
 struct LiveCallOptions {

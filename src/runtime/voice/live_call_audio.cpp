@@ -132,6 +132,7 @@ void LiveCallImpl::tick() {
   if (assistant_speaking_ && !speaking_queued() && pacer_.ahead(t) == 0) {
     assistant_stopped_speaking();
     if (!pending_end_.empty()) return finish(pending_end_);
+    if (pending_transfer_) return carry_out_transfer();
     if (answer_when_quiet_) {
       answer_when_quiet_ = false;
       end_of_customer_turn();

@@ -129,6 +129,9 @@ class LiveCallImpl final : public LiveCall,
   void on_transcript(speech::Transcript transcript);
   void end_of_customer_turn();
   void press_key(char key);
+  void begin_transfer(const boost::json::object& tool, boost::json::object destination);
+  void ask_transfer_destination(const boost::json::object& tool);
+  void carry_out_transfer();
   void keypad_entry(const std::string& digits);
   /// Asks the customer's server how long to wait before the turn ends (`fallback` without it).
   void ask_endpointing(std::chrono::milliseconds fallback);
@@ -234,6 +237,10 @@ class LiveCallImpl final : public LiveCall,
   /// keeps only `heard`.
   std::optional<std::pair<std::uint64_t, std::string>> late_cut_;
   std::string pending_end_;  ///< end the call with this once the assistant has finished speaking
+  /// Transfer the call there once the assistant has finished speaking (its message).
+  std::optional<boost::json::object> pending_transfer_;
+  bool transferring_ = false;        ///< a transfer is under way: no second one
+  bool transfer_sent_ = false;       ///< the carrier is moving the call: its media ending is that
   boost::json::array messages_;      ///< artifact.messages
   boost::json::array model_costs_;   ///< tokens per provider + model, all turns
   std::int64_t tts_characters_ = 0;  ///< text sent to the voice

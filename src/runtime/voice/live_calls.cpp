@@ -256,12 +256,12 @@ void LiveCalls::start(const std::string& id, Prepared& prepared, ConnectCheck ch
   auto org_id = prepared.conversation.org_id;
   auto sink = std::make_shared<Sink>(*this, prepared.conversation.org_id, prepared.to);
   sink->on_ended = [this, id] { forget(id); };
-  auto call = LiveCall::create(boost::asio::make_strand(deps_.io),
-                               LiveCallServices{deps_.clock, deps_.engine, deps_.transcriber,
-                                                deps_.voice, &metrics_, &recording_},
-                               std::make_unique<SinkHandle>(sink), prepared.call,
-                               std::move(prepared.conversation), deps_.options,
-                               std::move(prepared.phone_number));
+  auto call = LiveCall::create(
+      boost::asio::make_strand(deps_.io),
+      LiveCallServices{deps_.clock, deps_.engine, deps_.transcriber, deps_.voice, &metrics_,
+                       &recording_, deps_.transfers},
+      std::make_unique<SinkHandle>(sink), prepared.call, std::move(prepared.conversation),
+      deps_.options, std::move(prepared.phone_number));
   std::lock_guard lock(mutex_);
   --reserved_;
   calls_.emplace(id,
@@ -379,12 +379,13 @@ bool LiveCalls::end(std::string_view id, const std::string& ended_reason,
   std::lock_guard lock(mutex_);
   const auto it = calls_.find(id);
   if (it == calls_.end()) return false;
-  if (stored) it->second.on_stored.push_back(std::move(stored));
+  if (stored)
+    it->second.on_stored.push_back([stored = std::move(stored)](const json::object&) { stored(); });
   it->second.call->end(ended_reason);
   return true;
 }
 
-bool LiveCalls::when_ended(std::string_view id, std::function<void()> then) {
+bool LiveCalls::when_ended(std::string_view id, std::function<void(const json::object&)> then) {
   std::lock_guard lock(mutex_);
   const auto it = calls_.find(id);
   if (it == calls_.end()) return false;
@@ -437,17 +438,19 @@ std::size_t LiveCalls::live() const {
 
 void LiveCalls::forget(const std::string& id) {
   journal_remove(id);
-  std::vector<std::function<void()>> waiting;
+  std::vector<std::function<void(const json::object&)>> waiting;
+  json::object ended;
   {
     std::lock_guard lock(mutex_);
     if (const auto it = calls_.find(id); it != calls_.end()) {
       waiting = std::move(it->second.on_stored);
+      if (!waiting.empty()) ended = it->second.call->snapshot();
       calls_.erase(it);
       --metrics_.live;
     }
     if (calls_.empty()) all_ended_.notify_all();
   }
-  for (auto& w : waiting) w();
+  for (auto& w : waiting) w(ended);
 }
 
 void LiveCalls::drain(std::chrono::milliseconds grace) {

@@ -50,6 +50,8 @@ class RecordingStore;
 
 namespace sb::voice {
 
+class CallTransfers;
+
 struct LiveCallsDeps {
   storage::Store& store;
   const resources::ResourceService& service;
@@ -73,6 +75,8 @@ struct LiveCallsDeps {
   /// Phone numbers, for an inbound call's number: its server comes between the assistant's
   /// and the org's, and its messages name it. None: calls have no number (unit tests).
   const resources::ResourceSpec* phone_numbers = nullptr;
+  /// Moves phone calls to transfer destinations; none: transfers are not available.
+  CallTransfers* transfers = nullptr;
 };
 
 class LiveCalls {
@@ -110,9 +114,9 @@ class LiveCalls {
   /// caller can answer only when a read would show it.
   bool end(std::string_view id, const std::string& ended_reason,
            std::function<void()> stored = nullptr);
-  /// Runs `then` once the live call `id` has ended and its end is stored (any thread); false,
-  /// and nothing runs, when it is not live here.
-  bool when_ended(std::string_view id, std::function<void()> then);
+  /// Runs `then` with the ended call's document once the live call `id` has ended and its end
+  /// is stored (any thread); false, and nothing runs, when it is not live here.
+  bool when_ended(std::string_view id, std::function<void(const boost::json::object&)> then);
   /// What the provider of the live call `id` says before its media connects
   /// (LiveCall::progress); false when it is not live here.
   bool progress(std::string_view id, boost::json::object fields, std::string status);
@@ -144,7 +148,8 @@ class LiveCalls {
   struct Entry {
     std::shared_ptr<LiveCall> call;
     ConnectCheck check;
-    std::vector<std::function<void()>> on_stored;  ///< run once its end is stored
+    /// Run once its end is stored, with the ended call.
+    std::vector<std::function<void(const boost::json::object&)>> on_stored;
     std::string org_id;
     calls::MonitorPlan plan;
   };

@@ -160,7 +160,11 @@ void OutboundCalls::create_one(const std::string& org_id, json::object body,
               Dialled{std::string(string_at(number, "twilioAuthToken")),
                       telephony::twilio_account_of(number), "", deps_.clock.steady_now()};
         }
-        deps_.calls.when_ended(id, [this, id] { ended_here(id); });
+        deps_.calls.when_ended(id, [this, id](const json::object& ended) {
+          // A transferred call goes on at Twilio, with the person it was transferred to.
+          if (string_at(ended, "endedReason") == "assistant-forwarded-call") return forget(id);
+          ended_here(id);
+        });
         done(nullptr, call);
         dial(id, call, number);
       });
@@ -244,6 +248,11 @@ OutboundCalls::StatusOutcome OutboundCalls::twilio_status(std::string_view call_
     }
   }
   return StatusOutcome::kAccepted;
+}
+
+void OutboundCalls::forget(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  dialled_.erase(id);
 }
 
 void OutboundCalls::ended_here(const std::string& id) {

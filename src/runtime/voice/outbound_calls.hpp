@@ -95,6 +95,8 @@ class OutboundCalls {
   /// The call `id` ended here: a Twilio call that has not ended is hung up (Status=completed),
   /// so a customer is never left ringing, or answering into silence.
   void ended_here(const std::string& id);
+  /// Twilio's later callbacks for `id` are no longer ours (it was transferred).
+  void forget(const std::string& id);
   void forget_stale();
 
   OutboundCallsDeps deps_;

@@ -1,0 +1,97 @@
+// The transferCall tool on a live call: the destination the model picked (or, for a tool
+// without one, the one the server answers `transfer-destination-request` with), its message
+// said in the assistant's voice, a `transfer-update`, then the carrier moves the call
+// (call_transfers.hpp) and the call ends `assistant-forwarded-call`. A transfer the carrier
+// refuses leaves the call going, the model told why.
+
+#include <spdlog/spdlog.h>
+
+#include "core/json_fields.hpp"
+#include "runtime/voice/call_transfers.hpp"
+#include "runtime/voice/live_call_impl.hpp"
+#include "telephony/render_context.hpp"
+
+namespace sb::voice {
+namespace json = boost::json;
+
+namespace {
+
+// Said before the transfer: the destination's message ("" says nothing); without one, the
+// docs' default unless the tool speaks its own request-start message.
+std::string transfer_announcement(const json::object& tool, const json::object& destination) {
+  if (destination.contains("message")) return telephony::transfer_message(destination);
+  if (const auto* messages = array_at(tool, "messages"))
+    for (const auto& m : *messages)
+      if (m.is_object() && string_at(m.get_object(), "type") == "request-start") return "";
+  return "Transferring the call now";
+}
+
+}  // namespace
+
+// chat::CallControl: runs with the turn's lock held, so it only posts.
+std::string LiveCallImpl::transfer(const json::object& tool, const json::object& destination) {
+  if (!services_.transfers || !services_.transfers->can_transfer(snapshot()))
+    return "Transfers are not available on this call";
+  on_strand([tool, destination](LiveCallImpl& c) { c.begin_transfer(tool, destination); });
+  return "Transferring the call";
+}
+
+void LiveCallImpl::begin_transfer(const json::object& tool, json::object destination) {
+  if (!live_ || transferring_) return;
+  if (destination.empty()) return ask_transfer_destination(tool);
+  transferring_ = true;
+  if (auto said = transfer_announcement(tool, destination); !said.empty()) say(said, false);
+  pending_transfer_ = std::move(destination);
+  if (!speaking_queued() && !assistant_speaking_) carry_out_transfer();
+}
+
+// A transferCall tool without destinations: the server picks one.
+void LiveCallImpl::ask_transfer_destination(const json::object& tool) {
+  transferring_ = true;
+  const auto* server = object_at(tool, "server");
+  sink_->ask(base_message("transfer-destination-request"), server, std::chrono::seconds(10),
+             [weak = weak_from_this(), tool](std::optional<json::object> reply) {
+               auto self = weak.lock();
+               if (!self) return;
+               self->on_strand([tool, reply = std::move(reply)](LiveCallImpl& c) {
+                 c.transferring_ = false;
+                 const auto* destination = reply ? object_at(*reply, "destination") : nullptr;
+                 if (!destination) {
+                   const auto why = reply ? std::string(string_at(*reply, "error")) : "";
+                   spdlog::warn("call {}: no transfer destination from the server{}", c.id_,
+                                why.empty() ? "" : ": " + why);
+                   if (!why.empty() && c.live_) c.say(why, false);
+                   return;
+                 }
+                 auto picked = *destination;
+                 if (const auto* m = reply->if_contains("message");
+                     m && !picked.contains("message"))
+                   picked["message"] = *m;
+                 c.begin_transfer(tool, std::move(picked));
+               });
+             });
+}
+
+void LiveCallImpl::carry_out_transfer() {
+  auto destination = std::move(*pending_transfer_);
+  pending_transfer_.reset();
+  if (!live_) return;
+  auto update = base_message("transfer-update");
+  update["destination"] = destination;
+  emit(std::move(update));
+  transfer_sent_ = true;
+  services_.transfers->transfer(call_, destination, [weak = weak_from_this()](std::string error) {
+    if (auto self = weak.lock())
+      self->on_strand([error = std::move(error)](LiveCallImpl& c) {
+        if (error.empty()) return c.finish("assistant-forwarded-call");
+        spdlog::warn("call {}: the transfer failed: {}", c.id_, error);
+        c.transfer_sent_ = false;
+        c.transferring_ = false;
+        if (c.live_)
+          c.respond("The transfer failed (" + error +
+                    "). Tell the caller you could not transfer the call.");
+      });
+  });
+}
+
+}  // namespace sb::voice
