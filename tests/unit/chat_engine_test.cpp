@@ -347,7 +347,7 @@ TEST_F(ChatEngineTest, ACallRunsCallControlToolsThroughItsHost) {
   ASSERT_EQ(offered.size(), 3u);
   EXPECT_EQ(offered[0].at("function").at("name"), "endCall");
   model_.last().complete(
-      "", {call("c1", "dtmf", R"({"digits":"12#"})"),
+      "", {call("c1", "dtmf", R"({"keys":"12#"})"),
            call("c2", "transferCall", R"({"destination":"+15550002"})"), call("c3", "endCall")});
   EXPECT_TRUE(tools_.batches.empty());  // none goes to the tool runner
   EXPECT_EQ(call_host->actions,

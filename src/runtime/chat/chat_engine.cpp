@@ -190,7 +190,7 @@ struct ChatEngine::Turn final : TurnHandle {
     else if (type == "transferCall")
       content = host.transfer(tool, transfer_destination(tool, argument("destination")));
     else if (type == "dtmf")
-      content = host.send_dtmf(tool, argument("digits"));
+      content = host.send_dtmf(tool, argument("keys"));
     else
       content = host.voicemail(tool);
     return {call.id, call.name, std::move(content), false};

@@ -93,7 +93,8 @@ json::object call_control_definition(std::string_view type) {
     return definition("transferCall", "Transfer the call",
                       string_parameter("destination", "the number or SIP URI to transfer to"));
   if (type == "dtmf")
-    return definition("dtmf", "Send DTMF digits", string_parameter("digits", "the digits"));
+    return definition("dtmf", "Press keys on the keypad (DTMF)",
+                      string_parameter("keys", "the keys: 0-9, * and #; w pauses 0.5 s, W 1 s"));
   return definition("voicemail", "Leave a voicemail", empty_parameters());
 }
 
