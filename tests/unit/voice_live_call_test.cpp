@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <map>
+#include <numbers>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
@@ -178,6 +180,27 @@ class LiveCallTest : public ::testing::Test {
     }
   }
   std::size_t frames() const { return transport_->frames.size(); }
+  // The customer says a vowel (which the voice detector takes for speech) for `span`, a 20 ms
+  // frame every 20 ms.
+  void customer_speaks_for(std::chrono::milliseconds span) {
+    for (auto t = 0ms; t < span; t += 20ms) {
+      std::vector<std::int16_t> frame(320);
+      for (auto& sample : frame) {
+        const double at = static_cast<double>(vowel_at_++) / 16000;
+        double v = 0;
+        for (int h = 1; h * 140 < 3400; ++h) {
+          const double f = h * 140.0;
+          v += (1.0 / (1 + std::pow((f - 700) / 150, 2)) + 0.05) *
+               std::sin(2 * std::numbers::pi * f * at);
+        }
+        sample = static_cast<std::int16_t>(std::clamp(v * 4000, -32000.0, 32000.0));
+      }
+      clock_.advance(20ms);
+      call_->customer_audio(std::move(frame));
+      poll();
+    }
+  }
+  std::size_t vowel_at_ = 0;
 
   ManualClock clock_;
   boost::asio::io_context io_;
@@ -387,6 +410,46 @@ TEST_F(LiveCallTest, TheCustomerSpeakingStartsANewSilence) {
   EXPECT_EQ(voice_.said, std::vector<std::string>{"Take your time."});
   run_for(500ms);
   EXPECT_EQ(voice_.said, (std::vector<std::string>{"Take your time.", "Still there?"}));
+}
+
+TEST_F(LiveCallTest, CallEndingHooksAddTheirMessagesWhenTheFilterHolds) {
+  start(R"({"model": {"provider": "openai", "model": "gpt-4o"}, "hooks": [
+    {"on": "call.ending", "filters": [{"type": "oneOf", "key": "call.endedReason",
+      "oneOf": ["customer-ended-call"]}],
+     "do": [{"type": "say", "exact": "not said"},
+            {"type": "message.add", "message": {"role": "system", "content": "Caller hung up."}}]},
+    {"on": "call.ending", "filters": [{"type": "oneOf", "key": "call.endedReason",
+      "oneOf": ["pipeline-error"]}],
+     "do": [{"type": "message.add", "message": {"role": "system", "content": "Failed."}}]}
+  ]})");
+  run_for(200ms);
+  call_->end("customer-ended-call");
+  poll();
+  EXPECT_TRUE(voice_.said.empty());
+  ASSERT_EQ(recorded_->reports.size(), 1u);
+  const auto& openai =
+      recorded_->reports[0].at("artifact").at("messagesOpenAIFormatted").as_array();
+  ASSERT_EQ(openai.size(), 1u);
+  EXPECT_EQ(string_at(openai.back().as_object(), "content"), "Caller hung up.");
+}
+
+TEST_F(LiveCallTest, TheAssistantStartingOverTheCustomerRunsCustomerSpeechInterrupted) {
+  start(R"({"model": {"provider": "openai", "model": "gpt-4o"}, "hooks": [
+    {"on": "customer.speech.interrupted", "do": [{"type": "say", "exact": "Sorry, go on."}]}]})");
+  // Said while nobody speaks: no hook.
+  call_->control(json::object{{"type", "say"}, {"content", "Hello?"}});
+  poll();
+  run_for(400ms);
+  EXPECT_EQ(voice_.said, std::vector<std::string>{"Hello?"});
+  customer_speaks_for(200ms);
+  call_->control(json::object{
+      {"type", "say"}, {"content", "Are you there?"}, {"interruptionsEnabled", false}});
+  poll();
+  customer_speaks_for(100ms);
+  EXPECT_EQ(voice_.said, (std::vector<std::string>{"Hello?", "Are you there?", "Sorry, go on."}));
+  run_for(600ms);
+  EXPECT_EQ(voice_.said.size(), 3u);
+  EXPECT_TRUE(recorded_->ended_reasons.empty());
 }
 
 TEST_F(LiveCallTest, AToolsMessagesAreSpokenAroundItsRun) {

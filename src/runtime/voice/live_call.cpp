@@ -259,6 +259,7 @@ void LiveCallImpl::finish(const std::string& ended_reason) {
     if (ended_reason.rfind("pipeline-error-", 0) == 0) ++services_.metrics->provider_failures;
   }
   const bool was_live = live_;
+  if (was_live) run_ending_hooks(ended_reason);
   if (was_live && assistant_speaking_) {
     credit_played(now());
     assistant_stopped_speaking();  // the artifact says what was heard until the end

@@ -189,6 +189,7 @@ void LiveCallImpl::assistant_started_speaking() {
   m["role"] = "assistant";
   m["turn"] = turn_count_;
   emit(std::move(m));
+  if (customer_speaking_) run_customer_interrupted_hooks();
 }
 
 void LiveCallImpl::assistant_stopped_speaking() {

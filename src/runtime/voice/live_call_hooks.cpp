@@ -1,6 +1,6 @@
 // What a live call does besides answering the customer: the assistant's hooks (customer silence,
-// time elapsed, interruptions), the messages tools say while they run, and the `hang` message
-// when an answer is slow to come.
+// time elapsed, interruptions, the call's end), the messages tools say while they run, and the
+// `hang` message when an answer is slow to come.
 
 #include <spdlog/spdlog.h>
 
@@ -61,13 +61,7 @@ void LiveCallImpl::run_hook(const json::array& actions) {
       }
       hook_answer_ = answer_;
     } else if (type == "tool") {
-      const auto* tool = object_at(*action, "tool");
-      if (tool && string_at(*tool, "type") == "endCall") {
-        end_call(*tool);
-      } else {
-        spdlog::warn("call {}: a hook's {} tool is not run by live calls", id_,
-                     tool ? string_at(*tool, "type") : "");
-      }
+      run_hook_tool(*action, false);
     } else if (type == "message.add") {
       const auto* message = object_at(*action, "message");
       if (!message) continue;
@@ -79,6 +73,47 @@ void LiveCallImpl::run_hook(const json::array& actions) {
       }
     }
   }
+}
+
+// call.ending: the call is ending, so nothing more is said or answered; messages join the
+// history (the artifact shows them).
+void LiveCallImpl::run_ending_hooks(const std::string& ended_reason) {
+  auto ended = call_;
+  ended["endedReason"] = ended_reason;
+  for (const auto& actions : hooks_.on_call_ending(ended))
+    for (const auto& a : actions) {
+      const auto* action = a.if_object();
+      if (!action) continue;
+      const auto type = string_at(*action, "type");
+      if (type == "tool") {
+        run_hook_tool(*action, true);
+      } else if (type == "message.add") {
+        if (const auto* message = object_at(*action, "message"))
+          conversation_.history.push_back(*message);
+      } else {
+        spdlog::warn("call {}: a call.ending hook's {} action is not run: the call is ending", id_,
+                     type);
+      }
+    }
+}
+
+void LiveCallImpl::run_customer_interrupted_hooks() {
+  if (hooks_.on_customer_interrupted().empty()) return;
+  // Not from inside the tick that started the speech: an action may end the call.
+  on_strand([](LiveCallImpl& c) {
+    for (const auto& actions : c.hooks_.on_customer_interrupted()) c.run_hook(actions);
+  });
+}
+
+// A hook's `tool` action: endCall ends the call; other tools are not run yet.
+void LiveCallImpl::run_hook_tool(const json::object& action, bool ending) {
+  const auto* tool = object_at(action, "tool");
+  if (tool && string_at(*tool, "type") == "endCall") {
+    if (!ending) end_call(*tool);
+    return;
+  }
+  spdlog::warn("call {}: a hook's {} tool is not run by live calls", id_,
+               tool ? string_at(*tool, "type") : "");
 }
 
 void LiveCallImpl::begin_silence() {

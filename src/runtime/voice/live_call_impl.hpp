@@ -146,6 +146,10 @@ class LiveCallImpl final : public LiveCall,
   // live_call_hooks.cpp: hooks, tools' spoken messages, hang
   void check_hooks(Clock::SteadyTime t);
   void run_hook(const boost::json::array& actions);
+  /// A hook's `tool` action; `ending`: from call.ending, when the call cannot be ended again.
+  void run_hook_tool(const boost::json::object& action, bool ending);
+  void run_ending_hooks(const std::string& ended_reason);
+  void run_customer_interrupted_hooks();
   void begin_silence();
   void customer_spoke();
   void tool_started(std::uint64_t answer, const llm::ToolCall& call);

@@ -271,8 +271,9 @@ void LiveCallImpl::check_end_call_phrases(const std::string& text) {
 }
 
 void LiveCallImpl::say(std::string text, bool interruptible) {
-  // Words said outside a model turn (greeting, say) are an answer of their own.
-  if (!turn_running_) {
+  // Words said outside a model turn (greeting, say) are an answer of their own, unless an
+  // answer is still being said: they follow it (a new answer would drop the rest of its audio).
+  if (!speaking_queued() && !assistant_speaking_) {
     ++answer_;
     history_mark_ = conversation_.history.empty() ? 0 : conversation_.history.size() - 1;
   }
