@@ -412,25 +412,52 @@ TEST_F(LiveCallTest, TheCustomerSpeakingStartsANewSilence) {
   EXPECT_EQ(voice_.said, (std::vector<std::string>{"Take your time.", "Still there?"}));
 }
 
-TEST_F(LiveCallTest, CallEndingHooksAddTheirMessagesWhenTheFilterHolds) {
+TEST_F(LiveCallTest, CallEndingHooksRunTheirToolsAndAddTheirMessagesWhenTheFilterHolds) {
   start(R"({"model": {"provider": "openai", "model": "gpt-4o"}, "hooks": [
     {"on": "call.ending", "filters": [{"type": "oneOf", "key": "call.endedReason",
       "oneOf": ["customer-ended-call"]}],
-     "do": [{"type": "say", "exact": "not said"},
+     "do": [{"type": "tool", "tool": {"type": "function", "server": {"url": "http://hooks"},
+               "function": {"name": "log_end", "parameters": {"type": "object", "properties": {
+                 "why": {"type": "string", "value": "hung up"}}}}}},
+            {"type": "tool", "tool": {"type": "transferCall", "destinations": []}},
+            {"type": "say", "exact": "not said"},
             {"type": "message.add", "message": {"role": "system", "content": "Caller hung up."}}]},
     {"on": "call.ending", "filters": [{"type": "oneOf", "key": "call.endedReason",
       "oneOf": ["pipeline-error"]}],
-     "do": [{"type": "message.add", "message": {"role": "system", "content": "Failed."}}]}
+     "do": [{"type": "tool", "tool": {"type": "function", "function": {"name": "page_ops"}}}]}
   ]})");
   run_for(200ms);
   call_->end("customer-ended-call");
   poll();
+  ASSERT_EQ(tools_.batches.size(), 1u) << "the transfer is skipped, the other hook filtered out";
+  const auto& run = tools_.batches[0].calls.at(0);
+  EXPECT_EQ(run.call.name, "log_end");
+  EXPECT_EQ(json::parse(run.call.arguments), json::parse(R"({"why": "hung up"})"));
   EXPECT_TRUE(voice_.said.empty());
+  tools_.finish("logged");  // its result is for no model
+  poll();
   ASSERT_EQ(recorded_->reports.size(), 1u);
   const auto& openai =
       recorded_->reports[0].at("artifact").at("messagesOpenAIFormatted").as_array();
-  ASSERT_EQ(openai.size(), 1u);
+  ASSERT_FALSE(openai.empty());
   EXPECT_EQ(string_at(openai.back().as_object(), "content"), "Caller hung up.");
+}
+
+TEST_F(LiveCallTest, AHookToolRunsAsTheModelsToolsRun) {
+  start(R"({"model": {"provider": "openai", "model": "gpt-4o", "tools": [
+      {"id": "tool-1", "type": "function", "function": {"name": "note"}}]}, "hooks": [
+    {"on": "customer.speech.timeout", "options": {"timeoutSeconds": 1},
+     "do": [{"type": "tool", "toolId": "tool-1"}, {"type": "tool", "tool": {"type": "dtmf"}},
+            {"type": "tool", "toolId": "unknown"}]}]})");
+  run_for(1100ms);
+  ASSERT_EQ(tools_.batches.size(), 1u);
+  EXPECT_EQ(tools_.batches[0].calls.at(0).call.name, "note");
+  EXPECT_EQ(tools_.batches[0].calls.at(0).call.arguments, "{}");
+  EXPECT_TRUE(recorded_->ended_reasons.empty()) << "the skipped tools did not end the call";
+  tools_.finish("ok");
+  poll();
+  run_for(200ms);
+  EXPECT_EQ(model_.count(), 0u) << "a hook's tool result is not the model's";
 }
 
 TEST_F(LiveCallTest, TheAssistantStartingOverTheCustomerRunsCustomerSpeechInterrupted) {

@@ -124,6 +124,8 @@ class ChatEngine {
   /// Starts a turn. Never throws; events may run before run() returns. The handle may be
   /// dropped: the turn runs on without it.
   std::shared_ptr<TurnHandle> run(Conversation conversation, ChatEvents events) const;
+  /// What runs the model's tools (a call's hooks run theirs with it too).
+  const Tools& tools() const { return tools_; }
 
  private:
   struct Turn;

@@ -4,7 +4,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/json/serialize.hpp>
+
 #include "core/json_fields.hpp"
+#include "runtime/chat/call_control.hpp"
+#include "runtime/chat/tool_runner.hpp"
 #include "runtime/voice/live_call_impl.hpp"
 
 namespace sb::voice {
@@ -76,7 +80,7 @@ void LiveCallImpl::run_hook(const json::array& actions) {
 }
 
 // call.ending: the call is ending, so nothing more is said or answered; messages join the
-// history (the artifact shows them).
+// history (the artifact shows them) and tools run (their results are only logged).
 void LiveCallImpl::run_ending_hooks(const std::string& ended_reason) {
   auto ended = call_;
   ended["endedReason"] = ended_reason;
@@ -105,15 +109,61 @@ void LiveCallImpl::run_customer_interrupted_hooks() {
   });
 }
 
-// A hook's `tool` action: endCall ends the call; other tools are not run yet.
+// A hook's `tool` action: endCall ends the call; a tool this server runs for the model (a
+// function or apiRequest tool, anything with a server) runs the same way, with the arguments
+// its schema's properties give as `value`; transfers, keypad tones and handoffs are skipped.
 void LiveCallImpl::run_hook_tool(const json::object& action, bool ending) {
   const auto* tool = object_at(action, "tool");
-  if (tool && string_at(*tool, "type") == "endCall") {
+  if (!tool) {
+    const auto tool_id = string_at(action, "toolId");
+    for (const auto& a : conversation_.assistants) {
+      for (const auto& t : a.tools)
+        if (const auto* o = t.if_object(); o && !tool_id.empty() && string_at(*o, "id") == tool_id)
+          tool = o;
+      if (tool) break;
+    }
+    if (!tool) {
+      spdlog::warn("call {}: a hook names tool '{}', which none of its assistants has", id_,
+                   tool_id);
+      return;
+    }
+  }
+  const auto type = string_at(*tool, "type");
+  if (type == "endCall") {
     if (!ending) end_call(*tool);
     return;
   }
-  spdlog::warn("call {}: a hook's {} tool is not run by live calls", id_,
-               tool ? string_at(*tool, "type") : "");
+  if (chat::is_call_control_tool(type) || type == "handoff") {
+    spdlog::warn("call {}: a hook's {} tool is skipped: live calls cannot run it yet", id_, type);
+    return;
+  }
+  llm::ToolCall call;
+  call.id = "hook_" + std::to_string(++hook_tool_calls_);
+  const auto* function = object_at(*tool, "function");
+  call.name = function ? std::string(string_at(*function, "name")) : std::string(type);
+  json::object arguments;
+  if (function)
+    if (const auto* parameters = object_at(*function, "parameters"))
+      if (const auto* properties = object_at(*parameters, "properties"))
+        for (const auto& [key, schema] : *properties)
+          if (const auto* o = schema.if_object(); o && o->contains("value"))
+            arguments[key] = o->at("value");
+  call.arguments = json::serialize(arguments);
+  chat::ToolContext context;
+  context.org_id = conversation_.org_id;
+  context.assistant = assistant_;
+  context.org_server = conversation_.org_server;
+  context.chat = conversation_.chat;
+  context.customer = conversation_.customer;
+  spdlog::info("call {}: a hook runs its {} tool '{}'", id_, type, call.name);
+  std::vector<chat::ToolInvocation> invocations{{call, *tool}};
+  // Its result is for no model: it is logged, on whichever thread it comes.
+  services_.engine.tools().run(
+      context, std::move(invocations), [id = id_](std::vector<chat::ToolOutcome> outcomes) {
+        for (const auto& o : outcomes)
+          if (o.failed)
+            spdlog::warn("call {}: a hook's tool '{}' failed: {}", id, o.name, o.content);
+      });
 }
 
 void LiveCallImpl::begin_silence() {

@@ -245,8 +245,9 @@ class LiveCallImpl final : public LiveCall,
   CallHooks hooks_;
   bool quiet_ = false;  ///< a silence of the customer's is running (customer.speech.timeout)
   Clock::SteadyTime quiet_since_{};
-  std::uint64_t hook_answer_ = 0;  ///< an answer a hook made, which does not end a silence
-  std::size_t variant_ = 0;        ///< rotates among variants of what is said
+  std::uint64_t hook_answer_ = 0;      ///< an answer a hook made, which does not end a silence
+  std::size_t variant_ = 0;            ///< rotates among variants of what is said
+  std::uint64_t hook_tool_calls_ = 0;  ///< numbers the tool calls hooks make
   struct ToolRun {
     std::string call_id;
     std::string arguments;
