@@ -233,25 +233,51 @@ TEST_F(LiveCallTest, GreetsFirstInRealTimeWithASmallLead) {
   EXPECT_EQ(transport_->count("speech-update"), 2u);  // assistant started, stopped
 }
 
-// The first piece of the greeting is one frame and the rest comes a moment later, so the next
-// tick starts a new run; that tick fires 7 ms late and the ones after it 1 ms late. Each later
-// tick still sends its frame: the run is paced on the grid, not from the late tick.
+// The first piece of the greeting is one frame and the rest comes a moment later: the frames the
+// lead allows go out with the rest at once, not a tick later; then one per tick.
+TEST_F(LiveCallTest, TheLeadFollowsAFirstFrameThatCameAloneAtOnce) {
+  voice_.first_piece = speech::kFrameSamples;
+  start(R"({"model": {"provider": "openai", "model": "gpt-4o"},
+            "firstMessage": "Hello there, how are you today?"})");  // 31 chars: 16 frames
+  ASSERT_EQ(frames(), 1u);
+  const auto first_at = transport_->frames[0].at;
+  clock_.advance(5ms);
+  voice_.deliver_rest();
+  poll();
+  ASSERT_EQ(frames(), 4u) << "the frame playing and the lead (3) are out";
+  for (std::size_t i = 1; i < 4; ++i) EXPECT_EQ(transport_->frames[i].at, first_at + 5ms);
+  clock_.advance(15ms);  // +20 ms: one more as the first has played
+  poll();
+  EXPECT_EQ(frames(), 5u);
+  clock_.advance(19ms);
+  poll();
+  EXPECT_EQ(frames(), 5u) << "never more than the lead ahead";
+  clock_.advance(1ms);
+  poll();
+  EXPECT_EQ(frames(), 6u);
+}
+
+// The greeting's first frame plays out before the rest comes, so the rest starts a new run;
+// the tick after it fires 7 ms late and the ones after it 1 ms late. Each later tick still
+// sends its frame: the run is paced on the grid, not from the late tick.
 TEST_F(LiveCallTest, ARunStartedOnALateTickKeepsItsFramesOnTheGrid) {
   voice_.first_piece = speech::kFrameSamples;
   start(R"({"model": {"provider": "openai", "model": "gpt-4o"},
             "firstMessage": "Hello there, how are you today?"})");  // 31 chars: 16 frames
   ASSERT_EQ(frames(), 1u);
-  clock_.advance(5ms);
+  run_for(40ms);
+  EXPECT_EQ(frames(), 1u);
+  clock_.advance(5ms);  // +45 ms: a new run on the grid point of +40, the frame and the lead
   voice_.deliver_rest();
   poll();
-  EXPECT_EQ(frames(), 1u) << "the rest waits for the next tick";
-  clock_.advance(22ms);  // the tick of +20 ms, 7 ms late: a new run, the frame and the lead
-  poll();
   ASSERT_EQ(frames(), 5u);
-  clock_.advance(14ms);  // +41 ms
+  clock_.advance(22ms);  // the tick of +60 ms, 7 ms late
+  poll();
+  ASSERT_EQ(frames(), 6u);
+  clock_.advance(14ms);  // +81 ms
   for (std::size_t k = 1; k <= 8; ++k) {
     poll();
-    EXPECT_EQ(frames(), 5u + k) << "the tick of +" << 20 * (k + 1) << " ms";
+    EXPECT_EQ(frames(), 6u + k) << "the tick of +" << 20 * (k + 3) << " ms";
     clock_.advance(20ms);
   }
 }

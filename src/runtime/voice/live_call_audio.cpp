@@ -102,26 +102,7 @@ void LiveCallImpl::tick() {
   check_hooks(t);
   if (!live_) return;
 
-  const std::size_t available = (outbound_.size() + kFrameSamples - 1) / kFrameSamples;
-  if (available > 0 && t >= speak_not_before_ && !assistant_muted_) {
-    // While speaking, the pacer reads the grid point this tick belongs to, not how late its
-    // timer fired: a run restarted on a tick late by d would otherwise start d after the grid,
-    // and every later tick less late than d would find one frame fewer played and hold that
-    // frame back to the next tick, 20 ms late.
-    const auto pace_at =
-        assistant_speaking_ && t >= grid_origin_ ? t - (t - grid_origin_) % kFrame : t;
-    const std::size_t frames =
-        transport_->paced() ? std::min(available, pacer_.allowance(pace_at)) : available;
-    // A last partial frame waits for more audio unless its synthesis is complete.
-    const bool tail_ready = outbound_.size() % kFrameSamples == 0 || !synthesis_;
-    const std::size_t whole = outbound_.size() / kFrameSamples;
-    const std::size_t send = tail_ready ? frames : std::min(frames, whole);
-    if (send > 0) {
-      if (!assistant_speaking_) assistant_started_speaking();
-      send_frames(send);
-      pacer_.sent(send, pace_at);
-    }
-  }
+  send_due(t);
   credit_played(t);
   // A mark after each answer's last frame: a transport that buffers says when it has played.
   if (assistant_speaking_ && !speaking_queued() && marked_answer_ != answer_) {
@@ -146,6 +127,31 @@ void LiveCallImpl::tick() {
   tick_timer_.arm(next, [weak = weak_from_this()] {
     if (auto self = weak.lock()) self->tick();
   });
+}
+
+// Sends what the pacer allows at `t`: the first frames of a run together (the one playing now
+// and the lead), then a frame per tick.
+void LiveCallImpl::send_due(Clock::SteadyTime t) {
+  const std::size_t available = (outbound_.size() + kFrameSamples - 1) / kFrameSamples;
+  if (available > 0 && t >= speak_not_before_ && !assistant_muted_) {
+    // While speaking, the pacer reads the grid point this tick belongs to, not how late its
+    // timer fired: a run restarted on a tick late by d would otherwise start d after the grid,
+    // and every later tick less late than d would find one frame fewer played and hold that
+    // frame back to the next tick, 20 ms late.
+    const auto pace_at =
+        assistant_speaking_ && t >= grid_origin_ ? t - (t - grid_origin_) % kFrame : t;
+    const std::size_t frames =
+        transport_->paced() ? std::min(available, pacer_.allowance(pace_at)) : available;
+    // A last partial frame waits for more audio unless its synthesis is complete.
+    const bool tail_ready = outbound_.size() % kFrameSamples == 0 || !synthesis_;
+    const std::size_t whole = outbound_.size() / kFrameSamples;
+    const std::size_t send = tail_ready ? frames : std::min(frames, whole);
+    if (send > 0) {
+      if (!assistant_speaking_) assistant_started_speaking();
+      send_frames(send);
+      pacer_.sent(send, pace_at);
+    }
+  }
 }
 
 void LiveCallImpl::send_frames(std::size_t frames) {

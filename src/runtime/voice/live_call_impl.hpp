@@ -105,6 +105,7 @@ class LiveCallImpl final : public LiveCall,
   void take_customer_audio(const std::vector<std::int16_t>& pcm);
   void customer_frame(std::span<const std::int16_t> frame);
   void tick();
+  void send_due(Clock::SteadyTime t);
   void send_frames(std::size_t frames);
   void credit_played(Clock::SteadyTime t);
   void assistant_started_speaking();

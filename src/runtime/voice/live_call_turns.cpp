@@ -325,8 +325,11 @@ void LiveCallImpl::synthesis_audio(std::uint64_t answer, std::vector<std::int16_
   if (answer != answer_ || !live_ || segments_.empty()) return;
   outbound_.insert(outbound_.end(), pcm.begin(), pcm.end());
   segments_.back().samples += pcm.size();
-  // The first audio of an answer goes out now, not at the next tick.
-  if (!assistant_speaking_ && now() >= speak_not_before_) tick();
+  // The first audio of an answer goes out now, not at the next tick; so does audio that comes
+  // while the pacer still has room (the lead behind a first piece that was one frame).
+  if (now() < speak_not_before_) return;
+  if (!assistant_speaking_) return tick();
+  send_due(now());
 }
 
 void LiveCallImpl::synthesis_done(std::uint64_t answer) {
