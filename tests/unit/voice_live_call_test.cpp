@@ -530,6 +530,30 @@ TEST_F(LiveCallTest, AToolsMessagesAreSpokenAroundItsRun) {
   EXPECT_EQ(voice_.said.back(), "It shipped.");
 }
 
+TEST_F(LiveCallTest, ABlockingRequestStartMessageIsSaidBeforeTheToolRuns) {
+  start(R"({"model": {"provider": "openai", "model": "gpt-4o", "tools": [
+    {"type": "function", "function": {"name": "lookup"}, "messages": [
+      {"type": "request-start", "content": "Let me check.", "blocking": true}]}]}})");
+  transcriber_.say("is my order shipped?", true);
+  poll();
+  run_for(120ms);
+  ASSERT_EQ(model_.count(), 1u);
+  model_.last().complete("", {llm::ToolCall{"call_1", "lookup", "{}"}});
+  poll();
+  ASSERT_EQ(voice_.said, std::vector<std::string>{"Let me check."});
+  // 13 characters: 130 ms of audio, which waits for waitSeconds (0.4 s after the transcript).
+  run_for(400ms);
+  EXPECT_TRUE(tools_.batches.empty()) << "the tool waits until its message has been heard";
+  run_for(100ms);
+  ASSERT_EQ(tools_.batches.size(), 1u);
+  tools_.finish("shipped");
+  poll();
+  ASSERT_EQ(model_.count(), 2u);
+  model_.last().complete("It shipped.");
+  poll();
+  EXPECT_EQ(voice_.said.back(), "It shipped.");
+}
+
 TEST_F(LiveCallTest, ASlowAnswerSendsHangOnce) {
   start(kAssistant);
   run_for(200ms);

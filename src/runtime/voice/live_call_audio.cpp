@@ -104,6 +104,7 @@ void LiveCallImpl::tick() {
 
   send_due(t);
   credit_played(t);
+  if (held_tools_) release_tools(t);
   // A mark after each answer's last frame: a transport that buffers says when it has played.
   if (assistant_speaking_ && !speaking_queued() && marked_answer_ != answer_) {
     marked_answer_ = answer_;
@@ -299,6 +300,7 @@ void LiveCallImpl::interrupt() {
   segments_.clear();
   speak_not_before_ = now() + stop_plan_.backoff;
   pending_end_.clear();
+  held_tools_ = nullptr;  // their turn was cancelled
   for (const auto& actions : hooks_.on_assistant_interrupted()) run_hook(actions);
 }
 

@@ -189,10 +189,29 @@ void LiveCallImpl::tool_started(std::uint64_t answer, const llm::ToolCall& call)
     if ((tool = find_tool(a.tools, call.name))) break;
   if (!tool) return;
   tool_runs_.push_back(ToolRun{call.id, call.arguments, *tool});
-  if (auto speech = tool_speech(*tool, "request-start", call.arguments, variant_++))
+  if (auto speech = tool_speech(*tool, "request-start", call.arguments, variant_++)) {
     speak_tool_message(*speech);
+    blocking_said_ = blocking_said_ || speech->blocking;
+  }
   for (auto& speech : delayed_tool_speech(*tool, call.arguments, variant_++))
     delayed_tool_speech_.push_back({call.id, now() + speech.delay, std::move(speech), answer});
+}
+
+// The round's tools may run: at once, unless a request-start message of theirs is blocking;
+// then once everything said so far has been heard (release_tools).
+void LiveCallImpl::gate_tools(std::uint64_t answer, std::function<void()> go) {
+  if (answer != answer_ || !live_) return;  // cut since: the turn ignores it anyway
+  if (!blocking_said_) return go();
+  blocking_said_ = false;
+  held_tools_ = std::move(go);
+}
+
+void LiveCallImpl::release_tools(Clock::SteadyTime t) {
+  // A muted assistant says nothing: its tools do not wait for it.
+  const bool heard =
+      speech_queue_.empty() && !synthesis_ && outbound_.empty() && pacer_.ahead(t) == 0;
+  if (!heard && !assistant_muted_) return;
+  std::exchange(held_tools_, nullptr)();
 }
 
 void LiveCallImpl::tool_finished(std::uint64_t answer, const chat::ToolOutcome& outcome) {

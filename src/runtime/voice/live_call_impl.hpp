@@ -156,6 +156,9 @@ class LiveCallImpl final : public LiveCall,
   void tool_started(std::uint64_t answer, const llm::ToolCall& call);
   void tool_finished(std::uint64_t answer, const chat::ToolOutcome& outcome);
   void speak_tool_message(const ToolSpeech& speech);
+  void gate_tools(std::uint64_t answer, std::function<void()> go);
+  /// Lets the held tools run once what was said before them has been heard.
+  void release_tools(Clock::SteadyTime t);
   void answer_started();
 
   const std::string id_;
@@ -262,6 +265,8 @@ class LiveCallImpl final : public LiveCall,
     std::uint64_t answer;
   };
   std::vector<DelayedToolSpeech> delayed_tool_speech_;
+  bool blocking_said_ = false;                 ///< a blocking request-start was said in this round
+  std::function<void()> held_tools_;           ///< the round's tools, waiting for it to be heard
   std::vector<std::string> system_for_model_;  ///< role-system tool messages for the next turn
   std::optional<Clock::SteadyTime> awaiting_answer_;  ///< a turn started, nothing said yet
   bool hang_sent_ = false;

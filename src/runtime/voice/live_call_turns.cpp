@@ -140,6 +140,8 @@ void LiveCallImpl::respond(std::string instruction) {
   awaiting_answer_ = now();
   hang_sent_ = false;
   tool_runs_.clear();
+  blocking_said_ = false;
+  held_tools_ = nullptr;
   history_mark_ = conversation_.history.size();
   answer_text_.clear();
   chunker_.emplace(chunk_plan_);
@@ -167,6 +169,12 @@ void LiveCallImpl::respond(std::string instruction) {
   events.on_tool_finished = [weak, answer](std::size_t, const chat::ToolOutcome& outcome) {
     if (auto self = weak.lock())
       self->on_strand([answer, outcome](LiveCallImpl& c) { c.tool_finished(answer, outcome); });
+  };
+  events.before_tools = [weak, answer](std::function<void()> go) {
+    if (auto self = weak.lock())
+      self->on_strand([answer, go = std::move(go)](LiveCallImpl& c) mutable {
+        c.gate_tools(answer, std::move(go));
+      });
   };
   events.on_failure = [weak, answer](chat::ChatFailure failure) {
     if (auto self = weak.lock())
