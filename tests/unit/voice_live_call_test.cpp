@@ -68,20 +68,29 @@ struct FakeVoice final : speech::Voice {
 
 struct FakeStream final : speech::TranscriberStream {
   void push(std::span<const std::int16_t>, std::span<const std::int16_t>) override { ++frames; }
-  void close() override { closed = true; }
+  void close() override {
+    closed = true;
+    if (closes) ++*closes;
+  }
   int frames = 0;
   bool closed = false;
+  int* closes = nullptr;  ///< the transcriber's count
 };
 
 struct FakeTranscriber final : speech::Transcriber {
   void check(const json::object&) const override {}
-  std::unique_ptr<speech::TranscriberStream> open(const json::object&, const speech::SpeechContext&,
+  std::unique_ptr<speech::TranscriberStream> open(const json::object& config,
+                                                  const speech::SpeechContext&,
                                                   speech::TranscriberEvents e) override {
     events = std::move(e);
+    opened.push_back(config);
     auto stream = std::make_unique<FakeStream>();
+    stream->closes = &closes;
     last = stream.get();
     return stream;
   }
+  std::vector<json::object> opened;
+  int closes = 0;
   void say(std::string text, bool final) { events.on_transcript({std::move(text), final, false}); }
   speech::TranscriberEvents events;
   FakeStream* last = nullptr;
@@ -677,6 +686,58 @@ TEST_F(LiveCallTest, AModelsHandoffMakesTheMemberAnswerFromThenOn) {
   run_for(1500ms);
   EXPECT_EQ(recorded_->ended_reasons, std::vector<std::string>{"assistant-said-end-call-phrase"})
       << "the member's own end-call phrases apply";
+}
+
+TEST_F(LiveCallTest, AHandoffToAMemberWithAnotherTranscriberOpensItsStream) {
+  auto reception = resolved(R"({"model": {"provider": "openai", "model": "gpt-4o"},
+      "transcriber": {"provider": "vapi", "language": "en"}})",
+                            "reception");
+  reception.squad_destinations = json::parse(R"([{"type": "assistant", "assistantName": "french"},
+      {"type": "assistant", "assistantName": "same"}])")
+                                     .as_array();
+  auto same = resolved(R"({"model": {"provider": "openai", "model": "gpt-4o"},
+      "transcriber": {"provider": "vapi", "language": "en"}})",
+                       "same");
+  same.squad_destinations =
+      json::parse(R"([{"type": "assistant", "assistantName": "french"}])").as_array();
+  start_squad({reception, same,
+               resolved(R"({"model": {"provider": "openai", "model": "gpt-4o"},
+      "transcriber": {"provider": "custom-transcriber", "server": {"url": "ws://fr"}}})",
+                        "french")});
+  ASSERT_EQ(transcriber_.opened.size(), 1u);
+  // Handed to the member with the same transcriber: the stream stays.
+  auto hand_to = [&](std::string_view member) {
+    transcriber_.say("transfer me please.", true);
+    poll();
+    run_for(120ms);
+    const auto& tools = model_.last().request.tools;
+    std::string name;
+    for (const auto& t : tools) {
+      const auto n = std::string(t.at("function").at("name").as_string());
+      if (n.find(member) != std::string::npos) name = n;
+    }
+    ASSERT_FALSE(name.empty()) << member;
+    model_.last().complete("", {llm::ToolCall{"c" + std::to_string(model_.count()), name, "{}"}});
+    poll();
+    model_.last().complete("Done.");
+    poll();
+    run_for(1000ms);
+  };
+  hand_to("same");
+  EXPECT_EQ(transcriber_.opened.size(), 1u);
+  EXPECT_EQ(transcriber_.closes, 0);
+  hand_to("french");
+  ASSERT_EQ(transcriber_.opened.size(), 2u);
+  EXPECT_EQ(transcriber_.closes, 1);
+  EXPECT_EQ(string_at(transcriber_.opened[1], "provider"), "custom-transcriber");
+  // The new stream's transcripts are the customer's turns.
+  const auto asked = model_.count();
+  transcriber_.say("bonjour.", true);
+  poll();
+  run_for(120ms);
+  EXPECT_EQ(model_.count(), asked + 1);
+  model_.last().complete("D'accord.");
+  poll();
 }
 
 TEST_F(LiveCallTest, ACustomEndpointingModelDecidesWhenTheTurnEnds) {

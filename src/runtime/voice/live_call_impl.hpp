@@ -81,13 +81,18 @@ class LiveCallImpl final : public LiveCall,
   void on_strand(std::function<void(LiveCallImpl&)> f);
   Clock::SteadyTime now() const { return services_.clock.steady_now(); }
 
-  // live_call.cpp: lifecycle, control, messages
+  // live_call.cpp: lifecycle, messages
   /// The plans of assistant_ (turn-taking, chunking, end-call phrases, hooks).
   void read_plans();
-  /// assistants[index] answers from now on (a squad handoff).
-  void hand_off(std::size_t index);
   void start(std::shared_ptr<CallTransport> transport);
   void finish(const std::string& ended_reason);
+
+  // live_call_control.cpp: control messages, handoffs
+  /// assistants[index] answers from now on (a squad handoff); a member with another
+  /// transcriber gets a stream of its own.
+  void hand_off(std::size_t index);
+  /// Opens assistant_'s transcriber stream.
+  void open_transcriber();
   void handle_control(const boost::json::object& message);
   bool wants_server(std::string_view type) const;
   bool wants_client(std::string_view type) const;
@@ -186,6 +191,7 @@ class LiveCallImpl final : public LiveCall,
 
   std::shared_ptr<CallTransport> transport_;
   std::unique_ptr<speech::TranscriberStream> transcriber_;
+  std::uint64_t transcriber_stream_ = 0;  ///< numbers the streams opened (handoffs open more)
   speech::SpeechContext speech_context_;
   net::Timer tick_timer_, endpoint_timer_, deadline_timer_;
   Clock::SteadyTime started_at_{};
