@@ -218,13 +218,15 @@ void LiveCalls::release() {
 void LiveCalls::prepare(storage::Session& s, const std::string& org_id, const json::object& holder,
                         Prepared& out) const {
   const auto* overrides = object_at(holder, "assistantOverrides");
+  const auto* squad_overrides = object_at(holder, "squadOverrides");
   chat::SetupRequest request{
       &holder,
       overrides ? *overrides : json::object{},
       std::nullopt,
       "",
       holder.contains("customer") ? holder.at("customer") : json::value(nullptr),
-      true};
+      true,
+      squad_overrides ? *squad_overrides : json::object{}};
   auto setup = chat::resolve_conversation(s, deps_.resolver, org_id, request);
   const auto& first = setup.assistants.front().assistant;
   const auto* transcriber = object_at(first, "transcriber");
