@@ -171,10 +171,11 @@ void LiveCallImpl::respond(std::string instruction) {
       self->on_strand([answer, outcome](LiveCallImpl& c) { c.tool_finished(answer, outcome); });
   };
   events.before_tools = [weak, answer](std::function<void()> go) {
-    if (auto self = weak.lock())
-      self->on_strand([answer, go = std::move(go)](LiveCallImpl& c) mutable {
-        c.gate_tools(answer, std::move(go));
-      });
+    auto self = weak.lock();
+    if (!self) return go();  // nothing to wait for
+    self->on_strand([answer, go = std::move(go)](LiveCallImpl& c) mutable {
+      c.gate_tools(answer, std::move(go));
+    });
   };
   events.on_failure = [weak, answer](chat::ChatFailure failure) {
     if (auto self = weak.lock())
