@@ -241,8 +241,9 @@ void InboundCalls::finish(std::shared_ptr<Routing> routing) const {
         else
           calls::end_call(*call, reason, now);
         deps_.service.insert_document(s, deps_.calls, *call);
-        send_call_messages(s, routing->org_id, routing->number, routing->assistant_server,
-                           routing->org_server, *call, now);
+        if (decision.kind != Decision::Kind::kAssistant || !routing->ring.live_stream)
+          send_call_messages(s, routing->org_id, routing->number, routing->assistant_server,
+                             routing->org_server, *call, now);
       },
       [routing, decision, call](std::exception_ptr error) {
         if (error) {

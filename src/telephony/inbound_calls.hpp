@@ -50,6 +50,9 @@ using Verifier = std::function<bool(const CandidateNumber&)>;
 struct InboundRing {
   calls::InboundCallInfo info;
   std::string to_number;  ///< the number called, E.164 with '+'
+  /// A live call on this server takes the call's media stream when an assistant answers it:
+  /// that call sends the first status-update itself, once it knows its monitor URLs.
+  bool live_stream = false;
 };
 
 struct RingOutcome {

@@ -144,6 +144,69 @@ test("a tool's request-start message is spoken while the tool runs", async () =>
   await ended(call.id);
 });
 
+test("a blocking request-start message is heard before the tool runs", async () => {
+  receiver.on("/blocking-tool", () => ({ body: JSON.stringify({ results: [{ toolCallId: "x", result: "shipped" }] }) }));
+  const { call, caller, session } = await liveCall({
+    model: {
+      provider: "openai",
+      model: "gpt-4o",
+      tools: [
+        {
+          type: "function",
+          function: { name: "lookup_order", parameters: { type: "object", properties: {} } },
+          server: { url: receiver.url("/blocking-tool") },
+          messages: [{ type: "request-start", content: "Let me look that up.", blocking: true }],
+        },
+      ],
+    },
+  });
+  session.say("call lookup_order", "final");
+  const start = await until(() => said("Let me look that up."), "the request-start message");
+  const [toolHit] = await receiver.waitFor("/blocking-tool", 1);
+  // 20 characters at 20 ms each: 400 ms of audio, played in real time before the tool is asked.
+  assert.ok(toolHit.at - start.at >= 350, `the tool ran ${toolHit.at - start.at} ms after its message was asked for`);
+  caller.close();
+  await ended(call.id);
+});
+
+test("a call.ending hook whose filter holds runs its function tool on the tool's server", async () => {
+  const { call, caller } = await liveCall({
+    firstMessage: "Hi.",
+    hooks: [
+      {
+        on: "call.ending",
+        filters: [{ type: "oneOf", key: "call.endedReason", oneOf: ["customer-ended-call"] }],
+        do: [
+          {
+            type: "tool",
+            tool: {
+              type: "function",
+              server: { url: receiver.url("/ending-tool") },
+              function: { name: "log_end", parameters: { type: "object", properties: { why: { type: "string", value: "hung up" } } } },
+            },
+          },
+        ],
+      },
+      {
+        on: "call.ending",
+        filters: [{ type: "oneOf", key: "call.endedReason", oneOf: ["pipeline-error"] }],
+        do: [{ type: "tool", tool: { type: "function", server: { url: receiver.url("/ending-never") }, function: { name: "page" } } }],
+      },
+    ],
+  });
+  await until(() => said("Hi."), "the greeting");
+  caller.close();
+  await ended(call.id);
+  const [hit] = await receiver.waitFor("/ending-tool", 1);
+  const message = hit.json.message;
+  assert.equal(message.type, "tool-calls");
+  const toolCall = message.toolCallList?.[0] ?? message.toolWithToolCallList?.[0]?.toolCall;
+  assert.equal(toolCall.function.name, "log_end");
+  assert.deepEqual(toolCall.function.arguments, { why: "hung up" });
+  await sleep(300);
+  assert.equal(receiver.hits("/ending-never").length, 0);
+});
+
 test("a model slow to answer sends hang to the caller", async () => {
   const { call, caller, session } = await liveCall({
     firstMessage: "Hi.",

@@ -124,6 +124,30 @@ test("with no assistant server, the number's server gets the live call's message
   }
 });
 
+test("the first status-update of a Twilio call answered by an assistant carries its monitor", async () => {
+  const receiver = await startReceiver();
+  try {
+    const { streamUrl, callId } = await ringAssistant(
+      { firstMessage: "Hello." },
+      { server: { url: receiver.url("/number-server") } },
+    );
+    const updates = () => receiver.hits("/number-server").filter((h) => h.json.message.type === "status-update");
+    const first = await until(() => updates()[0], "the first status-update");
+    assert.equal(first.json.message.status, "in-progress");
+    const base = env.server.baseUrl;
+    assert.equal(first.json.message.call.monitor?.listenUrl, `${base.replace(/^http/, "ws")}/${callId}/listen`);
+    assert.equal(first.json.message.call.monitor?.controlUrl, `${base}/${callId}/control`);
+    assert.match(first.json.message.phoneNumber.number, /^\+1415888/);
+    const stream = await connectTwilioStream(streamUrl, { authToken: TOKEN });
+    stream.stop();
+    await waitForStatus(callId, "ended");
+    await until(() => updates().some((h) => h.json.message.status === "ended"), "the ended status-update");
+    assert.equal(updates().filter((h) => h.json.message.status === "in-progress").length, 1);
+  } finally {
+    await receiver.close();
+  }
+});
+
 test("a Twilio call has monitor.listenUrl: its greeting, sent to Twilio ahead, is heard in real time", async () => {
   const { streamUrl, callId } = await ringAssistant({ firstMessage: "Hello, you have reached the clinic." });
   const live = await env.server.client.calls.get({ id: callId });

@@ -97,6 +97,29 @@ TEST_F(ConversationSetupTest, ASquadWithItsHandoffTargetsAndAStartingMember) {
   EXPECT_EQ(setup.assistants[1].id, "as-2");
 }
 
+TEST_F(ConversationSetupTest, SquadOverridesApplyToEveryMemberAfterMembersOverrides) {
+  insert(tools_, R"({"id":"tool-1","type":"function","function":{"name":"lookup"}})");
+  insert(assistants_, kAssistant);
+  insert(assistants_, R"({"id":"as-2","name":"Bea","model":{"provider":"openai","model":"m",
+    "messages":[{"role":"system","content":"Serve {{who}} at {{where}}"}]}})");
+  insert(squads_, R"({"id":"sq-1","members":[{"assistantId":"as-1"},{"assistantId":"as-2"}],
+    "membersOverrides":{"firstMessage":"Squad hello","maxDurationSeconds":60}})");
+  SetupRequest request;
+  request.squad_overrides =
+      json::parse(R"({"maxDurationSeconds":120,"variableValues":{"who":"Bob","where":"home"}})")
+          .as_object();
+  request.overrides = json::parse(R"({"variableValues":{"where":"work"}})").as_object();
+  const auto setup = resolve(R"({"squadId":"sq-1"})", std::move(request));
+  ASSERT_EQ(setup.assistants.size(), 2u);
+  for (const auto& a : setup.assistants) {
+    EXPECT_EQ(a.assistant.at("maxDurationSeconds").to_number<int>(), 120) << a.name;
+    EXPECT_EQ(a.assistant.at("firstMessage"), "Squad hello") << a.name;
+  }
+  EXPECT_EQ(system_text(setup.assistants[0]), "Help Bob");
+  // The call's own assistantOverrides' variables win over the squad's.
+  EXPECT_EQ(system_text(setup.assistants[1]), "Serve Bob at work");
+}
+
 TEST_F(ConversationSetupTest, TheOrgsKeyOfEachProvider) {
   // Created through the service, so its apiKey is sealed as a stored credential's is.
   store_->write_sync([&](storage::Session& s) {

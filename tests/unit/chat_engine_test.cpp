@@ -138,6 +138,37 @@ TEST_F(ChatEngineTest, RunsToolsThenAnswersWithEventsInOrder) {
                                                  "delta 2 It is 42"}));
 }
 
+TEST_F(ChatEngineTest, AHostCanHoldTheToolsUntilItLetsThemGo) {
+  std::function<void()> held;
+  auto events = host_.events();
+  events.before_tools = [&](std::function<void()> go) { held = std::move(go); };
+  engine_.run(conversation({assistant("a", kLookup)}), std::move(events));
+  model_.last().complete("", {call("c1", "lookup")});
+  EXPECT_EQ(host_.log, std::vector<std::string>{"tool started 1 lookup"});
+  ASSERT_TRUE(held);
+  EXPECT_TRUE(tools_.batches.empty());
+  held();
+  ASSERT_EQ(tools_.batches.size(), 1u);
+  held();  // once only
+  EXPECT_EQ(tools_.batches.size(), 1u);
+  tools_.finish("42");
+  model_.last().complete("It is 42");
+  EXPECT_TRUE(host_.done);
+}
+
+TEST_F(ChatEngineTest, ToolsHeldWhenTheTurnIsCancelledNeverRun) {
+  std::function<void()> held;
+  auto events = host_.events();
+  events.before_tools = [&](std::function<void()> go) { held = std::move(go); };
+  auto turn = engine_.run(conversation({assistant("a", kLookup)}), std::move(events));
+  model_.last().complete("", {call("c1", "lookup")});
+  turn->cancel();
+  ASSERT_TRUE(host_.cancelled);
+  held();
+  EXPECT_TRUE(tools_.batches.empty());
+  EXPECT_EQ(host_.terminal, 1);
+}
+
 TEST_F(ChatEngineTest, HandsOffToASquadMember) {
   auto first = assistant("a");
   first.squad_destinations =

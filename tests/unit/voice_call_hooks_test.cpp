@@ -81,8 +81,43 @@ TEST(VoiceCallHooks, TimeElapsedFiresOnceAtItsSecond) {
 TEST(VoiceCallHooks, HooksWithoutActionsOrOfOtherEventsAreNotRun) {
   const auto hooks = CallHooks::of(parse(R"({"hooks": [
     {"on": "customer.speech.timeout", "do": []},
-    {"on": "call.ending", "do": [{"type": "tool", "tool": {"type": "endCall"}}]}]})"));
+    {"on": "assistant.transcriber.endpointedSpeechLowConfidence",
+     "do": [{"type": "tool", "tool": {"type": "endCall"}}]}]})"));
   EXPECT_TRUE(hooks.empty());
+}
+
+TEST(VoiceCallHooks, CallEndingHooksRunWhenTheirFiltersHold) {
+  const auto hooks = CallHooks::of(parse(R"({"hooks": [
+    {"on": "call.ending", "do": [{"type": "say", "exact": "always"}]},
+    {"on": "call.ending", "filters": [{"type": "oneOf", "key": "call.endedReason",
+      "oneOf": ["pipeline-error", "silence-timed-out"]}], "do": [{"type": "say", "exact": "failed"}]},
+    {"on": "call.ending", "filters": [{"type": "someOf", "key": "call.endedReason",
+      "oneOf": ["customer-ended-call"]}], "do": [{"type": "say", "exact": "never"}]}]})"));
+  EXPECT_FALSE(hooks.empty());
+  auto call = [](std::string_view reason) {
+    boost::json::object c{{"id", "c"}, {"endedReason", reason}};
+    return c;
+  };
+  EXPECT_EQ(said(hooks.on_call_ending(call("customer-ended-call"))),
+            std::vector<std::string>{"always"});
+  // "pipeline-error" holds for every pipeline-error-… reason, not for a word that only starts so.
+  EXPECT_EQ(said(hooks.on_call_ending(call("pipeline-error-openai-llm-failed"))),
+            (std::vector<std::string>{"always", "failed"}));
+  EXPECT_EQ(said(hooks.on_call_ending(call("pipeline-errors"))),
+            std::vector<std::string>{"always"});
+  EXPECT_EQ(said(hooks.on_call_ending(call("silence-timed-out"))),
+            (std::vector<std::string>{"always", "failed"}));
+  // A key the call does not have never holds.
+  const auto other = parse(R"({"f": [{"type": "oneOf", "key": "call.nothing", "oneOf": ["x"]}]})");
+  EXPECT_FALSE(filters_hold(other.at("f").as_array(), call("x")));
+}
+
+TEST(VoiceCallHooks, CustomerSpeechInterruptedHooksAreKept) {
+  const auto hooks = CallHooks::of(parse(R"({"hooks": [
+    {"on": "customer.speech.interrupted", "do": [{"type": "say", "exact": "pardon"}]}]})"));
+  EXPECT_FALSE(hooks.empty());
+  EXPECT_EQ(said(hooks.on_customer_interrupted()), std::vector<std::string>{"pardon"});
+  EXPECT_TRUE(hooks.on_assistant_interrupted().empty());
 }
 
 TEST(VoiceCallHooks, SayTextPicksAmongVariantsAndRendersTheTranscript) {

@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <map>
+#include <numbers>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
@@ -66,20 +68,29 @@ struct FakeVoice final : speech::Voice {
 
 struct FakeStream final : speech::TranscriberStream {
   void push(std::span<const std::int16_t>, std::span<const std::int16_t>) override { ++frames; }
-  void close() override { closed = true; }
+  void close() override {
+    closed = true;
+    if (closes) ++*closes;
+  }
   int frames = 0;
   bool closed = false;
+  int* closes = nullptr;  ///< the transcriber's count
 };
 
 struct FakeTranscriber final : speech::Transcriber {
   void check(const json::object&) const override {}
-  std::unique_ptr<speech::TranscriberStream> open(const json::object&, const speech::SpeechContext&,
+  std::unique_ptr<speech::TranscriberStream> open(const json::object& config,
+                                                  const speech::SpeechContext&,
                                                   speech::TranscriberEvents e) override {
     events = std::move(e);
+    opened.push_back(config);
     auto stream = std::make_unique<FakeStream>();
+    stream->closes = &closes;
     last = stream.get();
     return stream;
   }
+  std::vector<json::object> opened;
+  int closes = 0;
   void say(std::string text, bool final) { events.on_transcript({std::move(text), final, false}); }
   speech::TranscriberEvents events;
   FakeStream* last = nullptr;
@@ -178,6 +189,27 @@ class LiveCallTest : public ::testing::Test {
     }
   }
   std::size_t frames() const { return transport_->frames.size(); }
+  // The customer says a vowel (which the voice detector takes for speech) for `span`, a 20 ms
+  // frame every 20 ms.
+  void customer_speaks_for(std::chrono::milliseconds span) {
+    for (auto t = 0ms; t < span; t += 20ms) {
+      std::vector<std::int16_t> frame(320);
+      for (auto& sample : frame) {
+        const double at = static_cast<double>(vowel_at_++) / 16000;
+        double v = 0;
+        for (int h = 1; h * 140 < 3400; ++h) {
+          const double f = h * 140.0;
+          v += (1.0 / (1 + std::pow((f - 700) / 150, 2)) + 0.05) *
+               std::sin(2 * std::numbers::pi * f * at);
+        }
+        sample = static_cast<std::int16_t>(std::clamp(v * 4000, -32000.0, 32000.0));
+      }
+      clock_.advance(20ms);
+      call_->customer_audio(std::move(frame));
+      poll();
+    }
+  }
+  std::size_t vowel_at_ = 0;
 
   ManualClock clock_;
   boost::asio::io_context io_;
@@ -210,25 +242,51 @@ TEST_F(LiveCallTest, GreetsFirstInRealTimeWithASmallLead) {
   EXPECT_EQ(transport_->count("speech-update"), 2u);  // assistant started, stopped
 }
 
-// The first piece of the greeting is one frame and the rest comes a moment later, so the next
-// tick starts a new run; that tick fires 7 ms late and the ones after it 1 ms late. Each later
-// tick still sends its frame: the run is paced on the grid, not from the late tick.
+// The first piece of the greeting is one frame and the rest comes a moment later: the frames the
+// lead allows go out with the rest at once, not a tick later; then one per tick.
+TEST_F(LiveCallTest, TheLeadFollowsAFirstFrameThatCameAloneAtOnce) {
+  voice_.first_piece = speech::kFrameSamples;
+  start(R"({"model": {"provider": "openai", "model": "gpt-4o"},
+            "firstMessage": "Hello there, how are you today?"})");  // 31 chars: 16 frames
+  ASSERT_EQ(frames(), 1u);
+  const auto first_at = transport_->frames[0].at;
+  clock_.advance(5ms);
+  voice_.deliver_rest();
+  poll();
+  ASSERT_EQ(frames(), 4u) << "the frame playing and the lead (3) are out";
+  for (std::size_t i = 1; i < 4; ++i) EXPECT_EQ(transport_->frames[i].at, first_at + 5ms);
+  clock_.advance(15ms);  // +20 ms: one more as the first has played
+  poll();
+  EXPECT_EQ(frames(), 5u);
+  clock_.advance(19ms);
+  poll();
+  EXPECT_EQ(frames(), 5u) << "never more than the lead ahead";
+  clock_.advance(1ms);
+  poll();
+  EXPECT_EQ(frames(), 6u);
+}
+
+// The greeting's first frame plays out before the rest comes, so the rest starts a new run;
+// the tick after it fires 7 ms late and the ones after it 1 ms late. Each later tick still
+// sends its frame: the run is paced on the grid, not from the late tick.
 TEST_F(LiveCallTest, ARunStartedOnALateTickKeepsItsFramesOnTheGrid) {
   voice_.first_piece = speech::kFrameSamples;
   start(R"({"model": {"provider": "openai", "model": "gpt-4o"},
             "firstMessage": "Hello there, how are you today?"})");  // 31 chars: 16 frames
   ASSERT_EQ(frames(), 1u);
-  clock_.advance(5ms);
+  run_for(40ms);
+  EXPECT_EQ(frames(), 1u);
+  clock_.advance(5ms);  // +45 ms: a new run on the grid point of +40, the frame and the lead
   voice_.deliver_rest();
   poll();
-  EXPECT_EQ(frames(), 1u) << "the rest waits for the next tick";
-  clock_.advance(22ms);  // the tick of +20 ms, 7 ms late: a new run, the frame and the lead
-  poll();
   ASSERT_EQ(frames(), 5u);
-  clock_.advance(14ms);  // +41 ms
+  clock_.advance(22ms);  // the tick of +60 ms, 7 ms late
+  poll();
+  ASSERT_EQ(frames(), 6u);
+  clock_.advance(14ms);  // +81 ms
   for (std::size_t k = 1; k <= 8; ++k) {
     poll();
-    EXPECT_EQ(frames(), 5u + k) << "the tick of +" << 20 * (k + 1) << " ms";
+    EXPECT_EQ(frames(), 6u + k) << "the tick of +" << 20 * (k + 3) << " ms";
     clock_.advance(20ms);
   }
 }
@@ -389,6 +447,73 @@ TEST_F(LiveCallTest, TheCustomerSpeakingStartsANewSilence) {
   EXPECT_EQ(voice_.said, (std::vector<std::string>{"Take your time.", "Still there?"}));
 }
 
+TEST_F(LiveCallTest, CallEndingHooksRunTheirToolsAndAddTheirMessagesWhenTheFilterHolds) {
+  start(R"({"model": {"provider": "openai", "model": "gpt-4o"}, "hooks": [
+    {"on": "call.ending", "filters": [{"type": "oneOf", "key": "call.endedReason",
+      "oneOf": ["customer-ended-call"]}],
+     "do": [{"type": "tool", "tool": {"type": "function", "server": {"url": "http://hooks"},
+               "function": {"name": "log_end", "parameters": {"type": "object", "properties": {
+                 "why": {"type": "string", "value": "hung up"}}}}}},
+            {"type": "tool", "tool": {"type": "transferCall", "destinations": []}},
+            {"type": "say", "exact": "not said"},
+            {"type": "message.add", "message": {"role": "system", "content": "Caller hung up."}}]},
+    {"on": "call.ending", "filters": [{"type": "oneOf", "key": "call.endedReason",
+      "oneOf": ["pipeline-error"]}],
+     "do": [{"type": "tool", "tool": {"type": "function", "function": {"name": "page_ops"}}}]}
+  ]})");
+  run_for(200ms);
+  call_->end("customer-ended-call");
+  poll();
+  ASSERT_EQ(tools_.batches.size(), 1u) << "the transfer is skipped, the other hook filtered out";
+  const auto& run = tools_.batches[0].calls.at(0);
+  EXPECT_EQ(run.call.name, "log_end");
+  EXPECT_EQ(json::parse(run.call.arguments), json::parse(R"({"why": "hung up"})"));
+  EXPECT_TRUE(voice_.said.empty());
+  tools_.finish("logged");  // its result is for no model
+  poll();
+  ASSERT_EQ(recorded_->reports.size(), 1u);
+  const auto& openai =
+      recorded_->reports[0].at("artifact").at("messagesOpenAIFormatted").as_array();
+  ASSERT_FALSE(openai.empty());
+  EXPECT_EQ(string_at(openai.back().as_object(), "content"), "Caller hung up.");
+}
+
+TEST_F(LiveCallTest, AHookToolRunsAsTheModelsToolsRun) {
+  start(R"({"model": {"provider": "openai", "model": "gpt-4o", "tools": [
+      {"id": "tool-1", "type": "function", "function": {"name": "note"}}]}, "hooks": [
+    {"on": "customer.speech.timeout", "options": {"timeoutSeconds": 1},
+     "do": [{"type": "tool", "toolId": "tool-1"}, {"type": "tool", "tool": {"type": "dtmf"}},
+            {"type": "tool", "toolId": "unknown"}]}]})");
+  run_for(1100ms);
+  ASSERT_EQ(tools_.batches.size(), 1u);
+  EXPECT_EQ(tools_.batches[0].calls.at(0).call.name, "note");
+  EXPECT_EQ(tools_.batches[0].calls.at(0).call.arguments, "{}");
+  EXPECT_TRUE(recorded_->ended_reasons.empty()) << "the skipped tools did not end the call";
+  tools_.finish("ok");
+  poll();
+  run_for(200ms);
+  EXPECT_EQ(model_.count(), 0u) << "a hook's tool result is not the model's";
+}
+
+TEST_F(LiveCallTest, TheAssistantStartingOverTheCustomerRunsCustomerSpeechInterrupted) {
+  start(R"({"model": {"provider": "openai", "model": "gpt-4o"}, "hooks": [
+    {"on": "customer.speech.interrupted", "do": [{"type": "say", "exact": "Sorry, go on."}]}]})");
+  // Said while nobody speaks: no hook.
+  call_->control(json::object{{"type", "say"}, {"content", "Hello?"}});
+  poll();
+  run_for(400ms);
+  EXPECT_EQ(voice_.said, std::vector<std::string>{"Hello?"});
+  customer_speaks_for(200ms);
+  call_->control(json::object{
+      {"type", "say"}, {"content", "Are you there?"}, {"interruptionsEnabled", false}});
+  poll();
+  customer_speaks_for(100ms);
+  EXPECT_EQ(voice_.said, (std::vector<std::string>{"Hello?", "Are you there?", "Sorry, go on."}));
+  run_for(600ms);
+  EXPECT_EQ(voice_.said.size(), 3u);
+  EXPECT_TRUE(recorded_->ended_reasons.empty());
+}
+
 TEST_F(LiveCallTest, AToolsMessagesAreSpokenAroundItsRun) {
   start(R"({"model": {"provider": "openai", "model": "gpt-4o", "tools": [
     {"type": "function", "function": {"name": "lookup"}, "messages": [
@@ -408,6 +533,30 @@ TEST_F(LiveCallTest, AToolsMessagesAreSpokenAroundItsRun) {
   tools_.finish("shipped");
   poll();
   EXPECT_EQ(voice_.said.back(), "Found it.");
+  ASSERT_EQ(model_.count(), 2u);
+  model_.last().complete("It shipped.");
+  poll();
+  EXPECT_EQ(voice_.said.back(), "It shipped.");
+}
+
+TEST_F(LiveCallTest, ABlockingRequestStartMessageIsSaidBeforeTheToolRuns) {
+  start(R"({"model": {"provider": "openai", "model": "gpt-4o", "tools": [
+    {"type": "function", "function": {"name": "lookup"}, "messages": [
+      {"type": "request-start", "content": "Let me check.", "blocking": true}]}]}})");
+  transcriber_.say("is my order shipped?", true);
+  poll();
+  run_for(120ms);
+  ASSERT_EQ(model_.count(), 1u);
+  model_.last().complete("", {llm::ToolCall{"call_1", "lookup", "{}"}});
+  poll();
+  ASSERT_EQ(voice_.said, std::vector<std::string>{"Let me check."});
+  // 13 characters: 130 ms of audio, which waits for waitSeconds (0.4 s after the transcript).
+  run_for(400ms);
+  EXPECT_TRUE(tools_.batches.empty()) << "the tool waits until its message has been heard";
+  run_for(100ms);
+  ASSERT_EQ(tools_.batches.size(), 1u);
+  tools_.finish("shipped");
+  poll();
   ASSERT_EQ(model_.count(), 2u);
   model_.last().complete("It shipped.");
   poll();
@@ -537,6 +686,58 @@ TEST_F(LiveCallTest, AModelsHandoffMakesTheMemberAnswerFromThenOn) {
   run_for(1500ms);
   EXPECT_EQ(recorded_->ended_reasons, std::vector<std::string>{"assistant-said-end-call-phrase"})
       << "the member's own end-call phrases apply";
+}
+
+TEST_F(LiveCallTest, AHandoffToAMemberWithAnotherTranscriberOpensItsStream) {
+  auto reception = resolved(R"({"model": {"provider": "openai", "model": "gpt-4o"},
+      "transcriber": {"provider": "vapi", "language": "en"}})",
+                            "reception");
+  reception.squad_destinations = json::parse(R"([{"type": "assistant", "assistantName": "french"},
+      {"type": "assistant", "assistantName": "same"}])")
+                                     .as_array();
+  auto same = resolved(R"({"model": {"provider": "openai", "model": "gpt-4o"},
+      "transcriber": {"provider": "vapi", "language": "en"}})",
+                       "same");
+  same.squad_destinations =
+      json::parse(R"([{"type": "assistant", "assistantName": "french"}])").as_array();
+  start_squad({reception, same,
+               resolved(R"({"model": {"provider": "openai", "model": "gpt-4o"},
+      "transcriber": {"provider": "custom-transcriber", "server": {"url": "ws://fr"}}})",
+                        "french")});
+  ASSERT_EQ(transcriber_.opened.size(), 1u);
+  // Handed to the member with the same transcriber: the stream stays.
+  auto hand_to = [&](std::string_view member) {
+    transcriber_.say("transfer me please.", true);
+    poll();
+    run_for(120ms);
+    const auto& tools = model_.last().request.tools;
+    std::string name;
+    for (const auto& t : tools) {
+      const auto n = std::string(t.at("function").at("name").as_string());
+      if (n.find(member) != std::string::npos) name = n;
+    }
+    ASSERT_FALSE(name.empty()) << member;
+    model_.last().complete("", {llm::ToolCall{"c" + std::to_string(model_.count()), name, "{}"}});
+    poll();
+    model_.last().complete("Done.");
+    poll();
+    run_for(1000ms);
+  };
+  hand_to("same");
+  EXPECT_EQ(transcriber_.opened.size(), 1u);
+  EXPECT_EQ(transcriber_.closes, 0);
+  hand_to("french");
+  ASSERT_EQ(transcriber_.opened.size(), 2u);
+  EXPECT_EQ(transcriber_.closes, 1);
+  EXPECT_EQ(string_at(transcriber_.opened[1], "provider"), "custom-transcriber");
+  // The new stream's transcripts are the customer's turns.
+  const auto asked = model_.count();
+  transcriber_.say("bonjour.", true);
+  poll();
+  run_for(120ms);
+  EXPECT_EQ(model_.count(), asked + 1);
+  model_.last().complete("D'accord.");
+  poll();
 }
 
 TEST_F(LiveCallTest, ACustomEndpointingModelDecidesWhenTheTurnEnds) {

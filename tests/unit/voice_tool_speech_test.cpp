@@ -53,6 +53,15 @@ TEST(VoiceToolSpeech, CompleteAndFailedCarryTheirRoleAndEnding) {
   EXPECT_FALSE(tool_speech(parse(R"({"type": "function"})"), "request-start", "{}", 0));
 }
 
+TEST(VoiceToolSpeech, OnlyARequestStartSaidAloudBlocks) {
+  const auto tool = parse(R"({"type": "function", "function": {"name": "f"}, "messages": [
+    {"type": "request-start", "content": "One moment.", "blocking": true},
+    {"type": "request-complete", "content": "Done.", "blocking": true}]})");
+  EXPECT_TRUE(tool_speech(tool, "request-start", "{}", 0)->blocking);
+  EXPECT_FALSE(tool_speech(tool, "request-complete", "{}", 0)->blocking);
+  EXPECT_FALSE(tool_speech(kTool, "request-start", "{}", 0)->blocking);
+}
+
 TEST(VoiceToolSpeech, DelayedMessagesAreStagedByTiming) {
   const auto delayed = delayed_tool_speech(kTool, "{}", 0);
   ASSERT_EQ(delayed.size(), 2u);

@@ -129,6 +129,7 @@ void answer_ring(const telephony::InboundCalls& calls, const ProviderWebhookConf
   telephony::InboundRing ring;
   ring.info = {provider, call.call_id, e164(call.from)};
   ring.to_number = e164(call.to);
+  ring.live_stream = static_cast<bool>(answered);
   const std::string our_number = ring.to_number;
   calls.ring(std::move(ring), std::move(verify),
              [config, provider, our_number, render = std::move(render), reply = std::move(reply),

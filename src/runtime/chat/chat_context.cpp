@@ -73,7 +73,7 @@ ChatContext load_chat_context(storage::Session& s, const ChatServiceDeps& deps,
   }
   const json::value customer =
       session.contains("customer") ? session.at("customer") : json::value(nullptr);
-  SetupRequest request{source.fields, source.overrides, std::nullopt, "", customer};
+  SetupRequest request{source.fields, source.overrides, std::nullopt, "", customer, false, {}};
   if (source.fields != &body) request.later_overrides = object_or_empty(body, "assistantOverrides");
   if (source.fields == &previous) request.start_with = string_at(previous, "handoffAssistantId");
   const ResolverDeps resolver{deps.service,     deps.specs.assistants,  deps.specs.squads,

@@ -109,7 +109,8 @@ struct ChatEngine::Turn final : TurnHandle {
   std::vector<std::optional<ToolOutcome>> decided;
   std::size_t handoff_to = SIZE_MAX;
   std::uint64_t batch_seq = 0;
-  CancelTools cancel_tools;  // the batch in flight, if any
+  std::uint64_t gate_seq = 0;  // numbers the batches waiting for before_tools' go
+  CancelTools cancel_tools;    // the batch in flight, if any
   bool in_tools = false;
   std::size_t answered_calls = 0;  // calls whose tool message is in the output
 
@@ -319,10 +320,25 @@ void ChatEngine::answered(const std::shared_ptr<Turn>& turn, llm::Completion com
   run_tools(turn, std::move(invocations));
 }
 
-// Hands the calls the engine did not decide to the tools. Called with the lock held.
+// Hands the calls the engine did not decide to the tools, once the host lets them go. Called
+// with the lock held.
 void ChatEngine::run_tools(const std::shared_ptr<Turn>& turn,
                            std::vector<ToolInvocation> invocations) const {
   if (invocations.empty()) return after_tools(turn, {});
+  if (!turn->events.before_tools) return start_batch(turn, std::move(invocations));
+  const std::uint64_t gate = ++turn->gate_seq;
+  auto calls = std::make_shared<std::vector<ToolInvocation>>(std::move(invocations));
+  turn->events.before_tools([this, turn, gate, calls] {
+    std::lock_guard lock(turn->mutex);
+    if (turn->finished || gate != turn->gate_seq || calls->empty()) return;
+    start_batch(turn, std::move(*calls));
+    calls->clear();
+  });
+}
+
+// Called with the lock held.
+void ChatEngine::start_batch(const std::shared_ptr<Turn>& turn,
+                             std::vector<ToolInvocation> invocations) const {
   const auto& conversation = turn->conversation;
   ToolContext context;
   context.org_id = conversation.org_id;

@@ -91,6 +91,10 @@ struct ChatEvents {
   std::function<void(std::size_t output_index, const llm::ToolCall& call)> on_tool_started;
   /// The tool message output[output_index] is in (a result or "Error: ...").
   std::function<void(std::size_t output_index, const ToolOutcome& outcome)> on_tool_finished;
+  /// Optional, after the round's on_tool_started events: the tools run once `go` is called
+  /// (once, on any thread, even from inside this callback); a turn cancelled meanwhile
+  /// ignores it. A call uses it to hold a tool until its blocking message has been said.
+  std::function<void(std::function<void()> go)> before_tools;
   /// The conversation moves to assistants[to]; its next round answers.
   std::function<void(std::size_t from, std::size_t to)> on_handoff;
   std::function<void(ChatResult)> on_done;
@@ -124,12 +128,15 @@ class ChatEngine {
   /// Starts a turn. Never throws; events may run before run() returns. The handle may be
   /// dropped: the turn runs on without it.
   std::shared_ptr<TurnHandle> run(Conversation conversation, ChatEvents events) const;
+  /// What runs the model's tools (a call's hooks run theirs with it too).
+  const Tools& tools() const { return tools_; }
 
  private:
   struct Turn;
   void round(const std::shared_ptr<Turn>& turn) const;
   void answered(const std::shared_ptr<Turn>& turn, llm::Completion completion) const;
   void run_tools(const std::shared_ptr<Turn>& turn, std::vector<ToolInvocation> calls) const;
+  void start_batch(const std::shared_ptr<Turn>& turn, std::vector<ToolInvocation> calls) const;
   void after_tools(const std::shared_ptr<Turn>& turn, std::vector<ToolOutcome> outcomes) const;
 
   const Model& model_;

@@ -228,7 +228,8 @@ json::object variables_of(const json::object& overrides) {
 
 // The assistants `holder` names: a squad's members (the first starts), or the one assistant.
 std::vector<ResolvedAssistant> named_assistants(Loader& loader, const ResolverDeps& deps,
-                                                const json::object& holder) {
+                                                const json::object& holder,
+                                                const json::object& squad_overrides) {
   std::vector<ResolvedAssistant> assistants;
   json::object squad;
   std::string squad_id(string_at(holder, "squadId"));
@@ -244,6 +245,8 @@ std::vector<ResolvedAssistant> named_assistants(Loader& loader, const ResolverDe
       assistant = apply_overrides(std::move(assistant),
                                   object_or_empty(m.get_object(), "assistantOverrides"));
       assistant = apply_overrides(std::move(assistant), members_overrides);
+      if (!squad_overrides.empty())
+        assistant = apply_overrides(std::move(assistant), squad_overrides);
       const auto* destinations = array_at(m.get_object(), "assistantDestinations");
       assistants.push_back(loader.resolve(std::move(assistant), std::move(id),
                                           destinations ? *destinations : json::array()));
@@ -267,7 +270,7 @@ ConversationSetup resolve_conversation(storage::Session& s, const ResolverDeps& 
   Loader loader(s, deps, org_id);
   ConversationSetup setup;
   auto& assistants = setup.assistants;
-  assistants = named_assistants(loader, deps, *request.holder);
+  assistants = named_assistants(loader, deps, *request.holder, request.squad_overrides);
   loader.add_handoff_targets(assistants);
   if (!request.start_with.empty())
     for (std::size_t i = 1; i < assistants.size(); ++i)
@@ -277,7 +280,9 @@ ConversationSetup resolve_conversation(storage::Session& s, const ResolverDeps& 
   const std::chrono::system_clock::time_point now{std::chrono::milliseconds(deps.clock.wall_ms())};
   auto& first = assistants.front().assistant;
   first = apply_overrides(std::move(first), request.overrides);
-  const auto vars = with_builtins(variables_of(request.overrides), now, request.customer);
+  auto variables = variables_of(request.squad_overrides);
+  for (const auto& [k, v] : variables_of(request.overrides)) variables[k] = v;
+  const auto vars = with_builtins(std::move(variables), now, request.customer);
   for (auto& a : assistants) render_assistant(a.assistant, vars);
   if (request.later_overrides) {
     first = apply_overrides(std::move(first), *request.later_overrides);

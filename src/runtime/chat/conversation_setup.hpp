@@ -51,6 +51,10 @@ struct SetupRequest {
   boost::json::value customer;
   /// Resolve the speech providers' credentials too (a call; a chat speaks none).
   bool speech = false;
+  /// A call's squadOverrides: applied to every member of its squad after the squad's
+  /// membersOverrides (and before `overrides`, which the starting member takes); their
+  /// variableValues render every assistant, under `overrides`' ones.
+  boost::json::object squad_overrides;
 };
 
 struct ConversationSetup {

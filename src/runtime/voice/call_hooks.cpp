@@ -43,6 +43,11 @@ CallHooks CallHooks::of(const json::object& assistant) {
           TimeElapsed{seconds_of(options, "seconds", milliseconds(0)), false, *actions});
     } else if (on == "assistant.speech.interrupted") {
       hooks.interrupted_.push_back(*actions);
+    } else if (on == "customer.speech.interrupted") {
+      hooks.customer_interrupted_.push_back(*actions);
+    } else if (on == "call.ending") {
+      const auto* filters = array_at(*hook, "filters");
+      hooks.ending_.push_back(Ending{filters ? *filters : json::array{}, *actions});
     }
   }
   return hooks;
@@ -76,6 +81,40 @@ std::vector<CallHooks::Actions> CallHooks::time_elapsed_due(milliseconds elapsed
     due.push_back(e.actions);
   }
   return due;
+}
+
+std::vector<CallHooks::Actions> CallHooks::on_call_ending(const json::object& call) const {
+  std::vector<Actions> due;
+  for (const auto& e : ending_)
+    if (filters_hold(e.filters, call)) due.push_back(e.actions);
+  return due;
+}
+
+bool filters_hold(const json::array& filters, const json::object& call) {
+  for (const auto& f : filters) {
+    const auto* filter = f.if_object();
+    if (!filter || string_at(*filter, "type") != "oneOf") return false;
+    auto key = string_at(*filter, "key");
+    if (key.starts_with("call.")) key.remove_prefix(5);
+    const auto* field = call.if_contains(key);
+    const auto* actual = field ? field->if_string() : nullptr;
+    const auto* values = array_at(*filter, "oneOf");
+    if (!actual || !values) return false;
+    const std::string_view have = *actual;
+    bool any = false;
+    for (const auto& v : *values) {
+      const auto* s = v.if_string();
+      if (!s || s->empty()) continue;
+      const std::string_view want = *s;
+      if (have == want ||
+          (have.starts_with(want) && have.size() > want.size() && have[want.size()] == '-')) {
+        any = true;
+        break;
+      }
+    }
+    if (!any) return false;
+  }
+  return true;
 }
 
 std::optional<std::string> exact_text(const json::object& say, std::size_t pick) {

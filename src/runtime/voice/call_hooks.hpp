@@ -9,7 +9,10 @@
 // (10 s: ask, 20 s: ask again, 30 s: end the call) fire in their order. Each fires at most once
 // per silence and `triggerMaxCount` times per call (default 3); `triggerResetMode:
 // onUserSpeech` counts from zero again when the customer speaks. call.timeElapsed fires once
-// at `options.seconds`; assistant.speech.interrupted when the customer cuts the assistant.
+// at `options.seconds`; assistant.speech.interrupted when the customer cuts the assistant;
+// customer.speech.interrupted when the assistant starts speaking over the customer; call.ending
+// as the call ends, when its `filters` (`oneOf` on a key of the call, e.g. call.endedReason)
+// hold.
 
 #include <chrono>
 #include <optional>
@@ -26,7 +29,10 @@ class CallHooks {
   using Actions = boost::json::array;
   static CallHooks of(const boost::json::object& assistant);
 
-  bool empty() const { return timeouts_.empty() && elapsed_.empty() && interrupted_.empty(); }
+  bool empty() const {
+    return timeouts_.empty() && elapsed_.empty() && interrupted_.empty() &&
+           customer_interrupted_.empty() && ending_.empty();
+  }
   /// The customer spoke: the silence is over.
   void customer_spoke();
   /// A silence begins: each customer.speech.timeout hook may fire once more in it.
@@ -37,6 +43,10 @@ class CallHooks {
   std::vector<Actions> time_elapsed_due(std::chrono::milliseconds elapsed);
   /// The assistant.speech.interrupted hooks' actions.
   const std::vector<Actions>& on_assistant_interrupted() const { return interrupted_; }
+  /// The customer.speech.interrupted hooks' actions.
+  const std::vector<Actions>& on_customer_interrupted() const { return customer_interrupted_; }
+  /// The call.ending hooks whose filters hold for `call` (the ended call document).
+  std::vector<Actions> on_call_ending(const boost::json::object& call) const;
 
  private:
   struct SpeechTimeout {
@@ -54,8 +64,20 @@ class CallHooks {
   };
   std::vector<SpeechTimeout> timeouts_;
   std::vector<TimeElapsed> elapsed_;
+  struct Ending {
+    boost::json::array filters;
+    Actions actions;
+  };
   std::vector<Actions> interrupted_;
+  std::vector<Actions> customer_interrupted_;
+  std::vector<Ending> ending_;
 };
+
+/// Whether a call.ending hook's `filters` hold for `call`: each `oneOf` filter's `key`
+/// ("call.endedReason", or another field of the call) has one of its values; a value also
+/// matches the reasons it is the hyphenated prefix of ("pipeline-error" holds for
+/// "pipeline-error-openai-llm-failed"). A filter of another type never holds.
+bool filters_hold(const boost::json::array& filters, const boost::json::object& call);
 
 /// The text a `say` action speaks: `exact`, or variant `pick` (modulo their number) of an
 /// `exact` array; nullopt when it has none (a `prompt` action).

@@ -144,15 +144,6 @@ void LiveCallImpl::read_plans() {
   keypad_ = KeypadInput(KeypadPlan::of(assistant_));
 }
 
-void LiveCallImpl::hand_off(std::size_t index) {
-  if (index == 0 || index >= conversation_.assistants.size()) return;
-  // The engine starts each turn with assistants[0]: the one handed to answers from now on.
-  std::swap(conversation_.assistants[0], conversation_.assistants[index]);
-  assistant_ = conversation_.assistants[0].assistant;
-  read_plans();
-  spdlog::info("call {}: handed off to {}", id_, conversation_.assistants[0].name);
-}
-
 bool LiveCallImpl::has_member(std::string_view name_or_id) const {
   for (const auto& [name, id] : members_)
     if (!name_or_id.empty() && (name == name_or_id || id == name_or_id)) return true;
@@ -226,23 +217,7 @@ void LiveCallImpl::start(std::shared_ptr<CallTransport> transport) {
   deadline_timer_.arm_after(max_duration_, [weak = weak_from_this()] {
     if (auto self = weak.lock()) self->finish("exceeded-max-duration");
   });
-  static const json::object kNoTranscriber;
-  const auto* transcriber = object_at(assistant_, "transcriber");
-  speech::TranscriberEvents events;
-  events.on_transcript = [weak = weak_from_this()](speech::Transcript t) {
-    if (auto self = weak.lock())
-      self->on_strand(
-          [t = std::move(t)](LiveCallImpl& c) mutable { c.on_transcript(std::move(t)); });
-  };
-  events.on_failure = [weak = weak_from_this()](speech::SpeechFailure f) {
-    if (auto self = weak.lock())
-      self->on_strand([reason = f.ended_reason, message = f.message](LiveCallImpl& c) {
-        spdlog::warn("call {}: transcriber failed: {}", c.id_, message);
-        c.finish(reason);
-      });
-  };
-  transcriber_ = services_.transcriber.open(transcriber ? *transcriber : kNoTranscriber,
-                                            speech_context_, std::move(events));
+  open_transcriber();
   begin_silence();
   tick();
 
@@ -261,6 +236,7 @@ void LiveCallImpl::finish(const std::string& ended_reason) {
     if (ended_reason.rfind("pipeline-error-", 0) == 0) ++services_.metrics->provider_failures;
   }
   const bool was_live = live_;
+  if (was_live) run_ending_hooks(ended_reason);
   if (was_live && assistant_speaking_) {
     credit_played(now());
     assistant_stopped_speaking();  // the artifact says what was heard until the end
@@ -302,63 +278,6 @@ void LiveCallImpl::finish(const std::string& ended_reason) {
     report = calls::end_of_call_report(call_, phone_number_, ended_ms);
   sink_->ended(call_, std::move(update), std::move(report));
   spdlog::info("call {} ended: {}", id_, ended_reason);
-}
-
-void LiveCallImpl::handle_control(const json::object& message) {
-  const auto type = string_at(message, "type");
-  if (type == "end-call" || type == "hangup") return finish("customer-ended-call");
-  if (type == "say") {
-    const auto content = string_at(message, "content");
-    if (bool_at(message, "interruptAssistantEnabled", false) && assistant_speaking_) interrupt();
-    if (!content.empty()) {
-      conversation_.history.push_back(
-          json::object{{"role", "assistant"}, {"content", std::string(content)}});
-      say(std::string(content), bool_at(message, "interruptionsEnabled", true));
-    }
-    if (bool_at(message, "endCallAfterSpoken", false))
-      pending_end_ = "assistant-ended-call-after-message-spoken";
-    return;
-  }
-  if (type == "handoff") {
-    const auto* destination = object_at(message, "destination");
-    if (!destination) return;
-    auto target = string_at(*destination, "assistantName");
-    if (target.empty()) target = string_at(*destination, "assistantId");
-    for (std::size_t i = 0; i < conversation_.assistants.size(); ++i) {
-      const auto& a = conversation_.assistants[i];
-      if (a.name != target && a.id != target) continue;
-      if (const auto content = string_at(message, "content"); !content.empty()) {
-        conversation_.history.push_back(
-            json::object{{"role", "assistant"}, {"content", std::string(content)}});
-        say(std::string(content), true);
-      }
-      return hand_off(i);
-    }
-    return;
-  }
-  if (type == "add-message") {
-    const auto* m = object_at(message, "message");
-    if (!m) return;
-    conversation_.history.push_back(*m);
-    if (bool_at(message, "triggerResponseEnabled", true) && string_at(*m, "role") != "assistant" &&
-        !turn_running_)
-      respond();
-    return;
-  }
-  if (type == "control") {
-    const auto what = string_at(message, "control");
-    if (what == "mute-assistant") {
-      assistant_muted_ = true;
-    } else if (what == "unmute-assistant") {
-      assistant_muted_ = false;
-    } else if (what == "mute-customer") {
-      customer_muted_ = true;
-    } else if (what == "unmute-customer") {
-      customer_muted_ = false;
-    } else if (what == "say-first-message") {
-      if (const auto first = chat::first_message(assistant_)) say(*first, true);
-    }
-  }
 }
 
 bool LiveCallImpl::wants_server(std::string_view type) const {

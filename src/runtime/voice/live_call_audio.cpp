@@ -102,27 +102,9 @@ void LiveCallImpl::tick() {
   check_hooks(t);
   if (!live_) return;
 
-  const std::size_t available = (outbound_.size() + kFrameSamples - 1) / kFrameSamples;
-  if (available > 0 && t >= speak_not_before_ && !assistant_muted_) {
-    // While speaking, the pacer reads the grid point this tick belongs to, not how late its
-    // timer fired: a run restarted on a tick late by d would otherwise start d after the grid,
-    // and every later tick less late than d would find one frame fewer played and hold that
-    // frame back to the next tick, 20 ms late.
-    const auto pace_at =
-        assistant_speaking_ && t >= grid_origin_ ? t - (t - grid_origin_) % kFrame : t;
-    const std::size_t frames =
-        transport_->paced() ? std::min(available, pacer_.allowance(pace_at)) : available;
-    // A last partial frame waits for more audio unless its synthesis is complete.
-    const bool tail_ready = outbound_.size() % kFrameSamples == 0 || !synthesis_;
-    const std::size_t whole = outbound_.size() / kFrameSamples;
-    const std::size_t send = tail_ready ? frames : std::min(frames, whole);
-    if (send > 0) {
-      if (!assistant_speaking_) assistant_started_speaking();
-      send_frames(send);
-      pacer_.sent(send, pace_at);
-    }
-  }
+  send_due(t);
   credit_played(t);
+  if (held_tools_) release_tools(t);
   // A mark after each answer's last frame: a transport that buffers says when it has played.
   if (assistant_speaking_ && !speaking_queued() && marked_answer_ != answer_) {
     marked_answer_ = answer_;
@@ -147,6 +129,31 @@ void LiveCallImpl::tick() {
   tick_timer_.arm(next, [weak = weak_from_this()] {
     if (auto self = weak.lock()) self->tick();
   });
+}
+
+// Sends what the pacer allows at `t`: the first frames of a run together (the one playing now
+// and the lead), then a frame per tick.
+void LiveCallImpl::send_due(Clock::SteadyTime t) {
+  const std::size_t available = (outbound_.size() + kFrameSamples - 1) / kFrameSamples;
+  if (available > 0 && t >= speak_not_before_ && !assistant_muted_) {
+    // While speaking, the pacer reads the grid point this tick belongs to, not how late its
+    // timer fired: a run restarted on a tick late by d would otherwise start d after the grid,
+    // and every later tick less late than d would find one frame fewer played and hold that
+    // frame back to the next tick, 20 ms late.
+    const auto pace_at =
+        assistant_speaking_ && t >= grid_origin_ ? t - (t - grid_origin_) % kFrame : t;
+    const std::size_t frames =
+        transport_->paced() ? std::min(available, pacer_.allowance(pace_at)) : available;
+    // A last partial frame waits for more audio unless its synthesis is complete.
+    const bool tail_ready = outbound_.size() % kFrameSamples == 0 || !synthesis_;
+    const std::size_t whole = outbound_.size() / kFrameSamples;
+    const std::size_t send = tail_ready ? frames : std::min(frames, whole);
+    if (send > 0) {
+      if (!assistant_speaking_) assistant_started_speaking();
+      send_frames(send);
+      pacer_.sent(send, pace_at);
+    }
+  }
 }
 
 void LiveCallImpl::send_frames(std::size_t frames) {
@@ -190,6 +197,7 @@ void LiveCallImpl::assistant_started_speaking() {
   m["role"] = "assistant";
   m["turn"] = turn_count_;
   emit(std::move(m));
+  if (customer_speaking_) run_customer_interrupted_hooks();
 }
 
 void LiveCallImpl::assistant_stopped_speaking() {
@@ -293,6 +301,7 @@ void LiveCallImpl::interrupt() {
   segments_.clear();
   speak_not_before_ = now() + stop_plan_.backoff;
   pending_end_.clear();
+  held_tools_ = nullptr;  // their turn was cancelled
   for (const auto& actions : hooks_.on_assistant_interrupted()) run_hook(actions);
 }
 

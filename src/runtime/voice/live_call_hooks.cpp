@@ -1,10 +1,14 @@
 // What a live call does besides answering the customer: the assistant's hooks (customer silence,
-// time elapsed, interruptions), the messages tools say while they run, and the `hang` message
-// when an answer is slow to come.
+// time elapsed, interruptions, the call's end), the messages tools say while they run, and the
+// `hang` message when an answer is slow to come.
 
 #include <spdlog/spdlog.h>
 
+#include <boost/json/serialize.hpp>
+
 #include "core/json_fields.hpp"
+#include "runtime/chat/call_control.hpp"
+#include "runtime/chat/tool_runner.hpp"
 #include "runtime/voice/live_call_impl.hpp"
 
 namespace sb::voice {
@@ -61,13 +65,7 @@ void LiveCallImpl::run_hook(const json::array& actions) {
       }
       hook_answer_ = answer_;
     } else if (type == "tool") {
-      const auto* tool = object_at(*action, "tool");
-      if (tool && string_at(*tool, "type") == "endCall") {
-        end_call(*tool);
-      } else {
-        spdlog::warn("call {}: a hook's {} tool is not run by live calls", id_,
-                     tool ? string_at(*tool, "type") : "");
-      }
+      run_hook_tool(*action, false);
     } else if (type == "message.add") {
       const auto* message = object_at(*action, "message");
       if (!message) continue;
@@ -79,6 +77,93 @@ void LiveCallImpl::run_hook(const json::array& actions) {
       }
     }
   }
+}
+
+// call.ending: the call is ending, so nothing more is said or answered; messages join the
+// history (the artifact shows them) and tools run (their results are only logged).
+void LiveCallImpl::run_ending_hooks(const std::string& ended_reason) {
+  auto ended = call_;
+  ended["endedReason"] = ended_reason;
+  for (const auto& actions : hooks_.on_call_ending(ended))
+    for (const auto& a : actions) {
+      const auto* action = a.if_object();
+      if (!action) continue;
+      const auto type = string_at(*action, "type");
+      if (type == "tool") {
+        run_hook_tool(*action, true);
+      } else if (type == "message.add") {
+        if (const auto* message = object_at(*action, "message"))
+          conversation_.history.push_back(*message);
+      } else {
+        spdlog::warn("call {}: a call.ending hook's {} action is not run: the call is ending", id_,
+                     type);
+      }
+    }
+}
+
+void LiveCallImpl::run_customer_interrupted_hooks() {
+  if (hooks_.on_customer_interrupted().empty()) return;
+  // Not from inside the tick that started the speech: an action may end the call.
+  on_strand([](LiveCallImpl& c) {
+    for (const auto& actions : c.hooks_.on_customer_interrupted()) c.run_hook(actions);
+  });
+}
+
+// A hook's `tool` action: endCall ends the call; a tool this server runs for the model (a
+// function or apiRequest tool, anything with a server) runs the same way, with the arguments
+// its schema's properties give as `value`; transfers, keypad tones and handoffs are skipped.
+void LiveCallImpl::run_hook_tool(const json::object& action, bool ending) {
+  const auto* tool = object_at(action, "tool");
+  if (!tool) {
+    const auto tool_id = string_at(action, "toolId");
+    for (const auto& a : conversation_.assistants) {
+      for (const auto& t : a.tools)
+        if (const auto* o = t.if_object(); o && !tool_id.empty() && string_at(*o, "id") == tool_id)
+          tool = o;
+      if (tool) break;
+    }
+    if (!tool) {
+      spdlog::warn("call {}: a hook names tool '{}', which none of its assistants has", id_,
+                   tool_id);
+      return;
+    }
+  }
+  const auto type = string_at(*tool, "type");
+  if (type == "endCall") {
+    if (!ending) end_call(*tool);
+    return;
+  }
+  if (chat::is_call_control_tool(type) || type == "handoff") {
+    spdlog::warn("call {}: a hook's {} tool is skipped: live calls cannot run it yet", id_, type);
+    return;
+  }
+  llm::ToolCall call;
+  call.id = "hook_" + std::to_string(++hook_tool_calls_);
+  const auto* function = object_at(*tool, "function");
+  call.name = function ? std::string(string_at(*function, "name")) : std::string(type);
+  json::object arguments;
+  if (function)
+    if (const auto* parameters = object_at(*function, "parameters"))
+      if (const auto* properties = object_at(*parameters, "properties"))
+        for (const auto& [key, schema] : *properties)
+          if (const auto* o = schema.if_object(); o && o->contains("value"))
+            arguments[key] = o->at("value");
+  call.arguments = json::serialize(arguments);
+  chat::ToolContext context;
+  context.org_id = conversation_.org_id;
+  context.assistant = assistant_;
+  context.org_server = conversation_.org_server;
+  context.chat = conversation_.chat;
+  context.customer = conversation_.customer;
+  spdlog::info("call {}: a hook runs its {} tool '{}'", id_, type, call.name);
+  std::vector<chat::ToolInvocation> invocations{{call, *tool}};
+  // Its result is for no model: it is logged, on whichever thread it comes.
+  services_.engine.tools().run(
+      context, std::move(invocations), [id = id_](std::vector<chat::ToolOutcome> outcomes) {
+        for (const auto& o : outcomes)
+          if (o.failed)
+            spdlog::warn("call {}: a hook's tool '{}' failed: {}", id, o.name, o.content);
+      });
 }
 
 void LiveCallImpl::begin_silence() {
@@ -104,10 +189,29 @@ void LiveCallImpl::tool_started(std::uint64_t answer, const llm::ToolCall& call)
     if ((tool = find_tool(a.tools, call.name))) break;
   if (!tool) return;
   tool_runs_.push_back(ToolRun{call.id, call.arguments, *tool});
-  if (auto speech = tool_speech(*tool, "request-start", call.arguments, variant_++))
+  if (auto speech = tool_speech(*tool, "request-start", call.arguments, variant_++)) {
     speak_tool_message(*speech);
+    blocking_said_ = blocking_said_ || speech->blocking;
+  }
   for (auto& speech : delayed_tool_speech(*tool, call.arguments, variant_++))
     delayed_tool_speech_.push_back({call.id, now() + speech.delay, std::move(speech), answer});
+}
+
+// The round's tools may run: at once, unless a request-start message of theirs is blocking;
+// then once everything said so far has been heard (release_tools).
+void LiveCallImpl::gate_tools(std::uint64_t answer, std::function<void()> go) {
+  if (answer != answer_ || !live_) return;  // cut since: the turn ignores it anyway
+  if (!blocking_said_) return go();
+  blocking_said_ = false;
+  held_tools_ = std::move(go);
+}
+
+void LiveCallImpl::release_tools(Clock::SteadyTime t) {
+  // A muted assistant says nothing: its tools do not wait for it.
+  const bool heard =
+      speech_queue_.empty() && !synthesis_ && outbound_.empty() && pacer_.ahead(t) == 0;
+  if (!heard && !assistant_muted_) return;
+  std::exchange(held_tools_, nullptr)();
 }
 
 void LiveCallImpl::tool_finished(std::uint64_t answer, const chat::ToolOutcome& outcome) {

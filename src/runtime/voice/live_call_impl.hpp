@@ -83,13 +83,18 @@ class LiveCallImpl final : public LiveCall,
   void on_strand(std::function<void(LiveCallImpl&)> f);
   Clock::SteadyTime now() const { return services_.clock.steady_now(); }
 
-  // live_call.cpp: lifecycle, control, messages
+  // live_call.cpp: lifecycle, messages
   /// The plans of assistant_ (turn-taking, chunking, end-call phrases, hooks).
   void read_plans();
-  /// assistants[index] answers from now on (a squad handoff).
-  void hand_off(std::size_t index);
   void start(std::shared_ptr<CallTransport> transport);
   void finish(const std::string& ended_reason);
+
+  // live_call_control.cpp: control messages, handoffs
+  /// assistants[index] answers from now on (a squad handoff); a member with another
+  /// transcriber gets a stream of its own.
+  void hand_off(std::size_t index);
+  /// Opens assistant_'s transcriber stream.
+  void open_transcriber();
   void handle_control(const boost::json::object& message);
   bool wants_server(std::string_view type) const;
   bool wants_client(std::string_view type) const;
@@ -107,6 +112,7 @@ class LiveCallImpl final : public LiveCall,
   void take_customer_audio(const std::vector<std::int16_t>& pcm);
   void customer_frame(std::span<const std::int16_t> frame);
   void tick();
+  void send_due(Clock::SteadyTime t);
   void send_frames(std::size_t frames);
   void credit_played(Clock::SteadyTime t);
   void assistant_started_speaking();
@@ -153,11 +159,18 @@ class LiveCallImpl final : public LiveCall,
   // live_call_hooks.cpp: hooks, tools' spoken messages, hang
   void check_hooks(Clock::SteadyTime t);
   void run_hook(const boost::json::array& actions);
+  /// A hook's `tool` action; `ending`: from call.ending, when the call cannot be ended again.
+  void run_hook_tool(const boost::json::object& action, bool ending);
+  void run_ending_hooks(const std::string& ended_reason);
+  void run_customer_interrupted_hooks();
   void begin_silence();
   void customer_spoke();
   void tool_started(std::uint64_t answer, const llm::ToolCall& call);
   void tool_finished(std::uint64_t answer, const chat::ToolOutcome& outcome);
   void speak_tool_message(const ToolSpeech& speech);
+  void gate_tools(std::uint64_t answer, std::function<void()> go);
+  /// Lets the held tools run once what was said before them has been heard.
+  void release_tools(Clock::SteadyTime t);
   void answer_started();
 
   const std::string id_;
@@ -185,6 +198,7 @@ class LiveCallImpl final : public LiveCall,
 
   std::shared_ptr<CallTransport> transport_;
   std::unique_ptr<speech::TranscriberStream> transcriber_;
+  std::uint64_t transcriber_stream_ = 0;  ///< numbers the streams opened (handoffs open more)
   speech::SpeechContext speech_context_;
   net::Timer tick_timer_, endpoint_timer_, deadline_timer_, keypad_timer_;
   KeypadInput keypad_;
@@ -253,8 +267,9 @@ class LiveCallImpl final : public LiveCall,
   CallHooks hooks_;
   bool quiet_ = false;  ///< a silence of the customer's is running (customer.speech.timeout)
   Clock::SteadyTime quiet_since_{};
-  std::uint64_t hook_answer_ = 0;  ///< an answer a hook made, which does not end a silence
-  std::size_t variant_ = 0;        ///< rotates among variants of what is said
+  std::uint64_t hook_answer_ = 0;      ///< an answer a hook made, which does not end a silence
+  std::size_t variant_ = 0;            ///< rotates among variants of what is said
+  std::uint64_t hook_tool_calls_ = 0;  ///< numbers the tool calls hooks make
   struct ToolRun {
     std::string call_id;
     std::string arguments;
@@ -268,6 +283,8 @@ class LiveCallImpl final : public LiveCall,
     std::uint64_t answer;
   };
   std::vector<DelayedToolSpeech> delayed_tool_speech_;
+  bool blocking_said_ = false;                 ///< a blocking request-start was said in this round
+  std::function<void()> held_tools_;           ///< the round's tools, waiting for it to be heard
   std::vector<std::string> system_for_model_;  ///< role-system tool messages for the next turn
   std::optional<Clock::SteadyTime> awaiting_answer_;  ///< a turn started, nothing said yet
   bool hang_sent_ = false;

@@ -140,6 +140,8 @@ void LiveCallImpl::respond(std::string instruction) {
   awaiting_answer_ = now();
   hang_sent_ = false;
   tool_runs_.clear();
+  blocking_said_ = false;
+  held_tools_ = nullptr;
   history_mark_ = conversation_.history.size();
   answer_text_.clear();
   chunker_.emplace(chunk_plan_);
@@ -167,6 +169,13 @@ void LiveCallImpl::respond(std::string instruction) {
   events.on_tool_finished = [weak, answer](std::size_t, const chat::ToolOutcome& outcome) {
     if (auto self = weak.lock())
       self->on_strand([answer, outcome](LiveCallImpl& c) { c.tool_finished(answer, outcome); });
+  };
+  events.before_tools = [weak, answer](std::function<void()> go) {
+    auto self = weak.lock();
+    if (!self) return go();  // nothing to wait for
+    self->on_strand([answer, go = std::move(go)](LiveCallImpl& c) mutable {
+      c.gate_tools(answer, std::move(go));
+    });
   };
   events.on_failure = [weak, answer](chat::ChatFailure failure) {
     if (auto self = weak.lock())
@@ -271,8 +280,9 @@ void LiveCallImpl::check_end_call_phrases(const std::string& text) {
 }
 
 void LiveCallImpl::say(std::string text, bool interruptible) {
-  // Words said outside a model turn (greeting, say) are an answer of their own.
-  if (!turn_running_) {
+  // Words said outside a model turn (greeting, say) are an answer of their own, unless an
+  // answer is still being said: they follow it (a new answer would drop the rest of its audio).
+  if (!speaking_queued() && !assistant_speaking_) {
     ++answer_;
     history_mark_ = conversation_.history.empty() ? 0 : conversation_.history.size() - 1;
   }
@@ -324,8 +334,11 @@ void LiveCallImpl::synthesis_audio(std::uint64_t answer, std::vector<std::int16_
   if (answer != answer_ || !live_ || segments_.empty()) return;
   outbound_.insert(outbound_.end(), pcm.begin(), pcm.end());
   segments_.back().samples += pcm.size();
-  // The first audio of an answer goes out now, not at the next tick.
-  if (!assistant_speaking_ && now() >= speak_not_before_) tick();
+  // The first audio of an answer goes out now, not at the next tick; so does audio that comes
+  // while the pacer still has room (the lead behind a first piece that was one frame).
+  if (now() < speak_not_before_) return;
+  if (!assistant_speaking_) return tick();
+  send_due(now());
 }
 
 void LiveCallImpl::synthesis_done(std::uint64_t answer) {

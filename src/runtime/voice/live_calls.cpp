@@ -218,13 +218,15 @@ void LiveCalls::release() {
 void LiveCalls::prepare(storage::Session& s, const std::string& org_id, const json::object& holder,
                         Prepared& out) const {
   const auto* overrides = object_at(holder, "assistantOverrides");
+  const auto* squad_overrides = object_at(holder, "squadOverrides");
   chat::SetupRequest request{
       &holder,
       overrides ? *overrides : json::object{},
       std::nullopt,
       "",
       holder.contains("customer") ? holder.at("customer") : json::value(nullptr),
-      true};
+      true,
+      squad_overrides ? *squad_overrides : json::object{}};
   auto setup = chat::resolve_conversation(s, deps_.resolver, org_id, request);
   const auto& first = setup.assistants.front().assistant;
   const auto* transcriber = object_at(first, "transcriber");
@@ -339,16 +341,24 @@ void LiveCalls::adopt(json::object call, ConnectCheck check, std::function<void(
           prepare(s, org_id, prepared->call, *prepared);
         } catch (const std::exception& e) {
           prepared->invalid = e.what();
-          return;
         } catch (...) {
           prepared->invalid = "an unknown error";
-          return;
         }
+        // The routing left the call's first status-update (in progress) to this write.
+        if (!prepared->invalid.empty())
+          return send_stored_status(s, org_id, prepared->call, deps_.clock.wall_ms());
         auto monitor = calls::monitor_of(prepared->plan, deps_.public_url(), id);
         prepared->call["monitor"] = monitor;
         auto stored = deps_.service.load(s, deps_.calls, org_id, id);
         stored["monitor"] = std::move(monitor);
         deps_.service.replace_document(s, deps_.calls, stored);
+        if (prepared->to &&
+            wants_server_message(prepared->conversation.assistants.front().assistant,
+                                 "status-update"))
+          deps_.deliveries.enqueue(
+              s, *prepared->to, id,
+              calls::status_update_message(prepared->call, prepared->phone_number,
+                                           deps_.clock.wall_ms()));
       },
       [this, prepared, org_id, id, check = std::move(check),
        ready = std::move(ready)](std::exception_ptr error) mutable {
@@ -460,83 +470,6 @@ void LiveCalls::drain(std::chrono::milliseconds grace) {
   for (auto& [id, entry] : calls_) entry.call->end("worker-shutdown");
   // Their ends are stored by the writer; bounded, so a stuck disk cannot hold shutdown forever.
   all_ended_.wait_for(lock, std::chrono::seconds(10), [this] { return calls_.empty(); });
-}
-
-void LiveCalls::journal_add(const std::string& org_id, const std::string& id) const {
-  if (deps_.journal_dir.empty()) return;
-  std::ofstream(fs::path(deps_.journal_dir) / id) << org_id;
-}
-
-void LiveCalls::journal_remove(const std::string& id) const {
-  if (deps_.journal_dir.empty()) return;
-  std::error_code ignored;
-  fs::remove(fs::path(deps_.journal_dir) / id, ignored);
-}
-
-// The assistant a stored call ran (by id, or inline): where its messages go and which it wants.
-json::object LiveCalls::stored_assistant(storage::Session& s, const std::string& org,
-                                         const json::object& call) const {
-  if (const auto id = string_at(call, "assistantId"); !id.empty()) {
-    try {
-      return deps_.service.load(s, deps_.resolver.assistants, org, id);
-    } catch (const std::exception&) {
-      return {};  // deleted since: the org's server and the default messages
-    }
-  }
-  if (const auto* inline_assistant = object_at(call, "assistant")) return *inline_assistant;
-  return {};
-}
-
-json::object LiveCalls::stored_number(storage::Session& s, const std::string& org,
-                                      const json::object& call) const {
-  const auto id = string_at(call, "phoneNumberId");
-  if (id.empty() || !deps_.phone_numbers) return {};
-  try {
-    return deps_.service.load(s, *deps_.phone_numbers, org, id);
-  } catch (const std::exception&) {
-    return {};  // deleted since
-  }
-}
-
-void LiveCalls::end_stored(const std::string& org, const std::string& id,
-                           const std::string& ended_reason) {
-  deps_.store.post_write(
-      [this, org, id, ended_reason](storage::Session& s) {
-        auto call = deps_.service.load(s, deps_.calls, org, id);
-        const auto now = deps_.clock.wall_ms();
-        if (!calls::end_call(call, ended_reason, now)) return;
-        deps_.service.replace_document(s, deps_.calls, call);
-        const auto assistant = stored_assistant(s, org, call);
-        const auto number = stored_number(s, org, call);
-        auto org_server = deps_.org_server(s, org);
-        auto server =
-            webhooks::pick_server({object_at(assistant, "server"), object_at(number, "server"),
-                                   org_server ? &*org_server : nullptr});
-        if (!server) return;
-        const webhooks::Destination to{org, std::move(*server)};
-        if (wants_server_message(assistant, "status-update"))
-          deps_.deliveries.enqueue(s, to, id, calls::status_update_message(call, number, now));
-        if (wants_server_message(assistant, "end-of-call-report"))
-          deps_.deliveries.enqueue(s, to, id, calls::end_of_call_report(call, number, now));
-      },
-      [this, id](std::exception_ptr error) {
-        if (error) spdlog::warn("call {}: could not be ended", id);
-        journal_remove(id);
-      });
-}
-
-void LiveCalls::recover(const std::string& ended_reason) {
-  if (deps_.journal_dir.empty()) return;
-  std::vector<std::pair<std::string, std::string>> left;  // org, id
-  for (const auto& entry : fs::directory_iterator(deps_.journal_dir)) {
-    std::ifstream in(entry.path());
-    std::string org;
-    std::getline(in, org);
-    left.emplace_back(org, entry.path().filename().string());
-  }
-  for (const auto& [org, id] : left) end_stored(org, id, ended_reason);
-  if (!left.empty())
-    spdlog::info("ending {} call(s) the last run left live: {}", left.size(), ended_reason);
 }
 
 }  // namespace sb::voice

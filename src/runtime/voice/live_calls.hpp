@@ -164,6 +164,8 @@ class LiveCalls {
   /// Ends a stored call that is not live here (left by a killed process, or never started),
   /// sending its status-update and end-of-call-report.
   void end_stored(const std::string& org, const std::string& id, const std::string& reason);
+  void send_stored_status(storage::Session& s, const std::string& org,
+                          const boost::json::object& call, std::int64_t now) const;
   boost::json::object stored_assistant(storage::Session& s, const std::string& org,
                                        const boost::json::object& call) const;
   /// The call's phone number ({} when it has none, or it was deleted since).

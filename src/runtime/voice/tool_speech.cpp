@@ -59,6 +59,8 @@ ToolSpeech speech_of(const json::object& message) {
   s.content = content_of(message);
   s.to_model = string_at(message, "role") == "system";
   s.end_call = !s.to_model && bool_at(message, "endCallAfterSpokenEnabled", false);
+  s.blocking = !s.to_model && string_at(message, "type") == "request-start" &&
+               bool_at(message, "blocking", false);
   s.delay = std::chrono::milliseconds(std::llround(number_at(message, "timingMilliseconds", 1000)));
   return s;
 }

@@ -23,6 +23,8 @@ struct ToolSpeech {
   /// endCallAfterSpokenEnabled: the call ends once it has been said.
   bool end_call = false;
   std::chrono::milliseconds delay{0};  ///< request-response-delayed's timing
+  /// request-start's `blocking`: the tool runs once the message has been said.
+  bool blocking = false;
 };
 
 /// The Vapi tool that a model's tool call named `function_name` runs, among `tools` (Vapi tool
