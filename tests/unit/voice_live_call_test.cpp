@@ -19,6 +19,7 @@
 #include "runtime/chat/chat_engine.hpp"
 #include "runtime/speech/speech.hpp"
 #include "runtime/voice/call_listeners.hpp"
+#include "runtime/voice/call_transfers.hpp"
 #include "runtime/voice/live_call.hpp"
 #include "scripted_model.hpp"
 
@@ -124,6 +125,18 @@ struct FakeTransport final : CallTransport {
   bool hung_up = false;
 };
 
+/// Transfers the test answers by hand.
+struct FakeTransfers final : CallTransfers {
+  bool can_transfer(const json::object&) const override { return true; }
+  void transfer(const json::object&, const json::object& destination,
+                std::function<void(std::string)> done) override {
+    asked.push_back(destination);
+    answer = std::move(done);
+  }
+  std::vector<json::object> asked;
+  std::function<void(std::string)> answer;
+};
+
 struct Recorded {
   std::vector<json::object> statuses, notified, reports;
   std::vector<std::string> ended_reasons;
@@ -167,9 +180,10 @@ class LiveCallTest : public ::testing::Test {
       return chat::ModelAccess{"http://x", "k"};
     };
     json::object doc{{"id", "call-1"}, {"orgId", "org"}, {"status", "queued"}};
-    call_ = LiveCall::create(boost::asio::make_strand(io_),
-                             LiveCallServices{clock_, engine_, transcriber_, voice_},
-                             std::make_unique<FakeSink>(recorded_), doc, conversation);
+    call_ = LiveCall::create(
+        boost::asio::make_strand(io_),
+        LiveCallServices{clock_, engine_, transcriber_, voice_, nullptr, nullptr, transfers_},
+        std::make_unique<FakeSink>(recorded_), doc, conversation);
     poll();
     ASSERT_TRUE(call_->claim());
     EXPECT_FALSE(call_->claim()) << "one connection per call";
@@ -221,6 +235,7 @@ class LiveCallTest : public ::testing::Test {
   std::shared_ptr<FakeTransport> transport_ = std::make_shared<FakeTransport>(clock_);
   std::shared_ptr<Recorded> recorded_ = std::make_shared<Recorded>();
   std::shared_ptr<LiveCall> call_;
+  CallTransfers* transfers_ = nullptr;  ///< a test that transfers sets it
 };
 
 constexpr std::string_view kAssistant = R"({"model": {"provider": "openai", "model": "gpt-4o"},
@@ -850,6 +865,109 @@ TEST_F(LiveCallTest, AProvidersProgressRingsAQueuedCallAndJoinsItsFields) {
   call_->progress({}, "ringing");  // after the end: nothing
   poll();
   EXPECT_EQ(string_at(call_->snapshot(), "status"), "ended");
+}
+
+}  // namespace
+}  // namespace sb::voice
+
+namespace sb::voice {
+namespace {
+
+constexpr std::string_view kTransferAssistant = R"({"model": {"provider": "openai",
+    "model": "gpt-4o", "tools": [{"type": "transferCall", "destinations": [
+      {"type": "number", "number": "+14155550123", "message": "Putting you through."}]}]}})";
+
+TEST_F(LiveCallTest, ATransferSaysItsMessageThenTheCarrierMovesTheCall) {
+  FakeTransfers transfers;
+  transfers_ = &transfers;
+  start(kTransferAssistant);
+  transcriber_.say("A person, please.", true);
+  poll();
+  run_for(120ms);
+  ASSERT_EQ(model_.count(), 1u);
+  model_.last().complete(
+      "", {llm::ToolCall{"call_1", "transferCall", R"({"destination":"+14155550123"})"}});
+  poll();
+  ASSERT_EQ(voice_.said, std::vector<std::string>{"Putting you through."});
+  EXPECT_TRUE(transfers.asked.empty()) << "not before the message has been heard";
+  // It starts at waitSeconds (0.4 s) after the transcript and lasts 200 ms.
+  run_for(400ms);
+  EXPECT_TRUE(transfers.asked.empty()) << "not before the message has been heard";
+  run_for(200ms);
+  ASSERT_EQ(transfers.asked.size(), 1u);
+  EXPECT_EQ(string_at(transfers.asked[0], "number"), "+14155550123");
+  EXPECT_EQ(transport_->count("transfer-update"), 1u);
+  transfers.answer("");
+  poll();
+  EXPECT_EQ(recorded_->ended_reasons, std::vector<std::string>{"assistant-forwarded-call"});
+  model_.last().complete("");  // the round after the tool, cut by the end
+  poll();
+}
+
+TEST_F(LiveCallTest, ATransferTheCarrierRefusesKeepsTheCallAndTellsTheModel) {
+  FakeTransfers transfers;
+  transfers_ = &transfers;
+  start(kTransferAssistant);
+  transcriber_.say("A person, please.", true);
+  poll();
+  run_for(120ms);
+  model_.last().complete("", {llm::ToolCall{"call_1", "transferCall", "{}"}});
+  poll();
+  run_for(600ms);
+  ASSERT_EQ(transfers.asked.size(), 1u);
+  ASSERT_EQ(model_.count(), 2u);  // the round after the tool, still running
+  transfers.answer("Twilio refused (HTTP 400)");
+  poll();
+  EXPECT_TRUE(recorded_->ended_reasons.empty());
+  model_.last().complete("One moment.");
+  poll();
+  run_for(400ms);
+  // The next round hears why, and says so.
+  transcriber_.say("Hello?", true);
+  poll();
+  run_for(700ms);
+  ASSERT_EQ(model_.count(), 3u);
+  bool told = false;
+  for (const auto& m : model_.last().request.messages)
+    if (const auto* content = m.as_object().if_contains("content"); content && content->is_string())
+      told |= content->get_string().find("Twilio refused") != std::string::npos;
+  EXPECT_TRUE(told);
+  model_.last().complete("Sorry, I could not transfer you.");
+  poll();
+}
+
+TEST_F(LiveCallTest, WithoutACarrierTheModelHearsTransfersAreNotAvailable) {
+  start(kTransferAssistant);
+  transcriber_.say("A person, please.", true);
+  poll();
+  run_for(120ms);
+  model_.last().complete("", {llm::ToolCall{"call_1", "transferCall", "{}"}});
+  poll();
+  ASSERT_EQ(model_.count(), 2u);
+  EXPECT_EQ(string_at(model_.last().request.messages.back().as_object(), "content"),
+            "Transfers are not available on this call");
+  model_.last().complete("I cannot transfer you.");
+  poll();
+}
+
+TEST_F(LiveCallTest, TheDtmfToolPlaysKeypadTonesAfterWhatWasSaid) {
+  start(R"({"model": {"provider": "openai", "model": "gpt-4o", "tools": [{"type": "dtmf"}]}})");
+  transcriber_.say("Press one, then two.", true);
+  poll();
+  run_for(120ms);
+  model_.last().delta("Okay. ");
+  model_.last().complete("Okay. ", {llm::ToolCall{"call_1", "dtmf", R"({"keys":"1w2"})"}});
+  poll();
+  ASSERT_EQ(model_.count(), 2u);
+  EXPECT_EQ(string_at(model_.last().request.messages.back().as_object(), "content"), "Pressed 1w2");
+  model_.last().complete("");
+  poll();
+  // "Okay." (60 ms) then 1 (200 ms), w (500 ms), 2 (200 ms): 48 frames in all.
+  run_for(1200ms);
+  std::size_t samples = 0;
+  for (const auto& f : transport_->frames) samples += f.samples;
+  EXPECT_EQ(samples, 6u * 160 + 3200 + 8000 + 3200);
+  EXPECT_EQ(voice_.said, std::vector<std::string>{"Okay."});
 }
 
 }  // namespace

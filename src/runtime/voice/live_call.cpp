@@ -397,9 +397,6 @@ std::string LiveCallImpl::end_call(const json::object&) {
   });
   return "Ending the call";
 }
-std::string LiveCallImpl::send_dtmf(const json::object&, std::string_view) {
-  return "Keypad tones are not available on this call";
-}
 std::string LiveCallImpl::voicemail(const json::object&) {
   on_strand([](LiveCallImpl& c) { c.finish("assistant-ended-call"); });
   return "Ending the call";

@@ -91,6 +91,10 @@ bool LiveCallImpl::speaking_queued() const {
   return turn_running_ || synthesis_ || !speech_queue_.empty() || !outbound_.empty();
 }
 
+bool LiveCallImpl::all_heard(Clock::SteadyTime t) const {
+  return speech_queue_.empty() && !synthesis_ && outbound_.empty() && pacer_.ahead(t) == 0;
+}
+
 void LiveCallImpl::tick() {
   if (!live_) return;
   const auto t = now();
@@ -105,6 +109,9 @@ void LiveCallImpl::tick() {
   send_due(t);
   credit_played(t);
   if (held_tools_) release_tools(t);
+  // A transfer's message has been heard (the model's next round may still be running).
+  if (pending_transfer_ && all_heard(t)) carry_out_transfer();
+  if (!live_) return;
   // A mark after each answer's last frame: a transport that buffers says when it has played.
   if (assistant_speaking_ && !speaking_queued() && marked_answer_ != answer_) {
     marked_answer_ = answer_;
@@ -114,7 +121,6 @@ void LiveCallImpl::tick() {
   if (assistant_speaking_ && !speaking_queued() && pacer_.ahead(t) == 0) {
     assistant_stopped_speaking();
     if (!pending_end_.empty()) return finish(pending_end_);
-    if (pending_transfer_) return carry_out_transfer();
     if (answer_when_quiet_) {
       answer_when_quiet_ = false;
       end_of_customer_turn();

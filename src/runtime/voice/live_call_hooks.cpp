@@ -208,9 +208,7 @@ void LiveCallImpl::gate_tools(std::uint64_t answer, std::function<void()> go) {
 
 void LiveCallImpl::release_tools(Clock::SteadyTime t) {
   // A muted assistant says nothing: its tools do not wait for it.
-  const bool heard =
-      speech_queue_.empty() && !synthesis_ && outbound_.empty() && pacer_.ahead(t) == 0;
-  if (!heard && !assistant_muted_) return;
+  if (!all_heard(t) && !assistant_muted_) return;
   std::exchange(held_tools_, nullptr)();
 }
 

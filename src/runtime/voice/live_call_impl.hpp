@@ -31,6 +31,13 @@ namespace sb::voice {
 
 /// A piece of the assistant's speech: its text and how much of its audio has been played, so a
 /// cut knows what the caller heard.
+/// A piece of an answer waiting for the voice: words, or (keys) keypad tones the dtmf tool
+/// pressed, played as they come in the answer's audio.
+struct QueuedSpeech {
+  std::string text;
+  bool keys = false;
+};
+
 struct SpokenSegment {
   std::uint64_t answer = 0;
   std::string text;
@@ -149,7 +156,8 @@ class LiveCallImpl final : public LiveCall,
   void model_done(std::uint64_t answer, chat::ChatResult result);
   void model_failed(std::uint64_t answer, chat::ChatFailure failure);
   void say(std::string text, bool interruptible);
-  void queue_speech(std::uint64_t answer, std::string text);
+  void queue_speech(std::uint64_t answer, std::string text, bool keys = false);
+  void play_keys(std::uint64_t answer, const std::string& keys);
   void synthesize_next();
   void synthesis_audio(std::uint64_t answer, std::vector<std::int16_t> pcm);
   void synthesis_done(std::uint64_t answer);
@@ -171,6 +179,8 @@ class LiveCallImpl final : public LiveCall,
   void gate_tools(std::uint64_t answer, std::function<void()> go);
   /// Lets the held tools run once what was said before them has been heard.
   void release_tools(Clock::SteadyTime t);
+  /// Everything said so far has been played to the caller (a turn may still be running).
+  bool all_heard(Clock::SteadyTime t) const;
   void answer_started();
 
   const std::string id_;
@@ -229,7 +239,8 @@ class LiveCallImpl final : public LiveCall,
   std::size_t history_mark_ = 0;  ///< where the running answer's output starts in history
   std::optional<Chunker> chunker_;
   std::string answer_text_;  ///< what the model has written of the current answer
-  std::deque<std::string> speech_queue_;
+  /// What is to be said next, in order: text for the voice, or keys pressed (QueuedSpeech).
+  std::deque<QueuedSpeech> speech_queue_;
   std::unique_ptr<speech::Synthesis> synthesis_;
   std::deque<SpokenSegment> segments_;
   std::deque<std::int16_t> outbound_;

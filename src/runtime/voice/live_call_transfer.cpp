@@ -42,7 +42,7 @@ void LiveCallImpl::begin_transfer(const json::object& tool, json::object destina
   transferring_ = true;
   if (auto said = transfer_announcement(tool, destination); !said.empty()) say(said, false);
   pending_transfer_ = std::move(destination);
-  if (!speaking_queued() && !assistant_speaking_) carry_out_transfer();
+  if (all_heard(now())) carry_out_transfer();
 }
 
 // A transferCall tool without destinations: the server picks one.
@@ -87,9 +87,12 @@ void LiveCallImpl::carry_out_transfer() {
         spdlog::warn("call {}: the transfer failed: {}", c.id_, error);
         c.transfer_sent_ = false;
         c.transferring_ = false;
-        if (c.live_)
-          c.respond("The transfer failed (" + error +
-                    "). Tell the caller you could not transfer the call.");
+        if (!c.live_) return;
+        auto note =
+            "The transfer failed (" + error + "). Tell the caller you could not transfer the call.";
+        // A round still running (the one after the tool) hears it when it ends.
+        if (c.turn_running_) return c.system_for_model_.push_back(std::move(note));
+        c.respond(std::move(note));
       });
   });
 }

@@ -291,17 +291,18 @@ void LiveCallImpl::say(std::string text, bool interruptible) {
   queue_speech(answer_, std::move(text));
 }
 
-void LiveCallImpl::queue_speech(std::uint64_t answer, std::string text) {
+void LiveCallImpl::queue_speech(std::uint64_t answer, std::string text, bool keys) {
   if (answer != answer_) return;
-  speech_queue_.push_back(std::move(text));
+  speech_queue_.push_back({std::move(text), keys});
   if (!synthesis_) synthesize_next();
 }
 
 void LiveCallImpl::synthesize_next() {
   if (speech_queue_.empty() || !live_) return;
-  auto text = std::move(speech_queue_.front());
+  auto [text, keys] = std::move(speech_queue_.front());
   speech_queue_.pop_front();
   const auto answer = answer_;
+  if (keys) return play_keys(answer, text);
   segments_.push_back(SpokenSegment{answer, text, 0, 0, false});
   tts_characters_ += static_cast<std::int64_t>(text.size());
   static const json::object kNoVoice;
