@@ -71,8 +71,13 @@ class CallRoutes final : public RouteProvider {
 std::string_view transport_call_id(std::string_view path);
 /// The call id of a listen path ("/<uuid>/listen"), or "".
 std::string_view listen_call_id(std::string_view path);
-/// The call id of a Twilio media stream path ("/twilio/stream/<uuid>"), or "".
-std::string_view twilio_stream_call_id(std::string_view path);
+/// The carrier ("twilio", "vonage", "telnyx") and call id of a carrier's media stream path
+/// ("/<carrier>/stream/<uuid>"); empty views for any other path.
+struct CarrierStream {
+  std::string_view carrier;
+  std::string_view call_id;
+};
+CarrierStream carrier_stream_of(std::string_view path);
 
 /// A taker that answers a WebSocket upgrade with a plain HTTP error in NestJS's shape
 /// (401, 403, 404, 409 or 429) and closes the connection.
