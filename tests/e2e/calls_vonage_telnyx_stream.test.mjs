@@ -118,6 +118,7 @@ for (const [name, carrier] of Object.entries(carriers)) {
     const span = stream.audioAt[stream.audioAt.length - 1].at - stream.audioAt[0].at;
     assert.ok(span < 700, `the carrier queues: the greeting may go out ahead (took ${span} ms)`);
     if (name === "vonage") assert.equal(stream.oddFrames, 0, "every frame is 640 bytes");
+    else assert.equal(stream.oddChunks, 0, "every chunk is whole 20 ms frames of PCMU");
     const marks = () => (name === "vonage" ? stream.notifies : stream.marks);
     await until(() => marks().length >= 1, "the answer's mark echoed after playback", 5000);
     assert.ok(stream.played >= bytes - 40 * carrier.bytesPerMs);

@@ -16,7 +16,7 @@ const FRAME = 160; // bytes of PCMU per 20 ms
 /**
  * Connects to `url`; resolves the stream once open. Options: callControlId, swapEvery (default
  * 5; 0 keeps order), source(frame) → 160 bytes of μ-law. The stream: {received (bytes of PCMU
- * received), played, marks, clears, swapped (pairs sent out of order), events, audioAt,
+ * received), oddChunks (media not in whole 20 ms frames), played, marks, clears, swapped (pairs sent out of order), events, audioAt,
  * pressKey(digit), stop(), close(), closed, streamId}.
  */
 export function connectTelnyxStream(url, opts = {}) {
@@ -28,7 +28,7 @@ export function connectTelnyxStream(url, opts = {}) {
     let seq = 1, sentFrames = 0, timer;
     const send = (m) => ws.send(JSON.stringify({ ...m, sequence_number: String(seq++), stream_id: streamId }));
     const stream = {
-      streamId, received: 0, played: 0, marks: [], clears: 0, swapped: 0, events: [], audioAt: [],
+      streamId, received: 0, oddChunks: 0, played: 0, marks: [], clears: 0, swapped: 0, events: [], audioAt: [],
       pressKey(digit) {
         send({ event: "dtmf", occurred_at: new Date().toISOString(), dtmf: { digit } });
       },
@@ -51,6 +51,7 @@ export function connectTelnyxStream(url, opts = {}) {
       if (m.event === "media") {
         const bytes = Buffer.from(m.media.payload, "base64").length;
         stream.received += bytes;
+        if (bytes === 0 || bytes % FRAME !== 0) stream.oddChunks++; // RTP chunks of 20 ms and more
         stream.audioAt.push({ at: Date.now(), bytes });
         queue.push({ bytes });
       } else if (m.event === "mark") {

@@ -97,7 +97,13 @@ std::string media(int chunk, std::size_t bytes) {
          R"(","payload":")" + base64_encode(std::string(bytes, '\xff')) + R"("}})";
 }
 
-TEST(TelnyxTransport, ReordersCallerAudioAndSendsPcmuBack) {
+std::size_t payload_bytes(const std::string& message) {
+  const auto m = json::parse(message).as_object();
+  EXPECT_EQ(m.at("event"), "media");
+  return base64_decode(m.at("media").as_object().at("payload").as_string())->size();
+}
+
+TEST(TelnyxTransport, ReordersCallerAudioAndSendsPcmuBackInWholeFrames) {
   auto socket = std::make_shared<Socket>();
   auto call = std::make_shared<Call>();
   TelnyxTransport t(socket, call);
@@ -108,9 +114,18 @@ TEST(TelnyxTransport, ReordersCallerAudioAndSendsPcmuBack) {
   EXPECT_EQ(call->samples, 0u);  // waits for chunk 1
   t.on_text(media(1, 160));
   EXPECT_GT(call->samples, 500u);  // both, at 16 kHz (less what the resampler holds back)
-  EXPECT_TRUE(t.send_audio(std::vector<std::int16_t>(320, 0)));
-  const auto sent = json::parse(socket->texts.back()).as_object();
-  EXPECT_EQ(sent.at("event"), "media");
+  // 40 ms at 16 kHz: one whole 20 ms frame of μ-law goes (the resampler holds a few back).
+  EXPECT_TRUE(t.send_audio(std::vector<std::int16_t>(640, 0)));
+  ASSERT_EQ(socket->texts.size(), 1u);
+  EXPECT_EQ(payload_bytes(socket->texts[0]), 160u);
+  // The rest goes before the mark, filled out to a whole frame.
+  t.mark("answer-1");
+  ASSERT_EQ(socket->texts.size(), 3u);
+  EXPECT_EQ(payload_bytes(socket->texts[1]), 160u);
+  EXPECT_EQ(json::parse(socket->texts[2]),
+            json::parse(R"({"event":"mark","mark":{"name":"answer-1"}})"));
+  t.on_text(R"({"event":"mark","mark":{"name":"answer-1"}})");
+  EXPECT_EQ(call->marks, std::vector<std::string>{"answer-1"});
   t.on_text(R"({"event":"dtmf","dtmf":{"digit":"9"}})");
   EXPECT_EQ(call->digits, std::vector<std::string>{"9"});
   t.on_text(R"({"event":"stop"})");

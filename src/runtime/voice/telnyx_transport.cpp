@@ -11,7 +11,8 @@ TelnyxTransport::TelnyxTransport(std::shared_ptr<net::WebSocket> socket,
     : socket_(std::move(socket)),
       call_(std::move(call)),
       in_(media::G711Law::kMulaw, speech::kPipelineRate),
-      out_(media::G711Law::kMulaw, speech::kPipelineRate) {}
+      out_(media::G711Law::kMulaw, speech::kPipelineRate),
+      frames_(160, static_cast<char>(0xff)) {}  // 20 ms of μ-law; 0xff is its silence
 
 net::WebSocketLimits TelnyxTransport::limits() {
   net::WebSocketLimits limits;
@@ -23,15 +24,24 @@ net::WebSocketLimits TelnyxTransport::limits() {
 
 bool TelnyxTransport::send_audio(std::span<const std::int16_t> pcm) {
   if (!started_.load()) return false;
-  return socket_->send_text(telephony::telnyx_media_message(out_.encode(pcm)));
+  frames_.add(out_.encode(pcm));
+  return send_frames(false);
+}
+
+bool TelnyxTransport::send_frames(bool pad) {
+  const auto codes = frames_.take(pad);
+  return codes.empty() || socket_->send_text(telephony::telnyx_media_message(codes));
 }
 
 void TelnyxTransport::clear() {
+  frames_.clear();
   if (started_.load()) socket_->send_text(telephony::telnyx_clear_message());
 }
 
 void TelnyxTransport::mark(const std::string& name) {
-  if (started_.load()) socket_->send_text(telephony::telnyx_mark_message(name));
+  if (!started_.load()) return;
+  send_frames(true);
+  socket_->send_text(telephony::telnyx_mark_message(name));
 }
 
 void TelnyxTransport::hang_up() {

@@ -3,15 +3,16 @@
 // frames with base64 RTP payloads both ways. The caller's audio comes in the call's G.711
 // codec as `start` names it (PCMU or PCMA, 8 kHz), possibly out of order, and is put back in
 // order by chunk; ours goes out as PCMU at 8 kHz, TeXML's default bidirectional codec and rate
-// (our <Stream> names neither). Telnyx queues what it is sent, so the call may send ahead
-// (paced() is false); `clear` takes back what has not played and `mark` is echoed once played.
-// `dtmf` carries keys, `stop` ends the call.
+// (our <Stream> names neither), in whole 20 ms frames. Telnyx queues what it is sent, so the call
+// may send ahead (paced() is false); `clear` takes back what has not played and `mark` is echoed
+// once played. `dtmf` carries keys, `stop` ends the call.
 
 #include <atomic>
 #include <memory>
 #include <string>
 
 #include "media/g711_link.hpp"
+#include "media/whole_frames.hpp"
 #include "net/websocket.hpp"
 #include "runtime/voice/call_transport.hpp"
 #include "telephony/telnyx_stream.hpp"
@@ -40,6 +41,7 @@ class TelnyxTransport final : public CallTransport, public net::WebSocketHandler
 
  private:
   void on_start(const telephony::TelnyxStreamEvent& start);
+  bool send_frames(bool pad);
 
   std::shared_ptr<net::WebSocket> socket_;
   std::shared_ptr<CallMedia> call_;
@@ -50,6 +52,7 @@ class TelnyxTransport final : public CallTransport, public net::WebSocketHandler
   media::G711Decoder in_;
   // call strand
   media::G711Encoder out_;
+  media::WholeFrames frames_;  ///< Telnyx plays nothing shorter than 20 ms
 };
 
 }  // namespace sb::voice

@@ -33,25 +33,23 @@ bool VonageTransport::send_audio(std::span<const std::int16_t> pcm) {
     out_->process(pcm, narrow);
     media::encode_pcm16(narrow, bytes);
   }
-  pending_ += bytes;
+  if (!frames_) frames_ = std::make_unique<media::WholeFrames>(frame_bytes(), '\0');
+  frames_->add(bytes);
   return send_frames(false);
 }
 
-// Sends the whole 20 ms frames pending; with `pad`, the rest too, filled out with silence.
+// Sends the whole 20 ms frames pending, one message each; with `pad`, the rest too.
 bool VonageTransport::send_frames(bool pad) {
-  const std::size_t frame = static_cast<std::size_t>(rate_.load()) / 50 * 2;
-  if (frame == 0) return false;
-  if (pad && pending_.size() % frame != 0) pending_.resize(pending_.size() / frame * frame + frame);
-  std::size_t at = 0;
-  bool ok = true;
-  for (; ok && at + frame <= pending_.size(); at += frame)
-    ok = socket_->send_binary(pending_.substr(at, frame));
-  pending_.erase(0, at);
-  return ok;
+  if (!frames_) return true;
+  const auto whole = frames_->take(pad);
+  const std::size_t frame = frames_->frame_bytes();
+  for (std::size_t at = 0; at < whole.size(); at += frame)
+    if (!socket_->send_binary(whole.substr(at, frame))) return false;
+  return true;
 }
 
 void VonageTransport::clear() {
-  pending_.clear();
+  if (frames_) frames_->clear();
   if (rate_.load() != 0) socket_->send_text(telephony::vonage_clear_message());
 }
 

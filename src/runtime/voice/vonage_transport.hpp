@@ -12,6 +12,7 @@
 
 #include "media/pcm16.hpp"
 #include "media/resampler.hpp"
+#include "media/whole_frames.hpp"
 #include "net/websocket.hpp"
 #include "runtime/voice/call_transport.hpp"
 
@@ -40,6 +41,7 @@ class VonageTransport final : public CallTransport, public net::WebSocketHandler
 
  private:
   bool send_frames(bool pad);
+  std::size_t frame_bytes() const { return static_cast<std::size_t>(rate_.load()) / 50 * 2; }
 
   std::string call_id_;
   std::shared_ptr<net::WebSocket> socket_;
@@ -49,8 +51,8 @@ class VonageTransport final : public CallTransport, public net::WebSocketHandler
   media::Pcm16Decoder decoder_;
   std::unique_ptr<media::Resampler> in_;  ///< an 8 kHz socket only
   // call strand
-  std::unique_ptr<media::Resampler> out_;  ///< an 8 kHz socket only
-  std::string pending_;                    ///< bytes short of a whole frame
+  std::unique_ptr<media::Resampler> out_;       ///< an 8 kHz socket only
+  std::unique_ptr<media::WholeFrames> frames_;  ///< 20 ms at the socket's rate
 };
 
 }  // namespace sb::voice
