@@ -151,6 +151,20 @@ for (const [name, carrier] of Object.entries(carriers)) {
     await waitForStatus(callId, "ended");
   });
 
+  test(`${name}: barge-in takes back what the carrier has not played`, async () => {
+    const { callId, connect } = await carrier.ring(await assistant({ stopSpeakingPlan: { numWords: 1 } }));
+    const before = transcriber.sessions.length;
+    const stream = await connect();
+    const session = await until(() => transcriber.sessions[before]?.start && transcriber.sessions[before], "the transcriber");
+    session.say("tell me everything about your opening hours and the parking", "final");
+    await until(() => stream.received > 1000 * carrier.bytesPerMs, "the answer being sent", 8000);
+    session.say("stop", "partial");
+    await until(() => stream.clears >= 1, "clear", 3000);
+    assert.ok(stream.played < stream.received, "the clear came before the carrier played it all");
+    stream.close();
+    await waitForStatus(callId, "ended");
+  });
+
   test(`${name}: keys the caller presses reach a keypadInputPlan assistant as one entry`, async () => {
     const { callId, connect } = await carrier.ring(await assistant({ keypadInputPlan: { enabled: true, timeoutSeconds: 5, delimiters: "#" } }));
     const stream = await connect();

@@ -16,8 +16,8 @@ const FRAME = 160; // bytes of PCMU per 20 ms
 /**
  * Connects to `url`; resolves the stream once open. Options: callControlId, swapEvery (default
  * 5; 0 keeps order), source(frame) → 160 bytes of μ-law. The stream: {received (bytes of PCMU
- * received), oddChunks (media not in whole 20 ms frames), played, marks, clears, swapped (pairs sent out of order), events, audioAt,
- * pressKey(digit), stop(), close(), closed, streamId}.
+ * received), oddChunks (media not in whole 20 ms frames), played, marks, clears, swapped (pairs
+ * sent out of order), events, audioAt, pressKey(digit), stop(), close(), closed, streamId}.
  */
 export function connectTelnyxStream(url, opts = {}) {
   const streamId = randomUUID();
