@@ -1,11 +1,11 @@
 #include "telephony/twilio_stream.hpp"
 
 #include <boost/json/parse.hpp>
-#include <charconv>
 
 #include "core/codec.hpp"
 #include "core/json_fields.hpp"
 #include "core/json_text.hpp"
+#include "telephony/stream_fields.hpp"
 
 namespace sb::telephony {
 namespace {
@@ -21,20 +21,6 @@ std::optional<Kind> kind_of(std::string_view event) {
   if (event == "mark") return Kind::kMark;
   if (event == "stop") return Kind::kStop;
   return std::nullopt;
-}
-
-// A count Twilio may spell as a string ("12") or a number.
-std::int64_t count_at(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  if (!v) return 0;
-  if (v->is_int64()) return v->get_int64();
-  if (v->is_uint64()) return static_cast<std::int64_t>(v->get_uint64());
-  if (const auto* s = v->if_string()) {
-    std::int64_t n = 0;
-    std::from_chars(s->data(), s->data() + s->size(), n);
-    return n;
-  }
-  return 0;
 }
 
 bool read_start(const json::object& start, TwilioStreamEvent& e) {

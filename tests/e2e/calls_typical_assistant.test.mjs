@@ -13,7 +13,7 @@ import { startDeepgramStandin } from "./speech_standins/deepgram.mjs";
 import { startElevenLabsStandin } from "./speech_standins/elevenlabs.mjs";
 import { startReceiver } from "./webhooks_receiver.mjs";
 import { nextNumber } from "./fixtures.mjs";
-import { until, sleep } from "./voice_helpers.mjs";
+import { mulaw, until, sleep } from "./voice_helpers.mjs";
 
 const ACCOUNT = "AC99998888777766665555444433332222";
 const TOKEN = "twilio-auth-token-typical";
@@ -44,16 +44,6 @@ after(async () => {
   await env?.stop();
   for (const s of [providers, deepgram, eleven, receiver]) await s?.close();
 });
-
-// G.711 μ-law of one 16-bit sample.
-function mulaw(sample) {
-  const sign = sample < 0 ? 0x80 : 0;
-  let magnitude = Math.min(Math.abs(sample), 32635) + 0x84;
-  let exponent = 7;
-  for (let mask = 0x4000; (magnitude & mask) === 0 && exponent > 0; mask >>= 1) exponent--;
-  const mantissa = (magnitude >> (exponent + 3)) & 0x0f;
-  return ~(sign | (exponent << 4) | mantissa) & 0xff;
-}
 
 // The customer: silent while the greeting plays, then a second of voice, then silent again.
 function customerSpeech(frame) {

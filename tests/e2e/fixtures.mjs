@@ -1,6 +1,7 @@
 // Request bodies shared by the phone-number tests, and the objects of an org that bodies name
 // by id (credentials, an assistant, a squad, a phone number, a file): the server checks every
 // such id, so a test's bodies name real objects of the org that sends them.
+import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { api } from "./harness.mjs";
 import { credentialBody } from "./credentials_fixtures.mjs";
@@ -168,4 +169,11 @@ export function realisticCommon(refs) {
       backoffPlan: { type: "fixed", maxRetries: 0, baseDelaySeconds: 1, excludedStatusCodes: [400, 401, 403, 404] },
     },
   };
+}
+
+/** Creates a credential (not in the SDK: /credential is this server's) and resolves its id. */
+export async function credential(on, body) {
+  const res = await api(on, "/credential", { method: "POST", body });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  return res.body.id;
 }

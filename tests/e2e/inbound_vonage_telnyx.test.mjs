@@ -4,37 +4,16 @@
 // the call.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createHash, createHmac, generateKeyPairSync, randomUUID, sign } from "node:crypto";
-import { startServer, api } from "./harness.mjs";
-import { nextNumber } from "./fixtures.mjs";
-import { nextCallSid, startReceiver } from "./telephony_helpers.mjs";
+import { generateKeyPairSync, randomUUID } from "node:crypto";
+import { startServer } from "./harness.mjs";
+import { credential, nextNumber } from "./fixtures.mjs";
+import { nextCallSid, startReceiver, telnyxHeaders as signedBy, vonageJwt } from "./telephony_helpers.mjs";
 
 const CALLER = "+14155550123";
 const VONAGE_SECRET = "vonage-signature-secret";
 const telnyxKeys = generateKeyPairSync("ed25519");
 const TELNYX_PUBLIC = telnyxKeys.publicKey.export({ format: "der", type: "spki" }).subarray(12).toString("base64");
-
-/** Vonage's signed-webhook JWT: HS256 over the claims, payload_hash = sha256 of the body. */
-function vonageJwt(secret, body) {
-  const b64 = (v) => Buffer.from(JSON.stringify(v)).toString("base64url");
-  const claims = { iat: Math.floor(Date.now() / 1000), jti: randomUUID(), iss: "Vonage" };
-  if (body) claims.payload_hash = createHash("sha256").update(body).digest("hex");
-  const unsigned = `${b64({ alg: "HS256", typ: "JWT" })}.${b64(claims)}`;
-  return `${unsigned}.${createHmac("sha256", secret).update(unsigned).digest("base64url")}`;
-}
-
-function telnyxHeaders(body, key = telnyxKeys.privateKey) {
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  const signature = sign(null, Buffer.from(`${timestamp}|${body}`), key).toString("base64");
-  return { "telnyx-timestamp": timestamp, "telnyx-signature-ed25519": signature };
-}
-
-/** Creates a credential (not in the SDK: /credential is this server's) and resolves its id. */
-async function credential(on, body) {
-  const res = await api(on, "/credential", { method: "POST", body });
-  assert.equal(res.status, 201, JSON.stringify(res.body));
-  return res.body.id;
-}
+const telnyxHeaders = (body, key = telnyxKeys.privateKey) => signedBy(body, key);
 
 let server, client, receiver, assistantId, vonageCredentialId, telnyxCredentialId;
 before(async () => {

@@ -1,12 +1,28 @@
 // What the inbound-call tests share: provider-shaped webhook requests (signed as each provider
 // signs them) and a customer server that answers server messages as a test tells it to.
-import { createHmac } from "node:crypto";
+import { createHash, createHmac, randomUUID, sign } from "node:crypto";
 import { createServer } from "node:http";
 
 /** Twilio's X-Twilio-Signature: base64 HMAC-SHA1 of the URL and the sorted POST fields. */
 export function twilioSignature(authToken, url, params) {
   const data = Object.keys(params).sort().reduce((acc, k) => acc + k + params[k], url);
   return createHmac("sha1", authToken).update(data, "utf8").digest("base64");
+}
+
+/** Vonage's signed-webhook JWT: HS256 over the claims, payload_hash = sha256 of the body. */
+export function vonageJwt(secret, body) {
+  const b64 = (v) => Buffer.from(JSON.stringify(v)).toString("base64url");
+  const claims = { iat: Math.floor(Date.now() / 1000), jti: randomUUID(), iss: "Vonage" };
+  if (body) claims.payload_hash = createHash("sha256").update(body).digest("hex");
+  const unsigned = `${b64({ alg: "HS256", typ: "JWT" })}.${b64(claims)}`;
+  return `${unsigned}.${createHmac("sha256", secret).update(unsigned).digest("base64url")}`;
+}
+
+/** Telnyx's webhook signature headers: ed25519 over "timestamp|body" with `privateKey`. */
+export function telnyxHeaders(body, privateKey) {
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const signature = sign(null, Buffer.from(`${timestamp}|${body}`), privateKey).toString("base64");
+  return { "telnyx-timestamp": timestamp, "telnyx-signature-ed25519": signature };
 }
 
 /** POSTs a Twilio-style form to `path`, signed with `authToken` (or `signature` as given). */

@@ -9,6 +9,16 @@ import { createServer } from "node:http";
 import { WebSocket, WebSocketServer } from "ws";
 import { api } from "./harness.mjs";
 
+/** G.711 μ-law of one 16-bit sample (for callers' audio). */
+export function mulaw(sample) {
+  const sign = sample < 0 ? 0x80 : 0;
+  const magnitude = Math.min(Math.abs(sample), 32635) + 0x84;
+  let exponent = 7;
+  for (let mask = 0x4000; (magnitude & mask) === 0 && exponent > 0; mask >>= 1) exponent--;
+  const mantissa = (magnitude >> (exponent + 3)) & 0x0f;
+  return ~(sign | (exponent << 4) | mantissa) & 0xff;
+}
+
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -27,8 +37,8 @@ export async function until(check, what, ms = 10000) {
 
 /**
  * The custom transcriber stand-in. Resolves {url, sessions, latest(), close()}; each session is
- * {start (the first JSON message), bytes (binary audio received), frames, say(text, type),
- * close()}. `say` sends {type: "transcriber-response", transcription, channel: "customer",
+ * {start (the first JSON message), bytes (binary audio received), frames, audio (its messages),
+ * say(text, type), close()}. `say` sends {type: "transcriber-response", transcription, channel: "customer",
  * transcriptType}.
  */
 export async function startTranscriberStandin() {
@@ -42,6 +52,7 @@ export async function startTranscriberStandin() {
       start: null,
       bytes: 0,
       frames: 0,
+      audio: [], // the binary messages, as received
       oddMessages: 0,
       say(transcription, transcriptType = "final") {
         ws.send(JSON.stringify({ type: "transcriber-response", transcription, channel: "customer", transcriptType }));
@@ -60,6 +71,7 @@ export async function startTranscriberStandin() {
       }
       session.bytes += data.length;
       session.frames++;
+      session.audio.push(data);
     });
   });
   await new Promise((resolve) => http.listen(0, "127.0.0.1", resolve));

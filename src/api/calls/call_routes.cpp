@@ -15,7 +15,9 @@
 #include "net/websocket.hpp"
 #include "runtime/voice/live_calls.hpp"
 #include "runtime/voice/outbound_calls.hpp"
+#include "runtime/voice/telnyx_transport.hpp"
 #include "runtime/voice/twilio_transport.hpp"
+#include "runtime/voice/vonage_transport.hpp"
 #include "runtime/voice/websocket_transport.hpp"
 #include "telephony/form.hpp"
 
@@ -137,20 +139,55 @@ calls::AudioFormat audio_format_of(const json::object& call) {
 
 }  // namespace
 
-std::string_view twilio_stream_call_id(std::string_view path) {
-  constexpr std::string_view kPrefix = "/twilio/stream/";
-  if (path.substr(0, kPrefix.size()) != kPrefix) return {};
-  const auto id = path.substr(kPrefix.size());
-  return is_uuid(id) ? id : std::string_view();
+CarrierStream carrier_stream_of(std::string_view path) {
+  for (const std::string_view carrier : {"twilio", "vonage", "telnyx"}) {
+    if (path.size() <= carrier.size() + 9 || path[0] != '/' ||
+        path.substr(1, carrier.size()) != carrier ||
+        path.substr(carrier.size() + 1, 8) != "/stream/")
+      continue;
+    const auto id = path.substr(carrier.size() + 9);
+    return is_uuid(id) ? CarrierStream{carrier, id} : CarrierStream{};
+  }
+  return {};
 }
+
+namespace {
+
+// The transport of a carrier's stream, made once the socket is up.
+std::shared_ptr<net::WebSocketHandler> carrier_transport(std::string_view carrier,
+                                                         const std::string& call_id,
+                                                         std::shared_ptr<net::WebSocket> socket,
+                                                         std::shared_ptr<voice::LiveCall> call) {
+  if (carrier == "vonage") {
+    auto transport = std::make_shared<voice::VonageTransport>(call_id, std::move(socket), call);
+    call->connected(transport);
+    return transport;
+  }
+  if (carrier == "telnyx") {
+    auto transport = std::make_shared<voice::TelnyxTransport>(std::move(socket), call);
+    call->connected(transport);
+    return transport;
+  }
+  auto transport = std::make_shared<voice::TwilioTransport>(std::move(socket), call);
+  call->connected(transport);
+  return transport;
+}
+
+net::WebSocketLimits carrier_limits(std::string_view carrier) {
+  if (carrier == "vonage") return voice::VonageTransport::limits();
+  if (carrier == "telnyx") return voice::TelnyxTransport::limits();
+  return voice::TwilioTransport::limits();
+}
+
+}  // namespace
 
 net::ConnectionTaker CallRoutes::upgrade(const http::Request& head) const {
   if (const auto listen_id = listen_call_id(head.path); !listen_id.empty())
     return net::is_websocket_upgrade(head) ? listen_upgrade(head, listen_id)
                                            : net::ConnectionTaker();
   const auto websocket_id = transport_call_id(head.path);
-  const auto twilio_id = twilio_stream_call_id(head.path);
-  const auto id = websocket_id.empty() ? twilio_id : websocket_id;
+  const auto stream = carrier_stream_of(head.path);
+  const auto id = websocket_id.empty() ? stream.call_id : websocket_id;
   if (id.empty() || !net::is_websocket_upgrade(head)) return {};
   auto [claim, call] = calls_.claim(id, head);
   using Claim = voice::LiveCalls::Claim;
@@ -165,14 +202,12 @@ net::ConnectionTaker CallRoutes::upgrade(const http::Request& head) const {
     case Claim::kClaimed:
       break;
   }
-  if (!twilio_id.empty()) {
-    return [call, head](net::Handover&& connection) {
-      net::accept_websocket(std::move(connection), head, voice::TwilioTransport::limits(),
-                            [call](std::shared_ptr<net::WebSocket> socket) {
-                              auto transport =
-                                  std::make_shared<voice::TwilioTransport>(std::move(socket), call);
-                              call->connected(transport);
-                              return transport;
+  if (!stream.carrier.empty()) {
+    return [call, head, carrier = std::string(stream.carrier),
+            call_id = std::string(id)](net::Handover&& connection) {
+      net::accept_websocket(std::move(connection), head, carrier_limits(carrier),
+                            [call, carrier, call_id](std::shared_ptr<net::WebSocket> socket) {
+                              return carrier_transport(carrier, call_id, std::move(socket), call);
                             });
     };
   }

@@ -4,8 +4,10 @@
 // whose status callbacks come to /twilio/outbound_status/{callId}.
 // And the transport's WebSocket itself: `/{callId}/transport`, claimed once per live call
 // (upgrade()), refused with 404 for a call that is not live here and 409 for one already
-// connected; likewise Twilio's media streams of inbound calls (`/twilio/stream/{callId}`),
-// whose handshake must carry the number's X-Twilio-Signature (403 otherwise). And the call's
+// connected; likewise the carriers' media streams of inbound calls (`/twilio/stream/{callId}`,
+// whose handshake must carry the number's X-Twilio-Signature, `/telnyx/stream/{callId}`, whose
+// URL must carry the call id as `callId`: 403 otherwise; `/vonage/stream/{callId}`, whose
+// first message VonageTransport checks). And the call's
 // monitor (call_monitor_routes.cpp), as its assistant's monitorPlan allows: controlUrl, POST
 // /{callId}/control (say, add-message, control, end-call), and listenUrl, the WebSocket
 // `/{callId}/listen` that streams the call's audio to its listeners (CallListeners).
@@ -41,7 +43,7 @@ class CallRoutes final : public RouteProvider {
              voice::OutboundCalls* outbound = nullptr);
   int register_routes(http::Router& router) override;
 
-  /// For ServerOptions::upgrade: a taker for `/{id}/transport`, `/twilio/stream/{id}` and
+  /// For ServerOptions::upgrade: a taker for `/{id}/transport`, `/{carrier}/stream/{id}` and
   /// `/{id}/listen` WebSocket requests, else none.
   net::ConnectionTaker upgrade(const http::Request& head) const;
 
@@ -71,8 +73,13 @@ class CallRoutes final : public RouteProvider {
 std::string_view transport_call_id(std::string_view path);
 /// The call id of a listen path ("/<uuid>/listen"), or "".
 std::string_view listen_call_id(std::string_view path);
-/// The call id of a Twilio media stream path ("/twilio/stream/<uuid>"), or "".
-std::string_view twilio_stream_call_id(std::string_view path);
+/// The carrier ("twilio", "vonage", "telnyx") and call id of a carrier's media stream path
+/// ("/<carrier>/stream/<uuid>"); empty views for any other path.
+struct CarrierStream {
+  std::string_view carrier;
+  std::string_view call_id;
+};
+CarrierStream carrier_stream_of(std::string_view path);
 
 /// A taker that answers a WebSocket upgrade with a plain HTTP error in NestJS's shape
 /// (401, 403, 404, 409 or 429) and closes the connection.

@@ -205,6 +205,13 @@ telephony::Verifier telnyx_verifier(const ProviderWebhookConfig& config,
   return [valid](const CandidateNumber&) { return valid; };
 }
 
+// TeXML's <Stream> sends no signature; the URL it connects to carries our call id, which must
+// be the path's.
+bool telnyx_stream_check(const std::string& stream_url, const http::Request& head) {
+  const auto id = stream_url.substr(stream_url.rfind('/') + 1);
+  return field(head.query, "callId") == id;
+}
+
 ProviderCall twilio_call(const http::Fields& p) {
   return {std::string(field(p, "To")), std::string(field(p, "From")),
           std::string(field(p, "CallSid")), std::string(field(p, "CallStatus"))};
@@ -224,6 +231,19 @@ ProviderCall telnyx_call(const http::Fields& p) {
   return call;
 }
 
+// Registers an assistant-handled call as live, waiting for its stream, whose handshake `check`
+// decides on (given the stream's URL); nothing without live calls.
+using StreamCheck = std::function<bool(const std::string& stream_url, const http::Request& head)>;
+Answered adopt_live(voice::LiveCalls* live, StreamCheck check) {
+  if (!live) return nullptr;
+  return [live, check = std::move(check)](const json::object& call, const std::string& stream_url,
+                                          std::function<void()> then) {
+    live->adopt(
+        call, [check, stream_url](const http::Request& head) { return check(stream_url, head); },
+        std::move(then));
+  };
+}
+
 }  // namespace
 
 ProviderWebhookRoutes::ProviderWebhookRoutes(const telephony::InboundCalls& calls,
@@ -233,21 +253,13 @@ ProviderWebhookRoutes::ProviderWebhookRoutes(const telephony::InboundCalls& call
 void ProviderWebhookRoutes::twilio_inbound(http::Context&& ctx, http::Reply reply) const {
   const auto params = params_of(ctx.request);
   auto token = std::make_shared<std::string>();
-  Answered answered;
   // Twilio signs its stream's handshake like its webhooks: the wss URL, no parameters, the
   // same account's auth token.
-  if (auto* live = config_.live_calls)
-    answered = [live, token](const json::object& call, const std::string& stream_url,
-                             std::function<void()> then) {
-      live->adopt(
-          call,
-          [token, stream_url](const http::Request& head) {
-            return !token->empty() &&
-                   telephony::twilio_signature_valid(*token, stream_url, {},
-                                                     head.header("x-twilio-signature"));
-          },
-          std::move(then));
-    };
+  auto answered =
+      adopt_live(config_.live_calls, [token](const std::string& url, const http::Request& head) {
+        return !token->empty() && telephony::twilio_signature_valid(
+                                      *token, url, {}, head.header("x-twilio-signature"));
+      });
   answer_ring(
       calls_, config_, "twilio", twilio_call(params),
       twilio_verifier(config_, ctx.request, params, token),
@@ -262,12 +274,15 @@ void ProviderWebhookRoutes::twilio_status(http::Context&& ctx, http::Reply reply
 }
 
 void ProviderWebhookRoutes::vonage_inbound(http::Context&& ctx, http::Reply reply) const {
+  // Vonage's handshake carries nothing of ours: the NCCO's callId header comes in the socket's
+  // first message, which VonageTransport checks against the call.
   answer_ring(
       calls_, config_, "vonage", vonage_call(params_of(ctx.request)), vonage_verifier(ctx.request),
       [](const auto& d, const auto& c) {
         return text(telephony::render_ncco(d, c), "application/json");
       },
-      std::move(reply));
+      std::move(reply),
+      adopt_live(config_.live_calls, [](const auto&, const auto&) { return true; }));
 }
 
 void ProviderWebhookRoutes::vonage_event(http::Context&& ctx, http::Reply reply) const {
@@ -280,7 +295,7 @@ void ProviderWebhookRoutes::telnyx_inbound(http::Context&& ctx, http::Reply repl
       calls_, config_, "telnyx", telnyx_call(params_of(ctx.request)),
       telnyx_verifier(config_, ctx.request),
       [](const auto& d, const auto& c) { return xml(telephony::render_texml(d, c)); },
-      std::move(reply));
+      std::move(reply), adopt_live(config_.live_calls, telnyx_stream_check));
 }
 
 void ProviderWebhookRoutes::telnyx_status(http::Context&& ctx, http::Reply reply) const {

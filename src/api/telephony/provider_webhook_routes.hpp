@@ -28,7 +28,7 @@ struct ProviderWebhookConfig {
   std::function<std::string()> public_url;
   /// Telnyx's ed25519 public key of the account (base64); Telnyx webhooks are refused without.
   std::string telnyx_public_key;
-  /// Where a Twilio call answered by an assistant goes live (its media stream); none in unit
+  /// Where a call answered by an assistant goes live (its media stream); none in unit
   /// tests of the routing.
   voice::LiveCalls* live_calls = nullptr;
 };

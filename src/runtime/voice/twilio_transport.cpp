@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include "media/g711.hpp"
 #include "runtime/speech/speech.hpp"
 #include "telephony/twilio_stream.hpp"
 
@@ -12,8 +11,8 @@ TwilioTransport::TwilioTransport(std::shared_ptr<net::WebSocket> socket,
                                  std::shared_ptr<CallMedia> call)
     : socket_(std::move(socket)),
       call_(std::move(call)),
-      in_(8'000, speech::kPipelineRate),
-      out_(speech::kPipelineRate, 8'000) {}
+      in_(media::G711Law::kMulaw, speech::kPipelineRate),
+      out_(media::G711Law::kMulaw, speech::kPipelineRate) {}
 
 net::WebSocketLimits TwilioTransport::limits() {
   net::WebSocketLimits limits;
@@ -31,11 +30,7 @@ std::string TwilioTransport::stream_sid() const {
 bool TwilioTransport::send_audio(std::span<const std::int16_t> pcm) {
   const auto sid = stream_sid();
   if (sid.empty()) return false;
-  std::vector<std::int16_t> narrow;
-  out_.process(pcm, narrow);
-  std::string mulaw;
-  media::encode_mulaw(narrow, mulaw);
-  return socket_->send_text(telephony::twilio_media_message(sid, mulaw));
+  return socket_->send_text(telephony::twilio_media_message(sid, out_.encode(pcm)));
 }
 
 void TwilioTransport::clear() {
@@ -70,10 +65,8 @@ void TwilioTransport::on_text(std::string message) {
     }
     case Kind::kMedia: {
       if (event->track != "inbound" && !event->track.empty()) return;
-      std::vector<std::int16_t> narrow, wide;
-      media::decode_mulaw(event->audio, narrow);
-      in_.process(narrow, wide);
-      if (!wide.empty()) call_->customer_audio(std::move(wide));
+      if (auto wide = in_.decode(event->audio); !wide.empty())
+        call_->customer_audio(std::move(wide));
       return;
     }
     case Kind::kDtmf:

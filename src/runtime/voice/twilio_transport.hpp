@@ -9,7 +9,7 @@
 #include <mutex>
 #include <string>
 
-#include "media/resampler.hpp"
+#include "media/g711_link.hpp"
 #include "net/websocket.hpp"
 #include "runtime/voice/call_transport.hpp"
 
@@ -42,8 +42,8 @@ class TwilioTransport final : public CallTransport, public net::WebSocketHandler
   std::shared_ptr<CallMedia> call_;
   mutable std::mutex mutex_;
   std::string stream_sid_;  ///< from `start`; audio before it has nowhere to go
-  media::Resampler in_;     ///< socket strand
-  media::Resampler out_;    ///< call strand
+  media::G711Decoder in_;   ///< socket strand
+  media::G711Encoder out_;  ///< call strand
 };
 
 }  // namespace sb::voice
