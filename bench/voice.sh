@@ -11,6 +11,13 @@
 # --builtin PHRASE.wav (bench/voice_builtin.sh): the built-in engines instead of the custom
 # stand-ins, the callers saying the phrase each turn; the server gets the CPUs of
 # --server-cpus (default 0) and one decoder per call.
+#
+# --speech remote [--transcriber-delay-ms 250] [--voice-delay-ms 200] (passed to the load
+# generator): the remote providers' path, Deepgram live transcription and the ElevenLabs voice,
+# against stand-ins in the load generator with those delays (end of speech → final transcript,
+# request → first byte of audio), reached through the org's credentials (their apiUrl), so the
+# server needs no --speech-base-url; the latency column is the server-added latency, the
+# stand-ins' delays taken off. See bench/voice_load.cpp.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 calls=50,100,250
