@@ -26,8 +26,10 @@
 // --expect words.
 //
 // --speech remote: the remote providers' adapters instead, against stand-ins of Deepgram's live
-// transcription and ElevenLabs' streaming voice in this process (standins.hpp), reached through
-// org credentials (POST /credential with the stand-in's key and its apiUrl). Each turn the
+// transcription and ElevenLabs' streaming voice in this process (standins.hpp), with their keys
+// in org credentials (POST /credential); Deepgram's is reached through the credential's apiUrl,
+// ElevenLabs' (whose apiUrl must be one of ElevenLabs' own) listens on --elevenlabs-port, the
+// server started with `--speech-base-url 11labs=http://127.0.0.1:PORT`. Each turn the
 // caller says --utterance-ms of a tone; Deepgram's stand-in answers its final (speech_final)
 // --transcriber-delay-ms after the last voiced frame it got, ElevenLabs' sends its first byte
 // --voice-delay-ms after the request (then the whole answer at once). The latency column is
@@ -36,8 +38,8 @@
 //
 //   voice_load --base http://127.0.0.1:PORT --key KEY --server-pid PID
 //              [--calls 50,100,250] [--turns 3] [--header] [--phrase FILE --decoders N]
-//              [--speech remote [--transcriber-delay-ms 250] [--voice-delay-ms 200]
-//               [--utterance-ms 800]]
+//              [--speech remote --elevenlabs-port PORT [--transcriber-delay-ms 250]
+//               [--voice-delay-ms 200] [--utterance-ms 800]]
 //              [--join-seconds 1] [--no-recording] [--dump FILE]   (every frame's arrival:
 //              call index, ms since the run began)
 
@@ -80,6 +82,7 @@ struct Options {
   int transcriber_delay_ms = 250;  ///< Deepgram: last voiced frame → final (speech_final)
   int voice_delay_ms = 200;        ///< ElevenLabs: request → first byte
   int utterance_ms = 800;          ///< how long the caller speaks each turn (remote)
+  int elevenlabs_port = 0;         ///< where ElevenLabs' stand-in listens (0: a free port)
 };
 
 Options parse_options(int argc, char** argv) {
@@ -128,6 +131,7 @@ Options parse_options(int argc, char** argv) {
        [&](const std::string& v) { o.transcriber_delay_ms = std::stoi(v); });
   take("voice-delay-ms", [&](const std::string& v) { o.voice_delay_ms = std::stoi(v); });
   take("utterance-ms", [&](const std::string& v) { o.utterance_ms = std::stoi(v); });
+  take("elevenlabs-port", [&](const std::string& v) { o.elevenlabs_port = std::stoi(v); });
   take("join-seconds",
        [&](const std::string& v) { o.join_ms = static_cast<int>(std::stod(v) * 1000); });
   if (!given.empty()) throw std::runtime_error("unknown option --" + given.begin()->first);
@@ -205,7 +209,8 @@ class LoadGenerator {
             [ms = o_.ms_per_char](const auto& request, bool keep_alive) {
               return elevenlabs_answer(request, keep_alive, ms, kElevenLabsKey);
             },
-            std::chrono::milliseconds(o_.voice_delay_ms)),
+            std::chrono::milliseconds(o_.voice_delay_ms),
+            static_cast<std::uint16_t>(o_.elevenlabs_port)),
         utterance_(o_.remote ? tone(static_cast<std::size_t>(o_.utterance_ms) * 16, 16000)
                              : std::string()),
         all_done_(io.get_executor()) {}
@@ -247,7 +252,7 @@ class LoadGenerator {
       assistant["voice"] = {{"provider", "vapi"}, {"voiceId", "Elliot"}};
     } else if (o_.remote) {
       co_await create_credential("deepgram", kDeepgramKey, deepgram_.base_url());
-      co_await create_credential("11labs", kElevenLabsKey, elevenlabs_.base_url());
+      co_await create_credential("11labs", kElevenLabsKey, "");
       assistant["transcriber"] = {{"provider", "deepgram"}, {"model", "nova-2"}};
       assistant["voice"] = {{"provider", "11labs"}, {"voiceId", "bench"}};
     } else {
@@ -265,9 +270,10 @@ class LoadGenerator {
     assistant_id_ = std::string(parsed.at("id").as_string());
   }
 
-  // An org credential for a remote provider: the stand-in's key and its URL as apiUrl.
+  // An org credential for a remote provider: the stand-in's key, and its URL as apiUrl if any.
   Task<> create_credential(std::string_view provider, std::string_view key, std::string url) {
-    const json::object credential{{"provider", provider}, {"apiKey", key}, {"apiUrl", url}};
+    json::object credential{{"provider", provider}, {"apiKey", key}};
+    if (!url.empty()) credential["apiUrl"] = url;
     auto res = co_await http_call(o_.base, http::verb::post, "/credential",
                                   json::serialize(credential), o_.key);
     if (res.result_int() != 201)

@@ -135,19 +135,20 @@ inline std::string raw_response(int status, std::string_view reason, std::string
 
 /// An HTTP server on 127.0.0.1 (a free port): each connection reads requests one after the
 /// other (keep-alive) and writes what `answer` makes of each, as bytes, `first_byte_delay`
-/// after the request was read (a remote provider's time to first byte; 0: at once).
+/// after the request was read (a remote provider's time to first byte; 0: at once). `port` 0:
+/// a free one.
 template <class Answer>
 class HttpStandin {
  public:
   HttpStandin(asio::io_context& io, Answer answer,
-              std::chrono::milliseconds first_byte_delay = std::chrono::milliseconds(0))
-      : acceptor_(io, {asio::ip::make_address("127.0.0.1"), 0}),
+              std::chrono::milliseconds first_byte_delay = std::chrono::milliseconds(0),
+              std::uint16_t port = 0)
+      : acceptor_(io, {asio::ip::make_address("127.0.0.1"), port}),
         answer_(std::move(answer)),
         first_byte_delay_(first_byte_delay) {
     asio::co_spawn(io, accept(), [](std::exception_ptr) {});
   }
   std::uint16_t port() const { return acceptor_.local_endpoint().port(); }
-  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port()); }
   void close() {
     error_code ignored;
     acceptor_.close(ignored);
