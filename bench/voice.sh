@@ -51,7 +51,9 @@ trap cleanup EXIT
 start_server() {
   local speech=()
   if [ -n "$phrase" ]; then speech=(--speech-decoders "$1"); fi
-  if [ -n "$remote" ]; then speech=(--speech-base-url "11labs=http://127.0.0.1:$elevenlabs_port"); fi
+  if [ -n "$remote" ]; then
+    speech=(--speech-base-url "11labs=http://127.0.0.1:$elevenlabs_port")
+  fi
   SWITCHBOARD_API_KEY=$key taskset -c "$cpus" "$bin" serve --port 0 --data-dir "$work/data-$1" \
     --access-log off --rate-limit 0 --max-calls 100000 --log-level warn "${speech[@]}" \
     >"$work/out-$1" &
@@ -68,7 +70,8 @@ start_server() {
 key=$(cat /proc/sys/kernel/random/uuid)
 if [ -n "$remote" ]; then
   # A free port for the load generator's ElevenLabs stand-in, which the server is told of.
-  elevenlabs_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  elevenlabs_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])')
   extra+=(--elevenlabs-port "$elevenlabs_port")
 fi
 header=--header
