@@ -25,8 +25,21 @@
 // turns answered within --answer-bound-ms and the user transcripts that contain one of the
 // --expect words.
 //
+// --speech remote: the remote providers' adapters instead, against stand-ins of Deepgram's live
+// transcription and ElevenLabs' streaming voice in this process (standins.hpp), with their keys
+// in org credentials (POST /credential); Deepgram's is reached through the credential's apiUrl,
+// ElevenLabs' (whose apiUrl must be one of ElevenLabs' own) listens on --elevenlabs-port, the
+// server started with `--speech-base-url 11labs=http://127.0.0.1:PORT`. Each turn the
+// caller says --utterance-ms of a tone; Deepgram's stand-in answers its final (speech_final)
+// --transcriber-delay-ms after the last voiced frame it got, ElevenLabs' sends its first byte
+// --voice-delay-ms after the request (then the whole answer at once). The latency column is
+// then the server-added latency per turn: the caller's last voiced frame written → the
+// answer's first frame, less the two configured delays (the LLM stand-in is instant).
+//
 //   voice_load --base http://127.0.0.1:PORT --key KEY --server-pid PID
 //              [--calls 50,100,250] [--turns 3] [--header] [--phrase FILE --decoders N]
+//              [--speech remote --elevenlabs-port PORT [--transcriber-delay-ms 250]
+//               [--voice-delay-ms 200] [--utterance-ms 800]]
 //              [--join-seconds 1] [--no-recording] [--dump FILE]   (every frame's arrival:
 //              call index, ms since the run began)
 
@@ -45,6 +58,10 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// The keys the remote stand-ins accept (the org's credentials carry them).
+const std::string kDeepgramKey = "bench-deepgram-key";
+const std::string kElevenLabsKey = "bench-elevenlabs-key";
+
 struct Options {
   Url base;
   std::string key;
@@ -61,6 +78,11 @@ struct Options {
   bool recording = true;  ///< artifactPlan.recordingEnabled (Vapi's default: on)
   int quiet_ms = 0;  ///< 0: 300, or 600 with the built-in engines (flite pauses between sentences)
   std::string dump;  ///< a file for every frame's arrival (call, ms since the first call began)
+  bool remote = false;             ///< --speech remote: Deepgram and ElevenLabs stand-ins
+  int transcriber_delay_ms = 250;  ///< Deepgram: last voiced frame → final (speech_final)
+  int voice_delay_ms = 200;        ///< ElevenLabs: request → first byte
+  int utterance_ms = 800;          ///< how long the caller speaks each turn (remote)
+  int elevenlabs_port = 0;         ///< where ElevenLabs' stand-in listens (0: a free port)
 };
 
 Options parse_options(int argc, char** argv) {
@@ -100,11 +122,23 @@ Options parse_options(int argc, char** argv) {
   take("expect", [&](const std::string& v) { o.expect = v; });
   take("quiet-ms", [&](const std::string& v) { o.quiet_ms = std::stoi(v); });
   take("dump", [&](const std::string& v) { o.dump = v; });
+  take("speech", [&](const std::string& v) {
+    if (v != "remote" && v != "custom")
+      throw std::runtime_error("--speech is custom (the default) or remote");
+    o.remote = v == "remote";
+  });
+  take("transcriber-delay-ms",
+       [&](const std::string& v) { o.transcriber_delay_ms = std::stoi(v); });
+  take("voice-delay-ms", [&](const std::string& v) { o.voice_delay_ms = std::stoi(v); });
+  take("utterance-ms", [&](const std::string& v) { o.utterance_ms = std::stoi(v); });
+  take("elevenlabs-port", [&](const std::string& v) { o.elevenlabs_port = std::stoi(v); });
   take("join-seconds",
        [&](const std::string& v) { o.join_ms = static_cast<int>(std::stod(v) * 1000); });
   if (!given.empty()) throw std::runtime_error("unknown option --" + given.begin()->first);
   if (o.key.empty() || o.server_pid == 0 || o.base.port == 0)
     throw std::runtime_error("--base, --key and --server-pid are required");
+  if (o.remote && !o.phrase_file.empty())
+    throw std::runtime_error("--speech remote and --phrase do not go together");
   if (o.quiet_ms == 0) o.quiet_ms = o.phrase_file.empty() ? 300 : 600;
   return o;
 }
@@ -163,6 +197,22 @@ class LoadGenerator {
              [this](const auto& request, bool keep_alive) {
                return llm_answer(request, keep_alive, ++llm_requests_);
              }),
+        deepgram_(
+            io,
+            [ex = io.get_executor(), delay = std::chrono::milliseconds(o_.transcriber_delay_ms)](
+                std::shared_ptr<TranscriberSession> s) {
+              asio::co_spawn(ex, deepgram_results(std::move(s), delay), [](std::exception_ptr) {});
+            },
+            kDeepgramKey, true),
+        elevenlabs_(
+            io,
+            [ms = o_.ms_per_char](const auto& request, bool keep_alive) {
+              return elevenlabs_answer(request, keep_alive, ms, kElevenLabsKey);
+            },
+            std::chrono::milliseconds(o_.voice_delay_ms),
+            static_cast<std::uint16_t>(o_.elevenlabs_port)),
+        utterance_(o_.remote ? tone(static_cast<std::size_t>(o_.utterance_ms) * 16, 16000)
+                             : std::string()),
         all_done_(io.get_executor()) {}
 
   Task<> main() {
@@ -176,6 +226,8 @@ class LoadGenerator {
     transcriber_.close();
     voice_.close();
     llm_.close();
+    deepgram_.close();
+    elevenlabs_.close();
     io_.stop();
   }
 
@@ -198,6 +250,11 @@ class LoadGenerator {
     if (builtin_) {
       assistant["transcriber"] = {{"provider", "vapi"}};
       assistant["voice"] = {{"provider", "vapi"}, {"voiceId", "Elliot"}};
+    } else if (o_.remote) {
+      co_await create_credential("deepgram", kDeepgramKey, deepgram_.base_url());
+      co_await create_credential("11labs", kElevenLabsKey, "");
+      assistant["transcriber"] = {{"provider", "deepgram"}, {"model", "nova-2"}};
+      assistant["voice"] = {{"provider", "11labs"}, {"voiceId", "bench"}};
     } else {
       assistant["transcriber"] = {{"provider", "custom-transcriber"},
                                   {"server", {{"url", transcriber_.url()}}}};
@@ -211,6 +268,16 @@ class LoadGenerator {
     if (res.result_int() != 201 || !parsed.as_object().contains("id"))
       throw std::runtime_error("POST /assistant: " + res.body());
     assistant_id_ = std::string(parsed.at("id").as_string());
+  }
+
+  // An org credential for a remote provider: the stand-in's key, and its URL as apiUrl if any.
+  Task<> create_credential(std::string_view provider, std::string_view key, std::string url) {
+    json::object credential{{"provider", provider}, {"apiKey", key}};
+    if (!url.empty()) credential["apiUrl"] = url;
+    auto res = co_await http_call(o_.base, http::verb::post, "/credential",
+                                  json::serialize(credential), o_.key);
+    if (res.result_int() != 201)
+      throw std::runtime_error("POST /credential (" + std::string(provider) + "): " + res.body());
   }
 
   // The built-in decoders load in the background once a call needs them: one short call, then
@@ -242,7 +309,7 @@ class LoadGenerator {
   Task<std::string> create_call(int index) {
     json::object body{{"assistantId", assistant_id_},
                       {"transport", {{"provider", "vapi.websocket"}}}};
-    if (!builtin_)
+    if (!builtin_ && !o_.remote)
       body["assistantOverrides"] = {
           {"transcriber",
            {{"provider", "custom-transcriber"},
@@ -269,8 +336,9 @@ class LoadGenerator {
   // One call: the greeting, `turns` answers, end-call. Throws on failure.
   Task<> call(Run& run, Caller& c) {
     co_await c.dial(co_await create_call(c.index), builtin_);
-    if (!builtin_ && !co_await c.changed.until([&] { return c.session && c.session->started(); },
-                                               Clock::now() + 30s))
+    if (!builtin_ && !o_.remote &&
+        !co_await c.changed.until([&] { return c.session && c.session->started(); },
+                                  Clock::now() + 30s))
       throw std::runtime_error("no transcriber session");
     if (!co_await c.changed.until([&] { return !c.audio.empty() || c.closed; },
                                   Clock::now() + 30s) ||
@@ -284,6 +352,8 @@ class LoadGenerator {
       Clock::time_point said;
       if (builtin_) {
         said = co_await c.speak(&phrase_);
+      } else if (o_.remote) {
+        said = co_await c.speak(&utterance_);
       } else {
         said = Clock::now();
         if (!co_await c.session->say("question " + std::to_string(t) + " of call " +
@@ -294,7 +364,9 @@ class LoadGenerator {
                                     Clock::now() + 30s) ||
           c.audio.size() <= mark)
         throw std::runtime_error("no answer " + std::to_string(t));
-      const double latency = ms_between(said, c.audio[mark]);
+      // Remote: what the server added, the stand-ins' configured delays taken off.
+      const double latency = ms_between(said, c.audio[mark]) -
+                             (o_.remote ? o_.transcriber_delay_ms + o_.voice_delay_ms : 0);
       run.latencies.push_back(latency);
       co_await c.quiet(quiet, 20s);
       ++run.turns;
@@ -421,7 +493,12 @@ class LoadGenerator {
     std::printf(
         "| calls | completed | pacing lateness p50 / p99 (ms) | while all were live | load "
         "generator timer lateness p50 / p99 (ms) | %s p50 / p99 (ms) |",
-        builtin_ ? "end of phrase → answer" : "turn latency");
+        builtin_    ? "end of phrase → answer"
+        : o_.remote ? ("server-added latency (end of speech → answer − " +
+                       std::to_string(o_.transcriber_delay_ms) + " − " +
+                       std::to_string(o_.voice_delay_ms) + " ms)")
+                          .c_str()
+                    : "turn latency");
     if (builtin_) std::printf(" answered ≤ %d ms | phrase recognised |", o_.answer_bound_ms);
     std::printf(
         " server RSS before → peak (MB) | per call (KB) | CPU server / load gen / rest of the "
@@ -438,6 +515,10 @@ class LoadGenerator {
   TranscriberStandin transcriber_;
   HttpStandin<std::function<std::string(const http::request<http::string_body>&, bool)>> voice_,
       llm_;
+  TranscriberStandin deepgram_;
+  HttpStandin<std::function<std::string(const http::request<http::string_body>&, bool)>>
+      elevenlabs_;
+  std::string utterance_;  ///< remote: the caller's speech each turn, a tone
   Signal all_done_;
   std::string assistant_id_;
   Run* run_ = nullptr;

@@ -134,12 +134,18 @@ inline std::string raw_response(int status, std::string_view reason, std::string
 }
 
 /// An HTTP server on 127.0.0.1 (a free port): each connection reads requests one after the
-/// other (keep-alive) and writes what `answer` makes of each, as bytes.
+/// other (keep-alive) and writes what `answer` makes of each, as bytes, `first_byte_delay`
+/// after the request was read (a remote provider's time to first byte; 0: at once). `port` 0:
+/// a free one.
 template <class Answer>
 class HttpStandin {
  public:
-  HttpStandin(asio::io_context& io, Answer answer)
-      : acceptor_(io, {asio::ip::make_address("127.0.0.1"), 0}), answer_(std::move(answer)) {
+  HttpStandin(asio::io_context& io, Answer answer,
+              std::chrono::milliseconds first_byte_delay = std::chrono::milliseconds(0),
+              std::uint16_t port = 0)
+      : acceptor_(io, {asio::ip::make_address("127.0.0.1"), port}),
+        answer_(std::move(answer)),
+        first_byte_delay_(first_byte_delay) {
     asio::co_spawn(io, accept(), [](std::exception_ptr) {});
   }
   std::uint16_t port() const { return acceptor_.local_endpoint().port(); }
@@ -169,6 +175,10 @@ class HttpStandin {
       auto& request = parser.get();
       const bool keep_alive = request.keep_alive();
       const std::string bytes = answer_(request, keep_alive);
+      if (first_byte_delay_.count() > 0) {
+        asio::steady_timer timer(socket.get_executor(), first_byte_delay_);
+        co_await timer.async_wait(kTuple);
+      }
       auto [wec, written] = co_await asio::async_write(socket, asio::buffer(bytes), kTuple);
       if (wec || !keep_alive) co_return;
     }
@@ -176,6 +186,7 @@ class HttpStandin {
 
   tcp::acceptor acceptor_;
   Answer answer_;
+  std::chrono::milliseconds first_byte_delay_;
 };
 
 /// p-th percentile: the sorted list's element at floor(p/100 × n).
