@@ -258,3 +258,15 @@ test("another org cannot see, change or delete an assistant, and its lists leave
   assert.deepEqual(await client.assistants.get({ id: created.id }), created);
   for (const a of await orgB.client.assistants.list({ limit: 1000 })) assert.equal(a.orgId, orgB.orgId);
 });
+
+test("an assistant's own credentials keep their keys write-only, as a credential's", async () => {
+  const created = await client.assistants.create({
+    ...smallAssistant("dynamic-credentials"),
+    credentials: [{ provider: "deepgram", apiKey: "dg-dynamic-never-shown-7c2a" }],
+  });
+  const read = await api(server, `/assistant/${created.id}`);
+  assert.equal(read.status, 200);
+  assert.equal(read.body.credentials[0].provider, "deepgram");
+  assert.equal(read.body.credentials[0].apiKey, undefined);
+  assert.doesNotMatch(JSON.stringify(created), /dg-dynamic-never-shown/);
+});

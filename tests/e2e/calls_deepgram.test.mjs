@@ -172,15 +172,6 @@ test("without credentialIds the org's newest deepgram credential is used", async
   await ended(call.id);
 });
 
-test("an assistant's inline credentials (dynamic credentials) override the org's", async () => {
-  const mark = deepgram.listens.length;
-  const { call, caller } = await liveCall(assistantBody({ credentials: [{ provider: "deepgram", apiKey: ORG_KEY }] }));
-  const session = await sessionAfter(mark);
-  assert.equal(session.headers.authorization, `Token ${ORG_KEY}`);
-  caller.send({ type: "hangup" });
-  await ended(call.id);
-});
-
 test("finals are held until UtteranceEnd, then reach the model as one turn", async () => {
   const mark = deepgram.listens.length;
   const llmMark = env.standin.requests.length;
@@ -209,14 +200,6 @@ test("KeepAlive goes to Deepgram while no audio is sent", async () => {
   await until(() => session.keepAlives > 0, "a KeepAlive", 10000);
   caller.send({ type: "hangup" });
   await ended(call.id);
-});
-
-test("a wrong key in the assistant's credentials is refused by Deepgram: 401 endedReason", async () => {
-  const { call, caller } = await liveCall(assistantBody({ credentials: [{ provider: "deepgram", apiKey: "dg-wrong-key" }] }));
-  const done = await ended(call.id);
-  assert.equal(done.endedReason, "pipeline-error-deepgram-returning-401-invalid-credentials");
-  assert.equal(deepgram.latest().headers.authorization, "Token dg-wrong-key");
-  await caller.closed;
 });
 
 test("Deepgram refusing the key (401) ends the call with the deepgram endedReason", async () => {

@@ -1,5 +1,7 @@
 #include "domain/assistants/assistant_spec.hpp"
 
+#include <algorithm>
+
 #include "domain/credentials/credential_spec.hpp"
 #include "domain/tools/tool_spec.hpp"
 
@@ -37,6 +39,14 @@ resources::ResourceSpec assistant_spec() {
   // Vapi reports whether a server URL secret is set; the current DTO has no way to set one
   // (webhook auth goes through server.credentialId), so it is always false.
   spec.create_defaults = {{"isServerUrlSecretSet", false}};
+  // The assistant's own `credentials` (Vapi's dynamic credentials) carry provider keys: they are
+  // write-only, kept sealed as a credential's are.
+  for (const auto& [provider, paths] : credentials::secret_paths_by_provider())
+    for (const auto& path : paths)
+      if (auto p = "credentials[]." + path;
+          std::find(spec.secret_paths.begin(), spec.secret_paths.end(), p) ==
+          spec.secret_paths.end())
+        spec.secret_paths.push_back(std::move(p));
   return spec;
 }
 

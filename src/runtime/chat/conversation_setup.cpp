@@ -110,9 +110,9 @@ class Loader {
   }
 
   // The credential of each remote speech provider the assistants' transcribers and voices
-  // (their fallbackPlans' too) name, as Vapi picks one: the assistant's own `credentials` entry
-  // of that provider (Vapi's dynamic credentials), else the first of its `credentialIds` of
-  // that provider, else the org's newest credential of that provider. Each is the credential's
+  // (their fallbackPlans' too) name: the first of the assistant's `credentialIds` of that
+  // provider, else the org's newest credential of that provider. (The assistant's own
+  // `credentials` are stored sealed and not used yet.) Each is the credential's
   // document (apiUrl, ...) with its secrets (apiKey) merged in. The built-in and custom engines
   // take none.
   std::map<std::string, json::object, std::less<>> speech_credentials_for(
@@ -125,10 +125,6 @@ class Loader {
         if (provider.empty() || provider == "vapi" || provider.starts_with("custom-") ||
             found.count(provider))
           return;
-        if (auto own = assistant_credential(a.assistant, provider)) {
-          found[provider] = std::move(*own);
-          return;
-        }
         auto credential_id = listed_credential(a.assistant, provider);
         if (credential_id.empty()) credential_id = newest_credential(provider);
         if (!credential_id.empty()) found[provider] = credential_with_secrets(credential_id);
@@ -156,16 +152,6 @@ class Loader {
     for (const auto& a : list)
       if (a.name == name) return true;
     return false;
-  }
-  // The assistant's dynamic credential (`credentials[]`, inline Create*CredentialDTOs) of
-  // `provider`.
-  static std::optional<json::object> assistant_credential(const json::object& assistant,
-                                                          std::string_view provider) {
-    if (const auto* list = array_at(assistant, "credentials"))
-      for (const auto& each : *list)
-        if (each.is_object() && string_at(each.get_object(), "provider") == provider)
-          return each.get_object();
-    return std::nullopt;
   }
   // The first of the assistant's `credentialIds` that is a credential of `provider`.
   std::string listed_credential(const json::object& assistant, std::string_view provider) {

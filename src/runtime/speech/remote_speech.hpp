@@ -9,10 +9,9 @@
 // one, for an on-premises install) beats all three. WebSocket endpoints take the same base with
 // ws:// for http:// and wss:// for https://.
 //
-// Keys: the assistant's own `credentials` entry of that provider, else the one of its
-// `credentialIds` of that provider, else the org's newest credential of that provider (all
-// resolved when the call is created, into SpeechContext::credentials), else <NAME>_API_KEY in
-// the server's environment.
+// Keys: the one of the assistant's `credentialIds` of that provider, else the org's newest
+// credential of that provider (both resolved when the call is created, into
+// SpeechContext::credentials), else <NAME>_API_KEY in the server's environment.
 
 #include <string>
 #include <string_view>
