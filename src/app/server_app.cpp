@@ -256,11 +256,12 @@ int serve(const ServeOptions& options) {
   http::RateLimiter::Options lookups;
   lookups.per_second = options.auth_rate_limit;
   auth::ApiKeyAuthenticator authenticator(store, lookups);
-  const auto live = add_live_calls(
-      catalog, telephony, agents, credentials, workspace,
-      {engine, speech.transcribers(), speech.voices(), calls_io.context(),
-       (std::filesystem::path(dir.path()) / "live-calls").string(), options.max_calls,
-       std::chrono::seconds(options.call_connect_timeout), authenticator});
+  const auto live =
+      add_live_calls(catalog, telephony, agents, credentials, workspace,
+                     {engine, speech.transcribers(), speech.voices(), calls_io.context(),
+                      (std::filesystem::path(dir.path()) / "live-calls").string(),
+                      options.max_calls, std::chrono::seconds(options.call_connect_timeout),
+                      authenticator, options.telnyx_public_key});
   add_inbound_calls(catalog, telephony, agents, credentials, workspace, options.telnyx_public_key,
                     &live.calls);
   // Calls a killed process left live are ended, and their reports sent, before new ones start.

@@ -24,7 +24,7 @@ std::string outbound_twiml(std::string_view stream_url, std::string_view call_id
   return render_twiml(answer, ctx);
 }
 
-std::string twilio_dial_form(const TwilioDial& dial) {
+std::string twilio_dial_form(const OutboundDial& dial) {
   const auto twiml = outbound_twiml(dial.stream_url, dial.call_id);
   const auto ring = std::to_string(dial.ring_seconds);
   return rest::form_encode({{"To", dial.to},
@@ -56,7 +56,7 @@ TwilioAccount twilio_account_of(const boost::json::object& number) {
 }
 
 void dial_twilio(net::HttpClient& http, const std::string& api_base, const TwilioAccount& account,
-                 const TwilioDial& dial,
+                 const OutboundDial& dial,
                  std::function<void(std::string sid, std::string error)> done) {
   net::OutboundRequest request;
   request.method = "POST";

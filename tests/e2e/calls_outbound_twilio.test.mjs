@@ -4,53 +4,24 @@
 // callbacks and, for an answered call, the media stream of the TwiML connected back.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startChatServer } from "./chats_helpers.mjs";
-import { startProviderStandin } from "./provider_standin.mjs";
 import { startReceiver } from "./webhooks_receiver.mjs";
 import { nextNumber } from "./fixtures.mjs";
 import { api } from "./harness.mjs";
 import { twilioPost } from "./telephony_helpers.mjs";
-import { standinAssistant, startTranscriberStandin, startVoiceStandin, until, sleep } from "./voice_helpers.mjs";
+import { standinAssistant, until } from "./voice_helpers.mjs";
+import { startOutboundRig } from "./outbound_helpers.mjs";
 
 const ACCOUNT = "AC11112222333344445555666677778888";
 const TOKEN = "twilio-auth-token-outbound";
 
-let env, providers, transcriber, voice, number, assistant;
-const outcomes = new Map(); // customer number → stand-in behaviour
+let rig, env, providers, transcriber, voice, number, assistant, customer, waitForStatus;
 
 before(async () => {
-  providers = await startProviderStandin({ acceptAny: true });
-  providers.twilioCallBehaviour((form) => outcomes.get(form.To) ?? {});
-  env = await startChatServer({ env: providers.env, args: ["--call-connect-timeout", "5"] });
-  transcriber = await startTranscriberStandin();
-  voice = await startVoiceStandin();
-  const client = env.server.client;
-  assistant = await client.assistants.create(standinAssistant(transcriber, voice, { firstMessage: "Hello, this is the clinic calling." }));
-  number = await client.phoneNumbers.create({ provider: "twilio", number: nextNumber("+1415777"), twilioAccountSid: ACCOUNT, twilioAuthToken: TOKEN });
+  rig = await startOutboundRig({ carrier: "twilio" });
+  ({ env, providers, transcriber, voice, assistant, customer, waitForStatus } = rig);
+  number = await env.server.client.phoneNumbers.create({ provider: "twilio", number: nextNumber("+1415777"), twilioAccountSid: ACCOUNT, twilioAuthToken: TOKEN });
 });
-after(async () => {
-  await env.stop();
-  await transcriber.close();
-  await voice.close();
-  await providers.close();
-});
-
-let customerCounter = 0;
-function customer(outcome) {
-  const n = `+1650555${String(1000 + ++customerCounter)}`;
-  if (outcome) outcomes.set(n, outcome);
-  return n;
-}
-
-async function waitForStatus(id, status, ms = 10000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const call = await env.server.client.calls.get({ id });
-    if (call.status === status) return call;
-    if (Date.now() > deadline) throw new Error(`call ${id} is ${call.status}, not ${status}`);
-    await sleep(50);
-  }
-}
+after(() => rig.close());
 
 const dialled = (callId) => providers.twilioCalls.find((c) => c.form.Twiml?.includes(callId));
 

@@ -11,7 +11,7 @@ import { api, createOrg } from "./harness.mjs";
 import { startCartesiaStandin } from "./speech_standins/cartesia.mjs";
 import { startElevenLabsStandin } from "./speech_standins/elevenlabs.mjs";
 import { startOpenAiSpeechStandin } from "./speech_standins/openai_speech.mjs";
-import { createWebsocketCall, dial, sleep, standinAssistant, startTranscriberStandin, until } from "./voice_helpers.mjs";
+import { createWebsocketCall, dial, sleep, standinAssistant, startTranscriberStandin, until, waitForCallStatus } from "./voice_helpers.mjs";
 
 const PCM16 = { format: "pcm_s16le", container: "raw", sampleRate: 16000 };
 const MS_PER_CHAR = 40;  // the stand-ins' tone length per character of text
@@ -100,15 +100,7 @@ after(async () => {
   for (const s of Object.values(standins)) await s.close();
 });
 
-async function waitForStatus(id, status, ms = 15000, client = env.server.client) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const call = await client.calls.get({ id });
-    if (call.status === status) return call;
-    if (Date.now() > deadline) throw new Error(`call ${id} is ${call.status}, not ${status}`);
-    await sleep(50);
-  }
-}
+const waitForStatus = (id, status, ms = 15000, client = env.server.client) => waitForCallStatus(client, id, status, ms);
 
 // A call of the org `client` is for whose assistant speaks with `voice`, dialled; resolves
 // {call, caller}, and `session` (the transcriber's) once it has started when `transcribing`

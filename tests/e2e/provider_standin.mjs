@@ -7,6 +7,7 @@
 import { createServer } from "node:http";
 import { randomUUID } from "node:crypto";
 import { TwilioCalls } from "./twilio_calls_standin.mjs";
+import { TelnyxCalls } from "./telnyx_calls_standin.mjs";
 
 /**
  * Starts a stand-in on 127.0.0.1. Options:
@@ -15,9 +16,12 @@ import { TwilioCalls } from "./twilio_calls_standin.mjs";
  * - telnyx: { [apiKey]: { numbers: [E.164...] } }
  * - acceptAny: any non-empty credentials are valid and every number belongs to the account
  *   that asks for it (what the whole e2e suite runs against, so any test may import numbers).
+ * - telnyxSigningKey: the Ed25519 private key (KeyObject) Telnyx's call callbacks are signed
+ *   with.
  * Resolves { url, env, requests, clear(), twilioNumber(sid, number), vonageNumber(key,
  * number), telnyxNumber(key, number), applications, twilioCalls (the calls dialled through
- * Twilio's Calls resource, twilio_calls_standin.mjs), twilioCallBehaviour(fn), close() }.
+ * Twilio's Calls resource, twilio_calls_standin.mjs), twilioCallBehaviour(fn), telnyxCalls
+ * (telnyx_calls_standin.mjs), telnyxCallBehaviour(fn), close() }.
  */
 export async function startProviderStandin(options = {}) {
   const state = new StandinState(options);
@@ -55,6 +59,8 @@ export async function startProviderStandin(options = {}) {
     telnyxNumber: (key, number) => [...(state.telnyx.get(key)?.numbers.values() ?? [])].find((n) => n.phone_number === number),
     twilioCalls: state.twilioCalls.calls,
     twilioCallBehaviour: (fn) => (state.twilioCalls.behaviour = fn),
+    telnyxCalls: state.telnyxCalls.calls,
+    telnyxCallBehaviour: (fn) => (state.telnyxCalls.behaviour = fn),
     applications: (provider, key) => [...(state[provider].get(key)?.applications.values() ?? [])],
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }),
   };
@@ -70,10 +76,11 @@ export async function closedPortUrl() {
 }
 
 class StandinState {
-  constructor({ twilio = {}, vonage = {}, telnyx = {}, acceptAny = false }) {
+  constructor({ twilio = {}, vonage = {}, telnyx = {}, acceptAny = false, telnyxSigningKey = null }) {
     this.acceptAny = acceptAny;
     this.requests = [];
     this.twilioCalls = new TwilioCalls();
+    this.telnyxCalls = new TelnyxCalls(telnyxSigningKey);
     let n = 0;
     this.nextId = (prefix) => `${prefix}${String(++n).padStart(32, "0")}`;
     this.twilio = new Map();
@@ -277,6 +284,13 @@ function telnyx(state, r) {
     account.applications.set(app.id, app);
     return [201, { data: app }];
   }
+  const texmlCall = /^\/v2\/texml\/calls\/([^/]+)$/.exec(r.path);
+  if (r.method === "POST" && texmlCall) {
+    if (!account.applications.has(texmlCall[1])) return [422, { errors: [{ code: "10015", title: "Invalid connection_id", detail: "The connection does not exist or is not a TeXML application" }] }];
+    return state.telnyxCalls.createTexml(key, texmlCall[1], json(r.body) ?? {});
+  }
+  const hangup = /^\/v2\/calls\/([^/]+)\/actions\/hangup$/.exec(r.path);
+  if (r.method === "POST" && hangup) return state.telnyxCalls.hangup(key, decodeURIComponent(hangup[1]));
   const appPath = /^\/v2\/texml_applications\/([^/]+)$/.exec(r.path);
   if (r.method === "PATCH" && appPath && account.applications.has(appPath[1])) {
     const app = { ...account.applications.get(appPath[1]), ...(json(r.body) ?? {}) };

@@ -77,12 +77,17 @@ LiveCallHandles add_live_calls(Catalog& catalog, const TelephonySpecs& telephony
   const auto ring = std::clamp(connect * 5 / 6, std::chrono::seconds(1), std::chrono::seconds(600));
   auto make_outbound = [&](voice::LiveCalls& live) -> std::unique_ptr<voice::OutboundCalls> {
     if (!deps.http) return nullptr;
+    std::vector<std::unique_ptr<voice::OutboundCarrier>> carriers;
+    carriers.push_back(
+        voice::twilio_carrier(*deps.http, deps.provider_apis.twilio, deps.public_url));
+    carriers.push_back(
+        voice::telnyx_carrier(*deps.http, deps.provider_apis.telnyx, setup.telnyx_public_key));
     voice::OutboundCallsDeps outbound{live,
                                       deps.store,
                                       catalog.service(),
                                       telephony.phone_numbers,
-                                      *deps.http,
-                                      deps.provider_apis.twilio,
+                                      credentials.credentials,
+                                      std::move(carriers),
                                       deps.public_url,
                                       *deps.clock};
     outbound.ring_timeout = ring;

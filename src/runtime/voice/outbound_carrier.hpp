@@ -1,0 +1,74 @@
+#pragma once
+// What dialling a phone call out needs from its carrier (OutboundCalls does the rest, the same
+// for every carrier): whether a number can dial, the URL its media stream connects to and how
+// that handshake is told from a forgery, the dial itself, hanging up, and whether a status
+// callback really comes from the carrier. One implementation per carrier, in
+// <carrier>_carrier.cpp.
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <boost/json/object.hpp>
+
+#include "http/message.hpp"
+#include "telephony/outbound_dial.hpp"
+
+namespace sb::net {
+class HttpClient;
+}
+
+namespace sb::voice {
+
+/// A number that dials out: its fields with its secrets and, for a carrier whose keys live on a
+/// credential (Telnyx, Vonage), the fields and secrets of its credentialId.
+struct DialingNumber {
+  boost::json::object number;
+  boost::json::object credential;
+};
+
+/// The carrier's id for the call, or (sid empty) why the dial failed. Once, on any thread.
+using DialDone = std::function<void(std::string sid, std::string error)>;
+
+class OutboundCarrier {
+ public:
+  virtual ~OutboundCarrier() = default;
+
+  /// The phone number provider it dials for ("twilio", "telnyx"); also the first segment of
+  /// its routes (/twilio/stream/..., /twilio/outbound_status/...).
+  virtual std::string_view provider() const = 0;
+  /// The endedReason of a call whose dial the carrier refused or could not take.
+  virtual std::string_view dial_failed_reason() const = 0;
+  /// Whether its keys are on the number's credential (read from credentialId).
+  virtual bool keys_on_credential() const = 0;
+  /// Throws a 400 ApiError when `number` lacks what dialling out needs.
+  virtual void check(const DialingNumber& number) const = 0;
+  /// Where call `call_id`'s media stream connects; `secret` is the call's own random token,
+  /// for carriers whose stream carries no signature.
+  virtual std::string stream_url(std::string_view ws_base, std::string_view call_id,
+                                 std::string_view secret) const = 0;
+  /// Whether a media stream's upgrade request for a call of `number` is the carrier's.
+  virtual std::function<bool(const http::Request&)> stream_check(const DialingNumber& number,
+                                                                 std::string secret) const = 0;
+  /// Places the call; `order.stream_url` is from stream_url().
+  virtual void dial(const DialingNumber& number, const telephony::OutboundDial& order,
+                    DialDone done) = 0;
+  /// Ends the carrier's call `sid`. Best effort.
+  virtual void hang_up(const DialingNumber& number, const std::string& sid) = 0;
+  /// Whether a status callback for a call of `number` is the carrier's: `url` is the URL it
+  /// requested, `params` its fields.
+  virtual bool status_authentic(const DialingNumber& number, const http::Request& request,
+                                const std::string& url, const http::Fields& params) const = 0;
+};
+
+/// Twilio: REST Calls.json, HTTP Basic, its HMAC signature on stream and callbacks.
+std::unique_ptr<OutboundCarrier> twilio_carrier(net::HttpClient& http, std::string api_base,
+                                                std::function<std::string()> public_url);
+/// Telnyx: TeXML calls, a Bearer API key from the number's credential, Ed25519-signed
+/// callbacks (verified with `public_key`, the account's, base64), a per-call token in the
+/// stream's URL (TeXML's stream carries no signature).
+std::unique_ptr<OutboundCarrier> telnyx_carrier(net::HttpClient& http, std::string api_base,
+                                                std::string public_key);
+
+}  // namespace sb::voice
