@@ -23,13 +23,8 @@ std::string bearer(const TelnyxAccount& account) {
   return "Bearer " + account.api_key;
 }
 
-// Why an exchange failed, or "" for a 2xx.
 std::string failure(const net::OutboundResponse& response, std::string_view doing) {
-  if (response.status == 0) return "Telnyx could not be reached (" + response.error + ")";
-  if (response.ok()) return "";
-  const auto said = rest::provider_message(response.body);
-  return "Telnyx refused " + std::string(doing) + " (HTTP " + std::to_string(response.status) +
-         ")" + (said.empty() ? "" : ": " + said);
+  return rest::refusal_text(response, "Telnyx", doing);
 }
 
 void create_call(net::HttpClient& http, const std::string& api_base, const TelnyxAccount& account,
@@ -58,14 +53,9 @@ void create_call(net::HttpClient& http, const std::string& api_base, const Telny
 }  // namespace
 
 std::string telnyx_dial_body(const OutboundDial& dial) {
-  Decision answer;
-  answer.kind = Decision::Kind::kAssistant;
-  RenderContext ctx;
-  ctx.stream_url = dial.stream_url;
-  ctx.call_id = dial.call_id;
   json::object body{{"To", dial.to},
                     {"From", dial.from},
-                    {"Texml", render_texml(answer, ctx)},
+                    {"Texml", answered_markup(dial, render_texml)},
                     {"StatusCallback", dial.status_callback},
                     {"StatusCallbackMethod", "POST"},
                     {"StatusCallbackEvent", "initiated ringing answered completed"}};

@@ -16,12 +16,10 @@ std::string calls_url(const std::string& api_base, const TwilioAccount& account)
 }  // namespace
 
 std::string outbound_twiml(std::string_view stream_url, std::string_view call_id) {
-  Decision answer;
-  answer.kind = Decision::Kind::kAssistant;
-  RenderContext ctx;
-  ctx.stream_url = std::string(stream_url);
-  ctx.call_id = std::string(call_id);
-  return render_twiml(answer, ctx);
+  OutboundDial dial;
+  dial.stream_url = std::string(stream_url);
+  dial.call_id = std::string(call_id);
+  return answered_markup(dial, render_twiml);
 }
 
 std::string twilio_dial_form(const OutboundDial& dial) {
@@ -67,13 +65,8 @@ void dial_twilio(net::HttpClient& http, const std::string& api_base, const Twili
   request.body = twilio_dial_form(dial);
   request.timeout = rest::kProviderTimeout;
   http.send(std::move(request), [done = std::move(done)](net::OutboundResponse response) {
-    if (response.status == 0)
-      return done("", "Twilio could not be reached (" + response.error + ")");
-    if (!response.ok()) {
-      const auto said = rest::provider_message(response.body);
-      return done("", "Twilio refused the call (HTTP " + std::to_string(response.status) + ")" +
-                          (said.empty() ? "" : ": " + said));
-    }
+    if (auto error = rest::refusal_text(response, "Twilio", "the call"); !error.empty())
+      return done("", error);
     const std::string sid(rest::string_of(rest::parse_json(response.body), "sid"));
     if (sid.empty()) return done("", "Twilio's answer named no call sid");
     done(sid, "");
@@ -92,13 +85,7 @@ void update_twilio_call(net::HttpClient& http, const std::string& api_base,
   request.body = std::move(form);
   request.timeout = rest::kProviderTimeout;
   http.send(std::move(request), [done = std::move(done)](net::OutboundResponse response) {
-    if (response.status == 0) return done("Twilio could not be reached (" + response.error + ")");
-    if (!response.ok()) {
-      const auto said = rest::provider_message(response.body);
-      return done("Twilio refused (HTTP " + std::to_string(response.status) + ")" +
-                  (said.empty() ? "" : ": " + said));
-    }
-    done("");
+    done(rest::refusal_text(response, "Twilio", "the update"));
   });
 }
 

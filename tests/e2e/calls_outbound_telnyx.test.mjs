@@ -11,18 +11,18 @@ import { nextNumber } from "./fixtures.mjs";
 import { api } from "./harness.mjs";
 import { telnyxHeaders } from "./telephony_helpers.mjs";
 import { connectTelnyxStream } from "./telnyx_stream_emulator.mjs";
-import { standinAssistant, until } from "./voice_helpers.mjs";
+import { until } from "./voice_helpers.mjs";
 import { startOutboundRig } from "./outbound_helpers.mjs";
 
 const API_KEY = "KEY0123456789TELNYXOUTBOUND";
 const telnyxKeys = generateKeyPairSync("ed25519");
 const TELNYX_PUBLIC = telnyxKeys.publicKey.export({ format: "der", type: "spki" }).subarray(12).toString("base64");
 
-let rig, env, providers, transcriber, voice, number, credential, assistant, customer, waitForStatus;
+let rig, env, providers, transcriber, number, credential, assistant, customer, waitForStatus;
 
 before(async () => {
   rig = await startOutboundRig({ carrier: "telnyx", standin: { telnyxSigningKey: telnyxKeys.privateKey }, args: ["--telnyx-public-key", TELNYX_PUBLIC] });
-  ({ env, providers, transcriber, voice, assistant, customer, waitForStatus } = rig);
+  ({ env, providers, transcriber, assistant, customer, waitForStatus } = rig);
   const created = await api(env.server, "/credential", { method: "POST", body: { provider: "telnyx", apiKey: API_KEY } });
   assert.equal(created.status, 201, JSON.stringify(created.body));
   credential = created.body;
@@ -38,11 +38,7 @@ test("telnyx: an answered call streams back, talks, and ends when Telnyx complet
     const to = customer();
     const call = await env.server.client.calls.create({
       phoneNumberId: number.id, customer: { number: to },
-      assistant: standinAssistant(transcriber, voice, {
-        firstMessage: "Hello, this is the clinic calling.",
-        server: { url: receiver.url("/events") },
-        serverMessages: ["status-update", "end-of-call-report"],
-      }),
+      assistant: rig.reportingAssistant(receiver),
     });
     assert.equal(call.type, "outboundPhoneCall");
     assert.equal(call.phoneCallProvider, "telnyx");
@@ -74,10 +70,8 @@ test("telnyx: an answered call streams back, talks, and ends when Telnyx complet
     assert.equal(ended.endedReason, "customer-ended-call");
     await until(() => telnyx.callbacks.some((c) => c.status === "completed"), "Telnyx's completed callback");
     for (const c of telnyx.callbacks.filter((c) => c.status !== "completed")) assert.equal(c.answer, 204, JSON.stringify(c));
-    const hits = await receiver.waitFor("/events", 5, 5000);
-    const statuses = hits.filter((h) => h.json.message.type === "status-update").map((h) => h.json.message.status);
+    const { statuses, report } = await rig.messagesAt(receiver);
     assert.deepEqual(statuses, ["queued", "ringing", "in-progress", "ended"]);
-    const report = hits.find((h) => h.json.message.type === "end-of-call-report").json.message;
     assert.match(report.artifact.transcript, /can I move my appointment/);
   } finally {
     await receiver.close();

@@ -12,7 +12,9 @@ let customerCounter = 0;
  * `standin`: more options of startProviderStandin; `args`: more server arguments. Resolves
  * {env, providers, transcriber, voice, assistant, customer(outcome) → a new E.164 number whose
  * dial behaves as `outcome` says (see the carrier's stand-in), waitForStatus(id, status, ms),
- * close()}. The server's --call-connect-timeout is 5 s.
+ * reportingAssistant(receiver) → an inline assistant that greets and sends its status-updates
+ * and end-of-call-report to `receiver`, messagesAt(receiver) → {statuses, report} once the call
+ * has ended, close()}. The server's --call-connect-timeout is 5 s.
  */
 export async function startOutboundRig({ carrier, standin = {}, args = [] }) {
   const outcomes = new Map(); // customer number → stand-in behaviour
@@ -30,6 +32,19 @@ export async function startOutboundRig({ carrier, standin = {}, args = [] }) {
       return n;
     },
     waitForStatus: (id, status, ms) => waitForCallStatus(env.server.client, id, status, ms),
+    reportingAssistant: (receiver) => standinAssistant(transcriber, voice, {
+      firstMessage: "Hello, this is the clinic calling.",
+      server: { url: receiver.url("/events") },
+      serverMessages: ["status-update", "end-of-call-report"],
+    }),
+    async messagesAt(receiver) {
+      const hits = await receiver.waitFor("/events", 5, 5000);
+      const messages = hits.map((h) => h.json.message);
+      return {
+        statuses: messages.filter((m) => m.type === "status-update").map((m) => m.status),
+        report: messages.find((m) => m.type === "end-of-call-report"),
+      };
+    },
     async close() {
       await env.stop();
       await transcriber.close();

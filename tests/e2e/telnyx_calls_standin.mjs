@@ -52,18 +52,18 @@ export class TelnyxCalls extends TwilioCalls {
   markup(call) {
     return call.form.Texml ?? "";
   }
-  connectStream(call, url, markup, options) {
+  connectStream(call, url, options) {
     return connectTelnyxStream(url, { callControlId: call.sid, ...options });
   }
   statusCallback(call) {
     return call.form.StatusCallback;
   }
-  callbackParams(call, status) {
+  callbackParams(call, status, final) {
     return {
       AccountSid: "f5586561-8ff0-4291-a51b-c7dfe4139ff9", CallSid: call.sid, CallSidLegacy: call.sid,
       CallStatus: status, CallbackSource: "call-progress-events", ConnectionId: call.connectionId,
       From: call.form.From, To: call.form.To, SequenceNumber: String(call.callbacks.length),
-      Timestamp: new Date().toISOString(),
+      Timestamp: new Date().toISOString(), ...(final ? { CallDuration: "1" } : {}),
     };
   }
   signature(call, target, params, body) {

@@ -78,11 +78,10 @@ export class TwilioCalls {
     if (b.outcome === "busy" || b.outcome === "no-answer") return this.finish(call, b.outcome);
     if (call.ended) return;
     await this.post(call, "in-progress");
-    const markup = this.markup(call);
-    const url = /<Stream url="([^"]+)"/.exec(markup)?.[1]?.replaceAll("&amp;", "&");
+    const url = this.streamUrl(call);
     if (!url) return this.finish(call, "completed");
     try {
-      call.stream = await this.connectStream(call, url, markup, b.stream ?? {});
+      call.stream = await this.connectStream(call, url, b.stream ?? {});
     } catch (e) {
       call.streamError = e;
       return this.finish(call, "completed");
@@ -104,10 +103,9 @@ export class TwilioCalls {
     if (!final && !call.events.includes(event)) return;
     const target = this.statusCallback(call);
     if (!target) return;
-    const params = this.callbackParams(call, status);
-    if (final) params.CallDuration = "1";
-    const body = new URLSearchParams(params).toString();
-    const headers = { "Content-Type": "application/x-www-form-urlencoded", ...this.signature(call, target, params, body) };
+    const params = this.callbackParams(call, status, final);
+    const [contentType, body] = this.encode(params);
+    const headers = { "Content-Type": contentType, ...this.signature(call, target, params, body) };
     try {
       const res = await fetch(target, { method: "POST", headers, body });
       call.callbacks.push({ status, answer: res.status });
@@ -120,22 +118,30 @@ export class TwilioCalls {
   markup(call) {
     return call.form.Twiml ?? "";
   }
-  connectStream(call, url, markup, options) {
+  /** The URL the call's markup streams to (TwiML's and TeXML's <Stream url>). */
+  streamUrl(call) {
+    return /<Stream url="([^"]+)"/.exec(this.markup(call))?.[1]?.replaceAll("&amp;", "&");
+  }
+  connectStream(call, url, options) {
     const customParameters = {};
-    for (const m of markup.matchAll(/<Parameter name="([^"]+)" value="([^"]*)"\/>/g)) customParameters[m[1]] = m[2];
+    for (const m of this.markup(call).matchAll(/<Parameter name="([^"]+)" value="([^"]*)"\/>/g)) customParameters[m[1]] = m[2];
     call.customParameters = customParameters;
     return connectTwilioStream(url, { authToken: call.authToken, accountSid: call.accountSid, callSid: call.sid, customParameters, ...options });
   }
   statusCallback(call) {
     return call.form.StatusCallback;
   }
-  callbackParams(call, status) {
+  callbackParams(call, status, final) {
     return {
       AccountSid: call.accountSid, ApiVersion: "2010-04-01", CallSid: call.sid, CallStatus: status,
       Called: call.form.To, Caller: call.form.From, Direction: "outbound-api", From: call.form.From, To: call.form.To,
       SequenceNumber: String(call.callbacks.length), Timestamp: new Date().toUTCString(),
-      CallbackSource: "call-progress-events",
+      CallbackSource: "call-progress-events", ...(final ? { CallDuration: "1" } : {}),
     };
+  }
+  /** [Content-Type, body] of a callback. */
+  encode(params) {
+    return ["application/x-www-form-urlencoded", new URLSearchParams(params).toString()];
   }
   signature(call, target, params) {
     return { "X-Twilio-Signature": twilioSignature(call.authToken, target, params) };

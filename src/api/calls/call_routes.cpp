@@ -85,7 +85,7 @@ http::Route CallRoutes::carrier_status_route(const std::string& provider) const 
     using Outcome = voice::OutboundCalls::StatusOutcome;
     const auto outcome =
         outbound_->carrier_status(provider, id, request, outbound_->public_url() + request.target,
-                                  telephony::parse_form(request.body));
+                                  telephony::webhook_fields(request));
     if (outcome == Outcome::kForbidden)
       return reply(http::error_response(
           ApiError(ErrorCode::kForbidden, "The " + provider +

@@ -80,6 +80,7 @@ LiveCallHandles add_live_calls(Catalog& catalog, const TelephonySpecs& telephony
     std::vector<std::unique_ptr<voice::OutboundCarrier>> carriers;
     carriers.push_back(
         voice::twilio_carrier(*deps.http, deps.provider_apis.twilio, deps.public_url));
+    carriers.push_back(voice::vonage_carrier(*deps.http, deps.provider_apis.vonage_api));
     carriers.push_back(
         voice::telnyx_carrier(*deps.http, deps.provider_apis.telnyx, setup.telnyx_public_key));
     voice::OutboundCallsDeps outbound{live,

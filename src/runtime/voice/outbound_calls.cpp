@@ -25,11 +25,11 @@ namespace {
 constexpr std::chrono::minutes kForgetAfter{10};
 
 std::exception_ptr not_implemented(std::string_view provider) {
-  return std::make_exception_ptr(
-      ApiError(ErrorCode::kNotImplemented,
-               "Dialling out through " + std::string(provider.empty() ? "this" : provider) +
-                   " numbers is not supported by this server yet; twilio and telnyx numbers can "
-                   "call out"));
+  return std::make_exception_ptr(ApiError(
+      ErrorCode::kNotImplemented,
+      "Dialling out through " + std::string(provider.empty() ? "this" : provider) +
+          " numbers is not supported by this server yet; twilio, vonage and telnyx numbers "
+          "can call out"));
 }
 
 std::string error_text(std::exception_ptr error) {
@@ -40,12 +40,6 @@ std::string error_text(std::exception_ptr error) {
   } catch (...) {
     return "unknown error";
   }
-}
-
-std::string_view field(const http::Fields& fields, std::string_view name) {
-  for (const auto& [k, v] : fields)
-    if (k == name) return v;
-  return {};
 }
 
 }  // namespace
@@ -263,22 +257,21 @@ OutboundCalls::StatusOutcome OutboundCalls::carrier_status(std::string_view prov
   }
   if (!dialled.carrier->status_authentic(*dialled.number, request, url, params))
     return StatusOutcome::kForbidden;
-  const std::string status(field(params, "CallStatus"));
-  const std::string sid(field(params, "CallSid"));
+  const auto report = dialled.carrier->report(params);
+  const auto& status = report.status;
+  const auto& sid = report.sid;
   json::object fields;
   if (!sid.empty() && dialled.sid.empty()) fields["phoneCallProviderId"] = sid;
   if (status == "ringing" || !fields.empty())
     deps_.calls.progress(id, std::move(fields), status == "ringing" ? status : "");
-  if (const auto reason =
-          calls::ended_reason_for_outbound_status(status, dialled.carrier->dial_failed_reason());
-      !reason.empty()) {
+  if (!report.ended_reason.empty()) {
     {
       std::lock_guard lock(mutex_);
       dialled_.erase(id);
     }
-    deps_.calls.end(id, reason);
+    deps_.calls.end(id, report.ended_reason);
   } else if (status == "in-progress") {
-    // Answered after the call ended here: Twilio hangs up (once).
+    // Answered after the call ended here: the carrier hangs up (once).
     const auto live = deps_.calls.snapshot(id);
     if (!live || string_at(*live, "status") == "ended") {
       {

@@ -28,6 +28,17 @@ struct DialingNumber {
   boost::json::object credential;
 };
 
+/// What a status callback says, in the Call's words.
+struct CarrierReport {
+  std::string sid;           ///< the carrier's id of the call ("" if it names none)
+  std::string status;        ///< "ringing", "in-progress", or another (no Call status change)
+  std::string ended_reason;  ///< the call's endedReason when the callback says it is over
+};
+
+/// A callback whose fields use Twilio's names (CallSid, CallStatus), as Twilio's and TeXML's
+/// do; `not_connected` is the carrier's reason for a call that never connected.
+CarrierReport report_in_twilio_words(const http::Fields& params, std::string_view not_connected);
+
 /// The carrier's id for the call, or (sid empty) why the dial failed. Once, on any thread.
 using DialDone = std::function<void(std::string sid, std::string error)>;
 
@@ -56,15 +67,32 @@ class OutboundCarrier {
                     DialDone done) = 0;
   /// Ends the carrier's call `sid`. Best effort.
   virtual void hang_up(const DialingNumber& number, const std::string& sid) = 0;
+  /// What a status callback's fields say.
+  virtual CarrierReport report(const http::Fields& params) const = 0;
   /// Whether a status callback for a call of `number` is the carrier's: `url` is the URL it
   /// requested, `params` its fields.
   virtual bool status_authentic(const DialingNumber& number, const http::Request& request,
                                 const std::string& url, const http::Fields& params) const = 0;
 };
 
+/// A carrier whose media stream's handshake carries no signature (Vonage, Telnyx): its URL,
+/// /<provider>/stream/{callId}?token=<secret>, holds the call's own random token, which only the
+/// carrier was told, and the handshake must show it.
+class TokenStreamCarrier : public OutboundCarrier {
+ public:
+  std::string stream_url(std::string_view ws_base, std::string_view call_id,
+                         std::string_view secret) const override;
+  std::function<bool(const http::Request&)> stream_check(const DialingNumber& number,
+                                                         std::string secret) const override;
+};
+
 /// Twilio: REST Calls.json, HTTP Basic, its HMAC signature on stream and callbacks.
 std::unique_ptr<OutboundCarrier> twilio_carrier(net::HttpClient& http, std::string api_base,
                                                 std::function<std::string()> public_url);
+/// Vonage: the Voice API (POST /v1/calls with an NCCO connecting a WebSocket at L16 16 kHz),
+/// a JWT signed with the credential's application key, JWT-signed JSON events (verified with
+/// the credential's apiSecret as the signature secret), a per-call token in the stream's URL.
+std::unique_ptr<OutboundCarrier> vonage_carrier(net::HttpClient& http, std::string api_base);
 /// Telnyx: TeXML calls, a Bearer API key from the number's credential, Ed25519-signed
 /// callbacks (verified with `public_key`, the account's, base64), a per-call token in the
 /// stream's URL (TeXML's stream carries no signature).

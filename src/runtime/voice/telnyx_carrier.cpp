@@ -15,7 +15,7 @@ telephony::TelnyxAccount account_of(const DialingNumber& n) {
           std::string(string_at(n.number, "credentialId"))};
 }
 
-class TelnyxCarrier final : public OutboundCarrier {
+class TelnyxCarrier final : public TokenStreamCarrier {
  public:
   TelnyxCarrier(net::HttpClient& http, std::string api_base, std::string public_key)
       : http_(http), api_base_(std::move(api_base)), public_key_(std::move(public_key)) {}
@@ -39,27 +39,16 @@ class TelnyxCarrier final : public OutboundCarrier {
           "it could not verify the call's status callbacks: it does not dial through Telnyx");
   }
 
-  std::string stream_url(std::string_view ws_base, std::string_view call_id,
-                         std::string_view secret) const override {
-    return std::string(ws_base) + "/telnyx/stream/" + std::string(call_id) +
-           "?token=" + std::string(secret);
-  }
-
-  // TeXML's <Stream> connects with no signature: the URL's token is what only Telnyx was told.
-  std::function<bool(const http::Request&)> stream_check(const DialingNumber&,
-                                                         std::string secret) const override {
-    return [secret = std::move(secret)](const http::Request& head) {
-      const auto token = head.query_value("token");
-      return token && telephony::equal_in_constant_time(*token, secret);
-    };
-  }
-
   void dial(const DialingNumber& n, const telephony::OutboundDial& order, DialDone done) override {
     telephony::dial_telnyx(http_, api_base_, account_of(n), order, std::move(done));
   }
 
   void hang_up(const DialingNumber& n, const std::string& sid) override {
     telephony::hang_up_telnyx(http_, api_base_, account_of(n), sid);
+  }
+
+  CarrierReport report(const http::Fields& params) const override {
+    return report_in_twilio_words(params, dial_failed_reason());
   }
 
   bool status_authentic(const DialingNumber&, const http::Request& request, const std::string&,

@@ -8,6 +8,7 @@
 #include "telephony/twilio_outbound.hpp"
 
 namespace sb::voice {
+
 namespace {
 
 class TwilioCarrier final : public OutboundCarrier {
@@ -53,6 +54,10 @@ class TwilioCarrier final : public OutboundCarrier {
 
   void hang_up(const DialingNumber& n, const std::string& sid) override {
     telephony::hang_up_twilio(http_, api_base_, telephony::twilio_account_of(n.number), sid);
+  }
+
+  CarrierReport report(const http::Fields& params) const override {
+    return report_in_twilio_words(params, dial_failed_reason());
   }
 
   bool status_authentic(const DialingNumber& n, const http::Request& request,
