@@ -77,6 +77,19 @@ void dial_vonage(net::HttpClient& http, const std::string& api_base,
   });
 }
 
+void transfer_vonage(net::HttpClient& http, const std::string& api_base,
+                     const VonageApplication& application, const std::string& uuid,
+                     const std::string& ncco, std::function<void(std::string error)> done) {
+  auto request = signed_request(application, "PUT", api_base + "/v1/calls/" + percent_encode(uuid));
+  if (!request) return done("the vonage credential's application key cannot sign a request");
+  request->body = json_text(
+      json::object{{"action", "transfer"},
+                   {"destination", json::object{{"type", "ncco"}, {"ncco", json::parse(ncco)}}}});
+  http.send(std::move(*request), [done = std::move(done)](net::OutboundResponse response) {
+    done(failure(response, "the transfer"));
+  });
+}
+
 void hang_up_vonage(net::HttpClient& http, const std::string& api_base,
                     const VonageApplication& application, const std::string& uuid) {
   auto request = signed_request(application, "PUT", api_base + "/v1/calls/" + percent_encode(uuid));

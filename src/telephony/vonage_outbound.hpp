@@ -29,6 +29,13 @@ void dial_vonage(net::HttpClient& http, const std::string& api_base,
                  const VonageApplication& application, const OutboundDial& dial,
                  std::function<void(std::string uuid, std::string error)> done);
 
+/// Moves the live call `uuid` to `ncco` (JSON array text): PUT /v1/calls/{uuid} {"action":
+/// "transfer", "destination": {"type": "ncco", "ncco": ...}}. `done` gets "" when Vonage took
+/// it, else why not. Once, on an HttpClient thread.
+void transfer_vonage(net::HttpClient& http, const std::string& api_base,
+                     const VonageApplication& application, const std::string& uuid,
+                     const std::string& ncco, std::function<void(std::string error)> done);
+
 /// Ends a call Vonage is still placing or running. Best effort; the answer is only logged.
 void hang_up_vonage(net::HttpClient& http, const std::string& api_base,
                     const VonageApplication& application, const std::string& uuid);

@@ -10,17 +10,17 @@ import { nextNumber } from "./fixtures.mjs";
 import { api } from "./harness.mjs";
 import { vonageJwt } from "./telephony_helpers.mjs";
 import { connectVonageStream } from "./vonage_stream_emulator.mjs";
-import { until } from "./voice_helpers.mjs";
+import { sleep, standinAssistant, until } from "./voice_helpers.mjs";
 import { startOutboundRig } from "./outbound_helpers.mjs";
 
 const API_KEY = "vonagekey1";
 const API_SECRET = "VonageSecret1";
 
-let rig, env, providers, transcriber, number, credential, assistant, customer, waitForStatus;
+let rig, env, providers, transcriber, voice, number, credential, assistant, customer, waitForStatus;
 
 before(async () => {
   rig = await startOutboundRig({ carrier: "vonage" });
-  ({ env, providers, transcriber, assistant, customer, waitForStatus } = rig);
+  ({ env, providers, transcriber, voice, assistant, customer, waitForStatus } = rig);
   const created = await api(env.server, "/credential", { method: "POST", body: { provider: "vonage", apiKey: API_KEY, apiSecret: API_SECRET } });
   assert.equal(created.status, 201, JSON.stringify(created.body));
   credential = created.body;
@@ -128,3 +128,32 @@ test("vonage: forged events 403, a stream without the call's token is refused; e
   const keyed = await api(env.server, "/call", { method: "POST", body: { phoneNumberId: fresh.id, assistantId: assistant.id, customer: { number: customer({ outcome: "busy" }) } } });
   assert.equal(keyed.status, 201, "the import gave this credential its application key");
 });
+
+test("vonage: the transferCall tool moves the call to the destination with a new NCCO, and the call ends forwarded", async () => {
+  const frontDesk = "+16505550177";
+  const call = await env.server.client.calls.create({
+    phoneNumberId: number.id, customer: { number: customer() },
+    assistant: standinAssistant(transcriber, voice, {
+      firstMessage: "Hello.",
+      model: {
+        provider: "openai", model: "gpt-4o", messages: [{ role: "system", content: "Transfer callers who ask for a person." }],
+        tools: [{ type: "transferCall", destinations: [{ type: "number", number: frontDesk, message: "Putting you through." }] }],
+      },
+    }),
+  });
+  const vonage = await until(() => dialled(call.id), "the Voice API call request");
+  await until(() => vonage.stream, "the media stream connected back", 5000);
+  await waitForStatus(call.id, "in-progress");
+  const session = await until(() => transcriber.sessions.find((s) => s.start && s.bytes > 0 && !s.used), "the transcriber");
+  session.used = true;
+  session.say(`call transferCall with {"destination":"${frontDesk}"}`, "final");
+  const [ncco] = await until(() => vonage.transfers, "the transfer sent to Vonage", 10000);
+  assert.deepEqual(ncco, [{ action: "connect", from: customerOf(call), endpoint: [{ type: "phone", number: frontDesk.slice(1) }] }]);
+  const ended = await waitForStatus(call.id, "ended");
+  assert.equal(ended.endedReason, "assistant-forwarded-call");
+  // A transferred call goes on at Vonage: it is not hung up.
+  await sleep(200);
+  assert.equal(vonage.updates.filter((u) => u.action === "hangup").length, 0);
+});
+
+const customerOf = (call) => call.customer.number.slice(1);

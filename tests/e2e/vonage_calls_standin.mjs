@@ -50,11 +50,22 @@ export class VonageCalls extends TwilioCalls {
     return [201, { uuid: call.sid, status: "started", direction: "outbound", conversation_uuid: `CON-${randomUUID()}` }];
   }
 
-  /** PUT /v1/calls/{uuid} by `app`: {action: "hangup"} ends it. */
+  /**
+   * PUT /v1/calls/{uuid} by `app`: {action: "hangup"} ends it; {action: "transfer",
+   * destination: {type: "ncco", ncco}} runs the new NCCO instead (recorded in `transfers`), so
+   * the old one's websocket closes.
+   */
   modify(app, uuid, body) {
     const call = this.calls.find((c) => c.sid === uuid && c.app.id === app.id);
     if (!call) return [404, { title: "Not Found", detail: `Call ${uuid} was not found` }];
     call.updates = [...(call.updates ?? []), body];
+    if (body.action === "transfer") {
+      if (call.ended) return [400, { title: "Bad Request", detail: "The call is not in progress" }];
+      if (body.destination?.type !== "ncco" || !Array.isArray(body.destination.ncco)) return [400, { title: "Bad Request", detail: "destination must be an ncco" }];
+      call.transfers = [...(call.transfers ?? []), body.destination.ncco];
+      call.stream?.close();
+      return [204, null];
+    }
     if (body.action !== "hangup") return [400, { title: "Bad Request", detail: `Unsupported action ${body.action}` }];
     if (call.stream) call.stream.close();
     this.finish(call, call.stream ? "completed" : "canceled");

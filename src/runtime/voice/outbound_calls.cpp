@@ -12,9 +12,7 @@
 #include "core/text.hpp"
 #include "domain/calls/outbound_call.hpp"
 #include "domain/calls/websocket_call.hpp"
-#include "domain/resources/resource_service.hpp"
 #include "runtime/voice/live_calls.hpp"
-#include "storage/store.hpp"
 
 namespace sb::voice {
 namespace json = boost::json;
@@ -46,16 +44,8 @@ std::string error_text(std::exception_ptr error) {
 
 OutboundCalls::OutboundCalls(OutboundCallsDeps deps) : deps_(std::move(deps)) {}
 
-OutboundCarrier* OutboundCalls::carrier_for(std::string_view provider) const {
-  for (const auto& carrier : deps_.carriers)
-    if (carrier->provider() == provider) return carrier.get();
-  return nullptr;
-}
-
 std::vector<std::string> OutboundCalls::providers() const {
-  std::vector<std::string> names;
-  for (const auto& carrier : deps_.carriers) names.emplace_back(carrier->provider());
-  return names;
+  return deps_.carriers.providers();
 }
 
 void OutboundCalls::create(std::string org_id, json::object body, Done done) {
@@ -73,7 +63,7 @@ void OutboundCalls::create(std::string org_id, json::object body, Done done) {
   forget_stale();
   if (const auto* transient = object_at(body, "phoneNumber")) {
     const auto provider = calls::transient_provider(body);
-    auto* carrier = carrier_for(provider);
+    auto* carrier = deps_.carriers.find(provider);
     if (!carrier) return done(not_implemented(provider), {});
     // The contract takes Twilio's transient numbers only (ImportTwilioPhoneNumberDTO).
     DialingNumber number{*transient, {}};
@@ -82,44 +72,19 @@ void OutboundCalls::create(std::string org_id, json::object body, Done done) {
     return create_for_number(org_id, std::move(body), std::move(number), std::move(done));
   }
   auto number_id = ascii_lower(string_at(body, "phoneNumberId"));
-  load_number(org_id, std::move(number_id),
-              [this, org_id, body = std::move(body), done = std::move(done)](
-                  std::exception_ptr error, DialingNumber number) mutable {
-                if (error) return done(error, {});
-                create_for_number(org_id, std::move(body), std::move(number), std::move(done));
-              });
-}
-
-void OutboundCalls::load_number(const std::string& org_id, std::string number_id,
-                                std::function<void(std::exception_ptr, DialingNumber)> done) {
-  deps_.store.post_read([this, org_id, number_id = std::move(number_id),
-                         done = std::move(done)](storage::Session& s) mutable {
-    DialingNumber n;
-    try {
-      n.number = deps_.service.load(s, deps_.phone_numbers, org_id, number_id);
-      for (auto& [key, value] : deps_.service.secrets_of(s, deps_.phone_numbers, org_id, number_id))
-        n.number[key] = value;
-      const auto* carrier = carrier_for(string_at(n.number, "provider"));
-      const auto credential_id = ascii_lower(string_at(n.number, "credentialId"));
-      // A credential deleted since leaves none: the carrier's check says what is missing.
-      if (carrier && carrier->keys_on_credential() && !credential_id.empty() &&
-          s.resources().find(deps_.credentials.kind, org_id, credential_id)) {
-        n.credential = deps_.service.load(s, deps_.credentials, org_id, credential_id);
-        for (auto& [key, value] :
-             deps_.service.secrets_of(s, deps_.credentials, org_id, credential_id))
-          n.credential[key] = value;
-      }
-    } catch (...) {
-      return done(std::current_exception(), {});
-    }
-    done(nullptr, std::move(n));
-  });
+  deps_.carriers.load_number(org_id, std::move(number_id),
+                             [this, org_id, body = std::move(body), done = std::move(done)](
+                                 std::exception_ptr error, DialingNumber number) mutable {
+                               if (error) return done(error, {});
+                               create_for_number(org_id, std::move(body), std::move(number),
+                                                 std::move(done));
+                             });
 }
 
 void OutboundCalls::create_for_number(const std::string& org_id, json::object body,
                                       DialingNumber number, Done done) {
   const std::string provider(string_at(number.number, "provider"));
-  const auto* carrier = carrier_for(provider);
+  const auto* carrier = deps_.carriers.find(provider);
   if (!carrier) return done(not_implemented(provider), {});
   try {
     carrier->check(number);
@@ -166,7 +131,7 @@ void OutboundCalls::create_for_number(const std::string& org_id, json::object bo
 
 void OutboundCalls::create_one(const std::string& org_id, json::object body,
                                std::shared_ptr<const DialingNumber> number, Done done) {
-  auto* carrier = carrier_for(string_at(number->number, "provider"));
+  auto* carrier = deps_.carriers.find(string_at(number->number, "provider"));
   auto secret = random_hex(16);
   auto check = carrier->stream_check(*number, secret);
   auto build = [&clock = deps_.clock, provider = std::string(carrier->provider())](

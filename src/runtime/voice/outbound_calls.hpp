@@ -26,15 +26,8 @@
 
 #include "core/clock.hpp"
 #include "http/message.hpp"
-#include "runtime/voice/outbound_carrier.hpp"
+#include "runtime/voice/carriers.hpp"
 
-namespace sb::storage {
-class Store;
-}
-namespace sb::resources {
-class ResourceService;
-struct ResourceSpec;
-}  // namespace sb::resources
 namespace sb::net {
 class HttpClient;
 }
@@ -45,12 +38,8 @@ class LiveCalls;
 
 struct OutboundCallsDeps {
   LiveCalls& calls;
-  storage::Store& store;
-  const resources::ResourceService& service;
-  const resources::ResourceSpec& phone_numbers;
-  const resources::ResourceSpec& credentials;
-  /// One per carrier that can dial; a number of another provider is refused with a 501.
-  std::vector<std::unique_ptr<OutboundCarrier>> carriers;
+  /// The carriers it dials through; a number of another provider is refused with a 501.
+  const Carriers& carriers;
   std::function<std::string()> public_url;
   const Clock& clock = system_clock();
   /// How long the carrier lets the customer's phone ring: shorter than the registry's connect
@@ -93,11 +82,6 @@ class OutboundCalls {
     bool hung_up = false;     ///< and Twilio has been told to hang up
   };
   using Done = std::function<void(std::exception_ptr, boost::json::object)>;
-  OutboundCarrier* carrier_for(std::string_view provider) const;
-  /// Reads the stored number `number_id` with its secrets, and its credential's when its
-  /// carrier keeps keys there.
-  void load_number(const std::string& org_id, std::string number_id,
-                   std::function<void(std::exception_ptr, DialingNumber)> done);
   void create_for_number(const std::string& org_id, boost::json::object body, DialingNumber number,
                          Done done);
   void create_one(const std::string& org_id, boost::json::object body,

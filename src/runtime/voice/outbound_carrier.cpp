@@ -15,6 +15,12 @@ CarrierReport report_in_twilio_words(const http::Fields& params, std::string_vie
   return report;
 }
 
+void OutboundCarrier::transfer(const DialingNumber&, const std::string&, const telephony::Decision&,
+                               const telephony::RenderContext&,
+                               std::function<void(std::string error)> done) {
+  done("calls through " + std::string(provider()) + " cannot be transferred by this server yet");
+}
+
 std::string TokenStreamCarrier::stream_url(std::string_view ws_base, std::string_view call_id,
                                            std::string_view secret) const {
   return std::string(ws_base) + "/" + std::string(provider()) + "/stream/" + std::string(call_id) +

@@ -14,6 +14,8 @@
 
 #include "http/message.hpp"
 #include "telephony/outbound_dial.hpp"
+#include "telephony/render_context.hpp"
+#include "telephony/routing.hpp"
 
 namespace sb::net {
 class HttpClient;
@@ -73,6 +75,15 @@ class OutboundCarrier {
   /// requested, `params` its fields.
   virtual bool status_authentic(const DialingNumber& number, const http::Request& request,
                                 const std::string& url, const http::Fields& params) const = 0;
+
+  /// Whether its calls can be transferred (the transferCall tool); false unless overridden.
+  virtual bool transfers() const { return false; }
+  /// Moves its call `sid` (on `number`) where `transfer` (a kTransfer decision, rendered with
+  /// `ctx`) says: the call's media here ends. `done` gets "" when the carrier took it, else why
+  /// not. Once, on any thread.
+  virtual void transfer(const DialingNumber& number, const std::string& sid,
+                        const telephony::Decision& transfer, const telephony::RenderContext& ctx,
+                        std::function<void(std::string error)> done);
 };
 
 /// A carrier whose media stream's handshake carries no signature (Vonage, Telnyx): its URL,

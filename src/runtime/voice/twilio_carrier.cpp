@@ -6,6 +6,7 @@
 #include "runtime/voice/outbound_carrier.hpp"
 #include "telephony/signatures.hpp"
 #include "telephony/twilio_outbound.hpp"
+#include "telephony/twiml.hpp"
 
 namespace sb::voice {
 
@@ -54,6 +55,15 @@ class TwilioCarrier final : public OutboundCarrier {
 
   void hang_up(const DialingNumber& n, const std::string& sid) override {
     telephony::hang_up_twilio(http_, api_base_, telephony::twilio_account_of(n.number), sid);
+  }
+
+  // Twilio leaves the call's TwiML (its stream ends) for a <Dial> of the destination.
+  bool transfers() const override { return true; }
+  void transfer(const DialingNumber& n, const std::string& sid, const telephony::Decision& decision,
+                const telephony::RenderContext& ctx,
+                std::function<void(std::string error)> done) override {
+    telephony::redirect_twilio(http_, api_base_, telephony::twilio_account_of(n.number), sid,
+                               telephony::render_twiml(decision, ctx), std::move(done));
   }
 
   CarrierReport report(const http::Fields& params) const override {

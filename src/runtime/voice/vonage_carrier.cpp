@@ -4,6 +4,7 @@
 #include "core/clock.hpp"
 #include "core/json_fields.hpp"
 #include "runtime/voice/outbound_carrier.hpp"
+#include "telephony/ncco.hpp"
 #include "telephony/signatures.hpp"
 #include "telephony/vonage_outbound.hpp"
 
@@ -44,6 +45,15 @@ class VonageCarrier final : public TokenStreamCarrier {
 
   void hang_up(const DialingNumber& n, const std::string& sid) override {
     telephony::hang_up_vonage(http_, api_base_, application_of(n), sid);
+  }
+
+  // Vonage runs an NCCO that connects the caller to the destination instead (its stream ends).
+  bool transfers() const override { return true; }
+  void transfer(const DialingNumber& n, const std::string& sid, const telephony::Decision& decision,
+                const telephony::RenderContext& ctx,
+                std::function<void(std::string error)> done) override {
+    telephony::transfer_vonage(http_, api_base_, application_of(n), sid,
+                               telephony::render_ncco(decision, ctx), std::move(done));
   }
 
   // Vonage's event statuses (Voice API "Call events") in the Call's words.
