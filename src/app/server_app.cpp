@@ -226,11 +226,11 @@ int serve(const ServeOptions& options) {
   // Aura voices over HTTP.
   speech::DeepgramTranscriber deepgram_transcriber(remote, outbound.context().get_executor());
   speech.add_transcriber("deepgram", deepgram_transcriber);
-  speech::DeepgramVoice deepgram_voice(remote);
+  speech::HttpVoice deepgram_voice(remote, speech::kDeepgramVoice);
   speech.add_voice("deepgram", deepgram_voice);
-  speech::ElevenLabsVoice elevenlabs_voice(remote);
-  speech::CartesiaVoice cartesia_voice(remote);
-  speech::OpenAiVoice openai_voice(remote);
+  speech::HttpVoice elevenlabs_voice(remote, speech::kElevenLabsVoice);
+  speech::HttpVoice cartesia_voice(remote, speech::kCartesiaVoice);
+  speech::HttpVoice openai_voice(remote, speech::kOpenAiVoice);
   speech.add_voice("11labs", elevenlabs_voice);
   speech.add_voice("cartesia", cartesia_voice);
   speech.add_voice("openai", openai_voice);
