@@ -31,8 +31,10 @@
 #include "runtime/speech/deepgram_transcriber.hpp"
 #include "runtime/speech/deepgram_voice.hpp"
 #include "runtime/speech/elevenlabs_voice.hpp"
+#include "runtime/speech/lmnt_voice.hpp"
 #include "runtime/speech/openai_voice.hpp"
 #include "runtime/speech/remote_speech.hpp"
+#include "runtime/speech/rime_ai_voice.hpp"
 #include "runtime/speech/speech_pool.hpp"
 #include "runtime/speech/speech_providers.hpp"
 #include "runtime/voice/live_calls.hpp"
@@ -234,6 +236,10 @@ int serve(const ServeOptions& options) {
   speech.add_voice("11labs", elevenlabs_voice);
   speech.add_voice("cartesia", cartesia_voice);
   speech.add_voice("openai", openai_voice);
+  speech::HttpVoice lmnt_voice(remote, speech::kLmntVoice);
+  speech.add_voice("lmnt", lmnt_voice);
+  speech::HttpVoice rime_ai_voice(remote, speech::kRimeAiVoice);
+  speech.add_voice("rime-ai", rime_ai_voice);
   CatalogDeps deps{
       store, secrets, contract, pool, dir.path(), options.file_size_limit, [&public_url] {
         return public_url;

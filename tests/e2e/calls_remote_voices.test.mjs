@@ -1,5 +1,5 @@
-// Calls whose assistant speaks with ElevenLabs, Cartesia or OpenAI, through the real binary:
-// the server is pointed at local stand-ins for the three APIs (--speech-base-url) and takes the
+// Calls whose assistant speaks with ElevenLabs, Cartesia, OpenAI, LMNT or Rime, through the real
+// binary: the server is pointed at local stand-ins for their APIs (--speech-base-url) and takes the
 // keys from the org's credentials, as on Vapi. A caller on the WebSocket transport hears the
 // greeting and an answer; each stand-in saw its own auth, path and the body the voice config
 // asks for; a refused key ends the call with the provider's endedReason; a stream cut midway
@@ -10,7 +10,9 @@ import { startChatServer } from "./chats_helpers.mjs";
 import { api, createOrg } from "./harness.mjs";
 import { startCartesiaStandin } from "./speech_standins/cartesia.mjs";
 import { startElevenLabsStandin } from "./speech_standins/elevenlabs.mjs";
+import { startLmntStandin } from "./speech_standins/lmnt.mjs";
 import { startOpenAiSpeechStandin } from "./speech_standins/openai_speech.mjs";
+import { startRimeStandin } from "./speech_standins/rime.mjs";
 import { createWebsocketCall, dial, sleep, standinAssistant, startTranscriberStandin, until, waitForCallStatus } from "./voice_helpers.mjs";
 
 const PCM16 = { format: "pcm_s16le", container: "raw", sampleRate: 16000 };
@@ -68,6 +70,40 @@ const PROVIDERS = {
     },
     refused: "pipeline-error-openai-voice-failed",
     failed: "pipeline-error-openai-voice-failed",
+  },
+  lmnt: {
+    start: startLmntStandin,
+    key: "lmnt_e2e_key_8c41",
+    voice: { provider: "lmnt", voiceId: "morgan", language: "en", speed: 1.25 },
+    textOf: (r) => r.json?.text,
+    expect(r, key) {
+      assert.equal(r.headers["x-api-key"], key);
+      assert.ok(r.headers["lmnt-version"], "the lmnt-version header");
+      assert.equal(r.path, "/v1/ai/speech/bytes");
+      assert.deepEqual(
+        { voice: r.json.voice, format: r.json.format, sample_rate: r.json.sample_rate, language: r.json.language, speed: r.json.speed },
+        { voice: "morgan", format: "pcm_s16le", sample_rate: 16000, language: "en", speed: 1.25 },
+      );
+    },
+    refused: "pipeline-error-lmnt-voice-failed",
+    failed: "pipeline-error-lmnt-voice-failed",
+  },
+  "rime-ai": {
+    start: startRimeStandin,
+    key: "rime_e2e_key_2d7f",
+    voice: { provider: "rime-ai", voiceId: "luna", model: "mistv2", language: "en", speed: 2, reduceLatency: true },
+    textOf: (r) => r.json?.text,
+    expect(r, key) {
+      assert.equal(r.headers.authorization, `Bearer ${key}`);
+      assert.equal(r.headers.accept, "audio/pcm");
+      assert.equal(r.path, "/v1/rime-tts");
+      assert.deepEqual(
+        { speaker: r.json.speaker, modelId: r.json.modelId, lang: r.json.lang, samplingRate: r.json.samplingRate, speedAlpha: r.json.speedAlpha, reduceLatency: r.json.reduceLatency },
+        { speaker: "luna", modelId: "mistv2", lang: "en", samplingRate: 16000, speedAlpha: 0.5, reduceLatency: true },
+      );
+    },
+    refused: "pipeline-error-rime-ai-voice-failed",
+    failed: "pipeline-error-rime-ai-voice-failed",
   },
 };
 

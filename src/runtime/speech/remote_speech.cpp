@@ -19,6 +19,8 @@ constexpr RemoteProvider kProviders[] = {
     {"cartesia", "https://api.cartesia.ai", "CARTESIA_API_KEY", "CARTESIA_BASE_URL", "cartesia", "",
      ""},
     {"openai", "https://api.openai.com/v1", "OPENAI_API_KEY", "OPENAI_BASE_URL", "openai", "", ""},
+    {"lmnt", "https://api.lmnt.com", "LMNT_API_KEY", "LMNT_BASE_URL", "lmnt", "", ""},
+    {"rime-ai", "https://users.rime.ai", "RIME_API_KEY", "RIME_BASE_URL", "rime-ai", "", ""},
 };
 
 std::string without_trailing_slashes(std::string_view url) {

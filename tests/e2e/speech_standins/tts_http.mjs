@@ -1,7 +1,8 @@
-// What the HTTP text-to-speech stand-ins (elevenlabs.mjs, cartesia.mjs, openai_speech.mjs)
-// share: a local server that records every request, lets each provider's module check auth and
-// read the request, and answers raw 16-bit little-endian mono PCM, a 440 Hz tone of `msPerChar`
-// per character of the text, in `chunkBytes` writes `chunkGapMs` apart after `firstByteMs`.
+// What the HTTP text-to-speech stand-ins (elevenlabs.mjs, cartesia.mjs, openai_speech.mjs,
+// lmnt.mjs, rime.mjs) share: a local server that records every request, lets each provider's
+// module check auth and read the request, and answers raw 16-bit little-endian mono PCM, a
+// 440 Hz tone of `msPerChar` per character of the text, in `chunkBytes` writes `chunkGapMs`
+// apart after `firstByteMs`.
 // Chunks are cut at an odd byte count on purpose, as a real stream may be.
 //
 // `behaviour(record)` (per request, may change between tests through `standin.behaviour`) may
