@@ -26,6 +26,7 @@
 #include "net/io_threads.hpp"
 #include "net/open_files.hpp"
 #include "net/websocket.hpp"
+#include "runtime/speech/azure_voice.hpp"
 #include "runtime/speech/cartesia_voice.hpp"
 #include "runtime/speech/custom_transcriber.hpp"
 #include "runtime/speech/deepgram_transcriber.hpp"
@@ -240,6 +241,8 @@ int serve(const ServeOptions& options) {
   speech.add_voice("lmnt", lmnt_voice);
   speech::HttpVoice rime_ai_voice(remote, speech::kRimeAiVoice);
   speech.add_voice("rime-ai", rime_ai_voice);
+  speech::HttpVoice azure_voice(remote, speech::kAzureVoice);
+  speech.add_voice("azure", azure_voice);
   CatalogDeps deps{
       store, secrets, contract, pool, dir.path(), options.file_size_limit, [&public_url] {
         return public_url;

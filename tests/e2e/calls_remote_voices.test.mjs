@@ -1,4 +1,4 @@
-// Calls whose assistant speaks with ElevenLabs, Cartesia, OpenAI, LMNT or Rime, through the real
+// Calls whose assistant speaks with ElevenLabs, Cartesia, OpenAI, LMNT, Rime or Azure, through the real
 // binary: the server is pointed at local stand-ins for their APIs (--speech-base-url) and takes the
 // keys from the org's credentials, as on Vapi. A caller on the WebSocket transport hears the
 // greeting and an answer; each stand-in saw its own auth, path and the body the voice config
@@ -8,6 +8,7 @@ import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { startChatServer } from "./chats_helpers.mjs";
 import { api, createOrg } from "./harness.mjs";
+import { readSsml, regionOf, startAzureSpeechStandin } from "./speech_standins/azure_speech.mjs";
 import { startCartesiaStandin } from "./speech_standins/cartesia.mjs";
 import { startElevenLabsStandin } from "./speech_standins/elevenlabs.mjs";
 import { startLmntStandin } from "./speech_standins/lmnt.mjs";
@@ -105,6 +106,22 @@ const PROVIDERS = {
     refused: "pipeline-error-rime-ai-voice-failed",
     failed: "pipeline-error-rime-ai-voice-failed",
   },
+  azure: {
+    start: startAzureSpeechStandin,
+    key: "az_e2e_key_61b0",
+    credential: { service: "speech", region: "uk" },
+    voice: { provider: "azure", voiceId: "andrew", speed: 1.2 },
+    textOf: (r) => readSsml(r.raw).text,
+    expect(r, key) {
+      assert.equal(r.headers["ocp-apim-subscription-key"], key);
+      assert.equal(r.headers["x-microsoft-outputformat"], "raw-16khz-16bit-mono-pcm");
+      assert.equal(regionOf(r), "uksouth", "the credential's region, as Azure names it");
+      const { voice, rate } = readSsml(r.raw);
+      assert.deepEqual({ voice, rate }, { voice: "en-US-AndrewMultilingualNeural", rate: "1.2" });
+    },
+    refused: "pipeline-error-azure-voice-failed",
+    failed: "pipeline-error-azure-voice-failed",
+  },
 };
 
 let env, transcriber;
@@ -112,7 +129,8 @@ let refusedOrg;  // an org whose credentials hold keys the stand-ins refuse
 const standins = {};
 
 async function createCredential(provider, apiKey, token) {
-  const res = await api(env.server, "/credential", { method: "POST", body: { provider, apiKey }, token });
+  const extra = PROVIDERS[provider]?.credential ?? {};
+  const res = await api(env.server, "/credential", { method: "POST", body: { provider, apiKey, ...extra }, token });
   assert.equal(res.status, 201, JSON.stringify(res.body));
   return res.body.id;
 }

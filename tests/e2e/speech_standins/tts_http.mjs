@@ -1,5 +1,5 @@
 // What the HTTP text-to-speech stand-ins (elevenlabs.mjs, cartesia.mjs, openai_speech.mjs,
-// lmnt.mjs, rime.mjs) share: a local server that records every request, lets each provider's
+// lmnt.mjs, rime.mjs, azure_speech.mjs) share: a local server that records every request, lets each provider's
 // module check auth and read the request, and answers raw 16-bit little-endian mono PCM, a
 // 440 Hz tone of `msPerChar` per character of the text, in `chunkBytes` writes `chunkGapMs`
 // apart after `firstByteMs`.
@@ -15,7 +15,8 @@ import { createServer } from "node:http";
  * `provider.authorized(headers)` whether its key is right, `provider.read(record)` gives
  * {text, sampleRate} or {status, message} for a request it refuses, and
  * `provider.error(status, kind, message)` the body of an error answer (kind: "auth", "rate",
- * "invalid", "server"). Resolves {url, requests, behaviour, close()}.
+ * "invalid", "server"). A provider whose requests are not JSON sets `textBody` and reads
+ * `record.raw`. Resolves {url, requests, behaviour, close()}.
  */
 export async function startTtsStandin(provider, { msPerChar = 40, firstByteMs = 0, chunkBytes = 3001, chunkGapMs = 5, behaviour } = {}) {
   const requests = [];
@@ -31,7 +32,7 @@ export async function startTtsStandin(provider, { msPerChar = 40, firstByteMs = 
       } catch {
         json = null;
       }
-      const record = { method: req.method, path: url.pathname, query: Object.fromEntries(url.searchParams), headers: req.headers, json, at: Date.now() };
+      const record = { method: req.method, path: url.pathname, query: Object.fromEntries(url.searchParams), headers: req.headers, json, raw, at: Date.now() };
       requests.push(record);
       const fail = (status, kind, message) => {
         res.writeHead(status, { "content-type": "application/json" });
@@ -41,7 +42,7 @@ export async function startTtsStandin(provider, { msPerChar = 40, firstByteMs = 
       if (!provider.authorized(req.headers)) return fail(401, "auth", "invalid API key");
       const b = standin.behaviour?.(record) ?? {};
       if (b.status) return fail(b.status, b.status === 429 ? "rate" : b.status >= 500 ? "server" : "invalid", b.message ?? "simulated failure");
-      const asked = json ? provider.read(record) : { status: 400, message: "the body is not JSON" };
+      const asked = json || provider.textBody ? provider.read(record) : { status: 400, message: "the body is not JSON" };
       if (asked.status) return fail(asked.status, "invalid", asked.message);
       record.answeredAt = Date.now();
       const pcm = tone(asked.text, asked.sampleRate, msPerChar);
