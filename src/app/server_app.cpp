@@ -34,6 +34,7 @@
 #include "runtime/speech/elevenlabs_voice.hpp"
 #include "runtime/speech/lmnt_voice.hpp"
 #include "runtime/speech/openai_voice.hpp"
+#include "runtime/speech/playht_voice.hpp"
 #include "runtime/speech/remote_speech.hpp"
 #include "runtime/speech/rime_ai_voice.hpp"
 #include "runtime/speech/speech_pool.hpp"
@@ -243,6 +244,8 @@ int serve(const ServeOptions& options) {
   speech.add_voice("rime-ai", rime_ai_voice);
   speech::HttpVoice azure_voice(remote, speech::kAzureVoice);
   speech.add_voice("azure", azure_voice);
+  speech::HttpVoice playht_voice(remote, speech::kPlayHtVoice);
+  speech.add_voice("playht", playht_voice);
   CatalogDeps deps{
       store, secrets, contract, pool, dir.path(), options.file_size_limit, [&public_url] {
         return public_url;

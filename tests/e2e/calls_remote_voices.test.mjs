@@ -1,5 +1,5 @@
-// Calls whose assistant speaks with ElevenLabs, Cartesia, OpenAI, LMNT, Rime or Azure, through the real
-// binary: the server is pointed at local stand-ins for their APIs (--speech-base-url) and takes the
+// Calls whose assistant speaks with ElevenLabs, Cartesia, OpenAI, LMNT, Rime, Azure or PlayHT,
+// through the real binary: the server is pointed at local stand-ins for their APIs (--speech-base-url) and takes the
 // keys from the org's credentials, as on Vapi. A caller on the WebSocket transport hears the
 // greeting and an answer; each stand-in saw its own auth, path and the body the voice config
 // asks for; a refused key ends the call with the provider's endedReason; a stream cut midway
@@ -13,6 +13,7 @@ import { startCartesiaStandin } from "./speech_standins/cartesia.mjs";
 import { startElevenLabsStandin } from "./speech_standins/elevenlabs.mjs";
 import { startLmntStandin } from "./speech_standins/lmnt.mjs";
 import { startOpenAiSpeechStandin } from "./speech_standins/openai_speech.mjs";
+import { startPlayHtStandin } from "./speech_standins/playht.mjs";
 import { startRimeStandin } from "./speech_standins/rime.mjs";
 import { createWebsocketCall, dial, sleep, standinAssistant, startTranscriberStandin, until, waitForCallStatus } from "./voice_helpers.mjs";
 
@@ -121,6 +122,24 @@ const PROVIDERS = {
     },
     refused: "pipeline-error-azure-voice-failed",
     failed: "pipeline-error-azure-voice-failed",
+  },
+  playht: {
+    start: (options) => startPlayHtStandin({ ...options, userId: "ph-user-e2e-9a" }),
+    key: "ph_e2e_key_5e3c",
+    credential: { userId: "ph-user-e2e-9a" },
+    voice: { provider: "playht", voiceId: "jennifer", model: "Play3.0-mini", speed: 1.1, emotion: "female_happy", voiceGuidance: 3 },
+    textOf: (r) => r.json?.text,
+    expect(r, key) {
+      assert.equal(r.headers.authorization, key);
+      assert.equal(r.headers["x-user-id"], "ph-user-e2e-9a");
+      assert.equal(r.path, "/api/v2/tts/stream");
+      assert.deepEqual(
+        { voice: r.json.voice, voice_engine: r.json.voice_engine, output_format: r.json.output_format, sample_rate: r.json.sample_rate, speed: r.json.speed, emotion: r.json.emotion, voice_guidance: r.json.voice_guidance },
+        { voice: "jennifer", voice_engine: "Play3.0-mini", output_format: "wav", sample_rate: 16000, speed: 1.1, emotion: "female_happy", voice_guidance: 3 },
+      );
+    },
+    refused: "pipeline-error-playht-401-unauthorized",
+    failed: "pipeline-error-playht-voice-failed",
   },
 };
 

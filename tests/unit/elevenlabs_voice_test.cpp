@@ -18,13 +18,6 @@ namespace json = boost::json;
 
 using test::header_of;
 
-net::OutboundResponse answer(int status, std::string body) {
-  net::OutboundResponse response;
-  response.status = status;
-  response.body = std::move(body);
-  return response;
-}
-
 TEST(ElevenLabsVoice, PostsToTheStreamEndpointForPcmAt16kHzWithTheKey) {
   const json::object config{{"provider", "11labs"}, {"voiceId", "21m00Tcm4TlvDq8ikWAM"}};
   const auto request =
@@ -81,40 +74,41 @@ TEST(ElevenLabsVoice, MapsTheErrorDetailStatusToTheMostSpecificEndedReason) {
   const auto detail = [](std::string status) {
     return R"({"detail":{"status":")" + status + R"(","message":"no"}})";
   };
-  EXPECT_EQ(kElevenLabsVoice.failure(answer(401, detail("invalid_api_key"))).ended_reason,
+  EXPECT_EQ(kElevenLabsVoice.failure(test::answer_of(401, detail("invalid_api_key"))).ended_reason,
             "pipeline-error-eleven-labs-invalid-api-key");
-  EXPECT_EQ(kElevenLabsVoice.failure(answer(401, detail("quota_exceeded"))).ended_reason,
+  EXPECT_EQ(kElevenLabsVoice.failure(test::answer_of(401, detail("quota_exceeded"))).ended_reason,
             "pipeline-error-eleven-labs-quota-exceeded");
-  EXPECT_EQ(kElevenLabsVoice.failure(answer(400, detail("voice_not_found"))).ended_reason,
+  EXPECT_EQ(kElevenLabsVoice.failure(test::answer_of(400, detail("voice_not_found"))).ended_reason,
             "pipeline-error-eleven-labs-voice-not-found");
-  EXPECT_EQ(
-      kElevenLabsVoice.failure(answer(400, detail("max_character_limit_exceeded"))).ended_reason,
-      "pipeline-error-eleven-labs-max-character-limit-exceeded");
-  EXPECT_EQ(
-      kElevenLabsVoice.failure(answer(429, detail("too_many_concurrent_requests"))).ended_reason,
-      "pipeline-error-eleven-labs-blocked-concurrent-requests-and-requested-upgrade");
-  EXPECT_EQ(kElevenLabsVoice.failure(answer(429, detail("system_busy"))).ended_reason,
+  EXPECT_EQ(kElevenLabsVoice.failure(test::answer_of(400, detail("max_character_limit_exceeded")))
+                .ended_reason,
+            "pipeline-error-eleven-labs-max-character-limit-exceeded");
+  EXPECT_EQ(kElevenLabsVoice.failure(test::answer_of(429, detail("too_many_concurrent_requests")))
+                .ended_reason,
+            "pipeline-error-eleven-labs-blocked-concurrent-requests-and-requested-upgrade");
+  EXPECT_EQ(kElevenLabsVoice.failure(test::answer_of(429, detail("system_busy"))).ended_reason,
             "pipeline-error-eleven-labs-system-busy-and-requested-upgrade");
 }
 
 TEST(ElevenLabsVoice, FallsBackOnTheHttpStatusThenOnTheGenericReason) {
-  EXPECT_EQ(kElevenLabsVoice.failure(answer(401, "nope")).ended_reason,
+  EXPECT_EQ(kElevenLabsVoice.failure(test::answer_of(401, "nope")).ended_reason,
             "pipeline-error-eleven-labs-unauthorized-access");
-  EXPECT_EQ(kElevenLabsVoice.failure(answer(404, "")).ended_reason,
+  EXPECT_EQ(kElevenLabsVoice.failure(test::answer_of(404, "")).ended_reason,
             "pipeline-error-eleven-labs-voice-not-found");
-  EXPECT_EQ(kElevenLabsVoice.failure(answer(500, "")).ended_reason,
+  EXPECT_EQ(kElevenLabsVoice.failure(test::answer_of(500, "")).ended_reason,
             "pipeline-error-eleven-labs-500-server-error");
-  EXPECT_EQ(kElevenLabsVoice.failure(answer(503, "")).ended_reason,
+  EXPECT_EQ(kElevenLabsVoice.failure(test::answer_of(503, "")).ended_reason,
             "pipeline-error-eleven-labs-503-server-error");
-  EXPECT_EQ(kElevenLabsVoice.failure(answer(429, R"({"detail":"slow down"})")).ended_reason,
-            "pipeline-error-eleven-labs-voice-failed");
+  EXPECT_EQ(
+      kElevenLabsVoice.failure(test::answer_of(429, R"({"detail":"slow down"})")).ended_reason,
+      "pipeline-error-eleven-labs-voice-failed");
   net::OutboundResponse cut;
   cut.status = 200;
   cut.error = "partial message";
   const auto failure = kElevenLabsVoice.failure(cut);
   EXPECT_EQ(failure.ended_reason, "pipeline-error-eleven-labs-voice-failed");
   EXPECT_EQ(failure.message, "the ElevenLabs API failed: partial message");
-  EXPECT_EQ(kElevenLabsVoice.failure(answer(401, "bad key")).message,
+  EXPECT_EQ(kElevenLabsVoice.failure(test::answer_of(401, "bad key")).message,
             "the ElevenLabs API answered 401: bad key");
 }
 

@@ -53,14 +53,11 @@ TEST(RimeAiVoice, CarriesModelLanguageFlagsAndSpeedAsADurationFactor) {
 }
 
 TEST(RimeAiVoice, EveryFailureIsTheRimeVoiceReason) {
-  for (int status : {400, 401, 429, 500}) {
-    net::OutboundResponse response;
-    response.status = status;
-    EXPECT_EQ(kRimeAiVoice.failure(response).ended_reason, "pipeline-error-rime-ai-voice-failed");
-  }
-  net::OutboundResponse timeout;
-  timeout.error = "timeout";
-  EXPECT_EQ(kRimeAiVoice.failure(timeout).message, "the Rime API did not answer within 20 s");
+  for (int status : {400, 401, 429, 500})
+    EXPECT_EQ(kRimeAiVoice.failure(test::answer_of(status)).ended_reason,
+              "pipeline-error-rime-ai-voice-failed");
+  EXPECT_EQ(kRimeAiVoice.failure(test::failed_with("timeout")).message,
+            "the Rime API did not answer within 20 s");
 }
 
 TEST(RimeAiVoice, RefusesAMissingVoiceIdAnUnknownModelOrASpeedBelowTheMinimum) {

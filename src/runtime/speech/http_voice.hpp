@@ -1,6 +1,6 @@
 #pragma once
 // What the remote voices that answer each text with one HTTP request share (11labs, cartesia,
-// openai, deepgram, lmnt, rime-ai, azure): HttpVoice finds the call's key and base URL
+// openai, deepgram, lmnt, rime-ai, azure, playht): HttpVoice finds the call's key and base URL
 // (remote_speech.hpp), asks its provider's spec for the request, streams the PCM answer to the
 // call (http_pcm_stream.hpp) and ends it, on failure, with the endedReason the spec maps the
 // failure to. A provider's file holds only what is its own: its HttpVoiceSpec (request, that

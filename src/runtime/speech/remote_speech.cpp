@@ -21,6 +21,8 @@ constexpr RemoteProvider kProviders[] = {
     {"openai", "https://api.openai.com/v1", "OPENAI_API_KEY", "OPENAI_BASE_URL", "openai", "", ""},
     {"lmnt", "https://api.lmnt.com", "LMNT_API_KEY", "LMNT_BASE_URL", "lmnt", "", ""},
     {"rime-ai", "https://users.rime.ai", "RIME_API_KEY", "RIME_BASE_URL", "rime-ai", "", ""},
+    {"playht", "https://api.play.ht", "PLAYHT_API_KEY", "PLAYHT_BASE_URL", "playht", "userId",
+     "PLAYHT_USER_ID"},
     // The region fills the base URL's {region} (azure_voice.hpp).
     {"azure", "https://{region}.tts.speech.microsoft.com", "AZURE_SPEECH_API_KEY",
      "AZURE_SPEECH_BASE_URL", "azure", "region", "AZURE_SPEECH_REGION"},
