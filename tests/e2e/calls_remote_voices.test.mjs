@@ -248,6 +248,19 @@ test("11labs: a 429 (too many concurrent requests) ends the call with ElevenLabs
   }
 });
 
+test("playht: a 429 ends the call with PlayHT's exceeded-quota reason", async () => {
+  const standin = standins.playht;
+  standin.behaviour = (r) => (r.json?.text === "Quota?" ? { status: 429 } : {});
+  try {
+    const { call, caller } = await liveCall(PROVIDERS.playht.voice, "Quota?");
+    const ended = await waitForStatus(call.id, "ended");
+    assert.equal(ended.endedReason, "pipeline-error-playht-429-exceeded-quota");
+    await caller.closed;
+  } finally {
+    standin.behaviour = undefined;
+  }
+});
+
 test("11labs refusing falls back to the voice's fallbackPlan (cartesia), and the call goes on", async () => {
   const eleven = standins["11labs"];
   eleven.behaviour = (r) => (r.json?.text === "Fall back, please." ? { status: 401 } : {});

@@ -54,7 +54,7 @@ class HttpVoice final : public Voice {
   void check(const boost::json::object& config) const override;
   std::unique_ptr<Synthesis> synthesize(const boost::json::object& config,
                                         const SpeechContext& context, std::string text,
-                                        VoiceEvents events) final;
+                                        VoiceEvents events) override;
 
  private:
   net::HttpClient& http_;
