@@ -3,8 +3,6 @@
 #include <initializer_list>
 #include <utility>
 
-#include <boost/json/serialize.hpp>
-
 #include "core/json_fields.hpp"
 
 namespace sb::speech {

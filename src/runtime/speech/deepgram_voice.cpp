@@ -1,14 +1,10 @@
 #include "runtime/speech/deepgram_voice.hpp"
 
 #include <array>
-#include <utility>
-
-#include <boost/json/serialize.hpp>
 
 #include "core/api_error.hpp"
 #include "core/codec.hpp"
 #include "core/json_fields.hpp"
-#include "net/http_client.hpp"
 
 namespace sb::speech {
 

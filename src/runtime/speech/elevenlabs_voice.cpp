@@ -3,7 +3,6 @@
 #include <utility>
 
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
 #include "core/codec.hpp"
 #include "core/json_fields.hpp"

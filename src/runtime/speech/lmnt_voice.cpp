@@ -1,7 +1,5 @@
 #include "runtime/speech/lmnt_voice.hpp"
 
-#include <boost/json/serialize.hpp>
-
 #include "core/api_error.hpp"
 #include "core/json_fields.hpp"
 

@@ -1,9 +1,5 @@
 #include "runtime/speech/openai_voice.hpp"
 
-#include <utility>
-
-#include <boost/json/serialize.hpp>
-
 #include "core/json_fields.hpp"
 
 namespace sb::speech {

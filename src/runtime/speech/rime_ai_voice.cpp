@@ -1,7 +1,5 @@
 #include "runtime/speech/rime_ai_voice.hpp"
 
-#include <boost/json/serialize.hpp>
-
 #include "core/json_fields.hpp"
 
 namespace sb::speech {
