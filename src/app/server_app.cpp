@@ -26,13 +26,17 @@
 #include "net/io_threads.hpp"
 #include "net/open_files.hpp"
 #include "net/websocket.hpp"
+#include "runtime/speech/azure_voice.hpp"
 #include "runtime/speech/cartesia_voice.hpp"
 #include "runtime/speech/custom_transcriber.hpp"
 #include "runtime/speech/deepgram_transcriber.hpp"
 #include "runtime/speech/deepgram_voice.hpp"
 #include "runtime/speech/elevenlabs_voice.hpp"
+#include "runtime/speech/lmnt_voice.hpp"
 #include "runtime/speech/openai_voice.hpp"
+#include "runtime/speech/playht_voice.hpp"
 #include "runtime/speech/remote_speech.hpp"
+#include "runtime/speech/rime_ai_voice.hpp"
 #include "runtime/speech/speech_pool.hpp"
 #include "runtime/speech/speech_providers.hpp"
 #include "runtime/voice/live_calls.hpp"
@@ -226,14 +230,22 @@ int serve(const ServeOptions& options) {
   // Aura voices over HTTP.
   speech::DeepgramTranscriber deepgram_transcriber(remote, outbound.context().get_executor());
   speech.add_transcriber("deepgram", deepgram_transcriber);
-  speech::DeepgramVoice deepgram_voice(remote);
+  speech::HttpVoice deepgram_voice(remote, speech::kDeepgramVoice);
   speech.add_voice("deepgram", deepgram_voice);
-  speech::ElevenLabsVoice elevenlabs_voice(remote);
-  speech::CartesiaVoice cartesia_voice(remote);
-  speech::OpenAiVoice openai_voice(remote);
+  speech::HttpVoice elevenlabs_voice(remote, speech::kElevenLabsVoice);
+  speech::HttpVoice cartesia_voice(remote, speech::kCartesiaVoice);
+  speech::HttpVoice openai_voice(remote, speech::kOpenAiVoice);
   speech.add_voice("11labs", elevenlabs_voice);
   speech.add_voice("cartesia", cartesia_voice);
   speech.add_voice("openai", openai_voice);
+  speech::HttpVoice lmnt_voice(remote, speech::kLmntVoice);
+  speech.add_voice("lmnt", lmnt_voice);
+  speech::HttpVoice rime_ai_voice(remote, speech::kRimeAiVoice);
+  speech.add_voice("rime-ai", rime_ai_voice);
+  speech::HttpVoice azure_voice(remote, speech::kAzureVoice);
+  speech.add_voice("azure", azure_voice);
+  speech::HttpVoice playht_voice(remote, speech::kPlayHtVoice);
+  speech.add_voice("playht", playht_voice);
   CatalogDeps deps{
       store, secrets, contract, pool, dir.path(), options.file_size_limit, [&public_url] {
         return public_url;
