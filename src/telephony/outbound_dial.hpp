@@ -1,12 +1,23 @@
 #pragma once
 // What dialling one call out asks a carrier for, whichever carrier it is.
 
+#include <optional>
 #include <string>
 
 #include "telephony/render_context.hpp"
 #include "telephony/routing.hpp"
 
 namespace sb::telephony {
+
+/// Answering machine detection run in the background while the call talks (Twilio's async
+/// AMD): its verdict goes to `callback`; the tuning is sent only when set.
+struct MachineDetection {
+  std::string callback;  ///< https://.../<carrier>/amd_status/{callId}
+  std::optional<int> timeout_seconds;
+  std::optional<int> speech_threshold_ms;
+  std::optional<int> speech_end_threshold_ms;
+  std::optional<int> silence_timeout_ms;
+};
 
 struct OutboundDial {
   std::string to;               ///< the customer, E.164
@@ -15,6 +26,7 @@ struct OutboundDial {
   std::string call_id;          ///< our Call id
   std::string status_callback;  ///< https://.../<carrier>/outbound_status/{callId}
   int ring_seconds = 0;         ///< how long the phone rings; 0 leaves the carrier's default
+  std::optional<MachineDetection> machine_detection;  ///< carriers without it ignore it
 };
 
 /// What a dialled call runs once answered: the carrier's markup (render_twiml, render_texml,

@@ -13,6 +13,23 @@ std::string calls_url(const std::string& api_base, const TwilioAccount& account)
   return api_base + "/2010-04-01/Accounts/" + percent_encode(account.sid) + "/Calls";
 }
 
+// Twilio's async AMD: the call talks at once, the verdict comes to its own callback.
+std::string machine_detection_form(const std::optional<MachineDetection>& amd) {
+  if (!amd) return "";
+  std::string form = "&" + rest::form_encode({{"MachineDetection", "DetectMessageEnd"},
+                                              {"AsyncAmd", "true"},
+                                              {"AsyncAmdStatusCallback", amd->callback},
+                                              {"AsyncAmdStatusCallbackMethod", "POST"}});
+  auto add = [&form](std::string_view name, const std::optional<int>& value) {
+    if (value) form += "&" + rest::form_encode({{name, std::to_string(*value)}});
+  };
+  add("MachineDetectionTimeout", amd->timeout_seconds);
+  add("MachineDetectionSpeechThreshold", amd->speech_threshold_ms);
+  add("MachineDetectionSpeechEndThreshold", amd->speech_end_threshold_ms);
+  add("MachineDetectionSilenceTimeout", amd->silence_timeout_ms);
+  return form;
+}
+
 }  // namespace
 
 std::string outbound_twiml(std::string_view stream_url, std::string_view call_id) {
@@ -34,7 +51,8 @@ std::string twilio_dial_form(const OutboundDial& dial) {
                             {"StatusCallbackEvent", "ringing"},
                             {"StatusCallbackEvent", "answered"},
                             {"StatusCallbackEvent", "completed"}}) +
-         (dial.ring_seconds > 0 ? "&" + rest::form_encode({{"Timeout", ring}}) : "");
+         (dial.ring_seconds > 0 ? "&" + rest::form_encode({{"Timeout", ring}}) : "") +
+         machine_detection_form(dial.machine_detection);
 }
 
 TwilioAccount twilio_account_of(const boost::json::object& number) {

@@ -12,7 +12,8 @@ import { twilioSignature } from "./telephony_helpers.mjs";
 
 /**
  * What each dialled call does: behaviour(form) → {outcome, ringMs, reject: {status, code,
- * message}, stream: options for connectTwilioStream}. outcome: "answer" (default), "busy",
+ * message}, stream: options for connectTwilioStream, answeredBy: what async AMD decides (for a
+ * call that asked for it; "human" by default), amdMs: how long after the stream it decides}. outcome: "answer" (default), "busy",
  * "no-answer", "failed", "reject" (the REST call itself is refused), "silent" (nothing after
  * the 201, as if Twilio never got through).
  */
@@ -86,6 +87,12 @@ export class TwilioCalls {
       call.streamError = e;
       return this.finish(call, "completed");
     }
+    if (call.form.AsyncAmd === "true" && call.form.AsyncAmdStatusCallback) {
+      await sleep(b.amdMs ?? 300);
+      await this.postTo(call, call.form.AsyncAmdStatusCallback, {
+        AccountSid: call.accountSid, CallSid: call.sid, AnsweredBy: b.answeredBy ?? "human", MachineDetectionDuration: "2100",
+      }, "amd");
+    }
     await call.stream.closed;
     this.finish(call, "completed");
   }
@@ -103,14 +110,18 @@ export class TwilioCalls {
     if (!final && !call.events.includes(event)) return;
     const target = this.statusCallback(call);
     if (!target) return;
-    const params = this.callbackParams(call, status, final);
+    await this.postTo(call, target, this.callbackParams(call, status, final), status);
+  }
+
+  // One signed callback to `target`, recorded in call.callbacks as `what`.
+  async postTo(call, target, params, what) {
     const [contentType, body] = this.encode(params);
     const headers = { "Content-Type": contentType, ...this.signature(call, target, params, body) };
     try {
       const res = await fetch(target, { method: "POST", headers, body });
-      call.callbacks.push({ status, answer: res.status });
+      call.callbacks.push({ status: what, answer: res.status });
     } catch (e) {
-      call.callbacks.push({ status, error: e.message });
+      call.callbacks.push({ status: what, error: e.message });
     }
   }
 

@@ -10,8 +10,13 @@ namespace sb::telephony {
 namespace {
 
 TEST(TelnyxOutbound, TheDialBodyNamesTheCallItsTexmlStreamAndTheCallbacks) {
-  OutboundDial dial{"+16505550100", "+14155550100", "wss://sb.example/telnyx/stream/c1?token=t0k",
-                    "c1", "https://sb.example/telnyx/outbound_status/c1"};
+  OutboundDial dial{"+16505550100",
+                    "+14155550100",
+                    "wss://sb.example/telnyx/stream/c1?token=t0k",
+                    "c1",
+                    "https://sb.example/telnyx/outbound_status/c1",
+                    0,
+                    std::nullopt};
   const auto body = boost::json::parse(telnyx_dial_body(dial)).as_object();
   EXPECT_EQ(body.at("To"), "+16505550100");
   EXPECT_EQ(body.at("From"), "+14155550100");

@@ -19,8 +19,13 @@ TEST(TwilioOutbound, TheTwimlConnectsTheStreamWithTheCallId) {
 }
 
 TEST(TwilioOutbound, TheDialFormNamesTheCallTheTwimlAndTheCallbacks) {
-  OutboundDial dial{"+16505550100", "+14155550100", "wss://sb.example/twilio/stream/c1", "c1",
-                    "https://sb.example/twilio/outbound_status/c1"};
+  OutboundDial dial{"+16505550100",
+                    "+14155550100",
+                    "wss://sb.example/twilio/stream/c1",
+                    "c1",
+                    "https://sb.example/twilio/outbound_status/c1",
+                    0,
+                    std::nullopt};
   const auto fields = parse_form(twilio_dial_form(dial));
   auto value = [&](std::string_view name) {
     for (const auto& [k, v] : fields)
@@ -39,6 +44,33 @@ TEST(TwilioOutbound, TheDialFormNamesTheCallTheTwimlAndTheCallbacks) {
   EXPECT_EQ(value("Timeout"), "<none>");
   dial.ring_seconds = 50;
   EXPECT_NE(twilio_dial_form(dial).find("&Timeout=50"), std::string::npos);
+}
+
+TEST(TwilioOutbound, AnswerDetectionRunsInTheBackgroundWithTheAssistantsTuning) {
+  OutboundDial dial{"+16505550100",
+                    "+14155550100",
+                    "wss://sb.example/twilio/stream/c1",
+                    "c1",
+                    "https://sb.example/twilio/outbound_status/c1",
+                    0,
+                    std::nullopt};
+  EXPECT_EQ(twilio_dial_form(dial).find("MachineDetection"), std::string::npos);
+  dial.machine_detection =
+      MachineDetection{"https://sb.example/twilio/amd_status/c1", 20, std::nullopt, 1500, {}};
+  const auto fields = parse_form(twilio_dial_form(dial));
+  auto value = [&](std::string_view name) {
+    for (const auto& [k, v] : fields)
+      if (k == name) return v;
+    return std::string("<none>");
+  };
+  EXPECT_EQ(value("MachineDetection"), "DetectMessageEnd");
+  EXPECT_EQ(value("AsyncAmd"), "true");
+  EXPECT_EQ(value("AsyncAmdStatusCallback"), "https://sb.example/twilio/amd_status/c1");
+  EXPECT_EQ(value("AsyncAmdStatusCallbackMethod"), "POST");
+  EXPECT_EQ(value("MachineDetectionTimeout"), "20");
+  EXPECT_EQ(value("MachineDetectionSpeechEndThreshold"), "1500");
+  EXPECT_EQ(value("MachineDetectionSpeechThreshold"), "<none>");
+  EXPECT_EQ(value("MachineDetectionSilenceTimeout"), "<none>");
 }
 
 TEST(TwilioOutbound, TheAccountAuthenticatesWithTheTokenElseTheApiKey) {

@@ -66,8 +66,13 @@ TEST(VonageKeys, AKeyThatCannotBeReadSignsNothing) {
 }
 
 TEST(VonageOutbound, TheDialBodyConnectsTheCallsAudioToThisServer) {
-  OutboundDial dial{"+16505550100", "+14155550100", "wss://sb.example/vonage/stream/c1?token=t",
-                    "c1", "https://sb.example/vonage/outbound_status/c1"};
+  OutboundDial dial{"+16505550100",
+                    "+14155550100",
+                    "wss://sb.example/vonage/stream/c1?token=t",
+                    "c1",
+                    "https://sb.example/vonage/outbound_status/c1",
+                    0,
+                    std::nullopt};
   const auto body = json::parse(vonage_dial_body(dial)).as_object();
   EXPECT_EQ(json::serialize(body.at("to")), R"([{"type":"phone","number":"16505550100"}])");
   EXPECT_EQ(json::serialize(body.at("from")), R"({"type":"phone","number":"14155550100"})");

@@ -61,31 +61,37 @@ int CallRoutes::register_routes(http::Router& router) {
   if (!outbound_) return 2;
   int added = 2;
   for (const auto& provider : outbound_->providers()) {
-    router.add(carrier_status_route(provider));
+    router.add(carrier_status_route(provider, CarrierCallback::kStatus));
     ++added;
   }
-  return added;
+  // Twilio's answering machine detection verdicts, for assistants that ask for it.
+  router.add(carrier_status_route("twilio", CarrierCallback::kAnsweredBy));
+  return added + 1;
 }
 
-// A carrier's status callbacks of a call dialled out, signed as its webhooks are: 204, 403 for
-// a wrong signature, 404 for a call not dialled here (or whose end it has already reported).
-http::Route CallRoutes::carrier_status_route(const std::string& provider) const {
+// A carrier's callbacks about a call dialled out (/<provider>/outbound_status/{callId}, and
+// /<provider>/amd_status/{callId} for who answered), signed as its webhooks are: 204, 403 for a
+// wrong signature, 404 for a call not dialled here (or whose end it has already reported).
+http::Route CallRoutes::carrier_status_route(const std::string& provider,
+                                             CarrierCallback callback) const {
+  const bool status = callback == CarrierCallback::kStatus;
   http::Route route;
   route.method = http::Method::kPost;
-  route.path = "/" + provider + "/outbound_status/{callId}";
+  route.path = "/" + provider + (status ? "/outbound_status/{callId}" : "/amd_status/{callId}");
   route.authenticated = false;  // the carrier's signature instead
   route.body_check = http::BodyCheck::kHandler;
   route.body_limit = 64 * 1024;
   route.headers = {"x-twilio-signature", "telnyx-signature-ed25519", "telnyx-timestamp"};
-  route.handler = [this, provider](http::Context&& ctx, http::Reply reply) {
+  route.handler = [this, provider, status](http::Context&& ctx, http::Reply reply) {
     const auto& request = ctx.request;
     std::string_view id;
     for (const auto& [name, value] : request.path_params)
       if (name == "callId") id = value;
     using Outcome = voice::OutboundCalls::StatusOutcome;
-    const auto outcome =
-        outbound_->carrier_status(provider, id, request, outbound_->public_url() + request.target,
-                                  telephony::webhook_fields(request));
+    const auto url = outbound_->public_url() + request.target;
+    const auto fields = telephony::webhook_fields(request);
+    const auto outcome = status ? outbound_->carrier_status(provider, id, request, url, fields)
+                                : outbound_->machine_detected(provider, id, request, url, fields);
     if (outcome == Outcome::kForbidden)
       return reply(http::error_response(
           ApiError(ErrorCode::kForbidden, "The " + provider +

@@ -29,6 +29,7 @@ class Contract;
 namespace sb::http {
 class Authenticator;
 }
+
 namespace sb::voice {
 class OutboundCalls;
 }
@@ -53,7 +54,9 @@ class CallRoutes final : public RouteProvider {
     std::string message;
   };
   http::Route control_route() const;
-  http::Route carrier_status_route(const std::string& provider) const;
+  /// What a carrier's callback reports: the call's progress, or who answered it (AMD).
+  enum class CarrierCallback { kStatus, kAnsweredBy };
+  http::Route carrier_status_route(const std::string& provider, CarrierCallback callback) const;
   net::ConnectionTaker listen_upgrade(const http::Request& head, std::string_view id) const;
   /// Whether `request` may use `endpoint` of the live call `call`: its plan, and the org of the
   /// key it shows when the plan asks for one. `then` gets nothing when it may, else the

@@ -397,6 +397,19 @@ std::string LiveCallImpl::end_call(const json::object&) {
   });
   return "Ending the call";
 }
+void LiveCallImpl::voicemail_reached() {
+  on_strand([](LiveCallImpl& c) {
+    if (c.ended_flag_.load()) return;
+    const std::string message(string_at(c.assistant_, "voicemailMessage"));
+    if (message.empty()) return c.finish("voicemail");
+    if (c.assistant_speaking_) c.interrupt();
+    c.customer_muted_ = true;  // the machine's greeting is no customer to answer
+    c.conversation_.history.push_back(json::object{{"role", "assistant"}, {"content", message}});
+    c.say(message, false);
+    c.pending_end_ = "voicemail";
+  });
+}
+
 std::string LiveCallImpl::voicemail(const json::object&) {
   on_strand([](LiveCallImpl& c) { c.finish("assistant-ended-call"); });
   return "Ending the call";

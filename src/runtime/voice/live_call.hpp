@@ -119,6 +119,10 @@ class LiveCall : public CallMedia {
   /// Whether an assistant of this name or id runs in the call (a squad member), so a handoff
   /// to it can be accepted. Any thread.
   virtual bool has_member(std::string_view name_or_id) const = 0;
+  /// The carrier says a machine answered (voicemailDetection): what the assistant is saying
+  /// stops, its voicemailMessage is said (not interruptible) and the call ends `voicemail`;
+  /// without a message it ends at once. Any thread.
+  virtual void voicemail_reached() = 0;
 };
 
 }  // namespace sb::voice

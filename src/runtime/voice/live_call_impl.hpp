@@ -68,6 +68,7 @@ class LiveCallImpl final : public LiveCall,
   const std::string& id() const override { return id_; }
   bool ended() const override { return ended_flag_.load(); }
   bool has_member(std::string_view name_or_id) const override;
+  void voicemail_reached() override;
 
   // CallMedia (transport threads)
   void customer_audio(std::vector<std::int16_t> pcm) override;

@@ -184,6 +184,7 @@ struct LiveCalls::Prepared {
   std::optional<webhooks::Destination> to;
   json::object phone_number;
   calls::MonitorPlan plan;
+  std::optional<calls::VoicemailPlan> voicemail;
   std::string invalid;  ///< why an adopted call's assistant cannot run ("" when it can)
 };
 
@@ -234,6 +235,7 @@ void LiveCalls::prepare(storage::Session& s, const std::string& org_id, const js
   deps_.transcriber.check(transcriber ? *transcriber : kEmpty);
   deps_.voice.check(voice ? *voice : kEmpty);
   out.plan = calls::MonitorPlan::of(first);
+  out.voicemail = calls::VoicemailPlan::twilio_of(first);
   auto& conversation = out.conversation;
   conversation.org_id = org_id;
   conversation.org_server = deps_.org_server(s, org_id);
@@ -266,8 +268,12 @@ void LiveCalls::start(const std::string& id, Prepared& prepared, ConnectCheck ch
       deps_.options, std::move(prepared.phone_number));
   std::lock_guard lock(mutex_);
   --reserved_;
-  calls_.emplace(id,
-                 Entry{std::move(call), std::move(check), {}, std::move(org_id), prepared.plan});
+  calls_.emplace(id, Entry{std::move(call),
+                           std::move(check),
+                           {},
+                           std::move(org_id),
+                           prepared.plan,
+                           prepared.voicemail});
   ++metrics_.live;
 }
 
@@ -432,6 +438,25 @@ std::optional<LiveCalls::Monitored> LiveCalls::monitored(std::string_view id) co
   const auto it = calls_.find(id);
   if (it == calls_.end() || it->second.call->ended()) return std::nullopt;
   return Monitored{it->second.call, it->second.org_id, it->second.plan};
+}
+
+std::optional<calls::VoicemailPlan> LiveCalls::voicemail_plan(std::string_view id) const {
+  std::lock_guard lock(mutex_);
+  const auto it = calls_.find(id);
+  if (it == calls_.end()) return std::nullopt;
+  return it->second.voicemail;
+}
+
+bool LiveCalls::voicemail_reached(std::string_view id) {
+  std::shared_ptr<LiveCall> call;
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = calls_.find(id);
+    if (it == calls_.end() || it->second.call->ended()) return false;
+    call = it->second.call;
+  }
+  call->voicemail_reached();
+  return true;
 }
 
 std::optional<json::object> LiveCalls::snapshot(std::string_view id) const {

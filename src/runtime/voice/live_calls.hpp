@@ -21,6 +21,7 @@
 
 #include "core/clock.hpp"
 #include "domain/calls/call_monitor.hpp"
+#include "domain/calls/voicemail_plan.hpp"
 #include "http/message.hpp"
 #include "runtime/chat/conversation_setup.hpp"
 #include "runtime/voice/call_metrics.hpp"
@@ -132,6 +133,12 @@ class LiveCalls {
   };
   /// The live call `id`, when it is live here and has not ended.
   std::optional<Monitored> monitored(std::string_view id) const;
+  /// The Twilio voicemail detection the live call `id`'s assistant asks for (a squad's first
+  /// member), if any.
+  std::optional<calls::VoicemailPlan> voicemail_plan(std::string_view id) const;
+  /// A machine answered the live call `id` (LiveCall::voicemail_reached); false when it is not
+  /// live here.
+  bool voicemail_reached(std::string_view id);
   /// The live state of a call, when it is live here.
   std::optional<boost::json::object> snapshot(std::string_view id) const;
   /// Ends the calls a previous process left live (journal), with `ended_reason`.
@@ -152,6 +159,7 @@ class LiveCalls {
     std::vector<std::function<void(const boost::json::object&)>> on_stored;
     std::string org_id;
     calls::MonitorPlan plan;
+    std::optional<calls::VoicemailPlan> voicemail;
   };
   /// Resolves what a call runs (assistant or squad of `holder`, keys, server) and checks its
   /// speech engines. Throws ApiError.

@@ -145,7 +145,9 @@ void OutboundCalls::create_one(const std::string& org_id, json::object body,
                             const std::string id(string_at(call, "id"));
                             {
                               std::lock_guard lock(mutex_);
-                              dialled_[id] = Dialled{carrier, number, "", deps_.clock.steady_now()};
+                              dialled_[id] =
+                                  Dialled{carrier, number, deps_.calls.voicemail_plan(id), "",
+                                          deps_.clock.steady_now()};
                             }
                             deps_.calls.when_ended(id, [this, id](const json::object& ended) {
                               // A transferred call goes on at the carrier, with the person it was
@@ -179,6 +181,11 @@ void OutboundCalls::dial(const std::string& id, const json::object& call,
   order.status_callback =
       public_url + "/" + std::string(carrier.provider()) + "/outbound_status/" + id;
   order.ring_seconds = static_cast<int>(deps_.ring_timeout.count());
+  // Twilio's detection, for an assistant that asks for it (other carriers ignore it).
+  if (const auto& plan = dialled.voicemail; plan && carrier.provider() == "twilio")
+    order.machine_detection = telephony::MachineDetection{
+        public_url + "/twilio/amd_status/" + id, plan->timeout_seconds, plan->speech_threshold_ms,
+        plan->speech_end_threshold_ms, plan->silence_timeout_ms};
   carrier.dial(*dialled.number, order,
                [this, id, reason = std::string(carrier.dial_failed_reason())](std::string sid,
                                                                               std::string error) {
@@ -247,6 +254,30 @@ OutboundCalls::StatusOutcome OutboundCalls::carrier_status(std::string_view prov
       ended_here(id);
     }
   }
+  return StatusOutcome::kAccepted;
+}
+
+OutboundCalls::StatusOutcome OutboundCalls::machine_detected(std::string_view provider,
+                                                             std::string_view call_id,
+                                                             const http::Request& request,
+                                                             const std::string& url,
+                                                             const http::Fields& params) {
+  Dialled dialled;
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = dialled_.find(call_id);
+    if (it == dialled_.end() || it->second.carrier->provider() != provider)
+      return StatusOutcome::kUnknownCall;
+    dialled = it->second;
+  }
+  if (!dialled.carrier->status_authentic(*dialled.number, request, url, params))
+    return StatusOutcome::kForbidden;
+  std::string answered_by;
+  for (const auto& [k, v] : params)
+    if (k == "AnsweredBy") answered_by = v;
+  spdlog::info("call {}: answered by {}", call_id, answered_by.empty() ? "?" : answered_by);
+  if (dialled.voicemail && dialled.voicemail->is_voicemail(answered_by))
+    deps_.calls.voicemail_reached(call_id);
   return StatusOutcome::kAccepted;
 }
 

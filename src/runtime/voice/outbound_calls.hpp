@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "core/clock.hpp"
+#include "domain/calls/voicemail_plan.hpp"
 #include "http/message.hpp"
 #include "runtime/voice/carriers.hpp"
 
@@ -66,6 +67,12 @@ class OutboundCalls {
   StatusOutcome carrier_status(std::string_view provider, std::string_view call_id,
                                const http::Request& request, const std::string& url,
                                const http::Fields& params);
+  /// An answering machine detection verdict of `provider` (Twilio's async AMD: AnsweredBy) for
+  /// the call `call_id`, signed as its status callbacks are: one the assistant's
+  /// voicemailDetection counts as voicemail makes the call leave its voicemailMessage and end.
+  StatusOutcome machine_detected(std::string_view provider, std::string_view call_id,
+                                 const http::Request& request, const std::string& url,
+                                 const http::Fields& params);
   /// The carriers it dials through ("twilio", ...), for their routes.
   std::vector<std::string> providers() const;
 
@@ -76,6 +83,7 @@ class OutboundCalls {
   struct Dialled {
     OutboundCarrier* carrier = nullptr;
     std::shared_ptr<const DialingNumber> number;
+    std::optional<calls::VoicemailPlan> voicemail;  ///< what the assistant counts as voicemail
     std::string sid;
     Clock::SteadyTime since;
     bool ended_here = false;  ///< the call ended while Twilio had not reported its end
