@@ -11,6 +11,13 @@
 namespace sb::telephony {
 namespace {
 
+// The first value of `name` in a form, or "<none>".
+std::string field_of(const http::Fields& fields, std::string_view name) {
+  for (const auto& [k, v] : fields)
+    if (k == name) return v;
+  return "<none>";
+}
+
 TEST(TwilioOutbound, TheTwimlConnectsTheStreamWithTheCallId) {
   EXPECT_EQ(outbound_twiml("wss://sb.example/twilio/stream/c1", "c1"),
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Connect>"
@@ -27,11 +34,7 @@ TEST(TwilioOutbound, TheDialFormNamesTheCallTheTwimlAndTheCallbacks) {
                     0,
                     std::nullopt};
   const auto fields = parse_form(twilio_dial_form(dial));
-  auto value = [&](std::string_view name) {
-    for (const auto& [k, v] : fields)
-      if (k == name) return v;
-    return std::string("<none>");
-  };
+  auto value = [&](std::string_view name) { return field_of(fields, name); };
   EXPECT_EQ(value("To"), "+16505550100");
   EXPECT_EQ(value("From"), "+14155550100");
   EXPECT_EQ(value("Twiml"), outbound_twiml(dial.stream_url, "c1"));
@@ -58,11 +61,7 @@ TEST(TwilioOutbound, AnswerDetectionRunsInTheBackgroundWithTheAssistantsTuning) 
   dial.machine_detection =
       MachineDetection{"https://sb.example/twilio/amd_status/c1", 20, std::nullopt, 1500, {}};
   const auto fields = parse_form(twilio_dial_form(dial));
-  auto value = [&](std::string_view name) {
-    for (const auto& [k, v] : fields)
-      if (k == name) return v;
-    return std::string("<none>");
-  };
+  auto value = [&](std::string_view name) { return field_of(fields, name); };
   EXPECT_EQ(value("MachineDetection"), "DetectMessageEnd");
   EXPECT_EQ(value("AsyncAmd"), "true");
   EXPECT_EQ(value("AsyncAmdStatusCallback"), "https://sb.example/twilio/amd_status/c1");

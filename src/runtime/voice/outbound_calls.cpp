@@ -213,6 +213,21 @@ void OutboundCalls::dial(const std::string& id, const json::object& call,
                });
 }
 
+OutboundCalls::StatusOutcome OutboundCalls::callback_from(
+    std::string_view provider, std::string_view call_id, const http::Request& request,
+    const std::string& url, const http::Fields& params, Dialled& dialled) {
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = dialled_.find(call_id);
+    if (it == dialled_.end() || it->second.carrier->provider() != provider)
+      return StatusOutcome::kUnknownCall;
+    dialled = it->second;
+  }
+  return dialled.carrier->status_authentic(*dialled.number, request, url, params)
+             ? StatusOutcome::kAccepted
+             : StatusOutcome::kForbidden;
+}
+
 OutboundCalls::StatusOutcome OutboundCalls::carrier_status(std::string_view provider,
                                                            std::string_view call_id,
                                                            const http::Request& request,
@@ -220,15 +235,9 @@ OutboundCalls::StatusOutcome OutboundCalls::carrier_status(std::string_view prov
                                                            const http::Fields& params) {
   const std::string id(call_id);
   Dialled dialled;
-  {
-    std::lock_guard lock(mutex_);
-    const auto it = dialled_.find(id);
-    if (it == dialled_.end() || it->second.carrier->provider() != provider)
-      return StatusOutcome::kUnknownCall;
-    dialled = it->second;
-  }
-  if (!dialled.carrier->status_authentic(*dialled.number, request, url, params))
-    return StatusOutcome::kForbidden;
+  if (const auto outcome = callback_from(provider, id, request, url, params, dialled);
+      outcome != StatusOutcome::kAccepted)
+    return outcome;
   const auto report = dialled.carrier->report(params);
   const auto& status = report.status;
   const auto& sid = report.sid;
@@ -263,15 +272,9 @@ OutboundCalls::StatusOutcome OutboundCalls::machine_detected(std::string_view pr
                                                              const std::string& url,
                                                              const http::Fields& params) {
   Dialled dialled;
-  {
-    std::lock_guard lock(mutex_);
-    const auto it = dialled_.find(call_id);
-    if (it == dialled_.end() || it->second.carrier->provider() != provider)
-      return StatusOutcome::kUnknownCall;
-    dialled = it->second;
-  }
-  if (!dialled.carrier->status_authentic(*dialled.number, request, url, params))
-    return StatusOutcome::kForbidden;
+  if (const auto outcome = callback_from(provider, call_id, request, url, params, dialled);
+      outcome != StatusOutcome::kAccepted)
+    return outcome;
   std::string answered_by;
   for (const auto& [k, v] : params)
     if (k == "AnsweredBy") answered_by = v;

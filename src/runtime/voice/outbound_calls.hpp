@@ -95,6 +95,11 @@ class OutboundCalls {
   void create_one(const std::string& org_id, boost::json::object body,
                   std::shared_ptr<const DialingNumber> number, Done done);
   void dial(const std::string& id, const boost::json::object& call, const std::string& secret);
+  /// Whether a callback of `provider` for `call_id` is about a call it dialled here (filling
+  /// `dialled`) and carries its signature: kAccepted, else why not.
+  StatusOutcome callback_from(std::string_view provider, std::string_view call_id,
+                              const http::Request& request, const std::string& url,
+                              const http::Fields& params, Dialled& dialled);
   /// The call `id` ended here: a carrier's call that has not ended is hung up, so a customer is
   /// never left ringing, or answering into silence.
   void ended_here(const std::string& id);
