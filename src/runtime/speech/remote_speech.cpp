@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "core/codec.hpp"
 #include "core/json_fields.hpp"
 
 namespace sb::speech {
@@ -108,6 +109,13 @@ std::string websocket_url_of(std::string_view http_url) {
   if (http_url.starts_with("https://")) return "wss://" + std::string(http_url.substr(8));
   if (http_url.starts_with("http://")) return "ws://" + std::string(http_url.substr(7));
   return std::string(http_url);
+}
+
+void append_query(std::string& query, std::string_view name, std::string_view value) {
+  query += query.empty() ? "" : "&";
+  query += name;
+  query += '=';
+  query += percent_encode(value);
 }
 
 }  // namespace sb::speech

@@ -59,6 +59,9 @@ class RemoteSpeechSettings {
 /// "wss://host/path" for "https://host/path", "ws://..." for "http://...".
 std::string websocket_url_of(std::string_view http_url);
 
+/// Appends name=value (value percent-encoded) to a URL query, with '&' after the first.
+void append_query(std::string& query, std::string_view name, std::string_view value);
+
 /// What remote adapters are built from; all outlive them.
 struct RemoteSpeechDeps {
   net::HttpClient& http;
