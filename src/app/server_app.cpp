@@ -26,6 +26,7 @@
 #include "net/io_threads.hpp"
 #include "net/open_files.hpp"
 #include "net/websocket.hpp"
+#include "runtime/speech/assembly_ai_transcriber.hpp"
 #include "runtime/speech/cartesia_voice.hpp"
 #include "runtime/speech/custom_transcriber.hpp"
 #include "runtime/speech/deepgram_transcriber.hpp"
@@ -226,6 +227,8 @@ int serve(const ServeOptions& options) {
   // Aura voices over HTTP.
   speech::DeepgramTranscriber deepgram_transcriber(remote, outbound.context().get_executor());
   speech.add_transcriber("deepgram", deepgram_transcriber);
+  speech::AssemblyAiTranscriber assembly_ai_transcriber(remote);
+  speech.add_transcriber("assembly-ai", assembly_ai_transcriber);
   speech::DeepgramVoice deepgram_voice(remote);
   speech.add_voice("deepgram", deepgram_voice);
   speech::ElevenLabsVoice elevenlabs_voice(remote);

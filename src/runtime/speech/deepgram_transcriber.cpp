@@ -183,7 +183,7 @@ class DeepgramProtocol final : public TranscriberProtocol {
 
 DeepgramTranscriber::DeepgramTranscriber(const RemoteSpeechDeps& deps,
                                          std::optional<asio::any_io_executor> keepalive)
-    : deps_(deps), keepalive_(std::move(keepalive)) {}
+    : RemoteWebSocketTranscriber(deps, "deepgram"), keepalive_(std::move(keepalive)) {}
 
 void DeepgramTranscriber::check(const json::object& config) const {
   if (const auto provider = string_at(config, "provider"); provider != "deepgram")
@@ -205,27 +205,30 @@ void DeepgramTranscriber::check(const json::object& config) const {
                                 "Whisper; use a nova model");
 }
 
-std::unique_ptr<TranscriberStream> DeepgramTranscriber::open(const json::object& config,
-                                                             const SpeechContext& context,
-                                                             TranscriberEvents events) {
-  const auto* provider = find_remote_provider("deepgram");
-  const double threshold = number_at(config, "confidenceThreshold", kDefaultConfidenceThreshold);
-  auto state = WebSocketTranscription::create(std::make_unique<DeepgramProtocol>(threshold),
-                                              std::move(events));
-  const auto key = deps_.settings.api_key(*provider, context);
-  if (key.empty()) {
-    state->fail({kDeepgramKeyMissing,
-                 "no Deepgram API key: add a deepgram credential to the org (or set "
-                 "DEEPGRAM_API_KEY on the server)"});
-    return stream_of(std::move(state));
-  }
+std::unique_ptr<TranscriberProtocol> DeepgramTranscriber::protocol(
+    const json::object& config) const {
+  return std::make_unique<DeepgramProtocol>(
+      number_at(config, "confidenceThreshold", kDefaultConfidenceThreshold));
+}
+
+net::WebSocketConnectRequest DeepgramTranscriber::request(const json::object& config,
+                                                          std::string_view base_url,
+                                                          const std::string& key) const {
   net::WebSocketConnectRequest request;
-  request.url = deepgram_listen_url(deps_.settings.base_url(*provider, context), config);
+  request.url = deepgram_listen_url(base_url, config);
   request.headers.emplace_back("Authorization", "Token " + key);
   request.timeout = kConnectTimeout;
-  state->connect(deps_.websockets, std::move(request));
-  if (keepalive_) state->keep_alive_on(*keepalive_, kKeepAliveEvery);
-  return stream_of(std::move(state));
+  return request;
+}
+
+SpeechFailure DeepgramTranscriber::key_missing() const {
+  return {kDeepgramKeyMissing,
+          "no Deepgram API key: add a deepgram credential to the org (or set DEEPGRAM_API_KEY "
+          "on the server)"};
+}
+
+void DeepgramTranscriber::dialling(WebSocketTranscription& stream) const {
+  if (keepalive_) stream.keep_alive_on(*keepalive_, kKeepAliveEvery);
 }
 
 }  // namespace sb::speech

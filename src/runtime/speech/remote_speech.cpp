@@ -17,6 +17,9 @@ constexpr RemoteProvider kProviders[] = {
     {"11labs", "https://api.elevenlabs.io", "ELEVENLABS_API_KEY", "ELEVENLABS_BASE_URL", "11labs"},
     {"cartesia", "https://api.cartesia.ai", "CARTESIA_API_KEY", "CARTESIA_BASE_URL", "cartesia"},
     {"openai", "https://api.openai.com/v1", "OPENAI_API_KEY", "OPENAI_BASE_URL", "openai"},
+    // AssemblyAI's streaming API has its own host; its SDKs take it as the streaming base.
+    {"assembly-ai", "https://streaming.assemblyai.com", "ASSEMBLYAI_API_KEY", "ASSEMBLYAI_BASE_URL",
+     "assembly-ai"},
 };
 
 std::string without_trailing_slashes(std::string_view url) {

@@ -1,0 +1,157 @@
+// Calls whose assistant transcribes with a remote streaming provider (AssemblyAI, ...), through
+// the real binary aimed at each provider's stand-in (speech_standins/) with --speech-base-url,
+// the model on the LLM stand-in and the voice on the custom-voice stand-in, over Vapi's
+// WebSocket transport. Keys are the org's credentials, never the server's environment. The
+// caller speaks; the provider's transcript becomes the user's turn, which the model answers and
+// the voice speaks; a refused key, rate limiting and a dropped connection end the call with the
+// provider's endedReason.
+import { test, after, before, afterEach } from "node:test";
+import assert from "node:assert/strict";
+import { startChatServer } from "./chats_helpers.mjs";
+import { api } from "./harness.mjs";
+import { callEnded, createWebsocketCall, dial, speakingCaller, startVoiceStandin, until } from "./voice_helpers.mjs";
+import { startAssemblyAiStandin } from "./speech_standins/assemblyai.mjs";
+
+const PCM16 = { format: "pcm_s16le", container: "raw", sampleRate: 16000 };
+
+// Per provider: its stand-in, the key it takes, a transcriber config as a Vapi user writes it,
+// what the stand-in must have received for it, the transcript the model must get, and the
+// reasons a refused key, rate limiting and a dropped connection end the call with.
+const PROVIDERS = {
+  "assembly-ai": {
+    start: startAssemblyAiStandin,
+    key: "aai-e2e-key-41c7",
+    transcriber: { provider: "assembly-ai", language: "en", formatTurns: true, endOfTurnConfidenceThreshold: 0.6, maxTurnSilence: 300, keytermsPrompt: ["Switchboard"] },
+    expect(session, key) {
+      assert.equal(session.headers.authorization, key);
+      const p = session.params;
+      assert.deepEqual(
+        Object.fromEntries(["sample_rate", "encoding", "speech_model", "format_turns", "end_of_turn_confidence_threshold", "max_turn_silence", "keyterms_prompt"].map((k) => [k, p.get(k)])),
+        { sample_rate: "16000", encoding: "pcm_s16le", speech_model: "universal-streaming-english", format_turns: "true", end_of_turn_confidence_threshold: "0.6", max_turn_silence: "300", keyterms_prompt: '["Switchboard"]' },
+      );
+    },
+    // formatTurns: the formatted end of turn is the final, not the unformatted one before it.
+    heard: "What is the weather like?",
+    refused: "pipeline-error-assembly-ai-returning-401-invalid-credentials",
+    rateLimited: "pipeline-error-assembly-ai-transcriber-failed",
+    dropped: "pipeline-error-assembly-ai-transcriber-failed",
+  },
+};
+
+let env, voice;
+const standins = {};
+
+before(async () => {
+  voice = await startVoiceStandin();
+  const args = [];
+  for (const [name, p] of Object.entries(PROVIDERS)) {
+    standins[name] = await p.start({ apiKey: p.key });
+    args.push("--speech-base-url", `${name}=${standins[name].url}`);
+  }
+  env = await startChatServer({ args });
+  for (const [name, p] of Object.entries(PROVIDERS)) {
+    const res = await api(env.server, "/credential", { method: "POST", body: { provider: name, apiKey: p.key } });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+  }
+});
+
+after(async () => {
+  await env?.stop();
+  await voice?.close();
+  for (const s of Object.values(standins)) await s.close();
+});
+
+afterEach(() => {
+  for (const s of Object.values(standins)) Object.assign(s.behaviour, { listen: "ok", dropAfterMs: 1500 });
+});
+
+async function liveCall(transcriber, extra = {}) {
+  const assistant = await env.server.client.assistants.create({
+    name: "remote transcriber",
+    model: { provider: "openai", model: "gpt-4o", messages: [{ role: "system", content: "Be brief." }] },
+    transcriber,
+    voice: { provider: "custom-voice", server: { url: voice.url } },
+    ...extra,
+  });
+  const call = await createWebsocketCall(env.server, { assistantId: assistant.id, audioFormat: PCM16 });
+  const caller = await dial(call.transport.websocketCallUrl, { format: PCM16, source: speakingCaller });
+  return { call, caller };
+}
+
+const ended = (id, ms) => callEnded(env.server, id, ms);
+
+for (const [name, p] of Object.entries(PROVIDERS)) {
+  test(`${name}: the caller's speech is transcribed, answered, and spoken`, async () => {
+    const standin = standins[name];
+    const mark = standin.sessions.length;
+    const llmMark = env.standin.requests.length;
+    const { call, caller } = await liveCall(p.transcriber, { firstMessage: "Hi." });
+    const session = await until(() => standin.sessions[mark], `the ${name} connection`);
+    p.expect(session, p.key);
+    const request = await until(() => env.standin.requests.slice(llmMark).find((r) => r.path.endsWith("/chat/completions")), "the model's request", 15000);
+    const last = request.body.messages.at(-1);
+    assert.deepEqual({ role: last.role, content: last.content }, { role: "user", content: p.heard });
+    await until(() => voice.requests.find((r) => r.body.message.text === `You said: ${p.heard}`), "the answer's voice request");
+    const transcripts = caller.messagesOf("transcript").filter((m) => m.role === "user");
+    assert.ok(transcripts.some((m) => m.transcriptType === "partial"), "a partial while the caller spoke");
+    assert.deepEqual(transcripts.filter((m) => m.transcriptType === "final").map((m) => m.transcript), [p.heard]);
+    caller.send({ type: "hangup" });
+    const done = await ended(call.id);
+    assert.equal(done.endedReason, "customer-ended-call");
+    assert.match(done.artifact.transcript, new RegExp(`User: ${p.heard.replace("?", "\\?")}`));
+  });
+
+  for (const [what, listen, reason] of [
+    ["refusing the key (401)", 401, p.refused],
+    ["rate limiting the stream (429)", 429, p.rateLimited],
+  ]) {
+    test(`${name}: ${what} ends the call with ${reason}`, async () => {
+      standins[name].behaviour.listen = listen;
+      const { call, caller } = await liveCall(p.transcriber);
+      const done = await ended(call.id);
+      assert.equal(done.endedReason, reason);
+      await caller.closed;
+    });
+  }
+
+  test(`${name}: the connection dropping mid-call ends the call with ${p.dropped}`, async () => {
+    Object.assign(standins[name].behaviour, { listen: "drop", dropAfterMs: 800 });
+    const { call, caller } = await liveCall(p.transcriber, { firstMessage: "Hi." });
+    const done = await ended(call.id, 8000);
+    assert.equal(done.endedReason, p.dropped);
+    assert.ok(Date.parse(done.endedAt) - Date.parse(done.startedAt) >= 700, "it ended after the drop, not before");
+    await caller.closed;
+  });
+}
+
+test("assembly-ai: audio goes in messages AssemblyAI takes (50-1000 ms), Terminate at the end", async () => {
+  const standin = standins["assembly-ai"];
+  const mark = standin.sessions.length;
+  const { call, caller } = await liveCall(PROVIDERS["assembly-ai"].transcriber);
+  const session = await until(() => standin.sessions[mark], "the AssemblyAI connection");
+  await until(() => session.messageMs.length >= 10, "audio at AssemblyAI");
+  assert.ok(session.messageMs.every((ms) => ms >= 50 && ms <= 1000), JSON.stringify(session.messageMs.slice(0, 10)));
+  caller.send({ type: "hangup" });
+  await ended(call.id);
+  await until(() => session.terminates === 1, "Terminate when the call ended");
+});
+
+test("assembly-ai: AssemblyAI closing for insufficient funds (4002) ends the call with that reason", async () => {
+  Object.assign(standins["assembly-ai"].behaviour, { listen: 4002, dropAfterMs: 600 });
+  const { call, caller } = await liveCall(PROVIDERS["assembly-ai"].transcriber);
+  const done = await ended(call.id);
+  assert.equal(done.endedReason, "pipeline-error-assembly-ai-returning-400-insufficent-funds");
+  await caller.closed;
+});
+
+test("assembly-ai: a config AssemblyAI cannot serve is refused when the call is created, naming the field", async () => {
+  const { status, body } = await api(env.server, "/call", {
+    method: "POST",
+    body: {
+      assistant: { transcriber: { provider: "assembly-ai", language: "multi", speechModel: "universal-streaming-english" }, model: { provider: "openai", model: "gpt-4o" } },
+      transport: { provider: "vapi.websocket" },
+    },
+  });
+  assert.equal(status, 400, JSON.stringify(body));
+  assert.match(JSON.stringify(body.message), /transcriber\.language/);
+});
