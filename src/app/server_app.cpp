@@ -32,6 +32,7 @@
 #include "runtime/speech/deepgram_transcriber.hpp"
 #include "runtime/speech/deepgram_voice.hpp"
 #include "runtime/speech/elevenlabs_voice.hpp"
+#include "runtime/speech/gladia_transcriber.hpp"
 #include "runtime/speech/openai_voice.hpp"
 #include "runtime/speech/remote_speech.hpp"
 #include "runtime/speech/speech_pool.hpp"
@@ -229,6 +230,8 @@ int serve(const ServeOptions& options) {
   speech.add_transcriber("deepgram", deepgram_transcriber);
   speech::AssemblyAiTranscriber assembly_ai_transcriber(remote);
   speech.add_transcriber("assembly-ai", assembly_ai_transcriber);
+  speech::GladiaTranscriber gladia_transcriber(remote);
+  speech.add_transcriber("gladia", gladia_transcriber);
   speech::DeepgramVoice deepgram_voice(remote);
   speech.add_voice("deepgram", deepgram_voice);
   speech::ElevenLabsVoice elevenlabs_voice(remote);

@@ -11,15 +11,18 @@ import { startChatServer } from "./chats_helpers.mjs";
 import { api } from "./harness.mjs";
 import { callEnded, createWebsocketCall, dial, speakingCaller, startVoiceStandin, until } from "./voice_helpers.mjs";
 import { startAssemblyAiStandin } from "./speech_standins/assemblyai.mjs";
+import { startGladiaStandin } from "./speech_standins/gladia.mjs";
 
 const PCM16 = { format: "pcm_s16le", container: "raw", sampleRate: 16000 };
 
 // Per provider: its stand-in, the key it takes, a transcriber config as a Vapi user writes it,
-// what the stand-in must have received for it, the transcript the model must get, and the
-// reasons a refused key, rate limiting and a dropped connection end the call with.
+// what the stand-in must have received for it (`expect`, given the stand-in's session), the
+// transcript the model must get, how to make the stand-in refuse the key (401), rate limit
+// (429) or drop the connection (`fail`), and the reasons those end the call with.
 const PROVIDERS = {
   "assembly-ai": {
     start: startAssemblyAiStandin,
+    fail: (standin, how) => Object.assign(standin.behaviour, { listen: how, dropAfterMs: 800 }),
     key: "aai-e2e-key-41c7",
     transcriber: { provider: "assembly-ai", language: "en", formatTurns: true, endOfTurnConfidenceThreshold: 0.6, maxTurnSilence: 300, keytermsPrompt: ["Switchboard"] },
     expect(session, key) {
@@ -35,6 +38,35 @@ const PROVIDERS = {
     refused: "pipeline-error-assembly-ai-returning-401-invalid-credentials",
     rateLimited: "pipeline-error-assembly-ai-transcriber-failed",
     dropped: "pipeline-error-assembly-ai-transcriber-failed",
+  },
+  gladia: {
+    start: startGladiaStandin,
+    fail: (standin, how) => Object.assign(standin.behaviour, how === "drop" ? { listen: "drop", dropAfterMs: 800 } : { init: how }),
+    key: "gladia-e2e-key-7d20",
+    transcriber: { provider: "gladia", model: "solaria-1", languageBehaviour: "manual", language: "en", endpointing: 0.3, speechThreshold: 0.6, receivePartialTranscripts: true, region: "eu-west" },
+    expect(session, key) {
+      const { headers, params, body } = session.init;
+      assert.equal(headers["x-gladia-key"], key);
+      assert.equal(params.get("region"), "eu-west");
+      assert.deepEqual(
+        body,
+        {
+          encoding: "wav/pcm",
+          bit_depth: 16,
+          sample_rate: 16000,
+          channels: 1,
+          model: "solaria-1",
+          endpointing: 0.3,
+          language_config: { languages: ["en"], code_switching: false },
+          pre_processing: { speech_threshold: 0.6 },
+          messages_config: { receive_partial_transcripts: true, receive_final_transcripts: true },
+        },
+      );
+    },
+    heard: "what is the weather like?",
+    refused: "pipeline-error-gladia-transcriber-failed",
+    rateLimited: "pipeline-error-gladia-transcriber-failed",
+    dropped: "pipeline-error-gladia-transcriber-failed",
   },
 };
 
@@ -62,7 +94,7 @@ after(async () => {
 });
 
 afterEach(() => {
-  for (const s of Object.values(standins)) Object.assign(s.behaviour, { listen: "ok", dropAfterMs: 1500 });
+  for (const s of Object.values(standins)) Object.assign(s.behaviour, { init: "ok", listen: "ok", dropAfterMs: 1500 });
 });
 
 async function liveCall(transcriber, extra = {}) {
@@ -106,7 +138,7 @@ for (const [name, p] of Object.entries(PROVIDERS)) {
     ["rate limiting the stream (429)", 429, p.rateLimited],
   ]) {
     test(`${name}: ${what} ends the call with ${reason}`, async () => {
-      standins[name].behaviour.listen = listen;
+      p.fail(standins[name], listen);
       const { call, caller } = await liveCall(p.transcriber);
       const done = await ended(call.id);
       assert.equal(done.endedReason, reason);
@@ -115,7 +147,7 @@ for (const [name, p] of Object.entries(PROVIDERS)) {
   }
 
   test(`${name}: the connection dropping mid-call ends the call with ${p.dropped}`, async () => {
-    Object.assign(standins[name].behaviour, { listen: "drop", dropAfterMs: 800 });
+    p.fail(standins[name], "drop");
     const { call, caller } = await liveCall(p.transcriber, { firstMessage: "Hi." });
     const done = await ended(call.id, 8000);
     assert.equal(done.endedReason, p.dropped);
@@ -154,4 +186,23 @@ test("assembly-ai: a config AssemblyAI cannot serve is refused when the call is 
   });
   assert.equal(status, 400, JSON.stringify(body));
   assert.match(JSON.stringify(body.message), /transcriber\.language/);
+});
+
+test("gladia: a session refused at its init (401) is never dialled; a call's end sends stop_recording", async () => {
+  const standin = standins.gladia;
+  const p = PROVIDERS.gladia;
+  p.fail(standin, 401);
+  const inits = standin.inits.length;
+  const sessions = standin.sessions.length;
+  const refused = await liveCall(p.transcriber);
+  assert.equal((await ended(refused.call.id)).endedReason, p.refused);
+  assert.equal(standin.inits.length, inits + 1, "the init was asked");
+  assert.equal(standin.sessions.length, sessions, "no socket without a session");
+  standin.behaviour.init = "ok";
+  const { call, caller } = await liveCall(p.transcriber);
+  const session = await until(() => standin.sessions[sessions], "the Gladia session");
+  await until(() => session.bytes > 16000, "audio at Gladia");
+  caller.send({ type: "hangup" });
+  await ended(call.id);
+  await until(() => session.stops === 1, "stop_recording when the call ended");
 });

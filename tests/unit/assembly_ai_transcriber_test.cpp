@@ -4,25 +4,20 @@
 
 #include "runtime/speech/assembly_ai_transcriber.hpp"
 
-#include <future>
 #include <string>
 
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
 
-#include "core/api_error.hpp"
-#include "net/http_client.hpp"
-#include "net/websocket.hpp"
+#include "remote_transcriber_support.hpp"
 
 namespace sb::speech {
 namespace {
 
 namespace json = boost::json;
 
-json::object config(std::string_view text) {
-  return json::parse(text).as_object();
-}
+using test::config;
 
 TEST(AssemblyAiStreamUrl, CarriesTheAudioFormatVapisDefaultsAndTheConfig) {
   EXPECT_EQ(assembly_ai_stream_url("https://streaming.assemblyai.com",
@@ -141,11 +136,8 @@ TEST(AssemblyAiFailures, RefusalsAndClosesMapToTheCallSchemasReasons) {
 
 class AssemblyAiTranscriberTest : public ::testing::Test {
  protected:
-  net::HttpClient http;
-  net::WebSocketClient websockets;
-  RemoteSpeechSettings settings;
-  RemoteSpeechDeps deps{http, websockets, settings};
-  AssemblyAiTranscriber transcriber{deps};
+  test::RemoteDeps remote;
+  AssemblyAiTranscriber transcriber{remote.deps};
 };
 
 TEST_F(AssemblyAiTranscriberTest, CheckRefusesWhatItCannotServeNamingTheField) {
@@ -153,38 +145,26 @@ TEST_F(AssemblyAiTranscriberTest, CheckRefusesWhatItCannotServeNamingTheField) {
   EXPECT_NO_THROW(transcriber.check(config(
       R"({"provider":"assembly-ai","language":"multi","endOfTurnConfidenceThreshold":0.5,
           "realtimeUrl":"wss://streaming.eu.assemblyai.com/v3/ws"})")));
-  for (const auto& [bad, field] : std::vector<std::pair<const char*, const char*>>{
-           {R"({"provider":"deepgram"})", "transcriber.provider"},
-           {R"({"provider":"assembly-ai","speechModel":7})", "transcriber.speechModel"},
-           {R"({"provider":"assembly-ai","language":"multi",
-                "speechModel":"universal-streaming-english"})",
-            "transcriber.language"},
-           {R"({"provider":"assembly-ai","confidenceThreshold":1.5})",
-            "transcriber.confidenceThreshold"},
-           {R"({"provider":"assembly-ai","maxTurnSilence":-1})", "transcriber.maxTurnSilence"},
-           {R"({"provider":"assembly-ai","realtimeUrl":"https://x.example/v3/ws"})",
-            "transcriber.realtimeUrl"}}) {
-    try {
-      transcriber.check(config(bad));
-      ADD_FAILURE() << "accepted " << bad;
-    } catch (const ApiError& e) {
-      EXPECT_EQ(e.code(), ErrorCode::kBadRequest) << bad;
-      EXPECT_NE(std::string(e.what()).find(field), std::string::npos) << e.what();
-    }
-  }
+  test::expect_refused(transcriber, R"({"provider":"deepgram"})", "transcriber.provider");
+  test::expect_refused(transcriber, R"({"provider":"assembly-ai","speechModel":7})",
+                       "transcriber.speechModel");
+  test::expect_refused(transcriber,
+                       R"({"provider":"assembly-ai","language":"multi",
+                           "speechModel":"universal-streaming-english"})",
+                       "transcriber.language");
+  test::expect_refused(transcriber, R"({"provider":"assembly-ai","confidenceThreshold":1.5})",
+                       "transcriber.confidenceThreshold");
+  test::expect_refused(transcriber, R"({"provider":"assembly-ai","maxTurnSilence":-1})",
+                       "transcriber.maxTurnSilence");
+  test::expect_refused(transcriber,
+                       R"({"provider":"assembly-ai","realtimeUrl":"https://x.example/v3/ws"})",
+                       "transcriber.realtimeUrl");
 }
 
 TEST_F(AssemblyAiTranscriberTest, NoKeyFailsAtOnce) {
-  std::promise<SpeechFailure> failed;
-  TranscriberEvents events;
-  events.on_failure = [&](SpeechFailure f) { failed.set_value(std::move(f)); };
-  auto stream = transcriber.open(config(R"({"provider":"assembly-ai"})"), {}, events);
-  auto future = failed.get_future();
-  ASSERT_EQ(future.wait_for(std::chrono::seconds(5)), std::future_status::ready);
-  const auto failure = future.get();
+  const auto failure = test::failure_without_key(transcriber, R"({"provider":"assembly-ai"})");
   EXPECT_EQ(failure.ended_reason, kAssemblyAiTranscriberFailed);
   EXPECT_NE(failure.message.find("AssemblyAI API key"), std::string::npos);
-  stream->close();
 }
 
 }  // namespace

@@ -4,7 +4,6 @@
 #include <utility>
 
 #include <boost/json/array.hpp>
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "core/api_error.hpp"
@@ -16,9 +15,7 @@ namespace sb::speech {
 namespace {
 
 namespace json = boost::json;
-using namespace std::chrono_literals;
 
-constexpr auto kConnectTimeout = 10s;
 // 100 ms of mono 16 kHz PCM per message: AssemblyAI refuses messages under 50 ms.
 constexpr std::size_t kMessageBytes = kPipelineRate / 10 * 2;
 // Vapi's documented defaults for the fields it maps.
@@ -105,10 +102,8 @@ std::string assembly_ai_stream_url(std::string_view base_url, const json::object
 
 AssemblyAiMessage parse_assembly_ai_message(std::string_view text) {
   AssemblyAiMessage out;
-  boost::system::error_code ec;
-  const json::value parsed = json::parse(text, ec);
-  const json::object* o = ec ? nullptr : parsed.if_object();
-  if (!o) return out;
+  const auto message = json_message(text);
+  const json::object* o = &message;
   const auto type = string_at(*o, "type");
   if (type == "Error") {
     out.kind = AssemblyAiMessage::Kind::kError;
@@ -203,11 +198,8 @@ std::unique_ptr<TranscriberProtocol> AssemblyAiTranscriber::protocol(
 net::WebSocketConnectRequest AssemblyAiTranscriber::request(const json::object& config,
                                                             std::string_view base_url,
                                                             const std::string& key) const {
-  net::WebSocketConnectRequest request;
-  request.url = assembly_ai_stream_url(base_url, config);
-  request.headers.emplace_back("Authorization", key);  // the bare key, as AssemblyAI documents
-  request.timeout = kConnectTimeout;
-  return request;
+  // The bare key, as AssemblyAI documents it.
+  return upgrade_request(assembly_ai_stream_url(base_url, config), "Authorization", key);
 }
 
 SpeechFailure AssemblyAiTranscriber::key_missing() const {

@@ -5,7 +5,6 @@
 #include <cmath>
 #include <vector>
 
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "core/api_error.hpp"
@@ -78,10 +77,8 @@ class CustomProtocol final : public TranscriberProtocol {
 
   ProtocolReply on_text(std::string_view message) override {
     ProtocolReply reply;
-    boost::system::error_code ec;
-    const json::value parsed = json::parse(message, ec);
-    const json::object* o = ec ? nullptr : parsed.if_object();
-    if (!o) return reply;  // not a message of the protocol: ignored
+    const auto parsed = json_message(message);  // not JSON: no type, ignored
+    const json::object* o = &parsed;
     const std::string_view type = string_at(*o, "type");
     if (type == "error") {
       std::string what(string_at(*o, "error"));

@@ -5,8 +5,6 @@
 #include <optional>
 #include <utility>
 
-#include <boost/json/parse.hpp>
-
 #include "core/api_error.hpp"
 #include "core/json_fields.hpp"
 #include "net/websocket.hpp"
@@ -19,7 +17,6 @@ namespace json = boost::json;
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
 
-constexpr auto kConnectTimeout = 10s;
 // Deepgram closes a stream that gets no data for 10 s (NET-0001); its docs advise a KeepAlive
 // every 3-5 s while no audio is sent.
 constexpr auto kKeepAliveEvery = 4s;
@@ -74,10 +71,8 @@ std::string deepgram_listen_url(std::string_view base_url, const json::object& c
 
 DeepgramMessage parse_deepgram_message(std::string_view text) {
   DeepgramMessage out;
-  boost::system::error_code ec;
-  const json::value parsed = json::parse(text, ec);
-  const json::object* o = ec ? nullptr : parsed.if_object();
-  if (!o) return out;
+  const auto message = json_message(text);
+  const json::object* o = &message;
   const auto type = string_at(*o, "type");
   if (type == "UtteranceEnd") {
     out.kind = DeepgramMessage::Kind::kUtteranceEnd;
@@ -214,11 +209,7 @@ std::unique_ptr<TranscriberProtocol> DeepgramTranscriber::protocol(
 net::WebSocketConnectRequest DeepgramTranscriber::request(const json::object& config,
                                                           std::string_view base_url,
                                                           const std::string& key) const {
-  net::WebSocketConnectRequest request;
-  request.url = deepgram_listen_url(base_url, config);
-  request.headers.emplace_back("Authorization", "Token " + key);
-  request.timeout = kConnectTimeout;
-  return request;
+  return upgrade_request(deepgram_listen_url(base_url, config), "Authorization", "Token " + key);
 }
 
 SpeechFailure DeepgramTranscriber::key_missing() const {

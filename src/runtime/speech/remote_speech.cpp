@@ -20,6 +20,7 @@ constexpr RemoteProvider kProviders[] = {
     // AssemblyAI's streaming API has its own host; its SDKs take it as the streaming base.
     {"assembly-ai", "https://streaming.assemblyai.com", "ASSEMBLYAI_API_KEY", "ASSEMBLYAI_BASE_URL",
      "assembly-ai"},
+    {"gladia", "https://api.gladia.io", "GLADIA_API_KEY", "GLADIA_BASE_URL", "gladia"},
 };
 
 std::string without_trailing_slashes(std::string_view url) {

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include <boost/asio/strand.hpp>
+#include <boost/json/parse.hpp>
 
 #include "media/pcm16.hpp"
 
@@ -32,6 +33,13 @@ class Stream final : public TranscriberStream {
 
 }  // namespace
 
+boost::json::object json_message(std::string_view text) {
+  boost::system::error_code ec;
+  auto parsed = boost::json::parse(text, ec);
+  if (ec || !parsed.is_object()) return {};
+  return std::move(parsed.as_object());
+}
+
 std::string TranscriberProtocol::audio(std::span<const std::int16_t> customer,
                                        std::span<const std::int16_t>) {
   std::string out;
@@ -46,6 +54,10 @@ std::shared_ptr<WebSocketTranscription> WebSocketTranscription::create(
 
 void WebSocketTranscription::connect(net::WebSocketClient& client,
                                      net::WebSocketConnectRequest request) {
+  {
+    std::lock_guard lock(socket_mutex_);
+    if (done_) return;
+  }
   auto self = shared_from_this();
   auto cancel = client.connect(std::move(request), self,
                                [self](std::shared_ptr<net::WebSocket> socket, std::string error) {
@@ -53,6 +65,17 @@ void WebSocketTranscription::connect(net::WebSocketClient& client,
                                });
   std::lock_guard lock(socket_mutex_);
   cancel_ = std::move(cancel);
+}
+
+void WebSocketTranscription::cancel_with(std::function<void()> cancel) {
+  {
+    std::lock_guard lock(socket_mutex_);
+    if (!done_) {
+      if (!cancel_) cancel_ = std::move(cancel);  // else the connect has begun: its cancel wins
+      return;
+    }
+  }
+  if (cancel) cancel();
 }
 
 void WebSocketTranscription::keep_alive_on(const asio::any_io_executor& executor,
@@ -99,7 +122,7 @@ void WebSocketTranscription::close() {
     stopped_ = true;
   }
   std::shared_ptr<net::WebSocket> socket;
-  net::WebSocketClient::Cancel cancel;
+  std::function<void()> cancel;
   std::optional<std::string> closing;
   {
     std::lock_guard lock(socket_mutex_);

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -22,6 +23,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/json/object.hpp>
 
 #include "net/websocket.hpp"
 #include "runtime/speech/speech.hpp"
@@ -36,6 +38,10 @@ struct ProtocolReply {
   /// The provider is ready for audio (see TranscriberProtocol::waits_for_ready).
   bool ready = false;
 };
+
+/// A provider's text message (or answer body) as a JSON object; an empty object when it is not
+/// one, which reads as a message of no known type.
+boost::json::object json_message(std::string_view text);
 
 /// One provider's side of a stream; one instance per stream. The sending side (audio,
 /// closing_message, keep_alive_message) runs under the stream's send lock in push order; the
@@ -80,8 +86,13 @@ class WebSocketTranscription final : public net::WebSocketHandler,
   static std::shared_ptr<WebSocketTranscription> create(
       std::unique_ptr<TranscriberProtocol> protocol, TranscriberEvents events);
 
-  /// Dials; a failed connect ends the stream with protocol.connect_failure.
+  /// Dials (unless already closed); a failed connect ends the stream with
+  /// protocol.connect_failure.
   void connect(net::WebSocketClient& client, net::WebSocketConnectRequest request);
+  /// What close() calls to stop a step that comes before dialling (e.g. an HTTP exchange that
+  /// yields the socket's URL), unless the connect has begun; called at once when the stream
+  /// is already closed.
+  void cancel_with(std::function<void()> cancel);
   /// Sends protocol.keep_alive_message() whenever nothing has been sent for `every`, checked
   /// each second on a strand of `executor`.
   void keep_alive_on(const boost::asio::any_io_executor& executor,
@@ -119,8 +130,8 @@ class WebSocketTranscription final : public net::WebSocketHandler,
 
   std::mutex socket_mutex_;  // guards what follows
   std::shared_ptr<net::WebSocket> socket_;
-  net::WebSocketClient::Cancel cancel_;
-  std::string gathering_;  // audio not yet min_message_bytes long
+  std::function<void()> cancel_;  // the connect's, or the step before it
+  std::string gathering_;         // audio not yet min_message_bytes long
   std::deque<std::string> pending_;
   std::size_t pending_bytes_ = 0;
   bool ready_ = false;  // the provider takes audio

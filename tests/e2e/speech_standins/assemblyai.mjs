@@ -27,7 +27,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import { WebSocketServer } from "ws";
-import { jsonOf, refuseUpgrade, utterances } from "./listening.mjs";
+import { jsonOf, listenLocally, refuseUpgrade, utterances } from "./listening.mjs";
 
 const MESSAGE_MIN_MS = 50;
 const MESSAGE_MAX_MS = 1000;
@@ -115,16 +115,6 @@ export async function startAssemblyAiStandin(options = {}) {
     });
   }
 
-  await new Promise((resolve) => http.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${http.address().port}`,
-    sessions,
-    behaviour,
-    async close() {
-      for (const c of wss.clients) c.terminate();
-      wss.close();
-      http.closeAllConnections();
-      await new Promise((resolve) => http.close(resolve));
-    },
-  };
+  const { url, close } = await listenLocally(http, wss);
+  return { url, sessions, behaviour, close };
 }

@@ -33,7 +33,7 @@
 import { createServer } from "node:http";
 import { randomUUID } from "node:crypto";
 import { WebSocketServer } from "ws";
-import { jsonOf, refuseUpgrade, utterances } from "./listening.mjs";
+import { jsonOf, listenLocally, refuseUpgrade, utterances } from "./listening.mjs";
 
 const ERROR_BODY = {
   401: { err_code: "INVALID_AUTH", err_msg: "Invalid credentials." },
@@ -159,18 +159,6 @@ export async function startDeepgramStandin(options = {}) {
     });
   }
 
-  await new Promise((resolve) => http.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${http.address().port}`,
-    listens,
-    speaks,
-    behaviour,
-    latest: () => listens[listens.length - 1],
-    async close() {
-      for (const c of wss.clients) c.terminate();
-      wss.close();
-      http.closeAllConnections();
-      await new Promise((resolve) => http.close(resolve));
-    },
-  };
+  const { url, close } = await listenLocally(http, wss);
+  return { url, listens, speaks, behaviour, latest: () => listens[listens.length - 1], close };
 }

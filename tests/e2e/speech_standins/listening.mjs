@@ -61,3 +61,20 @@ export function jsonOf(data) {
     return {};
   }
 }
+
+/**
+ * Starts `http` on 127.0.0.1; resolves {url, close()}, where close() also ends the WebSocket
+ * server `wss` and its clients.
+ */
+export async function listenLocally(http, wss) {
+  await new Promise((resolve) => http.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${http.address().port}`,
+    async close() {
+      for (const c of wss.clients) c.terminate();
+      wss.close();
+      http.closeAllConnections();
+      await new Promise((resolve) => http.close(resolve));
+    },
+  };
+}
