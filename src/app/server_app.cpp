@@ -37,6 +37,7 @@
 #include "runtime/speech/remote_speech.hpp"
 #include "runtime/speech/speech_pool.hpp"
 #include "runtime/speech/speech_providers.hpp"
+#include "runtime/speech/speechmatics_transcriber.hpp"
 #include "runtime/voice/live_calls.hpp"
 #include "storage/org_repository.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
@@ -232,6 +233,8 @@ int serve(const ServeOptions& options) {
   speech.add_transcriber("assembly-ai", assembly_ai_transcriber);
   speech::GladiaTranscriber gladia_transcriber(remote);
   speech.add_transcriber("gladia", gladia_transcriber);
+  speech::SpeechmaticsTranscriber speechmatics_transcriber(remote);
+  speech.add_transcriber("speechmatics", speechmatics_transcriber);
   speech::DeepgramVoice deepgram_voice(remote);
   speech.add_voice("deepgram", deepgram_voice);
   speech::ElevenLabsVoice elevenlabs_voice(remote);

@@ -12,6 +12,7 @@ import { api } from "./harness.mjs";
 import { callEnded, createWebsocketCall, dial, speakingCaller, startVoiceStandin, until } from "./voice_helpers.mjs";
 import { startAssemblyAiStandin } from "./speech_standins/assemblyai.mjs";
 import { startGladiaStandin } from "./speech_standins/gladia.mjs";
+import { startSpeechmaticsStandin } from "./speech_standins/speechmatics.mjs";
 
 const PCM16 = { format: "pcm_s16le", container: "raw", sampleRate: 16000 };
 
@@ -67,6 +68,31 @@ const PROVIDERS = {
     refused: "pipeline-error-gladia-transcriber-failed",
     rateLimited: "pipeline-error-gladia-transcriber-failed",
     dropped: "pipeline-error-gladia-transcriber-failed",
+  },
+  speechmatics: {
+    start: startSpeechmaticsStandin,
+    fail: (standin, how) => Object.assign(standin.behaviour, { listen: how, dropAfterMs: 800 }),
+    key: "sm-e2e-key-0b61",
+    transcriber: { provider: "speechmatics", model: "default", language: "en", operatingPoint: "standard", region: "us", maxDelay: 1500, endOfTurnSensitivity: 0.75, customVocabulary: [{ content: "Switchboard", soundsLike: ["switch bored"] }] },
+    expect(session, key) {
+      assert.equal(session.headers.authorization, `Bearer ${key}`);
+      assert.deepEqual(session.start, {
+        message: "StartRecognition",
+        audio_format: { type: "raw", encoding: "pcm_s16le", sample_rate: 16000 },
+        transcription_config: {
+          language: "en",
+          operating_point: "standard",
+          enable_partials: true,
+          max_delay: 1.5,
+          conversation_config: { end_of_utterance_silence_trigger: 0.4 },
+          additional_vocab: [{ content: "Switchboard", sounds_like: ["switch bored"] }],
+        },
+      });
+    },
+    heard: "what is the weather like?",
+    refused: "pipeline-error-speechmatics-transcriber-failed",
+    rateLimited: "pipeline-error-speechmatics-transcriber-failed",
+    dropped: "pipeline-error-speechmatics-transcriber-failed",
   },
 };
 
@@ -205,4 +231,17 @@ test("gladia: a session refused at its init (401) is never dialled; a call's end
   caller.send({ type: "hangup" });
   await ended(call.id);
   await until(() => session.stops === 1, "stop_recording when the call ended");
+});
+
+test("speechmatics: audio waits for RecognitionStarted; the call's end sends EndOfStream with the last seq_no", async () => {
+  const standin = standins.speechmatics;
+  const mark = standin.sessions.length;
+  const { call, caller } = await liveCall(PROVIDERS.speechmatics.transcriber);
+  const session = await until(() => standin.sessions[mark], "the Speechmatics connection");
+  await until(() => session.seqNo >= 50, "a second of audio at Speechmatics");
+  caller.send({ type: "hangup" });
+  await ended(call.id);
+  await until(() => session.endOfStream, "EndOfStream when the call ended");
+  assert.equal(session.audioBeforeStart, 0);
+  assert.equal(session.endOfStream.last_seq_no, session.seqNo);
 });

@@ -99,23 +99,16 @@ DeepgramMessage parse_deepgram_message(std::string_view text) {
 }
 
 std::optional<Transcript> DeepgramTurns::on(const DeepgramMessage& message) {
-  const auto join = [](const std::string& a, const std::string& b) {
-    return a.empty() ? b : b.empty() ? a : a + " " + b;
-  };
-  const auto end_turn = [&]() -> std::optional<Transcript> {
-    if (held_.empty()) return std::nullopt;
-    return Transcript{std::exchange(held_, {}), true, true};
-  };
-  if (message.kind == DeepgramMessage::Kind::kUtteranceEnd) return end_turn();
+  if (message.kind == DeepgramMessage::Kind::kUtteranceEnd) return turn_.end();
   if (message.kind != DeepgramMessage::Kind::kTranscript) return std::nullopt;
   const auto& t = message.transcript;
   const std::string text = message.confidence < threshold_ ? "" : t.text;
   if (!t.is_final) {
     if (text.empty()) return std::nullopt;
-    return Transcript{join(held_, text), false, false};
+    return turn_.partial(text);
   }
-  held_ = join(held_, text);
-  return t.end_of_turn ? end_turn() : std::nullopt;
+  turn_.hold(text);
+  return t.end_of_turn ? turn_.end() : std::nullopt;
 }
 
 std::string deepgram_connect_failure_reason(std::string_view connect_error) {

@@ -25,6 +25,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/json/object.hpp>
 
+#include "runtime/speech/held_turn.hpp"
 #include "runtime/speech/remote_transcriber.hpp"
 
 namespace sb::speech {
@@ -72,7 +73,7 @@ class DeepgramTurns {
 
  private:
   double threshold_;
-  std::string held_;  ///< the turn's finals so far
+  HeldTurn turn_;
 };
 
 /// The endedReason for a refused upgrade ("handshake: 401", ...) or a connect failure.

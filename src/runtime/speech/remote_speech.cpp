@@ -21,6 +21,9 @@ constexpr RemoteProvider kProviders[] = {
     {"assembly-ai", "https://streaming.assemblyai.com", "ASSEMBLYAI_API_KEY", "ASSEMBLYAI_BASE_URL",
      "assembly-ai"},
     {"gladia", "https://api.gladia.io", "GLADIA_API_KEY", "GLADIA_BASE_URL", "gladia"},
+    // Speechmatics' Realtime API, EU region (a region "us" config moves it to us.rt...).
+    {"speechmatics", "https://eu.rt.speechmatics.com", "SPEECHMATICS_API_KEY",
+     "SPEECHMATICS_BASE_URL", "speechmatics"},
 };
 
 std::string without_trailing_slashes(std::string_view url) {

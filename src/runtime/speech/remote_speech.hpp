@@ -4,7 +4,8 @@
 //
 // Base URLs are the provider's API base as its own SDKs take it (https://api.deepgram.com,
 // https://api.elevenlabs.io, https://api.cartesia.ai, https://api.openai.com/v1,
-// https://streaming.assemblyai.com, https://api.gladia.io): the server's
+// https://streaming.assemblyai.com, https://api.gladia.io, https://eu.rt.speechmatics.com): the
+// server's
 // `--speech-base-url provider=url` (repeatable), else <NAME>_BASE_URL in its environment, else
 // the default. A credential's own `apiUrl` (Deepgram, ElevenLabs and Cartesia credentials have
 // one, for an on-premises install) beats all three. WebSocket endpoints take the same base with
