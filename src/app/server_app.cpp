@@ -33,6 +33,7 @@
 #include "runtime/speech/deepgram_voice.hpp"
 #include "runtime/speech/elevenlabs_voice.hpp"
 #include "runtime/speech/gladia_transcriber.hpp"
+#include "runtime/speech/openai_transcriber.hpp"
 #include "runtime/speech/openai_voice.hpp"
 #include "runtime/speech/remote_speech.hpp"
 #include "runtime/speech/speech_pool.hpp"
@@ -235,6 +236,8 @@ int serve(const ServeOptions& options) {
   speech.add_transcriber("gladia", gladia_transcriber);
   speech::SpeechmaticsTranscriber speechmatics_transcriber(remote);
   speech.add_transcriber("speechmatics", speechmatics_transcriber);
+  speech::OpenAiTranscriber openai_transcriber(remote);
+  speech.add_transcriber("openai", openai_transcriber);
   speech::DeepgramVoice deepgram_voice(remote);
   speech.add_voice("deepgram", deepgram_voice);
   speech::ElevenLabsVoice elevenlabs_voice(remote);

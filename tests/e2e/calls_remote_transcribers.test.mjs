@@ -13,6 +13,7 @@ import { callEnded, createWebsocketCall, dial, speakingCaller, startVoiceStandin
 import { startAssemblyAiStandin } from "./speech_standins/assemblyai.mjs";
 import { startGladiaStandin } from "./speech_standins/gladia.mjs";
 import { startSpeechmaticsStandin } from "./speech_standins/speechmatics.mjs";
+import { startOpenAiRealtimeStandin } from "./speech_standins/openai_realtime.mjs";
 
 const PCM16 = { format: "pcm_s16le", container: "raw", sampleRate: 16000 };
 
@@ -93,6 +94,20 @@ const PROVIDERS = {
     refused: "pipeline-error-speechmatics-transcriber-failed",
     rateLimited: "pipeline-error-speechmatics-transcriber-failed",
     dropped: "pipeline-error-speechmatics-transcriber-failed",
+  },
+  openai: {
+    start: startOpenAiRealtimeStandin,
+    fail: (standin, how) => Object.assign(standin.behaviour, { listen: how, dropAfterMs: 800 }),
+    key: "sk-e2e-openai-5a3c",
+    transcriber: { provider: "openai", model: "gpt-4o-mini-transcribe", language: "en" },
+    expect(session, key) {
+      assert.equal(session.headers.authorization, `Bearer ${key}`);
+      assert.equal(session.params.get("intent"), "transcription");
+    },
+    heard: "what is the weather like?",
+    refused: "pipeline-error-openai-transcriber-failed",
+    rateLimited: "pipeline-error-openai-transcriber-failed",
+    dropped: "pipeline-error-openai-transcriber-failed",
   },
 };
 
@@ -244,4 +259,21 @@ test("speechmatics: audio waits for RecognitionStarted; the call's end sends End
   await until(() => session.endOfStream, "EndOfStream when the call ended");
   assert.equal(session.audioBeforeStart, 0);
   assert.equal(session.endOfStream.last_seq_no, session.seqNo);
+});
+
+test("openai: a transcription session of 24 kHz PCM in base64 appends", async () => {
+  const standin = standins.openai;
+  const mark = standin.sessions.length;
+  const { call, caller } = await liveCall(PROVIDERS.openai.transcriber);
+  const session = await until(() => standin.sessions[mark], "the OpenAI connection");
+  await until(() => session.appends >= 50, "a second of audio at OpenAI");
+  assert.deepEqual(session.update.session, {
+    type: "transcription",
+    audio: { input: { format: { type: "audio/pcm", rate: 24000 }, transcription: { model: "gpt-4o-mini-transcribe", language: "en" }, turn_detection: { type: "server_vad" } } },
+  });
+  // 20 ms at 24 kHz is 960 bytes; the resampler may hand out a sample more or less.
+  const perAppend = session.bytes / session.appends;
+  assert.ok(perAppend > 940 && perAppend < 980, `${perAppend} bytes per append`);
+  caller.send({ type: "hangup" });
+  await ended(call.id);
 });

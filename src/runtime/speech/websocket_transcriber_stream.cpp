@@ -106,11 +106,16 @@ void WebSocketTranscription::send_audio_locked(std::string message) {
   last_sent_ = SteadyClock::now();
   // False: the socket is closing (the peer closed it, or stopped reading and the queue
   // overflowed, which closes it): its on_close reports the failure.
-  if (!socket_->send_binary(std::move(message))) done_ = true;
+  if (!send_locked(std::move(message))) done_ = true;
+}
+
+bool WebSocketTranscription::send_locked(std::string message) {
+  return protocol_->audio_as_text() ? socket_->send_text(std::move(message))
+                                    : socket_->send_binary(std::move(message));
 }
 
 void WebSocketTranscription::flush_pending_locked() {
-  for (auto& message : pending_) socket_->send_binary(std::move(message));
+  for (auto& message : pending_) send_locked(std::move(message));
   pending_.clear();
   pending_bytes_ = 0;
   last_sent_ = SteadyClock::now();

@@ -55,10 +55,13 @@ class TranscriberProtocol {
   /// True: audio is held until on_text answers `ready` (a provider that refuses audio before
   /// acknowledging the opening message).
   virtual bool waits_for_ready() const { return false; }
-  /// One 20 ms frame as the provider takes it in a binary message. Default: the customer's
-  /// channel alone, mono 16-bit little-endian PCM.
+  /// One 20 ms frame as the provider takes it in a message. Default: the customer's channel
+  /// alone, mono 16-bit little-endian PCM.
   virtual std::string audio(std::span<const std::int16_t> customer,
                             std::span<const std::int16_t> assistant);
+  /// True: each audio() result goes as a text message (a provider that takes JSON-wrapped
+  /// audio); false: as a binary one.
+  virtual bool audio_as_text() const { return false; }
   /// Frames are gathered into binary messages of at least this many bytes (providers that
   /// refuse messages shorter than some duration).
   virtual std::size_t min_message_bytes() const { return 0; }
@@ -121,6 +124,7 @@ class WebSocketTranscription final : public net::WebSocketHandler,
   // Under socket_mutex_: queue while not connected or not ready, else send.
   void send_audio_locked(std::string message);
   void flush_pending_locked();
+  bool send_locked(std::string message);  // one audio message, as the protocol frames it
 
   std::unique_ptr<TranscriberProtocol> protocol_;
 
