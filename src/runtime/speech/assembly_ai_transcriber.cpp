@@ -103,19 +103,18 @@ std::string assembly_ai_stream_url(std::string_view base_url, const json::object
 AssemblyAiMessage parse_assembly_ai_message(std::string_view text) {
   AssemblyAiMessage out;
   const auto message = json_message(text);
-  const json::object* o = &message;
-  const auto type = string_at(*o, "type");
+  const auto type = string_at(message, "type");
   if (type == "Error") {
     out.kind = AssemblyAiMessage::Kind::kError;
-    out.error = std::string(string_at(*o, "error"));
+    out.error = std::string(string_at(message, "error"));
   } else if (type == "Turn") {
     out.kind = AssemblyAiMessage::Kind::kTurn;
-    out.transcript = std::string(string_at(*o, "transcript"));
-    out.end_of_turn = bool_at(*o, "end_of_turn");
-    out.formatted = bool_at(*o, "turn_is_formatted");
+    out.transcript = std::string(string_at(message, "transcript"));
+    out.end_of_turn = bool_at(message, "end_of_turn");
+    out.formatted = bool_at(message, "turn_is_formatted");
     double sum = 0;
     std::size_t n = 0;
-    if (const auto* words = array_at(*o, "words"))
+    if (const auto* words = array_at(message, "words"))
       for (const auto& word : *words)
         if (word.is_object()) {
           sum += number_at(word.get_object(), "confidence", 1.0);

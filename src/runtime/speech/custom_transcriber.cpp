@@ -78,10 +78,9 @@ class CustomProtocol final : public TranscriberProtocol {
   ProtocolReply on_text(std::string_view message) override {
     ProtocolReply reply;
     const auto parsed = json_message(message);  // not JSON: no type, ignored
-    const json::object* o = &parsed;
-    const std::string_view type = string_at(*o, "type");
+    const std::string_view type = string_at(parsed, "type");
     if (type == "error") {
-      std::string what(string_at(*o, "error"));
+      std::string what(string_at(parsed, "error"));
       reply.failure =
           failure("the custom transcriber reported an error" + (what.empty() ? "" : ": " + what));
       return reply;
@@ -89,10 +88,10 @@ class CustomProtocol final : public TranscriberProtocol {
     if (type != "transcriber-response") return reply;
     // The assistant's channel is what the assistant itself said, which the call already knows
     // as text: only the customer's transcripts go to the pipeline.
-    if (string_at(*o, "channel") != "customer") return reply;
+    if (string_at(parsed, "channel") != "customer") return reply;
     Transcript t;
-    t.text = std::string(string_at(*o, "transcription"));
-    t.is_final = string_at(*o, "transcriptType") != "partial";  // "final" when absent
+    t.text = std::string(string_at(parsed, "transcription"));
+    t.is_final = string_at(parsed, "transcriptType") != "partial";  // "final" when absent
     if (!t.text.empty()) reply.transcripts.push_back(std::move(t));
     return reply;
   }

@@ -72,22 +72,21 @@ std::string deepgram_listen_url(std::string_view base_url, const json::object& c
 DeepgramMessage parse_deepgram_message(std::string_view text) {
   DeepgramMessage out;
   const auto message = json_message(text);
-  const json::object* o = &message;
-  const auto type = string_at(*o, "type");
+  const auto type = string_at(message, "type");
   if (type == "UtteranceEnd") {
     out.kind = DeepgramMessage::Kind::kUtteranceEnd;
   } else if (type == "Error" || type == "error") {
     out.kind = DeepgramMessage::Kind::kError;
     for (const auto* key : {"description", "message", "reason", "error"})
-      if (auto what = string_at(*o, key); !what.empty()) {
+      if (auto what = string_at(message, key); !what.empty()) {
         out.error = std::string(what);
         break;
       }
   } else if (type == "Results") {
     out.kind = DeepgramMessage::Kind::kTranscript;
-    out.transcript.is_final = bool_at(*o, "is_final");
-    out.transcript.end_of_turn = bool_at(*o, "speech_final");
-    const auto* channel = object_at(*o, "channel");
+    out.transcript.is_final = bool_at(message, "is_final");
+    out.transcript.end_of_turn = bool_at(message, "speech_final");
+    const auto* channel = object_at(message, "channel");
     const auto* alternatives = channel ? array_at(*channel, "alternatives") : nullptr;
     if (alternatives && !alternatives->empty() && alternatives->front().is_object()) {
       const auto& best = alternatives->front().get_object();

@@ -133,9 +133,8 @@ std::optional<std::string> gladia_session_url(std::string_view body) {
 GladiaMessage parse_gladia_message(std::string_view text) {
   GladiaMessage out;
   const auto message = json_message(text);
-  const json::object* o = &message;
-  const auto type = string_at(*o, "type");
-  const auto* data = object_at(*o, "data");
+  const auto type = string_at(message, "type");
+  const auto* data = object_at(message, "data");
   if (type == "transcript" && data) {
     out.kind = GladiaMessage::Kind::kTranscript;
     out.is_final = bool_at(*data, "is_final");
@@ -145,7 +144,7 @@ GladiaMessage parse_gladia_message(std::string_view text) {
     }
   } else if (type == "error") {
     out.kind = GladiaMessage::Kind::kError;
-    for (const auto* where : {data, o})
+    for (const auto* where : {data, &message})
       if (where)
         for (const auto* key : {"message", "error"})
           if (auto what = string_at(*where, key); !what.empty() && out.error.empty())
