@@ -27,15 +27,19 @@
 #include "net/open_files.hpp"
 #include "net/websocket.hpp"
 #include "runtime/speech/assembly_ai_transcriber.hpp"
+#include "runtime/speech/azure_voice.hpp"
 #include "runtime/speech/cartesia_voice.hpp"
 #include "runtime/speech/custom_transcriber.hpp"
 #include "runtime/speech/deepgram_transcriber.hpp"
 #include "runtime/speech/deepgram_voice.hpp"
 #include "runtime/speech/elevenlabs_voice.hpp"
 #include "runtime/speech/gladia_transcriber.hpp"
+#include "runtime/speech/lmnt_voice.hpp"
 #include "runtime/speech/openai_transcriber.hpp"
 #include "runtime/speech/openai_voice.hpp"
+#include "runtime/speech/playht_voice.hpp"
 #include "runtime/speech/remote_speech.hpp"
+#include "runtime/speech/rime_ai_voice.hpp"
 #include "runtime/speech/speech_pool.hpp"
 #include "runtime/speech/speech_providers.hpp"
 #include "runtime/speech/speechmatics_transcriber.hpp"
@@ -238,14 +242,22 @@ int serve(const ServeOptions& options) {
   speech.add_transcriber("speechmatics", speechmatics_transcriber);
   speech::OpenAiTranscriber openai_transcriber(remote);
   speech.add_transcriber("openai", openai_transcriber);
-  speech::DeepgramVoice deepgram_voice(remote);
+  speech::HttpVoice deepgram_voice(remote, speech::kDeepgramVoice);
   speech.add_voice("deepgram", deepgram_voice);
-  speech::ElevenLabsVoice elevenlabs_voice(remote);
-  speech::CartesiaVoice cartesia_voice(remote);
-  speech::OpenAiVoice openai_voice(remote);
+  speech::HttpVoice elevenlabs_voice(remote, speech::kElevenLabsVoice);
+  speech::HttpVoice cartesia_voice(remote, speech::kCartesiaVoice);
+  speech::HttpVoice openai_voice(remote, speech::kOpenAiVoice);
   speech.add_voice("11labs", elevenlabs_voice);
   speech.add_voice("cartesia", cartesia_voice);
   speech.add_voice("openai", openai_voice);
+  speech::HttpVoice lmnt_voice(remote, speech::kLmntVoice);
+  speech.add_voice("lmnt", lmnt_voice);
+  speech::HttpVoice rime_ai_voice(remote, speech::kRimeAiVoice);
+  speech.add_voice("rime-ai", rime_ai_voice);
+  speech::HttpVoice azure_voice(remote, speech::kAzureVoice);
+  speech.add_voice("azure", azure_voice);
+  speech::HttpVoice playht_voice(remote, speech::kPlayHtVoice);
+  speech.add_voice("playht", playht_voice);
   CatalogDeps deps{
       store, secrets, contract, pool, dir.path(), options.file_size_limit, [&public_url] {
         return public_url;
@@ -268,11 +280,12 @@ int serve(const ServeOptions& options) {
   http::RateLimiter::Options lookups;
   lookups.per_second = options.auth_rate_limit;
   auth::ApiKeyAuthenticator authenticator(store, lookups);
-  const auto live = add_live_calls(
-      catalog, telephony, agents, credentials, workspace,
-      {engine, speech.transcribers(), speech.voices(), calls_io.context(),
-       (std::filesystem::path(dir.path()) / "live-calls").string(), options.max_calls,
-       std::chrono::seconds(options.call_connect_timeout), authenticator});
+  const auto live =
+      add_live_calls(catalog, telephony, agents, credentials, workspace,
+                     {engine, speech.transcribers(), speech.voices(), calls_io.context(),
+                      (std::filesystem::path(dir.path()) / "live-calls").string(),
+                      options.max_calls, std::chrono::seconds(options.call_connect_timeout),
+                      authenticator, options.telnyx_public_key});
   add_inbound_calls(catalog, telephony, agents, credentials, workspace, options.telnyx_public_key,
                     &live.calls);
   // Calls a killed process left live are ended, and their reports sent, before new ones start.

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include <boost/json/parse.hpp>
+
 namespace sb::telephony {
 namespace {
 
@@ -47,6 +49,31 @@ http::Fields parse_form(std::string_view body) {
     }
   }
   return fields;
+}
+
+// The string fields of a JSON body, or of its Call Control envelope's data.payload.
+http::Fields json_fields(std::string_view body) {
+  http::Fields out;
+  boost::system::error_code ec;
+  auto parsed = boost::json::parse(body, ec);
+  if (ec || !parsed.is_object()) return out;
+  const boost::json::object* obj = &parsed.as_object();
+  if (const auto* data = obj->if_contains("data"); data && data->is_object())
+    if (const auto* payload = data->as_object().if_contains("payload");
+        payload && payload->is_object()) {
+      for (const auto& [k, v] : data->as_object())
+        if (v.is_string()) out.emplace_back(k, std::string(v.get_string()));
+      obj = &payload->as_object();
+    }
+  for (const auto& [k, v] : *obj)
+    if (v.is_string()) out.emplace_back(k, std::string(v.get_string()));
+  return out;
+}
+
+http::Fields webhook_fields(const http::Request& request) {
+  if (request.method == http::Method::kGet) return request.query;
+  return request.content_type.find("json") != std::string::npos ? json_fields(request.body)
+                                                                : parse_form(request.body);
 }
 
 }  // namespace sb::telephony

@@ -1,5 +1,6 @@
 #pragma once
-// application/x-www-form-urlencoded bodies, as Twilio posts its webhooks.
+// The fields of the carriers' webhooks: application/x-www-form-urlencoded bodies, as Twilio
+// posts them, and JSON ones, as Vonage and Telnyx's Call Control do.
 
 #include <string_view>
 
@@ -11,5 +12,12 @@ namespace sb::telephony {
 /// pairs ("a=1&&b=2") are skipped; a pair without '=' has an empty value; a '%' not followed
 /// by two hex digits is kept as it is, as browsers do.
 http::Fields parse_form(std::string_view body);
+
+/// The string fields of a JSON object body, or of its Call Control envelope's data.payload
+/// (with data's own string fields too); empty for anything else.
+http::Fields json_fields(std::string_view body);
+
+/// A webhook's fields: the query of a GET, else its JSON or form body by its Content-Type.
+http::Fields webhook_fields(const http::Request& request);
 
 }  // namespace sb::telephony

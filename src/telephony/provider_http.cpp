@@ -65,6 +65,16 @@ std::exception_ptr bad_request(std::string message) {
   return std::make_exception_ptr(ApiError::bad_request(std::move(message)));
 }
 
+std::string refusal_text(const net::OutboundResponse& response, std::string_view provider,
+                         std::string_view doing) {
+  const std::string name(provider);
+  if (response.status == 0) return name + " could not be reached (" + response.error + ")";
+  if (response.ok()) return "";
+  const auto said = provider_message(response.body);
+  return name + " refused " + std::string(doing) + " (HTTP " + std::to_string(response.status) +
+         ")" + (said.empty() ? "" : ": " + said);
+}
+
 std::exception_ptr failure_of(const net::OutboundResponse& response, const ProviderName& provider,
                               std::string_view doing) {
   if (response.ok()) return nullptr;

@@ -54,6 +54,12 @@ std::exception_ptr bad_request(std::string message);
 std::exception_ptr failure_of(const net::OutboundResponse& response, const ProviderName& provider,
                               std::string_view doing);
 
+/// Why a call-control exchange failed, for a call's endedMessage or the log: "" for a 2xx,
+/// "<Provider> could not be reached (...)" or "<Provider> refused <doing> (HTTP n): <what it
+/// said>".
+std::string refusal_text(const net::OutboundResponse& response, std::string_view provider,
+                         std::string_view doing);
+
 /// Sends `request`; a 2xx goes to `next` (whose exceptions go to `done`), anything else to
 /// `done` as failure_of() says. `http` must outlive the exchange.
 void call_provider(net::HttpClient& http, net::OutboundRequest request, ProviderName provider,

@@ -102,6 +102,23 @@ void NumberImporter::point_twilio(const json::object& body, Done done) const {
                       {field(body, "number"), public_url_()}, std::move(done));
 }
 
+// A new key pair of the credential's Vonage application is kept on the credential (its private
+// key sealed, as Vapi's vonageApplicationPrivateKey), where outbound calls find it.
+KeepVonageKeys NumberImporter::keep_vonage_keys(std::string org_id,
+                                                std::string credential_id) const {
+  return [this, org_id = std::move(org_id), credential_id = std::move(credential_id)](
+             std::string application_id, std::string private_pem, Done next) {
+    store_.post_write(
+        [this, org_id, credential_id, application_id = std::move(application_id),
+         private_pem = std::move(private_pem)](storage::Session& s) {
+          service_.update(s, credential_spec_, org_id, credential_id,
+                          json::object{{"vonageApplicationId", application_id},
+                                       {"vonageApplicationPrivateKey", private_pem}});
+        },
+        std::move(next));
+  };
+}
+
 // The credential is read on a storage reader; the provider calls then run on the client.
 void NumberImporter::point_with_credential(const json::object& body, const std::string& org_id,
                                            Done done) const {
@@ -124,9 +141,12 @@ void NumberImporter::point_with_credential(const json::object& body, const std::
     auto finish =
         logged(provider == "vonage" ? "Vonage" : "Telnyx", target.number, std::move(done));
     if (provider == "vonage") {
-      point_vonage_number(http_, apis_.vonage_rest, apis_.vonage_api,
-                          {field(secrets, "apiKey"), field(secrets, "apiSecret"), credential_id},
-                          std::move(target), std::move(finish));
+      VonageAccount account{field(secrets, "apiKey"), field(secrets, "apiSecret"), credential_id,
+                            field(credential, "vonageApplicationId"),
+                            !field(secrets, "vonageApplicationPrivateKey").empty()};
+      point_vonage_number(http_, apis_.vonage_rest, apis_.vonage_api, std::move(account),
+                          std::move(target), keep_vonage_keys(org_id, credential_id),
+                          std::move(finish));
     } else {
       point_telnyx_number(http_, apis_.telnyx, {field(secrets, "apiKey"), credential_id},
                           std::move(target), std::move(finish));

@@ -14,6 +14,7 @@
 #include "domain/resources/resource_spec.hpp"
 #include "telephony/provider_apis.hpp"
 #include "telephony/provider_http.hpp"
+#include "telephony/provider_pointing.hpp"
 
 namespace sb::net {
 class HttpClient;
@@ -45,6 +46,7 @@ class NumberImporter {
   void point_twilio(const boost::json::object& body, Done done) const;
   void point_with_credential(const boost::json::object& body, const std::string& org_id,
                              Done done) const;
+  KeepVonageKeys keep_vonage_keys(std::string org_id, std::string credential_id) const;
 
   net::HttpClient& http_;
   storage::Store& store_;

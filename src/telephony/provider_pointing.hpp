@@ -26,14 +26,25 @@ void point_twilio_number(net::HttpClient& http, std::string api_base, TwilioAcco
                          PointingTarget target, Done done);
 
 /// Vonage: the number is linked to a voice application (found by name, else created) whose
-/// answer URL is {public}/vonage/inbound_call and event URL {public}/vonage/event.
+/// answer URL is {public}/vonage/inbound_call and event URL {public}/vonage/event. The
+/// application also holds the public key of this server's key pair for the account (the Voice
+/// API takes only tokens signed with its private key): an application that is new, or not the
+/// one whose private key the credential keeps, gets a fresh pair, and `keep_keys` stores it
+/// before the number is linked.
 struct VonageAccount {
   std::string api_key;
   std::string api_secret;
-  std::string credential_id;  ///< for messages
+  std::string credential_id;     ///< for messages
+  std::string application_id;    ///< the credential's vonageApplicationId, "" if none yet
+  bool has_private_key = false;  ///< whether the credential keeps that application's key
 };
+/// Stores a new key pair's application id and private key (PEM); calls `next` with nullptr once
+/// stored, else with the error.
+using KeepVonageKeys =
+    std::function<void(std::string application_id, std::string private_pem, Done next)>;
 void point_vonage_number(net::HttpClient& http, std::string rest_base, std::string api_base,
-                         VonageAccount account, PointingTarget target, Done done);
+                         VonageAccount account, PointingTarget target, KeepVonageKeys keep_keys,
+                         Done done);
 
 /// Telnyx: the number's connection becomes a TeXML application (found by name, else created)
 /// whose voice URL is {public}/telnyx/inbound_call and status callback {public}/telnyx/status.

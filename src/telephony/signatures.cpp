@@ -35,10 +35,6 @@ std::string hmac(const EVP_MD* md, std::string_view key, std::string_view data) 
   return std::string(reinterpret_cast<char*>(out), len);
 }
 
-bool equal_in_constant_time(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && !a.empty() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
 // ---- Twilio ----
 
 // The same URL with the scheme's default port toggled: "https://h/x" ↔ "https://h:443/x".
@@ -168,6 +164,10 @@ std::optional<std::int64_t> parse_seconds(std::string_view text) {
 constexpr std::int64_t kTelnyxTolerance = 300;
 
 }  // namespace
+
+bool equal_in_constant_time(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && !a.empty() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
 
 bool twilio_signature_valid(std::string_view auth_token, std::string_view url,
                             const http::Fields& form_params, std::string_view signature) {

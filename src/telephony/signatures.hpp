@@ -10,6 +10,10 @@
 
 namespace sb::telephony {
 
+/// Whether two secrets are equal, in time that does not depend on where they differ; an empty
+/// one equals nothing.
+bool equal_in_constant_time(std::string_view a, std::string_view b);
+
 /// Twilio: base64(HMAC-SHA1(auth_token, url + each POST param name+value sorted by name)).
 /// `url` is the full URL Twilio requested (scheme, host, path, query); as Twilio's own
 /// libraries do, it is also tried with the scheme's default port added or removed, since

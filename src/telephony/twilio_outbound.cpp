@@ -16,15 +16,13 @@ std::string calls_url(const std::string& api_base, const TwilioAccount& account)
 }  // namespace
 
 std::string outbound_twiml(std::string_view stream_url, std::string_view call_id) {
-  Decision answer;
-  answer.kind = Decision::Kind::kAssistant;
-  RenderContext ctx;
-  ctx.stream_url = std::string(stream_url);
-  ctx.call_id = std::string(call_id);
-  return render_twiml(answer, ctx);
+  OutboundDial dial;
+  dial.stream_url = std::string(stream_url);
+  dial.call_id = std::string(call_id);
+  return answered_markup(dial, render_twiml);
 }
 
-std::string twilio_dial_form(const TwilioDial& dial) {
+std::string twilio_dial_form(const OutboundDial& dial) {
   const auto twiml = outbound_twiml(dial.stream_url, dial.call_id);
   const auto ring = std::to_string(dial.ring_seconds);
   return rest::form_encode({{"To", dial.to},
@@ -56,7 +54,7 @@ TwilioAccount twilio_account_of(const boost::json::object& number) {
 }
 
 void dial_twilio(net::HttpClient& http, const std::string& api_base, const TwilioAccount& account,
-                 const TwilioDial& dial,
+                 const OutboundDial& dial,
                  std::function<void(std::string sid, std::string error)> done) {
   net::OutboundRequest request;
   request.method = "POST";
@@ -67,13 +65,8 @@ void dial_twilio(net::HttpClient& http, const std::string& api_base, const Twili
   request.body = twilio_dial_form(dial);
   request.timeout = rest::kProviderTimeout;
   http.send(std::move(request), [done = std::move(done)](net::OutboundResponse response) {
-    if (response.status == 0)
-      return done("", "Twilio could not be reached (" + response.error + ")");
-    if (!response.ok()) {
-      const auto said = rest::provider_message(response.body);
-      return done("", "Twilio refused the call (HTTP " + std::to_string(response.status) + ")" +
-                          (said.empty() ? "" : ": " + said));
-    }
+    if (auto error = rest::refusal_text(response, "Twilio", "the call"); !error.empty())
+      return done("", error);
     const std::string sid(rest::string_of(rest::parse_json(response.body), "sid"));
     if (sid.empty()) return done("", "Twilio's answer named no call sid");
     done(sid, "");
@@ -92,13 +85,7 @@ void update_twilio_call(net::HttpClient& http, const std::string& api_base,
   request.body = std::move(form);
   request.timeout = rest::kProviderTimeout;
   http.send(std::move(request), [done = std::move(done)](net::OutboundResponse response) {
-    if (response.status == 0) return done("Twilio could not be reached (" + response.error + ")");
-    if (!response.ok()) {
-      const auto said = rest::provider_message(response.body);
-      return done("Twilio refused (HTTP " + std::to_string(response.status) + ")" +
-                  (said.empty() ? "" : ": " + said));
-    }
-    done("");
+    done(rest::refusal_text(response, "Twilio", "the update"));
   });
 }
 

@@ -10,19 +10,10 @@
 
 #include <boost/json/object.hpp>
 
+#include "telephony/outbound_dial.hpp"
 #include "telephony/provider_pointing.hpp"
 
 namespace sb::telephony {
-
-/// What one outbound call asks Twilio for.
-struct TwilioDial {
-  std::string to;               ///< the customer, E.164
-  std::string from;             ///< our number, E.164
-  std::string stream_url;       ///< wss://.../twilio/stream/{callId}
-  std::string call_id;          ///< our Call id
-  std::string status_callback;  ///< https://.../twilio/outbound_status/{callId}
-  int ring_seconds = 0;         ///< Twilio's Timeout (how long it rings); 0 leaves Twilio's 60
-};
 
 /// <Response><Connect><Stream url=...><Parameter name="callId" .../></Stream></Connect>
 /// </Response>, as an inbound call answered by an assistant gets.
@@ -30,8 +21,8 @@ std::string outbound_twiml(std::string_view stream_url, std::string_view call_id
 
 /// The Calls.json form: To, From, Twiml, StatusCallback (POST) and StatusCallbackEvent
 /// initiated, ringing, answered, completed (one field each, as Twilio takes a list), and
-/// Timeout when ring_seconds is set.
-std::string twilio_dial_form(const TwilioDial& dial);
+/// Timeout when ring_seconds is set (Twilio's default is 60 s).
+std::string twilio_dial_form(const OutboundDial& dial);
 
 /// The account a Twilio number dials with: its twilioAccountSid, and HTTP Basic with the
 /// sid and twilioAuthToken, else twilioApiKey and twilioApiSecret. `number` holds the
@@ -42,7 +33,7 @@ TwilioAccount twilio_account_of(const boost::json::object& number);
 /// message and status for a refusal, or that it could not be reached. Once, on an HttpClient
 /// thread.
 void dial_twilio(net::HttpClient& http, const std::string& api_base, const TwilioAccount& account,
-                 const TwilioDial& dial,
+                 const OutboundDial& dial,
                  std::function<void(std::string sid, std::string error)> done);
 
 /// Ends a call Twilio is still placing or running (Status=completed on the call): for a call

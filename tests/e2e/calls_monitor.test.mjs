@@ -15,7 +15,7 @@ import {
   startTranscriberStandin,
   startVoiceStandin,
   until,
-  sleep,
+  waitForCallStatus,
 } from "./voice_helpers.mjs";
 
 let env, transcriber, voice;
@@ -46,15 +46,7 @@ async function newCall(assistantExtra = {}, callExtra = {}) {
   return createWebsocketCall(env.server, { assistantId: assistant.id, audioFormat: PCM16, ...callExtra });
 }
 
-async function waitForStatus(id, status, ms = 10000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const call = await env.server.client.calls.get({ id });
-    if (call.status === status) return call;
-    if (Date.now() > deadline) throw new Error(`call ${id} is ${call.status}, not ${status}`);
-    await sleep(50);
-  }
-}
+const waitForStatus = (id, status, ms) => waitForCallStatus(env.server.client, id, status, ms);
 
 const wsBase = () => env.server.baseUrl.replace(/^http/, "ws");
 const listenUrlOf = (id) => `${wsBase()}/${id}/listen`;

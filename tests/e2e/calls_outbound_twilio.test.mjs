@@ -4,53 +4,24 @@
 // callbacks and, for an answered call, the media stream of the TwiML connected back.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startChatServer } from "./chats_helpers.mjs";
-import { startProviderStandin } from "./provider_standin.mjs";
 import { startReceiver } from "./webhooks_receiver.mjs";
 import { nextNumber } from "./fixtures.mjs";
 import { api } from "./harness.mjs";
 import { twilioPost } from "./telephony_helpers.mjs";
-import { standinAssistant, startTranscriberStandin, startVoiceStandin, until, sleep } from "./voice_helpers.mjs";
+import { until } from "./voice_helpers.mjs";
+import { startOutboundRig } from "./outbound_helpers.mjs";
 
 const ACCOUNT = "AC11112222333344445555666677778888";
 const TOKEN = "twilio-auth-token-outbound";
 
-let env, providers, transcriber, voice, number, assistant;
-const outcomes = new Map(); // customer number → stand-in behaviour
+let rig, env, providers, transcriber, number, assistant, customer, waitForStatus;
 
 before(async () => {
-  providers = await startProviderStandin({ acceptAny: true });
-  providers.twilioCallBehaviour((form) => outcomes.get(form.To) ?? {});
-  env = await startChatServer({ env: providers.env, args: ["--call-connect-timeout", "5"] });
-  transcriber = await startTranscriberStandin();
-  voice = await startVoiceStandin();
-  const client = env.server.client;
-  assistant = await client.assistants.create(standinAssistant(transcriber, voice, { firstMessage: "Hello, this is the clinic calling." }));
-  number = await client.phoneNumbers.create({ provider: "twilio", number: nextNumber("+1415777"), twilioAccountSid: ACCOUNT, twilioAuthToken: TOKEN });
+  rig = await startOutboundRig({ carrier: "twilio" });
+  ({ env, providers, transcriber, assistant, customer, waitForStatus } = rig);
+  number = await env.server.client.phoneNumbers.create({ provider: "twilio", number: nextNumber("+1415777"), twilioAccountSid: ACCOUNT, twilioAuthToken: TOKEN });
 });
-after(async () => {
-  await env.stop();
-  await transcriber.close();
-  await voice.close();
-  await providers.close();
-});
-
-let customerCounter = 0;
-function customer(outcome) {
-  const n = `+1650555${String(1000 + ++customerCounter)}`;
-  if (outcome) outcomes.set(n, outcome);
-  return n;
-}
-
-async function waitForStatus(id, status, ms = 10000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const call = await env.server.client.calls.get({ id });
-    if (call.status === status) return call;
-    if (Date.now() > deadline) throw new Error(`call ${id} is ${call.status}, not ${status}`);
-    await sleep(50);
-  }
-}
+after(() => rig.close());
 
 const dialled = (callId) => providers.twilioCalls.find((c) => c.form.Twiml?.includes(callId));
 
@@ -61,11 +32,7 @@ test("an answered call: in progress, the greeting reaches the callee, speech get
     const client = env.server.client;
     const call = await client.calls.create({
       phoneNumberId: number.id, customer: { number: to },
-      assistant: standinAssistant(transcriber, voice, {
-        firstMessage: "Hello, this is the clinic calling.",
-        server: { url: receiver.url("/events") },
-        serverMessages: ["status-update", "end-of-call-report"],
-      }),
+      assistant: rig.reportingAssistant(receiver),
     });
     assert.equal(call.type, "outboundPhoneCall");
     assert.equal(call.status, "queued");
@@ -103,10 +70,8 @@ test("an answered call: in progress, the greeting reaches the callee, speech get
     await until(() => twilio.callbacks.some((c) => c.status === "completed"), "Twilio's completed callback");
     for (const c of twilio.callbacks.filter((c) => c.status !== "completed")) assert.equal(c.answer, 204, JSON.stringify(c));
 
-    const hits = await receiver.waitFor("/events", 5, 5000);
-    const statuses = hits.filter((h) => h.json.message.type === "status-update").map((h) => h.json.message.status);
+    const { statuses, report } = await rig.messagesAt(receiver);
     assert.deepEqual(statuses, ["queued", "ringing", "in-progress", "ended"]);
-    const report = hits.find((h) => h.json.message.type === "end-of-call-report").json.message;
     assert.equal(report.endedReason, "customer-ended-call");
     assert.match(report.artifact.transcript, /when do you open tomorrow/);
   } finally {
@@ -168,12 +133,10 @@ test("refusals: no customer number 400, a number of another provider 501, no aut
   const noCustomer = await api(env.server, "/call", { method: "POST", body: { phoneNumberId: number.id, assistantId: assistant.id } });
   assert.equal(noCustomer.status, 400, JSON.stringify(noCustomer.body));
   assert.match(JSON.stringify(noCustomer.body.message), /customer.number/);
-  const credential = await api(env.server, "/credential", { method: "POST", body: { provider: "vonage", apiKey: "vonage-outbound-key", apiSecret: "VonageOutbound1" } });
-  assert.equal(credential.status, 201, JSON.stringify(credential.body));
-  const vonage = await env.server.client.phoneNumbers.create({ provider: "vonage", number: nextNumber("+1415666"), credentialId: credential.body.id });
-  const other = await api(env.server, "/call", { method: "POST", body: { phoneNumberId: vonage.id, assistantId: assistant.id, customer: { number: customer() } } });
+  const sip = await env.server.client.phoneNumbers.create({ provider: "vapi", sipUri: `sip:outbound${Date.now()}@example.com` });
+  const other = await api(env.server, "/call", { method: "POST", body: { phoneNumberId: sip.id, assistantId: assistant.id, customer: { number: customer() } } });
   assert.equal(other.status, 501, JSON.stringify(other.body));
-  assert.match(other.body.message, /vonage/);
+  assert.match(other.body.message, /vapi/);
 
   const keyOnly = await env.server.client.phoneNumbers.create({ provider: "twilio", number: nextNumber("+1415778"), twilioAccountSid: ACCOUNT, twilioApiKey: "SK0123", twilioApiSecret: "key-secret" });
   const noToken = await api(env.server, "/call", { method: "POST", body: { phoneNumberId: keyOnly.id, assistantId: assistant.id, customer: { number: customer() } } });

@@ -1,5 +1,5 @@
-// Calls whose assistant speaks with ElevenLabs, Cartesia or OpenAI, through the real binary:
-// the server is pointed at local stand-ins for the three APIs (--speech-base-url) and takes the
+// Calls whose assistant speaks with ElevenLabs, Cartesia, OpenAI, LMNT, Rime, Azure or PlayHT,
+// through the real binary: the server is pointed at local stand-ins for their APIs (--speech-base-url) and takes the
 // keys from the org's credentials, as on Vapi. A caller on the WebSocket transport hears the
 // greeting and an answer; each stand-in saw its own auth, path and the body the voice config
 // asks for; a refused key ends the call with the provider's endedReason; a stream cut midway
@@ -8,10 +8,14 @@ import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { startChatServer } from "./chats_helpers.mjs";
 import { api, createOrg } from "./harness.mjs";
+import { readSsml, regionOf, startAzureSpeechStandin } from "./speech_standins/azure_speech.mjs";
 import { startCartesiaStandin } from "./speech_standins/cartesia.mjs";
 import { startElevenLabsStandin } from "./speech_standins/elevenlabs.mjs";
+import { startLmntStandin } from "./speech_standins/lmnt.mjs";
 import { startOpenAiSpeechStandin } from "./speech_standins/openai_speech.mjs";
-import { createWebsocketCall, dial, sleep, standinAssistant, startTranscriberStandin, until } from "./voice_helpers.mjs";
+import { startPlayHtStandin } from "./speech_standins/playht.mjs";
+import { startRimeStandin } from "./speech_standins/rime.mjs";
+import { createWebsocketCall, dial, sleep, standinAssistant, startTranscriberStandin, until, waitForCallStatus } from "./voice_helpers.mjs";
 
 const PCM16 = { format: "pcm_s16le", container: "raw", sampleRate: 16000 };
 const MS_PER_CHAR = 40;  // the stand-ins' tone length per character of text
@@ -69,6 +73,74 @@ const PROVIDERS = {
     refused: "pipeline-error-openai-voice-failed",
     failed: "pipeline-error-openai-voice-failed",
   },
+  lmnt: {
+    start: startLmntStandin,
+    key: "lmnt_e2e_key_8c41",
+    voice: { provider: "lmnt", voiceId: "morgan", language: "en", speed: 1.25 },
+    textOf: (r) => r.json?.text,
+    expect(r, key) {
+      assert.equal(r.headers["x-api-key"], key);
+      assert.ok(r.headers["lmnt-version"], "the lmnt-version header");
+      assert.equal(r.path, "/v1/ai/speech/bytes");
+      assert.deepEqual(
+        { voice: r.json.voice, format: r.json.format, sample_rate: r.json.sample_rate, language: r.json.language, speed: r.json.speed },
+        { voice: "morgan", format: "pcm_s16le", sample_rate: 16000, language: "en", speed: 1.25 },
+      );
+    },
+    refused: "pipeline-error-lmnt-voice-failed",
+    failed: "pipeline-error-lmnt-voice-failed",
+  },
+  "rime-ai": {
+    start: startRimeStandin,
+    key: "rime_e2e_key_2d7f",
+    voice: { provider: "rime-ai", voiceId: "luna", model: "mistv2", language: "en", speed: 2, reduceLatency: true },
+    textOf: (r) => r.json?.text,
+    expect(r, key) {
+      assert.equal(r.headers.authorization, `Bearer ${key}`);
+      assert.equal(r.headers.accept, "audio/pcm");
+      assert.equal(r.path, "/v1/rime-tts");
+      assert.deepEqual(
+        { speaker: r.json.speaker, modelId: r.json.modelId, lang: r.json.lang, samplingRate: r.json.samplingRate, speedAlpha: r.json.speedAlpha, reduceLatency: r.json.reduceLatency },
+        { speaker: "luna", modelId: "mistv2", lang: "en", samplingRate: 16000, speedAlpha: 0.5, reduceLatency: true },
+      );
+    },
+    refused: "pipeline-error-rime-ai-voice-failed",
+    failed: "pipeline-error-rime-ai-voice-failed",
+  },
+  azure: {
+    start: startAzureSpeechStandin,
+    key: "az_e2e_key_61b0",
+    credential: { service: "speech", region: "uk" },
+    voice: { provider: "azure", voiceId: "andrew", speed: 1.2 },
+    textOf: (r) => readSsml(r.raw).text,
+    expect(r, key) {
+      assert.equal(r.headers["ocp-apim-subscription-key"], key);
+      assert.equal(r.headers["x-microsoft-outputformat"], "raw-16khz-16bit-mono-pcm");
+      assert.equal(regionOf(r), "uksouth", "the credential's region, as Azure names it");
+      const { voice, rate } = readSsml(r.raw);
+      assert.deepEqual({ voice, rate }, { voice: "en-US-AndrewMultilingualNeural", rate: "1.2" });
+    },
+    refused: "pipeline-error-azure-voice-failed",
+    failed: "pipeline-error-azure-voice-failed",
+  },
+  playht: {
+    start: (options) => startPlayHtStandin({ ...options, userId: "ph-user-e2e-9a" }),
+    key: "ph_e2e_key_5e3c",
+    credential: { userId: "ph-user-e2e-9a" },
+    voice: { provider: "playht", voiceId: "jennifer", model: "Play3.0-mini", speed: 1.1, emotion: "female_happy", voiceGuidance: 3 },
+    textOf: (r) => r.json?.text,
+    expect(r, key) {
+      assert.equal(r.headers.authorization, key);
+      assert.equal(r.headers["x-user-id"], "ph-user-e2e-9a");
+      assert.equal(r.path, "/api/v2/tts/stream");
+      assert.deepEqual(
+        { voice: r.json.voice, voice_engine: r.json.voice_engine, output_format: r.json.output_format, sample_rate: r.json.sample_rate, speed: r.json.speed, emotion: r.json.emotion, voice_guidance: r.json.voice_guidance },
+        { voice: "jennifer", voice_engine: "Play3.0-mini", output_format: "wav", sample_rate: 16000, speed: 1.1, emotion: "female_happy", voice_guidance: 3 },
+      );
+    },
+    refused: "pipeline-error-playht-401-unauthorized",
+    failed: "pipeline-error-playht-voice-failed",
+  },
 };
 
 let env, transcriber;
@@ -76,7 +148,8 @@ let refusedOrg;  // an org whose credentials hold keys the stand-ins refuse
 const standins = {};
 
 async function createCredential(provider, apiKey, token) {
-  const res = await api(env.server, "/credential", { method: "POST", body: { provider, apiKey }, token });
+  const extra = PROVIDERS[provider]?.credential ?? {};
+  const res = await api(env.server, "/credential", { method: "POST", body: { provider, apiKey, ...extra }, token });
   assert.equal(res.status, 201, JSON.stringify(res.body));
   return res.body.id;
 }
@@ -100,15 +173,7 @@ after(async () => {
   for (const s of Object.values(standins)) await s.close();
 });
 
-async function waitForStatus(id, status, ms = 15000, client = env.server.client) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const call = await client.calls.get({ id });
-    if (call.status === status) return call;
-    if (Date.now() > deadline) throw new Error(`call ${id} is ${call.status}, not ${status}`);
-    await sleep(50);
-  }
-}
+const waitForStatus = (id, status, ms = 15000, client = env.server.client) => waitForCallStatus(client, id, status, ms);
 
 // A call of the org `client` is for whose assistant speaks with `voice`, dialled; resolves
 // {call, caller}, and `session` (the transcriber's) once it has started when `transcribing`
@@ -177,6 +242,19 @@ test("11labs: a 429 (too many concurrent requests) ends the call with ElevenLabs
     const { call, caller } = await liveCall(PROVIDERS["11labs"].voice, "Busy?");
     const ended = await waitForStatus(call.id, "ended");
     assert.equal(ended.endedReason, "pipeline-error-eleven-labs-blocked-concurrent-requests-and-requested-upgrade");
+    await caller.closed;
+  } finally {
+    standin.behaviour = undefined;
+  }
+});
+
+test("playht: a 429 ends the call with PlayHT's exceeded-quota reason", async () => {
+  const standin = standins.playht;
+  standin.behaviour = (r) => (r.json?.text === "Quota?" ? { status: 429 } : {});
+  try {
+    const { call, caller } = await liveCall(PROVIDERS.playht.voice, "Quota?");
+    const ended = await waitForStatus(call.id, "ended");
+    assert.equal(ended.endedReason, "pipeline-error-playht-429-exceeded-quota");
     await caller.closed;
   } finally {
     standin.behaviour = undefined;

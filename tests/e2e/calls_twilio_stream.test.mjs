@@ -8,7 +8,7 @@ import { startReceiver } from "./webhooks_receiver.mjs";
 import { nextNumber } from "./fixtures.mjs";
 import { twilioPost, twilioRing, nextCallSid } from "./telephony_helpers.mjs";
 import { connectTwilioStream } from "./twilio_stream_emulator.mjs";
-import { listenTo, standinAssistant, startTranscriberStandin, startVoiceStandin, until, sleep } from "./voice_helpers.mjs";
+import { listenTo, standinAssistant, startTranscriberStandin, startVoiceStandin, until, waitForCallStatus } from "./voice_helpers.mjs";
 
 const ACCOUNT = "AC0123456789abcdef0123456789abcdef";
 const TOKEN = "twilio-auth-token-for-streams";
@@ -42,15 +42,7 @@ async function ringAssistant(extra = {}, numberExtra = {}) {
   return { callId, streamUrl, callSid };
 }
 
-async function waitForStatus(id, status, ms = 10000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const call = await env.server.client.calls.get({ id });
-    if (call.status === status) return call;
-    if (Date.now() > deadline) throw new Error(`call ${id} is ${call.status}, not ${status}`);
-    await sleep(50);
-  }
-}
+const waitForStatus = (id, status, ms) => waitForCallStatus(env.server.client, id, status, ms);
 
 test("the stream's handshake must carry the number's signature", async () => {
   const { streamUrl, callId } = await ringAssistant({ firstMessage: "Hello." });

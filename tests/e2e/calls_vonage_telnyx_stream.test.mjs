@@ -10,7 +10,7 @@ import { credential, nextNumber } from "./fixtures.mjs";
 import { nextCallSid, telnyxHeaders, vonageJwt } from "./telephony_helpers.mjs";
 import { connectVonageStream } from "./vonage_stream_emulator.mjs";
 import { connectTelnyxStream } from "./telnyx_stream_emulator.mjs";
-import { mulaw, standinAssistant, startTranscriberStandin, startVoiceStandin, until, sleep } from "./voice_helpers.mjs";
+import { mulaw, standinAssistant, startTranscriberStandin, startVoiceStandin, until, sleep, waitForCallStatus } from "./voice_helpers.mjs";
 
 const CALLER = "+14155550199";
 const VONAGE_SECRET = "vonage-signature-secret";
@@ -73,15 +73,7 @@ const carriers = {
   },
 };
 
-async function waitForStatus(id, status, ms = 10000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const call = await env.server.client.calls.get({ id });
-    if (call.status === status) return call;
-    if (Date.now() > deadline) throw new Error(`call ${id} is ${call.status}, not ${status}`);
-    await sleep(50);
-  }
-}
+const waitForStatus = (id, status, ms) => waitForCallStatus(env.server.client, id, status, ms);
 
 async function assistant(extra) {
   return (await env.server.client.assistants.create(standinAssistant(transcriber, voice, extra))).id;

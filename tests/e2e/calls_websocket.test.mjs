@@ -16,6 +16,7 @@ import {
   startTranscriberStandin,
   startVoiceStandin,
   until,
+  waitForCallStatus,
 } from "./voice_helpers.mjs";
 
 let env, transcriber, voice, receiver;
@@ -51,15 +52,7 @@ async function liveCall(extra = {}, { audioFormat = PCM16 } = {}) {
   return { assistant, call, caller, session };
 }
 
-async function waitForStatus(id, status, ms = 10000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const call = await env.server.client.calls.get({ id });
-    if (call.status === status) return call;
-    if (Date.now() > deadline) throw new Error(`call ${id} is ${call.status}, not ${status}`);
-    await sleep(50);
-  }
-}
+const waitForStatus = (id, status, ms) => waitForCallStatus(env.server.client, id, status, ms);
 
 test("POST /call with the WebSocket transport answers a queued call and its URL", async () => {
   const assistant = await assistantWith();

@@ -129,7 +129,12 @@ test("vonage: finds the number, creates this server's voice application once, li
   for (const r of requests) assert.equal(r.headers.authorization, basic(VONAGE.apiKey, VONAGE.apiSecret));
   assert.deepEqual(requests[0].query, { pattern: "447700900111", search_pattern: "0" });
   const [app] = standin.applications("vonage", VONAGE.apiKey);
-  assert.deepEqual(JSON.parse(requests[2].body), {
+  const written = JSON.parse(requests[2].body);
+  // The application holds the public half of a key pair made for it: the Voice API takes
+  // tokens signed with the private half, which the credential keeps, sealed.
+  assert.match(written.keys.public_key, /^-----BEGIN PUBLIC KEY-----\n[\s\S]+-----END PUBLIC KEY-----\n$/);
+  delete written.keys;
+  assert.deepEqual(written, {
     name: `Switchboard ${PUBLIC}`,
     capabilities: {
       voice: {
@@ -142,8 +147,12 @@ test("vonage: finds the number, creates this server's voice application once, li
   });
   assert.deepEqual(Object.fromEntries(new URLSearchParams(requests[3].body)), { country: "GB", msisdn: "447700900111", app_id: app.id });
   assert.equal(standin.vonageNumber(VONAGE.apiKey, N.vonage).app_id, app.id);
+  const kept = await api(server, `/credential/${vonageCredentialId}`);
+  assert.equal(kept.body.vonageApplicationId, app.id);
+  assert.equal(kept.body.vonageApplicationPrivateKey, undefined);
+  assert.doesNotMatch(JSON.stringify(kept.body), /PRIVATE KEY/);
 
-  // A second import reuses the application.
+  // A second import reuses the application and its keys.
   const again = await requestsDuring(() =>
     server.client.phoneNumbers.create({ provider: "vonage", number: N.vonageUs, credentialId: vonageCredentialId }),
   );

@@ -7,6 +7,8 @@
 import { createServer } from "node:http";
 import { randomUUID } from "node:crypto";
 import { TwilioCalls } from "./twilio_calls_standin.mjs";
+import { TelnyxCalls } from "./telnyx_calls_standin.mjs";
+import { VonageCalls, vonageCaller } from "./vonage_calls_standin.mjs";
 
 /**
  * Starts a stand-in on 127.0.0.1. Options:
@@ -15,9 +17,13 @@ import { TwilioCalls } from "./twilio_calls_standin.mjs";
  * - telnyx: { [apiKey]: { numbers: [E.164...] } }
  * - acceptAny: any non-empty credentials are valid and every number belongs to the account
  *   that asks for it (what the whole e2e suite runs against, so any test may import numbers).
+ * - telnyxSigningKey: the Ed25519 private key (KeyObject) Telnyx's call callbacks are signed
+ *   with.
  * Resolves { url, env, requests, clear(), twilioNumber(sid, number), vonageNumber(key,
  * number), telnyxNumber(key, number), applications, twilioCalls (the calls dialled through
- * Twilio's Calls resource, twilio_calls_standin.mjs), twilioCallBehaviour(fn), close() }.
+ * Twilio's Calls resource, twilio_calls_standin.mjs), twilioCallBehaviour(fn), telnyxCalls
+ * (telnyx_calls_standin.mjs), telnyxCallBehaviour(fn), vonageCalls
+ * (vonage_calls_standin.mjs), vonageCallBehaviour(fn), close() }.
  */
 export async function startProviderStandin(options = {}) {
   const state = new StandinState(options);
@@ -37,7 +43,7 @@ export async function startProviderStandin(options = {}) {
       }
       const [status, json] = answer;
       res.writeHead(status, { "Content-Type": "application/json" });
-      res.end(JSON.stringify(json));
+      res.end(json === null ? undefined : JSON.stringify(json));
     });
   });
   // The stand-in never keeps a test process alive: only the server under test waits on it.
@@ -55,6 +61,10 @@ export async function startProviderStandin(options = {}) {
     telnyxNumber: (key, number) => [...(state.telnyx.get(key)?.numbers.values() ?? [])].find((n) => n.phone_number === number),
     twilioCalls: state.twilioCalls.calls,
     twilioCallBehaviour: (fn) => (state.twilioCalls.behaviour = fn),
+    telnyxCalls: state.telnyxCalls.calls,
+    vonageCalls: state.vonageCalls.calls,
+    vonageCallBehaviour: (fn) => (state.vonageCalls.behaviour = fn),
+    telnyxCallBehaviour: (fn) => (state.telnyxCalls.behaviour = fn),
     applications: (provider, key) => [...(state[provider].get(key)?.applications.values() ?? [])],
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }),
   };
@@ -70,10 +80,12 @@ export async function closedPortUrl() {
 }
 
 class StandinState {
-  constructor({ twilio = {}, vonage = {}, telnyx = {}, acceptAny = false }) {
+  constructor({ twilio = {}, vonage = {}, telnyx = {}, acceptAny = false, telnyxSigningKey = null }) {
     this.acceptAny = acceptAny;
     this.requests = [];
     this.twilioCalls = new TwilioCalls();
+    this.telnyxCalls = new TelnyxCalls(telnyxSigningKey);
+    this.vonageCalls = new VonageCalls();
     let n = 0;
     this.nextId = (prefix) => `${prefix}${String(++n).padStart(32, "0")}`;
     this.twilio = new Map();
@@ -126,6 +138,7 @@ function vonageAddNumber(account, number) {
 
 function route(state, r) {
   if (r.path.startsWith("/2010-04-01/")) return twilio(state, r);
+  if (r.path.startsWith("/v1/calls")) return vonageVoice(state, r);
   if (r.path.startsWith("/account/") || r.path.startsWith("/number/") || r.path.startsWith("/v2/applications")) return vonage(state, r);
   if (r.path.startsWith("/v2/")) return telnyx(state, r);
   return [404, { message: `no such path on the stand-in: ${r.method} ${r.path}` }];
@@ -225,17 +238,34 @@ function vonage(state, r) {
   if (r.method === "POST" && r.path === "/v2/applications") {
     const body = json(r.body);
     if (!body?.name) return [422, { title: "Invalid parameters", detail: "name is required" }];
-    const app = { id: randomUUID(), name: body.name, capabilities: body.capabilities ?? {} };
+    const app = { id: randomUUID(), name: body.name, capabilities: body.capabilities ?? {}, keys: vonageKeys(body) };
     account.applications.set(app.id, app);
     return [201, app];
   }
   const appPath = /^\/v2\/applications\/([^/]+)$/.exec(r.path);
   if (r.method === "PUT" && appPath && account.applications.has(appPath[1])) {
     const body = json(r.body) ?? {};
-    const app = { id: appPath[1], name: body.name, capabilities: body.capabilities ?? {} };
+    const kept = account.applications.get(appPath[1]).keys;
+    const app = { id: appPath[1], name: body.name, capabilities: body.capabilities ?? {}, keys: vonageKeys(body) ?? kept };
     account.applications.set(app.id, app);
     return [200, app];
   }
+  return [404, { title: "Not found", detail: `${r.method} ${r.path}` }];
+}
+
+// An application keeps the public key it is given (Vonage answers with it, never a private one).
+function vonageKeys(body) {
+  return body.keys?.public_key ? { public_key: body.keys.public_key } : undefined;
+}
+
+// The Voice API: a JWT of one of the account's applications instead of Basic auth.
+function vonageVoice(state, r) {
+  const applications = () => [...state.vonage.values()].flatMap((account) => [...account.applications.values()].map((app) => ({ account, app })));
+  const { refusal, account, app } = vonageCaller(applications, r.headers.authorization);
+  if (refusal) return refusal;
+  if (r.method === "POST" && r.path === "/v1/calls") return state.vonageCalls.createCall(account, app, json(r.body) ?? {});
+  const callPath = /^\/v1\/calls\/([^/]+)$/.exec(r.path);
+  if (r.method === "PUT" && callPath) return state.vonageCalls.modify(app, callPath[1], json(r.body) ?? {});
   return [404, { title: "Not found", detail: `${r.method} ${r.path}` }];
 }
 
@@ -277,6 +307,13 @@ function telnyx(state, r) {
     account.applications.set(app.id, app);
     return [201, { data: app }];
   }
+  const texmlCall = /^\/v2\/texml\/calls\/([^/]+)$/.exec(r.path);
+  if (r.method === "POST" && texmlCall) {
+    if (!account.applications.has(texmlCall[1])) return [422, { errors: [{ code: "10015", title: "Invalid connection_id", detail: "The connection does not exist or is not a TeXML application" }] }];
+    return state.telnyxCalls.createTexml(key, texmlCall[1], json(r.body) ?? {});
+  }
+  const hangup = /^\/v2\/calls\/([^/]+)\/actions\/hangup$/.exec(r.path);
+  if (r.method === "POST" && hangup) return state.telnyxCalls.hangup(key, decodeURIComponent(hangup[1]));
   const appPath = /^\/v2\/texml_applications\/([^/]+)$/.exec(r.path);
   if (r.method === "PATCH" && appPath && account.applications.has(appPath[1])) {
     const app = { ...account.applications.get(appPath[1]), ...(json(r.body) ?? {}) };

@@ -36,7 +36,7 @@ export class TwilioCalls {
       statuses: [], callbacks: [], stream: null, ended: false,
     };
     this.calls.push(call);
-    call.done = this.#run(call, b).catch((e) => (call.error = e));
+    call.done = this.run(call, b).catch((e) => (call.error = e));
     return [201, {
       sid: call.sid, account_sid: accountSid, to: form.To, from: form.From, status: "queued",
       direction: "outbound-api", api_version: "2010-04-01",
@@ -61,66 +61,89 @@ export class TwilioCalls {
         setTimeout(() => call.stream.close(), 20);
       }
     }
-    if (form.Status === "completed" || form.Status === "canceled") this.#finish(call, call.stream ? "completed" : "canceled");
+    if (form.Status === "completed" || form.Status === "canceled") this.finish(call, call.stream ? "completed" : "canceled");
     return [200, { sid: call.sid, status: call.ended ? call.statuses.at(-1) : "in-progress" }];
   }
 
-  async #run(call, b) {
+  // The call's life as the carrier runs it; the hooks below are what differs per carrier.
+  async run(call, b) {
     const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
     await sleep(10);
-    await this.#post(call, "initiated");
+    await this.post(call, "initiated");
     if (b.outcome === "silent") return;
-    if (b.outcome === "failed") return this.#finish(call, "failed");
+    if (b.outcome === "failed") return this.finish(call, "failed");
     await sleep(b.ringMs);
-    await this.#post(call, "ringing");
+    await this.post(call, "ringing");
     await sleep(b.ringMs);
-    if (b.outcome === "busy" || b.outcome === "no-answer") return this.#finish(call, b.outcome);
+    if (b.outcome === "busy" || b.outcome === "no-answer") return this.finish(call, b.outcome);
     if (call.ended) return;
-    await this.#post(call, "in-progress");
-    const twiml = call.form.Twiml ?? "";
-    const url = /<Stream url="([^"]+)"/.exec(twiml)?.[1]?.replaceAll("&amp;", "&");
-    if (!url) return this.#finish(call, "completed");
-    const customParameters = {};
-    for (const m of twiml.matchAll(/<Parameter name="([^"]+)" value="([^"]*)"\/>/g)) customParameters[m[1]] = m[2];
-    call.customParameters = customParameters;
+    await this.post(call, "in-progress");
+    const url = this.streamUrl(call);
+    if (!url) return this.finish(call, "completed");
     try {
-      call.stream = await connectTwilioStream(url, {
-        authToken: call.authToken, accountSid: call.accountSid, callSid: call.sid, customParameters, ...(b.stream ?? {}),
-      });
+      call.stream = await this.connectStream(call, url, b.stream ?? {});
     } catch (e) {
       call.streamError = e;
-      return this.#finish(call, "completed");
+      return this.finish(call, "completed");
     }
     await call.stream.closed;
-    this.#finish(call, "completed");
+    this.finish(call, "completed");
   }
 
-  #finish(call, status) {
+  finish(call, status) {
     if (call.ended) return;
     call.ended = true;
-    return this.#post(call, status, true);
+    return this.post(call, status, true);
   }
 
-  // Twilio posts the events the call subscribed to, and its final status whatever it asked.
-  async #post(call, status, final = false) {
+  // Posts the events the call subscribed to, and its final status whatever it asked.
+  async post(call, status, final = false) {
     call.statuses.push(status);
     const event = status === "in-progress" ? "answered" : status;
     if (!final && !call.events.includes(event)) return;
-    const target = call.form.StatusCallback;
+    const target = this.statusCallback(call);
     if (!target) return;
-    const params = {
-      AccountSid: call.accountSid, ApiVersion: "2010-04-01", CallSid: call.sid, CallStatus: status,
-      Called: call.form.To, Caller: call.form.From, Direction: "outbound-api", From: call.form.From, To: call.form.To,
-      SequenceNumber: String(call.callbacks.length), Timestamp: new Date().toUTCString(),
-      CallbackSource: "call-progress-events",
-    };
-    if (final) params.CallDuration = "1";
-    const headers = { "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": twilioSignature(call.authToken, target, params) };
+    const params = this.callbackParams(call, status, final);
+    const [contentType, body] = this.encode(params);
+    const headers = { "Content-Type": contentType, ...this.signature(call, target, params, body) };
     try {
-      const res = await fetch(target, { method: call.form.StatusCallbackMethod ?? "POST", headers, body: new URLSearchParams(params).toString() });
+      const res = await fetch(target, { method: "POST", headers, body });
       call.callbacks.push({ status, answer: res.status });
     } catch (e) {
       call.callbacks.push({ status, error: e.message });
     }
+  }
+
+  // --- Twilio's side of the hooks.
+  markup(call) {
+    return call.form.Twiml ?? "";
+  }
+  /** The URL the call's markup streams to (TwiML's and TeXML's <Stream url>). */
+  streamUrl(call) {
+    return /<Stream url="([^"]+)"/.exec(this.markup(call))?.[1]?.replaceAll("&amp;", "&");
+  }
+  connectStream(call, url, options) {
+    const customParameters = {};
+    for (const m of this.markup(call).matchAll(/<Parameter name="([^"]+)" value="([^"]*)"\/>/g)) customParameters[m[1]] = m[2];
+    call.customParameters = customParameters;
+    return connectTwilioStream(url, { authToken: call.authToken, accountSid: call.accountSid, callSid: call.sid, customParameters, ...options });
+  }
+  statusCallback(call) {
+    return call.form.StatusCallback;
+  }
+  callbackParams(call, status, final) {
+    return {
+      AccountSid: call.accountSid, ApiVersion: "2010-04-01", CallSid: call.sid, CallStatus: status,
+      Called: call.form.To, Caller: call.form.From, Direction: "outbound-api", From: call.form.From, To: call.form.To,
+      SequenceNumber: String(call.callbacks.length), Timestamp: new Date().toUTCString(),
+      CallbackSource: "call-progress-events", ...(final ? { CallDuration: "1" } : {}),
+    };
+  }
+  /** [Content-Type, body] of a callback. */
+  encode(params) {
+    return ["application/x-www-form-urlencoded", new URLSearchParams(params).toString()];
+  }
+  signature(call, target, params) {
+    return { "X-Twilio-Signature": twilioSignature(call.authToken, target, params) };
   }
 }

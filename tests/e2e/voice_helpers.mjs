@@ -35,6 +35,17 @@ export async function until(check, what, ms = 10000) {
   }
 }
 
+/** Polls GET /call/{id} through `client` until the call has `status`; resolves the call. */
+export async function waitForCallStatus(client, id, status, ms = 10000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const call = await client.calls.get({ id });
+    if (call.status === status) return call;
+    if (Date.now() > deadline) throw new Error(`call ${id} is ${call.status}, not ${status}`);
+    await sleep(50);
+  }
+}
+
 /**
  * The custom transcriber stand-in. Resolves {url, sessions, latest(), close()}; each session is
  * {start (the first JSON message), bytes (binary audio received), frames, audio (its messages),

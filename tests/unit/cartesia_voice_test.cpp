@@ -5,21 +5,20 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+
 #include <boost/json/parse.hpp>
 
 #include "core/api_error.hpp"
 #include "net/websocket.hpp"
+#include "voice_request_support.hpp"
 
 namespace sb::speech {
 namespace {
 
 namespace json = boost::json;
 
-std::string_view header(const net::OutboundRequest& request, std::string_view name) {
-  for (const auto& [n, v] : request.headers)
-    if (n == name) return v;
-  return {};
-}
+using test::header_of;
 
 net::OutboundResponse answer(int status) {
   net::OutboundResponse response;
@@ -30,11 +29,12 @@ net::OutboundResponse answer(int status) {
 
 TEST(CartesiaVoice, PostsToTheBytesEndpointForRawPcmAt16kHz) {
   const json::object config{{"provider", "cartesia"}, {"voiceId", "a0e99841"}};
-  const auto request = cartesia_request(config, "Hello", "https://api.cartesia.ai", "sk_car_1");
+  const auto request =
+      kCartesiaVoice.request(config, "Hello", {"https://api.cartesia.ai", "sk_car_1", ""});
   EXPECT_EQ(request.method, "POST");
   EXPECT_EQ(request.url, "https://api.cartesia.ai/tts/bytes");
-  EXPECT_EQ(header(request, "X-API-Key"), "sk_car_1");
-  EXPECT_EQ(header(request, "Cartesia-Version"), "2026-03-01");
+  EXPECT_EQ(header_of(request, "X-API-Key"), "sk_car_1");
+  EXPECT_EQ(header_of(request, "Cartesia-Version"), "2026-03-01");
   const auto body = json::parse(request.body).as_object();
   EXPECT_EQ(body.at("model_id").as_string(), "sonic-3.5");
   EXPECT_EQ(body.at("transcript").as_string(), "Hello");
@@ -58,7 +58,7 @@ TEST(CartesiaVoice, CarriesModelLanguageAndGenerationConfig) {
       {"experimentalControls", json::object{{"speed", "fast"}, {"emotion", "positivity:high"}}},
       {"pronunciationDictId", "dict_abc123"}};
   const auto body =
-      json::parse(cartesia_request(config, "Salut", "http://x", "k").body).as_object();
+      json::parse(kCartesiaVoice.request(config, "Salut", {"http://x", "k", ""}).body).as_object();
   EXPECT_EQ(body.at("model_id").as_string(), "sonic-3");
   EXPECT_EQ(body.at("language").as_string(), "fr");
   EXPECT_EQ(body.at("generation_config"), (json::object{{"speed", 1.2}, {"volume", 0.8}}));
@@ -73,31 +73,32 @@ TEST(CartesiaVoice, GivesOlderModelsTheExperimentalControls) {
       {"voiceId", "v"},
       {"model", "sonic-2"},
       {"experimentalControls", json::object{{"speed", "fast"}, {"emotion", "positivity:high"}}}};
-  const auto body = json::parse(cartesia_request(config, "Hi", "http://x", "k").body).as_object();
+  const auto body =
+      json::parse(kCartesiaVoice.request(config, "Hi", {"http://x", "k", ""}).body).as_object();
   EXPECT_EQ(body.at("voice").at("__experimental_controls"),
             (json::object{{"speed", "fast"}, {"emotion", json::array{"positivity:high"}}}));
 }
 
 TEST(CartesiaVoice, MapsStatusesToTheSchemasCartesiaReasons) {
-  EXPECT_EQ(cartesia_failure(answer(402)).ended_reason,
-            "pipeline-error-cartesia-requested-payment");
-  EXPECT_EQ(cartesia_failure(answer(500)).ended_reason, "pipeline-error-cartesia-500-server-error");
-  EXPECT_EQ(cartesia_failure(answer(502)).ended_reason, "pipeline-error-cartesia-502-server-error");
-  EXPECT_EQ(cartesia_failure(answer(503)).ended_reason, "pipeline-error-cartesia-503-server-error");
-  EXPECT_EQ(cartesia_failure(answer(522)).ended_reason, "pipeline-error-cartesia-522-server-error");
-  EXPECT_EQ(cartesia_failure(answer(401)).ended_reason, "pipeline-error-cartesia-voice-failed");
-  EXPECT_EQ(cartesia_failure(answer(429)).ended_reason, "pipeline-error-cartesia-voice-failed");
+  const std::pair<int, std::string_view> reasons[] = {
+      {402, "pipeline-error-cartesia-requested-payment"},
+      {500, "pipeline-error-cartesia-500-server-error"},
+      {502, "pipeline-error-cartesia-502-server-error"},
+      {503, "pipeline-error-cartesia-503-server-error"},
+      {522, "pipeline-error-cartesia-522-server-error"},
+      {401, "pipeline-error-cartesia-voice-failed"},
+      {429, "pipeline-error-cartesia-voice-failed"}};
+  for (const auto& [status, reason] : reasons)
+    EXPECT_EQ(kCartesiaVoice.failure(answer(status)).ended_reason, reason) << status;
   net::OutboundResponse refused;
   refused.error = "connection refused";
-  EXPECT_EQ(cartesia_failure(refused).ended_reason, "pipeline-error-cartesia-voice-failed");
-  EXPECT_EQ(cartesia_failure(refused).message, "the Cartesia API failed: connection refused");
+  EXPECT_EQ(kCartesiaVoice.failure(refused).ended_reason, "pipeline-error-cartesia-voice-failed");
+  EXPECT_EQ(kCartesiaVoice.failure(refused).message, "the Cartesia API failed: connection refused");
 }
 
 TEST(CartesiaVoice, RefusesAVoiceWithoutAVoiceId) {
-  net::HttpClient http(1);
-  net::WebSocketClient websockets;
-  const RemoteSpeechSettings settings;
-  const CartesiaVoice voice(RemoteSpeechDeps{http, websockets, settings});
+  const test::VoiceUnderTest under_test(kCartesiaVoice);
+  const auto& voice = under_test.voice;
   EXPECT_THROW(voice.check(json::object{{"provider", "cartesia"}}), ApiError);
   EXPECT_NO_THROW(voice.check(json::object{{"provider", "cartesia"}, {"voiceId", "v"}}));
 }

@@ -138,7 +138,7 @@ class DeepgramVoiceTest : public ::testing::Test {
   net::WebSocketClient websockets;
   RemoteSpeechSettings settings;
   RemoteSpeechDeps deps{http, websockets, settings};
-  DeepgramVoice voice{deps};
+  HttpVoice voice{deps, kDeepgramVoice};
 };
 
 TEST_F(DeepgramVoiceTest, PostsTheTextWithTokenAuthAndStreamsThePcm) {

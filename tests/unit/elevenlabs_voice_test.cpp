@@ -9,34 +9,25 @@
 
 #include "core/api_error.hpp"
 #include "net/websocket.hpp"
+#include "voice_request_support.hpp"
 
 namespace sb::speech {
 namespace {
 
 namespace json = boost::json;
 
-std::string_view header(const net::OutboundRequest& request, std::string_view name) {
-  for (const auto& [n, v] : request.headers)
-    if (n == name) return v;
-  return {};
-}
-
-net::OutboundResponse answer(int status, std::string body) {
-  net::OutboundResponse response;
-  response.status = status;
-  response.body = std::move(body);
-  return response;
-}
+using test::header_of;
 
 TEST(ElevenLabsVoice, PostsToTheStreamEndpointForPcmAt16kHzWithTheKey) {
   const json::object config{{"provider", "11labs"}, {"voiceId", "21m00Tcm4TlvDq8ikWAM"}};
-  const auto request = elevenlabs_request(config, "Hello", "https://api.elevenlabs.io", "xi-key");
+  const auto request =
+      kElevenLabsVoice.request(config, "Hello", {"https://api.elevenlabs.io", "xi-key", ""});
   EXPECT_EQ(request.method, "POST");
   EXPECT_EQ(request.url,
             "https://api.elevenlabs.io/v1/text-to-speech/21m00Tcm4TlvDq8ikWAM/stream"
             "?output_format=pcm_16000");
-  EXPECT_EQ(header(request, "xi-api-key"), "xi-key");
-  EXPECT_EQ(header(request, "Content-Type"), "application/json");
+  EXPECT_EQ(header_of(request, "xi-api-key"), "xi-key");
+  EXPECT_EQ(header_of(request, "Content-Type"), "application/json");
   const auto body = json::parse(request.body).as_object();
   EXPECT_EQ(body.at("text").as_string(), "Hello");
   EXPECT_EQ(body.at("model_id").as_string(), "eleven_turbo_v2") << "the schema's default";
@@ -59,7 +50,7 @@ TEST(ElevenLabsVoice, CarriesTheAssistantsSettingsUnderElevenLabsNames) {
       {"pronunciationDictionaryLocators",
        json::array{json::object{{"pronunciationDictionaryId", "d1"}, {"versionId", "v2"}},
                    json::object{{"pronunciationDictionaryId", "d3"}}}}};
-  const auto request = elevenlabs_request(config, "Hi", "http://127.0.0.1:9", "k");
+  const auto request = kElevenLabsVoice.request(config, "Hi", {"http://127.0.0.1:9", "k", ""});
   EXPECT_EQ(request.url,
             "http://127.0.0.1:9/v1/text-to-speech/voice%201%2Fx/stream"
             "?output_format=pcm_16000&optimize_streaming_latency=2");
@@ -83,46 +74,47 @@ TEST(ElevenLabsVoice, MapsTheErrorDetailStatusToTheMostSpecificEndedReason) {
   const auto detail = [](std::string status) {
     return R"({"detail":{"status":")" + status + R"(","message":"no"}})";
   };
-  EXPECT_EQ(elevenlabs_failure(answer(401, detail("invalid_api_key"))).ended_reason,
+  EXPECT_EQ(kElevenLabsVoice.failure(test::answer_of(401, detail("invalid_api_key"))).ended_reason,
             "pipeline-error-eleven-labs-invalid-api-key");
-  EXPECT_EQ(elevenlabs_failure(answer(401, detail("quota_exceeded"))).ended_reason,
+  EXPECT_EQ(kElevenLabsVoice.failure(test::answer_of(401, detail("quota_exceeded"))).ended_reason,
             "pipeline-error-eleven-labs-quota-exceeded");
-  EXPECT_EQ(elevenlabs_failure(answer(400, detail("voice_not_found"))).ended_reason,
+  EXPECT_EQ(kElevenLabsVoice.failure(test::answer_of(400, detail("voice_not_found"))).ended_reason,
             "pipeline-error-eleven-labs-voice-not-found");
-  EXPECT_EQ(elevenlabs_failure(answer(400, detail("max_character_limit_exceeded"))).ended_reason,
+  EXPECT_EQ(kElevenLabsVoice.failure(test::answer_of(400, detail("max_character_limit_exceeded")))
+                .ended_reason,
             "pipeline-error-eleven-labs-max-character-limit-exceeded");
-  EXPECT_EQ(elevenlabs_failure(answer(429, detail("too_many_concurrent_requests"))).ended_reason,
+  EXPECT_EQ(kElevenLabsVoice.failure(test::answer_of(429, detail("too_many_concurrent_requests")))
+                .ended_reason,
             "pipeline-error-eleven-labs-blocked-concurrent-requests-and-requested-upgrade");
-  EXPECT_EQ(elevenlabs_failure(answer(429, detail("system_busy"))).ended_reason,
+  EXPECT_EQ(kElevenLabsVoice.failure(test::answer_of(429, detail("system_busy"))).ended_reason,
             "pipeline-error-eleven-labs-system-busy-and-requested-upgrade");
 }
 
 TEST(ElevenLabsVoice, FallsBackOnTheHttpStatusThenOnTheGenericReason) {
-  EXPECT_EQ(elevenlabs_failure(answer(401, "nope")).ended_reason,
+  EXPECT_EQ(kElevenLabsVoice.failure(test::answer_of(401, "nope")).ended_reason,
             "pipeline-error-eleven-labs-unauthorized-access");
-  EXPECT_EQ(elevenlabs_failure(answer(404, "")).ended_reason,
+  EXPECT_EQ(kElevenLabsVoice.failure(test::answer_of(404, "")).ended_reason,
             "pipeline-error-eleven-labs-voice-not-found");
-  EXPECT_EQ(elevenlabs_failure(answer(500, "")).ended_reason,
+  EXPECT_EQ(kElevenLabsVoice.failure(test::answer_of(500, "")).ended_reason,
             "pipeline-error-eleven-labs-500-server-error");
-  EXPECT_EQ(elevenlabs_failure(answer(503, "")).ended_reason,
+  EXPECT_EQ(kElevenLabsVoice.failure(test::answer_of(503, "")).ended_reason,
             "pipeline-error-eleven-labs-503-server-error");
-  EXPECT_EQ(elevenlabs_failure(answer(429, R"({"detail":"slow down"})")).ended_reason,
-            "pipeline-error-eleven-labs-voice-failed");
+  EXPECT_EQ(
+      kElevenLabsVoice.failure(test::answer_of(429, R"({"detail":"slow down"})")).ended_reason,
+      "pipeline-error-eleven-labs-voice-failed");
   net::OutboundResponse cut;
   cut.status = 200;
   cut.error = "partial message";
-  const auto failure = elevenlabs_failure(cut);
+  const auto failure = kElevenLabsVoice.failure(cut);
   EXPECT_EQ(failure.ended_reason, "pipeline-error-eleven-labs-voice-failed");
   EXPECT_EQ(failure.message, "the ElevenLabs API failed: partial message");
-  EXPECT_EQ(elevenlabs_failure(answer(401, "bad key")).message,
+  EXPECT_EQ(kElevenLabsVoice.failure(test::answer_of(401, "bad key")).message,
             "the ElevenLabs API answered 401: bad key");
 }
 
 TEST(ElevenLabsVoice, RefusesAVoiceWithoutAVoiceId) {
-  net::HttpClient http(1);
-  net::WebSocketClient websockets;
-  const RemoteSpeechSettings settings;
-  const ElevenLabsVoice voice(RemoteSpeechDeps{http, websockets, settings});
+  const test::VoiceUnderTest under_test(kElevenLabsVoice);
+  const auto& voice = under_test.voice;
   EXPECT_THROW(voice.check(json::object{{"provider", "11labs"}}), ApiError);
   EXPECT_NO_THROW(voice.check(json::object{{"provider", "11labs"}, {"voiceId", "sarah"}}));
 }

@@ -83,6 +83,44 @@ TEST(HttpPcmStream, JoinsSamplesCutAcrossChunks) {
   EXPECT_TRUE(heard.failures.empty());
 }
 
+/// A streamed WAV's header as PlayHT-like servers send it: RIFF, fmt, a LIST chunk of odd
+/// size (padded), then the data chunk's header with an unknown length.
+std::string wav_header() {
+  auto le32 = [](std::uint32_t v) {
+    return std::string{static_cast<char>(v & 0xff), static_cast<char>((v >> 8) & 0xff),
+                       static_cast<char>((v >> 16) & 0xff), static_cast<char>(v >> 24)};
+  };
+  std::string fmt = le32(16) + std::string("\x01\x00\x01\x00", 4) + le32(16000) + le32(32000) +
+                    std::string("\x02\x00\x10\x00", 4);
+  return "RIFF" + le32(0xffffffff) + "WAVE" + "fmt " + fmt + "LIST" + le32(5) + "INFOx" +
+         std::string(1, '\0') + "data" + le32(0xffffffff);
+}
+
+TEST(HttpPcmStream, DropsAWavHeaderHoweverItIsCut) {
+  ScriptedExchange exchange;
+  Heard heard;
+  auto synthesis =
+      stream_pcm(exchange.send(), net::OutboundRequest{}, kPipelineRate, failed, heard.events());
+  const auto body = wav_header() + bytes_of({7, -7, 300});
+  for (std::size_t at = 0; at < body.size(); at += 3)
+    EXPECT_TRUE(exchange.body(body.substr(at, 3)));
+  exchange.finish(200);
+  EXPECT_EQ(heard.audio, (std::vector<std::int16_t>{7, -7, 300}));
+  EXPECT_EQ(heard.done, 1);
+}
+
+TEST(HttpPcmStream, ABodyThatOnlyStartsLikeRiffIsAudio) {
+  ScriptedExchange exchange;
+  Heard heard;
+  auto synthesis =
+      stream_pcm(exchange.send(), net::OutboundRequest{}, kPipelineRate, failed, heard.events());
+  const auto body = std::string("RIFX") + bytes_of({1, 2});
+  EXPECT_TRUE(exchange.body(body.substr(0, 2)));
+  EXPECT_TRUE(exchange.body(body.substr(2)));
+  exchange.finish(200);
+  EXPECT_EQ(heard.audio, (std::vector<std::int16_t>{0x4952, 0x5846, 1, 2}));
+}
+
 TEST(HttpPcmStream, ResamplesAnotherRateToThePipelines) {
   ScriptedExchange exchange;
   Heard heard;

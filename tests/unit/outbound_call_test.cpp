@@ -97,14 +97,16 @@ TEST(OutboundCall, TheNewCallIsQueuedAndShowsNoSecretOfATransientNumber) {
   EXPECT_EQ(call.at("createdAt"), "1970-01-01T00:00:00.000Z");
 }
 
-TEST(OutboundCall, TwiliosFinalStatusesGiveTheEndedReason) {
-  EXPECT_EQ(ended_reason_for_outbound_status("busy"), "customer-busy");
-  EXPECT_EQ(ended_reason_for_outbound_status("no-answer"), "customer-did-not-answer");
-  EXPECT_EQ(ended_reason_for_outbound_status("failed"), "twilio-failed-to-connect-call");
-  EXPECT_EQ(ended_reason_for_outbound_status("canceled"), "twilio-failed-to-connect-call");
-  EXPECT_EQ(ended_reason_for_outbound_status("completed"), "customer-ended-call");
+TEST(OutboundCall, ACarriersFinalStatusesGiveTheEndedReason) {
+  constexpr std::string_view kNever = "twilio-failed-to-connect-call";
+  EXPECT_EQ(ended_reason_for_outbound_status("busy", kNever), "customer-busy");
+  EXPECT_EQ(ended_reason_for_outbound_status("no-answer", kNever), "customer-did-not-answer");
+  EXPECT_EQ(ended_reason_for_outbound_status("failed", kNever), kNever);
+  EXPECT_EQ(ended_reason_for_outbound_status("canceled", "other-carrier-reason"),
+            "other-carrier-reason");
+  EXPECT_EQ(ended_reason_for_outbound_status("completed", kNever), "customer-ended-call");
   for (const char* status : {"queued", "initiated", "ringing", "in-progress", "answered"})
-    EXPECT_EQ(ended_reason_for_outbound_status(status), "") << status;
+    EXPECT_EQ(ended_reason_for_outbound_status(status, kNever), "") << status;
 }
 
 TEST(OutboundCall, BatchResponse) {

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <stdexcept>
 #include <tuple>
 #include <vector>
@@ -61,6 +62,19 @@ TEST(RemoteSpeech, TheOrgsCredentialKeyElseNone) {
   call.credentials["deepgram"] = {{"apiKey", "dg-org"}};
   EXPECT_EQ(settings.api_key(deepgram(), call), "dg-org");
   EXPECT_EQ(settings.api_key(*find_remote_provider("11labs"), call), "");
+}
+
+TEST(RemoteSpeech, AProvidersExtraFieldComesFromItsCredentialElseTheEnvironment) {
+  const auto& azure = *find_remote_provider("azure");
+  EXPECT_EQ(azure.extra_field, "region");
+  ::setenv("AZURE_SPEECH_REGION", "westeurope", 1);
+  const auto settings = RemoteSpeechSettings::from_environment();
+  ::unsetenv("AZURE_SPEECH_REGION");
+  SpeechContext call;
+  EXPECT_EQ(settings.extra(azure, call), "westeurope");
+  call.credentials["azure"] = {{"apiKey", "k"}, {"region", "eastus"}};
+  EXPECT_EQ(settings.extra(azure, call), "eastus");
+  EXPECT_EQ(settings.extra(deepgram(), call), "") << "deepgram needs none";
 }
 
 TEST(RemoteSpeech, WebSocketUrlsFollowTheHttpScheme) {

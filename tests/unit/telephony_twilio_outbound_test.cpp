@@ -19,8 +19,8 @@ TEST(TwilioOutbound, TheTwimlConnectsTheStreamWithTheCallId) {
 }
 
 TEST(TwilioOutbound, TheDialFormNamesTheCallTheTwimlAndTheCallbacks) {
-  TwilioDial dial{"+16505550100", "+14155550100", "wss://sb.example/twilio/stream/c1", "c1",
-                  "https://sb.example/twilio/outbound_status/c1"};
+  OutboundDial dial{"+16505550100", "+14155550100", "wss://sb.example/twilio/stream/c1", "c1",
+                    "https://sb.example/twilio/outbound_status/c1"};
   const auto fields = parse_form(twilio_dial_form(dial));
   auto value = [&](std::string_view name) {
     for (const auto& [k, v] : fields)

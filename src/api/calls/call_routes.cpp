@@ -59,34 +59,38 @@ int CallRoutes::register_routes(http::Router& router) {
   router.add(std::move(route));
   router.add(control_route());
   if (!outbound_) return 2;
-  router.add(twilio_status_route());
-  return 3;
+  int added = 2;
+  for (const auto& provider : outbound_->providers()) {
+    router.add(carrier_status_route(provider));
+    ++added;
+  }
+  return added;
 }
 
-// Twilio's status callbacks of a call dialled out, signed like its webhooks (the URL it
-// requested, then the sorted form fields): 204, 403 for a wrong signature, 404 for a call not
-// dialled here (or whose end Twilio has already reported).
-http::Route CallRoutes::twilio_status_route() const {
+// A carrier's status callbacks of a call dialled out, signed as its webhooks are: 204, 403 for
+// a wrong signature, 404 for a call not dialled here (or whose end it has already reported).
+http::Route CallRoutes::carrier_status_route(const std::string& provider) const {
   http::Route route;
   route.method = http::Method::kPost;
-  route.path = "/twilio/outbound_status/{callId}";
-  route.authenticated = false;  // Twilio's signature instead
+  route.path = "/" + provider + "/outbound_status/{callId}";
+  route.authenticated = false;  // the carrier's signature instead
   route.body_check = http::BodyCheck::kHandler;
   route.body_limit = 64 * 1024;
-  route.headers = {"x-twilio-signature"};
-  route.handler = [this](http::Context&& ctx, http::Reply reply) {
+  route.headers = {"x-twilio-signature", "telnyx-signature-ed25519", "telnyx-timestamp"};
+  route.handler = [this, provider](http::Context&& ctx, http::Reply reply) {
     const auto& request = ctx.request;
     std::string_view id;
     for (const auto& [name, value] : request.path_params)
       if (name == "callId") id = value;
     using Outcome = voice::OutboundCalls::StatusOutcome;
-    const auto outcome = outbound_->twilio_status(id, outbound_->public_url() + request.target,
-                                                  telephony::parse_form(request.body),
-                                                  request.header("x-twilio-signature"));
+    const auto outcome =
+        outbound_->carrier_status(provider, id, request, outbound_->public_url() + request.target,
+                                  telephony::webhook_fields(request));
     if (outcome == Outcome::kForbidden)
       return reply(http::error_response(
-          ApiError(ErrorCode::kForbidden,
-                   "The Twilio signature of this request is missing or does not match")));
+          ApiError(ErrorCode::kForbidden, "The " + provider +
+                                              " signature of this request is missing or does "
+                                              "not match")));
     if (outcome == Outcome::kUnknownCall)
       return reply(http::error_response(ApiError::not_found("Call not found")));
     http::Response r;

@@ -53,7 +53,7 @@ class CallRoutes final : public RouteProvider {
     std::string message;
   };
   http::Route control_route() const;
-  http::Route twilio_status_route() const;
+  http::Route carrier_status_route(const std::string& provider) const;
   net::ConnectionTaker listen_upgrade(const http::Request& head, std::string_view id) const;
   /// Whether `request` may use `endpoint` of the live call `call`: its plan, and the org of the
   /// key it shows when the plan asks for one. `then` gets nothing when it may, else the

@@ -79,34 +79,6 @@ std::string stream_url(const std::string& public_url, std::string_view provider,
   return base + "/" + std::string(provider) + "/stream/" + std::string(call_id);
 }
 
-// The string fields of a JSON body, or of its Call Control envelope's data.payload.
-http::Fields json_fields(std::string_view body) {
-  http::Fields out;
-  boost::system::error_code ec;
-  auto parsed = json::parse(body, ec);
-  if (ec || !parsed.is_object()) return out;
-  const json::object* obj = &parsed.as_object();
-  if (const auto* data = obj->if_contains("data"); data && data->is_object())
-    if (const auto* payload = data->as_object().if_contains("payload");
-        payload && payload->is_object()) {
-      for (const auto& [k, v] : data->as_object())
-        if (v.is_string()) out.emplace_back(k, std::string(v.get_string()));
-      obj = &payload->as_object();
-    }
-  for (const auto& [k, v] : *obj)
-    if (v.is_string()) out.emplace_back(k, std::string(v.get_string()));
-  return out;
-}
-
-bool is_json(const http::Request& request) {
-  return request.content_type.find("json") != std::string::npos;
-}
-
-http::Fields params_of(const http::Request& request) {
-  if (request.method == http::Method::kGet) return request.query;
-  return is_json(request) ? json_fields(request.body) : telephony::parse_form(request.body);
-}
-
 // A Telnyx hangup cause in Twilio's CallStatus words.
 std::string telnyx_status(const http::Fields& p) {
   if (auto s = field(p, "CallStatus"); !s.empty()) return std::string(s);
@@ -251,7 +223,7 @@ ProviderWebhookRoutes::ProviderWebhookRoutes(const telephony::InboundCalls& call
     : calls_(calls), config_(std::move(config)) {}
 
 void ProviderWebhookRoutes::twilio_inbound(http::Context&& ctx, http::Reply reply) const {
-  const auto params = params_of(ctx.request);
+  const auto params = telephony::webhook_fields(ctx.request);
   auto token = std::make_shared<std::string>();
   // Twilio signs its stream's handshake like its webhooks: the wss URL, no parameters, the
   // same account's auth token.
@@ -268,7 +240,7 @@ void ProviderWebhookRoutes::twilio_inbound(http::Context&& ctx, http::Reply repl
 }
 
 void ProviderWebhookRoutes::twilio_status(http::Context&& ctx, http::Reply reply) const {
-  const auto params = params_of(ctx.request);
+  const auto params = telephony::webhook_fields(ctx.request);
   answer_status(calls_, "twilio", twilio_call(params),
                 twilio_verifier(config_, ctx.request, params), std::move(reply));
 }
@@ -277,7 +249,8 @@ void ProviderWebhookRoutes::vonage_inbound(http::Context&& ctx, http::Reply repl
   // Vonage's handshake carries nothing of ours: the NCCO's callId header comes in the socket's
   // first message, which VonageTransport checks against the call.
   answer_ring(
-      calls_, config_, "vonage", vonage_call(params_of(ctx.request)), vonage_verifier(ctx.request),
+      calls_, config_, "vonage", vonage_call(telephony::webhook_fields(ctx.request)),
+      vonage_verifier(ctx.request),
       [](const auto& d, const auto& c) {
         return text(telephony::render_ncco(d, c), "application/json");
       },
@@ -286,20 +259,20 @@ void ProviderWebhookRoutes::vonage_inbound(http::Context&& ctx, http::Reply repl
 }
 
 void ProviderWebhookRoutes::vonage_event(http::Context&& ctx, http::Reply reply) const {
-  answer_status(calls_, "vonage", vonage_call(params_of(ctx.request)), vonage_verifier(ctx.request),
-                std::move(reply));
+  answer_status(calls_, "vonage", vonage_call(telephony::webhook_fields(ctx.request)),
+                vonage_verifier(ctx.request), std::move(reply));
 }
 
 void ProviderWebhookRoutes::telnyx_inbound(http::Context&& ctx, http::Reply reply) const {
   answer_ring(
-      calls_, config_, "telnyx", telnyx_call(params_of(ctx.request)),
+      calls_, config_, "telnyx", telnyx_call(telephony::webhook_fields(ctx.request)),
       telnyx_verifier(config_, ctx.request),
       [](const auto& d, const auto& c) { return xml(telephony::render_texml(d, c)); },
       std::move(reply), adopt_live(config_.live_calls, telnyx_stream_check));
 }
 
 void ProviderWebhookRoutes::telnyx_status(http::Context&& ctx, http::Reply reply) const {
-  answer_status(calls_, "telnyx", telnyx_call(params_of(ctx.request)),
+  answer_status(calls_, "telnyx", telnyx_call(telephony::webhook_fields(ctx.request)),
                 telnyx_verifier(config_, ctx.request), std::move(reply));
 }
 

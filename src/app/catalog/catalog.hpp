@@ -156,6 +156,8 @@ struct LiveCallSetup {
   std::chrono::milliseconds connect_timeout{60'000};
   /// Checks the keys a call's monitorPlan may ask for (the API's own authenticator).
   http::Authenticator& authenticator;
+  /// Verifies the status callbacks of calls dialled through Telnyx ("": none are dialled).
+  std::string telnyx_public_key;
 };
 /// What the server drives itself: the routes take the transport's WebSocket upgrades; the
 /// registry recovers calls at start and drains them at shutdown.

@@ -11,6 +11,7 @@
 #include "core/json_fields.hpp"
 #include "domain/orgs/org_settings.hpp"
 #include "runtime/voice/call_transfers.hpp"
+#include "runtime/voice/carriers.hpp"
 #include "runtime/voice/live_calls.hpp"
 #include "runtime/voice/outbound_calls.hpp"
 
@@ -19,13 +20,15 @@ namespace {
 
 class LiveCallEntry final : public RouteProvider {
  public:
-  using MakeOutbound = std::function<std::unique_ptr<voice::OutboundCalls>(voice::LiveCalls&)>;
-  LiveCallEntry(voice::LiveCallsDeps deps, std::unique_ptr<voice::CallTransfers> transfers,
+  using MakeOutbound = std::function<std::unique_ptr<voice::OutboundCalls>(voice::LiveCalls&,
+                                                                           const voice::Carriers&)>;
+  LiveCallEntry(voice::LiveCallsDeps deps, std::unique_ptr<voice::Carriers> carriers,
                 const contract::Contract& contract, http::Authenticator& auth,
                 const MakeOutbound& make_outbound)
-      : transfers_(std::move(transfers)),
+      : carriers_(std::move(carriers)),
+        transfers_(carriers_ ? std::make_unique<voice::PhoneTransfers>(*carriers_) : nullptr),
         calls_(with_transfers(std::move(deps), transfers_.get())),
-        outbound_(make_outbound(calls_)),
+        outbound_(carriers_ ? make_outbound(calls_, *carriers_) : nullptr),
         routes_(contract, calls_, auth, outbound_.get()) {}
   int register_routes(http::Router& router) override { return routes_.register_routes(router); }
   api::CallRoutes& routes() { return routes_; }
@@ -37,6 +40,7 @@ class LiveCallEntry final : public RouteProvider {
     deps.transfers = transfers;
     return deps;
   }
+  std::unique_ptr<voice::Carriers> carriers_;        ///< none: no phone call goes through a carrier
   std::unique_ptr<voice::CallTransfers> transfers_;  ///< none: transfers are not available
   voice::LiveCalls calls_;
   std::unique_ptr<voice::OutboundCalls> outbound_;  ///< none: POST /call refuses phone calls
@@ -70,31 +74,29 @@ LiveCallHandles add_live_calls(Catalog& catalog, const TelephonySpecs& telephony
       *deps.clock};
   calls.recordings = &workspace.recordings;
   calls.phone_numbers = &telephony.phone_numbers;
-  // Phone calls dial out through the providers' APIs (none without an HTTP client).
   // The phone rings for 5/6 of the connect timeout (50 s of 60), at most Twilio's 600 s, so a
   // customer who answers late still finds the call waiting for its stream.
   const auto connect = std::chrono::duration_cast<std::chrono::seconds>(setup.connect_timeout);
   const auto ring = std::clamp(connect * 5 / 6, std::chrono::seconds(1), std::chrono::seconds(600));
-  auto make_outbound = [&](voice::LiveCalls& live) -> std::unique_ptr<voice::OutboundCalls> {
-    if (!deps.http) return nullptr;
-    voice::OutboundCallsDeps outbound{live,
-                                      deps.store,
-                                      catalog.service(),
-                                      telephony.phone_numbers,
-                                      *deps.http,
-                                      deps.provider_apis.twilio,
-                                      deps.public_url,
-                                      *deps.clock};
+  // Phone calls are dialled out and transferred through the carriers' APIs (none without an
+  // HTTP client).
+  std::unique_ptr<voice::Carriers> carriers;
+  if (deps.http) {
+    std::vector<std::unique_ptr<voice::OutboundCarrier>> each;
+    each.push_back(voice::twilio_carrier(*deps.http, deps.provider_apis.twilio, deps.public_url));
+    each.push_back(voice::vonage_carrier(*deps.http, deps.provider_apis.vonage_api));
+    each.push_back(
+        voice::telnyx_carrier(*deps.http, deps.provider_apis.telnyx, setup.telnyx_public_key));
+    carriers =
+        std::make_unique<voice::Carriers>(deps.store, catalog.service(), telephony.phone_numbers,
+                                          credentials.credentials, std::move(each));
+  }
+  auto make_outbound = [&](voice::LiveCalls& live, const voice::Carriers& through) {
+    voice::OutboundCallsDeps outbound{live, through, deps.public_url, *deps.clock};
     outbound.ring_timeout = ring;
     return std::make_unique<voice::OutboundCalls>(std::move(outbound));
   };
-  // Transfers move phone calls through the providers' APIs too.
-  std::unique_ptr<voice::CallTransfers> transfers;
-  if (deps.http)
-    transfers = std::make_unique<voice::PhoneTransfers>(
-        voice::PhoneTransfersDeps{deps.store, catalog.service(), telephony.phone_numbers,
-                                  *deps.http, deps.provider_apis.twilio});
-  auto entry = std::make_unique<LiveCallEntry>(std::move(calls), std::move(transfers),
+  auto entry = std::make_unique<LiveCallEntry>(std::move(calls), std::move(carriers),
                                                *deps.contract, setup.authenticator, make_outbound);
   LiveCallHandles handles{entry->routes(), entry->calls()};
   workspace.live_calls->find = [&calls = entry->calls()](std::string_view org_id,

@@ -112,11 +112,12 @@ json::object new_outbound_call(std::string_view id, std::string_view org_id,
   return call;
 }
 
-std::string ended_reason_for_outbound_status(std::string_view status) {
+std::string ended_reason_for_outbound_status(std::string_view status,
+                                             std::string_view not_connected) {
   if (status == "completed") return "customer-ended-call";
   if (status == "busy") return "customer-busy";
   if (status == "no-answer") return "customer-did-not-answer";
-  if (status == "failed" || status == "canceled") return "twilio-failed-to-connect-call";
+  if (status == "failed" || status == "canceled") return std::string(not_connected);
   return {};
 }
 

@@ -41,10 +41,11 @@ boost::json::object new_outbound_call(std::string_view id, std::string_view org_
 
 /// The endedReason of an outbound call that `status` (Twilio's CallStatus) finished before
 /// its media connected, or ended: completed → customer-ended-call, busy → customer-busy,
-/// no-answer → customer-did-not-answer, failed and canceled → twilio-failed-to-connect-call
-/// (the call never connected; the enum has nothing closer). Empty for a status that is not
-/// final (queued, initiated, ringing, in-progress, answered).
-std::string ended_reason_for_outbound_status(std::string_view status);
+/// no-answer → customer-did-not-answer, failed and canceled → `not_connected`, the carrier's
+/// reason for a call that never connected (twilio-failed-to-connect-call for Twilio). Empty for
+/// a status that is not final (queued, initiated, ringing, in-progress, answered).
+std::string ended_reason_for_outbound_status(std::string_view status,
+                                             std::string_view not_connected);
 
 /// A CallBatchResponse: {"results": [Call...], "errors": [{"customer", "error"}...]}.
 boost::json::object batch_response(boost::json::array results, boost::json::array errors);

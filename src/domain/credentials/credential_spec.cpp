@@ -44,7 +44,8 @@ Table build_table() {
   t["slack-webhook"] = {"webhookUrl"};
   t["supabase"] = {"bucketPlan.secretAccessKey"};
   t["twilio"] = {"authToken", "apiKey", "apiSecret"};
-  t["vonage"] = {"apiKey", "apiSecret"};
+  // The private key of the application this server made for the account (see vonage_keys).
+  t["vonage"] = {"apiKey", "apiSecret", "vonageApplicationPrivateKey"};
   t["webhook"] = auth_plan;
   return t;
 }

@@ -3,11 +3,7 @@
 #include <initializer_list>
 #include <utility>
 
-#include <boost/json/serialize.hpp>
-
-#include "core/api_error.hpp"
 #include "core/json_fields.hpp"
-#include "runtime/speech/http_pcm_stream.hpp"
 
 namespace sb::speech {
 
@@ -15,9 +11,6 @@ namespace {
 
 constexpr const char* kFailed = "pipeline-error-cartesia-voice-failed";
 constexpr const char* kDefaultModel = "sonic-3.5";
-constexpr auto kTimeout = std::chrono::seconds(20);
-/// The longest pause between body chunks of a healthy stream is far below this.
-constexpr auto kIdleTimeout = std::chrono::seconds(10);
 
 const char* reason_of(const net::OutboundResponse& response) {
   if (!response.error.empty()) return kFailed;  // no answer, or a stream cut short
@@ -44,16 +37,8 @@ void copy_present(const boost::json::object& from, std::initializer_list<std::st
     if (const auto* value = from.if_contains(name)) out[name] = *value;
 }
 
-}  // namespace
-
 net::OutboundRequest cartesia_request(const boost::json::object& config, std::string_view text,
-                                      std::string_view base_url, std::string_view api_key) {
-  net::OutboundRequest request;
-  request.url = std::string(base_url) + "/tts/bytes";
-  request.headers.emplace_back("X-API-Key", std::string(api_key));
-  request.headers.emplace_back("Cartesia-Version", std::string(kCartesiaVersion));
-  request.headers.emplace_back("Content-Type", "application/json");
-
+                                      const VoiceAccess& access) {
   boost::json::object body;
   const auto model = string_at(config, "model");
   body["model_id"] = model.empty() ? kDefaultModel : model;
@@ -84,33 +69,18 @@ net::OutboundRequest cartesia_request(const boost::json::object& config, std::st
   }
   if (const auto dictionary = string_at(config, "pronunciationDictId"); !dictionary.empty())
     body["pronunciation_dict_id"] = dictionary;
-  request.body = boost::json::serialize(body);
-  request.timeout = kTimeout;
-  request.stream_idle_timeout = kIdleTimeout;
-  return request;
+  return json_post(
+      access.base_url + "/tts/bytes",
+      {{"X-API-Key", access.api_key}, {"Cartesia-Version", std::string(kCartesiaVersion)}}, body);
 }
 
 SpeechFailure cartesia_failure(const net::OutboundResponse& response) {
-  return SpeechFailure{reason_of(response),
-                       describe_failure("the Cartesia API", response, kTimeout)};
+  return voice_failure(reason_of(response), "the Cartesia API", response);
 }
 
-CartesiaVoice::CartesiaVoice(const RemoteSpeechDeps& deps)
-    : http_(deps.http), settings_(deps.settings) {}
+}  // namespace
 
-void CartesiaVoice::check(const boost::json::object& config) const {
-  if (string_at(config, "voiceId").empty())
-    throw ApiError::bad_request("voice.voiceId is required for the cartesia provider");
-}
-
-std::unique_ptr<Synthesis> CartesiaVoice::synthesize(const boost::json::object& config,
-                                                     const SpeechContext& context, std::string text,
-                                                     VoiceEvents events) {
-  const auto& provider = *find_remote_provider("cartesia");
-  auto request = cartesia_request(config, text, settings_.base_url(provider, context),
-                                  settings_.api_key(provider, context));
-  return stream_pcm(send_with(http_), std::move(request), kPipelineRate, cartesia_failure,
-                    std::move(events));
-}
+const HttpVoiceSpec kCartesiaVoice{"cartesia", kPipelineRate, cartesia_request, cartesia_failure,
+                                   nullptr};
 
 }  // namespace sb::speech

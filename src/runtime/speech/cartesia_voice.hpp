@@ -16,37 +16,17 @@
 // 503 or 522 with its "pipeline-error-cartesia-<status>-server-error", anything else with
 // "pipeline-error-cartesia-voice-failed".
 
-#include <memory>
 #include <string>
 #include <string_view>
 
-#include "net/http_client.hpp"
-#include "runtime/speech/remote_speech.hpp"
+#include "runtime/speech/http_voice.hpp"
 
 namespace sb::speech {
 
 /// The Cartesia-Version this adapter was written against.
 inline constexpr std::string_view kCartesiaVersion = "2026-03-01";
 
-class CartesiaVoice final : public Voice {
- public:
-  explicit CartesiaVoice(const RemoteSpeechDeps& deps);
-
-  /// Refuses (ApiError 400) a voice without a voiceId.
-  void check(const boost::json::object& config) const override;
-  std::unique_ptr<Synthesis> synthesize(const boost::json::object& config,
-                                        const SpeechContext& context, std::string text,
-                                        VoiceEvents events) override;
-
- private:
-  net::HttpClient& http_;
-  const RemoteSpeechSettings& settings_;
-};
-
-/// The request for `text` with `config` (exposed for tests).
-net::OutboundRequest cartesia_request(const boost::json::object& config, std::string_view text,
-                                      std::string_view base_url, std::string_view api_key);
-/// The endedReason and message for a failed exchange (exposed for tests).
-SpeechFailure cartesia_failure(const net::OutboundResponse& response);
+/// The voice (HttpVoice(deps, kCartesiaVoice)); its request and failure are exposed for tests.
+extern const HttpVoiceSpec kCartesiaVoice;
 
 }  // namespace sb::speech

@@ -13,11 +13,10 @@
 // Failures (no key, a non-2xx answer, a timeout, a stream cut short) end the call with
 // "pipeline-error-deepgram-voice-failed" and a message saying which.
 
-#include <memory>
 #include <string>
 #include <string_view>
 
-#include "runtime/speech/remote_speech.hpp"
+#include "runtime/speech/http_voice.hpp"
 
 namespace sb::speech {
 
@@ -28,19 +27,7 @@ std::string deepgram_voice_model(const boost::json::object& config);
 /// The whole /v1/speak URL under `base_url`.
 std::string deepgram_speak_url(std::string_view base_url, const boost::json::object& config);
 
-class DeepgramVoice final : public Voice {
- public:
-  explicit DeepgramVoice(const RemoteSpeechDeps& deps) : deps_(deps) {}
-
-  /// 400 naming the field: a provider other than deepgram, no voiceId (or not a string), a
-  /// model other than aura / aura-2.
-  void check(const boost::json::object& config) const override;
-  std::unique_ptr<Synthesis> synthesize(const boost::json::object& config,
-                                        const SpeechContext& context, std::string text,
-                                        VoiceEvents events) override;
-
- private:
-  RemoteSpeechDeps deps_;
-};
+/// The voice (HttpVoice(deps, kDeepgramVoice)); its request and failure are exposed for tests.
+extern const HttpVoiceSpec kDeepgramVoice;
 
 }  // namespace sb::speech

@@ -3,12 +3,9 @@
 #include <utility>
 
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
-#include "core/api_error.hpp"
 #include "core/codec.hpp"
 #include "core/json_fields.hpp"
-#include "runtime/speech/http_pcm_stream.hpp"
 
 namespace sb::speech {
 
@@ -16,9 +13,6 @@ namespace {
 
 constexpr const char* kFailed = "pipeline-error-eleven-labs-voice-failed";
 constexpr const char* kDefaultModel = "eleven_turbo_v2";  // the ElevenLabsVoice schema's word
-constexpr auto kTimeout = std::chrono::seconds(20);
-/// The longest pause between body chunks of a healthy stream is far below this.
-constexpr auto kIdleTimeout = std::chrono::seconds(10);
 
 /// ElevenLabs' error statuses (detail.status, https://help.elevenlabs.io/hc/en-us/articles/
 /// 19572237925521) → the Call schema's endedReason for them.
@@ -72,21 +66,16 @@ void copy_number(const boost::json::object& config, std::string_view from, boost
   if (value && value->is_number()) out[to] = *value;
 }
 
-}  // namespace
-
 net::OutboundRequest elevenlabs_request(const boost::json::object& config, std::string_view text,
-                                        std::string_view base_url, std::string_view api_key) {
-  net::OutboundRequest request;
-  request.url = std::string(base_url) + "/v1/text-to-speech/" +
-                percent_encode(string_at(config, "voiceId")) + "/stream?output_format=pcm_16000";
+                                        const VoiceAccess& access) {
+  std::string url = access.base_url + "/v1/text-to-speech/" +
+                    percent_encode(string_at(config, "voiceId")) +
+                    "/stream?output_format=pcm_16000";
   if (const auto* latency = config.if_contains("optimizeStreamingLatency");
       latency && latency->is_number()) {
-    request.url +=
+    url +=
         "&optimize_streaming_latency=" + std::to_string(int_at(config, "optimizeStreamingLatency"));
   }
-  request.headers.emplace_back("xi-api-key", std::string(api_key));
-  request.headers.emplace_back("Content-Type", "application/json");
-
   boost::json::object body;
   body["text"] = text;
   const auto model = string_at(config, "model");
@@ -114,33 +103,16 @@ net::OutboundRequest elevenlabs_request(const boost::json::object& config, std::
     }
     if (!out.empty()) body["pronunciation_dictionary_locators"] = std::move(out);
   }
-  request.body = boost::json::serialize(body);
-  request.timeout = kTimeout;
-  request.stream_idle_timeout = kIdleTimeout;
-  return request;
+  return json_post(std::move(url), {{"xi-api-key", access.api_key}}, body);
 }
 
 SpeechFailure elevenlabs_failure(const net::OutboundResponse& response) {
-  return SpeechFailure{reason_of(response),
-                       describe_failure("the ElevenLabs API", response, kTimeout)};
+  return voice_failure(reason_of(response), "the ElevenLabs API", response);
 }
 
-ElevenLabsVoice::ElevenLabsVoice(const RemoteSpeechDeps& deps)
-    : http_(deps.http), settings_(deps.settings) {}
+}  // namespace
 
-void ElevenLabsVoice::check(const boost::json::object& config) const {
-  if (string_at(config, "voiceId").empty())
-    throw ApiError::bad_request("voice.voiceId is required for the 11labs provider");
-}
-
-std::unique_ptr<Synthesis> ElevenLabsVoice::synthesize(const boost::json::object& config,
-                                                       const SpeechContext& context,
-                                                       std::string text, VoiceEvents events) {
-  const auto& provider = *find_remote_provider("11labs");
-  auto request = elevenlabs_request(config, text, settings_.base_url(provider, context),
-                                    settings_.api_key(provider, context));
-  return stream_pcm(send_with(http_), std::move(request), kPipelineRate, elevenlabs_failure,
-                    std::move(events));
-}
+const HttpVoiceSpec kElevenLabsVoice{"11labs", kPipelineRate, elevenlabs_request,
+                                     elevenlabs_failure, nullptr};
 
 }  // namespace sb::speech

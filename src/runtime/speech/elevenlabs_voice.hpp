@@ -14,34 +14,14 @@
 // ElevenLabs answered (its error body's detail.status, else the HTTP status), else
 // "pipeline-error-eleven-labs-voice-failed".
 
-#include <memory>
 #include <string>
 #include <string_view>
 
-#include "net/http_client.hpp"
-#include "runtime/speech/remote_speech.hpp"
+#include "runtime/speech/http_voice.hpp"
 
 namespace sb::speech {
 
-class ElevenLabsVoice final : public Voice {
- public:
-  explicit ElevenLabsVoice(const RemoteSpeechDeps& deps);
-
-  /// Refuses (ApiError 400) a voice without a voiceId.
-  void check(const boost::json::object& config) const override;
-  std::unique_ptr<Synthesis> synthesize(const boost::json::object& config,
-                                        const SpeechContext& context, std::string text,
-                                        VoiceEvents events) override;
-
- private:
-  net::HttpClient& http_;
-  const RemoteSpeechSettings& settings_;
-};
-
-/// The request for `text` with `config` (exposed for tests).
-net::OutboundRequest elevenlabs_request(const boost::json::object& config, std::string_view text,
-                                        std::string_view base_url, std::string_view api_key);
-/// The endedReason and message for a failed exchange (exposed for tests).
-SpeechFailure elevenlabs_failure(const net::OutboundResponse& response);
+/// The voice (HttpVoice(deps, kElevenLabsVoice)); its request and failure are exposed for tests.
+extern const HttpVoiceSpec kElevenLabsVoice;
 
 }  // namespace sb::speech

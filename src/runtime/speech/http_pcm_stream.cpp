@@ -1,5 +1,7 @@
 #include "runtime/speech/http_pcm_stream.hpp"
 
+#include <algorithm>
+#include <cstdint>
 #include <mutex>
 #include <optional>
 #include <utility>
@@ -16,12 +18,58 @@ namespace {
 /// The most of an error answer's body quoted in the failure.
 constexpr std::size_t kQuotedBody = 200;
 
+/// Drops a RIFF/WAVE header from the start of a body (PlayHT streams its PCM as "wav"), the
+/// bytes up to and with the "data" chunk's own header; a body that does not begin "RIFF....WAVE"
+/// passes untouched. The header may arrive cut anywhere.
+class WavHeaderSkipper {
+ public:
+  /// The audio of `chunk` (valid until the next call): empty while a header is still coming.
+  std::string_view feed(std::string_view chunk) {
+    if (done_) return chunk;
+    held_.append(chunk);
+    if (!could_be_wav()) return finish(0);
+    if (held_.size() < kRiffHeader) return {};
+    for (std::size_t at = kRiffHeader; at + kChunkHeader <= held_.size();) {
+      if (held_.compare(at, 4, "data") == 0) return finish(at + kChunkHeader);
+      const std::uint32_t size = le32(at + 4);
+      at += kChunkHeader + size + (size & 1);  // chunks are padded to even sizes
+    }
+    return {};
+  }
+
+ private:
+  static constexpr std::size_t kRiffHeader = 12;  // "RIFF", size, "WAVE"
+  static constexpr std::size_t kChunkHeader = 8;  // id, size
+
+  bool could_be_wav() const {
+    constexpr std::string_view kRiff = "RIFF", kWave = "WAVE";
+    const std::string_view held(held_);
+    if (held.substr(0, 4) != kRiff.substr(0, std::min<std::size_t>(held.size(), 4))) return false;
+    if (held.size() <= 8) return true;
+    return held.substr(8, 4) == kWave.substr(0, std::min<std::size_t>(held.size() - 8, 4));
+  }
+  std::uint32_t le32(std::size_t at) const {
+    std::uint32_t value = 0;
+    for (int i = 3; i >= 0; --i) value = (value << 8) | static_cast<unsigned char>(held_[at + i]);
+    return value;
+  }
+  std::string_view finish(std::size_t audio_from) {
+    done_ = true;
+    held_.erase(0, std::min(audio_from, held_.size()));
+    return held_;
+  }
+
+  bool done_ = false;
+  std::string held_;
+};
+
 /// One request in flight: the events behind their gate, and how to cut the exchange.
 struct Stream {
   VoiceEvents events;
   PcmFailure failure_of;
   EventGate gate;
   // The body may be cut anywhere; on_body runs on one thread at a time, so these need no lock.
+  WavHeaderSkipper wav;
   media::Pcm16Decoder pcm;
   std::optional<media::Resampler> resampler;
   std::mutex mutex;
@@ -30,7 +78,7 @@ struct Stream {
 
   bool on_body(std::string_view chunk) {
     std::vector<std::int16_t> samples;
-    pcm.decode(chunk, samples);
+    pcm.decode(wav.feed(chunk), samples);
     if (resampler && !samples.empty()) {
       std::vector<std::int16_t> converted;
       resampler->process(samples, converted);

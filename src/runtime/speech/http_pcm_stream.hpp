@@ -1,9 +1,11 @@
 #pragma once
-// What the voices that answer one HTTP request with raw PCM share (custom-voice, 11labs,
-// cartesia, openai): the body, signed 16-bit little-endian mono at the provider's rate, reaches
-// on_audio as it arrives, cut anywhere (an odd byte waits for its partner) and resampled to
-// kPipelineRate when the provider speaks another rate; then on_done, or on_failure with the
-// provider's own endedReason. Cancelling cuts the exchange; no event runs after it returns.
+// What the voices that answer one HTTP request with raw PCM share (custom-voice and the
+// HttpVoices of http_voice.hpp): the body, signed 16-bit little-endian mono at the provider's
+// rate, reaches on_audio as it arrives, cut anywhere (an odd byte waits for its partner) and
+// resampled to kPipelineRate when the provider speaks another rate; then on_done, or on_failure
+// with the provider's own endedReason. Cancelling cuts the exchange; no event runs after it
+// returns. A body that begins with a RIFF/WAVE header (a provider that streams "wav") has the
+// header dropped; the rate is still the one asked for.
 //
 // A stream cut short (the connection drops mid-body) or stalled past the request's
 // stream_idle_timeout is a failure like a refused request: the utterance is incomplete.

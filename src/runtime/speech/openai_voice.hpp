@@ -10,37 +10,17 @@
 // Any failure ends the call with "pipeline-error-openai-voice-failed", the one endedReason the
 // Call schema has for this voice; the message carries OpenAI's status and error.
 
-#include <memory>
 #include <string>
 #include <string_view>
 
-#include "net/http_client.hpp"
-#include "runtime/speech/remote_speech.hpp"
+#include "runtime/speech/http_voice.hpp"
 
 namespace sb::speech {
 
 /// The rate of OpenAI's "pcm" response format.
 inline constexpr int kOpenAiPcmRate = 24'000;
 
-class OpenAiVoice final : public Voice {
- public:
-  explicit OpenAiVoice(const RemoteSpeechDeps& deps);
-
-  /// Refuses (ApiError 400) a voice without a voiceId.
-  void check(const boost::json::object& config) const override;
-  std::unique_ptr<Synthesis> synthesize(const boost::json::object& config,
-                                        const SpeechContext& context, std::string text,
-                                        VoiceEvents events) override;
-
- private:
-  net::HttpClient& http_;
-  const RemoteSpeechSettings& settings_;
-};
-
-/// The request for `text` with `config` (exposed for tests).
-net::OutboundRequest openai_speech_request(const boost::json::object& config, std::string_view text,
-                                           std::string_view base_url, std::string_view api_key);
-/// The endedReason and message for a failed exchange (exposed for tests).
-SpeechFailure openai_voice_failure(const net::OutboundResponse& response);
+/// The voice (HttpVoice(deps, kOpenAiVoice)); its request and failure are exposed for tests.
+extern const HttpVoiceSpec kOpenAiVoice;
 
 }  // namespace sb::speech

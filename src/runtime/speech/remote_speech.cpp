@@ -13,17 +13,27 @@ namespace {
 // Names are the transcriber/voice provider values of Vapi's API; credential_provider the
 // `provider` of the matching Create*CredentialDTO.
 constexpr RemoteProvider kProviders[] = {
-    {"deepgram", "https://api.deepgram.com", "DEEPGRAM_API_KEY", "DEEPGRAM_BASE_URL", "deepgram"},
-    {"11labs", "https://api.elevenlabs.io", "ELEVENLABS_API_KEY", "ELEVENLABS_BASE_URL", "11labs"},
-    {"cartesia", "https://api.cartesia.ai", "CARTESIA_API_KEY", "CARTESIA_BASE_URL", "cartesia"},
-    {"openai", "https://api.openai.com/v1", "OPENAI_API_KEY", "OPENAI_BASE_URL", "openai"},
+    {"deepgram", "https://api.deepgram.com", "DEEPGRAM_API_KEY", "DEEPGRAM_BASE_URL", "deepgram",
+     "", ""},
+    {"11labs", "https://api.elevenlabs.io", "ELEVENLABS_API_KEY", "ELEVENLABS_BASE_URL", "11labs",
+     "", ""},
+    {"cartesia", "https://api.cartesia.ai", "CARTESIA_API_KEY", "CARTESIA_BASE_URL", "cartesia", "",
+     ""},
+    {"openai", "https://api.openai.com/v1", "OPENAI_API_KEY", "OPENAI_BASE_URL", "openai", "", ""},
+    {"lmnt", "https://api.lmnt.com", "LMNT_API_KEY", "LMNT_BASE_URL", "lmnt", "", ""},
+    {"rime-ai", "https://users.rime.ai", "RIME_API_KEY", "RIME_BASE_URL", "rime-ai", "", ""},
+    {"playht", "https://api.play.ht", "PLAYHT_API_KEY", "PLAYHT_BASE_URL", "playht", "userId",
+     "PLAYHT_USER_ID"},
+    // The region fills the base URL's {region} (azure_voice.hpp).
+    {"azure", "https://{region}.tts.speech.microsoft.com", "AZURE_SPEECH_API_KEY",
+     "AZURE_SPEECH_BASE_URL", "azure", "region", "AZURE_SPEECH_REGION"},
     // AssemblyAI's streaming API has its own host; its SDKs take it as the streaming base.
     {"assembly-ai", "https://streaming.assemblyai.com", "ASSEMBLYAI_API_KEY", "ASSEMBLYAI_BASE_URL",
-     "assembly-ai"},
-    {"gladia", "https://api.gladia.io", "GLADIA_API_KEY", "GLADIA_BASE_URL", "gladia"},
+     "assembly-ai", "", ""},
+    {"gladia", "https://api.gladia.io", "GLADIA_API_KEY", "GLADIA_BASE_URL", "gladia", "", ""},
     // Speechmatics' Realtime API, EU region (a region "us" config moves it to us.rt...).
     {"speechmatics", "https://eu.rt.speechmatics.com", "SPEECHMATICS_API_KEY",
-     "SPEECHMATICS_BASE_URL", "speechmatics"},
+     "SPEECHMATICS_BASE_URL", "speechmatics", "", ""},
 };
 
 std::string without_trailing_slashes(std::string_view url) {
@@ -73,6 +83,9 @@ RemoteSpeechSettings RemoteSpeechSettings::from_environment() {
     if (auto url = env(info.base_url_env); !url.empty())
       put(settings.base_urls_, info.name, without_trailing_slashes(url));
     if (auto key = env(info.key_env); !key.empty()) put(settings.keys_, info.name, std::move(key));
+    if (info.extra_env.empty()) continue;
+    if (auto extra = env(info.extra_env); !extra.empty())
+      put(settings.extras_, info.name, std::move(extra));
   }
   return settings;
 }
@@ -110,6 +123,15 @@ std::string RemoteSpeechSettings::api_key(const RemoteProvider& provider,
   if (const auto* credential = credential_of(provider, context))
     if (auto key = string_at(*credential, "apiKey"); !key.empty()) return std::string(key);
   return get(keys_, provider.name);
+}
+
+std::string RemoteSpeechSettings::extra(const RemoteProvider& provider,
+                                        const SpeechContext& context) const {
+  if (provider.extra_field.empty()) return "";
+  if (const auto* credential = credential_of(provider, context))
+    if (auto value = string_at(*credential, provider.extra_field); !value.empty())
+      return std::string(value);
+  return get(extras_, provider.name);
 }
 
 std::string websocket_url_of(std::string_view http_url) {

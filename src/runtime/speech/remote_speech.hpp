@@ -11,7 +11,8 @@
 // one, for an on-premises install) beats all three. WebSocket endpoints take the same base with
 // ws:// for http:// and wss:// for https://.
 //
-// Keys: the one of the assistant's `credentialIds` of that provider, else the org's newest
+// Keys (and a provider's extra_field, from its credential, else <extra_env>): the one of the
+// assistant's `credentialIds` of that provider, else the org's newest
 // credential of that provider (both resolved when the call is created, into
 // SpeechContext::credentials), else <NAME>_API_KEY in the server's environment.
 
@@ -35,6 +36,10 @@ struct RemoteProvider {
   std::string_view key_env;              ///< e.g. "DEEPGRAM_API_KEY"
   std::string_view base_url_env;         ///< e.g. "DEEPGRAM_BASE_URL"
   std::string_view credential_provider;  ///< the org credential's `provider` holding the key
+  /// A second credential field the provider needs beside the key (PlayHT's userId, Azure's
+  /// region), "" for none, and the environment variable that stands in for it.
+  std::string_view extra_field;
+  std::string_view extra_env;
 };
 
 /// nullptr when `name` is not a remote speech provider this server knows.
@@ -52,10 +57,13 @@ class RemoteSpeechSettings {
   std::string base_url(const RemoteProvider& provider, const SpeechContext& context) const;
   /// The key for `provider` in a call: the org's credential, else the environment; "" if none.
   std::string api_key(const RemoteProvider& provider, const SpeechContext& context) const;
+  /// The provider's extra_field in a call: the credential's, else the environment's; "" if none.
+  std::string extra(const RemoteProvider& provider, const SpeechContext& context) const;
 
  private:
   std::vector<std::pair<std::string, std::string>> base_urls_;
   std::vector<std::pair<std::string, std::string>> keys_;
+  std::vector<std::pair<std::string, std::string>> extras_;
 };
 
 /// "wss://host/path" for "https://host/path", "ws://..." for "http://...".

@@ -1,0 +1,107 @@
+#include "telephony/telnyx_outbound.hpp"
+
+#include <memory>
+
+#include <spdlog/spdlog.h>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include "core/codec.hpp"
+#include "core/json_text.hpp"
+#include "telephony/render_context.hpp"
+#include "telephony/routing.hpp"
+#include "telephony/texml.hpp"
+
+namespace sb::telephony {
+namespace {
+
+namespace json = boost::json;
+using DialDone = std::function<void(std::string sid, std::string error)>;
+
+std::string bearer(const TelnyxAccount& account) {
+  return "Bearer " + account.api_key;
+}
+
+std::string failure(const net::OutboundResponse& response, std::string_view doing) {
+  return rest::refusal_text(response, "Telnyx", doing);
+}
+
+void create_call(net::HttpClient& http, const std::string& api_base, const TelnyxAccount& account,
+                 const std::string& connection_id, const OutboundDial& dial, DialDone done) {
+  net::OutboundRequest request;
+  request.method = "POST";
+  request.url = api_base + "/v2/texml/calls/" + percent_encode(connection_id);
+  request.headers = {{"Authorization", bearer(account)},
+                     {"Content-Type", "application/json"},
+                     {"Accept", "application/json"}};
+  request.body = telnyx_dial_body(dial);
+  request.timeout = rest::kProviderTimeout;
+  http.send(std::move(request), [done = std::move(done)](net::OutboundResponse response) {
+    if (auto error = failure(response, "the call"); !error.empty()) return done("", error);
+    // The connection-scoped call answers a flat object; the older form wraps it in "data".
+    auto answer = rest::parse_json(response.body);
+    std::string sid(rest::string_of(answer, "call_sid"));
+    if (const auto* data = answer.is_object() ? answer.as_object().if_contains("data") : nullptr;
+        sid.empty() && data)
+      sid = rest::string_of(*data, "call_sid");
+    if (sid.empty()) return done("", "Telnyx's answer named no call_sid");
+    done(sid, "");
+  });
+}
+
+}  // namespace
+
+std::string telnyx_dial_body(const OutboundDial& dial) {
+  json::object body{{"To", dial.to},
+                    {"From", dial.from},
+                    {"Texml", answered_markup(dial, render_texml)},
+                    {"StatusCallback", dial.status_callback},
+                    {"StatusCallbackMethod", "POST"},
+                    {"StatusCallbackEvent", "initiated ringing answered completed"}};
+  if (dial.ring_seconds > 0) body["Timeout"] = dial.ring_seconds;
+  return json_text(body);
+}
+
+void dial_telnyx(net::HttpClient& http, const std::string& api_base, const TelnyxAccount& account,
+                 const OutboundDial& dial, DialDone done) {
+  net::OutboundRequest find;
+  find.method = "GET";
+  find.url =
+      api_base + "/v2/phone_numbers?" + rest::form_encode({{"filter[phone_number]", dial.from}});
+  find.headers = {{"Authorization", bearer(account)}, {"Accept", "application/json"}};
+  find.timeout = rest::kProviderTimeout;
+  http.send(std::move(find), [&http, api_base, account, dial,
+                              done = std::move(done)](net::OutboundResponse response) mutable {
+    if (auto error = failure(response, "looking up " + dial.from); !error.empty())
+      return done("", error);
+    auto answer = rest::parse_json(response.body);
+    const auto* data = answer.is_object() ? answer.as_object().if_contains("data") : nullptr;
+    std::string connection_id;
+    if (data && data->is_array())
+      for (const auto& number : data->as_array())
+        if (rest::string_of(number, "phone_number") == dial.from)
+          connection_id = rest::string_of(number, "connection_id");
+    if (connection_id.empty())
+      return done("", dial.from +
+                          " is not a number of this Telnyx account with a connection; import it "
+                          "again so it points at this server");
+    create_call(http, api_base, account, connection_id, dial, std::move(done));
+  });
+}
+
+void hang_up_telnyx(net::HttpClient& http, const std::string& api_base,
+                    const TelnyxAccount& account, const std::string& call_control_id) {
+  net::OutboundRequest request;
+  request.method = "POST";
+  request.url = api_base + "/v2/calls/" + percent_encode(call_control_id) + "/actions/hangup";
+  request.headers = {{"Authorization", bearer(account)}, {"Content-Type", "application/json"}};
+  request.body = "{}";
+  request.timeout = rest::kProviderTimeout;
+  http.send(std::move(request), [call_control_id](net::OutboundResponse response) {
+    if (auto error = failure(response, "the hang-up"); !error.empty())
+      spdlog::warn("telnyx call {}: hanging it up failed: {}", call_control_id, error);
+  });
+}
+
+}  // namespace sb::telephony
