@@ -26,19 +26,23 @@
 #include "net/io_threads.hpp"
 #include "net/open_files.hpp"
 #include "net/websocket.hpp"
+#include "runtime/speech/assembly_ai_transcriber.hpp"
 #include "runtime/speech/azure_voice.hpp"
 #include "runtime/speech/cartesia_voice.hpp"
 #include "runtime/speech/custom_transcriber.hpp"
 #include "runtime/speech/deepgram_transcriber.hpp"
 #include "runtime/speech/deepgram_voice.hpp"
 #include "runtime/speech/elevenlabs_voice.hpp"
+#include "runtime/speech/gladia_transcriber.hpp"
 #include "runtime/speech/lmnt_voice.hpp"
+#include "runtime/speech/openai_transcriber.hpp"
 #include "runtime/speech/openai_voice.hpp"
 #include "runtime/speech/playht_voice.hpp"
 #include "runtime/speech/remote_speech.hpp"
 #include "runtime/speech/rime_ai_voice.hpp"
 #include "runtime/speech/speech_pool.hpp"
 #include "runtime/speech/speech_providers.hpp"
+#include "runtime/speech/speechmatics_transcriber.hpp"
 #include "runtime/voice/live_calls.hpp"
 #include "storage/org_repository.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
@@ -230,6 +234,14 @@ int serve(const ServeOptions& options) {
   // Aura voices over HTTP.
   speech::DeepgramTranscriber deepgram_transcriber(remote, outbound.context().get_executor());
   speech.add_transcriber("deepgram", deepgram_transcriber);
+  speech::AssemblyAiTranscriber assembly_ai_transcriber(remote);
+  speech.add_transcriber("assembly-ai", assembly_ai_transcriber);
+  speech::GladiaTranscriber gladia_transcriber(remote);
+  speech.add_transcriber("gladia", gladia_transcriber);
+  speech::SpeechmaticsTranscriber speechmatics_transcriber(remote);
+  speech.add_transcriber("speechmatics", speechmatics_transcriber);
+  speech::OpenAiTranscriber openai_transcriber(remote);
+  speech.add_transcriber("openai", openai_transcriber);
   speech::HttpVoice deepgram_voice(remote, speech::kDeepgramVoice);
   speech.add_voice("deepgram", deepgram_voice);
   speech::HttpVoice elevenlabs_voice(remote, speech::kElevenLabsVoice);

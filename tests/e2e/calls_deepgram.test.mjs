@@ -6,7 +6,7 @@ import { test, after, before, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import { startChatServer } from "./chats_helpers.mjs";
 import { api } from "./harness.mjs";
-import { createWebsocketCall, dial, sleep, until } from "./voice_helpers.mjs";
+import { callEnded, createWebsocketCall, dial, sleep, speakingCaller, until } from "./voice_helpers.mjs";
 import { startDeepgramStandin } from "./speech_standins/deepgram.mjs";
 
 const ORG_KEY = "dg-org-key-5f21";
@@ -58,14 +58,6 @@ function assistantBody({ transcriber = {}, voice = {}, ...extra } = {}) {
   };
 }
 
-// The caller says something (a voiced tone) from 1.0 s to 1.8 s of the call, silence otherwise.
-function speakingCaller(frame, frameBytes) {
-  const buf = Buffer.alloc(frameBytes);
-  if (frame >= 50 && frame < 90)
-    for (let i = 0; i * 2 < frameBytes; i++) buf.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 220 * (frame * 320 + i)) / 16000) * 8000), i * 2);
-  return buf;
-}
-
 async function liveCall(assistant, { source } = {}) {
   const created = await env.server.client.assistants.create(assistant);
   const call = await createWebsocketCall(env.server, { assistantId: created.id, audioFormat: PCM16 });
@@ -73,15 +65,7 @@ async function liveCall(assistant, { source } = {}) {
   return { call, caller };
 }
 
-async function ended(id, ms = 10000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const call = await env.server.client.calls.get({ id });
-    if (call.status === "ended") return call;
-    if (Date.now() > deadline) throw new Error(`call ${id} is ${call.status}, not ended`);
-    await sleep(50);
-  }
-}
+const ended = (id, ms) => callEnded(env.server, id, ms);
 
 // The stand-in's listen sessions for the call: the one opened after `mark`.
 const sessionAfter = (mark) => until(() => deepgram.listens[mark], "the Deepgram listen connection");

@@ -268,3 +268,22 @@ export function listenTo(url, { headers } = {}) {
     ws.on("open", () => resolve(listener));
   });
 }
+
+/** The caller says something (a voiced 220 Hz tone) from 1.0 s to 1.8 s of the call, silence otherwise: a `source` for dial(). */
+export function speakingCaller(frame, frameBytes) {
+  const buf = Buffer.alloc(frameBytes);
+  if (frame >= 50 && frame < 90)
+    for (let i = 0; i * 2 < frameBytes; i++) buf.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 220 * (frame * 320 + i)) / 16000) * 8000), i * 2);
+  return buf;
+}
+
+/** Resolves the Call `id` of `server` once it has ended; throws after `ms`. */
+export async function callEnded(server, id, ms = 10000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const call = await server.client.calls.get({ id });
+    if (call.status === "ended") return call;
+    if (Date.now() > deadline) throw new Error(`call ${id} is ${call.status}, not ended`);
+    await sleep(50);
+  }
+}

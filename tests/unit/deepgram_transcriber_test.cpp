@@ -4,7 +4,6 @@
 
 #include "runtime/speech/deepgram_transcriber.hpp"
 
-#include <future>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -12,17 +11,14 @@
 #include <boost/json/parse.hpp>
 
 #include "core/api_error.hpp"
-#include "net/http_client.hpp"
-#include "net/websocket.hpp"
+#include "remote_transcriber_support.hpp"
 
 namespace sb::speech {
 namespace {
 
 namespace json = boost::json;
 
-json::object config(std::string_view text) {
-  return json::parse(text).as_object();
-}
+using test::config;
 
 TEST(DeepgramListenUrl, CarriesTheAudioFormatAndTheConfig) {
   const auto url = deepgram_listen_url(
@@ -170,11 +166,8 @@ TEST(DeepgramConnectFailures, ADroppedConnectionIsEconnresetDeepgramsOwnCloseAFa
 
 class DeepgramTranscriberTest : public ::testing::Test {
  protected:
-  net::HttpClient http;
-  net::WebSocketClient websockets;
-  RemoteSpeechSettings settings;
-  RemoteSpeechDeps deps{http, websockets, settings};
-  DeepgramTranscriber transcriber{deps};
+  test::RemoteDeps remote;
+  DeepgramTranscriber transcriber{remote.deps};
 };
 
 TEST_F(DeepgramTranscriberTest, CheckRefusesWhatItCannotServe) {
@@ -195,17 +188,9 @@ TEST_F(DeepgramTranscriberTest, CheckRefusesWhatItCannotServe) {
 }
 
 TEST_F(DeepgramTranscriberTest, NoKeyFailsAtOnce) {
-  std::promise<SpeechFailure> failed;
-  TranscriberEvents events;
-  events.on_failure = [&](SpeechFailure f) { failed.set_value(std::move(f)); };
-  SpeechContext context;  // no credential, and the test's settings have no key
-  auto stream = transcriber.open(config(R"({"provider":"deepgram"})"), context, events);
-  auto future = failed.get_future();
-  ASSERT_EQ(future.wait_for(std::chrono::seconds(5)), std::future_status::ready);
-  const auto failure = future.get();
+  const auto failure = test::failure_without_key(transcriber, R"({"provider":"deepgram"})");
   EXPECT_EQ(failure.ended_reason, kDeepgramKeyMissing);
   EXPECT_NE(failure.message.find("Deepgram API key"), std::string::npos);
-  stream->close();
 }
 
 }  // namespace

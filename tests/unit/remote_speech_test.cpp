@@ -5,6 +5,8 @@
 
 #include <cstdlib>
 #include <stdexcept>
+#include <tuple>
+#include <vector>
 
 namespace sb::speech {
 namespace {
@@ -18,6 +20,23 @@ TEST(RemoteSpeech, DefaultsToTheProvidersOwnApi) {
   EXPECT_EQ(settings.base_url(deepgram(), {}), "https://api.deepgram.com");
   EXPECT_EQ(settings.base_url(*find_remote_provider("openai"), {}), "https://api.openai.com/v1");
   EXPECT_EQ(find_remote_provider("vapi"), nullptr);
+}
+
+TEST(RemoteSpeech, TheStreamingTranscribersHaveTheirSdksBasesAndEnvironmentNames) {
+  RemoteSpeechSettings settings;
+  for (const auto& [name, base, key_env] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"assembly-ai", "https://streaming.assemblyai.com", "ASSEMBLYAI_API_KEY"},
+           {"gladia", "https://api.gladia.io", "GLADIA_API_KEY"},
+           {"speechmatics", "https://eu.rt.speechmatics.com", "SPEECHMATICS_API_KEY"}}) {
+    const auto* provider = find_remote_provider(name);
+    ASSERT_NE(provider, nullptr) << name;
+    EXPECT_EQ(settings.base_url(*provider, {}), base);
+    EXPECT_EQ(provider->key_env, key_env);
+    EXPECT_EQ(provider->credential_provider, name);  // Vapi's credential provider names
+    EXPECT_NO_THROW(settings.override_base_url(name + "=http://127.0.0.1:9"));
+    EXPECT_EQ(settings.base_url(*provider, {}), "http://127.0.0.1:9");
+  }
 }
 
 TEST(RemoteSpeech, CommandLineOverridesTheBaseAndACredentialsApiUrlBeatsIt) {

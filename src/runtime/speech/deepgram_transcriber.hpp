@@ -25,7 +25,8 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/json/object.hpp>
 
-#include "runtime/speech/remote_speech.hpp"
+#include "runtime/speech/held_turn.hpp"
+#include "runtime/speech/remote_transcriber.hpp"
 
 namespace sb::speech {
 
@@ -72,7 +73,7 @@ class DeepgramTurns {
 
  private:
   double threshold_;
-  std::string held_;  ///< the turn's finals so far
+  HeldTurn turn_;
 };
 
 /// The endedReason for a refused upgrade ("handshake: 401", ...) or a connect failure.
@@ -83,7 +84,7 @@ std::string deepgram_connect_failure_reason(std::string_view connect_error);
 /// Deepgram's own close (1011 "NET-0001", 1008 "DATA-0000", ...) a transcriber failure.
 std::string deepgram_close_reason(std::uint16_t code, std::string_view reason);
 
-class DeepgramTranscriber final : public Transcriber {
+class DeepgramTranscriber final : public RemoteWebSocketTranscriber {
  public:
   /// `keepalive`: where each stream's KeepAlive timer runs (none: no KeepAlive messages;
   /// the pipeline's real-time frames keep a live call's stream busy anyway).
@@ -94,14 +95,15 @@ class DeepgramTranscriber final : public Transcriber {
   /// streams on /v1/listen), a model or language that is not a string, endpointing that is not
   /// a number.
   void check(const boost::json::object& config) const override;
-  /// No key: on_failure (kDeepgramKeyMissing) at once. A refused upgrade, an error message or
-  /// the socket closing before close(): on_failure with the matching endedReason.
-  std::unique_ptr<TranscriberStream> open(const boost::json::object& config,
-                                          const SpeechContext& context,
-                                          TranscriberEvents events) override;
 
  private:
-  RemoteSpeechDeps deps_;
+  // No key: kDeepgramKeyMissing. "Authorization: Token <key>" on the upgrade.
+  std::unique_ptr<TranscriberProtocol> protocol(const boost::json::object& config) const override;
+  net::WebSocketConnectRequest request(const boost::json::object& config, std::string_view base_url,
+                                       const std::string& key) const override;
+  SpeechFailure key_missing() const override;
+  void dialling(WebSocketTranscription& stream) const override;
+
   std::optional<boost::asio::any_io_executor> keepalive_;
 };
 

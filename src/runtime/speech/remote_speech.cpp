@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "core/codec.hpp"
 #include "core/json_fields.hpp"
 
 namespace sb::speech {
@@ -26,6 +27,13 @@ constexpr RemoteProvider kProviders[] = {
     // The region fills the base URL's {region} (azure_voice.hpp).
     {"azure", "https://{region}.tts.speech.microsoft.com", "AZURE_SPEECH_API_KEY",
      "AZURE_SPEECH_BASE_URL", "azure", "region", "AZURE_SPEECH_REGION"},
+    // AssemblyAI's streaming API has its own host; its SDKs take it as the streaming base.
+    {"assembly-ai", "https://streaming.assemblyai.com", "ASSEMBLYAI_API_KEY", "ASSEMBLYAI_BASE_URL",
+     "assembly-ai", "", ""},
+    {"gladia", "https://api.gladia.io", "GLADIA_API_KEY", "GLADIA_BASE_URL", "gladia", "", ""},
+    // Speechmatics' Realtime API, EU region (a region "us" config moves it to us.rt...).
+    {"speechmatics", "https://eu.rt.speechmatics.com", "SPEECHMATICS_API_KEY",
+     "SPEECHMATICS_BASE_URL", "speechmatics", "", ""},
 };
 
 std::string without_trailing_slashes(std::string_view url) {
@@ -130,6 +138,13 @@ std::string websocket_url_of(std::string_view http_url) {
   if (http_url.starts_with("https://")) return "wss://" + std::string(http_url.substr(8));
   if (http_url.starts_with("http://")) return "ws://" + std::string(http_url.substr(7));
   return std::string(http_url);
+}
+
+void append_query(std::string& query, std::string_view name, std::string_view value) {
+  query += query.empty() ? "" : "&";
+  query += name;
+  query += '=';
+  query += percent_encode(value);
 }
 
 }  // namespace sb::speech

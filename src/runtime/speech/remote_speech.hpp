@@ -3,7 +3,9 @@
 // shares: the provider table, where each one's API is, and which key a call uses.
 //
 // Base URLs are the provider's API base as its own SDKs take it (https://api.deepgram.com,
-// https://api.elevenlabs.io, https://api.cartesia.ai, https://api.openai.com/v1): the server's
+// https://api.elevenlabs.io, https://api.cartesia.ai, https://api.openai.com/v1,
+// https://streaming.assemblyai.com, https://api.gladia.io, https://eu.rt.speechmatics.com): the
+// server's
 // `--speech-base-url provider=url` (repeatable), else <NAME>_BASE_URL in its environment, else
 // the default. A credential's own `apiUrl` (Deepgram, ElevenLabs and Cartesia credentials have
 // one, for an on-premises install) beats all three. WebSocket endpoints take the same base with
@@ -66,6 +68,9 @@ class RemoteSpeechSettings {
 
 /// "wss://host/path" for "https://host/path", "ws://..." for "http://...".
 std::string websocket_url_of(std::string_view http_url);
+
+/// Appends name=value (value percent-encoded) to a URL query, with '&' after the first.
+void append_query(std::string& query, std::string_view name, std::string_view value);
 
 /// What remote adapters are built from; all outlive them.
 struct RemoteSpeechDeps {

@@ -13,10 +13,8 @@
 //   examples: an interim (is_final false) while it hears voiced audio, then a final with
 //   speech_final true once the voice has been followed by silence; `say` and `utteranceEnd`
 //   let a test send its own.
-//   GUESS: real Deepgram recognises words; this one measures energy (RMS over 500 is voice)
-//   and answers a fixed, configurable transcript per utterance. The silence that ends one is
-//   the query's `endpointing` but at least 200 ms, since a real-time caller's 20 ms frames
-//   arrive unevenly. The Results fields beyond type / is_final / speech_final /
+//   GUESS: words are heard as listening.mjs describes; the silence that ends an utterance is
+//   the query's `endpointing` (at least 200 ms). The Results fields beyond type / is_final / speech_final /
 //   channel.alternatives[0].transcript / confidence are filled with plausible values.
 // - Aura text to speech, POST /v1/speak
 //   (https://developers.deepgram.com/reference/text-to-speech/speak-request): Token auth (401
@@ -35,8 +33,8 @@
 import { createServer } from "node:http";
 import { randomUUID } from "node:crypto";
 import { WebSocketServer } from "ws";
+import { jsonOf, listenLocally, refuseUpgrade, utterances } from "./listening.mjs";
 
-const STATUS_TEXT = { 401: "Unauthorized", 429: "Too Many Requests" };
 const ERROR_BODY = {
   401: { err_code: "INVALID_AUTH", err_msg: "Invalid credentials." },
   429: { err_code: "TOO_MANY_REQUESTS", err_msg: "Too many requests. Please try again later." },
@@ -105,14 +103,11 @@ export async function startDeepgramStandin(options = {}) {
   const wss = new WebSocketServer({ noServer: true });
   http.on("upgrade", (req, socket, head) => {
     const url = new URL(req.url, "http://standin");
-    const reject = (status) => {
-      const body = JSON.stringify({ ...(ERROR_BODY[status] ?? {}), request_id: randomUUID() });
-      socket.end(
-        `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? "Error"}\r\ncontent-type: application/json\r\n` +
-          `dg-error: ${ERROR_BODY[status]?.err_msg ?? "error"}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
-          `connection: close\r\n\r\n${body}`,
-      );
-    };
+    const reject = (status) =>
+      refuseUpgrade(socket, status, {
+        headers: { "dg-error": ERROR_BODY[status]?.err_msg ?? "error" },
+        body: { ...(ERROR_BODY[status] ?? {}), request_id: randomUUID() },
+      });
     if (url.pathname !== "/v1/listen") return reject(404);
     const session = { headers: req.headers, params: url.searchParams, bytes: 0, frames: 0, keepAlives: 0, closeStreams: 0, sent: [] };
     listens.push(session);
@@ -122,10 +117,6 @@ export async function startDeepgramStandin(options = {}) {
   });
 
   function serveListen(ws, session) {
-    const endpointingMs = Math.max(Number(session.params.get("endpointing") ?? 10), 200);
-    let voicedMs = 0;
-    let silentMs = 0;
-    let interimSent = false;
     let audioSeconds = 0;
     const send = (message) => {
       session.sent.push(message);
@@ -144,14 +135,16 @@ export async function startDeepgramStandin(options = {}) {
       });
     session.utteranceEnd = () => send({ type: "UtteranceEnd", channel: [0, 1], last_word_end: audioSeconds });
     session.closed = new Promise((resolve) => ws.on("close", (code) => resolve(code)));
+    const heard = utterances({
+      endpointingMs: Number(session.params.get("endpointing") ?? 10),
+      onInterim: () => session.say(behaviour.transcript.split(" ")[0], { isFinal: false }),
+      onEnd: () => session.say(behaviour.transcript, { isFinal: true, speechFinal: true }),
+    });
     if (behaviour.listen === "drop") setTimeout(() => ws.terminate(), behaviour.dropAfterMs);
     if (behaviour.listen === "close-1011") setTimeout(() => ws.close(1011, "NET-0000"), behaviour.dropAfterMs);
     ws.on("message", (data, isBinary) => {
       if (!isBinary) {
-        let m = {};
-        try {
-          m = JSON.parse(data.toString());
-        } catch {}
+        const m = jsonOf(data);
         if (m.type === "KeepAlive") session.keepAlives++;
         if (m.type === "CloseStream") {
           session.closeStreams++;
@@ -162,44 +155,10 @@ export async function startDeepgramStandin(options = {}) {
       }
       session.bytes += data.length;
       session.frames++;
-      const samples = Math.floor(data.length / 2);
-      const rate = Number(session.params.get("sample_rate") ?? 16000);
-      const ms = (samples * 1000) / rate;
-      audioSeconds += ms / 1000;
-      let energy = 0;
-      for (let i = 0; i + 1 < data.length; i += 2) energy += data.readInt16LE(i) ** 2;
-      const rms = Math.sqrt(energy / Math.max(1, samples));
-      if (rms > 500) {
-        voicedMs += ms;
-        silentMs = 0;
-        if (voicedMs >= 300 && !interimSent) {
-          interimSent = true;
-          session.say(behaviour.transcript.split(" ")[0], { isFinal: false });
-        }
-      } else if (voicedMs > 0) {
-        silentMs += ms;
-        if (silentMs >= endpointingMs) {
-          if (voicedMs >= 100) session.say(behaviour.transcript, { isFinal: true, speechFinal: true });
-          voicedMs = 0;
-          silentMs = 0;
-          interimSent = false;
-        }
-      }
+      audioSeconds += heard.feed(data, Number(session.params.get("sample_rate") ?? 16000)) / 1000;
     });
   }
 
-  await new Promise((resolve) => http.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${http.address().port}`,
-    listens,
-    speaks,
-    behaviour,
-    latest: () => listens[listens.length - 1],
-    async close() {
-      for (const c of wss.clients) c.terminate();
-      wss.close();
-      http.closeAllConnections();
-      await new Promise((resolve) => http.close(resolve));
-    },
-  };
+  const { url, close } = await listenLocally(http, wss);
+  return { url, listens, speaks, behaviour, latest: () => listens[listens.length - 1], close };
 }
