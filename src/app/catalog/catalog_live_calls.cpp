@@ -6,6 +6,8 @@
 #include <memory>
 #include <stdexcept>
 
+#include <boost/asio/io_context.hpp>
+
 #include "api/calls/call_routes.hpp"
 #include "app/catalog/catalog.hpp"
 #include "core/json_fields.hpp"
@@ -13,23 +15,27 @@
 #include "runtime/voice/call_transfers.hpp"
 #include "runtime/voice/live_calls.hpp"
 #include "runtime/voice/outbound_calls.hpp"
+#include "runtime/voice/scheduled_calls.hpp"
 
 namespace sb::app {
 namespace {
 
 class LiveCallEntry final : public RouteProvider {
  public:
-  using MakeOutbound = std::function<std::unique_ptr<voice::OutboundCalls>(voice::LiveCalls&)>;
+  using MakeOutbound = std::function<std::unique_ptr<voice::OutboundCalls>(voice::LiveCalls&,
+                                                                           voice::ScheduledCalls&)>;
   LiveCallEntry(voice::LiveCallsDeps deps, std::unique_ptr<voice::CallTransfers> transfers,
                 const contract::Contract& contract, http::Authenticator& auth,
                 const MakeOutbound& make_outbound)
       : transfers_(std::move(transfers)),
+        scheduled_(scheduled_deps(deps)),
         calls_(with_transfers(std::move(deps), transfers_.get())),
-        outbound_(make_outbound(calls_)),
+        outbound_(make_outbound(calls_, scheduled_)),
         routes_(contract, calls_, auth, outbound_.get()) {}
   int register_routes(http::Router& router) override { return routes_.register_routes(router); }
   api::CallRoutes& routes() { return routes_; }
   voice::LiveCalls& calls() { return calls_; }
+  voice::ScheduledCalls& scheduled() { return scheduled_; }
 
  private:
   static voice::LiveCallsDeps with_transfers(voice::LiveCallsDeps deps,
@@ -37,7 +43,24 @@ class LiveCallEntry final : public RouteProvider {
     deps.transfers = transfers;
     return deps;
   }
+  // Scheduled calls are dialled through the outbound calls (built after it, so by then).
+  voice::ScheduledCallsDeps scheduled_deps(const voice::LiveCallsDeps& deps) {
+    return voice::ScheduledCallsDeps{
+        deps.store,
+        deps.service,
+        deps.calls,
+        deps.io.get_executor(),
+        deps.clock,
+        [this](const boost::json::object& call, std::function<void(bool)> done) {
+          if (!outbound_) return done(false);
+          outbound_->dial_stored(call, std::move(done));
+        },
+        [this](const std::string& org, const std::string& id, const std::string& reason) {
+          calls_.end_stored(org, id, reason, "scheduled");
+        }};
+  }
   std::unique_ptr<voice::CallTransfers> transfers_;  ///< none: transfers are not available
+  voice::ScheduledCalls scheduled_;
   voice::LiveCalls calls_;
   std::unique_ptr<voice::OutboundCalls> outbound_;  ///< none: POST /call refuses phone calls
   api::CallRoutes routes_;
@@ -75,7 +98,9 @@ LiveCallHandles add_live_calls(Catalog& catalog, const TelephonySpecs& telephony
   // customer who answers late still finds the call waiting for its stream.
   const auto connect = std::chrono::duration_cast<std::chrono::seconds>(setup.connect_timeout);
   const auto ring = std::clamp(connect * 5 / 6, std::chrono::seconds(1), std::chrono::seconds(600));
-  auto make_outbound = [&](voice::LiveCalls& live) -> std::unique_ptr<voice::OutboundCalls> {
+  auto make_outbound =
+      [&](voice::LiveCalls& live,
+          voice::ScheduledCalls& scheduled) -> std::unique_ptr<voice::OutboundCalls> {
     if (!deps.http) return nullptr;
     std::vector<std::unique_ptr<voice::OutboundCarrier>> carriers;
     carriers.push_back(
@@ -91,6 +116,7 @@ LiveCallHandles add_live_calls(Catalog& catalog, const TelephonySpecs& telephony
                                       deps.public_url,
                                       *deps.clock};
     outbound.ring_timeout = ring;
+    outbound.scheduled = &scheduled;
     return std::make_unique<voice::OutboundCalls>(std::move(outbound));
   };
   // Transfers move phone calls through the providers' APIs too.
@@ -101,7 +127,7 @@ LiveCallHandles add_live_calls(Catalog& catalog, const TelephonySpecs& telephony
                                   *deps.http, deps.provider_apis.twilio});
   auto entry = std::make_unique<LiveCallEntry>(std::move(calls), std::move(transfers),
                                                *deps.contract, setup.authenticator, make_outbound);
-  LiveCallHandles handles{entry->routes(), entry->calls()};
+  LiveCallHandles handles{entry->routes(), entry->calls(), entry->scheduled()};
   workspace.live_calls->find = [&calls = entry->calls()](std::string_view org_id,
                                                          std::string_view id) {
     std::optional<boost::json::object> fields;
