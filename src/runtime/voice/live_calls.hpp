@@ -145,7 +145,8 @@ class LiveCalls {
   void recover(const std::string& ended_reason);
   /// Ends a stored call that is not live here (left by a killed process, never started, or
   /// scheduled and not dialled), sending its status-update and end-of-call-report; with
-  /// `only_status`, only while its stored status is that.
+  /// `only_status`, only while its stored status is that. A scheduled call ends only when
+  /// `only_status` is "scheduled".
   void end_stored(const std::string& org, const std::string& id, const std::string& reason,
                   std::string only_status = "");
   /// Refuses new calls, lets live ones run for `grace`, then ends the rest with

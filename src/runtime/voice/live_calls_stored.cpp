@@ -58,7 +58,11 @@ void LiveCalls::end_stored(const std::string& org, const std::string& id,
   deps_.store.post_write(
       [this, org, id, ended_reason, only_status = std::move(only_status)](storage::Session& s) {
         auto call = deps_.service.load(s, deps_.calls, org, id);
-        if (!only_status.empty() && string_at(call, "status") != only_status) return;
+        const auto status = string_at(call, "status");
+        if (!only_status.empty() && status != only_status) return;
+        // A journal naming a scheduled call is a claim that never committed: it was not dialled,
+        // and stays scheduled.
+        if (status == "scheduled" && only_status != "scheduled") return;
         const auto now = deps_.clock.wall_ms();
         if (!calls::end_call(call, ended_reason, now)) return;
         deps_.service.replace_document(s, deps_.calls, call);
