@@ -1,8 +1,8 @@
 // Outbound calls asked for later (schedulePlan) through the Twilio stand-in: what a plan must
-// hold, a batch scheduled per customer, a scheduled call deleted before its time, and the
-// schedule's durability: a server killed while a call waits dials it after its restart, and ends
-// one whose latestAt passed while it was down. (A scheduled call that talks is in
-// calls_outbound_twilio.test.mjs.)
+// hold, a batch scheduled per customer, a scheduled call (or its assistant) deleted before its
+// time, and the schedule's durability: a server killed while a call waits dials it after its
+// restart, and ends one whose latestAt passed while it was down. (A scheduled call that talks
+// is in calls_outbound_twilio.test.mjs.)
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startReceiver } from "./webhooks_receiver.mjs";
@@ -83,6 +83,15 @@ test("a scheduled call deleted before its time is never dialled", async () => {
   await sleep(2500);
   assert.equal(dialled(res.body.id).length, 0);
   assert.equal((await api(env.server, `/call/${res.body.id}`)).status, 404);
+});
+
+test("an assistant deleted before the call's time ends it (call.start.error-get-assistant), undialled", async () => {
+  const doomed = await env.server.client.assistants.create(standinAssistant(rig.transcriber, rig.voice));
+  const res = await schedule({ assistantId: doomed.id, customer: { number: customer() }, schedulePlan: { earliestAt: inSeconds(1) } });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  assert.equal((await api(env.server, `/assistant/${doomed.id}`, { method: "DELETE" })).status, 200);
+  assert.equal((await waitForStatus(res.body.id, "ended")).endedReason, "call.start.error-get-assistant");
+  assert.equal(dialled(res.body.id).length, 0);
 });
 
 test("a server killed while a call waits dials it after its restart, under the same id, once", async () => {
