@@ -67,14 +67,14 @@ void ScheduledCalls::rearm() {
 void ScheduledCalls::arm(json::object call) {
   auto waiting = std::make_shared<Waiting>();
   waiting->id = string_at(call, "id");
-  // A plan that cannot be read (stored by hand) counts as due, and ends unless it can be dialled.
+  // A plan that cannot be read (stored by hand) is due at once, with no latestAt.
   waiting->plan = calls::schedule_plan_of(call).value_or(calls::SchedulePlan{});
   waiting->call = std::move(call);
   waiting->timer = std::make_unique<net::Timer>(strand_, deps_.clock);
   ++count_;
   asio::post(strand_, [this, waiting] {
     if (const auto [it, added] = waiting_.emplace(waiting->id, waiting); !added) {
-      --count_;  // armed already (a restart's sweep racing a new schedule cannot, but be sure)
+      --count_;  // armed already: one timer per call
       return;
     }
     wait(waiting);
