@@ -44,6 +44,7 @@
 #include "runtime/speech/speech_providers.hpp"
 #include "runtime/speech/speechmatics_transcriber.hpp"
 #include "runtime/voice/live_calls.hpp"
+#include "runtime/voice/scheduled_calls.hpp"
 #include "storage/org_repository.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 #include "webhooks/webhook_runtime.hpp"
@@ -290,6 +291,7 @@ int serve(const ServeOptions& options) {
                     &live.calls);
   // Calls a killed process left live are ended, and their reports sent, before new ones start.
   live.calls.recover("call.in-progress.error-vapifault-worker-died");
+  live.scheduled.rearm();  // calls scheduled for later wait again (or end, their time passed)
   http::Router router;
   router.add(health_route());
   router.add(api::metrics_route(server_messages.metrics(), &live.calls.metrics()));

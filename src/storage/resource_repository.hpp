@@ -84,6 +84,11 @@ class ResourceRepository {
   virtual std::vector<ResourceRecord> find_by_key_in_any_org(std::string_view kind,
                                                              std::string_view name,
                                                              std::string_view value) = 0;
+  /// Every resource of `kind`, in any org, whose document matches `fields` (kEquals only),
+  /// oldest first: for rare sweeps at startup (the scheduled calls to re-arm), as it scans
+  /// the kind's rows.
+  virtual std::vector<ResourceRecord> find_in_any_org(std::string_view kind,
+                                                      const std::vector<FieldFilter>& fields) = 0;
   /// Whether any resource of `kind` holds this key (for picking free pool numbers).
   virtual bool key_taken(std::string_view kind, std::string_view org_id, const UniqueKey& key) = 0;
 };

@@ -153,15 +153,33 @@ test("refusals: no customer number 400, a number of another provider 501, no aut
   assert.equal((await waitForStatus(call.id, "ended")).endedReason, "customer-busy");
 });
 
-test("a schedulePlan is refused (501) rather than dialled at once", async () => {
-  const before = providers.twilioCalls.length;
+test("a call scheduled 2 s ahead is stored scheduled, dialled only at its time under its id, and talks", async () => {
+  const earliestAt = new Date(Date.now() + 2000).toISOString();
   const res = await api(env.server, "/call", { method: "POST", body: {
-    phoneNumberId: number.id, assistantId: assistant.id, customer: { number: customer() },
-    schedulePlan: { earliestAt: new Date(Date.now() + 3600_000).toISOString() },
+    phoneNumberId: number.id, assistantId: assistant.id, customer: { number: customer() }, schedulePlan: { earliestAt },
   } });
-  assert.equal(res.status, 501, JSON.stringify(res.body));
-  assert.match(res.body.message, /schedulePlan/);
-  assert.equal(providers.twilioCalls.length, before);
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  const call = res.body;
+  assert.equal(call.status, "scheduled");
+  assert.deepEqual(call.schedulePlan, { earliestAt });
+  assert.equal(call.type, "outboundPhoneCall");
+  assert.equal((await api(env.server, `/call/${call.id}`)).body.status, "scheduled");
+  const listed = (await api(env.server, "/call")).body.find((c) => c.id === call.id);
+  assert.equal(listed?.status, "scheduled");
+  assert.equal(dialled(call.id), undefined);
+
+  const twilio = await until(() => dialled(call.id), "the Calls.json request at its time", 8000);
+  assert.ok(twilio.at >= Date.parse(earliestAt), `dialled ${Date.parse(earliestAt) - twilio.at} ms early`);
+  const stream = await until(() => twilio.stream, "the media stream connected back", 5000);
+  assert.equal((await waitForStatus(call.id, "in-progress")).phoneCallProviderId, twilio.sid);
+  await until(() => stream.received >= 10000, "the greeting's audio at the callee", 5000);
+  stream.stop();
+  await waitForStatus(call.id, "ended");
+  const ended = (await api(env.server, `/call/${call.id}`)).body;
+  assert.equal(ended.endedReason, "customer-ended-call");
+  assert.deepEqual(ended.schedulePlan, { earliestAt });
+  assert.equal(ended.createdAt, call.createdAt);
+  assert.equal(providers.twilioCalls.filter((c) => c.form.Twiml?.includes(call.id)).length, 1, "dialled once");
 });
 
 test("a transient phoneNumber dials with its own account; the Call shows it without its secrets", async () => {

@@ -2,7 +2,7 @@
 // assistant bodies, the stand-in's recorded requests, and Server-Sent Events read off a fetch.
 import assert from "node:assert/strict";
 import { createServer } from "node:net";
-import { startServer, api } from "./harness.mjs";
+import { startServer, api, removeTempDir } from "./harness.mjs";
 import { startLlmStandin } from "./llm_standin.mjs";
 
 /** The server-wide keys the chat servers start with (the env fallback of an org's credential). */
@@ -26,7 +26,7 @@ export function scripted(model) {
  */
 export async function startChatServer({ standin: standinOptions = {}, env = {}, args = [] } = {}) {
   const standin = await startLlmStandin(standinOptions);
-  const server = await startServer({
+  const options = {
     env: {
       OPENAI_BASE_URL: standin.openaiBase,
       OPENAI_API_KEY: ENV_OPENAI_KEY,
@@ -37,12 +37,25 @@ export async function startChatServer({ standin: standinOptions = {}, env = {}, 
       ...env,
     },
     args,
-  });
+  };
+  let restartedIn = null; // the data dir, once a restart has taken it over
   return {
-    server,
+    server: await startServer(options),
     standin,
+    /**
+     * Kills the server (kill -9), runs `between` while none runs, then starts another on the
+     * same data directory with the same key and settings (as `server`).
+     */
+    async restart(between) {
+      const { dataDir, apiKey } = this.server;
+      await this.server.kill("SIGKILL");
+      await between?.();
+      restartedIn = dataDir;
+      this.server = await startServer({ ...options, dataDir, apiKey });
+    },
     async stop() {
-      await server.stop();
+      await this.server.stop();
+      if (restartedIn) removeTempDir(restartedIn);
       await standin.close();
     },
   };

@@ -33,7 +33,7 @@ export class TwilioCalls {
     if (!form.To || !form.From || !(form.Twiml || form.Url))
       return [400, { code: 21201, message: "No 'To' number is specified", status: 400 }];
     const call = {
-      sid: "CA" + randomBytes(16).toString("hex"), accountSid, authToken, form, events,
+      sid: "CA" + randomBytes(16).toString("hex"), accountSid, authToken, form, events, at: Date.now(),
       statuses: [], callbacks: [], stream: null, ended: false,
     };
     this.calls.push(call);

@@ -233,5 +233,26 @@ TEST_F(SqliteStoreTest, FindsAKeysHoldersInEveryOrgOldestFirst) {
   EXPECT_EQ(found, (std::vector<std::string>{"org-b/b1", "org-a/a1"}));
 }
 
+TEST_F(SqliteStoreTest, FindsMatchingDocumentsOfAKindInEveryOrgOldestFirst) {
+  store_->write_sync([](Session& s) {
+    auto& repo = s.resources();
+    repo.insert(record("b1", "org-b", 1, R"(,"status":"scheduled")"));
+    repo.insert(record("a1", "org-a", 2, R"(,"status":"ended")"));
+    repo.insert(record("a2", "org-a", 3, R"(,"status":"scheduled")"));
+    auto other = record("o1", "org-a", 4, R"(,"status":"scheduled")");
+    other.kind = "other";
+    repo.insert(other);
+  });
+  std::vector<std::string> found;
+  store_->read_sync([&](Session& s) {
+    const std::vector<FieldFilter> scheduled{
+        {"status", FieldFilter::Op::kEquals, FieldFilter::Type::kText, {"scheduled"}}};
+    for (const auto& r : s.resources().find_in_any_org("thing", scheduled))
+      found.push_back(r.org_id + "/" + r.id + " " + r.document);
+  });
+  EXPECT_EQ(found, (std::vector<std::string>{R"(org-b/b1 {"id":"b1","status":"scheduled"})",
+                                             R"(org-a/a2 {"id":"a2","status":"scheduled"})"}));
+}
+
 }  // namespace
 }  // namespace sb::storage

@@ -53,7 +53,8 @@ class CallRoutes;
 }
 namespace sb::voice {
 class LiveCalls;
-}
+class ScheduledCalls;
+}  // namespace sb::voice
 namespace sb::calls {
 class RecordingStore;
 }
@@ -164,6 +165,7 @@ struct LiveCallSetup {
 struct LiveCallHandles {
   api::CallRoutes& routes;
   voice::LiveCalls& calls;
+  voice::ScheduledCalls& scheduled;  ///< rearm() once calls left live are ended
 };
 /// POST /call (the WebSocket transport) and the live-call registry.
 LiveCallHandles add_live_calls(Catalog& catalog, const TelephonySpecs& telephony,

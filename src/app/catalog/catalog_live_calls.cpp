@@ -6,6 +6,8 @@
 #include <memory>
 #include <stdexcept>
 
+#include <boost/asio/io_context.hpp>
+
 #include "api/calls/call_routes.hpp"
 #include "app/catalog/catalog.hpp"
 #include "core/json_fields.hpp"
@@ -14,25 +16,28 @@
 #include "runtime/voice/carriers.hpp"
 #include "runtime/voice/live_calls.hpp"
 #include "runtime/voice/outbound_calls.hpp"
+#include "runtime/voice/scheduled_calls.hpp"
 
 namespace sb::app {
 namespace {
 
 class LiveCallEntry final : public RouteProvider {
  public:
-  using MakeOutbound = std::function<std::unique_ptr<voice::OutboundCalls>(voice::LiveCalls&,
-                                                                           const voice::Carriers&)>;
+  using MakeOutbound = std::function<std::unique_ptr<voice::OutboundCalls>(
+      voice::LiveCalls&, const voice::Carriers&, voice::ScheduledCalls&)>;
   LiveCallEntry(voice::LiveCallsDeps deps, std::unique_ptr<voice::Carriers> carriers,
                 const contract::Contract& contract, http::Authenticator& auth,
                 const MakeOutbound& make_outbound)
       : carriers_(std::move(carriers)),
         transfers_(carriers_ ? std::make_unique<voice::PhoneTransfers>(*carriers_) : nullptr),
+        scheduled_(scheduled_deps(deps)),
         calls_(with_transfers(std::move(deps), transfers_.get())),
-        outbound_(carriers_ ? make_outbound(calls_, *carriers_) : nullptr),
+        outbound_(carriers_ ? make_outbound(calls_, *carriers_, scheduled_) : nullptr),
         routes_(contract, calls_, auth, outbound_.get()) {}
   int register_routes(http::Router& router) override { return routes_.register_routes(router); }
   api::CallRoutes& routes() { return routes_; }
   voice::LiveCalls& calls() { return calls_; }
+  voice::ScheduledCalls& scheduled() { return scheduled_; }
 
  private:
   static voice::LiveCallsDeps with_transfers(voice::LiveCallsDeps deps,
@@ -40,8 +45,25 @@ class LiveCallEntry final : public RouteProvider {
     deps.transfers = transfers;
     return deps;
   }
+  // Scheduled calls are dialled through the outbound calls (built after it, so by then).
+  voice::ScheduledCallsDeps scheduled_deps(const voice::LiveCallsDeps& deps) {
+    return voice::ScheduledCallsDeps{
+        deps.store,
+        deps.service,
+        deps.calls,
+        deps.io.get_executor(),
+        deps.clock,
+        [this](const boost::json::object& call, std::function<void(bool)> done) {
+          if (!outbound_) return done(false);
+          outbound_->dial_stored(call, std::move(done));
+        },
+        [this](const std::string& org, const std::string& id, const std::string& reason) {
+          calls_.end_stored(org, id, reason, "scheduled");
+        }};
+  }
   std::unique_ptr<voice::Carriers> carriers_;        ///< none: no phone call goes through a carrier
   std::unique_ptr<voice::CallTransfers> transfers_;  ///< none: transfers are not available
+  voice::ScheduledCalls scheduled_;
   voice::LiveCalls calls_;
   std::unique_ptr<voice::OutboundCalls> outbound_;  ///< none: POST /call refuses phone calls
   api::CallRoutes routes_;
@@ -91,14 +113,16 @@ LiveCallHandles add_live_calls(Catalog& catalog, const TelephonySpecs& telephony
         std::make_unique<voice::Carriers>(deps.store, catalog.service(), telephony.phone_numbers,
                                           credentials.credentials, std::move(each));
   }
-  auto make_outbound = [&](voice::LiveCalls& live, const voice::Carriers& through) {
+  auto make_outbound = [&](voice::LiveCalls& live, const voice::Carriers& through,
+                           voice::ScheduledCalls& scheduled) {
     voice::OutboundCallsDeps outbound{live, through, deps.public_url, *deps.clock};
     outbound.ring_timeout = ring;
+    outbound.scheduled = &scheduled;
     return std::make_unique<voice::OutboundCalls>(std::move(outbound));
   };
   auto entry = std::make_unique<LiveCallEntry>(std::move(calls), std::move(carriers),
                                                *deps.contract, setup.authenticator, make_outbound);
-  LiveCallHandles handles{entry->routes(), entry->calls()};
+  LiveCallHandles handles{entry->routes(), entry->calls(), entry->scheduled()};
   workspace.live_calls->find = [&calls = entry->calls()](std::string_view org_id,
                                                          std::string_view id) {
     std::optional<boost::json::object> fields;

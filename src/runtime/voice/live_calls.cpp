@@ -296,15 +296,44 @@ void LiveCalls::create(std::string org_id, json::object body,
 
 void LiveCalls::create_with(std::string org_id, json::object body, Build build, ConnectCheck check,
                             std::function<void(std::exception_ptr, json::object)> done) {
+  go_live(
+      std::move(org_id), new_uuid(), [body = std::move(body)](storage::Session&) { return body; },
+      false, std::move(build), std::move(check), std::move(done));
+}
+
+void LiveCalls::resume_with(std::string org_id, std::string id, std::string from_status,
+                            Build build, ConnectCheck check,
+                            std::function<void(std::exception_ptr, json::object)> done) {
+  auto take = [this, org_id, id, from_status = std::move(from_status)](storage::Session& s) {
+    if (!s.resources().find(deps_.calls.kind, org_id, id))
+      throw ApiError(ErrorCode::kConflict, "The call was deleted");
+    auto stored = deps_.service.load(s, deps_.calls, org_id, id);
+    if (string_at(stored, "status") != from_status)
+      throw ApiError(ErrorCode::kConflict, "The call is no longer " + from_status);
+    return stored;
+  };
+  go_live(std::move(org_id), std::move(id), std::move(take), true, std::move(build),
+          std::move(check), std::move(done));
+}
+
+// The call `id` (new, or stored when `replace`) is checked and stored queued in one write,
+// then registered live.
+void LiveCalls::go_live(std::string org_id, std::string id, Take take, bool replace, Build build,
+                        ConnectCheck check,
+                        std::function<void(std::exception_ptr, json::object)> done) {
   if (!reserve(done)) return;
   auto prepared = std::make_shared<Prepared>();
-  const auto id = new_uuid();
   deps_.store.post_write(
-      [this, prepared, org_id, body, build = std::move(build), id](storage::Session& s) {
+      [this, prepared, org_id, take = std::move(take), replace, build = std::move(build),
+       id](storage::Session& s) {
+        const auto body = take(s);
         prepare(s, org_id, body, *prepared);
         prepared->call = build(id, org_id, body);
         prepared->call["monitor"] = calls::monitor_of(prepared->plan, deps_.public_url(), id);
-        deps_.service.insert_document(s, deps_.calls, prepared->call);
+        if (replace)
+          deps_.service.replace_document(s, deps_.calls, prepared->call);
+        else
+          deps_.service.insert_document(s, deps_.calls, prepared->call);
         if (prepared->to &&
             wants_server_message(prepared->conversation.assistants.front().assistant,
                                  "status-update"))

@@ -99,6 +99,13 @@ class LiveCalls {
                                                   const boost::json::object& request)>;
   void create_with(std::string org_id, boost::json::object body, Build build, ConnectCheck check,
                    std::function<void(std::exception_ptr, boost::json::object)> done);
+  /// The stored call `id` goes live as create_with's does, keeping its id (a scheduled call at
+  /// its time): the write that stores it live claims it, reading it and building from it (the
+  /// request it keeps) only while its stored status is `from_status`; otherwise (it was deleted,
+  /// or claimed already) nothing changes and `done` gets a 409.
+  void resume_with(std::string org_id, std::string id, std::string from_status, Build build,
+                   ConnectCheck check,
+                   std::function<void(std::exception_ptr, boost::json::object)> done);
   /// A call a provider's webhook routed to an assistant (status in-progress), waiting for its
   /// media stream: registered like a created one. `check` decides whether a stream's handshake
   /// is the provider's (its signature). `ready` runs once the call can take its stream (or has
@@ -143,6 +150,12 @@ class LiveCalls {
   std::optional<boost::json::object> snapshot(std::string_view id) const;
   /// Ends the calls a previous process left live (journal), with `ended_reason`.
   void recover(const std::string& ended_reason);
+  /// Ends a stored call that is not live here (left by a killed process, never started, or
+  /// scheduled and not dialled), sending its status-update and end-of-call-report; with
+  /// `only_status`, only while its stored status is that. A scheduled call ends only when
+  /// `only_status` is "scheduled".
+  void end_stored(const std::string& org, const std::string& id, const std::string& reason,
+                  std::string only_status = "");
   /// Refuses new calls, lets live ones run for `grace`, then ends the rest with
   /// "worker-shutdown" and waits (bounded) for their end to be stored.
   void drain(std::chrono::milliseconds grace);
@@ -169,9 +182,11 @@ class LiveCalls {
   bool reserve(std::function<void(std::exception_ptr, boost::json::object)>& done);
   void release();
   void forget(const std::string& id);
-  /// Ends a stored call that is not live here (left by a killed process, or never started),
-  /// sending its status-update and end-of-call-report.
-  void end_stored(const std::string& org, const std::string& id, const std::string& reason);
+  /// What a call is built from, read in the write that stores it live.
+  using Take = std::function<boost::json::object(storage::Session&)>;
+  void go_live(std::string org_id, std::string id, Take take, bool replace, Build build,
+               ConnectCheck check,
+               std::function<void(std::exception_ptr, boost::json::object)> done);
   void send_stored_status(storage::Session& s, const std::string& org,
                           const boost::json::object& call, std::int64_t now) const;
   boost::json::object stored_assistant(storage::Session& s, const std::string& org,

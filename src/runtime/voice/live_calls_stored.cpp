@@ -54,10 +54,15 @@ json::object LiveCalls::stored_number(storage::Session& s, const std::string& or
 }
 
 void LiveCalls::end_stored(const std::string& org, const std::string& id,
-                           const std::string& ended_reason) {
+                           const std::string& ended_reason, std::string only_status) {
   deps_.store.post_write(
-      [this, org, id, ended_reason](storage::Session& s) {
+      [this, org, id, ended_reason, only_status = std::move(only_status)](storage::Session& s) {
         auto call = deps_.service.load(s, deps_.calls, org, id);
+        const auto status = string_at(call, "status");
+        if (!only_status.empty() && status != only_status) return;
+        // A journal naming a scheduled call is a claim that never committed: it was not dialled,
+        // and stays scheduled.
+        if (status == "scheduled" && only_status != "scheduled") return;
         const auto now = deps_.clock.wall_ms();
         if (!calls::end_call(call, ended_reason, now)) return;
         deps_.service.replace_document(s, deps_.calls, call);

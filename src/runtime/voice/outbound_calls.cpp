@@ -11,8 +11,10 @@
 #include "core/json_fields.hpp"
 #include "core/text.hpp"
 #include "domain/calls/outbound_call.hpp"
+#include "domain/calls/schedule_plan.hpp"
 #include "domain/calls/websocket_call.hpp"
 #include "runtime/voice/live_calls.hpp"
+#include "runtime/voice/scheduled_calls.hpp"
 
 namespace sb::voice {
 namespace json = boost::json;
@@ -54,12 +56,19 @@ void OutboundCalls::create(std::string org_id, json::object body, Done done) {
   } catch (...) {
     return done(std::current_exception(), {});
   }
-  // Dialling at once a call asked for later would be worse than not dialling it.
-  if (body.contains("schedulePlan"))
-    return done(std::make_exception_ptr(ApiError(
-                    ErrorCode::kNotImplemented,
-                    "schedulePlan is not supported by this server yet: it dials a call at once")),
-                {});
+  if (body.contains("schedulePlan")) {
+    // Dialling at once a call asked for later would be worse than not dialling it.
+    if (!deps_.scheduled)
+      return done(std::make_exception_ptr(
+                      ApiError(ErrorCode::kNotImplemented,
+                               "schedulePlan is not supported by this server's configuration")),
+                  {});
+    try {
+      calls::check_schedule_plan(body, deps_.clock.wall_ms());
+    } catch (...) {
+      return done(std::current_exception(), {});
+    }
+  }
   forget_stale();
   if (const auto* transient = object_at(body, "phoneNumber")) {
     const auto provider = calls::transient_provider(body);
@@ -130,15 +139,34 @@ void OutboundCalls::create_for_number(const std::string& org_id, json::object bo
 }
 
 void OutboundCalls::create_one(const std::string& org_id, json::object body,
-                               std::shared_ptr<const DialingNumber> number, Done done) {
+                               std::shared_ptr<const DialingNumber> number, Done done,
+                               std::string stored_id) {
   auto* carrier = deps_.carriers.find(string_at(number->number, "provider"));
+  if (stored_id.empty() && deps_.scheduled &&
+      calls::scheduled_for_later(body, deps_.clock.wall_ms()))
+    return deps_.scheduled->schedule(
+        calls::new_scheduled_call(new_uuid(), org_id, body, carrier->provider(),
+                                  deps_.clock.wall_ms()),
+        std::move(done));
   auto secret = random_hex(16);
   auto check = carrier->stream_check(*number, secret);
   auto build = [&clock = deps_.clock, provider = std::string(carrier->provider())](
                    const std::string& id, const std::string& org, const json::object& request) {
-    return calls::new_outbound_call(id, org, request, provider, clock.wall_ms());
+    auto call = calls::new_outbound_call(id, org, request, provider, clock.wall_ms());
+    if (const auto* plan = request.if_contains("schedulePlan")) call["schedulePlan"] = *plan;
+    return call;
   };
-  deps_.calls.create_with(org_id, std::move(body), std::move(build), std::move(check),
+  // The new call, or the stored scheduled call `stored_id`, goes live.
+  auto create_or_resume_stored = [this, &stored_id](const std::string& org, json::object request,
+                                                    LiveCalls::Build build,
+                                                    LiveCalls::ConnectCheck check, Done live) {
+    if (stored_id.empty())
+      return deps_.calls.create_with(org, std::move(request), std::move(build), std::move(check),
+                                     std::move(live));
+    deps_.calls.resume_with(org, std::move(stored_id), "scheduled", std::move(build),
+                            std::move(check), std::move(live));
+  };
+  create_or_resume_stored(org_id, std::move(body), std::move(build), std::move(check),
                           [this, carrier, number, secret, done = std::move(done)](
                               std::exception_ptr error, json::object call) {
                             if (error) return done(error, {});

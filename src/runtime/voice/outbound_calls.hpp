@@ -36,6 +36,7 @@ class HttpClient;
 namespace sb::voice {
 
 class LiveCalls;
+class ScheduledCalls;
 
 struct OutboundCallsDeps {
   LiveCalls& calls;
@@ -46,6 +47,8 @@ struct OutboundCallsDeps {
   /// How long the carrier lets the customer's phone ring: shorter than the registry's connect
   /// timeout, so an answer comes while the call still waits for its stream. 0: the carrier's.
   std::chrono::seconds ring_timeout{0};
+  /// Where calls asked for later (schedulePlan) wait; none: a schedulePlan is refused (501).
+  ScheduledCalls* scheduled = nullptr;
 };
 
 class OutboundCalls {
@@ -55,11 +58,17 @@ class OutboundCalls {
   /// POST /call for a phone call. `done` gets the Call (or, with customers[], the
   /// CallBatchResponse: one call per customer, a customer that could not be called in
   /// `errors`), or the error: 400 for what the request lacks, 404 for a number that does not
-  /// exist, 501 for a number of a carrier this server cannot dial out through yet or a
-  /// schedulePlan (calls are dialled at once), and as
-  /// LiveCalls::create_with says. Once, on any thread.
+  /// exist, 501 for a number of a carrier this server cannot dial out through yet, and as
+  /// LiveCalls::create_with says. A schedulePlan whose earliestAt is to come stores the calls
+  /// scheduled (ScheduledCalls) instead of dialling them. Once, on any thread.
   void create(std::string org_id, boost::json::object body,
               std::function<void(std::exception_ptr, boost::json::object)> done);
+  /// Dials the stored scheduled call `call` (ScheduledCallsDeps::dial) under its own id, with
+  /// its number and assistant as they are now: claimed (scheduled → queued) as it goes live,
+  /// or left alone when it is no longer scheduled. A number or assistant that cannot be used
+  /// now ends it (call.start.error-get-phone-number, call.start.error-get-assistant,
+  /// assistant-not-valid). `done(true)` when there was no room for it now: still scheduled.
+  void dial_stored(const boost::json::object& call, std::function<void(bool again)> done);
 
   enum class StatusOutcome { kAccepted, kUnknownCall, kForbidden };
   /// A status callback of `provider` for the call `call_id`: `url` is what the carrier
@@ -92,8 +101,11 @@ class OutboundCalls {
   using Done = std::function<void(std::exception_ptr, boost::json::object)>;
   void create_for_number(const std::string& org_id, boost::json::object body, DialingNumber number,
                          Done done);
+  /// Stores the call of `body` and dials it, or schedules it when it is asked for later; with
+  /// `stored_id`, the stored scheduled call of that id (body) goes live instead.
   void create_one(const std::string& org_id, boost::json::object body,
-                  std::shared_ptr<const DialingNumber> number, Done done);
+                  std::shared_ptr<const DialingNumber> number, Done done,
+                  std::string stored_id = {});
   void dial(const std::string& id, const boost::json::object& call, const std::string& secret);
   /// Whether a callback of `provider` for `call_id` is about a call it dialled here (filling
   /// `dialled`) and carries its signature: kAccepted, else why not.

@@ -36,6 +36,20 @@ void read_stored_columns(const Statement& stmt, int first, ResourceRecord& r) {
   r.search_text = stmt.text(first + 4);
 }
 
+// The records of `kind` in the rows of `stmt`: id, org_id, then the stored columns.
+std::vector<ResourceRecord> read_records(Statement& stmt, std::string_view kind) {
+  std::vector<ResourceRecord> out;
+  while (stmt.step()) {
+    auto& r = out.emplace_back();
+    r.kind = kind;
+    r.id = stmt.text(0);
+    r.org_id = stmt.text(1);
+    read_stored_columns(stmt, 2, r);
+  }
+  stmt.reset();
+  return out;
+}
+
 std::string placeholders(WhereClause& where, const FieldFilter& f) {
   std::string list;
   for (const auto& v : f.values) {
@@ -234,16 +248,20 @@ std::vector<ResourceRecord> SqliteResourceRepository::find_by_key_in_any_org(
                    .bind(1, kind)
                    .bind(2, name)
                    .bind(3, value);
-  std::vector<ResourceRecord> out;
-  while (stmt.step()) {
-    auto& r = out.emplace_back();
-    r.kind = kind;
-    r.id = stmt.text(0);
-    r.org_id = stmt.text(1);
-    read_stored_columns(stmt, 2, r);
-  }
-  stmt.reset();
-  return out;
+  return read_records(stmt, kind);
+}
+
+std::vector<ResourceRecord> SqliteResourceRepository::find_in_any_org(
+    std::string_view kind, const std::vector<FieldFilter>& fields) {
+  WhereClause where("kind = ?1");
+  for (const auto& f : fields) add_field_filter(where, f);
+  auto& stmt = db_.prepare(
+                      "SELECT id, org_id, created_at, updated_at, document, secrets, search_text "
+                      "FROM resources WHERE " +
+                      where.sql() + " ORDER BY seq")
+                   .bind(1, kind);
+  where.bind(stmt);
+  return read_records(stmt, kind);
 }
 
 bool SqliteResourceRepository::key_taken(std::string_view kind, std::string_view org_id,

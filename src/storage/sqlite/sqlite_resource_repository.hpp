@@ -26,6 +26,8 @@ class SqliteResourceRepository final : public ResourceRepository {
                                       const std::vector<UniqueKey>& wanted) override;
   std::vector<ResourceRecord> find_by_key_in_any_org(std::string_view kind, std::string_view name,
                                                      std::string_view value) override;
+  std::vector<ResourceRecord> find_in_any_org(std::string_view kind,
+                                              const std::vector<FieldFilter>& fields) override;
   bool key_taken(std::string_view kind, std::string_view org_id, const UniqueKey& key) override;
 
   /// The changes written since the last call, for the store to publish once they commit.

@@ -1,0 +1,88 @@
+#pragma once
+// Calls asked for later (POST /call with a schedulePlan whose earliestAt is to come): stored
+// with status scheduled, each waits on a timer of the application's clock until its
+// earliestAt, then is handed to `dial`, which claims it (its stored status moves from
+// scheduled to queued in the write that makes it live) and dials it under its own id. The
+// schedule is the database's: rearm() at start arms every stored scheduled call, and ends one
+// whose latestAt has passed (status ended, kScheduleExpiredReason, with its messages). A call
+// deleted (or dialled) meanwhile is no longer scheduled, so its claim fails and nothing is
+// dialled. Generic over what dials: any stored call by org and id.
+
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/json/object.hpp>
+
+#include "core/clock.hpp"
+#include "domain/calls/schedule_plan.hpp"
+
+namespace sb::storage {
+class Store;
+}
+namespace sb::resources {
+class ResourceService;
+struct ResourceSpec;
+}  // namespace sb::resources
+namespace sb::net {
+class Timer;
+}
+
+namespace sb::voice {
+
+struct ScheduledCallsDeps {
+  storage::Store& store;
+  const resources::ResourceService& service;
+  const resources::ResourceSpec& calls;
+  boost::asio::any_io_executor executor;  ///< the timers fire on a strand of it
+  const Clock& clock = system_clock();
+  /// Dials the stored scheduled call `call` (as scheduled: its org, id and what it names),
+  /// claiming it first; `done(true)` when it could not be dialled now and is still scheduled
+  /// (the server is at its limit of calls, or shutting down): it is tried again after `retry`,
+  /// until its latestAt. Any thread.
+  using Dial =
+      std::function<void(const boost::json::object& call, std::function<void(bool again)> done)>;
+  Dial dial;
+  /// Ends the stored call `id`, while it is still scheduled, with `reason` and its messages.
+  std::function<void(const std::string& org_id, const std::string& id, const std::string& reason)>
+      end;
+  std::chrono::milliseconds retry{5000};
+};
+
+class ScheduledCalls {
+ public:
+  explicit ScheduledCalls(ScheduledCallsDeps deps);
+  ~ScheduledCalls();
+  ScheduledCalls(const ScheduledCalls&) = delete;
+  ScheduledCalls& operator=(const ScheduledCalls&) = delete;
+
+  /// Stores `call` (status scheduled, with its schedulePlan) and arms it; `done` gets the
+  /// stored call or the error. Any thread.
+  void schedule(boost::json::object call,
+                std::function<void(std::exception_ptr, boost::json::object)> done);
+  /// Arms every call stored as scheduled, ending those whose latestAt has passed (at start,
+  /// once the calls a killed process left live are ended). Blocks on one read.
+  void rearm();
+  /// Calls armed and not yet handed to `dial` (for tests and metrics).
+  std::size_t waiting() const;
+
+ private:
+  struct Waiting;
+  void arm(boost::json::object call);
+  void wait(const std::shared_ptr<Waiting>& waiting);  ///< on strand_
+  void wake(const std::string& id);                    ///< on strand_
+  void due(const std::shared_ptr<Waiting>& waiting);
+
+  ScheduledCallsDeps deps_;
+  boost::asio::strand<boost::asio::any_io_executor> strand_;
+  std::map<std::string, std::shared_ptr<Waiting>, std::less<>> waiting_;  ///< on strand_ only
+  std::atomic<std::size_t> count_{0};
+};
+
+}  // namespace sb::voice
