@@ -57,10 +57,11 @@ std::string dial(const boost::json::object& destination, const RenderContext& ct
   if (string_at(destination, "type") == "sip") {
     const std::string uri =
         sip_uri_with_headers(string_at(destination, "sipUri"), sip_headers(destination));
-    noun = "<Sip>" + escape(uri) + "</Sip>";
+    noun = "<Sip" + attribute("url", ctx.whisper_url) + ">" + escape(uri) + "</Sip>";
   } else {
-    noun = "<Number" + attribute("sendDigits", extension_digits(destination, "w")) + ">" +
-           escape(string_at(destination, "number")) + "</Number>";
+    noun = "<Number" + attribute("sendDigits", extension_digits(destination, "w")) +
+           attribute("url", ctx.whisper_url) + ">" + escape(string_at(destination, "number")) +
+           "</Number>";
   }
   return say(transfer_message(destination)) + "<Dial" +
          attribute("callerId", transfer_caller_id(destination, ctx)) + ">" + noun + "</Dial>";

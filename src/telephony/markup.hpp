@@ -23,7 +23,7 @@ std::string response(std::string_view verbs);
 std::string say(std::string_view text);
 
 /// The destination's message (if any) as <Say>, then <Dial callerId=...> with <Number
-/// sendDigits=...> or <Sip> (sipHeaders as URI headers).
+/// sendDigits=...> or <Sip> (sipHeaders as URI headers), each with url=ctx.whisper_url when set.
 std::string dial(const boost::json::object& destination, const RenderContext& ctx);
 
 /// The whole document for `decision`: <Dial> for kTransfer, <Say> then <Hangup/> for kSay,

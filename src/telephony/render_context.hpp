@@ -16,6 +16,9 @@ struct RenderContext {
   std::string call_id;     ///< our Call id (passed to the stream as a parameter)
   std::string caller;      ///< the caller's number, E.164 (default callerId of a transfer)
   std::string our_number;  ///< the called number, E.164
+  /// A warm transfer's: the TwiML URL Twilio runs on the destination's leg once it answers,
+  /// before connecting the caller (<Number url>/<Sip url>); "" for a blind transfer.
+  std::string whisper_url;
 };
 
 /// The caller id a transfer presents: the destination's callerId, with the docs' templates

@@ -57,6 +57,8 @@ export class TwilioCalls {
     if (form.Twiml) {
       if (call.ended) return [400, { code: 21220, message: "Call is not in-progress. Cannot redirect.", status: 400 }];
       call.twimlUpdates = [...(call.twimlUpdates ?? []), form.Twiml];
+      const whisper = /<(?:Number|Sip)\b[^>]*\burl="([^"]+)"/.exec(form.Twiml)?.[1];
+      if (whisper) call.whisper = this.answerDestination(call, unescapeXml(whisper));
       if (call.stream) {
         call.stream.stop();
         setTimeout(() => call.stream.close(), 20);
@@ -64,6 +66,52 @@ export class TwilioCalls {
     }
     if (form.Status === "completed" || form.Status === "canceled") this.finish(call, call.stream ? "completed" : "canceled");
     return [200, { sid: call.sid, status: call.ended ? call.statuses.at(-1) : "in-progress" }];
+  }
+
+  /**
+   * A warm transfer's destination answers: as Twilio does for <Number url> / <Sip url>, the
+   * url's TwiML (fetched with a signed POST, the child leg's parameters) runs on the
+   * destination's leg before the caller is connected. Followed here: <Play> (the audio is
+   * fetched), and <Gather input="speech" action> (after `operatorSpeaksMs` — default 100 — of
+   * ringing, the operator "speaks" and the action gets SpeechResult). Anything else is the
+   * user's TwiML and is only recorded. Returns the leg: {requests: [{url, status, twiml}],
+   * gather, audio (Buffer), audioType, done (a promise)}.
+   */
+  answerDestination(call, url) {
+    const leg = { requests: [] };
+    const b = this.behaviour(call.form) ?? {};
+    leg.done = (async () => {
+      const params = {
+        AccountSid: call.accountSid, CallSid: "CA" + randomBytes(16).toString("hex"), ParentCallSid: call.sid,
+        CallStatus: "in-progress", Direction: "outbound-dial", From: call.form.From, To: call.form.To, ApiVersion: "2010-04-01",
+      };
+      let target = url;
+      for (let step = 0; step < 3; step++) {
+        const body = new URLSearchParams(params).toString();
+        const res = await fetch(target, {
+          method: "POST",
+          headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": twilioSignature(call.authToken, target, params) },
+          body,
+        });
+        const twiml = await res.text();
+        leg.requests.push({ url: target, status: res.status, twiml });
+        if (res.status !== 200) return;
+        const play = /<Play>([^<]+)<\/Play>/.exec(twiml);
+        if (play) {
+          const audio = await fetch(unescapeXml(play[1]));
+          leg.audioType = audio.headers.get("content-type");
+          leg.audio = Buffer.from(await audio.arrayBuffer());
+          return;
+        }
+        const gather = /<Gather\b([^>]*)>/.exec(twiml);
+        if (!gather) return;
+        leg.gather = Object.fromEntries([...gather[1].matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], unescapeXml(m[2])]));
+        await new Promise((r) => setTimeout(r, b.operatorSpeaksMs ?? 100));
+        target = leg.gather.action;
+        Object.assign(params, { SpeechResult: "Front desk, this is Dana.", Confidence: "0.92" });
+      }
+    })().catch((e) => (leg.error = e));
+    return leg;
   }
 
   // The call's life as the carrier runs it; the hooks below are what differs per carrier.
@@ -157,4 +205,8 @@ export class TwilioCalls {
   signature(call, target, params) {
     return { "X-Twilio-Signature": twilioSignature(call.authToken, target, params) };
   }
+}
+
+function unescapeXml(text) {
+  return text.replaceAll("&quot;", '"').replaceAll("&apos;", "'").replaceAll("&lt;", "<").replaceAll("&gt;", ">").replaceAll("&amp;", "&");
 }

@@ -161,5 +161,29 @@ TEST(ToolSet, HandoffWithItsOwnFunctionPicksByDestinationArgument) {
   EXPECT_EQ(set.handoff("handoff", "not json")->destination.at("assistantName"), "A");
 }
 
+TEST(ToolSet, TransferCallAssistantDestinationsAreHandoffs) {
+  const auto set = tool_set(json::parse(R"([{"type":"transferCall","destinations":[
+        {"type":"assistant","assistantName":"Billing"},
+        {"type":"number","number":"+15550001111"}]}])")
+                                .as_array(),
+                            {}, true);
+  ASSERT_EQ(set.definitions.size(), 2u);
+  EXPECT_EQ(set.definitions[0].at_pointer("/function/name"), "handoff_to_Billing");
+  EXPECT_EQ(set.definitions[1].at_pointer("/function/name"), "transferCall");
+  ASSERT_NE(set.handoff("handoff_to_Billing", "{}"), nullptr);
+  // The call's transfer only ever sees the phone destinations.
+  const auto* transfer = set.tool("transferCall");
+  ASSERT_NE(transfer, nullptr);
+  ASSERT_EQ(transfer->at("destinations").as_array().size(), 1u);
+  EXPECT_EQ(transfer->at("destinations").at(0).at("number"), "+15550001111");
+
+  const auto only_assistants = tool_set(json::parse(R"([{"type":"transferCall","destinations":[
+        {"type":"assistant","assistantName":"Billing"}]}])")
+                                            .as_array(),
+                                        {}, true);
+  ASSERT_EQ(only_assistants.definitions.size(), 1u);
+  EXPECT_EQ(only_assistants.tool("transferCall"), nullptr);
+}
+
 }  // namespace
 }  // namespace sb::chat

@@ -15,7 +15,7 @@ namespace sb::telephony::test {
 namespace json = boost::json;
 
 inline const RenderContext kCtx{"wss://sb.example.com/media/stream", "call-1", "+14155550100",
-                                "+15550002222"};
+                                "+15550002222", ""};
 
 constexpr std::string_view kProlog = R"(<?xml version="1.0" encoding="UTF-8"?>)";
 

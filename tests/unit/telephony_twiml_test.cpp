@@ -45,6 +45,32 @@ TEST(TwiML, TransferToSipWithHeaders) {
                 R"(X-Account=gold%20%26%20silver&amp;X-Tier=2&amp;User-to-User=abc</Sip></Dial>)"));
 }
 
+TEST(TwiML, WarmTransferPointsTheDestinationsLegAtItsIntroduction) {
+  auto ctx = kCtx;
+  ctx.whisper_url = "https://sb.example/twilio/transfer_whisper/abc?x=1&y=2";
+  EXPECT_EQ(
+      render_twiml(transfer(R"({"type":"number","number":"+15550001111","extension":"7"})"), ctx),
+      xml(R"(<Dial callerId="+14155550100"><Number sendDigits="ww7" )"
+          R"(url="https://sb.example/twilio/transfer_whisper/abc?x=1&amp;y=2">)"
+          R"(+15550001111</Number></Dial>)"));
+  EXPECT_EQ(render_twiml(transfer(R"({"type":"sip","sipUri":"sip:desk@example.com"})"), ctx),
+            xml(R"(<Dial callerId="+14155550100"><Sip )"
+                R"(url="https://sb.example/twilio/transfer_whisper/abc?x=1&amp;y=2">)"
+                R"(sip:desk@example.com</Sip></Dial>)"));
+}
+
+TEST(TwiML, WhisperDocuments) {
+  EXPECT_EQ(whisper_play("https://sb.example/a.wav?t=1&u=2"),
+            xml("<Play>https://sb.example/a.wav?t=1&amp;u=2</Play>"));
+  EXPECT_EQ(
+      whisper_wait(std::chrono::seconds(45), "https://sb.example/w/spoken"),
+      xml(R"(<Gather input="speech" timeout="45" speechTimeout="1" )"
+          R"(actionOnEmptyResult="true" action="https://sb.example/w/spoken" method="POST"/>)"));
+  EXPECT_EQ(whisper_document("<Say>Hi</Say>"), xml("<Say>Hi</Say>"));
+  const std::string whole = R"(<?xml version="1.0"?><Response><Pause length="1"/></Response>)";
+  EXPECT_EQ(whisper_document(whole), whole);
+}
+
 TEST(TwiML, SayThenHangUpWithEscaping) {
   EXPECT_EQ(render_twiml(say(R"(Tom & Jerry's <"shop"> is closed)"), kCtx),
             xml("<Say>Tom &amp; Jerry&apos;s &lt;&quot;shop&quot;&gt; is closed</Say><Hangup/>"));

@@ -15,6 +15,7 @@
 
 #include "core/json_fields.hpp"
 #include "core/manual_clock.hpp"
+#include "domain/calls/transfer_plan.hpp"
 #include "fake_websocket.hpp"
 #include "runtime/chat/chat_engine.hpp"
 #include "runtime/speech/speech.hpp"
@@ -128,12 +129,20 @@ struct FakeTransport final : CallTransport {
 /// Transfers the test answers by hand.
 struct FakeTransfers final : CallTransfers {
   bool can_transfer(const json::object&) const override { return true; }
+  std::optional<std::string> plan_refusal(const json::object&,
+                                          const calls::TransferPlan& plan) const override {
+    return calls::transfer_plan_refusal(plan, warm ? "twilio" : "vonage", warm);
+  }
   void transfer(const json::object&, const json::object& destination,
+                std::optional<TransferIntro> intro,
                 std::function<void(std::string)> done) override {
     asked.push_back(destination);
+    intros.push_back(std::move(intro));
     answer = std::move(done);
   }
+  bool warm = true;
   std::vector<json::object> asked;
+  std::vector<std::optional<TransferIntro>> intros;
   std::function<void(std::string)> answer;
 };
 
@@ -947,6 +956,102 @@ TEST_F(LiveCallTest, WithoutACarrierTheModelHearsTransfersAreNotAvailable) {
   EXPECT_EQ(string_at(model_.last().request.messages.back().as_object(), "content"),
             "Transfers are not available on this call");
   model_.last().complete("I cannot transfer you.");
+  poll();
+}
+
+constexpr std::string_view kWarmTransferAssistant = R"({"model": {"provider": "openai",
+    "model": "gpt-4o", "messages": [{"role": "system", "content": "Be the front desk."}],
+    "tools": [{"type": "transferCall", "destinations": [
+      {"type": "number", "number": "+14155550123", "message": "",
+       "transferPlan": {"mode": "warm-transfer-say-summary",
+                        "summaryPlan": {"timeoutSeconds": 3}}}]}]}})";
+
+class WarmTransferTest : public LiveCallTest {
+ protected:
+  // Runs the customer's request through to the transfer tool (the round after it still open).
+  void ask_for_transfer() {
+    transcriber_.say("A person, please.", true);
+    poll();
+    run_for(120ms);
+    model_.last().complete(
+        "", {llm::ToolCall{"call_1", "transferCall", R"({"destination":"+14155550123"})"}});
+    poll();
+  }
+};
+
+TEST_F(WarmTransferTest, AWarmTransferIntroducesTheCallerWithTheModelsSummaryInItsVoice) {
+  FakeTransfers transfers;
+  transfers_ = &transfers;
+  start(kWarmTransferAssistant);
+  ask_for_transfer();
+  // The summary is asked at once (nothing to say first), beside the round after the tool.
+  ASSERT_EQ(model_.count(), 3u);
+  model_.exchanges[1]->complete("");
+  poll();
+  const auto& summary = model_.last().request;
+  EXPECT_TRUE(summary.tools.empty());
+  EXPECT_NE(
+      string_at(summary.messages.back().as_object(), "content").find("User: A person, please."),
+      std::string::npos);
+  EXPECT_TRUE(transfers.asked.empty()) << "the summary comes first";
+  model_.last().complete("The caller wants a person.");
+  poll();
+  EXPECT_EQ(voice_.said.back(), "The caller wants a person.");
+  ASSERT_EQ(transfers.asked.size(), 1u);
+  ASSERT_TRUE(transfers.intros[0]);
+  EXPECT_EQ(transfers.intros[0]->plan.mode, calls::TransferMode::kWarmSaySummary);
+  // A WAV of the summary as the voice spoke it.
+  const auto& wav = transfers.intros[0]->audio_wav;
+  EXPECT_EQ(wav.substr(0, 4), "RIFF");
+  EXPECT_EQ(wav.size(),
+            44 + std::string("The caller wants a person.").size() * kSamplesPerChar * 2);
+  EXPECT_EQ(transport_->frames.size(), 0u) << "the caller never hears the summary";
+  transfers.answer("");
+  poll();
+  EXPECT_EQ(recorded_->ended_reasons, std::vector<std::string>{"assistant-forwarded-call"});
+}
+
+TEST_F(WarmTransferTest, ASummaryThatIsLateLeavesTheIntroductionOut) {
+  FakeTransfers transfers;
+  transfers_ = &transfers;
+  start(kWarmTransferAssistant);
+  ask_for_transfer();
+  ASSERT_EQ(model_.count(), 3u);  // the summary, never answered
+  model_.exchanges[1]->complete("");
+  poll();
+  run_for(2900ms);
+  EXPECT_TRUE(transfers.asked.empty());
+  run_for(200ms);  // summaryPlan.timeoutSeconds: 3
+  ASSERT_EQ(transfers.asked.size(), 1u);
+  ASSERT_TRUE(transfers.intros[0]);
+  EXPECT_TRUE(transfers.intros[0]->audio_wav.empty());
+  transfers.answer("");
+  poll();
+}
+
+TEST_F(WarmTransferTest, AWarmTransferTheCarrierCannotMakeIsRefusedBeforeAnythingIsPrepared) {
+  FakeTransfers transfers;
+  transfers.warm = false;  // a Vonage call
+  transfers_ = &transfers;
+  start(kWarmTransferAssistant);
+  ask_for_transfer();
+  run_for(100ms);
+  EXPECT_TRUE(transfers.asked.empty());
+  EXPECT_EQ(transport_->count("transfer-update"), 0u);
+  model_.last().complete("One moment.");
+  poll();
+  run_for(400ms);
+  EXPECT_EQ(model_.count(), 2u) << "no summary is written";
+  transcriber_.say("Hello?", true);
+  poll();
+  run_for(700ms);
+  ASSERT_EQ(model_.count(), 3u) << "the next round hears why";
+  bool told = false;
+  for (const auto& m : model_.last().request.messages)
+    if (const auto* content = m.as_object().if_contains("content"); content && content->is_string())
+      told |= content->get_string().find("Twilio calls only") != std::string::npos;
+  EXPECT_TRUE(told);
+  model_.last().complete("Sorry.");
   poll();
 }
 

@@ -9,6 +9,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "api/calls/call_routes.hpp"
+#include "api/calls/transfer_whisper_routes.hpp"
 #include "app/catalog/catalog.hpp"
 #include "core/json_fields.hpp"
 #include "domain/orgs/org_settings.hpp"
@@ -17,6 +18,7 @@
 #include "runtime/voice/live_calls.hpp"
 #include "runtime/voice/outbound_calls.hpp"
 #include "runtime/voice/scheduled_calls.hpp"
+#include "runtime/voice/transfer_whispers.hpp"
 
 namespace sb::app {
 namespace {
@@ -29,12 +31,18 @@ class LiveCallEntry final : public RouteProvider {
                 const contract::Contract& contract, http::Authenticator& auth,
                 const MakeOutbound& make_outbound)
       : carriers_(std::move(carriers)),
-        transfers_(carriers_ ? std::make_unique<voice::PhoneTransfers>(*carriers_) : nullptr),
+        whispers_(deps.clock),
+        whisper_routes_(whispers_, deps.public_url),
+        transfers_(carriers_ ? std::make_unique<voice::PhoneTransfers>(*carriers_, &whispers_,
+                                                                       deps.public_url)
+                             : nullptr),
         scheduled_(scheduled_deps(deps)),
         calls_(with_transfers(std::move(deps), transfers_.get())),
         outbound_(carriers_ ? make_outbound(calls_, *carriers_, scheduled_) : nullptr),
         routes_(contract, calls_, auth, outbound_.get()) {}
-  int register_routes(http::Router& router) override { return routes_.register_routes(router); }
+  int register_routes(http::Router& router) override {
+    return routes_.register_routes(router) + whisper_routes_.register_routes(router);
+  }
   api::CallRoutes& routes() { return routes_; }
   voice::LiveCalls& calls() { return calls_; }
   voice::ScheduledCalls& scheduled() { return scheduled_; }
@@ -61,7 +69,9 @@ class LiveCallEntry final : public RouteProvider {
           calls_.end_stored(org, id, reason, "scheduled");
         }};
   }
-  std::unique_ptr<voice::Carriers> carriers_;        ///< none: no phone call goes through a carrier
+  std::unique_ptr<voice::Carriers> carriers_;  ///< none: no phone call goes through a carrier
+  voice::TransferWhispers whispers_;           ///< warm transfers' introductions
+  api::TransferWhisperRoutes whisper_routes_;
   std::unique_ptr<voice::CallTransfers> transfers_;  ///< none: transfers are not available
   voice::ScheduledCalls scheduled_;
   voice::LiveCalls calls_;

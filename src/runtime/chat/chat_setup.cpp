@@ -126,6 +126,24 @@ void add_plain_tool(ToolSet& set, const json::object& tool, std::size_t index, b
   // Other tools without a function definition have nothing to offer a text chat.
 }
 
+// A transferCall tool: its `assistant` destinations (Vapi's older way to move between squad
+// members) are handoffs, each a function of its own; the numbers and SIP URIs stay with it.
+void add_transfer_tool(ToolSet& set, const json::object& tool, std::size_t index, bool call_tools) {
+  const auto* destinations = array_at(tool, "destinations");
+  if (!destinations) return add_plain_tool(set, tool, index, call_tools);
+  json::array phones, assistants;
+  for (const auto& d : *destinations)
+    (d.is_object() && string_at(d.get_object(), "type") == "assistant" ? assistants : phones)
+        .push_back(d);
+  if (!assistants.empty())
+    add_handoff_tool(set, json::object{{"type", "handoff"}, {"destinations", assistants}});
+  if (assistants.empty()) return add_plain_tool(set, tool, index, call_tools);
+  if (phones.empty()) return;
+  auto rest = tool;
+  rest["destinations"] = std::move(phones);
+  add_plain_tool(set, rest, index, call_tools);
+}
+
 }  // namespace
 
 void check_chat_request(const json::object& body) {
@@ -263,6 +281,8 @@ ToolSet tool_set(const json::array& tools, const json::array& squad_destinations
     const auto& tool = tools[i].get_object();
     if (string_at(tool, "type") == "handoff")
       add_handoff_tool(set, tool);
+    else if (string_at(tool, "type") == "transferCall")
+      add_transfer_tool(set, tool, i, call_tools);
     else
       add_plain_tool(set, tool, i, call_tools);
   }

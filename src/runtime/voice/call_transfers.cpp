@@ -3,6 +3,7 @@
 #include "core/json_fields.hpp"
 #include "core/text.hpp"
 #include "runtime/voice/carriers.hpp"
+#include "runtime/voice/transfer_whispers.hpp"
 #include "telephony/render_context.hpp"
 #include "telephony/routing.hpp"
 
@@ -16,11 +17,22 @@ bool PhoneTransfers::can_transfer(const json::object& call) const {
          !string_at(call, "phoneNumberId").empty();
 }
 
+std::optional<std::string> PhoneTransfers::plan_refusal(const json::object& call,
+                                                        const calls::TransferPlan& plan) const {
+  const auto provider = string_at(call, "phoneCallProvider");
+  const auto* carrier = carriers_.find(provider);
+  return calls::transfer_plan_refusal(plan, provider,
+                                      whispers_ && carrier && carrier->warm_transfers());
+}
+
 void PhoneTransfers::transfer(const json::object& call, const json::object& destination,
+                              std::optional<TransferIntro> intro,
                               std::function<void(std::string error)> done) {
   if (!can_transfer(call))
     return done(
         "only Twilio and Vonage calls with a stored number can be transferred on this server");
+  if (intro)
+    if (auto refused = plan_refusal(call, intro->plan)) return done(std::move(*refused));
   auto* carrier = carriers_.find(string_at(call, "phoneCallProvider"));
   const std::string sid(string_at(call, "phoneCallProviderId"));
   std::string customer;
@@ -32,8 +44,9 @@ void PhoneTransfers::transfer(const json::object& call, const json::object& dest
   decision.destination.erase("message");
   carriers_.load_number(
       std::string(string_at(call, "orgId")), ascii_lower(string_at(call, "phoneNumberId")),
-      [carrier, sid, customer, decision = std::move(decision), done = std::move(done)](
-          std::exception_ptr error, DialingNumber number) mutable {
+      [this, carrier, sid, customer, call_id = std::string(string_at(call, "id")),
+       decision = std::move(decision), intro = std::move(intro),
+       done = std::move(done)](std::exception_ptr error, DialingNumber number) mutable {
         if (error) {
           try {
             std::rethrow_exception(error);
@@ -44,6 +57,12 @@ void PhoneTransfers::transfer(const json::object& call, const json::object& dest
         telephony::RenderContext context;
         context.caller = customer;
         context.our_number = string_at(number.number, "number");
+        if (intro) {
+          auto token = whispers_->add(
+              TransferWhisper{call_id, std::string(string_at(number.number, "twilioAuthToken")),
+                              std::move(intro->plan), std::move(intro->audio_wav)});
+          context.whisper_url = public_url_() + TransferWhispers::path(token);
+        }
         carrier->transfer(number, sid, decision, context, std::move(done));
       });
 }

@@ -113,7 +113,8 @@ LiveCallImpl::LiveCallImpl(boost::asio::any_io_executor strand, LiveCallServices
       endpoint_timer_(strand, services.clock),
       deadline_timer_(strand, services.clock),
       keypad_timer_(strand, services.clock),
-      pacer_(std::chrono::milliseconds(20), options.lead_frames) {
+      pacer_(std::chrono::milliseconds(20), options.lead_frames),
+      transfer_timer_(strand, services.clock) {
   for (const auto& a : conversation_.assistants) members_.emplace_back(a.name, a.id);
   if (!conversation_.assistants.empty()) assistant_ = conversation_.assistants[0].assistant;
   read_plans();
@@ -251,6 +252,7 @@ void LiveCallImpl::finish(const std::string& ended_reason) {
   endpoint_timer_.cancel();
   deadline_timer_.cancel();
   keypad_timer_.cancel();
+  abandon_transfer_preparation();
   const auto ended_ms = wall_ms();
   if (recorder_) recorder_->finish(now());
   listeners_.close_all();  // after the last of the audio the recorder aligned
@@ -382,7 +384,10 @@ void LiveCallImpl::hung_up(std::string reason) {
   on_strand([reason = std::move(reason)](LiveCallImpl& c) {
     spdlog::debug("call {}: transport closed: {}", c.id_, reason);
     // A carrier moving the call elsewhere ends its media here: that is the transfer.
-    c.finish(c.transfer_sent_ ? "assistant-forwarded-call" : "customer-ended-call");
+    c.finish(c.transfer_sent_ ? "assistant-forwarded-call"
+             : c.preparing_ && c.preparing_->plan.warm()
+                 ? "customer-ended-call-before-warm-transfer"
+                 : "customer-ended-call");
   });
 }
 

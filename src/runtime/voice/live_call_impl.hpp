@@ -13,6 +13,7 @@
 #include <boost/json/array.hpp>
 
 #include "domain/calls/call_costs.hpp"
+#include "domain/calls/transfer_plan.hpp"
 #include "media/frame_pacer.hpp"
 #include "media/voice_activity.hpp"
 #include "net/timer.hpp"
@@ -21,6 +22,7 @@
 #include "runtime/voice/call_hooks.hpp"
 #include "runtime/voice/call_listeners.hpp"
 #include "runtime/voice/call_recorder.hpp"
+#include "runtime/voice/call_transfers.hpp"
 #include "runtime/voice/chunker.hpp"
 #include "runtime/voice/keypad_input.hpp"
 #include "runtime/voice/live_call.hpp"
@@ -146,6 +148,15 @@ class LiveCallImpl final : public LiveCall,
   void begin_transfer(const boost::json::object& tool, boost::json::object destination);
   void ask_transfer_destination(const boost::json::object& tool);
   void carry_out_transfer();
+  void hand_transfer_over(std::optional<TransferIntro> intro);
+  void transfer_failed(std::string error);
+  // live_call_warm_transfer.cpp: what a transfer's plan needs before the carrier is asked
+  void prepare_transfer(boost::json::object destination, calls::TransferPlan plan);
+  void summarize_for_transfer();
+  void summary_written(std::string summary, const std::string& why);
+  void introduce_transfer();
+  void introduction_spoken(const std::string& failure);
+  void abandon_transfer_preparation();
   void keypad_entry(const std::string& digits);
   /// Asks the customer's server how long to wait before the turn ends (`fallback` without it).
   void ask_endpointing(std::chrono::milliseconds fallback);
@@ -265,7 +276,18 @@ class LiveCallImpl final : public LiveCall,
   std::string pending_end_;  ///< end the call with this once the assistant has finished speaking
   /// Transfer the call there once the assistant has finished speaking (its message).
   std::optional<boost::json::object> pending_transfer_;
-  bool transferring_ = false;        ///< a transfer is under way: no second one
+  bool transferring_ = false;  ///< a transfer is under way: no second one
+  /// A transfer whose plan is being prepared (its summary written, its introduction spoken).
+  struct PreparedTransfer {
+    boost::json::object destination;
+    calls::TransferPlan plan;
+    std::string text;  ///< the summary, or what the destination hears
+    std::shared_ptr<chat::TurnHandle> summary;
+    std::unique_ptr<speech::Synthesis> synthesis;
+    std::vector<std::int16_t> audio;
+  };
+  std::optional<PreparedTransfer> preparing_;
+  net::Timer transfer_timer_;
   bool transfer_sent_ = false;       ///< the carrier is moving the call: its media ending is that
   boost::json::array messages_;      ///< artifact.messages
   boost::json::array model_costs_;   ///< tokens per provider + model, all turns

@@ -1,12 +1,14 @@
 // The transferCall tool on a live call: the destination the model picked (or, for a tool
 // without one, the one the server answers `transfer-destination-request` with), its message
-// said in the assistant's voice, a `transfer-update`, then the carrier moves the call
-// (call_transfers.hpp) and the call ends `assistant-forwarded-call`. A transfer the carrier
-// refuses leaves the call going, the model told why.
+// said in the assistant's voice, a `transfer-update`, what its transferPlan needs prepared
+// (live_call_warm_transfer.cpp), then the carrier moves the call (call_transfers.hpp) and the
+// call ends `assistant-forwarded-call`. A transfer refused (by its plan, or the carrier) leaves
+// the call going, the model told why.
 
 #include <spdlog/spdlog.h>
 
 #include "core/json_fields.hpp"
+#include "domain/calls/transfer_plan.hpp"
 #include "runtime/voice/call_transfers.hpp"
 #include "runtime/voice/live_call_impl.hpp"
 #include "telephony/render_context.hpp"
@@ -76,25 +78,41 @@ void LiveCallImpl::carry_out_transfer() {
   auto destination = std::move(*pending_transfer_);
   pending_transfer_.reset();
   if (!live_) return;
+  auto plan = calls::TransferPlan::of(destination);
+  if (auto refused = services_.transfers->plan_refusal(call_, plan))
+    return transfer_failed(std::move(*refused));
   auto update = base_message("transfer-update");
   update["destination"] = destination;
   emit(std::move(update));
+  prepare_transfer(std::move(destination), std::move(plan));
+}
+
+// live_call_warm_transfer.cpp has prepared what the plan needs: the carrier takes it from here.
+void LiveCallImpl::hand_transfer_over(std::optional<TransferIntro> intro) {
+  auto destination = std::move(preparing_->destination);
+  preparing_.reset();
   transfer_sent_ = true;
-  services_.transfers->transfer(call_, destination, [weak = weak_from_this()](std::string error) {
-    if (auto self = weak.lock())
-      self->on_strand([error = std::move(error)](LiveCallImpl& c) {
-        if (error.empty()) return c.finish("assistant-forwarded-call");
-        spdlog::warn("call {}: the transfer failed: {}", c.id_, error);
-        c.transfer_sent_ = false;
-        c.transferring_ = false;
-        if (!c.live_) return;
-        auto note =
-            "The transfer failed (" + error + "). Tell the caller you could not transfer the call.";
-        // A round still running (the one after the tool) hears it when it ends.
-        if (c.turn_running_) return c.system_for_model_.push_back(std::move(note));
-        c.respond(std::move(note));
-      });
-  });
+  services_.transfers->transfer(call_, destination, std::move(intro),
+                                [weak = weak_from_this()](std::string error) {
+                                  if (auto self = weak.lock())
+                                    self->on_strand([error = std::move(error)](LiveCallImpl& c) {
+                                      if (error.empty())
+                                        return c.finish("assistant-forwarded-call");
+                                      c.transfer_sent_ = false;
+                                      c.transfer_failed(error);
+                                    });
+                                });
+}
+
+void LiveCallImpl::transfer_failed(std::string error) {
+  spdlog::warn("call {}: the transfer failed: {}", id_, error);
+  transferring_ = false;
+  if (!live_) return;
+  auto note =
+      "The transfer failed (" + error + "). Tell the caller you could not transfer the call.";
+  // A round still running (the one after the tool) hears it when it ends.
+  if (turn_running_) return system_for_model_.push_back(std::move(note));
+  respond(std::move(note));
 }
 
 }  // namespace sb::voice

@@ -78,6 +78,9 @@ class OutboundCarrier {
 
   /// Whether its calls can be transferred (the transferCall tool); false unless overridden.
   virtual bool transfers() const { return false; }
+  /// Whether its transfers can introduce the caller first (warm transfers: ctx.whisper_url is
+  /// run on the destination's leg before it is connected); false unless overridden.
+  virtual bool warm_transfers() const { return false; }
   /// Moves its call `sid` (on `number`) where `transfer` (a kTransfer decision, rendered with
   /// `ctx`) says: the call's media here ends. `done` gets "" when the carrier took it, else why
   /// not. Once, on any thread.

@@ -59,6 +59,8 @@ class TwilioCarrier final : public OutboundCarrier {
 
   // Twilio leaves the call's TwiML (its stream ends) for a <Dial> of the destination.
   bool transfers() const override { return true; }
+  // <Number url>/<Sip url>: Twilio runs that TwiML on the destination's leg when it answers.
+  bool warm_transfers() const override { return true; }
   void transfer(const DialingNumber& n, const std::string& sid, const telephony::Decision& decision,
                 const telephony::RenderContext& ctx,
                 std::function<void(std::string error)> done) override {
