@@ -11,18 +11,18 @@ import { nextNumber } from "./fixtures.mjs";
 import { api } from "./harness.mjs";
 import { telnyxHeaders } from "./telephony_helpers.mjs";
 import { connectTelnyxStream } from "./telnyx_stream_emulator.mjs";
-import { until } from "./voice_helpers.mjs";
+import { sleep, standinAssistant, until } from "./voice_helpers.mjs";
 import { startOutboundRig } from "./outbound_helpers.mjs";
 
 const API_KEY = "KEY0123456789TELNYXOUTBOUND";
 const telnyxKeys = generateKeyPairSync("ed25519");
 const TELNYX_PUBLIC = telnyxKeys.publicKey.export({ format: "der", type: "spki" }).subarray(12).toString("base64");
 
-let rig, env, providers, transcriber, number, credential, assistant, customer, waitForStatus;
+let rig, env, providers, transcriber, voice, number, credential, assistant, customer, waitForStatus;
 
 before(async () => {
   rig = await startOutboundRig({ carrier: "telnyx", standin: { telnyxSigningKey: telnyxKeys.privateKey }, args: ["--telnyx-public-key", TELNYX_PUBLIC] });
-  ({ env, providers, transcriber, assistant, customer, waitForStatus } = rig);
+  ({ env, providers, transcriber, voice, assistant, customer, waitForStatus } = rig);
   const created = await api(env.server, "/credential", { method: "POST", body: { provider: "telnyx", apiKey: API_KEY } });
   assert.equal(created.status, 201, JSON.stringify(created.body));
   credential = created.body;
@@ -129,3 +129,39 @@ test("telnyx: forged callbacks 403, a stream without the call's token is refused
   assert.equal(refused.status, 400, JSON.stringify(refused.body));
   assert.match(JSON.stringify(refused.body.message), /credentialId must name a telnyx credential/);
 });
+
+// Both destinations the transferCall tool takes, through Call Control's transfer.
+for (const [kind, destination, expected] of [
+  ["number", { type: "number", number: "+16505550177", extension: "42", message: "Putting you through." },
+    (call) => ({ to: "+16505550177", send_digits_on_answer: "ww42", from: call.customer.number })],
+  ["sip", { type: "sip", sipUri: "sip:desk@pbx.example", sipHeaders: { "X-Ticket": "7" }, callerId: "{{phoneNumber.number}}", message: "One moment." },
+    () => ({ to: "sip:desk@pbx.example", custom_headers: [{ name: "X-Ticket", value: "7" }], from: number.number })],
+]) {
+  test(`telnyx: the transferCall tool moves the call to a ${kind} through Call Control, and the call ends forwarded`, async () => {
+    const call = await env.server.client.calls.create({
+      phoneNumberId: number.id, customer: { number: customer() },
+      assistant: standinAssistant(transcriber, voice, {
+        firstMessage: "Hello.",
+        model: {
+          provider: "openai", model: "gpt-4o", messages: [{ role: "system", content: "Transfer callers who ask for a person." }],
+          tools: [{ type: "transferCall", destinations: [destination] }],
+        },
+      }),
+    });
+    const telnyx = await until(() => dialled(call.id), "the TeXML call request");
+    await until(() => telnyx.stream, "the media stream connected back", 5000);
+    await waitForStatus(call.id, "in-progress");
+    const session = await until(() => transcriber.sessions.find((s) => s.start && s.bytes > 0 && !s.used), "the transcriber");
+    session.used = true;
+    session.say(`call transferCall with {"destination":"${destination.number ?? destination.sipUri}"}`, "final");
+    const [sent] = await until(() => telnyx.transfers, "the transfer sent to Telnyx", 10000);
+    assert.deepEqual(sent, expected(call));
+    assert.ok(voice.requests.some((r) => r.body.message.text === destination.message), "the message was said first");
+    const ended = await waitForStatus(call.id, "ended");
+    assert.equal(ended.endedReason, "assistant-forwarded-call");
+    await telnyx.stream.closed;
+    // A transferred call goes on at Telnyx, bridged to the destination: it is not hung up.
+    await sleep(200);
+    assert.equal(telnyx.hangups, undefined);
+  });
+}

@@ -33,5 +33,35 @@ TEST(TelnyxOutbound, TheDialBodyNamesTheCallItsTexmlStreamAndTheCallbacks) {
   EXPECT_EQ(boost::json::parse(telnyx_dial_body(dial)).at("Timeout"), 50);
 }
 
+TEST(TelnyxOutbound, ATransferToANumberPresentsTheCallerAndDialsTheExtensionOnAnswer) {
+  RenderContext ctx;
+  ctx.caller = "+16505550100";
+  ctx.our_number = "+14155550100";
+  const auto body = boost::json::parse(telnyx_transfer_body(
+      {{"type", "number"}, {"number", "+16505550177"}, {"extension", "42"}}, ctx));
+  EXPECT_EQ(body, boost::json::parse(R"({"to":"+16505550177","send_digits_on_answer":"ww42",
+                                         "from":"+16505550100"})"));
+  // The destination's callerId, its templates filled in, instead of the caller's number.
+  const auto ours = boost::json::parse(telnyx_transfer_body(
+      {{"type", "number"}, {"number", "+16505550177"}, {"callerId", "{{phoneNumber.number}}"}},
+      ctx));
+  EXPECT_EQ(ours.at("from"), "+14155550100");
+  EXPECT_FALSE(ours.as_object().contains("send_digits_on_answer"));
+}
+
+TEST(TelnyxOutbound, ATransferToSipSendsTheSipHeadersAsCustomHeaders) {
+  RenderContext ctx;
+  ctx.caller = "+16505550100";
+  const boost::json::object destination{
+      {"type", "sip"},
+      {"sipUri", "sip:desk@pbx.example"},
+      {"sipHeaders", {{"X-Account", "7"}, {"User-to-User", "abc;encoding=ascii"}}}};
+  EXPECT_EQ(boost::json::parse(telnyx_transfer_body(destination, ctx)),
+            boost::json::parse(R"({"to":"sip:desk@pbx.example",
+                 "custom_headers":[{"name":"X-Account","value":"7"}],
+                 "sip_headers":[{"name":"User-to-User","value":"abc;encoding=ascii"}],
+                 "from":"+16505550100"})"));
+}
+
 }  // namespace
 }  // namespace sb::telephony
