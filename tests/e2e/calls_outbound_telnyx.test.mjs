@@ -11,7 +11,7 @@ import { nextNumber } from "./fixtures.mjs";
 import { api } from "./harness.mjs";
 import { telnyxHeaders } from "./telephony_helpers.mjs";
 import { connectTelnyxStream } from "./telnyx_stream_emulator.mjs";
-import { sleep, standinAssistant, until } from "./voice_helpers.mjs";
+import { sleep, until } from "./voice_helpers.mjs";
 import { startOutboundRig } from "./outbound_helpers.mjs";
 
 const API_KEY = "KEY0123456789TELNYXOUTBOUND";
@@ -138,22 +138,8 @@ for (const [kind, destination, expected] of [
     () => ({ to: "sip:desk@pbx.example", custom_headers: [{ name: "X-Ticket", value: "7" }], from: number.number })],
 ]) {
   test(`telnyx: the transferCall tool moves the call to a ${kind} through Call Control, and the call ends forwarded`, async () => {
-    const call = await env.server.client.calls.create({
-      phoneNumberId: number.id, customer: { number: customer() },
-      assistant: standinAssistant(transcriber, voice, {
-        firstMessage: "Hello.",
-        model: {
-          provider: "openai", model: "gpt-4o", messages: [{ role: "system", content: "Transfer callers who ask for a person." }],
-          tools: [{ type: "transferCall", destinations: [destination] }],
-        },
-      }),
-    });
-    const telnyx = await until(() => dialled(call.id), "the TeXML call request");
-    await until(() => telnyx.stream, "the media stream connected back", 5000);
-    await waitForStatus(call.id, "in-progress");
-    const session = await until(() => transcriber.sessions.find((s) => s.start && s.bytes > 0 && !s.used), "the transcriber");
-    session.used = true;
-    session.say(`call transferCall with {"destination":"${destination.number ?? destination.sipUri}"}`, "final");
+    const call = await rig.askedToTransfer(number.id, destination, dialled);
+    const telnyx = dialled(call.id);
     const [sent] = await until(() => telnyx.transfers, "the transfer sent to Telnyx", 10000);
     assert.deepEqual(sent, expected(call));
     assert.ok(voice.requests.some((r) => r.body.message.text === destination.message), "the message was said first");
