@@ -68,6 +68,19 @@ net::OutboundRequest call_command(const std::string& api_base, const TelnyxAccou
   return request;
 }
 
+// TeXML's async AMD takes Twilio's parameters, but its timeout in milliseconds.
+void add_machine_detection(json::object& body, const MachineDetection& amd) {
+  body["MachineDetection"] = "DetectMessageEnd";
+  body["AsyncAmd"] = true;
+  body["AsyncAmdStatusCallback"] = amd.callback;
+  body["AsyncAmdStatusCallbackMethod"] = "POST";
+  if (amd.timeout_seconds) body["MachineDetectionTimeout"] = *amd.timeout_seconds * 1000;
+  if (amd.speech_threshold_ms) body["MachineDetectionSpeechThreshold"] = *amd.speech_threshold_ms;
+  if (amd.speech_end_threshold_ms)
+    body["MachineDetectionSpeechEndThreshold"] = *amd.speech_end_threshold_ms;
+  if (amd.silence_timeout_ms) body["MachineDetectionSilenceTimeout"] = *amd.silence_timeout_ms;
+}
+
 }  // namespace
 
 std::string telnyx_transfer_body(const json::object& destination, const RenderContext& ctx) {
@@ -98,6 +111,7 @@ std::string telnyx_dial_body(const OutboundDial& dial) {
                     {"StatusCallbackMethod", "POST"},
                     {"StatusCallbackEvent", "initiated ringing answered completed"}};
   if (dial.ring_seconds > 0) body["Timeout"] = dial.ring_seconds;
+  if (dial.machine_detection) add_machine_detection(body, *dial.machine_detection);
   return json_text(body);
 }
 

@@ -20,7 +20,9 @@
 namespace sb::telephony {
 
 /// The JSON body of POST /v2/texml/calls/{connection_id}; the call id rides in the stream's
-/// URL as callId, as for inbound calls, and ring_seconds is its Timeout.
+/// URL as callId, as for inbound calls, and ring_seconds is its Timeout. machine_detection
+/// asks for TeXML's async AMD (MachineDetection DetectMessageEnd, AsyncAmd, its verdict,
+/// AnsweredBy, to AsyncAmdStatusCallback), with Twilio's tuning (the timeout in milliseconds).
 std::string telnyx_dial_body(const OutboundDial& dial);
 
 /// Creates the call. `done` gets the CallSid (the call control id), or (sid empty) why it

@@ -9,7 +9,9 @@
 // call" (POST /v2/calls/{call_control_id}/actions/transfer, JSON: `to` a number or SIP URI,
 // optional `from`, `custom_headers`/`sip_headers` as [{name, value}], `send_digits_on_answer`)
 // is answered {data: {result: "ok"}} and bridges the caller elsewhere, so the TeXML's stream
-// gets `stop` and closes. Guesses: that the
+// gets `stop` and closes. TeXML's async AMD (AsyncAmd true, AsyncAmdStatusCallback) answers
+// with a signed form callback: AccountSid, AnsweredBy (human, machine_start, machine_end_beep,
+// ...), CallSid, CallSidLegacy, ConnectionId. Guesses: that the
 // connection-scoped call takes StatusCallback, StatusCallbackEvent and Timeout as the
 // account-scoped one documents them, and the 422 bodies' wording.
 import { randomUUID } from "node:crypto";
@@ -67,6 +69,14 @@ export class TelnyxCalls extends TwilioCalls {
       setTimeout(() => call.stream.close(), 20);
     }
     return [200, { data: { result: "ok" } }];
+  }
+
+  machineVerdicts(call, answeredBy) {
+    if (call.form.AsyncAmd !== true || !call.form.AsyncAmdStatusCallback) return [];
+    return [[call.form.AsyncAmdStatusCallback, {
+      AccountSid: "f5586561-8ff0-4291-a51b-c7dfe4139ff9", AnsweredBy: answeredBy, CallSid: call.sid,
+      CallSidLegacy: call.sid, ConnectionId: call.connectionId,
+    }]];
   }
 
   markup(call) {

@@ -31,6 +31,27 @@ TEST(TelnyxOutbound, TheDialBodyNamesTheCallItsTexmlStreamAndTheCallbacks) {
   EXPECT_FALSE(body.contains("Timeout"));
   dial.ring_seconds = 50;
   EXPECT_EQ(boost::json::parse(telnyx_dial_body(dial)).at("Timeout"), 50);
+  EXPECT_FALSE(body.contains("MachineDetection"));
+}
+
+TEST(TelnyxOutbound, MachineDetectionIsTexmlsAsyncAmdWithItsTimeoutInMilliseconds) {
+  OutboundDial dial{"+16505550100",
+                    "+14155550100",
+                    "wss://sb.example/telnyx/stream/c1?token=t",
+                    "c1",
+                    "https://sb.example/telnyx/outbound_status/c1",
+                    0,
+                    MachineDetection{"https://sb.example/telnyx/amd_status/c1", 20, std::nullopt,
+                                     1500, std::nullopt}};
+  const auto body = boost::json::parse(telnyx_dial_body(dial)).as_object();
+  EXPECT_EQ(body.at("MachineDetection"), "DetectMessageEnd");
+  EXPECT_EQ(body.at("AsyncAmd"), true);
+  EXPECT_EQ(body.at("AsyncAmdStatusCallback"), "https://sb.example/telnyx/amd_status/c1");
+  EXPECT_EQ(body.at("AsyncAmdStatusCallbackMethod"), "POST");
+  EXPECT_EQ(body.at("MachineDetectionTimeout"), 20000);
+  EXPECT_EQ(body.at("MachineDetectionSpeechEndThreshold"), 1500);
+  EXPECT_FALSE(body.contains("MachineDetectionSpeechThreshold"));
+  EXPECT_FALSE(body.contains("MachineDetectionSilenceTimeout"));
 }
 
 TEST(TelnyxOutbound, ATransferToANumberPresentsTheCallerAndDialsTheExtensionOnAnswer) {
