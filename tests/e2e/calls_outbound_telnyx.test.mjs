@@ -2,16 +2,17 @@
 // connection is this server's TeXML application) reads the number's connection, creates a
 // TeXML call on it with inline TeXML that streams the media back here, and follows the call
 // through Telnyx's signed status callbacks; the stand-in (telnyx_calls_standin.mjs) answers as
-// Telnyx does.
+// Telnyx does. Transfers (the transferCall tool) go through Call Control, on outbound and
+// inbound calls alike.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
 import { startReceiver } from "./webhooks_receiver.mjs";
 import { nextNumber } from "./fixtures.mjs";
 import { api } from "./harness.mjs";
-import { telnyxHeaders } from "./telephony_helpers.mjs";
+import { nextCallSid, telnyxHeaders } from "./telephony_helpers.mjs";
 import { connectTelnyxStream } from "./telnyx_stream_emulator.mjs";
-import { sleep, until } from "./voice_helpers.mjs";
+import { sleep, standinAssistant, until } from "./voice_helpers.mjs";
 import { startOutboundRig } from "./outbound_helpers.mjs";
 
 const API_KEY = "KEY0123456789TELNYXOUTBOUND";
@@ -151,3 +152,35 @@ for (const [kind, destination, expected] of [
     assert.equal(telnyx.hangups, undefined);
   });
 }
+
+test("telnyx: an inbound call's transferCall goes through Call Control too, by its CallSid", async () => {
+  const frontDesk = "+16505550188";
+  const desk = await env.server.client.assistants.create(standinAssistant(transcriber, voice, {
+    firstMessage: "Hello.",
+    model: {
+      provider: "openai", model: "gpt-4o", messages: [{ role: "system", content: "Transfer callers who ask for a person." }],
+      tools: [{ type: "transferCall", destinations: [{ type: "number", number: frontDesk, message: "" }] }],
+    },
+  }));
+  const inbound = await env.server.client.phoneNumbers.create({ provider: "telnyx", number: nextNumber("+1415887"), credentialId: credential.id, assistantId: desk.id });
+  const caller = customer();
+  const sid = `v3:${nextCallSid()}`;
+  const body = new URLSearchParams({ CallSid: sid, From: caller, To: inbound.number, CallStatus: "ringing", Direction: "inbound", AccountSid: "f5586561-8ff0-4291-a51b-c7dfe4139ff9" }).toString();
+  const res = await fetch(`${env.server.baseUrl}/telnyx/inbound_call`, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", ...telnyxHeaders(body, telnyxKeys.privateKey) }, body });
+  assert.equal(res.status, 200);
+  const url = (await res.text()).match(/<Stream url="([^"]+)"/)[1].replaceAll("&amp;", "&");
+  const callId = new URL(url).searchParams.get("callId");
+  // The call as the stand-in's Telnyx runs it, so Call Control can find it by its id.
+  const telnyx = { sid, apiKey: API_KEY, ended: false, stream: await connectTelnyxStream(url, { callControlId: sid }) };
+  providers.telnyxCalls.push(telnyx);
+  await waitForStatus(callId, "in-progress");
+  const session = await until(() => transcriber.sessions.find((s) => s.start && s.bytes > 0 && !s.used), "the transcriber");
+  session.used = true;
+  session.say(`call transferCall with {"destination":"${frontDesk}"}`, "final");
+  const [sent] = await until(() => telnyx.transfers, "the transfer sent to Telnyx", 10000);
+  assert.deepEqual(sent, { to: frontDesk, from: caller });
+  const ended = await waitForStatus(callId, "ended");
+  assert.equal(ended.type, "inboundPhoneCall");
+  assert.equal(ended.endedReason, "assistant-forwarded-call");
+  await telnyx.stream.closed;
+});
