@@ -9,8 +9,10 @@
 
 namespace sb::telephony {
 
-/// Answering machine detection run in the background while the call talks (Twilio's async
-/// AMD): its verdict goes to `callback`; the tuning is sent only when set.
+/// Answering machine detection run in the background while the call talks (Twilio's and
+/// Telnyx's TeXML async AMD, Vonage's advanced machine detection in its asynchronous mode): its
+/// verdicts go to `callback` (Vonage's, with the call's events, to its event URL); Twilio's
+/// tuning is sent only when set, as each carrier takes it (Vonage takes none of it).
 struct MachineDetection {
   std::string callback;  ///< https://.../<carrier>/amd_status/{callId}
   std::optional<int> timeout_seconds;

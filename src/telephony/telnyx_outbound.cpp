@@ -8,7 +8,9 @@
 #include <boost/json/object.hpp>
 
 #include "core/codec.hpp"
+#include "core/json_fields.hpp"
 #include "core/json_text.hpp"
+#include "core/text.hpp"
 #include "telephony/render_context.hpp"
 #include "telephony/routing.hpp"
 #include "telephony/texml.hpp"
@@ -50,7 +52,56 @@ void create_call(net::HttpClient& http, const std::string& api_base, const Telny
   });
 }
 
+// A Call Control command on the call: POST /v2/calls/{call_control_id}/actions/{action}.
+net::OutboundRequest call_command(const std::string& api_base, const TelnyxAccount& account,
+                                  const std::string& call_control_id, std::string_view action,
+                                  std::string body) {
+  net::OutboundRequest request;
+  request.method = "POST";
+  request.url =
+      api_base + "/v2/calls/" + percent_encode(call_control_id) + "/actions/" + std::string(action);
+  request.headers = {{"Authorization", bearer(account)},
+                     {"Content-Type", "application/json"},
+                     {"Accept", "application/json"}};
+  request.body = std::move(body);
+  request.timeout = rest::kProviderTimeout;
+  return request;
+}
+
+// TeXML's async AMD takes Twilio's parameters, but its timeout in milliseconds.
+void add_machine_detection(json::object& body, const MachineDetection& amd) {
+  body["MachineDetection"] = "DetectMessageEnd";
+  body["AsyncAmd"] = true;
+  body["AsyncAmdStatusCallback"] = amd.callback;
+  body["AsyncAmdStatusCallbackMethod"] = "POST";
+  if (amd.timeout_seconds) body["MachineDetectionTimeout"] = *amd.timeout_seconds * 1000;
+  if (amd.speech_threshold_ms) body["MachineDetectionSpeechThreshold"] = *amd.speech_threshold_ms;
+  if (amd.speech_end_threshold_ms)
+    body["MachineDetectionSpeechEndThreshold"] = *amd.speech_end_threshold_ms;
+  if (amd.silence_timeout_ms) body["MachineDetectionSilenceTimeout"] = *amd.silence_timeout_ms;
+}
+
 }  // namespace
+
+std::string telnyx_transfer_body(const json::object& destination, const RenderContext& ctx) {
+  json::object body;
+  if (string_at(destination, "type") == "sip") {
+    body["to"] = string_at(destination, "sipUri");
+    json::array custom;
+    json::array sip;
+    for (const auto& [name, value] : sip_headers(destination))
+      (ascii_lower(name) == "user-to-user" ? sip : custom)
+          .push_back(json::object{{"name", name}, {"value", value}});
+    if (!custom.empty()) body["custom_headers"] = std::move(custom);
+    if (!sip.empty()) body["sip_headers"] = std::move(sip);
+  } else {
+    body["to"] = string_at(destination, "number");
+    if (auto digits = extension_digits(destination, "w"); !digits.empty())
+      body["send_digits_on_answer"] = std::move(digits);
+  }
+  if (auto from = transfer_caller_id(destination, ctx); !from.empty()) body["from"] = from;
+  return json_text(body);
+}
 
 std::string telnyx_dial_body(const OutboundDial& dial) {
   json::object body{{"To", dial.to},
@@ -60,6 +111,7 @@ std::string telnyx_dial_body(const OutboundDial& dial) {
                     {"StatusCallbackMethod", "POST"},
                     {"StatusCallbackEvent", "initiated ringing answered completed"}};
   if (dial.ring_seconds > 0) body["Timeout"] = dial.ring_seconds;
+  if (dial.machine_detection) add_machine_detection(body, *dial.machine_detection);
   return json_text(body);
 }
 
@@ -90,18 +142,22 @@ void dial_telnyx(net::HttpClient& http, const std::string& api_base, const Telny
   });
 }
 
+void transfer_telnyx(net::HttpClient& http, const std::string& api_base,
+                     const TelnyxAccount& account, const std::string& call_control_id,
+                     std::string body, std::function<void(std::string error)> done) {
+  http.send(call_command(api_base, account, call_control_id, "transfer", std::move(body)),
+            [done = std::move(done)](net::OutboundResponse response) {
+              done(failure(response, "the transfer"));
+            });
+}
+
 void hang_up_telnyx(net::HttpClient& http, const std::string& api_base,
                     const TelnyxAccount& account, const std::string& call_control_id) {
-  net::OutboundRequest request;
-  request.method = "POST";
-  request.url = api_base + "/v2/calls/" + percent_encode(call_control_id) + "/actions/hangup";
-  request.headers = {{"Authorization", bearer(account)}, {"Content-Type", "application/json"}};
-  request.body = "{}";
-  request.timeout = rest::kProviderTimeout;
-  http.send(std::move(request), [call_control_id](net::OutboundResponse response) {
-    if (auto error = failure(response, "the hang-up"); !error.empty())
-      spdlog::warn("telnyx call {}: hanging it up failed: {}", call_control_id, error);
-  });
+  http.send(call_command(api_base, account, call_control_id, "hangup", "{}"),
+            [call_control_id](net::OutboundResponse response) {
+              if (auto error = failure(response, "the hang-up"); !error.empty())
+                spdlog::warn("telnyx call {}: hanging it up failed: {}", call_control_id, error);
+            });
 }
 
 }  // namespace sb::telephony

@@ -57,6 +57,12 @@ std::string vonage_dial_body(const OutboundDial& dial) {
                     {"event_url", json::array{json::value(dial.status_callback)}},
                     {"event_method", "POST"}};
   if (dial.ring_seconds > 0) body["ringing_timer"] = std::clamp(dial.ring_seconds, 1, 120);
+  // Mode "default" is the asynchronous one (with beep detection): the NCCO runs at once, as
+  // Twilio's async AMD lets the call talk, where "detect" and "detect_beep" hold it silent
+  // until the verdict. Twilio's tuning has no counterpart here; beep_timeout keeps Vonage's.
+  if (dial.machine_detection)
+    body["advanced_machine_detection"] =
+        json::object{{"behavior", "continue"}, {"mode", "default"}};
   return json_text(body);
 }
 

@@ -20,7 +20,8 @@ struct VonageApplication {
 };
 
 /// The JSON body of POST /v1/calls: numbers without '+', as Vonage writes them; ring_seconds
-/// becomes ringing_timer, within Vonage's 1-120 s.
+/// becomes ringing_timer, within Vonage's 1-120 s; machine_detection, advanced_machine_detection
+/// (behavior continue, asynchronous), its verdicts sent to the event URL.
 std::string vonage_dial_body(const OutboundDial& dial);
 
 /// Creates the call. `done` gets its uuid, or (uuid empty) why it failed: Vonage's refusal,

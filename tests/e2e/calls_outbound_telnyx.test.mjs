@@ -2,27 +2,28 @@
 // connection is this server's TeXML application) reads the number's connection, creates a
 // TeXML call on it with inline TeXML that streams the media back here, and follows the call
 // through Telnyx's signed status callbacks; the stand-in (telnyx_calls_standin.mjs) answers as
-// Telnyx does.
+// Telnyx does. Transfers (the transferCall tool) go through Call Control, on outbound and
+// inbound calls alike.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
 import { startReceiver } from "./webhooks_receiver.mjs";
 import { nextNumber } from "./fixtures.mjs";
 import { api } from "./harness.mjs";
-import { telnyxHeaders } from "./telephony_helpers.mjs";
+import { nextCallSid, telnyxHeaders } from "./telephony_helpers.mjs";
 import { connectTelnyxStream } from "./telnyx_stream_emulator.mjs";
-import { until } from "./voice_helpers.mjs";
+import { sleep, standinAssistant, until } from "./voice_helpers.mjs";
 import { startOutboundRig } from "./outbound_helpers.mjs";
 
 const API_KEY = "KEY0123456789TELNYXOUTBOUND";
 const telnyxKeys = generateKeyPairSync("ed25519");
 const TELNYX_PUBLIC = telnyxKeys.publicKey.export({ format: "der", type: "spki" }).subarray(12).toString("base64");
 
-let rig, env, providers, transcriber, number, credential, assistant, customer, waitForStatus;
+let rig, env, providers, transcriber, voice, number, credential, assistant, customer, waitForStatus;
 
 before(async () => {
   rig = await startOutboundRig({ carrier: "telnyx", standin: { telnyxSigningKey: telnyxKeys.privateKey }, args: ["--telnyx-public-key", TELNYX_PUBLIC] });
-  ({ env, providers, transcriber, assistant, customer, waitForStatus } = rig);
+  ({ env, providers, transcriber, voice, assistant, customer, waitForStatus } = rig);
   const created = await api(env.server, "/credential", { method: "POST", body: { provider: "telnyx", apiKey: API_KEY } });
   assert.equal(created.status, 201, JSON.stringify(created.body));
   credential = created.body;
@@ -128,4 +129,58 @@ test("telnyx: forged callbacks 403, a stream without the call's token is refused
   const refused = await api(env.server, "/call", { method: "POST", body: { phoneNumberId: orphan.id, assistantId: assistant.id, customer: { number: customer() } } });
   assert.equal(refused.status, 400, JSON.stringify(refused.body));
   assert.match(JSON.stringify(refused.body.message), /credentialId must name a telnyx credential/);
+});
+
+// Both destinations the transferCall tool takes, through Call Control's transfer.
+for (const [kind, destination, expected] of [
+  ["number", { type: "number", number: "+16505550177", extension: "42", message: "Putting you through." },
+    (call) => ({ to: "+16505550177", send_digits_on_answer: "ww42", from: call.customer.number })],
+  ["sip", { type: "sip", sipUri: "sip:desk@pbx.example", sipHeaders: { "X-Ticket": "7" }, callerId: "{{phoneNumber.number}}", message: "One moment." },
+    () => ({ to: "sip:desk@pbx.example", custom_headers: [{ name: "X-Ticket", value: "7" }], from: number.number })],
+]) {
+  test(`telnyx: the transferCall tool moves the call to a ${kind} through Call Control, and the call ends forwarded`, async () => {
+    const call = await rig.askedToTransfer(number.id, destination, dialled);
+    const telnyx = dialled(call.id);
+    const [sent] = await until(() => telnyx.transfers, "the transfer sent to Telnyx", 10000);
+    assert.deepEqual(sent, expected(call));
+    assert.ok(voice.requests.some((r) => r.body.message.text === destination.message), "the message was said first");
+    const ended = await waitForStatus(call.id, "ended");
+    assert.equal(ended.endedReason, "assistant-forwarded-call");
+    await telnyx.stream.closed;
+    // A transferred call goes on at Telnyx, bridged to the destination: it is not hung up.
+    await sleep(200);
+    assert.equal(telnyx.hangups, undefined);
+  });
+}
+
+test("telnyx: an inbound call's transferCall goes through Call Control too, by its CallSid", async () => {
+  const frontDesk = "+16505550188";
+  const desk = await env.server.client.assistants.create(standinAssistant(transcriber, voice, {
+    firstMessage: "Hello.",
+    model: {
+      provider: "openai", model: "gpt-4o", messages: [{ role: "system", content: "Transfer callers who ask for a person." }],
+      tools: [{ type: "transferCall", destinations: [{ type: "number", number: frontDesk, message: "" }] }],
+    },
+  }));
+  const inbound = await env.server.client.phoneNumbers.create({ provider: "telnyx", number: nextNumber("+1415887"), credentialId: credential.id, assistantId: desk.id });
+  const caller = customer();
+  const sid = `v3:${nextCallSid()}`;
+  const body = new URLSearchParams({ CallSid: sid, From: caller, To: inbound.number, CallStatus: "ringing", Direction: "inbound", AccountSid: "f5586561-8ff0-4291-a51b-c7dfe4139ff9" }).toString();
+  const res = await fetch(`${env.server.baseUrl}/telnyx/inbound_call`, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", ...telnyxHeaders(body, telnyxKeys.privateKey) }, body });
+  assert.equal(res.status, 200);
+  const url = (await res.text()).match(/<Stream url="([^"]+)"/)[1].replaceAll("&amp;", "&");
+  const callId = new URL(url).searchParams.get("callId");
+  // The call as the stand-in's Telnyx runs it, so Call Control can find it by its id.
+  const telnyx = { sid, apiKey: API_KEY, ended: false, stream: await connectTelnyxStream(url, { callControlId: sid }) };
+  providers.telnyxCalls.push(telnyx);
+  await waitForStatus(callId, "in-progress");
+  const session = await until(() => transcriber.sessions.find((s) => s.start && s.bytes > 0 && !s.used), "the transcriber");
+  session.used = true;
+  session.say(`call transferCall with {"destination":"${frontDesk}"}`, "final");
+  const [sent] = await until(() => telnyx.transfers, "the transfer sent to Telnyx", 10000);
+  assert.deepEqual(sent, { to: frontDesk, from: caller });
+  const ended = await waitForStatus(callId, "ended");
+  assert.equal(ended.type, "inboundPhoneCall");
+  assert.equal(ended.endedReason, "assistant-forwarded-call");
+  await telnyx.stream.closed;
 });

@@ -10,7 +10,7 @@ import { nextNumber } from "./fixtures.mjs";
 import { api } from "./harness.mjs";
 import { vonageJwt } from "./telephony_helpers.mjs";
 import { connectVonageStream } from "./vonage_stream_emulator.mjs";
-import { sleep, standinAssistant, until } from "./voice_helpers.mjs";
+import { sleep, until } from "./voice_helpers.mjs";
 import { startOutboundRig } from "./outbound_helpers.mjs";
 
 const API_KEY = "vonagekey1";
@@ -131,22 +131,8 @@ test("vonage: forged events 403, a stream without the call's token is refused; e
 
 test("vonage: the transferCall tool moves the call to the destination with a new NCCO, and the call ends forwarded", async () => {
   const frontDesk = "+16505550177";
-  const call = await env.server.client.calls.create({
-    phoneNumberId: number.id, customer: { number: customer() },
-    assistant: standinAssistant(transcriber, voice, {
-      firstMessage: "Hello.",
-      model: {
-        provider: "openai", model: "gpt-4o", messages: [{ role: "system", content: "Transfer callers who ask for a person." }],
-        tools: [{ type: "transferCall", destinations: [{ type: "number", number: frontDesk, message: "Putting you through." }] }],
-      },
-    }),
-  });
-  const vonage = await until(() => dialled(call.id), "the Voice API call request");
-  await until(() => vonage.stream, "the media stream connected back", 5000);
-  await waitForStatus(call.id, "in-progress");
-  const session = await until(() => transcriber.sessions.find((s) => s.start && s.bytes > 0 && !s.used), "the transcriber");
-  session.used = true;
-  session.say(`call transferCall with {"destination":"${frontDesk}"}`, "final");
+  const call = await rig.askedToTransfer(number.id, { type: "number", number: frontDesk, message: "Putting you through." }, dialled);
+  const vonage = dialled(call.id);
   const [ncco] = await until(() => vonage.transfers, "the transfer sent to Vonage", 10000);
   assert.deepEqual(ncco, [{ action: "connect", from: customerOf(call), endpoint: [{ type: "phone", number: frontDesk.slice(1) }] }]);
   const ended = await waitForStatus(call.id, "ended");

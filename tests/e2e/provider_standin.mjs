@@ -314,6 +314,8 @@ function telnyx(state, r) {
   }
   const hangup = /^\/v2\/calls\/([^/]+)\/actions\/hangup$/.exec(r.path);
   if (r.method === "POST" && hangup) return state.telnyxCalls.hangup(key, decodeURIComponent(hangup[1]));
+  const transfer = /^\/v2\/calls\/([^/]+)\/actions\/transfer$/.exec(r.path);
+  if (r.method === "POST" && transfer) return state.telnyxCalls.transfer(key, decodeURIComponent(transfer[1]), json(r.body));
   const appPath = /^\/v2\/texml_applications\/([^/]+)$/.exec(r.path);
   if (r.method === "PATCH" && appPath && account.applications.has(appPath[1])) {
     const app = { ...account.applications.get(appPath[1]), ...(json(r.body) ?? {}) };

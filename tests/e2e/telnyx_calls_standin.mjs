@@ -5,7 +5,13 @@
 // TwilioCalls does (TeXML mirrors TwiML): form-encoded status callbacks with Twilio's field
 // names to StatusCallback for the space-separated StatusCallbackEvent list and always the
 // final one, each signed with Telnyx's Ed25519 headers; an answered call's inline TeXML
-// <Connect><Stream> is connected back with telnyx_stream_emulator.mjs. Guesses: that the
+// <Connect><Stream> is connected back with telnyx_stream_emulator.mjs. Call Control's "Transfer
+// call" (POST /v2/calls/{call_control_id}/actions/transfer, JSON: `to` a number or SIP URI,
+// optional `from`, `custom_headers`/`sip_headers` as [{name, value}], `send_digits_on_answer`)
+// is answered {data: {result: "ok"}} and bridges the caller elsewhere, so the TeXML's stream
+// gets `stop` and closes. TeXML's async AMD (AsyncAmd true, AsyncAmdStatusCallback) answers
+// with a signed form callback: AccountSid, AnsweredBy (human, machine_start, machine_end_beep,
+// ...), CallSid, CallSidLegacy, ConnectionId. Guesses: that the
 // connection-scoped call takes StatusCallback, StatusCallbackEvent and Timeout as the
 // account-scoped one documents them, and the 422 bodies' wording.
 import { randomUUID } from "node:crypto";
@@ -47,6 +53,30 @@ export class TelnyxCalls extends TwilioCalls {
     if (call.stream) call.stream.close();
     this.finish(call, call.stream ? "completed" : "canceled");
     return [200, { data: { result: "ok" } }];
+  }
+
+  /** POST /v2/calls/{call_control_id}/actions/transfer: recorded in `transfers`. */
+  transfer(apiKey, callControlId, body) {
+    const call = this.calls.find((c) => c.sid === callControlId && c.apiKey === apiKey);
+    if (!call) return [404, { errors: [{ code: "10005", title: "Resource not found", detail: "Call not found" }] }];
+    if (call.ended) return [422, { errors: [{ code: "90018", title: "Call has already ended", detail: "This call is no longer active and can't receive commands." }] }];
+    const headers = (list) => list === undefined || (Array.isArray(list) && list.every((h) => typeof h?.name === "string" && typeof h?.value === "string"));
+    if (typeof body?.to !== "string" || !/^(\+\d{6,15}|sips?:.+)$/.test(body.to) || !headers(body.custom_headers) || !headers(body.sip_headers))
+      return [422, { errors: [{ code: "10002", title: "Invalid parameter", detail: "to must be an E.164 number or a SIP URI; headers are [{name, value}]" }] }];
+    call.transfers = [...(call.transfers ?? []), body];
+    if (call.stream) {
+      call.stream.stop();
+      setTimeout(() => call.stream.close(), 20);
+    }
+    return [200, { data: { result: "ok" } }];
+  }
+
+  machineVerdicts(call, answeredBy) {
+    if (call.form.AsyncAmd !== true || !call.form.AsyncAmdStatusCallback) return [];
+    return [[call.form.AsyncAmdStatusCallback, {
+      AccountSid: "f5586561-8ff0-4291-a51b-c7dfe4139ff9", AnsweredBy: answeredBy, CallSid: call.sid,
+      CallSidLegacy: call.sid, ConnectionId: call.connectionId,
+    }]];
   }
 
   markup(call) {

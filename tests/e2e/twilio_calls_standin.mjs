@@ -13,7 +13,8 @@ import { twilioSignature } from "./telephony_helpers.mjs";
 /**
  * What each dialled call does: behaviour(form) → {outcome, ringMs, reject: {status, code,
  * message}, stream: options for connectTwilioStream, answeredBy: what async AMD decides (for a
- * call that asked for it; "human" by default), amdMs: how long after the stream it decides}. outcome: "answer" (default), "busy",
+ * call that asked for it; "human" by default, in Twilio's words, which the TeXML and Vonage
+ * stand-ins translate), amdMs: how long after the stream it decides}. outcome: "answer" (default), "busy",
  * "no-answer", "failed", "reject" (the REST call itself is refused), "silent" (nothing after
  * the 201, as if Twilio never got through).
  */
@@ -135,11 +136,11 @@ export class TwilioCalls {
       call.streamError = e;
       return this.finish(call, "completed");
     }
-    if (call.form.AsyncAmd === "true" && call.form.AsyncAmdStatusCallback) {
-      await sleep(b.amdMs ?? 300);
-      await this.postTo(call, call.form.AsyncAmdStatusCallback, {
-        AccountSid: call.accountSid, CallSid: call.sid, AnsweredBy: b.answeredBy ?? "human", MachineDetectionDuration: "2100",
-      }, "amd");
+    let wait = b.amdMs ?? 300;
+    for (const [target, params] of this.machineVerdicts(call, b.answeredBy ?? "human")) {
+      await sleep(wait);
+      wait = 200;  // a beep after the machine's greeting
+      await this.postTo(call, target, params, "amd");
     }
     await call.stream.closed;
     this.finish(call, "completed");
@@ -174,6 +175,11 @@ export class TwilioCalls {
   }
 
   // --- Twilio's side of the hooks.
+  /** The [target, params] callbacks that tell a call which asked for async AMD who answered. */
+  machineVerdicts(call, answeredBy) {
+    if (call.form.AsyncAmd !== "true" || !call.form.AsyncAmdStatusCallback) return [];
+    return [[call.form.AsyncAmdStatusCallback, { AccountSid: call.accountSid, CallSid: call.sid, AnsweredBy: answeredBy, MachineDetectionDuration: "2100" }]];
+  }
   markup(call) {
     return call.form.Twiml ?? "";
   }

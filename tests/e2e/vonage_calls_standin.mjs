@@ -7,7 +7,10 @@
 // failed, cancelled) POSTed as JSON to the first event_url with a signed-webhook JWT (HS256,
 // the account's signature secret, here its API secret, with payload_hash); an answered call's
 // NCCO connect websocket endpoint is connected back with vonage_stream_emulator.mjs, its NCCO
-// headers sent in websocket:connected. Guesses: the 401 and 400 bodies' wording.
+// headers sent in websocket:connected. A call with advanced_machine_detection (asynchronous mode
+// "default") gets its verdicts as events: status human or machine, then, for a machine, another
+// machine event with sub_state beep_start at the beep (beep_timeout when none came). Guesses:
+// the 401 and 400 bodies' wording.
 import { createPublicKey, randomUUID, verify } from "node:crypto";
 import { TwilioCalls } from "./twilio_calls_standin.mjs";
 import { connectVonageStream } from "./vonage_stream_emulator.mjs";
@@ -70,6 +73,14 @@ export class VonageCalls extends TwilioCalls {
     if (call.stream) call.stream.close();
     this.finish(call, call.stream ? "completed" : "canceled");
     return [204, null];
+  }
+
+  // Twilio's AnsweredBy words, which the stand-ins' behaviours use, as Vonage's events.
+  machineVerdicts(call, answeredBy) {
+    if (!call.form.advanced_machine_detection) return [];
+    const event = (extra) => [this.statusCallback(call), { ...this.callbackParams(call, answeredBy === "human" ? "human" : "machine"), ...extra }];
+    const beep = { machine_end_beep: "beep_start", machine_end_other: "beep_timeout" }[answeredBy];
+    return beep ? [event({}), event({ sub_state: beep })] : [event({})];
   }
 
   streamUrl(call) {

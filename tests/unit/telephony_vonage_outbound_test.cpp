@@ -86,6 +86,24 @@ TEST(VonageOutbound, TheDialBodyConnectsTheCallsAudioToThisServer) {
   EXPECT_FALSE(body.contains("ringing_timer"));
   dial.ring_seconds = 500;  // Vonage takes 1-120 s
   EXPECT_EQ(json::parse(vonage_dial_body(dial)).at("ringing_timer"), 120);
+  EXPECT_FALSE(body.contains("advanced_machine_detection"));
+}
+
+TEST(VonageOutbound, MachineDetectionIsAdvancedAsynchronousAndKeepsTheCallGoing) {
+  OutboundDial dial{
+      "+16505550100",
+      "+14155550100",
+      "wss://sb.example/vonage/stream/c1?token=t",
+      "c1",
+      "https://sb.example/vonage/outbound_status/c1",
+      0,
+      MachineDetection{"https://sb.example/vonage/amd_status/c1", 20, 2400, 1500, {}}};
+  const auto body = json::parse(vonage_dial_body(dial)).as_object();
+  // Its verdicts come to the event URL; Twilio's tuning has no Vonage counterpart.
+  EXPECT_EQ(json::serialize(body.at("advanced_machine_detection")),
+            R"({"behavior":"continue","mode":"default"})");
+  EXPECT_EQ(json::serialize(body.at("event_url")),
+            R"(["https://sb.example/vonage/outbound_status/c1"])");
 }
 
 }  // namespace

@@ -63,10 +63,14 @@ int CallRoutes::register_routes(http::Router& router) {
   for (const auto& provider : outbound_->providers()) {
     router.add(carrier_status_route(provider, CarrierCallback::kStatus));
     ++added;
+    // Answering machine detection verdicts, for assistants that ask for it, on their own
+    // callback (Vonage's come with its events instead).
+    if (provider == "twilio" || provider == "telnyx") {
+      router.add(carrier_status_route(provider, CarrierCallback::kAnsweredBy));
+      ++added;
+    }
   }
-  // Twilio's answering machine detection verdicts, for assistants that ask for it.
-  router.add(carrier_status_route("twilio", CarrierCallback::kAnsweredBy));
-  return added + 1;
+  return added;
 }
 
 // A carrier's callbacks about a call dialled out (/<provider>/outbound_status/{callId}, and

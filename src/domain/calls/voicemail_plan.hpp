@@ -1,8 +1,11 @@
 #pragma once
-// An assistant's voicemailDetection, as far as this server acts on it: Twilio's answering
-// machine detection on outbound Twilio calls (the TwilioVoicemailDetectionPlan). The other
-// providers (vapi, google, openai) detect from the call's audio with a model; they are not
-// supported yet, and leave `twilio` off.
+// An assistant's voicemailDetection, as far as this server acts on it: the carrier's answering
+// machine detection on outbound phone calls, asked for with the TwilioVoicemailDetectionPlan,
+// the one plan of carrier detection Vapi has. On Twilio it is what the plan says; Telnyx's
+// TeXML takes the same parameters and answers in the same AnsweredBy words; Vonage's advanced
+// machine detection has no tuning, and its verdicts are read in those words (human,
+// machine_start, machine_end_beep at the beep). The other providers (vapi, google, openai)
+// detect from the call's audio with a model; they are not supported yet.
 
 #include <optional>
 #include <string>
@@ -16,7 +19,8 @@ struct VoicemailPlan {
   /// AnsweredBy values that mean voicemail (Vapi's default: machine_end_beep,
   /// machine_end_silence).
   std::vector<std::string> types;
-  /// Twilio's tuning, sent only when set: seconds, then milliseconds.
+  /// Twilio's tuning, sent only when set: seconds, then milliseconds (Telnyx takes its timeout
+  /// in milliseconds too).
   std::optional<int> timeout_seconds;
   std::optional<int> speech_threshold_ms;
   std::optional<int> speech_end_threshold_ms;
@@ -25,7 +29,7 @@ struct VoicemailPlan {
   /// The plan of `assistant`'s voicemailDetection when it asks for Twilio's detection and has
   /// not turned it off (`enabled: false`); none otherwise ("off", absent, another provider).
   static std::optional<VoicemailPlan> twilio_of(const boost::json::object& assistant);
-  /// Whether Twilio's AnsweredBy means voicemail under this plan.
+  /// Whether an AnsweredBy verdict (CarrierReport::answered_by) means voicemail under this plan.
   bool is_voicemail(std::string_view answered_by) const;
 };
 

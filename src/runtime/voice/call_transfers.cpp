@@ -30,7 +30,8 @@ void PhoneTransfers::transfer(const json::object& call, const json::object& dest
                               std::function<void(std::string error)> done) {
   if (!can_transfer(call))
     return done(
-        "only Twilio and Vonage calls with a stored number can be transferred on this server");
+        "only Twilio, Vonage and Telnyx calls with a stored number can be transferred on this "
+        "server");
   if (intro)
     if (auto refused = plan_refusal(call, intro->plan)) return done(std::move(*refused));
   auto* carrier = carriers_.find(string_at(call, "phoneCallProvider"));

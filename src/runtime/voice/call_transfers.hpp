@@ -4,9 +4,10 @@
 // the carrier's API (OutboundCarrier::transfer), inbound and outbound calls: on Twilio the
 // call's TwiML is replaced by a <Dial> (<Number> with the extension as digits sent once
 // answered, or <Sip> with the destination's sipHeaders), on Vonage its NCCO by a connect to
-// the same, presenting the destination's callerId, else the customer's number. A warm
-// transfer (Twilio only) also leaves its introduction with TransferWhispers, and the <Dial>
-// points the destination's leg at it.
+// the same, presenting the destination's callerId, else the customer's number; on Telnyx
+// through Call Control's transfer (to the number with the extension as digits sent on answer,
+// or the SIP URI with sipHeaders as custom headers). A warm transfer (Twilio only) also leaves
+// its introduction with TransferWhispers, and the <Dial> points the destination's leg at it.
 
 #include <functional>
 #include <optional>

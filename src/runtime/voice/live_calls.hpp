@@ -140,7 +140,7 @@ class LiveCalls {
   };
   /// The live call `id`, when it is live here and has not ended.
   std::optional<Monitored> monitored(std::string_view id) const;
-  /// The Twilio voicemail detection the live call `id`'s assistant asks for (a squad's first
+  /// The carrier voicemail detection the live call `id`'s assistant asks for (a squad's first
   /// member), if any.
   std::optional<calls::VoicemailPlan> voicemail_plan(std::string_view id) const;
   /// A machine answered the live call `id` (LiveCall::voicemail_reached); false when it is not

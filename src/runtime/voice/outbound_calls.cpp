@@ -209,11 +209,12 @@ void OutboundCalls::dial(const std::string& id, const json::object& call,
   order.status_callback =
       public_url + "/" + std::string(carrier.provider()) + "/outbound_status/" + id;
   order.ring_seconds = static_cast<int>(deps_.ring_timeout.count());
-  // Twilio's detection, for an assistant that asks for it (other carriers ignore it).
-  if (const auto& plan = dialled.voicemail; plan && carrier.provider() == "twilio")
+  // The carrier's answering machine detection, for an assistant that asks for it.
+  if (const auto& plan = dialled.voicemail)
     order.machine_detection = telephony::MachineDetection{
-        public_url + "/twilio/amd_status/" + id, plan->timeout_seconds, plan->speech_threshold_ms,
-        plan->speech_end_threshold_ms, plan->silence_timeout_ms};
+        public_url + "/" + std::string(carrier.provider()) + "/amd_status/" + id,
+        plan->timeout_seconds, plan->speech_threshold_ms, plan->speech_end_threshold_ms,
+        plan->silence_timeout_ms};
   carrier.dial(*dialled.number, order,
                [this, id, reason = std::string(carrier.dial_failed_reason())](std::string sid,
                                                                               std::string error) {
@@ -267,6 +268,8 @@ OutboundCalls::StatusOutcome OutboundCalls::carrier_status(std::string_view prov
       outcome != StatusOutcome::kAccepted)
     return outcome;
   const auto report = dialled.carrier->report(params);
+  // Vonage's machine detection verdicts come with its events.
+  if (!report.answered_by.empty()) answered_by(id, dialled, report.answered_by);
   const auto& status = report.status;
   const auto& sid = report.sid;
   json::object fields;
@@ -303,13 +306,15 @@ OutboundCalls::StatusOutcome OutboundCalls::machine_detected(std::string_view pr
   if (const auto outcome = callback_from(provider, call_id, request, url, params, dialled);
       outcome != StatusOutcome::kAccepted)
     return outcome;
-  std::string answered_by;
-  for (const auto& [k, v] : params)
-    if (k == "AnsweredBy") answered_by = v;
-  spdlog::info("call {}: answered by {}", call_id, answered_by.empty() ? "?" : answered_by);
-  if (dialled.voicemail && dialled.voicemail->is_voicemail(answered_by))
-    deps_.calls.voicemail_reached(call_id);
+  answered_by(call_id, dialled, dialled.carrier->report(params).answered_by);
   return StatusOutcome::kAccepted;
+}
+
+void OutboundCalls::answered_by(std::string_view call_id, const Dialled& dialled,
+                                const std::string& verdict) {
+  spdlog::info("call {}: answered by {}", call_id, verdict.empty() ? "?" : verdict);
+  if (dialled.voicemail && dialled.voicemail->is_voicemail(verdict))
+    deps_.calls.voicemail_reached(call_id);
 }
 
 void OutboundCalls::forget(const std::string& id) {

@@ -76,9 +76,10 @@ class OutboundCalls {
   StatusOutcome carrier_status(std::string_view provider, std::string_view call_id,
                                const http::Request& request, const std::string& url,
                                const http::Fields& params);
-  /// An answering machine detection verdict of `provider` (Twilio's async AMD: AnsweredBy) for
-  /// the call `call_id`, signed as its status callbacks are: one the assistant's
-  /// voicemailDetection counts as voicemail makes the call leave its voicemailMessage and end.
+  /// An answering machine detection verdict of `provider` (Twilio's and Telnyx's async AMD:
+  /// AnsweredBy) for the call `call_id`, signed as its status callbacks are: one the
+  /// assistant's voicemailDetection counts as voicemail makes the call leave its
+  /// voicemailMessage and end. (Vonage's verdicts come with its status callbacks.)
   StatusOutcome machine_detected(std::string_view provider, std::string_view call_id,
                                  const http::Request& request, const std::string& url,
                                  const http::Fields& params);
@@ -112,6 +113,8 @@ class OutboundCalls {
   StatusOutcome callback_from(std::string_view provider, std::string_view call_id,
                               const http::Request& request, const std::string& url,
                               const http::Fields& params, Dialled& dialled);
+  /// Who answered the call `call_id` (a CarrierReport's answered_by), acted on as its plan says.
+  void answered_by(std::string_view call_id, const Dialled& dialled, const std::string& verdict);
   /// The call `id` ended here: a carrier's call that has not ended is hung up, so a customer is
   /// never left ringing, or answering into silence.
   void ended_here(const std::string& id);

@@ -10,6 +10,7 @@ CarrierReport report_in_twilio_words(const http::Fields& params, std::string_vie
   for (const auto& [k, v] : params) {
     if (k == "CallSid") report.sid = v;
     if (k == "CallStatus") report.status = v;
+    if (k == "AnsweredBy") report.answered_by = v;
   }
   report.ended_reason = calls::ended_reason_for_outbound_status(report.status, not_connected);
   return report;

@@ -35,10 +35,13 @@ struct CarrierReport {
   std::string sid;           ///< the carrier's id of the call ("" if it names none)
   std::string status;        ///< "ringing", "in-progress", or another (no Call status change)
   std::string ended_reason;  ///< the call's endedReason when the callback says it is over
+  /// Who answered, when it is a machine detection verdict: in Twilio's AnsweredBy words
+  /// (human, machine_start, machine_end_beep, ...), which the voicemail plan's types use.
+  std::string answered_by;
 };
 
-/// A callback whose fields use Twilio's names (CallSid, CallStatus), as Twilio's and TeXML's
-/// do; `not_connected` is the carrier's reason for a call that never connected.
+/// A callback whose fields use Twilio's names (CallSid, CallStatus, AnsweredBy), as Twilio's
+/// and TeXML's do; `not_connected` is the carrier's reason for a call that never connected.
 CarrierReport report_in_twilio_words(const http::Fields& params, std::string_view not_connected);
 
 /// The carrier's id for the call, or (sid empty) why the dial failed. Once, on any thread.

@@ -47,6 +47,21 @@ class TelnyxCarrier final : public TokenStreamCarrier {
     telephony::hang_up_telnyx(http_, api_base_, account_of(n), sid);
   }
 
+  // Call Control's transfer, not the TeXML call update (which would take the <Dial> TeXML as
+  // Twilio's does): the update is addressed by the account's AccountSid, which this server does
+  // not keep (a Telnyx credential holds only an API key), while Telnyx documents a TeXML call's
+  // CallSid as its call_control_id, the one id the server has for inbound and outbound calls
+  // alike, and which hang-up already uses. The transfer dials the destination and bridges the
+  // caller to it; the call's TeXML, and its stream here, end.
+  bool transfers() const override { return true; }
+  void transfer(const DialingNumber& n, const std::string& sid, const telephony::Decision& decision,
+                const telephony::RenderContext& ctx,
+                std::function<void(std::string error)> done) override {
+    telephony::transfer_telnyx(http_, api_base_, account_of(n), sid,
+                               telephony::telnyx_transfer_body(decision.destination, ctx),
+                               std::move(done));
+  }
+
   CarrierReport report(const http::Fields& params) const override {
     return report_in_twilio_words(params, dial_failed_reason());
   }

@@ -56,14 +56,23 @@ class VonageCarrier final : public TokenStreamCarrier {
                                telephony::render_ncco(decision, ctx), std::move(done));
   }
 
-  // Vonage's event statuses (Voice API "Call events") in the Call's words.
+  // Vonage's event statuses (Voice API "Call events") in the Call's words; its advanced machine
+  // detection's (status human or machine, then machine with sub_state beep_start, or
+  // beep_timeout when none came) in Twilio's AnsweredBy words, which the voicemail plan uses.
   CarrierReport report(const http::Fields& params) const override {
     CarrierReport report;
     std::string status;
+    std::string sub_state;
     for (const auto& [k, v] : params) {
       if (k == "uuid") report.sid = v;
       if (k == "status") status = v;
+      if (k == "sub_state") sub_state = v;
     }
+    if (status == "human") report.answered_by = "human";
+    if (status == "machine")
+      report.answered_by = sub_state == "beep_start"     ? "machine_end_beep"
+                           : sub_state == "beep_timeout" ? "machine_end_other"
+                                                         : "machine_start";
     if (status == "ringing") report.status = "ringing";
     if (status == "answered") report.status = "in-progress";
     if (status == "completed") report.ended_reason = "customer-ended-call";
