@@ -4,7 +4,7 @@
 // WebSocket transport. Keys are the org's credentials, never the server's environment. The
 // caller speaks; the provider's transcript becomes the user's turn, which the model answers and
 // the voice speaks; a refused key, rate limiting and a dropped connection end the call with the
-// provider's endedReason.
+// provider's endedReason, unless the transcriber's fallbackPlan names another.
 import { test, after, before, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import { startChatServer } from "./chats_helpers.mjs";
@@ -370,4 +370,18 @@ test("azure: the session opens with speech.config, then audio/x-wav led by a 16 
   assert.equal(session.bytes / session.audioMessages, 640, "20 ms of 16 kHz PCM per message");
   caller.send({ type: "hangup" });
   await ended(call.id);
+});
+
+test("11labs refusing the key hands the call to the fallbackPlan's azure transcriber, which hears the turn", async () => {
+  PROVIDERS["11labs"].fail(standins["11labs"], 401);
+  const azure = standins.azure;
+  const mark = azure.sessions.length;
+  const llmMark = env.standin.requests.length;
+  const transcriber = { ...PROVIDERS["11labs"].transcriber, fallbackPlan: { transcribers: [PROVIDERS.azure.transcriber] } };
+  const { call, caller } = await liveCall(transcriber, { firstMessage: "Hi." });
+  await until(() => azure.sessions[mark], "the fallback's Azure connection");
+  const request = await until(() => env.standin.requests.slice(llmMark).find((r) => r.path.endsWith("/chat/completions")), "the model's request", 15000);
+  assert.equal(request.body.messages.at(-1).content, PROVIDERS.azure.heard);
+  caller.send({ type: "hangup" });
+  assert.equal((await ended(call.id)).endedReason, "customer-ended-call");
 });
