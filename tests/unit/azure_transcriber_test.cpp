@@ -18,6 +18,15 @@ namespace {
 namespace json = boost::json;
 using test::config;
 
+TEST(AzureSttBase, TheRegionsSttHostUnlessABaseIsConfigured) {
+  EXPECT_EQ(azure_stt_base("https://{region}.tts.speech.microsoft.com", "eastus"),
+            "https://eastus.stt.speech.microsoft.com");
+  EXPECT_EQ(azure_stt_base("https://{region}.tts.speech.microsoft.com", "uk"),
+            "https://uksouth.stt.speech.microsoft.com");  // Vapi's region name, as Azure's
+  EXPECT_EQ(azure_stt_base("http://127.0.0.1:9/{region}", "westeurope"),
+            "http://127.0.0.1:9/westeurope");
+}
+
 TEST(AzureSttUrl, ConversationModeWithTheLanguageAndSimpleFormat) {
   EXPECT_EQ(
       azure_stt_url("https://eastus.stt.speech.microsoft.com", config(R"({"provider":"azure"})")),

@@ -110,6 +110,14 @@ class AzureProtocol final : public MessageProtocol {
 
 }  // namespace
 
+std::string azure_stt_base(std::string configured, std::string_view region) {
+  // The default base is the voice's text-to-speech host; recognition has its own.
+  if (const auto* azure = find_remote_provider("azure");
+      azure && configured == azure->default_base_url)
+    configured = "https://{region}.stt.speech.microsoft.com";
+  return azure_regional_url(std::move(configured), region);
+}
+
 std::string azure_stt_url(std::string_view base_url, const json::object& config) {
   std::string query;
   const auto language = string_at(config, "language");
@@ -206,11 +214,7 @@ std::unique_ptr<TranscriberProtocol> AzureTranscriber::protocol(const json::obje
 }
 
 std::string AzureTranscriber::located(std::string base_url, const std::string& region) const {
-  // The default base is the voice's text-to-speech host; recognition has its own.
-  if (const auto* azure = find_remote_provider("azure");
-      azure && base_url == azure->default_base_url)
-    base_url = "https://{region}.stt.speech.microsoft.com";
-  return azure_regional_url(std::move(base_url), region);
+  return azure_stt_base(std::move(base_url), region);
 }
 
 net::WebSocketConnectRequest AzureTranscriber::request(const json::object& config,

@@ -39,6 +39,9 @@ namespace sb::speech {
 inline constexpr const char* kAzureTranscriberFailed =
     "pipeline-error-azure-speech-transcriber-failed";
 
+/// The base the recognition URL is under: `configured` (the azure provider's base URL) with its
+/// "{region}" filled by `region`, the voice's default <region>.tts host becoming <region>.stt.
+std::string azure_stt_base(std::string configured, std::string_view region);
 /// The recognition URL for `config` under `base_url` (its region already filled in).
 std::string azure_stt_url(std::string_view base_url, const boost::json::object& config);
 
