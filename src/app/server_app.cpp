@@ -27,11 +27,14 @@
 #include "net/open_files.hpp"
 #include "net/websocket.hpp"
 #include "runtime/speech/assembly_ai_transcriber.hpp"
+#include "runtime/speech/azure_transcriber.hpp"
 #include "runtime/speech/azure_voice.hpp"
+#include "runtime/speech/cartesia_transcriber.hpp"
 #include "runtime/speech/cartesia_voice.hpp"
 #include "runtime/speech/custom_transcriber.hpp"
 #include "runtime/speech/deepgram_transcriber.hpp"
 #include "runtime/speech/deepgram_voice.hpp"
+#include "runtime/speech/elevenlabs_transcriber.hpp"
 #include "runtime/speech/elevenlabs_voice.hpp"
 #include "runtime/speech/gladia_transcriber.hpp"
 #include "runtime/speech/lmnt_voice.hpp"
@@ -243,6 +246,12 @@ int serve(const ServeOptions& options) {
   speech.add_transcriber("speechmatics", speechmatics_transcriber);
   speech::OpenAiTranscriber openai_transcriber(remote);
   speech.add_transcriber("openai", openai_transcriber);
+  speech::ElevenLabsTranscriber elevenlabs_transcriber(remote);
+  speech.add_transcriber("11labs", elevenlabs_transcriber);
+  speech::CartesiaTranscriber cartesia_transcriber(remote);
+  speech.add_transcriber("cartesia", cartesia_transcriber);
+  speech::AzureTranscriber azure_transcriber(remote);
+  speech.add_transcriber("azure", azure_transcriber);
   speech::HttpVoice deepgram_voice(remote, speech::kDeepgramVoice);
   speech.add_voice("deepgram", deepgram_voice);
   speech::HttpVoice elevenlabs_voice(remote, speech::kElevenLabsVoice);

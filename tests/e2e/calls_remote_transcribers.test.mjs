@@ -4,7 +4,7 @@
 // WebSocket transport. Keys are the org's credentials, never the server's environment. The
 // caller speaks; the provider's transcript becomes the user's turn, which the model answers and
 // the voice speaks; a refused key, rate limiting and a dropped connection end the call with the
-// provider's endedReason.
+// provider's endedReason, unless the transcriber's fallbackPlan names another.
 import { test, after, before, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import { startChatServer } from "./chats_helpers.mjs";
@@ -14,13 +14,17 @@ import { startAssemblyAiStandin } from "./speech_standins/assemblyai.mjs";
 import { startGladiaStandin } from "./speech_standins/gladia.mjs";
 import { startSpeechmaticsStandin } from "./speech_standins/speechmatics.mjs";
 import { startOpenAiRealtimeStandin } from "./speech_standins/openai_realtime.mjs";
+import { startElevenLabsStandin } from "./speech_standins/elevenlabs.mjs";
+import { startCartesiaStandin } from "./speech_standins/cartesia.mjs";
+import { startAzureSpeechStandin } from "./speech_standins/azure_speech.mjs";
 
 const PCM16 = { format: "pcm_s16le", container: "raw", sampleRate: 16000 };
 
 // Per provider: its stand-in, the key it takes, a transcriber config as a Vapi user writes it,
 // what the stand-in must have received for it (`expect`, given the stand-in's session), the
 // transcript the model must get, how to make the stand-in refuse the key (401), rate limit
-// (429) or drop the connection (`fail`), and the reasons those end the call with.
+// (429) or drop the connection (`fail`), and the reasons those end the call with. The stand-ins
+// that also serve a provider's voice keep these switches on `listening`, not `behaviour`.
 const PROVIDERS = {
   "assembly-ai": {
     start: startAssemblyAiStandin,
@@ -109,6 +113,54 @@ const PROVIDERS = {
     rateLimited: "pipeline-error-openai-transcriber-failed",
     dropped: "pipeline-error-openai-transcriber-failed",
   },
+  "11labs": {
+    start: startElevenLabsStandin,
+    fail: (standin, how) => Object.assign(standin.listening, { listen: how, dropAfterMs: 800 }),
+    key: "xi-e2e-key-93d1",
+    transcriber: { provider: "11labs", model: "scribe_v2_realtime", language: "en", silenceThresholdSeconds: 0.5, confidenceThreshold: 0.4 },
+    expect(session, key) {
+      assert.equal(session.headers["xi-api-key"], key);
+      assert.deepEqual(Object.fromEntries(session.params), {
+        model_id: "scribe_v2_realtime", audio_format: "pcm_16000", commit_strategy: "vad", vad_silence_threshold_secs: "0.5", vad_threshold: "0.4", language_code: "en",
+      });
+    },
+    heard: "what is the weather like?",
+    refused: "pipeline-error-eleven-labs-transcriber-failed",
+    rateLimited: "pipeline-error-eleven-labs-transcriber-failed",
+    dropped: "pipeline-error-eleven-labs-transcriber-failed",
+  },
+  cartesia: {
+    start: startCartesiaStandin,
+    fail: (standin, how) => Object.assign(standin.listening, { listen: how, dropAfterMs: 800 }),
+    key: "sk_car_e2e_4f2a",
+    transcriber: { provider: "cartesia", model: "ink-whisper", language: "en" },
+    expect(session, key) {
+      assert.equal(session.headers["x-api-key"], key);
+      assert.equal(session.headers["cartesia-version"], "2026-03-01");
+      assert.equal(session.path, "/stt/websocket");
+      assert.deepEqual(Object.fromEntries(session.params), { model: "ink-whisper", language: "en", encoding: "pcm_s16le", sample_rate: "16000" });
+    },
+    heard: "what is the weather like?",
+    refused: "pipeline-error-cartesia-transcriber-failed",
+    rateLimited: "pipeline-error-cartesia-transcriber-failed",
+    dropped: "pipeline-error-cartesia-transcriber-failed",
+  },
+  azure: {
+    start: startAzureSpeechStandin,
+    fail: (standin, how) => Object.assign(standin.listening, { listen: how, dropAfterMs: 800 }),
+    key: "az-e2e-key-17c5",
+    credential: { service: "speech", region: "uk" },
+    transcriber: { provider: "azure", language: "en-GB", segmentationStrategy: "Time", segmentationSilenceTimeoutMs: 400 },
+    expect(session, key) {
+      assert.equal(session.headers["ocp-apim-subscription-key"], key);
+      assert.equal(session.path, "/uksouth/speech/recognition/conversation/cognitiveservices/v1", "the credential's region, as Azure names it");
+      assert.deepEqual(Object.fromEntries(session.params), { language: "en-GB", format: "simple", segmentationSilenceTimeoutMs: "400" });
+    },
+    heard: "what is the weather like?",
+    refused: "pipeline-error-azure-speech-transcriber-failed",
+    rateLimited: "pipeline-error-azure-speech-transcriber-failed",
+    dropped: "pipeline-error-azure-speech-transcriber-failed",
+  },
 };
 
 let env, voice;
@@ -123,7 +175,7 @@ before(async () => {
   }
   env = await startChatServer({ args });
   for (const [name, p] of Object.entries(PROVIDERS)) {
-    const res = await api(env.server, "/credential", { method: "POST", body: { provider: name, apiKey: p.key } });
+    const res = await api(env.server, "/credential", { method: "POST", body: { provider: name, apiKey: p.key, ...p.credential } });
     assert.equal(res.status, 201, JSON.stringify(res.body));
   }
 });
@@ -135,7 +187,7 @@ after(async () => {
 });
 
 afterEach(() => {
-  for (const s of Object.values(standins)) Object.assign(s.behaviour, { init: "ok", listen: "ok", dropAfterMs: 1500 });
+  for (const s of Object.values(standins)) Object.assign(s.listening ?? s.behaviour, { init: "ok", listen: "ok", dropAfterMs: 1500 });
 });
 
 async function liveCall(transcriber, extra = {}) {
@@ -276,4 +328,60 @@ test("openai: a transcription session of 24 kHz PCM in base64 appends", async ()
   assert.ok(perAppend > 940 && perAppend < 980, `${perAppend} bytes per append`);
   caller.send({ type: "hangup" });
   await ended(call.id);
+});
+
+test("11labs: audio goes as input_audio_chunk messages of 20 ms of base64 16 kHz PCM", async () => {
+  const standin = standins["11labs"];
+  const mark = standin.sessions.length;
+  const { call, caller } = await liveCall(PROVIDERS["11labs"].transcriber);
+  const session = await until(() => standin.sessions[mark], "the ElevenLabs connection");
+  await until(() => session.chunks >= 50, "a second of audio at ElevenLabs");
+  assert.deepEqual([...session.sampleRates], [16000]);
+  assert.equal(session.bytes / session.chunks, 640);
+  caller.send({ type: "hangup" });
+  await ended(call.id);
+});
+
+test("cartesia: ink-2 streams to the turn-detecting endpoint; the call's end sends close", async () => {
+  const standin = standins.cartesia;
+  const mark = standin.sessions.length;
+  const llmMark = env.standin.requests.length;
+  const { call, caller } = await liveCall({ provider: "cartesia", model: "ink-2" });
+  const session = await until(() => standin.sessions[mark], "the Cartesia connection");
+  assert.equal(session.path, "/stt/turns/websocket");
+  assert.deepEqual(Object.fromEntries(session.params), { model: "ink-2", encoding: "pcm_s16le", sample_rate: "16000" });
+  const request = await until(() => env.standin.requests.slice(llmMark).find((r) => r.path.endsWith("/chat/completions")), "the model's request", 15000);
+  assert.equal(request.body.messages.at(-1).content, "what is the weather like?");
+  caller.send({ type: "hangup" });
+  await ended(call.id);
+  await until(() => session.closes === 1, "close when the call ended");
+});
+
+test("azure: the session opens with speech.config, then audio/x-wav led by a 16 kHz mono WAV header", async () => {
+  const standin = standins.azure;
+  const mark = standin.sessions.length;
+  const { call, caller } = await liveCall(PROVIDERS.azure.transcriber);
+  const session = await until(() => standin.sessions[mark], "the Azure connection");
+  await until(() => session.audioMessages >= 50, "a second of audio at Azure");
+  assert.match(session.headers["x-connectionid"], /^[0-9a-f]{32}$/);
+  assert.ok(session.config?.context, "speech.config before the audio");
+  assert.deepEqual(session.context, { phraseDetection: { mode: "Conversation", conversation: { segmentation: { mode: "Custom", segmentationSilenceTimeoutMs: 400 } } } });
+  assert.deepEqual(session.wavHeader, { sampleRate: 16000, channels: 1, bits: 16 });
+  assert.equal(session.bytes / session.audioMessages, 640, "20 ms of 16 kHz PCM per message");
+  caller.send({ type: "hangup" });
+  await ended(call.id);
+});
+
+test("11labs refusing the key hands the call to the fallbackPlan's azure transcriber, which hears the turn", async () => {
+  PROVIDERS["11labs"].fail(standins["11labs"], 401);
+  const azure = standins.azure;
+  const mark = azure.sessions.length;
+  const llmMark = env.standin.requests.length;
+  const transcriber = { ...PROVIDERS["11labs"].transcriber, fallbackPlan: { transcribers: [PROVIDERS.azure.transcriber] } };
+  const { call, caller } = await liveCall(transcriber, { firstMessage: "Hi." });
+  await until(() => azure.sessions[mark], "the fallback's Azure connection");
+  const request = await until(() => env.standin.requests.slice(llmMark).find((r) => r.path.endsWith("/chat/completions")), "the model's request", 15000);
+  assert.equal(request.body.messages.at(-1).content, PROVIDERS.azure.heard);
+  caller.send({ type: "hangup" });
+  assert.equal((await ended(call.id)).endedReason, "customer-ended-call");
 });

@@ -1,6 +1,5 @@
 #include "runtime/speech/assembly_ai_transcriber.hpp"
 
-#include <charconv>
 #include <utility>
 
 #include <boost/json/array.hpp>
@@ -23,12 +22,6 @@ constexpr double kDefaultConfidenceThreshold = 0.4;
 constexpr double kDefaultEndOfTurnConfidence = 0.7;
 constexpr double kDefaultMinSilenceWhenConfident = 160;
 constexpr double kDefaultMaxTurnSilence = 400;
-
-std::string number_text(double value) {
-  char buffer[32];
-  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
-  return ec == std::errc() ? std::string(buffer, end) : "0";
-}
 
 std::string speech_model_of(const json::object& config) {
   if (auto model = string_at(config, "speechModel"); !model.empty()) return std::string(model);

@@ -55,13 +55,8 @@ std::string ssml(const boost::json::object& config, std::string_view text) {
 
 net::OutboundRequest azure_request(const boost::json::object& config, std::string_view text,
                                    const VoiceAccess& access) {
-  std::string url = access.base_url;
-  if (const auto slot = url.find(kRegionSlot); slot != std::string::npos) {
-    const auto region = aliased(std::begin(kRegions), std::end(kRegions), access.extra);
-    url.replace(slot, kRegionSlot.size(), region);
-  }
   net::OutboundRequest request;
-  request.url = url + "/cognitiveservices/v1";
+  request.url = azure_regional_url(access.base_url, access.extra) + "/cognitiveservices/v1";
   request.headers = {{"Ocp-Apim-Subscription-Key", access.api_key},
                      {"X-Microsoft-OutputFormat", "raw-16khz-16bit-mono-pcm"},
                      {"Content-Type", "application/ssml+xml"},
@@ -79,6 +74,13 @@ void check_azure(const boost::json::object& config) {
 }
 
 }  // namespace
+
+std::string azure_regional_url(std::string url, std::string_view region) {
+  if (const auto slot = url.find(kRegionSlot); slot != std::string::npos)
+    url.replace(slot, kRegionSlot.size(),
+                aliased(std::begin(kRegions), std::end(kRegions), region));
+  return url;
+}
 
 std::string azure_voice_name(std::string_view voice_id) {
   return std::string(aliased(std::begin(kPresets), std::end(kPresets), voice_id));

@@ -30,6 +30,10 @@ namespace sb::speech {
 /// The voice (HttpVoice(deps, kAzureVoice)); its request and failure are exposed for tests.
 extern const HttpVoiceSpec kAzureVoice;
 
+/// `url` with its "{region}" (if any) replaced by `region`, Vapi's region names mapped to Azure's
+/// (also the azure transcriber's).
+std::string azure_regional_url(std::string url, std::string_view region);
+
 /// The Azure voice name for a voiceId (presets expanded).
 std::string azure_voice_name(std::string_view voice_id);
 

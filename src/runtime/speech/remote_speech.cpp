@@ -1,5 +1,6 @@
 #include "runtime/speech/remote_speech.hpp"
 
+#include <charconv>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -145,6 +146,12 @@ void append_query(std::string& query, std::string_view name, std::string_view va
   query += name;
   query += '=';
   query += percent_encode(value);
+}
+
+std::string number_text(double value) {
+  char buffer[32];
+  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return ec == std::errc() ? std::string(buffer, end) : "0";
 }
 
 }  // namespace sb::speech

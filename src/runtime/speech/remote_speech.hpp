@@ -72,6 +72,9 @@ std::string websocket_url_of(std::string_view http_url);
 /// Appends name=value (value percent-encoded) to a URL query, with '&' after the first.
 void append_query(std::string& query, std::string_view name, std::string_view value);
 
+/// A number as a query parameter takes it: the shortest text that reads back as `value`.
+std::string number_text(double value);
+
 /// What remote adapters are built from; all outlive them.
 struct RemoteSpeechDeps {
   net::HttpClient& http;

@@ -24,6 +24,25 @@ net::WebSocketConnectRequest upgrade_request(std::string url, std::string header
   return request;
 }
 
+ProtocolReply MessageProtocol::on_text(std::string_view text) {
+  ProtocolReply reply;
+  auto message = heard(text);
+  if (message.error)
+    reply.failure =
+        SpeechFailure{ended_reason_, service_ + " reported an error: " + *message.error};
+  if (message.transcript) reply.transcripts.push_back(std::move(*message.transcript));
+  return reply;
+}
+
+SpeechFailure MessageProtocol::connect_failure(std::string_view error) {
+  return {ended_reason_, "could not connect to " + service_ + ": " + std::string(error)};
+}
+
+SpeechFailure MessageProtocol::close_failure(std::uint16_t code, std::string_view reason) {
+  return {ended_reason_, service_ + " closed the connection (" + std::to_string(code) +
+                             (reason.empty() ? "" : " " + std::string(reason)) + ")"};
+}
+
 RemoteWebSocketTranscriber::RemoteWebSocketTranscriber(const RemoteSpeechDeps& deps,
                                                        std::string_view provider)
     : deps_(deps), provider_(known(provider)) {}
@@ -36,7 +55,10 @@ std::unique_ptr<TranscriberStream> RemoteWebSocketTranscriber::open(
     state->fail(key_missing());
     return stream_of(std::move(state));
   }
-  dial(state, config, deps_.settings.base_url(provider_, context), key);
+  dial(state, config,
+       located(deps_.settings.base_url(provider_, context),
+               deps_.settings.extra(provider_, context)),
+       key);
   dialling(*state);
   return stream_of(std::move(state));
 }

@@ -6,8 +6,10 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <boost/json/object.hpp>
 
@@ -24,6 +26,33 @@ inline constexpr std::chrono::seconds kRemoteConnectTimeout{10};
 /// one (auth) header.
 net::WebSocketConnectRequest upgrade_request(std::string url, std::string header = {},
                                              std::string value = {});
+
+/// One provider message as the call sees it: a transcript, the text of a reported error, or
+/// neither.
+struct HeardMessage {
+  std::optional<Transcript> transcript;
+  std::optional<std::string> error;
+};
+
+/// The side of a provider each of whose messages means at most one transcript or an error
+/// (ElevenLabs, Cartesia, Azure): every failure is `ended_reason`, its message naming `service`.
+class MessageProtocol : public TranscriberProtocol {
+ public:
+  MessageProtocol(const char* ended_reason, std::string service)
+      : ended_reason_(ended_reason), service_(std::move(service)) {}
+
+  ProtocolReply on_text(std::string_view text) final;
+  SpeechFailure connect_failure(std::string_view error) override;
+  SpeechFailure close_failure(std::uint16_t code, std::string_view reason) override;
+
+ protected:
+  /// What `text` means.
+  virtual HeardMessage heard(std::string_view text) = 0;
+
+ private:
+  const char* ended_reason_;
+  std::string service_;
+};
 
 class RemoteWebSocketTranscriber : public Transcriber {
  public:
@@ -53,6 +82,11 @@ class RemoteWebSocketTranscriber : public Transcriber {
                                                const std::string& key) const;
   /// The failure when the call has no key for the provider.
   virtual SpeechFailure key_missing() const = 0;
+  /// The base URL dialled under, from the configured one and the credential's extra field (see
+  /// RemoteProvider): by default the configured one as it is.
+  virtual std::string located(std::string base_url, const std::string& /*extra*/) const {
+    return base_url;
+  }
   /// Runs once the stream is dialling (e.g. to start keep-alives).
   virtual void dialling(WebSocketTranscription&) const {}
 

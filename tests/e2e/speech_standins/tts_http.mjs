@@ -62,9 +62,13 @@ export async function startTtsStandin(provider, { msPerChar = 40, firstByteMs = 
       res.end();
     });
   });
+  // A provider that also streams speech-to-text over a WebSocket on the same host takes the
+  // upgrades (`provider.upgrade(req, socket, head)`) and ends its sockets in `provider.closing()`.
+  http.on("upgrade", provider.upgrade ?? ((req, socket) => socket.destroy()));
   await new Promise((resolve) => http.listen(0, "127.0.0.1", resolve));
   standin.origin = `http://127.0.0.1:${http.address().port}`;
   standin.close = async () => {
+    provider.closing?.();
     http.closeAllConnections();
     await new Promise((resolve) => http.close(resolve));
   };
