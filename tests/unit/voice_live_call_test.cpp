@@ -321,6 +321,33 @@ TEST_F(LiveCallTest, ACustomEndpointingModelDecidesWhenTheTurnEnds) {
   poll();
 }
 
+// The carrier's answering machine detection says a machine answered (voicemailDetection): what
+// the assistant was saying is cut, the machine's greeting is no customer to answer, and the
+// call ends once voicemailMessage has been played.
+TEST_F(LiveCallTest, VoicemailCutsTheGreetingLeavesTheMessageThenEnds) {
+  start(R"({"model": {"provider": "openai", "model": "gpt-4o"},
+      "firstMessage": "Hello there, this is the clinic calling about tomorrow.",
+      "voicemailMessage": "Please call us back."})");
+  run_for(100ms);
+  const auto before = frames();
+  call_->voicemail_reached();
+  poll();
+  ASSERT_EQ(voice_.said.back(), "Please call us back.");
+  transcriber_.say("Hi, you have reached Dana, leave a message.", true);
+  poll();
+  run_for(100ms);
+  EXPECT_TRUE(recorded_->ended_reasons.empty()) << "not before the message has been played";
+  // After the interruption's backoff (stopSpeakingPlan.backoffSeconds, 1 s), 20 characters:
+  // 200 ms, 10 frames.
+  run_for(1000ms);
+  EXPECT_TRUE(recorded_->ended_reasons.empty());
+  run_for(300ms);
+  EXPECT_EQ(recorded_->ended_reasons, std::vector<std::string>{"voicemail"});
+  EXPECT_EQ(model_.count(), 0u) << "the machine's greeting was not answered";
+  // The greeting's remaining ~0.45 s (22 frames) was never sent.
+  EXPECT_LE(frames(), before + 10 + 3);
+}
+
 TEST_F(LiveCallTest, ANeverConnectedCallEndsAfterItsDeadline) {
   chat::Conversation conversation;
   conversation.assistants.push_back({});
