@@ -12,6 +12,7 @@
 #include <thread>
 
 #include <pocketsphinx.h>
+#include <sphinxbase/ckd_alloc.h>
 
 namespace sb::speech {
 
@@ -86,6 +87,25 @@ std::string SphinxDecoder::finish() {
   ps_end_utt(handle_->decoder);
   in_utterance_ = false;
   return partial();
+}
+
+std::vector<Hypothesis> SphinxDecoder::alternatives(std::size_t limit) {
+  std::vector<Hypothesis> out;
+  if (in_utterance_) return out;
+  ps_nbest_t* nbest = ps_nbest(handle_->decoder);
+  for (; nbest != nullptr && out.size() < limit; nbest = ps_nbest_next(nbest)) {
+    int32 score = 0;
+    if (const char* hyp = ps_nbest_hyp(nbest, &score); hyp != nullptr) out.push_back({hyp, score});
+  }
+  if (nbest != nullptr) ps_nbest_free(nbest);  // ps_nbest_next frees it at the end of the list
+  return out;
+}
+
+bool SphinxDecoder::knows(const std::string& word) const {
+  char* phones = ps_lookup_word(handle_->decoder, word.c_str());
+  if (phones == nullptr) return false;
+  ckd_free(phones);
+  return true;
 }
 
 /// The free decoders. Leases hold the shelf, so a decoder returned after the pool is gone
