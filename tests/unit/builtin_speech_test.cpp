@@ -374,6 +374,18 @@ TEST(BuiltinKeywords, AKeywordTurnsAMisheardWordIntoIt) {
             heard.best);
 }
 
+TEST(BuiltinTranscriberModel, ABackgroundLoadIsReportedUntilItEnds) {
+  // While loading() is true, the first speech of a call waits up to 10 s for a decoder
+  // instead of 2 s (loading takes longer than that on a busy machine).
+  DecoderPool pool(kDefaultSphinxModel, 1, 1, DecoderPool::Loading::kOnFirstUse);
+  EXPECT_FALSE(pool.loading());
+  pool.start_loading();
+  EXPECT_TRUE(pool.loading());
+  for (int i = 0; i < 3000 && pool.loading(); ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_FALSE(pool.loading());
+  EXPECT_EQ(pool.available(), 1u);
+}
+
 TEST(BuiltinTranscriberModel, AMissingModelIsAClearStartupError) {
   SpeechPool pool(1);
   BuiltinTranscriberOptions options;

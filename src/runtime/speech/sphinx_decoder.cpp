@@ -170,20 +170,24 @@ DecoderPool::DecoderPool(const std::string& model_dir, std::size_t count, unsign
 
 void DecoderPool::start_loading() {
   std::call_once(loading_, [this] {
-    loader_ =
-        std::thread([dir = model_dir_, count = size_, threads = load_threads_, shelf = shelf_] {
-          const auto failure =
-              load_decoders(dir, count, threads, [&shelf](std::unique_ptr<SphinxDecoder> d) {
-                std::lock_guard lock(shelf->mutex);
-                if (!shelf->closed) shelf->free.push_back(std::move(d));
-              });
-          if (!failure) return;
-          try {
-            std::rethrow_exception(failure);
-          } catch (const std::exception& e) {
-            spdlog::error("built-in transcriber: a decoder failed to load: {}", e.what());
-          }
-        });
+    // What loading() reports, so the first speech waits for the decoders being loaded (the
+    // destructor joins the loader, so it may write the flag).
+    loading_now_ = true;
+    loader_ = std::thread([dir = model_dir_, count = size_, threads = load_threads_, shelf = shelf_,
+                           &loading_now = loading_now_] {
+      const auto failure =
+          load_decoders(dir, count, threads, [&shelf](std::unique_ptr<SphinxDecoder> d) {
+            std::lock_guard lock(shelf->mutex);
+            if (!shelf->closed) shelf->free.push_back(std::move(d));
+          });
+      loading_now = false;
+      if (!failure) return;
+      try {
+        std::rethrow_exception(failure);
+      } catch (const std::exception& e) {
+        spdlog::error("built-in transcriber: a decoder failed to load: {}", e.what());
+      }
+    });
   });
 }
 
