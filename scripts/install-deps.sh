@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config ccache
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libsqlite3-dev sqlite3 libssl-dev libspdlog-dev libcli11-dev
+  libsqlite3-dev sqlite3 libpq-dev libssl-dev libspdlog-dev libcli11-dev
   libspeexdsp-dev libwebrtc-audio-processing-dev
   libpocketsphinx-dev pocketsphinx-en-us flite1-dev
   googletest libgtest-dev libbenchmark-dev
@@ -14,7 +14,8 @@ packages=(
 )
 if [ "${1:-}" = "--test" ] || [ "${1:-}" = "--bench" ]; then
   # flite's command line makes the callers' speech the tests play.
-  packages+=(clang libclang-rt-14-dev clang-format-14 flite)
+  # postgresql: the tests run the storage suites against a throwaway cluster too.
+  packages+=(clang libclang-rt-14-dev clang-format-14 flite postgresql)
 fi
 if [ "${1:-}" = "--bench" ]; then
   packages+=(wrk nginx-light util-linux)

@@ -17,6 +17,13 @@ build=build/test
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSB_SANITIZE=ON -DSB_WERROR=ON >/dev/null
 cmake --build "$build"
 
+# A throwaway PostgreSQL cluster: the storage suites run against it as well as SQLite, and
+# never skip it here (they skip only when SB_TEST_POSTGRES_URL is unset).
+postgres_dir=$(mktemp -d /tmp/switchboard-pg.XXXXXX)
+SB_TEST_POSTGRES_URL=$(scripts/postgres-test-server.sh start "$postgres_dir")
+export SB_TEST_POSTGRES_URL
+trap 'scripts/postgres-test-server.sh stop "$postgres_dir" || true; rm -rf "$postgres_dir"' EXIT
+
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 (cd "$build" && ctest --output-on-failure -j2)

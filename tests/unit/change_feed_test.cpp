@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "storage/resource_repository.hpp"
-#include "temp_database.hpp"
+#include "store_backend.hpp"
 
 namespace sb::storage {
 namespace {
@@ -25,8 +25,9 @@ ResourceRecord record(std::string id, std::string document) {
   return r;
 }
 
-class ChangeFeedTest : public ::testing::Test {
+class ChangeFeedTest : public ::testing::TestWithParam<test::StoreBackend> {
  protected:
+  void SetUp() override { SB_SKIP_UNLESS_AVAILABLE(db_); }
   std::vector<ResourceChange> seen() {
     std::lock_guard lock(mutex_);
     return seen_;
@@ -38,12 +39,14 @@ class ChangeFeedTest : public ::testing::Test {
     });
   }
 
-  test::TempDatabase db_{"sb-feed"};
+  test::BackendDatabase db_{GetParam(), "sb-feed"};
   std::mutex mutex_;
   std::vector<ResourceChange> seen_;
 };
 
-TEST_F(ChangeFeedTest, InsertsUpdatesAndDeletesArePublishedWithTheirDocuments) {
+INSTANTIATE_TEST_SUITE_P(Backends, ChangeFeedTest, SB_ALL_STORE_BACKENDS);
+
+TEST_P(ChangeFeedTest, InsertsUpdatesAndDeletesArePublishedWithTheirDocuments) {
   auto store = db_.open_with_org(1);
   auto subscription = listen(*store);
   store->write_sync([](Session& s) { s.resources().insert(record("a1", R"({"v":1})")); });
@@ -61,7 +64,7 @@ TEST_F(ChangeFeedTest, InsertsUpdatesAndDeletesArePublishedWithTheirDocuments) {
   store->stop();
 }
 
-TEST_F(ChangeFeedTest, SubscribersHearOfAWriteBeforeItsWriterDoes) {
+TEST_P(ChangeFeedTest, SubscribersHearOfAWriteBeforeItsWriterDoes) {
   auto store = db_.open_with_org(1);
   auto subscription = listen(*store);
   std::promise<std::size_t> heard_before_done;
@@ -71,7 +74,7 @@ TEST_F(ChangeFeedTest, SubscribersHearOfAWriteBeforeItsWriterDoes) {
   store->stop();
 }
 
-TEST_F(ChangeFeedTest, AWriteThatFailsPublishesNothingAndItsNeighboursStillDo) {
+TEST_P(ChangeFeedTest, AWriteThatFailsPublishesNothingAndItsNeighboursStillDo) {
   auto store = db_.open_with_org(1);
   auto subscription = listen(*store);
   std::promise<void> failed, kept;
@@ -98,7 +101,7 @@ TEST_F(ChangeFeedTest, AWriteThatFailsPublishesNothingAndItsNeighboursStillDo) {
   store->stop();
 }
 
-TEST_F(ChangeFeedTest, AnUpdateOrDeleteOfNothingIsNoChange) {
+TEST_P(ChangeFeedTest, AnUpdateOrDeleteOfNothingIsNoChange) {
   auto store = db_.open_with_org(1);
   auto subscription = listen(*store);
   store->write_sync([](Session& s) {
@@ -109,7 +112,7 @@ TEST_F(ChangeFeedTest, AnUpdateOrDeleteOfNothingIsNoChange) {
   store->stop();
 }
 
-TEST_F(ChangeFeedTest, NothingReachesAListenerAfterItsSubscriptionIsGone) {
+TEST_P(ChangeFeedTest, NothingReachesAListenerAfterItsSubscriptionIsGone) {
   auto store = db_.open_with_org(1);
   {
     auto subscription = listen(*store);

@@ -3,18 +3,18 @@
 #include <gtest/gtest.h>
 
 #include "storage/org_repository.hpp"
-#include "storage/sqlite/sqlite_store.hpp"
-#include "temp_database.hpp"
+#include "store_backend.hpp"
 
 namespace sb::storage {
 namespace {
 
-class OutboxRepositoryTest : public ::testing::Test {
+class OutboxRepositoryTest : public ::testing::TestWithParam<test::StoreBackend> {
  protected:
-  void SetUp() override { open(); }
-  void open() {
-    store_ = std::make_unique<sqlite::SqliteStore>(sqlite::SqliteOptions{db_.path(), 1});
+  void SetUp() override {
+    SB_SKIP_UNLESS_AVAILABLE(db_);
+    open();
   }
+  void open() { store_ = db_.open(1); }
 
   std::int64_t insert(std::string id, std::string stream, std::int64_t next = 1000) {
     OutboxMessage m;
@@ -52,11 +52,13 @@ class OutboxRepositoryTest : public ::testing::Test {
     store_->write_sync([&](Session& s) { s.outbox().record_attempt(a); });
   }
 
-  test::TempDatabase db_{"sb-outbox"};
-  std::unique_ptr<sqlite::SqliteStore> store_;
+  test::BackendDatabase db_{GetParam(), "sb-outbox"};
+  std::unique_ptr<Store> store_;
 };
 
-TEST_F(OutboxRepositoryTest, PendingMessagesComeInEnqueueOrderAcrossStreams) {
+INSTANTIATE_TEST_SUITE_P(Backends, OutboxRepositoryTest, SB_ALL_STORE_BACKENDS);
+
+TEST_P(OutboxRepositoryTest, PendingMessagesComeInEnqueueOrderAcrossStreams) {
   const auto a1 = insert("a1", "call-a");
   insert("b1", "call-b");
   const auto a2 = insert("a2", "call-a");
@@ -66,7 +68,7 @@ TEST_F(OutboxRepositoryTest, PendingMessagesComeInEnqueueOrderAcrossStreams) {
   EXPECT_EQ(pending_ids(0, 2), (std::vector<std::string>{"a1", "b1"}));
 }
 
-TEST_F(OutboxRepositoryTest, DeliveredAndDeadMessagesLeaveThePendingSetButStay) {
+TEST_P(OutboxRepositoryTest, DeliveredAndDeadMessagesLeaveThePendingSetButStay) {
   const auto a = insert("a", "s");
   const auto b = insert("b", "s");
   const auto c = insert("c", "s");
@@ -87,7 +89,7 @@ TEST_F(OutboxRepositoryTest, DeliveredAndDeadMessagesLeaveThePendingSetButStay) 
   });
 }
 
-TEST_F(OutboxRepositoryTest, EveryAttemptIsRecorded) {
+TEST_P(OutboxRepositoryTest, EveryAttemptIsRecorded) {
   const auto a = insert("a", "s");
   record(a, 1, OutboxStatus::kPending, 0, 9000, "timeout");
   record(a, 2, OutboxStatus::kPending, 503, 12000, "status 503");
@@ -105,7 +107,7 @@ TEST_F(OutboxRepositoryTest, EveryAttemptIsRecorded) {
   });
 }
 
-TEST_F(OutboxRepositoryTest, ARestartFindsPendingMessagesWithTheirNextAttemptTime) {
+TEST_P(OutboxRepositoryTest, ARestartFindsPendingMessagesWithTheirNextAttemptTime) {
   const auto a = insert("a", "s");
   insert("b", "t");
   record(a, 1, OutboxStatus::kPending, 500, 777000, "status 500");
@@ -124,7 +126,7 @@ TEST_F(OutboxRepositoryTest, ARestartFindsPendingMessagesWithTheirNextAttemptTim
   });
 }
 
-TEST_F(OutboxRepositoryTest, AMessageOfARolledBackJobDoesNotExist) {
+TEST_P(OutboxRepositoryTest, AMessageOfARolledBackJobDoesNotExist) {
   EXPECT_THROW(store_->write_sync([&](Session& s) {
     OutboxMessage m;
     m.id = "gone";
@@ -138,7 +140,7 @@ TEST_F(OutboxRepositoryTest, AMessageOfARolledBackJobDoesNotExist) {
 }
 
 // Records `seq`'s attempt 1 ending at `at` as `outcome`.
-void finish(sqlite::SqliteStore& store, std::int64_t seq, OutboxStatus outcome, std::int64_t at) {
+void finish(Store& store, std::int64_t seq, OutboxStatus outcome, std::int64_t at) {
   OutboxAttempt a;
   a.seq = seq;
   a.attempt = 1;
@@ -149,7 +151,7 @@ void finish(sqlite::SqliteStore& store, std::int64_t seq, OutboxStatus outcome, 
   store.write_sync([&](Session& s) { s.outbox().record_attempt(a); });
 }
 
-TEST_F(OutboxRepositoryTest, PruningDeletesOnlyDeliveredMessagesFinishedBeforeTheCutoff) {
+TEST_P(OutboxRepositoryTest, PruningDeletesOnlyDeliveredMessagesFinishedBeforeTheCutoff) {
   const auto old_delivered = insert("old-delivered", "s", 100);
   const auto recent_delivered = insert("recent-delivered", "t", 100);
   const auto old_dead = insert("old-dead", "u", 100);
@@ -184,7 +186,7 @@ TEST_F(OutboxRepositoryTest, PruningDeletesOnlyDeliveredMessagesFinishedBeforeTh
   });
 }
 
-TEST_F(OutboxRepositoryTest, PruningTakesAtMostOneBatchOldestDeliveryFirst) {
+TEST_P(OutboxRepositoryTest, PruningTakesAtMostOneBatchOldestDeliveryFirst) {
   std::vector<std::int64_t> seqs;
   for (int i = 0; i < 5; ++i) seqs.push_back(insert("m" + std::to_string(i), "s", 100));
   // Delivered in reverse enqueue order: the oldest delivery is the last message.
@@ -207,7 +209,7 @@ TEST_F(OutboxRepositoryTest, PruningTakesAtMostOneBatchOldestDeliveryFirst) {
   EXPECT_EQ(pruned, 0u);
 }
 
-TEST_F(OutboxRepositoryTest, OrgSettingsAreStoredBesideTheOrg) {
+TEST_P(OutboxRepositoryTest, OrgSettingsAreStoredBesideTheOrg) {
   store_->write_sync([](Session& s) { s.orgs().insert_org("org-x", "first", 100); });
   store_->write_sync([](Session& s) {
     auto org = s.orgs().find_org("org-x");

@@ -8,6 +8,7 @@
 #include <boost/json/parse.hpp>
 
 #include "core/json_text.hpp"
+#include "storage/sql_fragments.hpp"
 #include "storage/sqlite/connection.hpp"
 
 namespace sb::storage::sqlite {
@@ -146,10 +147,7 @@ void migrate(Connection& db) {
   db.exec("BEGIN IMMEDIATE");
   try {
     const int version = current_version(db);
-    if (version > kLatest)
-      throw std::runtime_error("the database schema (version " + std::to_string(version) +
-                               ") is newer than this binary supports (" + std::to_string(kLatest) +
-                               ")");
+    check_schema_version(version, kLatest);
     for (int v = version; v < kLatest; ++v) {
       if (kMigrations[v].sql) db.exec(kMigrations[v].sql);
       if (kMigrations[v].run) kMigrations[v].run(db);

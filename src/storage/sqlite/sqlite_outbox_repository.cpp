@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include "storage/outbox_status.hpp"
 #include "storage/sqlite/connection.hpp"
 
 namespace sb::storage::sqlite {
@@ -11,24 +12,6 @@ constexpr const char* kColumns =
     "seq, id, org_id, stream, server, body, status, attempts, next_attempt_at, "
     "COALESCE(last_error, ''), created_at";
 
-std::string_view status_text(OutboxStatus s) {
-  switch (s) {
-    case OutboxStatus::kPending:
-      return "pending";
-    case OutboxStatus::kDelivered:
-      return "delivered";
-    case OutboxStatus::kDead:
-      return "dead";
-  }
-  return "pending";
-}
-
-OutboxStatus status_of(std::string_view text) {
-  if (text == "delivered") return OutboxStatus::kDelivered;
-  if (text == "dead") return OutboxStatus::kDead;
-  return OutboxStatus::kPending;
-}
-
 OutboxMessage read_message(const Statement& stmt) {
   OutboxMessage m;
   m.seq = stmt.integer(0);
@@ -37,7 +20,7 @@ OutboxMessage read_message(const Statement& stmt) {
   m.stream = std::string(stmt.text(3));
   m.server = std::string(stmt.text(4));
   m.body = std::string(stmt.text(5));
-  m.status = status_of(stmt.text(6));
+  m.status = outbox_status_of(stmt.text(6));
   m.attempts = static_cast<int>(stmt.integer(7));
   m.next_attempt_at = stmt.integer(8);
   m.last_error = std::string(stmt.text(9));
@@ -96,7 +79,7 @@ void SqliteOutboxRepository::record_attempt(const OutboxAttempt& a) {
       "UPDATE webhook_outbox SET status = ?2, attempts = ?3, next_attempt_at = ?4, "
       "last_error = ?5, updated_at = ?6 WHERE seq = ?1");
   update.bind(1, a.seq)
-      .bind(2, status_text(a.outcome))
+      .bind(2, outbox_status_text(a.outcome))
       .bind(3, static_cast<std::int64_t>(a.attempt))
       .bind(4, a.next_attempt_at);
   if (a.error.empty())

@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "storage/sql_fragments.hpp"
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/where_clause.hpp"
 
@@ -9,17 +10,6 @@ namespace sb::storage::sqlite {
 namespace {
 
 constexpr std::string_view kServerWide = "*";
-
-// Escapes LIKE wildcards so a search for "50%" matches the text "50%".
-std::string like_pattern(std::string_view search) {
-  std::string out = "%";
-  for (char c : search) {
-    if (c == '%' || c == '_' || c == '\\') out.push_back('\\');
-    out.push_back(c);
-  }
-  out.push_back('%');
-  return out;
-}
 
 std::string_view scope_of(const UniqueKey& key, std::string_view org_id) {
   return key.server_wide ? kServerWide : org_id;

@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 
-#include "storage/store.hpp"
+#include "storage/threaded_store.hpp"
 
 namespace sb::storage::sqlite {
 
@@ -18,20 +18,17 @@ struct SqliteOptions {
   std::size_t max_batch = 512;
 };
 
-class SqliteStore final : public Store {
+class SqliteStore final : public ThreadedStore {
  public:
   /// Opens (creating if needed) and migrates the database, then starts the threads.
   explicit SqliteStore(const SqliteOptions& options);
   ~SqliteStore() override;
 
-  void post_read(ReadJob job) override;
-  void post_write(WriteJob job, WriteDone done) override;
-  void stop() override;
-  ChangeFeed& changes() override;
+ protected:
+  std::unique_ptr<ConnectionSession> open_session(bool writer) override;
 
  private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  SqliteOptions options_;
 };
 
 }  // namespace sb::storage::sqlite

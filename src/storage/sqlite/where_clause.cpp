@@ -1,25 +1,15 @@
 #include "storage/sqlite/where_clause.hpp"
 
+#include "storage/sql_fragments.hpp"
 #include "storage/sqlite/connection.hpp"
 
 namespace sb::storage::sqlite {
 
-void WhereClause::add_bound(const char* column, const char* op,
-                            const std::optional<std::int64_t>& value) {
-  if (!value) return;
-  sql_ += std::string(" AND ") + column + ' ' + op + " ?" + std::to_string(next_);
-  params_.push_back({Param::Type::kInteger, next_++, *value, 0, {}});
-}
-
 void WhereClause::add_time_filter(const TimeFilter& f) {
-  add_bound("created_at", ">", f.created_gt);
-  add_bound("created_at", "<", f.created_lt);
-  add_bound("created_at", ">=", f.created_ge);
-  add_bound("created_at", "<=", f.created_le);
-  add_bound("updated_at", ">", f.updated_gt);
-  add_bound("updated_at", "<", f.updated_lt);
-  add_bound("updated_at", ">=", f.updated_ge);
-  add_bound("updated_at", "<=", f.updated_le);
+  for_each_bound(f, [&](const char* column, const char* op, std::int64_t value) {
+    sql_ += std::string(" AND ") + column + ' ' + op + " ?" + std::to_string(next_);
+    params_.push_back({Param::Type::kInteger, next_++, value, 0, {}});
+  });
 }
 
 int WhereClause::add_text(std::string value) {

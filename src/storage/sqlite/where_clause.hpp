@@ -30,8 +30,6 @@ class WhereClause {
   void bind(Statement& stmt) const;
 
  private:
-  void add_bound(const char* column, const char* op, const std::optional<std::int64_t>& value);
-
   std::string sql_;
   int next_ = 2;
   struct Param {

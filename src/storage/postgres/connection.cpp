@@ -1,0 +1,113 @@
+#include "storage/postgres/connection.hpp"
+
+#include <libpq-fe.h>
+
+#include <functional>
+
+namespace sb::storage::postgres {
+namespace {
+
+[[noreturn]] void fail(PGconn* conn, const PGresult* result, std::string_view context) {
+  std::string sqlstate;
+  if (result) {
+    if (const char* s = PQresultErrorField(result, PG_DIAG_SQLSTATE)) sqlstate = s;
+  }
+  std::string message(context);
+  message += ": ";
+  message += result ? PQresultErrorMessage(result) : PQerrorMessage(conn);
+  while (!message.empty() && message.back() == '\n') message.pop_back();
+  throw PgError(sqlstate, message);
+}
+
+Result checked(PGconn* conn, PGresult* raw, std::string_view context) {
+  Result result(raw);
+  const auto status = PQresultStatus(raw);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(conn, raw, context);
+  return result;
+}
+
+}  // namespace
+
+Result::Result(PGresult* result) : result_(result, PQclear) {}
+
+int Result::rows() const {
+  return PQntuples(result_.get());
+}
+
+std::int64_t Result::affected() const {
+  const char* n = PQcmdTuples(result_.get());
+  return n && *n ? std::stoll(n) : 0;
+}
+
+std::string Result::text(int row, int column) const {
+  return std::string(PQgetvalue(result_.get(), row, column),
+                     PQgetlength(result_.get(), row, column));
+}
+
+std::int64_t Result::integer(int row, int column) const {
+  return std::stoll(PQgetvalue(result_.get(), row, column));
+}
+
+bool Result::is_null(int row, int column) const {
+  return PQgetisnull(result_.get(), row, column) != 0;
+}
+
+std::string Result::bytes(int row, int column) const {
+  if (is_null(row, column)) return {};
+  std::size_t length = 0;
+  unsigned char* raw = PQunescapeBytea(
+      reinterpret_cast<const unsigned char*>(PQgetvalue(result_.get(), row, column)), &length);
+  if (!raw) throw PgError("", "could not decode a BYTEA value");
+  std::string out(reinterpret_cast<const char*>(raw), length);
+  PQfreemem(raw);
+  return out;
+}
+
+Connection::Connection(const std::string& url, const std::string& schema)
+    : conn_(PQconnectdb(url.c_str())) {
+  if (PQstatus(conn_) != CONNECTION_OK) {
+    std::string message = std::string("connect to PostgreSQL: ") + PQerrorMessage(conn_);
+    PQfinish(conn_);
+    throw PgError("", message);
+  }
+  exec("SET client_min_messages = warning");
+  if (!schema.empty()) {
+    char* quoted = PQescapeIdentifier(conn_, schema.data(), schema.size());
+    const std::string sql = std::string("SET search_path TO ") + quoted;
+    PQfreemem(quoted);
+    exec(sql);
+  }
+}
+
+Connection::~Connection() {
+  PQfinish(conn_);
+}
+
+void Connection::exec(std::string_view sql) {
+  const std::string text(sql);
+  checked(conn_, PQexec(conn_, text.c_str()), text);
+}
+
+Result Connection::run(std::string_view sql, const std::vector<Param>& params) {
+  // Named by the text's hash: a dynamic list query (its filters vary) is prepared once per
+  // shape, like the SQLite backend's statement cache.
+  const std::string name = "s" + std::to_string(std::hash<std::string_view>{}(sql));
+  if (!prepared_.contains(name)) {
+    const std::string text(sql);
+    checked(conn_, PQprepare(conn_, name.c_str(), text.c_str(), 0, nullptr), text);
+    prepared_.insert(name);
+  }
+  std::vector<const char*> values;
+  std::vector<int> lengths, formats;
+  for (const auto& p : params) {
+    values.push_back(p.value ? p.value->data() : nullptr);
+    lengths.push_back(p.value ? static_cast<int>(p.value->size()) : 0);
+    formats.push_back(p.binary ? 1 : 0);
+  }
+  return checked(conn_,
+                 PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()), values.data(),
+                                lengths.data(), formats.data(), 0),
+                 sql);
+}
+
+}  // namespace sb::storage::postgres

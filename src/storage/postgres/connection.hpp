@@ -1,0 +1,86 @@
+#pragma once
+// A thin RAII layer over one libpq connection: statements prepared once per connection (named
+// by a hash of their text) and run with text parameters, results as values, errors as
+// exceptions. Not thread-safe: one connection belongs to one storage thread.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+struct pg_conn;
+struct pg_result;
+
+namespace sb::storage::postgres {
+
+class PgError : public std::runtime_error {
+ public:
+  PgError(std::string sqlstate, const std::string& what)
+      : std::runtime_error(what), sqlstate_(std::move(sqlstate)) {}
+  /// The five-character SQLSTATE ("23505" unique violation, "40P01" deadlock, ...).
+  const std::string& sqlstate() const { return sqlstate_; }
+
+ private:
+  std::string sqlstate_;
+};
+
+/// One parameter: text (or NULL), or bytes sent in binary format (for BYTEA).
+struct Param {
+  std::optional<std::string> value;
+  bool binary = false;
+
+  Param(std::string_view text) : value(std::string(text)) {}  // NOLINT: implicit on purpose
+  Param(const std::string& text) : value(text) {}             // NOLINT
+  Param(const char* text) : value(std::string(text)) {}       // NOLINT
+  Param(std::int64_t n) : value(std::to_string(n)) {}         // NOLINT
+  Param(int n) : value(std::to_string(n)) {}                  // NOLINT
+  static Param null() { return Param(std::nullopt); }
+  static Param bytes(std::string_view b) {
+    Param p(b);
+    p.binary = true;
+    return p;
+  }
+
+ private:
+  explicit Param(std::nullopt_t) {}
+};
+
+class Result {
+ public:
+  explicit Result(pg_result* result);
+  int rows() const;
+  /// Rows a command changed (INSERT/UPDATE/DELETE).
+  std::int64_t affected() const;
+  std::string text(int row, int column) const;
+  std::int64_t integer(int row, int column) const;
+  bool is_null(int row, int column) const;
+  /// A BYTEA column (text format) as its bytes.
+  std::string bytes(int row, int column) const;
+
+ private:
+  std::shared_ptr<pg_result> result_;
+};
+
+class Connection {
+ public:
+  /// `url`: a libpq connection string or URI. `schema`, if set, is the search_path.
+  Connection(const std::string& url, const std::string& schema);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  /// Runs statements without parameters (DDL, BEGIN/COMMIT); several may be ';'-separated.
+  void exec(std::string_view sql);
+  /// Runs `sql` ($1, $2, ... parameters) as a statement prepared on first use.
+  Result run(std::string_view sql, const std::vector<Param>& params = {});
+
+ private:
+  pg_conn* conn_ = nullptr;
+  std::unordered_set<std::string> prepared_;
+};
+
+}  // namespace sb::storage::postgres

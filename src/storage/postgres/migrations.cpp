@@ -1,0 +1,115 @@
+#include "storage/postgres/migrations.hpp"
+
+#include <stdexcept>
+#include <string>
+
+#include "storage/postgres/connection.hpp"
+#include "storage/sql_fragments.hpp"
+
+namespace sb::storage::postgres {
+namespace {
+
+// Append only: a released migration is never edited, a change is a new entry. The schema
+// mirrors the SQLite one (sqlite/migrations.cpp) at its latest version, with documents as
+// JSONB so filters on their fields run over a parsed value.
+constexpr const char* kMigrations[] = {
+    // 1: orgs, API keys, resources and their unique keys, the webhook outbox.
+    R"sql(
+CREATE TABLE orgs (
+  id         TEXT PRIMARY KEY,
+  name       TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT,
+  settings   TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE api_keys (
+  key_hash   TEXT PRIMARY KEY,
+  org_id     TEXT NOT NULL REFERENCES orgs(id),
+  kind       TEXT NOT NULL CHECK (kind IN ('private', 'public')),
+  created_at BIGINT NOT NULL
+);
+-- Every configuration resource in one table: its API document plus the columns lists need.
+-- The document is kept twice: as the exact text the API returns (JSONB would reorder its
+-- keys and respell its numbers) and as JSONB for filters on its fields.
+CREATE TABLE resources (
+  seq         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,  -- tie-breaker for equal times
+  kind        TEXT NOT NULL,
+  id          TEXT NOT NULL UNIQUE,
+  org_id      TEXT NOT NULL REFERENCES orgs(id),
+  created_at  BIGINT NOT NULL,
+  updated_at  BIGINT NOT NULL,
+  document    TEXT NOT NULL,
+  fields      JSONB GENERATED ALWAYS AS (document::jsonb) STORED,
+  secrets     BYTEA,
+  search_text TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX resources_by_created ON resources(org_id, kind, created_at, seq);
+CREATE INDEX resources_by_updated ON resources(org_id, kind, updated_at, seq);
+CREATE INDEX resources_by_kind ON resources(kind, seq);
+CREATE TABLE resource_keys (
+  kind   TEXT NOT NULL,
+  scope  TEXT NOT NULL,  -- the org id, or '*' for a key unique on the whole server
+  name   TEXT NOT NULL,
+  value  TEXT NOT NULL,
+  holder TEXT NOT NULL,  -- id of the resource holding the key
+  PRIMARY KEY (kind, scope, name, value)
+);
+-- A provider's callback names a key (a number, a provider call id), not an org.
+CREATE INDEX resource_keys_by_value ON resource_keys(kind, name, value);
+CREATE TABLE webhook_outbox (
+  seq             BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  id              TEXT NOT NULL,
+  org_id          TEXT NOT NULL,
+  stream          TEXT NOT NULL,
+  server          TEXT NOT NULL,
+  body            TEXT NOT NULL,
+  status          TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'dead')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at BIGINT NOT NULL,
+  last_error      TEXT,
+  created_at      BIGINT NOT NULL,
+  updated_at      BIGINT NOT NULL
+);
+CREATE INDEX webhook_outbox_pending ON webhook_outbox(seq) WHERE status = 'pending';
+CREATE INDEX webhook_outbox_delivered ON webhook_outbox(updated_at) WHERE status = 'delivered';
+CREATE TABLE webhook_attempts (
+  message_seq BIGINT NOT NULL,
+  attempt     INTEGER NOT NULL,
+  at          BIGINT NOT NULL,
+  status_code INTEGER,
+  latency_us  BIGINT NOT NULL,
+  error       TEXT,
+  PRIMARY KEY (message_seq, attempt)
+);
+)sql",
+};
+
+constexpr int kLatest = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
+// Any constant shared by every instance: the lock that serialises migrations.
+constexpr const char* kMigrationLock = "SELECT pg_advisory_xact_lock(7265746)";
+
+}  // namespace
+
+int latest_schema_version() {
+  return kLatest;
+}
+
+void migrate(Connection& db) {
+  db.exec("BEGIN");
+  try {
+    db.exec(kMigrationLock);
+    db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+    auto current = db.run("SELECT version FROM schema_version");
+    int version = current.rows() > 0 ? static_cast<int>(current.integer(0, 0)) : 0;
+    if (current.rows() == 0) db.exec("INSERT INTO schema_version VALUES (0)");
+    check_schema_version(version, kLatest);
+    for (; version < kLatest; ++version) db.exec(kMigrations[version]);
+    db.run("UPDATE schema_version SET version = $1::integer", {version});
+    db.exec("COMMIT");
+  } catch (...) {
+    db.exec("ROLLBACK");
+    throw;
+  }
+}
+
+}  // namespace sb::storage::postgres

@@ -1,0 +1,49 @@
+#pragma once
+// The PostgreSQL backend, for a team that outgrows one machine's SQLite file.
+//
+// Why worker threads with blocking libpq calls rather than libpq's non-blocking API on the
+// I/O executors: the Store contract (store.hpp) already runs every job on the store's own
+// threads, so services never wait on the database from an I/O thread either way, and a job is
+// ordinary sequential code (read, decide, write) that a callback-per-statement API would turn
+// inside out. The pool is bounded: `readers` connections serve reads, and one writer
+// connection takes every write queued meanwhile into one transaction (group commit), so
+// concurrent creates share one commit, as in SQLite.
+//
+// Concurrency under several writers (other instances on the same database): a write job's
+// find() locks the row until its transaction commits (SELECT ... FOR UPDATE), so a
+// read-modify-write of a document is serial per object; unique keys are claimed with
+// INSERT ... ON CONFLICT and a checked row count. A job that deadlocks with another instance
+// fails alone (its savepoint is rolled back) and its caller sees the error.
+
+#include <memory>
+#include <string>
+
+#include "storage/threaded_store.hpp"
+
+namespace sb::storage::postgres {
+
+struct PostgresOptions {
+  std::string url;  ///< a libpq URI (postgres://user@host/db) or key=value string
+  /// The schema to use (search_path); empty for the server's default. Tests use one each.
+  std::string schema;
+  unsigned readers = 4;  ///< reader connections; one more connection writes
+  std::size_t max_batch = 512;
+};
+
+class PostgresStore final : public ThreadedStore {
+ public:
+  /// Connects, migrates the schema, then starts the threads. Throws if the server is unreachable.
+  explicit PostgresStore(const PostgresOptions& options);
+  ~PostgresStore() override;
+
+ protected:
+  std::unique_ptr<ConnectionSession> open_session(bool writer) override;
+
+ private:
+  PostgresOptions options_;
+};
+
+/// Whether a --database value names a PostgreSQL server (postgres:// or postgresql://).
+bool is_postgres_url(std::string_view url);
+
+}  // namespace sb::storage::postgres

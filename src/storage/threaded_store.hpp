@@ -1,0 +1,76 @@
+#pragma once
+// The threads every backend runs its jobs on (see store.hpp): reads on a pool of reader
+// connections, writes on one writer that takes every write queued meanwhile into one
+// transaction (group commit), each job isolated by a savepoint. A backend supplies the
+// per-connection sessions; this class owns the queues and the loops.
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "storage/change_feed.hpp"
+#include "storage/store.hpp"
+
+namespace sb::storage {
+
+/// A session on one connection, owned by one store thread.
+class ConnectionSession : public Session {
+ public:
+  void after_commit(std::function<void()> fn) override { pending_.push_back(std::move(fn)); }
+  std::vector<std::function<void()>> take_pending() { return std::exchange(pending_, {}); }
+  /// The resource changes written since the last call, to publish once they commit.
+  virtual std::vector<ResourceChange> take_changes() = 0;
+  /// Forgets what a failed job did.
+  void discard() {
+    take_pending();
+    take_changes();
+  }
+  /// Runs transaction control statements (BEGIN, SAVEPOINT, COMMIT, ...).
+  virtual void exec(std::string_view sql) = 0;
+  /// The statement that opens the writer's transaction.
+  virtual std::string_view begin_sql() const { return "BEGIN"; }
+
+ private:
+  std::vector<std::function<void()>> pending_;
+};
+
+class ThreadedStore : public Store {
+ public:
+  ~ThreadedStore() override;
+  void post_read(ReadJob job) override;
+  void post_write(WriteJob job, WriteDone done) override;
+  void stop() override;
+  ChangeFeed& changes() override { return changes_; }
+
+ protected:
+  /// `max_batch`: most jobs one transaction takes; bounds how long one commit holds others.
+  explicit ThreadedStore(std::size_t max_batch) : max_batch_(max_batch) {}
+  /// Starts the writer and `readers` reader threads. A derived class calls it last in its
+  /// constructor and calls stop() first in its destructor, as the threads call it back.
+  void start(unsigned readers);
+  /// Opens a connection and its session; called on the thread that will use it.
+  virtual std::unique_ptr<ConnectionSession> open_session(bool writer) = 0;
+
+ private:
+  void reader_loop();
+  void writer_loop();
+  void run_batch(ConnectionSession& session, std::deque<std::pair<WriteJob, WriteDone>>& batch);
+
+  std::size_t max_batch_;
+  ChangeFeed changes_;
+  std::mutex mutex_;
+  std::condition_variable reads_ready_, writes_ready_;
+  std::deque<ReadJob> reads_;
+  std::deque<std::pair<WriteJob, WriteDone>> writes_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace sb::storage
