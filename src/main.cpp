@@ -29,11 +29,17 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve_cmd->add_option("--data-dir", serve.data_dir, "Directory for the database and keys")
       ->capture_default_str();
+  serve_cmd
+      ->add_option("--database", serve.database,
+                   "PostgreSQL URL (postgres://user@host/db); without it, SQLite in --data-dir")
+      ->envname("DATABASE_URL");
   serve_cmd->add_option("--number-pool", serve.number_pool,
                         "File of E.164 numbers that `vapi` phone numbers are assigned from");
   serve_cmd->add_option("--io-threads", serve.io_threads, "I/O threads (0: one per CPU)")
       ->capture_default_str();
-  serve_cmd->add_option("--db-readers", serve.db_readers, "Database reader threads")
+  serve_cmd
+      ->add_option("--db-readers", serve.db_readers,
+                   "Database reader threads, each with its own connection (the pool size)")
       ->check(CLI::Range(1u, 64u))
       ->capture_default_str();
   serve_cmd
@@ -138,13 +144,15 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--log-level", serve.log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
 
-  std::string org_name, org_data_dir = "./data";
+  std::string org_name, org_data_dir = "./data", org_database;
   auto* org_cmd = cli.add_subcommand("org", "Manage orgs");
   org_cmd->require_subcommand(1);
   auto* org_create = org_cmd->add_subcommand("create", "Create an org and print its API key");
   org_create->add_option("name", org_name, "Name of the org")->required();
   org_create->add_option("--data-dir", org_data_dir, "Data directory of the server")
       ->capture_default_str();
+  org_create->add_option("--database", org_database, "The server's PostgreSQL URL, if it uses one")
+      ->envname("DATABASE_URL");
 
   sb::app::CallOptions call;
   auto* call_cmd = cli.add_subcommand(
@@ -163,7 +171,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(cli, argc, argv);
   try {
     if (serve_cmd->parsed()) return sb::app::serve(serve);
-    if (org_create->parsed()) return sb::app::create_org(org_name, org_data_dir);
+    if (org_create->parsed()) return sb::app::create_org(org_name, org_data_dir, org_database);
     if (call_cmd->parsed()) return sb::app::run_call(call);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());

@@ -14,6 +14,7 @@
 #include "api/metrics/metrics_route.hpp"
 #include "app/catalog/catalog.hpp"
 #include "app/data_dir.hpp"
+#include "app/store_choice.hpp"
 #include "auth/api_key_authenticator.hpp"
 #include "contract/contract.hpp"
 #include "core/crypto.hpp"
@@ -49,7 +50,6 @@
 #include "runtime/voice/live_calls.hpp"
 #include "runtime/voice/scheduled_calls.hpp"
 #include "storage/org_repository.hpp"
-#include "storage/sqlite/sqlite_store.hpp"
 #include "webhooks/webhook_runtime.hpp"
 
 namespace sb::app {
@@ -192,7 +192,8 @@ int serve(const ServeOptions& options) {
                         : phone_numbers::NumberPool::load(options.number_pool);
   const auto contract = contract::Contract::load_embedded();
 
-  storage::sqlite::SqliteStore store({dir.database_path(), options.db_readers});
+  const auto opened = open_store(options.database, dir.database_path(), options.db_readers);
+  storage::Store& store = *opened;
   bootstrap_first_org(store, dir);
 
   // Set before the server runs (so before any request reads it), once the port is known.
@@ -352,22 +353,22 @@ int serve(const ServeOptions& options) {
   return 0;
 }
 
-int create_org(const std::string& name, const std::string& data_dir) {
+int create_org(const std::string& name, const std::string& data_dir, const std::string& database) {
   use_stderr_for_diagnostics("warn");
   // Run from the wrong directory, this would make a new empty database whose key the running
   // server never sees.
-  if (!DataDir::holds_database(data_dir)) {
+  if (database.empty() && !DataDir::holds_database(data_dir)) {
     spdlog::error(
         "no Switchboard database in {} (looked for {}/{}): pass the data directory the server "
-        "runs on with --data-dir, or start the server there first",
+        "runs on with --data-dir (or its --database), or start the server there first",
         data_dir, data_dir, DataDir::kDatabaseFile);
     return 1;
   }
-  const DataDir dir(data_dir);
-  storage::sqlite::SqliteStore store({dir.database_path(), 1});
+  const auto store =
+      open_store(database, database.empty() ? DataDir(data_dir).database_path() : std::string(), 1);
   orgs::NewOrg created;
-  store.write_sync([&](storage::Session& s) { created = orgs::create_org(s, name); });
-  store.stop();
+  store->write_sync([&](storage::Session& s) { created = orgs::create_org(s, name); });
+  store->stop();
   boost::json::object line{{"orgId", created.org_id}, {"apiKey", created.api_key}};
   std::printf("%s\n", json_text(line).c_str());
   return 0;

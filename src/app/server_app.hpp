@@ -11,9 +11,11 @@ struct ServeOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 3000;
   std::string data_dir = "./data";
+  /// "" = SQLite in data_dir; a postgres:// URL = that PostgreSQL database (--database).
+  std::string database;
   std::string number_pool;  ///< file of E.164 numbers for `vapi` numbers; "" = empty pool
   unsigned io_threads = 0;  ///< 0 = one per usable CPU
-  unsigned db_readers = 2;
+  unsigned db_readers = 2;  ///< reader threads, each with a connection (the pool size)
   std::size_t body_limit = 2 * 1024 * 1024;   ///< routes without a limit of their own
   std::size_t json_body_limit = 1024 * 1024;  ///< routes that take a JSON body
   std::size_t body_memory_limit = 256 << 20;  ///< request bodies in memory at once
@@ -50,8 +52,10 @@ struct ServeOptions {
 /// Runs the server until SIGINT/SIGTERM. Returns the process exit code.
 int serve(const ServeOptions& options);
 
-/// Creates an org with a private key on the data dir's database (safe while a server runs on
-/// it) and prints {"orgId": "...", "apiKey": "..."}. Returns the process exit code.
-int create_org(const std::string& name, const std::string& data_dir);
+/// Creates an org with a private key on the data dir's database, or on `database` (a
+/// PostgreSQL URL) when set (safe while a server runs on it), and prints
+/// {"orgId": "...", "apiKey": "..."}. Returns the process exit code.
+int create_org(const std::string& name, const std::string& data_dir,
+               const std::string& database = "");
 
 }  // namespace sb::app
