@@ -1,7 +1,7 @@
 // Starts the real switchboard binary on a free port with a fresh data directory, and gives
 // tests an official SDK client pointed at it.
-import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
@@ -17,6 +17,26 @@ if (!BIN) throw new Error("SWITCHBOARD_BIN must point at the switchboard binary"
 export const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 /** A version-4 UUID (lowercase hex, as Vapi returns ids). */
 export const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+// With SB_E2E_POSTGRES_URL set, every server runs on PostgreSQL: each data directory gets a
+// schema of its own on that server (named in DATA_DIR/database-url, so a restarted server on
+// the same directory finds its data), passed with --database.
+const POSTGRES_URL = process.env.SB_E2E_POSTGRES_URL;
+/** For a test that reads the SQLite file itself: its `skip` option in PostgreSQL mode. */
+export const SKIP_ON_POSTGRES = POSTGRES_URL ? "reads the SQLite file; the servers run on PostgreSQL" : false;
+
+/** The --database URL of a data directory's PostgreSQL schema, made on first use; or null. */
+export function databaseOf(dataDir) {
+  if (!POSTGRES_URL) return null;
+  const file = join(dataDir, "database-url");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  const schema = `e2e_${randomUUID().replaceAll("-", "")}`;
+  const made = spawnSync("psql", [POSTGRES_URL, "-qc", `CREATE SCHEMA ${schema}`], { encoding: "utf8" });
+  if (made.status !== 0) throw new Error(`could not create schema ${schema}: ${made.stderr}`);
+  const url = `${POSTGRES_URL}${POSTGRES_URL.includes("?") ? "&" : "?"}options=-csearch_path%3D${schema}`;
+  writeFileSync(file, url + "\n");
+  return url;
+}
 
 /** A fresh empty temporary directory. */
 export function tempDir(prefix = "switchboard-e2e-") {
@@ -68,10 +88,14 @@ export async function startServer(options = {}) {
   const providers = (await defaultProviderStandin()).env;
   // In audit mode the access log is kept, so the audit can check it holds no secrets.
   const runName = `server-${randomUUID()}`;
+  const database = databaseOf(dataDir);
   const accessLog = options.accessLog ?? (AUDIT_DIR ? join(dataDir, `${runName}.access.log`) : "off");
   const child = spawn(
     BIN,
-    ["serve", "--port", "0", "--data-dir", dataDir, "--access-log", accessLog, ...(options.args ?? [])],
+    [
+      "serve", "--port", "0", "--data-dir", dataDir, "--access-log", accessLog,
+      ...(database ? ["--database", database] : []), ...(options.args ?? []),
+    ],
     { env: { ...process.env, ...providers, SWITCHBOARD_API_KEY: apiKey, ...(options.env ?? {}) } },
   );
   let stderr = "";
@@ -183,7 +207,10 @@ export async function api(server, path, opts = {}) {
 
 /** Creates an org with the CLI on a running server's data dir; resolves {orgId, apiKey, client}. */
 export async function createOrg(server, name) {
-  const { code, stdout, stderr } = await runCli(["org", "create", name, "--data-dir", server.dataDir]);
+  const database = databaseOf(server.dataDir);
+  const { code, stdout, stderr } = await runCli([
+    "org", "create", name, "--data-dir", server.dataDir, ...(database ? ["--database", database] : []),
+  ]);
   assert.equal(code, 0, `org create failed: ${stderr}`);
   const line = stdout.trim().split("\n").pop();
   const org = JSON.parse(line);
@@ -220,7 +247,16 @@ export const PHONE_NUMBER_NOT_FOUND = { message: "Phone number not found", error
 
 /** Concatenated contents of every file in `dir` (as latin1 text, for grepping bytes). */
 export function dataDirBytes(dir) {
-  return readdirSync(dir, { withFileTypes: true })
+  const files = readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isFile())
     .map((e) => ({ name: e.name, text: readFileSync(join(dir, e.name)).toString("latin1") }));
+  // In PostgreSQL mode the database is not in the directory: a dump of its schema stands in.
+  const database = existsSync(join(dir, "database-url")) ? databaseOf(dir) : null;
+  if (database) {
+    const schema = database.split("search_path%3D").pop();
+    const dump = spawnSync("pg_dump", ["--data-only", `--schema=${schema}`, database], { encoding: "latin1" });
+    if (dump.status !== 0) throw new Error(`pg_dump failed: ${dump.stderr}`);
+    files.push({ name: "postgres-dump", text: dump.stdout });
+  }
+  return files;
 }

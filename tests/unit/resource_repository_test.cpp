@@ -244,6 +244,34 @@ TEST_P(StoreTest, AKeyClaimedFromTwoStoresAtOnceGoesToOne) {
   }
 }
 
+// The server ends the store's connections (a restart, a failover): the job that finds its
+// connection closed fails, and the store connects again for the next ones.
+TEST_P(StoreTest, AStoreConnectsAgainAfterTheServerClosedItsConnections) {
+  if (GetParam() != test::StoreBackend::kPostgres) GTEST_SKIP() << "PostgreSQL only";
+  store_->write_sync([](Session& s) { s.resources().insert(record("before", "org-a", 1)); });
+  db_.drop_connections();
+  auto eventually_writes = [&](const std::string& id) {
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      try {
+        store_->write_sync([&](Session& s) { s.resources().insert(record(id, "org-a", 2)); });
+        return true;
+      } catch (const std::exception&) {
+      }
+    }
+    return false;
+  };
+  EXPECT_TRUE(eventually_writes("after"));
+  // Each of the two readers may fail one job; the third read at the latest succeeds.
+  std::vector<std::string> seen;
+  for (int attempt = 0; attempt < 3 && seen.size() < 2; ++attempt) {
+    try {
+      seen = list({});
+    } catch (const std::exception&) {
+    }
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{R"({"id":"after"})", R"({"id":"before"})"}));
+}
+
 }  // namespace
 }  // namespace sb::storage
 

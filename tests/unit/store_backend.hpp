@@ -60,6 +60,15 @@ class BackendDatabase {
   /// False for PostgreSQL without SB_TEST_POSTGRES_URL: the test should skip.
   bool available() const { return backend_ == StoreBackend::kSqlite || !url_.empty(); }
 
+  /// PostgreSQL: ends every connection a store has open on this schema, as a server restart
+  /// or failover would.
+  void drop_connections() const {
+    storage::postgres::Connection(url_, "").exec(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = "
+        "'switchboard/" +
+        schema_ + "'");
+  }
+
   /// A store on this database (the same data each time it is opened).
   std::unique_ptr<storage::Store> open(unsigned readers) const {
     if (backend_ == StoreBackend::kSqlite)

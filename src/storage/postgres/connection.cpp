@@ -64,19 +64,36 @@ std::string Result::bytes(int row, int column) const {
 }
 
 Connection::Connection(const std::string& url, const std::string& schema)
-    : conn_(PQconnectdb(url.c_str())) {
+    : conn_(PQconnectdb(url.c_str())), schema_(schema) {
   if (PQstatus(conn_) != CONNECTION_OK) {
     std::string message = std::string("connect to PostgreSQL: ") + PQerrorMessage(conn_);
     PQfinish(conn_);
     throw PgError("", message);
   }
-  exec("SET client_min_messages = warning");
-  if (!schema.empty()) {
-    char* quoted = PQescapeIdentifier(conn_, schema.data(), schema.size());
-    const std::string sql = std::string("SET search_path TO ") + quoted;
+  configure();
+}
+
+void Connection::configure() {
+  const std::string name = schema_.empty() ? "switchboard" : "switchboard/" + schema_;
+  char* literal = PQescapeLiteral(conn_, name.data(), name.size());
+  std::string sql =
+      std::string("SET client_min_messages = warning; SET application_name = ") + literal;
+  PQfreemem(literal);
+  if (!schema_.empty()) {
+    char* quoted = PQescapeIdentifier(conn_, schema_.data(), schema_.size());
+    sql += std::string("; SET search_path TO ") + quoted;
     PQfreemem(quoted);
-    exec(sql);
   }
+  exec(sql);
+}
+
+void Connection::reopen_if_lost() {
+  if (PQstatus(conn_) == CONNECTION_OK) return;
+  PQreset(conn_);
+  if (PQstatus(conn_) != CONNECTION_OK)
+    throw PgError("08006", std::string("reconnect to PostgreSQL: ") + PQerrorMessage(conn_));
+  prepared_.clear();  // statements are per session
+  configure();
 }
 
 Connection::~Connection() {
@@ -84,6 +101,7 @@ Connection::~Connection() {
 }
 
 void Connection::exec(std::string_view sql) {
+  reopen_if_lost();
   const std::string text(sql);
   checked(conn_, PQexec(conn_, text.c_str()), text);
 }
@@ -91,6 +109,7 @@ void Connection::exec(std::string_view sql) {
 Result Connection::run(std::string_view sql, const std::vector<Param>& params) {
   // Named by the text's hash: a dynamic list query (its filters vary) is prepared once per
   // shape, like the SQLite backend's statement cache.
+  reopen_if_lost();
   const std::string name = "s" + std::to_string(std::hash<std::string_view>{}(sql));
   if (!prepared_.contains(name)) {
     const std::string text(sql);

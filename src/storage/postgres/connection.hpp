@@ -67,7 +67,8 @@ class Result {
 
 class Connection {
  public:
-  /// `url`: a libpq connection string or URI. `schema`, if set, is the search_path.
+  /// `url`: a libpq connection string or URI. `schema`, if set, is the search_path. The
+  /// session's application_name is "switchboard" (with "/schema" when one is set).
   Connection(const std::string& url, const std::string& schema);
   ~Connection();
   Connection(const Connection&) = delete;
@@ -79,7 +80,13 @@ class Connection {
   Result run(std::string_view sql, const std::vector<Param>& params = {});
 
  private:
+  /// A connection the server closed (restart, failover, idle timeout) is opened again before
+  /// the next statement; the statement that found it closed has failed.
+  void reopen_if_lost();
+  void configure();
+
   pg_conn* conn_ = nullptr;
+  std::string schema_;
   std::unordered_set<std::string> prepared_;
 };
 
