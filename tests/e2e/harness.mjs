@@ -96,7 +96,8 @@ export async function startServer(options = {}) {
       "serve", "--port", "0", "--data-dir", dataDir, "--access-log", accessLog,
       ...(database ? ["--database", database] : []), ...(options.args ?? []),
     ],
-    { env: { ...process.env, ...providers, SWITCHBOARD_API_KEY: apiKey, ...(options.env ?? {}) } },
+    // A DATABASE_URL of the caller's shell must not move the tests' servers to its database.
+    { env: { ...process.env, DATABASE_URL: "", ...providers, SWITCHBOARD_API_KEY: apiKey, ...(options.env ?? {}) } },
   );
   let stderr = "";
   let stdout = "";
