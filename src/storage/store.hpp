@@ -41,7 +41,9 @@ class Store {
   virtual void post_read(ReadJob job) = 0;
   /// Runs `job` inside the writer's next transaction, isolated by a savepoint: if it throws,
   /// only its own changes are rolled back and `done` gets the exception; otherwise `done`
-  /// runs after COMMIT has reached the disk.
+  /// runs after COMMIT has reached the disk. A backend with other writers (PostgreSQL) may
+  /// roll a job back and run it again when the database undid it to break a deadlock, so a
+  /// job must give the same writes when run twice (not consume what it captured).
   virtual void post_write(WriteJob job, WriteDone done) = 0;
   /// Finishes queued work, then stops the threads. Idempotent.
   virtual void stop() = 0;

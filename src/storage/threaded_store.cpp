@@ -13,6 +13,9 @@ namespace {
 // How long the writer waits after its last write before trimming the heap.
 constexpr auto kIdleBeforeTrim = std::chrono::milliseconds(500);
 
+// Runs of a job that another writer's deadlock undid, before its caller hears of it.
+constexpr int kMaxAttempts = 3;
+
 // After a job ran in the open transaction: what must happen once COMMIT returns.
 struct Staged {
   WriteDone done;
@@ -122,16 +125,21 @@ void ThreadedStore::run_batch(ConnectionSession& session,
     return;
   }
   for (auto& [job, done] : batch) {
-    session.exec("SAVEPOINT job");
-    try {
-      job(session);
-      session.exec("RELEASE job");
-      staged.push_back({std::move(done), session.take_pending(), session.take_changes()});
-    } catch (...) {
-      auto error = std::current_exception();
-      session.discard();
-      session.exec("ROLLBACK TO job; RELEASE job");
-      done(error);  // nothing of this job will be committed; answer now
+    for (int attempt = 1;; ++attempt) {
+      session.exec("SAVEPOINT job");
+      try {
+        job(session);
+        session.exec("RELEASE job");
+        staged.push_back({std::move(done), session.take_pending(), session.take_changes()});
+        break;
+      } catch (...) {
+        auto error = std::current_exception();
+        session.discard();
+        session.exec("ROLLBACK TO job; RELEASE job");
+        if (attempt < kMaxAttempts && session.retryable(error)) continue;
+        done(error);  // nothing of this job will be committed; answer now
+        break;
+      }
     }
   }
   try {

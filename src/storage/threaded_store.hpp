@@ -36,6 +36,9 @@ class ConnectionSession : public Session {
   virtual void exec(std::string_view sql) = 0;
   /// The statement that opens the writer's transaction.
   virtual std::string_view begin_sql() const { return "BEGIN"; }
+  /// Whether a job that failed with `error` may simply run again (a deadlock with another
+  /// writer on the database, which chose this job to undo).
+  virtual bool retryable(std::exception_ptr /*error*/) const { return false; }
 
  private:
   std::vector<std::function<void()>> pending_;

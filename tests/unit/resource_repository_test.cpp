@@ -272,6 +272,51 @@ TEST_P(StoreTest, AStoreConnectsAgainAfterTheServerClosedItsConnections) {
   EXPECT_EQ(seen, (std::vector<std::string>{R"({"id":"after"})", R"({"id":"before"})"}));
 }
 
+// Two instances lock two documents in opposite orders: PostgreSQL breaks the deadlock by
+// undoing one job, which the store runs again, so both writes succeed.
+TEST_P(StoreTest, AJobUndoneToBreakADeadlockRunsAgain) {
+  if (GetParam() != test::StoreBackend::kPostgres)
+    GTEST_SKIP() << "PostgreSQL only: SQLite has one writer at a time";
+  store_->write_sync([](Session& s) {
+    s.resources().insert(record("r1", "org-a", 1));
+    s.resources().insert(record("r2", "org-a", 1));
+  });
+  auto other = db_.open(1);
+  // Each job signals once that it holds its first row, then waits for the other's signal.
+  struct Signal {
+    std::atomic<bool> sent{false};
+    std::promise<void> promise;
+    std::shared_future<void> future = promise.get_future().share();
+    void send() {
+      if (!sent.exchange(true)) promise.set_value();
+    }
+  };
+  Signal first_locked, second_locked;
+  auto job = [](const char* a, const char* b, Signal& mine, Signal& theirs) {
+    return [a, b, &mine, &theirs](Session& s) {
+      auto first = s.resources().find("thing", "org-a", a);
+      mine.send();
+      theirs.future.wait_for(std::chrono::seconds(5));
+      auto second = s.resources().find("thing", "org-a", b);
+      ++first->updated_at;
+      ++second->updated_at;
+      s.resources().update(*first);
+      s.resources().update(*second);
+    };
+  };
+  std::promise<std::exception_ptr> one, two;
+  store_->post_write(job("r1", "r2", first_locked, second_locked),
+                     [&](std::exception_ptr e) { one.set_value(e); });
+  other->post_write(job("r2", "r1", second_locked, first_locked),
+                    [&](std::exception_ptr e) { two.set_value(e); });
+  EXPECT_EQ(one.get_future().get(), nullptr);
+  EXPECT_EQ(two.get_future().get(), nullptr);
+  std::int64_t r1 = 0;
+  store_->read_sync(
+      [&](Session& s) { r1 = s.resources().find("thing", "org-a", "r1")->updated_at; });
+  EXPECT_EQ(r1, 3);
+}
+
 }  // namespace
 }  // namespace sb::storage
 

@@ -18,6 +18,15 @@ class PostgresSession final : public ConnectionSession {
   OutboxRepository& outbox() override { return outbox_; }
   std::vector<ResourceChange> take_changes() override { return resources_.take_changes(); }
   void exec(std::string_view sql) override { db_.exec(sql); }
+  bool retryable(std::exception_ptr error) const override {
+    try {
+      std::rethrow_exception(error);
+    } catch (const PgError& e) {
+      return e.sqlstate() == "40P01" || e.sqlstate() == "40001";  // deadlock, serialization
+    } catch (...) {
+      return false;
+    }
+  }
 
  private:
   Connection db_;

@@ -12,8 +12,8 @@
 // Concurrency under several writers (other instances on the same database): a write job's
 // find() locks the row until its transaction commits (SELECT ... FOR UPDATE), so a
 // read-modify-write of a document is serial per object; unique keys are claimed with
-// INSERT ... ON CONFLICT and a checked row count. A job that deadlocks with another instance
-// fails alone (its savepoint is rolled back) and its caller sees the error.
+// INSERT ... ON CONFLICT and a checked row count. A job PostgreSQL undoes to break a deadlock
+// with another instance is rolled back to its savepoint and run again (at most 3 times).
 
 #include <memory>
 #include <string>
