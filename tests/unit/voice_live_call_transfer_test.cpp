@@ -183,6 +183,29 @@ TEST_F(WarmTransferTest, AWarmTransferTheCarrierCannotMakeIsRefusedBeforeAnythin
   poll();
 }
 
+// A hook's transferCall tool (here after 3 s of silence) moves the call as the model's would.
+TEST_F(LiveCallTest, AHooksTransferCallToolTransfersTheCall) {
+  FakeTransfers transfers;
+  transfers_ = &transfers;
+  start(R"({"model": {"provider": "openai", "model": "gpt-4o"}, "hooks": [
+    {"on": "customer.speech.timeout", "options": {"timeoutSeconds": 3},
+     "do": [{"type": "tool", "tool": {"type": "transferCall", "destinations": [
+       {"type": "assistant", "assistantName": "Billing"},
+       {"type": "number", "number": "+14155550123", "message": "Let me get a person."}]}}]}
+  ]})");
+  run_for(2980ms);
+  EXPECT_TRUE(voice_.said.empty());
+  run_for(40ms);
+  ASSERT_EQ(voice_.said, std::vector<std::string>{"Let me get a person."});
+  EXPECT_TRUE(transfers.asked.empty()) << "not before the message has been heard";
+  run_for(300ms);
+  ASSERT_EQ(transfers.asked.size(), 1u);
+  EXPECT_EQ(string_at(transfers.asked[0], "number"), "+14155550123");
+  transfers.answer("");
+  poll();
+  EXPECT_EQ(recorded_->ended_reasons, std::vector<std::string>{"assistant-forwarded-call"});
+}
+
 TEST_F(LiveCallTest, TheDtmfToolPlaysKeypadTonesAfterWhatWasSaid) {
   start(R"({"model": {"provider": "openai", "model": "gpt-4o", "tools": [{"type": "dtmf"}]}})");
   transcriber_.say("Press one, then two.", true);
