@@ -11,6 +11,7 @@
 #include "media/g711.hpp"
 #include "media/rtp_packet.hpp"
 #include "media/telephone_event.hpp"
+#include "runtime/voice/rtp_transport.hpp"
 
 namespace sb::voice {
 namespace {
@@ -301,6 +302,21 @@ TEST_F(RtpSessionTest, SenderReportsGoOutAndThePeersReportsAreRead) {
   EXPECT_EQ(media::read_be(*sr, 4, 4), rtp->header.ssrc);
   EXPECT_EQ(media::read_be(*sr, 20, 4), 1u);  // packets sent
   session->close();
+}
+
+TEST_F(RtpSessionTest, AsACallTransportItIsPacedAndHangsUpOnce) {
+  int byes = 0;
+  RtpTransport transport(open(peer_.local_endpoint()), [&] { ++byes; });
+  EXPECT_TRUE(transport.paced());
+  EXPECT_TRUE(transport.send_audio(tone(1600, 16000)));  // five frames
+  ticks(1);
+  EXPECT_TRUE(take(peer_));
+  transport.hang_up();
+  transport.hang_up();
+  EXPECT_EQ(byes, 1);  // one BYE
+  EXPECT_FALSE(transport.send_audio(tone(320, 16000)));
+  ticks(2);
+  EXPECT_FALSE(take(peer_));  // the stream is closed: what was queued is not sent
 }
 
 }  // namespace
