@@ -221,6 +221,18 @@ TEST_F(RtpSessionTest, Rfc4733DigitsReachTheCallOncePerPress) {
   session->close();
 }
 
+TEST_F(RtpSessionTest, ADigitPressedDoesNotDelayTheAudioAfterIt) {
+  auto session = open(peer_.local_endpoint());
+  std::uint16_t seq = 0;
+  const auto packets = media::telephone_event_packets('7');
+  for (const auto& p : *packets) send_rtp(peer_, *session, {p.marker, 101, seq++, 0, 3}, p.payload);
+  send_rtp(peer_, *session, {true, 0, seq++, 1600, 3}, mulaw_frame());
+  ticks(8);  // 60 ms of playout delay, not another 8 frames behind the digit's packets
+  EXPECT_FALSE(media_->chunks.empty());
+  EXPECT_EQ(media_->digits, "7");
+  session->close();
+}
+
 TEST_F(RtpSessionTest, DigitsAreSentAsRfc4733EventsInPlaceOfAudio) {
   auto session = open(peer_.local_endpoint());
   EXPECT_FALSE(session->send_digits("5x"));

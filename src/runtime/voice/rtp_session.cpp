@@ -209,7 +209,11 @@ void RtpSession::on_rtcp(std::string_view datagram, const udp::endpoint& from) {
 void RtpSession::play_in() {
   auto& s = *state_;
   const auto lost_before = s.jitter.stats().lost;
-  const auto frame = s.jitter.pull();
+  auto frame = s.jitter.pull();
+  // Placeholders (events, comfort noise) play nothing, and an event's three end packets come
+  // at once: beyond the playout delay they are skipped, so a digit does not add delay.
+  while (frame && frame->empty() && s.jitter.depth() > s.config.jitter.playout_delay)
+    frame = s.jitter.pull();
   std::vector<std::int16_t> pcm;
   if (frame && !frame->empty())
     pcm = s.decoder.decode(*frame);
