@@ -23,11 +23,12 @@ using namespace std::chrono_literals;
 struct FakeMedia : CallMedia {
   std::vector<std::vector<std::int16_t>> chunks;
   std::string digits;
+  std::vector<std::string> hang_ups;
   void customer_audio(std::vector<std::int16_t> pcm) override { chunks.push_back(std::move(pcm)); }
   void control(boost::json::object) override {}
   void dtmf(std::string d) override { digits += d; }
   void mark_played(std::string) override {}
-  void hung_up(std::string) override {}
+  void hung_up(std::string reason) override { hang_ups.push_back(std::move(reason)); }
 };
 
 std::vector<std::int16_t> tone(std::size_t samples, int rate) {
@@ -313,6 +314,22 @@ TEST_F(RtpSessionTest, SenderReportsGoOutAndThePeersReportsAreRead) {
   EXPECT_EQ(static_cast<std::uint8_t>((*sr)[1]), 200);
   EXPECT_EQ(media::read_be(*sr, 4, 4), rtp->header.ssrc);
   EXPECT_EQ(media::read_be(*sr, 20, 4), 1u);  // packets sent
+  session->close();
+}
+
+TEST_F(RtpSessionTest, APeerSilentPastTheInactivityTimeoutHangsUpTheCallOnce) {
+  RtpSessionConfig config;
+  config.inactivity_timeout = 200ms;
+  auto session = open(peer_.local_endpoint(), config);
+  ticks(9);
+  send_rtp(peer_, *session, {true, 0, 1, 0, 6}, mulaw_frame());  // heard at 180 ms
+  ticks(9);
+  EXPECT_TRUE(media_->hang_ups.empty());
+  ticks(2);  // 200 ms after the last packet
+  ASSERT_EQ(media_->hang_ups.size(), 1u);
+  EXPECT_NE(media_->hang_ups[0].find("no RTP"), std::string::npos);
+  ticks(20);
+  EXPECT_EQ(media_->hang_ups.size(), 1u);
   session->close();
 }
 

@@ -99,6 +99,7 @@ void RtpSession::start(std::shared_ptr<CallMedia> media) {
     s.media = std::move(media);
     s.origin = s.clock.steady_now();
     s.next_report = s.origin + s.config.rtcp_interval;
+    s.last_heard = s.origin;
     self->receive_rtp();
     self->receive_rtcp();
     self->arm_tick();
@@ -173,6 +174,7 @@ void RtpSession::on_rtp(std::string_view datagram, const udp::endpoint& from) {
     }
     ++s.counters.packets_in;
   }
+  s.last_heard = s.clock.steady_now();
   const auto& header = packet->header;
   if (s.peer_ssrc != header.ssrc) {
     s.peer_ssrc = header.ssrc;

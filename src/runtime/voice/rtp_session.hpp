@@ -49,6 +49,10 @@ struct RtpSessionConfig {
   /// lead, so this only absorbs its timer's jitter).
   std::size_t max_queued_frames = 25;
   std::chrono::milliseconds rtcp_interval{5000};
+  /// No valid RTP from the peer for this long (from start() or its last packet) tells the call
+  /// CallMedia::hung_up once: a phone that vanished without a BYE. Off when nullopt (a call on
+  /// hold may send nothing).
+  std::optional<std::chrono::milliseconds> inactivity_timeout;
   std::string cname = "switchboard";
 };
 

@@ -99,6 +99,12 @@ void RtpSession::tick() {
     play_in();
     send_out();
   }
+  const auto timeout = s.config.inactivity_timeout;
+  if (timeout && !s.timed_out && now - s.last_heard >= *timeout) {
+    s.timed_out = true;
+    if (s.media)
+      s.media->hung_up("no RTP from the peer for " + std::to_string(timeout->count()) + " ms");
+  }
   if (now >= s.next_report) {
     send_report();
     s.next_report = now + s.config.rtcp_interval;

@@ -67,6 +67,8 @@ struct RtpSession::State {
   Clock::SteadyTime origin{};  ///< the tick grid: tick k is due at origin + k frames
   std::int64_t ticks = 0;
   Clock::SteadyTime next_report{};
+  Clock::SteadyTime last_heard{};  ///< start() or the peer's last valid packet
+  bool timed_out = false;
 
   // mutex
   mutable std::mutex mutex;
