@@ -8,6 +8,7 @@
 
 #include "core/json_fields.hpp"
 #include "runtime/chat/call_control.hpp"
+#include "runtime/chat/chat_setup.hpp"
 #include "runtime/chat/tool_runner.hpp"
 #include "runtime/voice/live_call_impl.hpp"
 
@@ -209,7 +210,7 @@ void LiveCallImpl::tool_started(std::uint64_t answer, const llm::ToolCall& call)
   const json::object* tool = nullptr;
   for (const auto& a : conversation_.assistants)
     if ((tool = find_tool(a.tools, call.name))) break;
-  if (!tool) return;
+  if (!tool) return say_handoff_message(call);
   tool_runs_.push_back(ToolRun{call.id, call.arguments, *tool});
   if (auto speech = tool_speech(*tool, "request-start", call.arguments, variant_++)) {
     speak_tool_message(*speech);
@@ -247,6 +248,24 @@ void LiveCallImpl::tool_finished(std::uint64_t answer, const chat::ToolOutcome& 
   const auto type = outcome.failed ? "request-failed" : "request-complete";
   if (auto speech = tool_speech(finished.tool, type, finished.arguments, variant_++))
     speak_tool_message(*speech);
+}
+
+// A handoff to an `assistant` destination of a transferCall tool or of the squad's
+// assistantDestinations (TransferDestinationAssistant) says its `message` first, when it has
+// one; the member answers after it. Handoffs without one stay silent (Vapi's default message
+// would announce every squad handoff as a transfer).
+void LiveCallImpl::say_handoff_message(const llm::ToolCall& call) {
+  for (const auto& a : conversation_.assistants) {
+    const auto set = chat::tool_set(a.tools, a.squad_destinations, true);
+    const auto* handoff = set.handoff(call.name, call.arguments);
+    if (!handoff) continue;
+    const auto* message = handoff->destination.if_contains("message");
+    std::string text;
+    if (message && message->is_string()) text = message->get_string();
+    if (message && message->is_object()) text = string_at(message->get_object(), "content");
+    if (!text.empty()) speak_tool_message(ToolSpeech{std::move(text)});
+    return;
+  }
 }
 
 void LiveCallImpl::speak_tool_message(const ToolSpeech& speech) {

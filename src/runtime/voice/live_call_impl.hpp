@@ -190,6 +190,7 @@ class LiveCallImpl final : public LiveCall,
   void tool_started(std::uint64_t answer, const llm::ToolCall& call);
   void tool_finished(std::uint64_t answer, const chat::ToolOutcome& outcome);
   void speak_tool_message(const ToolSpeech& speech);
+  void say_handoff_message(const llm::ToolCall& call);
   void gate_tools(std::uint64_t answer, std::function<void()> go);
   /// Lets the held tools run once what was said before them has been heard.
   void release_tools(Clock::SteadyTime t);
