@@ -99,7 +99,10 @@ std::string accepted(const AgreedAudio& a, const SdpMedia& offered, const LocalM
   out += "\r\n" + rtpmap(a.payload_type, codec_name(a.codec));
   if (a.telephone_event_type) {
     const auto* te = offered.format(*a.telephone_event_type);
-    const std::string events = te && !te->fmtp.empty() ? te->fmtp : "0-16";
+    // The offerer's event list ("0-15", "0-11,16") is kept; anything else is not echoed.
+    const bool event_list =
+        te && !te->fmtp.empty() && te->fmtp.find_first_not_of("0123456789,-") == std::string::npos;
+    const std::string events = event_list ? te->fmtp : "0-16";
     out += rtpmap(*a.telephone_event_type, "telephone-event");
     out += "a=fmtp:" + std::to_string(*a.telephone_event_type) + " " + events + "\r\n";
   }
