@@ -167,11 +167,24 @@ TEST_F(SipAgentTest, InviteIsAnsweredWithSdpThenEndedByThePeersBye) {
   EXPECT_EQ(header(ok, "X-Call-Id"), "abc");
   EXPECT_NE(ok.find("\r\n\r\n" + answer), std::string::npos);
 
+  EXPECT_EQ(header(ok, "Supported"), "");  // no 100rel or timer: PRACK/refreshes unhandled
+  EXPECT_EQ(header(ok, "Session-Expires"), "");
+
   const auto tag = to_tag(ok);
   peer_.send(port_, request("ACK", "ack1", 1, tag));
-  peer_.send(port_, request("BYE", "bye1", 2, tag));
+  // A re-INVITE is refused for now; the dialog goes on.
+  peer_.send(port_,
+             request("INVITE", "reinv1", 2, tag, "Content-Type: application/sdp\r\n", kOffer));
+  const auto refused = peer_.receive("488");
+  ASSERT_NE(refused, "");
+  EXPECT_NE(header(refused, "Warning").find("re-INVITE is not supported yet"), std::string::npos);
+  peer_.send(port_, request("ACK", "reinv1", 2, tag));
+  peer_.send(port_, request("BYE", "bye1", 3, tag));
   EXPECT_NE(peer_.receive("200"), "");
   ASSERT_TRUE(run_until([&] { return !events_.ended.empty(); }));
+  // Events run in order: the re-INVITE was no new call, and only the BYE ended this one.
+  EXPECT_EQ(events_.invites.size(), 1u);
+  ASSERT_EQ(events_.ended.size(), 1u);
   EXPECT_EQ(events_.ended.front().first, in.dialog);
   EXPECT_TRUE(events_.cancelled.empty());
 }

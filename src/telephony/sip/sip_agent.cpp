@@ -10,6 +10,7 @@
 #include <sofia-sip/msg_addr.h>
 #include <sofia-sip/nua.h>
 #include <sofia-sip/nua_tag.h>
+#include <sofia-sip/sip_status.h>
 #include <sofia-sip/sip_tag.h>
 #include <sofia-sip/su_log.h>
 #include <sofia-sip/su_wait.h>
@@ -184,6 +185,16 @@ struct SipAgent::Impl {
   }
 
   void on_invite(nua_handle_t* nh, const sip_t* sip) {
+    if (dialogs.count(nh)) {
+      // A re-INVITE (hold, a new codec): refused until the call work handles them; the
+      // session goes on as it was (RFC 3261 14.2).
+      spdlog::info("sip: re-INVITE Call-ID {} refused with 488 (not supported yet)",
+                   call_id_of(sip));
+      nua_respond(nh, SIP_488_NOT_ACCEPTABLE,
+                  SIPTAG_WARNING_STR("399 switchboard \"re-INVITE is not supported yet\""),
+                  TAG_END());
+      return;
+    }
     const DialogId id = next_dialog++;
     handles[id].handle = nh;
     handles[id].call_id = call_id_of(sip);
@@ -270,8 +281,11 @@ struct SipAgent::Impl {
     root = su_root_create(this);
     nua = root ? nua_create(root, &Impl::callback, this, NUTAG_URL(listen_url(options).c_str()),
                             NUTAG_MEDIA_ENABLE(0), SIPTAG_ALLOW_STR(kAllow),
-                            SIPTAG_ACCEPT_STR("application/sdp"), NUTAG_USER_AGENT("Switchboard"),
-                            NUTAG_ENABLEMESSAGE(0), TAG_END())
+                            SIPTAG_ACCEPT_STR("application/sdp"),
+                            // Neither reliable provisional responses nor session timers:
+                            // their PRACKs and refreshes are not handled here.
+                            SIPTAG_SUPPORTED_STR(""), NUTAG_SESSION_TIMER(0),
+                            NUTAG_USER_AGENT("Switchboard"), NUTAG_ENABLEMESSAGE(0), TAG_END())
                : nullptr;
     if (!nua || su_wait_create(&wake_wait, wake_fd, SU_WAIT_IN) != 0 ||
         su_root_register(root, &wake_wait, &Impl::wake, this, 0) < 0) {
