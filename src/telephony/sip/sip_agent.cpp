@@ -1,5 +1,7 @@
 #include "telephony/sip/sip_agent.hpp"
 
+#include "telephony/sip/wake_queue.hpp"
+
 // sofia-sip passes this "magic" back to its callbacks typed, when told before its headers.
 #define NUA_MAGIC_T sb::telephony::sip::SipAgent::Impl
 #define SU_ROOT_MAGIC_T sb::telephony::sip::SipAgent::Impl
@@ -17,8 +19,6 @@
 #include <sofia-sip/url.h>
 #include <spdlog/spdlog.h>
 #include <strings.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
@@ -28,7 +28,6 @@
 #include <deque>
 #include <functional>
 #include <future>
-#include <mutex>
 #include <stdexcept>
 #include <thread>
 #include <unordered_map>
@@ -139,38 +138,10 @@ struct SipAgent::Impl {
   std::unordered_map<DialogId, Dialog> handles;
   std::unordered_map<nua_handle_t*, DialogId> dialogs;
   DialogId next_dialog = 1;
-  // Commands from other threads, run on the SIP thread when wake_fd is signalled.
-  int wake_fd = -1;
-  std::mutex mutex;
-  std::deque<std::function<void()>> commands;
-  bool running = false;
+  WakeQueue commands;  ///< from other threads, run on the SIP thread
 
   Impl(SipAgentOptions o, boost::asio::any_io_executor x)
       : options(std::move(o)), executor(std::move(x)) {}
-  ~Impl() {
-    if (wake_fd >= 0) ::close(wake_fd);
-  }
-
-  void post_command(std::function<void()> command) {
-    {
-      std::lock_guard lock(mutex);
-      if (!running) return;
-      commands.push_back(std::move(command));
-    }
-    const std::uint64_t one = 1;
-    (void)::write(wake_fd, &one, sizeof one);
-  }
-
-  void run_commands() {
-    std::uint64_t count = 0;
-    (void)::read(wake_fd, &count, sizeof count);
-    std::deque<std::function<void()>> ready;
-    {
-      std::lock_guard lock(mutex);
-      ready.swap(commands);
-    }
-    for (auto& command : ready) command();
-  }
 
   void forget(nua_handle_t* nh) {
     const auto it = dialogs.find(nh);
@@ -287,7 +258,7 @@ struct SipAgent::Impl {
                             SIPTAG_SUPPORTED_STR(""), NUTAG_SESSION_TIMER(0),
                             NUTAG_USER_AGENT("Switchboard"), NUTAG_ENABLEMESSAGE(0), TAG_END())
                : nullptr;
-    if (!nua || su_wait_create(&wake_wait, wake_fd, SU_WAIT_IN) != 0 ||
+    if (!nua || su_wait_create(&wake_wait, commands.fd(), SU_WAIT_IN) != 0 ||
         su_root_register(root, &wake_wait, &Impl::wake, this, 0) < 0) {
       if (nua) nua_destroy(nua);
       if (root) su_root_destroy(root);
@@ -296,10 +267,7 @@ struct SipAgent::Impl {
           "SIP: cannot listen on " + listen_url(options) + " (UDP and TCP; is the port taken?)")));
       return;
     }
-    {
-      std::lock_guard lock(mutex);
-      running = true;
-    }
+    commands.open();
     listening.set_value();
     su_root_run(root);
     for (auto& [id, dialog] : handles) nua_handle_destroy(dialog.handle);
@@ -313,7 +281,7 @@ struct SipAgent::Impl {
   }
 
   static int wake(Impl*, su_wait_t*, Impl* self) {
-    self->run_commands();
+    self->commands.run_ready();
     return 0;
   }
 
@@ -332,8 +300,6 @@ SipAgent::~SipAgent() {
 
 void SipAgent::start(SipEvents& events) {
   impl_->events = &events;
-  impl_->wake_fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  if (impl_->wake_fd < 0) throw std::runtime_error("SIP: eventfd failed");
   std::promise<void> listening;
   auto ready = listening.get_future();
   impl_->thread = std::thread([this, &listening] { impl_->run(listening); });
@@ -348,22 +314,20 @@ void SipAgent::start(SipEvents& events) {
 
 void SipAgent::stop() {
   if (!impl_->thread.joinable()) return;
-  impl_->post_command([impl = impl_.get()] { impl->begin_shutdown(); });
+  impl_->commands.push([impl = impl_.get()] { impl->begin_shutdown(); });
   impl_->thread.join();
-  std::lock_guard lock(impl_->mutex);
-  impl_->running = false;
-  impl_->commands.clear();
+  impl_->commands.close();
 }
 
 void SipAgent::respond(DialogId dialog, int status, std::string reason,
                        std::vector<SipHeader> headers, std::string sdp) {
-  impl_->post_command(
+  impl_->commands.push(
       [impl = impl_.get(), dialog, status, reason = std::move(reason), headers = std::move(headers),
        sdp = std::move(sdp)] { impl->respond(dialog, status, reason, headers, sdp); });
 }
 
 void SipAgent::hang_up(DialogId dialog) {
-  impl_->post_command([impl = impl_.get(), dialog] {
+  impl_->commands.push([impl = impl_.get(), dialog] {
     if (const auto it = impl->handles.find(dialog); it != impl->handles.end())
       nua_bye(it->second.handle, TAG_END());
   });
