@@ -108,7 +108,7 @@ void sofia_log(void*, const char* format, va_list args) {
 // The listening URL: sofia binds maddr and names the host part in Via and Contact.
 std::string listen_url(const SipAgentOptions& o) {
   const auto bracket = [](const std::string& h) {
-    return h.find(':') != std::string::npos && h.front() != '[' ? "[" + h + "]" : h;
+    return !h.empty() && h.front() != '[' && h.find(':') != std::string::npos ? "[" + h + "]" : h;
   };
   const std::string shown = o.public_host.empty() ? o.bind_host : o.public_host;
   std::string url = "sip:" + bracket(shown) + ":" + std::to_string(o.port);
