@@ -212,6 +212,15 @@ for (const [name, p] of Object.entries(PROVIDERS)) {
     const llmMark = env.standin.requests.length;
     const { call, caller } = await liveCall(p.transcriber, { firstMessage: "Hi." });
     const session = await until(() => standin.sessions[mark], `the ${name} connection`);
+    // What the adapter sends first may still be on its way when the connection shows up.
+    await until(() => {
+      try {
+        p.expect(session, p.key);
+        return true;
+      } catch {
+        return false;
+      }
+    }, `what the ${name} stream starts with`).catch(() => {});
     p.expect(session, p.key);
     const request = await until(() => env.standin.requests.slice(llmMark).find((r) => r.path.endsWith("/chat/completions")), "the model's request", 15000);
     const last = request.body.messages.at(-1);

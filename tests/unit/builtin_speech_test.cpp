@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
 #include <future>
 #include <mutex>
 #include <string>
@@ -16,6 +18,8 @@
 #include "core/api_error.hpp"
 #include "runtime/speech/builtin_transcriber.hpp"
 #include "runtime/speech/builtin_voice.hpp"
+#include "runtime/speech/flite_voices.hpp"
+#include "runtime/speech/keyword_boost.hpp"
 
 namespace sb::speech {
 namespace {
@@ -79,6 +83,38 @@ struct Synthesized {
   std::string failure;
 };
 
+// A phrase pocketsphinx mishears in flite's slt voice ("... to mr greater please"), the name
+// a close alternative in its N-best list.
+constexpr const char* kMisheardPhrase = "I would like to speak to Mister Krieger please.";
+constexpr const char* kMisheardKeyword = "Krieger";
+constexpr const char* kMisheardWord = "krieger";
+
+/// The phrase in slt, the same samples every time: flite's excitation noise draws on rand(), so
+/// without a fixed seed the audio (and what pocketsphinx hears) depends on earlier syntheses.
+Pcm misheard_phrase() {
+  std::srand(1);
+  return flite_synthesize(FliteVoice::kSlt, kMisheardPhrase, 1.0).samples;
+}
+
+/// One utterance on `decoder`, fed as the transcriber feeds it (some silence either side, in
+/// 20 ms frames): the decoder's own result and its N-best list.
+struct Decoded {
+  std::string best;
+  std::vector<Hypothesis> alternatives;
+};
+Decoded decode(SphinxDecoder& decoder, const Pcm& speech) {
+  Pcm audio(kPipelineRate / 5, 0);
+  audio.insert(audio.end(), speech.begin(), speech.end());
+  audio.resize((audio.size() + kPipelineRate * 3 / 10) / kFrameSamples * kFrameSamples, 0);
+  decoder.start();
+  for (std::size_t at = 0; at < audio.size(); at += kFrameSamples)
+    decoder.process(std::span(audio).subspan(at, kFrameSamples));
+  Decoded out;
+  out.best = decoder.finish();
+  out.alternatives = decoder.alternatives(20);
+  return out;
+}
+
 class BuiltinSpeech : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -133,11 +169,11 @@ class BuiltinSpeech : public ::testing::Test {
   }
 
   /// Waits until the decoder is back on the shelf (it returns after the last queued task).
-  static bool decoder_returns() {
-    for (int i = 0; i < 3000 && transcriber_->decoders().available() == 0; ++i) {
+  static bool decoder_returns(const BuiltinTranscriber& transcriber = *transcriber_) {
+    for (int i = 0; i < 3000 && transcriber.decoders().available() == 0; ++i) {
       std::this_thread::sleep_for(10ms);
     }
-    return transcriber_->decoders().available() == 1;
+    return transcriber.decoders().available() == 1;
   }
 
   static SpeechPool* pool_;
@@ -296,6 +332,58 @@ TEST_F(BuiltinSpeech, OnlyEnglishIsAccepted) {
     EXPECT_NE(std::string(e.what()).find("voice.language \"fr-FR\""), std::string::npos)
         << e.what();
   }
+}
+
+TEST_F(BuiltinSpeech, KeywordsFromTheConfigBiasTheFinalTranscript) {
+  // A decoder of its own: what pocketsphinx hears depends on what its decoder heard before.
+  BuiltinTranscriberOptions options;
+  options.decoders = 1;
+  BuiltinTranscriber transcriber(*pool_, options);
+  const auto speech = misheard_phrase();
+  Transcripts plain, biased;
+  auto plain_stream = transcriber.open({}, {}, plain.events());
+  feed(*plain_stream, speech);
+  ASSERT_TRUE(decoder_returns(transcriber));
+  auto stream = transcriber.open(
+      json_object({{"keywords", {kMisheardKeyword, "Snuffleupagus:5", "albuquerque:3"}}}), {},
+      biased.events());
+  feed(*stream, speech);
+  const auto without = plain.finals(1);
+  const auto with = biased.finals(1);
+  ASSERT_EQ(without.size(), 1u);
+  ASSERT_EQ(with.size(), 1u);
+  EXPECT_FALSE(contains(without[0].text, kMisheardWord)) << without[0].text;
+  // Written as the assistant spelt it (the decoder writes lower case); the keyword missing from
+  // the dictionary (Snuffleupagus) and the one not said change nothing else.
+  EXPECT_EQ(with[0].text, "i would like to speak to mr Krieger please");
+  EXPECT_TRUE(decoder_returns(transcriber));
+}
+
+TEST(BuiltinKeywords, AKeywordTurnsAMisheardWordIntoIt) {
+  SphinxDecoder decoder(kDefaultSphinxModel);
+  const auto heard = decode(decoder, misheard_phrase());
+  auto keywords = [](const char* keyword) {
+    return parse_keywords(boost::json::value({{"keywords", {keyword}}}).as_object());
+  };
+  EXPECT_EQ(heard.best.find(kMisheardWord), std::string::npos) << heard.best;
+  EXPECT_NE(choose_transcript(heard.best, heard.alternatives, keywords(kMisheardKeyword))
+                .find(kMisheardKeyword),
+            std::string::npos);
+  // A keyword not said leaves the decoder's choice as it was.
+  EXPECT_EQ(choose_transcript(heard.best, heard.alternatives, keywords("albuquerque:5")),
+            heard.best);
+}
+
+TEST(BuiltinTranscriberModel, ABackgroundLoadIsReportedUntilItEnds) {
+  // While loading() is true, the first speech of a call waits up to 10 s for a decoder
+  // instead of 2 s (loading takes longer than that on a busy machine).
+  DecoderPool pool(kDefaultSphinxModel, 1, 1, DecoderPool::Loading::kOnFirstUse);
+  EXPECT_FALSE(pool.loading());
+  pool.start_loading();
+  EXPECT_TRUE(pool.loading());
+  for (int i = 0; i < 3000 && pool.loading(); ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_FALSE(pool.loading());
+  EXPECT_EQ(pool.available(), 1u);
 }
 
 TEST(BuiltinTranscriberModel, AMissingModelIsAClearStartupError) {

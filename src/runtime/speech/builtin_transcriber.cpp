@@ -10,6 +10,7 @@
 #include "media/voice_activity.hpp"
 #include "runtime/speech/english_only.hpp"
 #include "runtime/speech/event_gate.hpp"
+#include "runtime/speech/keyword_boost.hpp"
 
 namespace sb::speech {
 
@@ -36,6 +37,8 @@ constexpr int kMaxLoadWaitFrames = 10'000 / kFrameMs;
 /// Longer speech is cut into utterances this long (finals without end of turn) on the same
 /// decoder, so a monologue or steady noise does not grow one search without bound.
 constexpr int kMaxUtteranceFrames = 20'000 / kFrameMs;
+/// Hypotheses re-ranked for the keywords at the end of an utterance.
+constexpr std::size_t kKeywordAlternatives = 20;
 
 using Frame = std::vector<std::int16_t>;
 using Lease = DecoderPool::Lease;
@@ -49,6 +52,9 @@ struct Decoding {
   std::shared_ptr<Counters> counters;
   bool end_of_turn = true;
   std::string last_partial;
+  std::string call_id;
+  std::vector<Keyword> keywords;
+  bool keywords_checked = false;
 
   void emit(Transcript transcript) {
     gate.run([&] {
@@ -57,8 +63,24 @@ struct Decoding {
   }
 };
 
+/// Once per stream, on its first decoder: keywords the dictionary lacks cannot be recognised
+/// (adding words would change a decoder every call shares), so they are logged and left out.
+void check_keywords(const SphinxDecoder& decoder, Decoding& decoding) {
+  if (std::exchange(decoding.keywords_checked, true) || decoding.keywords.empty()) return;
+  const auto unknown = drop_unknown_keywords(
+      decoding.keywords, [&](const std::string& word) { return decoder.knows(word); });
+  if (unknown.empty()) return;
+  std::string names;
+  for (const auto& name : unknown) names += (names.empty() ? "\"" : ", \"") + name + "\"";
+  spdlog::info(
+      "built-in transcriber: call {}: keywords not in the dictionary cannot be recognised, "
+      "ignored: {}",
+      decoding.call_id, names);
+}
+
 void run_start(SphinxDecoder& decoder, Decoding& decoding, const std::vector<Frame>& frames) {
   if (!decoding.gate.is_open()) return;
+  check_keywords(decoder, decoding);
   decoder.start();
   decoding.last_partial.clear();
   for (const auto& frame : frames) decoder.process(frame);
@@ -78,6 +100,8 @@ void run_process(SphinxDecoder& decoder, Decoding& decoding, const Frame& frame,
 void run_finish(SphinxDecoder& decoder, Decoding& decoding, bool end_of_turn) {
   if (!decoding.gate.is_open()) return;
   std::string text = decoder.finish();
+  if (!decoding.keywords.empty())
+    text = choose_transcript(text, decoder.alternatives(kKeywordAlternatives), decoding.keywords);
   decoding.last_partial.clear();
   if (text.empty()) return;  // noise the detector took for speech
   ++decoding.counters->utterances;
@@ -87,14 +111,14 @@ void run_finish(SphinxDecoder& decoder, Decoding& decoding, bool end_of_turn) {
 class BuiltinStream final : public TranscriberStream {
  public:
   BuiltinStream(SpeechPool& pool, DecoderPool& decoders, std::shared_ptr<Counters> counters,
-                TranscriberEvents events, bool end_of_turn, std::string call_id)
-      : decoders_(decoders),
-        serial_(pool.serial()),
-        decoding_(std::make_shared<Decoding>()),
-        call_id_(std::move(call_id)) {
+                TranscriberEvents events, bool end_of_turn, std::string call_id,
+                std::vector<Keyword> keywords)
+      : decoders_(decoders), serial_(pool.serial()), decoding_(std::make_shared<Decoding>()) {
     decoding_->events = std::move(events);
     decoding_->counters = std::move(counters);
     decoding_->end_of_turn = end_of_turn;
+    decoding_->call_id = std::move(call_id);
+    decoding_->keywords = std::move(keywords);
   }
   ~BuiltinStream() override { close(); }
 
@@ -236,13 +260,14 @@ class BuiltinStream final : public TranscriberStream {
       spdlog::warn(
           "built-in transcriber: call {}: an utterance's end was dropped (the speech "
           "pool is full)",
-          call_id_);
+          decoding_->call_id);
     }
   }
 
   void drop_utterance(const char* why) {
     ++decoding_->counters->dropped_utterances;
-    spdlog::warn("built-in transcriber: call {}: an utterance was dropped: {}", call_id_, why);
+    spdlog::warn("built-in transcriber: call {}: an utterance was dropped: {}", decoding_->call_id,
+                 why);
     lease_.reset();
     backlog_.clear();
     phase_ = Phase::kDropping;
@@ -251,7 +276,6 @@ class BuiltinStream final : public TranscriberStream {
   DecoderPool& decoders_;
   SpeechPool::Serial serial_;
   std::shared_ptr<Decoding> decoding_;
-  std::string call_id_;
   media::VoiceActivity vad_{kPipelineRate};
   Phase phase_ = Phase::kIdle;
   bool closed_ = false;
@@ -287,7 +311,7 @@ std::unique_ptr<TranscriberStream> BuiltinTranscriber::open(const boost::json::o
   const bool end_of_turn = string_at(config, "turnTaking") != "manual";
   decoders_.start_loading();
   return std::make_unique<BuiltinStream>(pool_, decoders_, counters_, std::move(events),
-                                         end_of_turn, context.call_id);
+                                         end_of_turn, context.call_id, parse_keywords(config));
 }
 
 BuiltinTranscriber::Stats BuiltinTranscriber::stats() const {

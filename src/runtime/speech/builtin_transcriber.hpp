@@ -10,9 +10,14 @@
 // ~300 ms of speech. When no decoder is free, a stream waits for one up to 2 s (buffering that
 // audio) and then drops the utterance, counted and logged.
 //
-// `keywords` are accepted and not used: pocketsphinx 5prealpha can bias only by changing the
-// language model or switching the decoder to keyword spotting, and its decoders are shared by
-// all calls (an edit would have to be undone after each utterance, reloading the search).
+// `keywords` (`word` or `word:boost`) bias each final transcript by N-best rescoring
+// (keyword_boost.hpp): the shared decoders are not changed (pocketsphinx 5prealpha can bias
+// its search only by editing the language model, which every call would see), the utterance's
+// 20 best hypotheses are re-ranked with a bonus per keyword. A keyword can win only where the
+// decoder heard it as a close alternative; partial transcripts are not biased. Keywords missing
+// from the dictionary cannot be recognised at all: they are logged once per call and ignored
+// (ps_add_word would change a shared decoder, and a pronunciation would have to be guessed).
+// The N-best walk costs 0.4 ms per 3 s utterance, 2-7 ms per 20 s: under 0.3% of decoding.
 
 #include <atomic>
 #include <cstddef>

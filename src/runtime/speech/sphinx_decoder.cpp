@@ -12,6 +12,7 @@
 #include <thread>
 
 #include <pocketsphinx.h>
+#include <sphinxbase/ckd_alloc.h>
 
 namespace sb::speech {
 
@@ -88,6 +89,25 @@ std::string SphinxDecoder::finish() {
   return partial();
 }
 
+std::vector<Hypothesis> SphinxDecoder::alternatives(std::size_t limit) {
+  std::vector<Hypothesis> out;
+  if (in_utterance_) return out;
+  ps_nbest_t* nbest = ps_nbest(handle_->decoder);
+  for (; nbest != nullptr && out.size() < limit; nbest = ps_nbest_next(nbest)) {
+    int32 score = 0;
+    if (const char* hyp = ps_nbest_hyp(nbest, &score); hyp != nullptr) out.push_back({hyp, score});
+  }
+  if (nbest != nullptr) ps_nbest_free(nbest);  // ps_nbest_next frees it at the end of the list
+  return out;
+}
+
+bool SphinxDecoder::knows(const std::string& word) const {
+  char* phones = ps_lookup_word(handle_->decoder, word.c_str());
+  if (phones == nullptr) return false;
+  ckd_free(phones);
+  return true;
+}
+
 /// The free decoders. Leases hold the shelf, so a decoder returned after the pool is gone
 /// finds `closed` and is freed instead.
 struct DecoderPool::Shelf {
@@ -150,20 +170,24 @@ DecoderPool::DecoderPool(const std::string& model_dir, std::size_t count, unsign
 
 void DecoderPool::start_loading() {
   std::call_once(loading_, [this] {
-    loader_ =
-        std::thread([dir = model_dir_, count = size_, threads = load_threads_, shelf = shelf_] {
-          const auto failure =
-              load_decoders(dir, count, threads, [&shelf](std::unique_ptr<SphinxDecoder> d) {
-                std::lock_guard lock(shelf->mutex);
-                if (!shelf->closed) shelf->free.push_back(std::move(d));
-              });
-          if (!failure) return;
-          try {
-            std::rethrow_exception(failure);
-          } catch (const std::exception& e) {
-            spdlog::error("built-in transcriber: a decoder failed to load: {}", e.what());
-          }
-        });
+    // What loading() reports, so the first speech waits for the decoders being loaded (the
+    // destructor joins the loader, so it may write the flag).
+    loading_now_ = true;
+    loader_ = std::thread([dir = model_dir_, count = size_, threads = load_threads_, shelf = shelf_,
+                           &loading_now = loading_now_] {
+      const auto failure =
+          load_decoders(dir, count, threads, [&shelf](std::unique_ptr<SphinxDecoder> d) {
+            std::lock_guard lock(shelf->mutex);
+            if (!shelf->closed) shelf->free.push_back(std::move(d));
+          });
+      loading_now = false;
+      if (!failure) return;
+      try {
+        std::rethrow_exception(failure);
+      } catch (const std::exception& e) {
+        spdlog::error("built-in transcriber: a decoder failed to load: {}", e.what());
+      }
+    });
   });
 }
 

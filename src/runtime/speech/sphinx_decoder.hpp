@@ -14,6 +14,8 @@
 #include <thread>
 #include <vector>
 
+#include "runtime/speech/keyword_boost.hpp"
+
 namespace sb::speech {
 
 /// Debian's pocketsphinx-en-us: en-us/ (acoustic model), en-us.lm.bin, cmudict-en-us.dict.
@@ -36,6 +38,13 @@ class SphinxDecoder {
   std::string partial();
   /// Ends the utterance: its final hypothesis ("" when nothing was recognised).
   std::string finish();
+  /// After finish(): up to `limit` of the utterance's best hypotheses, best first as the
+  /// N-best search finds them (a reading may repeat, with other silences). 20 of them take
+  /// 0.4 ms for 3 s of speech and 2-7 ms for 20 s (ASan build), against 0.25 and 2.8 s to
+  /// decode that speech: under 0.3% more.
+  std::vector<Hypothesis> alternatives(std::size_t limit);
+  /// Whether `word` (lower case) is in the dictionary, i.e. can be recognised at all.
+  bool knows(const std::string& word) const;
   bool in_utterance() const { return in_utterance_; }
 
  private:

@@ -109,9 +109,11 @@ void LiveCallImpl::run_customer_interrupted_hooks() {
   });
 }
 
-// A hook's `tool` action: endCall ends the call; a tool this server runs for the model (a
-// function or apiRequest tool, anything with a server) runs the same way, with the arguments
-// its schema's properties give as `value`; transfers, keypad tones and handoffs are skipped.
+// A hook's `tool` action: endCall ends the call; transferCall transfers it (to its first phone
+// destination, or the one the server answers when it has none), as the model's call would; a
+// tool this server runs for the model (a function or apiRequest tool, anything with a server)
+// runs the same way, with the arguments its schema's properties give as `value`; keypad tones
+// and handoffs are skipped.
 void LiveCallImpl::run_hook_tool(const json::object& action, bool ending) {
   const auto* tool = object_at(action, "tool");
   if (!tool) {
@@ -131,6 +133,10 @@ void LiveCallImpl::run_hook_tool(const json::object& action, bool ending) {
   const auto type = string_at(*tool, "type");
   if (type == "endCall") {
     if (!ending) end_call(*tool);
+    return;
+  }
+  if (type == "transferCall") {
+    if (!ending) transfer_from_hook(*tool);
     return;
   }
   if (chat::is_call_control_tool(type) || type == "handoff") {
@@ -164,6 +170,22 @@ void LiveCallImpl::run_hook_tool(const json::object& action, bool ending) {
           if (o.failed)
             spdlog::warn("call {}: a hook's tool '{}' failed: {}", id, o.name, o.content);
       });
+}
+
+void LiveCallImpl::transfer_from_hook(const json::object& tool) {
+  if (!services_.transfers || !services_.transfers->can_transfer(snapshot())) {
+    spdlog::warn("call {}: a hook's transferCall is skipped: this call cannot be transferred", id_);
+    return;
+  }
+  json::object destination;
+  if (const auto* destinations = array_at(tool, "destinations"))
+    for (const auto& d : *destinations)
+      if (const auto* o = d.if_object(); o && string_at(*o, "type") != "assistant") {
+        destination = *o;
+        break;
+      }
+  spdlog::info("call {}: a hook transfers the call", id_);
+  begin_transfer(tool, std::move(destination));
 }
 
 void LiveCallImpl::begin_silence() {

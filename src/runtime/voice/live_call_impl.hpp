@@ -181,6 +181,8 @@ class LiveCallImpl final : public LiveCall,
   void run_hook(const boost::json::array& actions);
   /// A hook's `tool` action; `ending`: from call.ending, when the call cannot be ended again.
   void run_hook_tool(const boost::json::object& action, bool ending);
+  /// A hook's transferCall tool: as the model's call of it, to its first phone destination.
+  void transfer_from_hook(const boost::json::object& tool);
   void run_ending_hooks(const std::string& ended_reason);
   void run_customer_interrupted_hooks();
   void begin_silence();
