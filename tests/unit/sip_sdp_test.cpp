@@ -119,7 +119,7 @@ TEST(SipSdp, ParsesSessionMediaFormatsAndAttributes) {
 TEST(SipSdp, AnswersAsteriskWithPcmuAndItsTelephoneEvent) {
   const auto answer = answer_offer(parse_sdp(kAsterisk), kLocal);
   ASSERT_TRUE(answer.audio);
-  EXPECT_EQ(answer.audio->codec, AudioCodec::kPcmu);
+  EXPECT_EQ(answer.audio->codec, media::G711Law::kMulaw);
   EXPECT_EQ(answer.audio->telephone_event_type, 101);
   EXPECT_EQ(answer.audio->remote_address, "198.51.100.4");
   EXPECT_EQ(answer.audio->remote_rtp_port, 14562);
@@ -140,7 +140,7 @@ TEST(SipSdp, AnswersAsteriskWithPcmuAndItsTelephoneEvent) {
 TEST(SipSdp, SkipsOpusAndPicksTheOnlyNarrowbandTelephoneEvent) {
   const auto answer = answer_offer(parse_sdp(kOpusFirst), kLocal);
   ASSERT_TRUE(answer.audio);
-  EXPECT_EQ(answer.audio->codec, AudioCodec::kPcmu);
+  EXPECT_EQ(answer.audio->codec, media::G711Law::kMulaw);
   EXPECT_EQ(answer.audio->payload_type, 0);
   EXPECT_EQ(answer.audio->telephone_event_type, 100);  // the 8000 Hz one, not 101 or 99
   EXPECT_TRUE(has_line(answer.sdp, "m=audio 40000 RTP/AVP 0 100"));
@@ -151,7 +151,7 @@ TEST(SipSdp, SkipsOpusAndPicksTheOnlyNarrowbandTelephoneEvent) {
 TEST(SipSdp, AcceptsPcmaOnlyAndIgnoresIce) {
   const auto answer = answer_offer(parse_sdp(kPcmaOnlyWithIce), kLocal);
   ASSERT_TRUE(answer.audio);
-  EXPECT_EQ(answer.audio->codec, AudioCodec::kPcma);
+  EXPECT_EQ(answer.audio->codec, media::G711Law::kAlaw);
   EXPECT_EQ(answer.audio->payload_type, 8);
   EXPECT_EQ(answer.audio->remote_rtcp_port, 8001);
   EXPECT_TRUE(has_line(answer.sdp, "m=audio 40000 RTP/AVP 8 101"));
@@ -163,7 +163,7 @@ TEST(SipSdp, AcceptsPcmaOnlyAndIgnoresIce) {
 TEST(SipSdp, FollowsTheOfferersOrderBetweenPcmaAndPcmu) {
   const auto answer = answer_offer(parse_sdp(kFreeSwitch), kLocal);
   ASSERT_TRUE(answer.audio);
-  EXPECT_EQ(answer.audio->codec, AudioCodec::kPcma);
+  EXPECT_EQ(answer.audio->codec, media::G711Law::kAlaw);
   EXPECT_EQ(answer.audio->remote_address, "203.0.113.51");
   EXPECT_EQ(answer.audio->remote_rtcp_port, 24681);
 }
@@ -252,7 +252,7 @@ TEST(SipSdp, OfferAndItsAnswerRoundTrip) {
   const auto answer = answer_offer(parse_sdp(offer), kLocal);
   const auto agreed = read_answer(parse_sdp(answer.sdp));
   ASSERT_TRUE(agreed);
-  EXPECT_EQ(agreed->codec, AudioCodec::kPcmu);
+  EXPECT_EQ(agreed->codec, media::G711Law::kMulaw);
   EXPECT_EQ(agreed->telephone_event_type, 101);
   EXPECT_EQ(agreed->remote_address, "203.0.113.7");
   EXPECT_EQ(agreed->remote_rtp_port, 40000);

@@ -11,10 +11,10 @@ bool same_name(std::string_view a, std::string_view b) {
   return a.size() == b.size() && ::strncasecmp(a.data(), b.data(), a.size()) == 0;
 }
 
-std::optional<AudioCodec> g711(const SdpFormat& f) {
+std::optional<media::G711Law> g711(const SdpFormat& f) {
   if (f.clock_rate != 8000 || f.channels != 1) return std::nullopt;
-  if (same_name(f.encoding, "PCMU")) return AudioCodec::kPcmu;
-  if (same_name(f.encoding, "PCMA")) return AudioCodec::kPcma;
+  if (same_name(f.encoding, "PCMU")) return media::G711Law::kMulaw;
+  if (same_name(f.encoding, "PCMA")) return media::G711Law::kAlaw;
   return std::nullopt;
 }
 
@@ -82,8 +82,8 @@ std::string rtpmap(int pt, std::string_view encoding) {
   return "a=rtpmap:" + std::to_string(pt) + " " + std::string(encoding) + "/8000\r\n";
 }
 
-std::string codec_name(AudioCodec c) {
-  return c == AudioCodec::kPcmu ? "PCMU" : "PCMA";
+std::string codec_name(media::G711Law law) {
+  return law == media::G711Law::kMulaw ? "PCMU" : "PCMA";
 }
 
 std::string rejected(const SdpMedia& m) {

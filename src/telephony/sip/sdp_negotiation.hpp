@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "media/g711_link.hpp"
 #include "telephony/sip/sdp.hpp"
 
 namespace sb::telephony::sip {
@@ -21,14 +22,12 @@ struct LocalMedia {
   std::uint64_t session_version = 0;
 };
 
-enum class AudioCodec { kPcmu, kPcma };
-
 /// The audio stream both sides agreed on.
 struct AgreedAudio {
-  AudioCodec codec = AudioCodec::kPcmu;
-  int payload_type = 0;                     ///< as the offer numbered it
-  std::optional<int> telephone_event_type;  ///< RFC 4733 events' payload type, if agreed
-  std::string remote_address;               ///< where RTP is sent
+  media::G711Law codec = media::G711Law::kMulaw;  ///< PCMU (μ-law) or PCMA (A-law)
+  int payload_type = 0;                           ///< as the offer numbered it
+  std::optional<int> telephone_event_type;        ///< RFC 4733 events' payload type, if agreed
+  std::string remote_address;                     ///< where RTP is sent
   std::uint16_t remote_rtp_port = 0;
   std::uint16_t remote_rtcp_port = 0;  ///< a=rtcp, else RTP port + 1
   /// From this server's side: kSendOnly means send but do not expect audio back.
