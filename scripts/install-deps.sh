@@ -9,12 +9,14 @@ packages=(
   libsqlite3-dev sqlite3 libssl-dev libspdlog-dev libcli11-dev
   libspeexdsp-dev libwebrtc-audio-processing-dev
   libpocketsphinx-dev pocketsphinx-en-us flite1-dev
+  libsofia-sip-ua-dev
   googletest libgtest-dev libbenchmark-dev
   python3 curl ca-certificates
 )
 if [ "${1:-}" = "--test" ] || [ "${1:-}" = "--bench" ]; then
-  # flite's command line makes the callers' speech the tests play.
-  packages+=(clang libclang-rt-14-dev clang-format-14 flite)
+  # flite's command line makes the callers' speech the tests play; sipp (sip-tester) is the
+  # SIP peer of the end-to-end tests.
+  packages+=(clang libclang-rt-14-dev clang-format-14 flite sip-tester)
 fi
 if [ "${1:-}" = "--bench" ]; then
   packages+=(wrk nginx-light util-linux)
