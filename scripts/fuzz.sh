@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing (libFuzzer, ASan+UBSan) of every parser that takes untrusted bytes:
 # request bodies through the contract, request targets through routing and query validation,
-# the text parsers of core/ and domain/, and multipart/form-data uploads. See fuzz/README.md.
+# the text parsers of core/ and domain/, multipart/form-data uploads, and SDP offers. See
+# fuzz/README.md.
 #
 #   scripts/fuzz.sh [--seconds N | --runs N] [target...]
 #
@@ -13,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-all_targets=(fuzz_contract_body fuzz_query fuzz_text_parsers fuzz_multipart)
+all_targets=(fuzz_contract_body fuzz_query fuzz_text_parsers fuzz_multipart fuzz_sdp)
 seconds=60
 runs=""
 targets=()
@@ -21,7 +22,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; runs=""; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     fuzz_*) targets+=("$1"); shift ;;
     *) echo "unknown argument: $1 (targets: ${all_targets[*]})" >&2; exit 2 ;;
   esac

@@ -9,13 +9,15 @@ packages=(
   libsqlite3-dev sqlite3 libpq-dev libssl-dev libspdlog-dev libcli11-dev
   libspeexdsp-dev libwebrtc-audio-processing-dev
   libpocketsphinx-dev pocketsphinx-en-us flite1-dev
+  libsofia-sip-ua-dev
   googletest libgtest-dev libbenchmark-dev
   python3 curl ca-certificates
 )
 if [ "${1:-}" = "--test" ] || [ "${1:-}" = "--bench" ]; then
-  # flite's command line makes the callers' speech the tests play.
-  # postgresql: the tests run the storage suites against a throwaway cluster too.
-  packages+=(clang libclang-rt-14-dev clang-format-14 flite postgresql)
+  # flite's command line makes the callers' speech the tests play; sipp (sip-tester) is the
+  # SIP peer of the end-to-end tests; postgresql: the storage suites also run against a
+  # throwaway cluster.
+  packages+=(clang libclang-rt-14-dev clang-format-14 flite sip-tester postgresql)
 fi
 if [ "${1:-}" = "--bench" ]; then
   packages+=(wrk nginx-light util-linux)

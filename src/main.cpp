@@ -139,6 +139,14 @@ int main(int argc, char** argv) {
                    "transcribes (about 100 MB each, loaded in the background at start)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{256}))
       ->capture_default_str();
+  serve_cmd
+      ->add_option("--sip-port", serve.sip_port,
+                   "UDP and TCP port of the SIP user agent (0: no SIP listener); SIP calls are "
+                   "not routed to assistants yet: INVITEs are refused with 480 (docs/sip.md)")
+      ->capture_default_str();
+  serve_cmd->add_option("--sip-public-host", serve.sip_public_host,
+                        "Host or address SIP peers reach this server at, for Contact and SDP "
+                        "(default: --host)");
   serve_cmd->add_option("--access-log", serve.access_log, "stdout, off, or a file path")
       ->capture_default_str();
   serve_cmd->add_option("--log-level", serve.log_level, "trace, debug, info, warn, error")

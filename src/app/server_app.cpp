@@ -14,6 +14,7 @@
 #include "api/metrics/metrics_route.hpp"
 #include "app/catalog/catalog.hpp"
 #include "app/data_dir.hpp"
+#include "app/sip_endpoint.hpp"
 #include "app/store_choice.hpp"
 #include "auth/api_key_authenticator.hpp"
 #include "contract/contract.hpp"
@@ -325,6 +326,9 @@ int serve(const ServeOptions& options) {
       make_access_log(options.access_log), http_io);
   const auto port = server.listen();
   if (public_url.empty()) public_url = default_public_url(options.host, port);
+  // SIP (only with --sip-port): its events run on the calls' context.
+  SipEndpoint sip({options.host, options.sip_port, options.sip_public_host},
+                  calls_io.context().get_executor());
 
   std::printf("Switchboard listening on http://%s:%u\n", options.host.c_str(), port);
   if (const auto key = dir.read_api_key()) {
@@ -338,6 +342,7 @@ int serve(const ServeOptions& options) {
   // No new calls from here; live ones may finish within the grace, then end (worker-shutdown)
   // with their reports stored. Their sockets live on the listener's context: stop it after.
   live.calls.drain(std::chrono::seconds(options.call_grace));
+  sip.stop();
   http_io.stop();
   calls_io.stop();
   // A call that ended just now may still be closing its transcriber's socket: on the outbound

@@ -47,6 +47,8 @@ struct ServeOptions {
   unsigned call_connect_timeout = 60;  ///< seconds a created call waits for its transport
   unsigned speech_threads = 0;         ///< threads of the speech pool (0: one per CPU)
   std::size_t speech_decoders = 2;     ///< built-in transcriber decoders (about 100 MB each)
+  std::uint16_t sip_port = 0;          ///< UDP and TCP port of the SIP agent; 0 = none
+  std::string sip_public_host;         ///< SIP host in Contact/SDP; "" = --host
 };
 
 /// Runs the server until SIGINT/SIGTERM. Returns the process exit code.

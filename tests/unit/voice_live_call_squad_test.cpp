@@ -43,6 +43,34 @@ TEST_F(LiveCallTest, AModelsHandoffMakesTheMemberAnswerFromThenOn) {
       << "the member's own end-call phrases apply";
 }
 
+// A transferCall tool's assistant destination is a handoff; its message is said before the
+// member answers.
+TEST_F(LiveCallTest, ATransferToAnAssistantSaysItsMessageThenTheMemberAnswers) {
+  auto reception = resolved(R"({"model": {"provider": "openai", "model": "gpt-4o",
+      "tools": [{"type": "transferCall", "destinations": [
+        {"type": "assistant", "assistantName": "billing", "message": "Connecting you to billing."}]}]}})",
+                            "reception");
+  start_squad({reception, resolved(R"({"model": {"provider": "openai", "model": "gpt-4o",
+      "messages": [{"role": "system", "content": "Billing."}]}})",
+                                   "billing")});
+  transcriber_.say("billing please.", true);
+  poll();
+  run_for(120ms);
+  ASSERT_EQ(model_.count(), 1u);
+  const auto& tools = model_.last().request.tools;
+  ASSERT_EQ(tools.size(), 1u) << "no transferCall function: its only destination is an assistant";
+  EXPECT_EQ(tools.at(0).at("function").at("name"), "handoff_to_billing");
+  model_.last().complete("", {llm::ToolCall{"c1", "handoff_to_billing", "{}"}});
+  poll();
+  ASSERT_EQ(voice_.said, std::vector<std::string>{"Connecting you to billing."});
+  ASSERT_EQ(model_.count(), 2u);
+  EXPECT_EQ(string_at(model_.last().request.messages.at(0).as_object(), "content"), "Billing.");
+  model_.last().complete("Billing here.");
+  poll();
+  run_for(1000ms);
+  EXPECT_EQ(voice_.said.back(), "Billing here.");
+}
+
 TEST_F(LiveCallTest, AHandoffToAMemberWithAnotherTranscriberOpensItsStream) {
   auto reception = resolved(R"({"model": {"provider": "openai", "model": "gpt-4o"},
       "transcriber": {"provider": "vapi", "language": "en"}})",

@@ -157,6 +157,32 @@ TEST_F(WarmTransferTest, ASummaryThatIsLateLeavesTheIntroductionOut) {
   poll();
 }
 
+TEST_F(LiveCallTest, ABlindTransferCanCarryTheSummaryInASipHeader) {
+  FakeTransfers transfers;
+  transfers.warm = false;  // any carrier: the transfer itself is blind
+  transfers_ = &transfers;
+  start(R"({"model": {"provider": "openai", "model": "gpt-4o", "tools": [{"type": "transferCall",
+      "destinations": [{"type": "sip", "sipUri": "sip:desk@example.com", "message": "",
+        "sipHeaders": {"X-Account": "7"},
+        "transferPlan": {"mode": "blind-transfer-add-summary-to-sip-header"}}]}]}})");
+  transcriber_.say("A person, please.", true);
+  poll();
+  run_for(120ms);
+  model_.last().complete("", {llm::ToolCall{"call_1", "transferCall", "{}"}});
+  poll();
+  ASSERT_EQ(model_.count(), 3u);  // the round after the tool, and the summary
+  model_.last().complete("Wants a person.");
+  poll();
+  ASSERT_EQ(transfers.asked.size(), 1u);
+  EXPECT_FALSE(transfers.intros[0]) << "nothing is played to the destination";
+  const auto& headers = transfers.asked[0].at("sipHeaders").as_object();
+  EXPECT_EQ(headers.at("X-Transfer-Summary"), "Wants a person.");
+  EXPECT_EQ(headers.at("X-Account"), "7");
+  EXPECT_TRUE(voice_.said.empty()) << "the summary is not said to the caller";
+  transfers.answer("");
+  poll();
+}
+
 TEST_F(WarmTransferTest, AWarmTransferTheCarrierCannotMakeIsRefusedBeforeAnythingIsPrepared) {
   FakeTransfers transfers;
   transfers.warm = false;  // a Vonage call
@@ -181,6 +207,29 @@ TEST_F(WarmTransferTest, AWarmTransferTheCarrierCannotMakeIsRefusedBeforeAnythin
   EXPECT_TRUE(told);
   model_.last().complete("Sorry.");
   poll();
+}
+
+// A hook's transferCall tool (here after 3 s of silence) moves the call as the model's would.
+TEST_F(LiveCallTest, AHooksTransferCallToolTransfersTheCall) {
+  FakeTransfers transfers;
+  transfers_ = &transfers;
+  start(R"({"model": {"provider": "openai", "model": "gpt-4o"}, "hooks": [
+    {"on": "customer.speech.timeout", "options": {"timeoutSeconds": 3},
+     "do": [{"type": "tool", "tool": {"type": "transferCall", "destinations": [
+       {"type": "assistant", "assistantName": "Billing"},
+       {"type": "number", "number": "+14155550123", "message": "Let me get a person."}]}}]}
+  ]})");
+  run_for(2980ms);
+  EXPECT_TRUE(voice_.said.empty());
+  run_for(40ms);
+  ASSERT_EQ(voice_.said, std::vector<std::string>{"Let me get a person."});
+  EXPECT_TRUE(transfers.asked.empty()) << "not before the message has been heard";
+  run_for(300ms);
+  ASSERT_EQ(transfers.asked.size(), 1u);
+  EXPECT_EQ(string_at(transfers.asked[0], "number"), "+14155550123");
+  transfers.answer("");
+  poll();
+  EXPECT_EQ(recorded_->ended_reasons, std::vector<std::string>{"assistant-forwarded-call"});
 }
 
 TEST_F(LiveCallTest, TheDtmfToolPlaysKeypadTonesAfterWhatWasSaid) {

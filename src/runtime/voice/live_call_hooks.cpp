@@ -8,6 +8,7 @@
 
 #include "core/json_fields.hpp"
 #include "runtime/chat/call_control.hpp"
+#include "runtime/chat/chat_setup.hpp"
 #include "runtime/chat/tool_runner.hpp"
 #include "runtime/voice/live_call_impl.hpp"
 
@@ -109,9 +110,11 @@ void LiveCallImpl::run_customer_interrupted_hooks() {
   });
 }
 
-// A hook's `tool` action: endCall ends the call; a tool this server runs for the model (a
-// function or apiRequest tool, anything with a server) runs the same way, with the arguments
-// its schema's properties give as `value`; transfers, keypad tones and handoffs are skipped.
+// A hook's `tool` action: endCall ends the call; transferCall transfers it (to its first phone
+// destination, or the one the server answers when it has none), as the model's call would; a
+// tool this server runs for the model (a function or apiRequest tool, anything with a server)
+// runs the same way, with the arguments its schema's properties give as `value`; keypad tones
+// and handoffs are skipped.
 void LiveCallImpl::run_hook_tool(const json::object& action, bool ending) {
   const auto* tool = object_at(action, "tool");
   if (!tool) {
@@ -131,6 +134,10 @@ void LiveCallImpl::run_hook_tool(const json::object& action, bool ending) {
   const auto type = string_at(*tool, "type");
   if (type == "endCall") {
     if (!ending) end_call(*tool);
+    return;
+  }
+  if (type == "transferCall") {
+    if (!ending) transfer_from_hook(*tool);
     return;
   }
   if (chat::is_call_control_tool(type) || type == "handoff") {
@@ -166,6 +173,22 @@ void LiveCallImpl::run_hook_tool(const json::object& action, bool ending) {
       });
 }
 
+void LiveCallImpl::transfer_from_hook(const json::object& tool) {
+  if (!services_.transfers || !services_.transfers->can_transfer(snapshot())) {
+    spdlog::warn("call {}: a hook's transferCall is skipped: this call cannot be transferred", id_);
+    return;
+  }
+  json::object destination;
+  if (const auto* destinations = array_at(tool, "destinations"))
+    for (const auto& d : *destinations)
+      if (const auto* o = d.if_object(); o && string_at(*o, "type") != "assistant") {
+        destination = *o;
+        break;
+      }
+  spdlog::info("call {}: a hook transfers the call", id_);
+  begin_transfer(tool, std::move(destination));
+}
+
 void LiveCallImpl::begin_silence() {
   quiet_ = true;
   quiet_since_ = now();
@@ -187,7 +210,7 @@ void LiveCallImpl::tool_started(std::uint64_t answer, const llm::ToolCall& call)
   const json::object* tool = nullptr;
   for (const auto& a : conversation_.assistants)
     if ((tool = find_tool(a.tools, call.name))) break;
-  if (!tool) return;
+  if (!tool) return say_handoff_message(call);
   tool_runs_.push_back(ToolRun{call.id, call.arguments, *tool});
   if (auto speech = tool_speech(*tool, "request-start", call.arguments, variant_++)) {
     speak_tool_message(*speech);
@@ -225,6 +248,24 @@ void LiveCallImpl::tool_finished(std::uint64_t answer, const chat::ToolOutcome& 
   const auto type = outcome.failed ? "request-failed" : "request-complete";
   if (auto speech = tool_speech(finished.tool, type, finished.arguments, variant_++))
     speak_tool_message(*speech);
+}
+
+// A handoff to an `assistant` destination of a transferCall tool or of the squad's
+// assistantDestinations (TransferDestinationAssistant) says its `message` first, when it has
+// one; the member answers after it. Handoffs without one stay silent (Vapi's default message
+// would announce every squad handoff as a transfer).
+void LiveCallImpl::say_handoff_message(const llm::ToolCall& call) {
+  for (const auto& a : conversation_.assistants) {
+    const auto set = chat::tool_set(a.tools, a.squad_destinations, true);
+    const auto* handoff = set.handoff(call.name, call.arguments);
+    if (!handoff) continue;
+    const auto* message = handoff->destination.if_contains("message");
+    std::string text;
+    if (message && message->is_string()) text = message->get_string();
+    if (message && message->is_object()) text = string_at(message->get_object(), "content");
+    if (!text.empty()) speak_tool_message(ToolSpeech{std::move(text)});
+    return;
+  }
 }
 
 void LiveCallImpl::speak_tool_message(const ToolSpeech& speech) {

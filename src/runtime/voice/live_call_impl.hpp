@@ -181,6 +181,8 @@ class LiveCallImpl final : public LiveCall,
   void run_hook(const boost::json::array& actions);
   /// A hook's `tool` action; `ending`: from call.ending, when the call cannot be ended again.
   void run_hook_tool(const boost::json::object& action, bool ending);
+  /// A hook's transferCall tool: as the model's call of it, to its first phone destination.
+  void transfer_from_hook(const boost::json::object& tool);
   void run_ending_hooks(const std::string& ended_reason);
   void run_customer_interrupted_hooks();
   void begin_silence();
@@ -188,6 +190,7 @@ class LiveCallImpl final : public LiveCall,
   void tool_started(std::uint64_t answer, const llm::ToolCall& call);
   void tool_finished(std::uint64_t answer, const chat::ToolOutcome& outcome);
   void speak_tool_message(const ToolSpeech& speech);
+  void say_handoff_message(const llm::ToolCall& call);
   void gate_tools(std::uint64_t answer, std::function<void()> go);
   /// Lets the held tools run once what was said before them has been heard.
   void release_tools(Clock::SteadyTime t);

@@ -1,0 +1,144 @@
+// The SIP user agent's groundwork, with sipp (Debian's sip-tester) as the peer: started only by
+// --sip-port, it answers OPTIONS pings over UDP and TCP, refuses INVITEs with 480 and a
+// Warning while SIP calls are not routed to assistants (never a fake 200), logs each dialog
+// with its Call-ID, stops cleanly with the server, and says so when its port is taken.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { createSocket } from "node:dgram";
+import { createServer } from "node:net";
+import { existsSync, readFileSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startServer, runCli, tempDir, removeTempDir } from "./harness.mjs";
+
+const SCENARIOS = join(dirname(fileURLToPath(import.meta.url)), "sip");
+
+// A port free for both UDP and TCP on 127.0.0.1 (SIP listens on both).
+async function freeSipPort() {
+  for (;;) {
+    const udp = createSocket("udp4");
+    await new Promise((resolve) => udp.bind(0, "127.0.0.1", resolve));
+    const port = udp.address().port;
+    const tcpFree = await new Promise((resolve) => {
+      const tcp = createServer();
+      tcp.once("error", () => resolve(false));
+      tcp.listen(port, "127.0.0.1", () => tcp.close(() => resolve(true)));
+    });
+    await new Promise((resolve) => udp.close(resolve));
+    if (tcpFree) return port;
+  }
+}
+
+// Runs one sipp scenario against the server's SIP port; resolves {status, errors}.
+async function sipp(port, scenario, { transport = "u1", service = "alice" } = {}) {
+  const work = tempDir("switchboard-sipp-");
+  const errors = join(work, "errors.log");
+  const args = [
+    `127.0.0.1:${port}`, "-sf", join(SCENARIOS, scenario), "-s", service, "-m", "1",
+    "-i", "127.0.0.1", "-p", String(await freeSipPort()), "-mp", String(await freeSipPort()),
+    "-t", transport, "-nostdin", "-timeout", "15s", "-timeout_error",
+    "-trace_err", "-error_file", errors,
+  ];
+  // Asynchronous, so the server's output keeps being read meanwhile.
+  const run = await new Promise((resolve) => {
+    const child = spawn("sipp", args, { cwd: work, timeout: 30000 });
+    let stdout = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.on("error", (error) => resolve({ error }));
+    child.on("exit", (status) => resolve({ status, stdout }));
+  });
+  const logged = existsSync(errors) ? readFileSync(errors, "utf8") : "";
+  removeTempDir(work);
+  if (run.error) throw new Error(`sipp did not run (install sip-tester: scripts/install-deps.sh --test): ${run.error.message}`);
+  return { status: run.status, errors: `${logged}\n${run.stdout.slice(-2000)}` };
+}
+
+// The server's log once it shows `pattern` (its output is read asynchronously).
+async function logShowing(pattern) {
+  for (let i = 0; i < 50 && !pattern.test(server.stderr()); i++) await new Promise((r) => setTimeout(r, 100));
+  return server.stderr();
+}
+
+let server, sipPort;
+before(async () => {
+  sipPort = await freeSipPort();
+  server = await startServer({ args: ["--sip-port", String(sipPort)] });
+});
+after(async () => {
+  await server?.stop();
+});
+
+test("sipp is installed (the SIP peer of these tests)", () => {
+  const run = spawnSync("sipp", ["-v"], { encoding: "utf8" });
+  assert.equal(run.error, undefined, "sipp is missing: install sip-tester (scripts/install-deps.sh --test)");
+  assert.match(`${run.stdout}${run.stderr}`, /SIPp v3/);
+});
+
+for (const transport of ["u1", "t1"]) {
+  const name = transport === "u1" ? "UDP" : "TCP";
+
+  test(`OPTIONS over ${name} is answered 200 with Allow and Accept: application/sdp`, async () => {
+    const run = await sipp(sipPort, "options.xml", { transport });
+    assert.equal(run.status, 0, run.errors);
+    assert.match(await logShowing(/sip: OPTIONS Call-ID \S+ answered 200/), /sip: OPTIONS Call-ID \S+ answered 200/);
+  });
+
+  test(`INVITE over ${name} is refused with 480 and a Warning: calls are not routed yet`, async () => {
+    const run = await sipp(sipPort, "invite_unrouted.xml", { transport, service: `desk-${transport}` });
+    assert.equal(run.status, 0, run.errors);
+    // The dialog is logged with its Call-ID, from the INVITE to its end.
+    const inviteLine = new RegExp(`sip: INVITE Call-ID (\\S+) sip:desk-${transport}@127\\.0\\.0\\.1:${sipPort} .* via ${name.toLowerCase()} `);
+    const invite = (await logShowing(inviteLine)).match(inviteLine);
+    assert.ok(invite, server.stderr());
+    const log = await logShowing(new RegExp(`Call-ID ${invite[1]} ended`));
+    assert.ok(log.includes(`sip: Call-ID ${invite[1]} ended (480 Temporarily Unavailable)`), log);
+  });
+}
+
+test("the SIP agent stops with the server, which exits cleanly", async () => {
+  const port = await freeSipPort();
+  const other = await startServer({ args: ["--sip-port", String(port)] });
+  assert.equal((await sipp(port, "options.xml")).status, 0);
+  const status = await other.stop();
+  assert.deepEqual(status, { code: 0, signal: null });
+  assert.match(other.stderr(), /stopped cleanly/);
+  // Its port is free again.
+  const udp = createSocket("udp4");
+  await new Promise((resolve, reject) => {
+    udp.once("error", reject);
+    udp.bind(port, "127.0.0.1", resolve);
+  });
+  udp.close();
+});
+
+test("--sip-public-host is the host in Contact, while the agent listens on --host", async () => {
+  const port = await freeSipPort();
+  const other = await startServer({ args: ["--sip-port", String(port), "--sip-public-host", "sip.example.test"] });
+  try {
+    const run = await sipp(port, "options_public_host.xml");
+    assert.equal(run.status, 0, run.errors);
+  } finally {
+    await other.stop();
+  }
+});
+
+test("serve --help lists the SIP options", async () => {
+  const help = await runCli(["serve", "--help"]);
+  assert.match(help.stdout, /--sip-port/);
+  assert.match(help.stdout, /--sip-public-host/);
+});
+
+test("a SIP port already taken stops the server at start, naming the address", async () => {
+  const port = await freeSipPort();
+  const holder = createSocket("udp4");
+  await new Promise((resolve) => holder.bind(port, "127.0.0.1", resolve));
+  try {
+    await assert.rejects(
+      startServer({ args: ["--sip-port", String(port)] }),
+      (err) => err.message.includes(`sip:127.0.0.1:${port}`) && /exited with [1-9]/.test(err.message),
+    );
+  } finally {
+    holder.close();
+  }
+});
