@@ -13,6 +13,7 @@
 
 #include <pocketsphinx.h>
 #include <sphinxbase/ckd_alloc.h>
+#include <sphinxbase/err.h>
 
 namespace sb::speech {
 
@@ -25,14 +26,14 @@ std::string model_file(const std::string& dir, const char* name) {
 /// The configuration measured on this project's machines: real-time factor 0.12-0.2 instead
 /// of 0.3-0.7 with the defaults, at a small cost in accuracy. `-ds 2` scores every other
 /// frame, `-maxhmmpf` caps the active HMMs per frame, `-pl_window` looks ahead to prune
-/// phones. The log goes nowhere: pocketsphinx logs every utterance at length to stderr.
+/// phones.
 cmd_ln_t* decoder_config(const std::string& dir) {
   const std::string hmm = model_file(dir, "en-us");
   const std::string lm = model_file(dir, "en-us.lm.bin");
   const std::string dict = model_file(dir, "cmudict-en-us.dict");
   return cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", hmm.c_str(), "-lm", lm.c_str(), "-dict",
                      dict.c_str(), "-samprate", "16000", "-ds", "2", "-maxhmmpf", "3000",
-                     "-pl_window", "5", "-logfn", "/dev/null", nullptr);
+                     "-pl_window", "5", nullptr);
 }
 
 }  // namespace
@@ -54,8 +55,19 @@ struct SphinxDecoder::Handle {
   }
 };
 
+// pocketsphinx logs every utterance at length to stderr: its log is turned off, once, for the
+// process. Not per decoder with -logfn: each ps_init given one closes the process-wide log file
+// and opens another, and decoders loading on two threads then write to a closed FILE.
+namespace {
+void silence_sphinx_log() {
+  static std::once_flag once;
+  std::call_once(once, [] { err_set_logfp(nullptr); });
+}
+}  // namespace
+
 SphinxDecoder::SphinxDecoder(const std::string& model_dir) : handle_(std::make_unique<Handle>()) {
   check_sphinx_model(model_dir);
+  silence_sphinx_log();
   cmd_ln_t* config = decoder_config(model_dir);
   if (config == nullptr) throw std::runtime_error("pocketsphinx refused its configuration");
   handle_->decoder = ps_init(config);
