@@ -26,6 +26,7 @@ trap 'scripts/postgres-test-server.sh stop "$postgres_dir" || true; rm -rf "$pos
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export LSAN_OPTIONS=suppressions=$PWD/scripts/lsan.supp
 (cd "$build" && ctest --output-on-failure -j2)
 
 reference=../shared/reference/vapi-openapi.json
