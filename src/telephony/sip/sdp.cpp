@@ -212,6 +212,10 @@ SessionDescription parse_sdp(std::string_view text) {
     ++number_of_line;
     if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
     if (raw.empty()) continue;  // a trailing blank line, as some stacks send
+    // RFC 4566's text excludes NUL, CR and LF inside a line; an answer echoing such bytes (a
+    // rejected m= line is echoed) would not be SDP.
+    if (raw.find_first_of(std::string_view("\0\r", 2)) != std::string_view::npos)
+      fail(number_of_line, "a NUL or CR inside the line", raw);
     if (raw.size() < 2 || raw[1] != '=') fail(number_of_line, "not a \"x=value\" line", raw);
     const char type = raw[0];
     const auto value = trim(raw.substr(2));
