@@ -226,10 +226,14 @@ TEST(SipSdp, OnlyAnEventListIsEchoedFromTheOfferersFmtp) {
   const std::string offer =
       "v=0\r\no=- 1 1 IN IP4 192.0.2.5\r\ns=-\r\nc=IN IP4 192.0.2.5\r\nt=0 0\r\n"
       "m=audio 5004 RTP/AVP 0 101\r\na=rtpmap:101 telephone-event/8000\r\n"
-      "a=fmtp:101 0-15\rm=video 9 RTP/AVP 96\r\n";
+      "a=fmtp:101 0-15 m=video 9 RTP/AVP 96\r\n";
   const auto answer = answer_offer(parse_sdp(offer), kLocal);
   EXPECT_TRUE(has_line(answer.sdp, "a=fmtp:101 0-16"));
   EXPECT_EQ(answer.sdp.find("video"), std::string::npos);
+  // A CR (or NUL) inside a line is no SDP at all.
+  auto with_cr = offer;
+  with_cr.replace(with_cr.find("0-15 m=video"), 5, "0-15\r");
+  EXPECT_THROW(parse_sdp(with_cr), SdpError);
 }
 
 TEST(SipSdp, DynamicPayloadTypeNamedPcmuIsAccepted) {
