@@ -68,7 +68,8 @@ int TransferWhisperRoutes::register_routes(http::Router& router) {
     if (!whisper || whisper->audio_wav.empty())
       return reply(http::error_response(ApiError::not_found("Transfer introduction not found")));
     http::Response r;
-    r.body = whisper->audio_wav;
+    // The WAV is served from the kept whisper, not copied per request.
+    r.shared_body = std::shared_ptr<const std::string>(whisper, &whisper->audio_wav);
     r.content_type = "audio/wav";
     r.headers.emplace_back("X-Content-Type-Options", "nosniff");
     reply(std::move(r));
