@@ -125,6 +125,13 @@ CREATE INDEX webhook_outbox_delivered ON webhook_outbox(updated_at) WHERE status
 )sql"},
     // 5: numbers in exponent form rewritten (see rewrite_exponent_numbers).
     {nullptr, rewrite_exponent_numbers},
+    // 6: outbox leases (outbox_repository.hpp) and pending messages by stream, for claims.
+    {R"sql(
+ALTER TABLE webhook_outbox ADD COLUMN lease_owner TEXT;
+ALTER TABLE webhook_outbox ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX webhook_outbox_streams ON webhook_outbox(org_id, stream, seq)
+  WHERE status = 'pending';
+)sql"},
 };
 
 constexpr int kLatest = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
