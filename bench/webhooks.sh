@@ -34,7 +34,8 @@ cleanup() {
 trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-metric() { curl -sf "$base/metrics" | awk -v n="$1" '$1 == n {print $2}'; }
+# A sample's value, with or without its {instance="..."} label.
+metric() { curl -sf "$base/metrics" | awk -v n="$1" '$1 == n || index($1, n "{") == 1 {print $2}'; }
 
 receiver_port=$(free_port)
 taskset -c 1 node bench/webhook_receiver.mjs "$receiver_port" >"$work/receiver.out" 2>&1 &
