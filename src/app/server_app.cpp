@@ -214,6 +214,7 @@ int serve(const ServeOptions& options) {
   webhooks::DispatcherOptions delivery;
   delivery.retention = std::chrono::hours(options.webhook_retention_hours);
   delivery.lease = std::chrono::seconds(options.webhook_lease_seconds);
+  delivery.instance = dir.instance_id();
   delivery.sole_instance = options.database.empty();  // SQLite: one instance per file
   webhooks::WebhookRuntime server_messages(store, secrets, http_client, delivery, on_outbound);
   spdlog::info("instance {}: delivers the server messages it claims (leases of {} s)",

@@ -343,8 +343,10 @@ void OutboxDispatcher::start() {
   auto* core = core_.get();
   std::int64_t pending = 0;
   std::optional<EpochMs> next_due;
-  if (core->options.sole_instance)
-    core->store.write_sync([&](storage::Session& s) { s.outbox().release(""); });
+  // Leases of an earlier run under this name (or, as the sole instance, of anyone) are ours.
+  core->store.write_sync([&](storage::Session& s) {
+    s.outbox().release(core->options.sole_instance ? "" : core->options.instance);
+  });
   core->store.read_sync([&](storage::Session& s) {
     pending = s.outbox().pending_count();
     next_due = s.outbox().next_due_after(core->clock.wall_ms());

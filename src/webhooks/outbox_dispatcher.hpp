@@ -45,7 +45,9 @@ namespace sb::webhooks {
 
 struct DispatcherOptions {
   std::size_t max_in_flight = 256;
-  /// This instance's name in leases and logs; a new one per start when empty.
+  /// This instance's name in leases and logs; a new one per start when empty. A dispatcher
+  /// starting under a name takes back at once what that name still holds (its previous run was
+  /// killed mid-delivery), so two running instances must never share one.
   std::string instance;
   /// The only instance on its database (SQLite): every lease is released at start, so what a
   /// killed process was sending goes again at once rather than when its leases lapse.

@@ -301,6 +301,29 @@ TEST_F(OutboxDispatcherTest, ARestartDeliversWhatWasPendingWithTheSameId) {
   EXPECT_EQ(stored(id)->attempts, 2);
 }
 
+// A run killed mid-delivery leaves its leases; a restart under its name (the data dir's
+// instance-id) takes them back at once rather than waiting for them to lapse.
+TEST_F(OutboxDispatcherTest, ARestartUnderTheSameNameTakesBackWhatItsKilledRunHeld) {
+  storage::OutboxMessage m;
+  m.id = "held";
+  m.org_id = "org-a";
+  m.stream = "s";
+  m.server = R"({"url":"http://r"})";
+  m.body = R"({"message":{"type":"x"}})";
+  m.next_attempt_at = clock_.wall_ms();
+  m.created_at = clock_.wall_ms();
+  store_->write_sync([&](storage::Session& s) {
+    s.outbox().insert(m);
+    ASSERT_EQ(s.outbox().claim("one", clock_.wall_ms(), clock_.wall_ms() + 30'000, 10).size(), 1u);
+  });
+  auto options = no_pruning();
+  options.instance = "one";
+  start(options);
+  ASSERT_TRUE(server_.wait_for(1));
+  EXPECT_EQ(header(server_.received()[0], kMessageIdHeader), "held");
+  EXPECT_TRUE(settles_as("held", storage::OutboxStatus::kDelivered));
+}
+
 TEST_F(OutboxDispatcherTest, OrderHoldsWhenThereAreFewerSlotsThanStreams) {
   server_.hold = true;
   auto options = no_pruning();
