@@ -91,13 +91,14 @@ for b in "${bases[@]}"; do
 done
 wait "${wrk_pids[@]}"
 cat "$work"/wrk*.out >"$work/wrk.out"
-enqueued=$(total switchboard_webhook_messages_enqueued_total)
 
 # Wait for the outbox to drain (at most 120 s).
 for _ in $(seq 1200); do
   [ "$(metric "$base" switchboard_webhook_messages_pending)" = "0" ] && break
   sleep 0.1
 done
+# Read after the drain: the creates wrk saw answered may still have been committing before.
+enqueued=$(total switchboard_webhook_messages_enqueued_total)
 delivered_by=$(for b in "${bases[@]}"; do metric "$b" switchboard_webhook_messages_delivered_total; done | paste -sd/)
 stats=$(curl -sf "http://127.0.0.1:$receiver_port/stats")
 python3 - "$stats" "$enqueued" "$duration" "$work/wrk.out" "$delivered_by" <<'PY'
