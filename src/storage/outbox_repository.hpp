@@ -17,6 +17,12 @@
 // - record_attempt() with an owner records only while the message is still that owner's
 //   (leased to it, even if lapsed and not yet taken over); otherwise it changes nothing and
 //   returns false: the instance that took the message over records its own attempts.
+// - "seq order" is commit order for a stream whose messages report one object (a call, a
+//   session): the write that enqueues them locks that object's row, so two instances' writes
+//   to it commit one after the other. Two unrelated writers enqueueing to one stream at the same
+//   moment have no order between them, and may briefly both hold a message of it.
+// - Cost: a claim reads pending messages by seq and skips those not at their stream's head, so
+//   a backlog of many messages in few streams makes each claim read past that backlog.
 // PostgreSQL claims with FOR UPDATE SKIP LOCKED; SQLite's single writer makes each claim
 // atomic, and serves one instance (a sole instance releases every lease at start).
 
