@@ -99,6 +99,13 @@ int main(int argc, char** argv) {
                    "deleted (0: forever); dead ones are always kept")
       ->check(CLI::Range(0u, 1'000'000u))
       ->capture_default_str();
+  serve_cmd
+      ->add_option("--webhook-lease-seconds", serve.webhook_lease_seconds,
+                   "Seconds an instance holds a server message it is delivering (renewed while "
+                   "it does): with several instances on one database, how long the messages of "
+                   "one that died wait before another sends them")
+      ->check(CLI::Range(1u, 3600u))
+      ->capture_default_str();
   serve_cmd->add_option("--public-url", serve.public_url,
                         "Base URL providers reach this server at: their voice webhooks, media "
                         "streams, uploaded files' URLs (default: http://HOST:PORT)");

@@ -213,7 +213,12 @@ int serve(const ServeOptions& options) {
   // Server messages: pending ones (from before a restart) are loaded and sent from here on.
   webhooks::DispatcherOptions delivery;
   delivery.retention = std::chrono::hours(options.webhook_retention_hours);
+  delivery.lease = std::chrono::seconds(options.webhook_lease_seconds);
+  delivery.instance = dir.instance_id();
+  delivery.sole_instance = options.database.empty();  // SQLite: one instance per file
   webhooks::WebhookRuntime server_messages(store, secrets, http_client, delivery, on_outbound);
+  spdlog::info("instance {}: delivers the server messages it claims (leases of {} s)",
+               server_messages.instance(), options.webhook_lease_seconds);
   server_messages.start();
   // Live calls run on strands of a context of their own (one thread per usable CPU), so a
   // burst of API requests never delays a call's 20 ms frames; speech engines on a bounded pool.
@@ -303,6 +308,8 @@ int serve(const ServeOptions& options) {
   // Calls a killed process left live are ended, and their reports sent, before new ones start.
   live.calls.recover("call.in-progress.error-vapifault-worker-died");
   live.scheduled.rearm();  // calls scheduled for later wait again (or end, their time passed)
+  // On a shared database, calls other instances schedule wait here too (one claim dials each).
+  if (!options.database.empty()) live.scheduled.rescan_every(std::chrono::seconds(30));
   http::Router router;
   router.add(health_route());
   router.add(api::metrics_route(server_messages.metrics(), &live.calls.metrics()));

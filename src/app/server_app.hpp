@@ -33,6 +33,9 @@ struct ServeOptions {
   std::size_t file_size_limit = 10 << 20;  ///< the largest upload (POST /file), in bytes
   /// Hours a delivered server message is kept before it is deleted; 0 = forever.
   unsigned webhook_retention_hours = 168;
+  /// Seconds an instance holds a server message it is delivering before another may take it
+  /// over (renewed while the attempt lasts): how long a dead instance's messages wait.
+  unsigned webhook_lease_seconds = 30;
   /// Base URL of this server as providers reach it, for the URLs of uploaded files;
   /// "" = http://HOST:PORT as listening.
   std::string public_url;
