@@ -2,8 +2,9 @@
 // its media: a call to a vapi number's sipUri user answered by an assistant on the built-in
 // speech (flite speaks the greeting, pocketsphinx hears the caller's phrase), X- headers as
 // template variables, BYE from either side, CANCEL while ringing, RFC 4733 digits reaching a
-// keypadInputPlan assistant, a byo-sip-trunk gateway's call, and the refusals (unknown user
-// 404, a trunk source no gateway names 403, no common codec 488).
+// keypadInputPlan assistant, a byo-sip-trunk gateway's call, the answers that are no call
+// (unknown user 404, a trunk source no gateway names 403, no common codec 488, no assistant
+// 480, a transfer 302, --max-calls 503), /metrics' RTP streams, and a kill -9 mid-call.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -235,6 +236,31 @@ test("an unknown user is refused 404, and an offer without PCMU or PCMA 488", as
   const { user } = await sipNumber();
   assert.equal((await sipp(sipPort, "invite_refused.xml", { service: user, keys: { codecs: "18" } })).status, 0);
   assert.equal(await finalAnswer(user), "488 Not Acceptable Here");
+});
+
+test("at --max-calls an INVITE is refused 503 with Retry-After, and taken again once a call ends", async () => {
+  const port = await freeSipPort();
+  const small = await startChatServer({ args: ["--sip-port", String(port), "--rtp-ports", "32000-32099", "--max-calls", "1"] });
+  try {
+    const assistant = await small.server.client.assistants.create({ name: "one line", firstMessage: "Hi.", model: { provider: "openai", model: "gpt-4o" } });
+    await small.server.client.phoneNumbers.create({ provider: "vapi", sipUri: "sip:one-line@127.0.0.1", assistantId: assistant.id });
+    const peer = await rtpPeer();
+    try {
+      const first = sipp(port, "call_caller_bye.xml", { service: "one-line", keys: { rtp_port: peer.port }, holdMs: 3000 });
+      await until(() => peer.packets.length > 0, "the first call's audio");
+      const busy = await sipp(port, "invite_refused.xml", { service: "one-line" });
+      assert.equal(busy.status, 0, busy.errors);
+      assert.match(small.server.stderr(), /ended \(503 Service Unavailable\)/);
+      assert.equal((await first).status, 0);
+      await until(async () => (await small.server.client.calls.list({ limit: 10 })).every((c) => c.status === "ended"), "the first call's end");
+      const again = await sipp(port, "call_caller_bye.xml", { service: "one-line", keys: { rtp_port: peer.port }, holdMs: 300 });
+      assert.equal(again.status, 0, again.errors);
+    } finally {
+      await peer.close();
+    }
+  } finally {
+    await small.stop();
+  }
 });
 
 // Last: it restarts the server.
