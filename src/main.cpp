@@ -148,8 +148,14 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve_cmd
       ->add_option("--sip-port", serve.sip_port,
-                   "UDP and TCP port of the SIP user agent (0: no SIP listener); SIP calls are "
-                   "not routed to assistants yet: INVITEs are refused with 480 (docs/sip.md)")
+                   "UDP and TCP port of the SIP user agent (0: no SIP listener): INVITEs to "
+                   "vapi numbers' sipUri users and from byo-sip-trunk gateways are answered by "
+                   "assistants (docs/sip.md)")
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--rtp-ports", serve.rtp_ports,
+                   "FIRST-LAST: the UDP ports SIP calls' RTP takes (an even port per call, its "
+                   "RTCP the odd one after); open them in the firewall")
       ->capture_default_str();
   serve_cmd->add_option("--sip-public-host", serve.sip_public_host,
                         "Host or address SIP peers reach this server at, for Contact and SDP "

@@ -49,6 +49,7 @@
 #include "runtime/speech/speech_providers.hpp"
 #include "runtime/speech/speechmatics_transcriber.hpp"
 #include "runtime/voice/live_calls.hpp"
+#include "runtime/voice/rtp_streams.hpp"
 #include "runtime/voice/scheduled_calls.hpp"
 #include "storage/org_repository.hpp"
 #include "webhooks/webhook_runtime.hpp"
@@ -303,8 +304,8 @@ int serve(const ServeOptions& options) {
                       (std::filesystem::path(dir.path()) / "live-calls").string(),
                       options.max_calls, std::chrono::seconds(options.call_connect_timeout),
                       authenticator, options.telnyx_public_key});
-  add_inbound_calls(catalog, telephony, agents, credentials, workspace, options.telnyx_public_key,
-                    &live.calls);
+  const auto& inbound = add_inbound_calls(catalog, telephony, agents, credentials, workspace,
+                                          options.telnyx_public_key, &live.calls);
   // Calls a killed process left live are ended, and their reports sent, before new ones start.
   live.calls.recover("call.in-progress.error-vapifault-worker-died");
   live.scheduled.rearm();  // calls scheduled for later wait again (or end, their time passed)
@@ -312,7 +313,8 @@ int serve(const ServeOptions& options) {
   if (!options.database.empty()) live.scheduled.rescan_every(std::chrono::seconds(30));
   http::Router router;
   router.add(health_route());
-  router.add(api::metrics_route(server_messages.metrics(), &live.calls.metrics()));
+  voice::RtpStreams rtp_streams;  // SIP calls' media, listed by SipEndpoint
+  router.add(api::metrics_route(server_messages.metrics(), &live.calls.metrics(), &rtp_streams));
   catalog.register_routes(router);
 
   const http::Dispatcher dispatcher(std::move(router), authenticator, contract,
@@ -334,8 +336,8 @@ int serve(const ServeOptions& options) {
   const auto port = server.listen();
   if (public_url.empty()) public_url = default_public_url(options.host, port);
   // SIP (only with --sip-port): its events run on the calls' context.
-  SipEndpoint sip({options.host, options.sip_port, options.sip_public_host},
-                  calls_io.context().get_executor());
+  SipEndpoint sip({options.host, options.sip_port, options.sip_public_host, options.rtp_ports},
+                  {inbound, live.calls, calls_io.context(), *on_outbound.clock, rtp_streams});
 
   std::printf("Switchboard listening on http://%s:%u\n", options.host.c_str(), port);
   if (const auto key = dir.read_api_key()) {

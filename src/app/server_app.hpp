@@ -47,11 +47,12 @@ struct ServeOptions {
   unsigned llm_timeout = 60;    ///< seconds a provider may take to start, or pause, its answer
   std::size_t max_calls = 500;  ///< live calls at once; POST /call beyond it is a 429
   unsigned call_grace = 30;     ///< seconds live calls may run on after SIGTERM
-  unsigned call_connect_timeout = 60;  ///< seconds a created call waits for its transport
-  unsigned speech_threads = 0;         ///< threads of the speech pool (0: one per CPU)
-  std::size_t speech_decoders = 2;     ///< built-in transcriber decoders (about 100 MB each)
-  std::uint16_t sip_port = 0;          ///< UDP and TCP port of the SIP agent; 0 = none
-  std::string sip_public_host;         ///< SIP host in Contact/SDP; "" = --host
+  unsigned call_connect_timeout = 60;     ///< seconds a created call waits for its transport
+  unsigned speech_threads = 0;            ///< threads of the speech pool (0: one per CPU)
+  std::size_t speech_decoders = 2;        ///< built-in transcriber decoders (about 100 MB each)
+  std::uint16_t sip_port = 0;             ///< UDP and TCP port of the SIP agent; 0 = none
+  std::string sip_public_host;            ///< SIP host in Contact/SDP; "" = --host
+  std::string rtp_ports = "20000-21999";  ///< UDP ports of SIP calls' RTP (and RTCP)
 };
 
 /// Runs the server until SIGINT/SIGTERM. Returns the process exit code.
