@@ -7,6 +7,10 @@
 #include <memory>
 #include <string>
 
+namespace sb::telephony::sip {
+class SipAgent;
+}
+
 namespace sb::app {
 
 struct SipEndpointOptions {
@@ -23,6 +27,8 @@ class SipEndpoint {
   ~SipEndpoint();  ///< stop()
   /// Shuts the agent down and joins its thread; before `executor`'s threads stop.
   void stop();
+  /// The user agent (to dial out and ping gateways through); nullptr without --sip-port.
+  telephony::sip::SipAgent* agent();
 
  private:
   struct Parts;

@@ -5,18 +5,19 @@
 
 namespace sb::api {
 
-http::Route metrics_route(const webhooks::WebhookMetrics& metrics,
-                          const voice::CallMetrics* calls) {
+http::Route metrics_route(const webhooks::WebhookMetrics& metrics, const voice::CallMetrics* calls,
+                          std::function<std::string()> more) {
   http::Route route;
   route.method = http::Method::kGet;
   route.path = "/metrics";
   route.authenticated = false;
-  route.handler = [&metrics, calls](http::Context&&, http::Reply reply) {
+  route.handler = [&metrics, calls, more = std::move(more)](http::Context&&, http::Reply reply) {
     http::Response response;
     response.status = 200;
     response.content_type = "text/plain; version=0.0.4; charset=utf-8";
     response.body = metrics.render();
     if (calls) response.body += calls->render();
+    if (more) response.body += more();
     reply(std::move(response));
   };
   return route;
