@@ -110,6 +110,8 @@ class SippGateway {
                                      "-error_file",
                                      errors_.string()};
     args.insert(args.end(), extra.begin(), extra.end());
+    if (const char* trace = std::getenv("SB_SIPP_TRACE"))  // debugging: sipp's message log
+      args.insert(args.end(), {"-trace_msg", "-message_file", trace});
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -228,15 +230,15 @@ TEST_F(SipAgentOutboundTest, AnswersA401ChallengeAndHearsTheGatewaysBye) {
   EXPECT_EQ(status, 0) << log;
 }
 
-TEST_F(SipAgentOutboundTest, AWrongPasswordFailsWithTheSecondChallengeNotAnotherTry) {
-  SippGateway gateway(work_.path(), "uas_digest_407.xml");
+TEST_F(SipAgentOutboundTest, AWrongPasswordIsRefusedByTheGatewayAndNotRetried) {
+  SippGateway gateway(work_.path(), "uas_digest_401_bye.xml");
   ASSERT_TRUE(gateway.spawned());
   auto events = std::make_shared<RecordedDial>();
   auto r = request(gateway);
   r.auth_password = "wrong";
   agent_->dial(std::move(r), events);
   ASSERT_TRUE(run_until([&] { return events->failed.has_value(); }));
-  EXPECT_EQ(events->failed->status, 403);  // the gateway's verdict on our digest
+  EXPECT_EQ(events->failed->status, 403);  // the gateway checked our digest and refused it
   EXPECT_FALSE(events->answered);
 }
 
@@ -252,8 +254,7 @@ TEST_F(SipAgentOutboundTest, NoCredentialsMeansTheChallengeEndsTheAttempt) {
 }
 
 TEST_F(SipAgentOutboundTest, BusyIsReportedWithItsStatus) {
-  SippGateway gateway(work_.path(), "uas_refuse.xml",
-                      {"-key", "status", "486", "-key", "reason", "Busy Here"});
+  SippGateway gateway(work_.path(), "uas_busy.xml");
   ASSERT_TRUE(gateway.spawned());
   auto events = std::make_shared<RecordedDial>();
   agent_->dial(request(gateway), events);
@@ -324,8 +325,7 @@ struct RecordedTrunkCall : TrunkCallListener {
 };
 
 TEST_F(SipAgentOutboundTest, TrunkCallTriesTheNextGatewayAfterA503) {
-  SippGateway first(work_.path(), "uas_refuse.xml",
-                    {"-key", "status", "503", "-key", "reason", "Service Unavailable"});
+  SippGateway first(work_.path(), "uas_unavailable.xml");
   SippGateway second(work_.path(), "uas_digest_407.xml");
   ASSERT_TRUE(first.spawned() && second.spawned());
   const auto credential = boost::json::parse(

@@ -66,8 +66,8 @@ class OptionsPingerTest : public ::testing::Test {
   }
   const std::string a = "sip:10.0.0.1:5060;transport=udp";
   const std::string b = "sip:10.0.0.2:5060;transport=udp";
+  ManualClock clock;  // outlives the context, whose handlers may still hold timers on it
   boost::asio::io_context io;
-  ManualClock clock;
   ScriptedPinger sip;
   OptionsPinger pinger{sip, io.get_executor(), clock, 30s};
 };
