@@ -24,7 +24,7 @@ export async function freeSipPort() {
 
 // sipp as a UAS (a trunk gateway) on 127.0.0.1:port running `scenario` (a path) once; `done`
 // resolves {status, errors} when sipp exits (it is killed after `timeoutMs`).
-export async function sippGateway(scenario, { transport = "u1", timeoutMs = 30000, keys = {} } = {}) {
+export async function sippGateway(scenario, { transport = "u1", timeoutMs = 30000, } = {}) {
   const port = await freeSipPort();
   const work = tempDir("switchboard-sipp-uas-");
   const errors = join(work, "errors.log");
@@ -33,7 +33,6 @@ export async function sippGateway(scenario, { transport = "u1", timeoutMs = 3000
     "-m", "1", "-t", transport, "-nostdin", "-timeout", `${Math.round(timeoutMs / 1000)}s`,
     "-timeout_error", "-trace_err", "-error_file", errors,
   ];
-  for (const [k, v] of Object.entries(keys)) args.push("-key", k, v);
   const child = spawn("sipp", args, { cwd: work, timeout: timeoutMs + 5000 });
   let stdout = "";
   child.stdout.on("data", (d) => (stdout += d));
