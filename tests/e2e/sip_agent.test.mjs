@@ -6,29 +6,13 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { createSocket } from "node:dgram";
-import { createServer } from "node:net";
 import { existsSync, readFileSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startServer, runCli, tempDir, removeTempDir } from "./harness.mjs";
+import { freeSipPort } from "./sip_support.mjs";
 
 const SCENARIOS = join(dirname(fileURLToPath(import.meta.url)), "sip");
-
-// A port free for both UDP and TCP on 127.0.0.1 (SIP listens on both).
-async function freeSipPort() {
-  for (;;) {
-    const udp = createSocket("udp4");
-    await new Promise((resolve) => udp.bind(0, "127.0.0.1", resolve));
-    const port = udp.address().port;
-    const tcpFree = await new Promise((resolve) => {
-      const tcp = createServer();
-      tcp.once("error", () => resolve(false));
-      tcp.listen(port, "127.0.0.1", () => tcp.close(() => resolve(true)));
-    });
-    await new Promise((resolve) => udp.close(resolve));
-    if (tcpFree) return port;
-  }
-}
 
 // Runs one sipp scenario against the server's SIP port; resolves {status, errors}.
 async function sipp(port, scenario, { transport = "u1", service = "alice" } = {}) {
