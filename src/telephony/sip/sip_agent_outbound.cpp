@@ -164,6 +164,13 @@ void OutboundDialogs::on_invite_response(Dialog& d, nua_handle_t* nh, int status
   spdlog::info("sip: outbound Call-ID {} failed ({} {})", d.call_id, status, response.reason);
   d.reported_end = true;
   post([events = d.events, id = d.id, response] { events->on_failed(id, response); });
+  if (status == 401 || status == 407) {
+    // nua keeps a challenged INVITE waiting for nua_authenticate (until shutdown): let it go.
+    forget_refer(nh);
+    handles_.erase(d.id);
+    dialogs_.erase(nh);
+    nua_handle_destroy(nh);
+  }
 }
 
 void OutboundDialogs::on_terminated(nua_handle_t* nh, int status, const char* phrase) {
