@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/json/object.hpp>
 #include <cstdio>
 #include <cstdlib>
@@ -15,6 +16,7 @@
 #include "app/catalog/catalog.hpp"
 #include "app/data_dir.hpp"
 #include "app/sip_endpoint.hpp"
+#include "app/sip_trunk_pings.hpp"
 #include "app/store_choice.hpp"
 #include "auth/api_key_authenticator.hpp"
 #include "contract/contract.hpp"
@@ -52,6 +54,7 @@
 #include "runtime/voice/rtp_streams.hpp"
 #include "runtime/voice/scheduled_calls.hpp"
 #include "storage/org_repository.hpp"
+#include "telephony/sip/sip_agent.hpp"
 #include "webhooks/webhook_runtime.hpp"
 
 namespace sb::app {
@@ -314,7 +317,10 @@ int serve(const ServeOptions& options) {
   http::Router router;
   router.add(health_route());
   voice::RtpStreams rtp_streams;  // SIP calls' media, listed by SipEndpoint
-  router.add(api::metrics_route(server_messages.metrics(), &live.calls.metrics(), &rtp_streams));
+  // OPTIONS pings to trunk gateways (started with the SIP agent, below).
+  SipTrunkPings trunk_pings(store, boost::asio::make_strand(calls_io.context()), system_clock());
+  router.add(api::metrics_route(server_messages.metrics(), &live.calls.metrics(), &rtp_streams,
+                                [&trunk_pings] { return trunk_pings.render_metrics(); }));
   catalog.register_routes(router);
 
   const http::Dispatcher dispatcher(std::move(router), authenticator, contract,
@@ -338,6 +344,7 @@ int serve(const ServeOptions& options) {
   // SIP (only with --sip-port): its events run on the calls' context.
   SipEndpoint sip({options.host, options.sip_port, options.sip_public_host, options.rtp_ports},
                   {inbound, live.calls, calls_io.context(), *on_outbound.clock, rtp_streams});
+  if (auto* agent = sip.agent()) trunk_pings.start(*agent);
 
   std::printf("Switchboard listening on http://%s:%u\n", options.host.c_str(), port);
   if (const auto key = dir.read_api_key()) {
@@ -351,6 +358,7 @@ int serve(const ServeOptions& options) {
   // No new calls from here; live ones may finish within the grace, then end (worker-shutdown)
   // with their reports stored. Their sockets live on the listener's context: stop it after.
   live.calls.drain(std::chrono::seconds(options.call_grace));
+  trunk_pings.stop();
   sip.stop();
   http_io.stop();
   calls_io.stop();

@@ -83,6 +83,10 @@ SipEndpoint::~SipEndpoint() {
   stop();
 }
 
+telephony::sip::SipAgent* SipEndpoint::agent() {
+  return parts_ ? &parts_->agent : nullptr;
+}
+
 void SipEndpoint::stop() {
   if (parts_) parts_->agent.stop();
 }

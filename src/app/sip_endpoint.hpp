@@ -17,6 +17,9 @@ namespace sb::voice {
 class LiveCalls;
 class RtpStreams;
 }  // namespace sb::voice
+namespace sb::telephony::sip {
+class SipAgent;
+}
 
 namespace sb::app {
 
@@ -47,6 +50,8 @@ class SipEndpoint {
   ~SipEndpoint();  ///< stop()
   /// Shuts the agent down and joins its thread; before the calls' context stops.
   void stop();
+  /// The user agent (to dial out and ping gateways through); nullptr without --sip-port.
+  telephony::sip::SipAgent* agent();
 
  private:
   struct Parts;

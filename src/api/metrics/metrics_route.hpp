@@ -2,6 +2,9 @@
 // GET /metrics: counters in the Prometheus text format, without a key (like /health): they
 // are operational figures of the whole server, never any org's data.
 
+#include <functional>
+#include <string>
+
 #include "http/router.hpp"
 
 namespace sb::webhooks {
@@ -14,9 +17,11 @@ class RtpStreams;
 
 namespace sb::api {
 
-/// The route; `metrics` (and `calls`, `rtp` when given) must outlive the router.
+/// The route; `metrics` (and `calls`, `rtp` when given) must outlive the router. `more`, when
+/// set, appends further metrics' text (the SIP trunk gateways'), from any thread.
 http::Route metrics_route(const webhooks::WebhookMetrics& metrics,
                           const voice::CallMetrics* calls = nullptr,
-                          const voice::RtpStreams* rtp = nullptr);
+                          const voice::RtpStreams* rtp = nullptr,
+                          std::function<std::string()> more = {});
 
 }  // namespace sb::api

@@ -32,6 +32,9 @@
 #include <thread>
 #include <unordered_map>
 
+// After the magic types above: it includes sofia-sip too.
+#include "telephony/sip/sip_agent_outbound.hpp"
+
 namespace sb::telephony::sip {
 namespace {
 
@@ -139,15 +142,17 @@ struct SipAgent::Impl {
   std::unordered_map<nua_handle_t*, DialogId> dialogs;
   DialogId next_dialog = 1;
   WakeQueue commands;  ///< from other threads, run on the SIP thread
+  OutboundDialogs outbound;
 
   Impl(SipAgentOptions o, boost::asio::any_io_executor x)
-      : options(std::move(o)), executor(std::move(x)) {}
+      : options(std::move(o)), executor(x), outbound(std::move(x)) {}
 
   void forget(nua_handle_t* nh) {
     const auto it = dialogs.find(nh);
     if (it == dialogs.end()) return;
     handles.erase(it->second);
     dialogs.erase(it);
+    outbound.forget_refer(nh);
     nua_handle_destroy(nh);
   }
 
@@ -191,6 +196,7 @@ struct SipAgent::Impl {
 
   void on_event(nua_event_t event, int status, const char* phrase, nua_handle_t* nh,
                 const sip_t* sip, tagi_t tags[]) {
+    if (outbound.on_event(event, status, phrase, nh, sip, tags)) return;
     switch (event) {
       case nua_i_invite:
         if (sip) on_invite(nh, sip);
@@ -270,6 +276,7 @@ struct SipAgent::Impl {
     commands.open();
     listening.set_value();
     su_root_run(root);
+    outbound.destroy_all();
     for (auto& [id, dialog] : handles) nua_handle_destroy(dialog.handle);
     handles.clear();
     dialogs.clear();
@@ -328,9 +335,40 @@ void SipAgent::respond(DialogId dialog, int status, std::string reason,
 
 void SipAgent::hang_up(DialogId dialog) {
   impl_->commands.push([impl = impl_.get(), dialog] {
+    if (impl->outbound.hang_up(dialog)) return;
     if (const auto it = impl->handles.find(dialog); it != impl->handles.end())
       nua_bye(it->second.handle, TAG_END());
   });
+}
+
+DialogId SipAgent::dial(SipDialRequest request, std::shared_ptr<SipDialEvents> events) {
+  const DialogId id = impl_->outbound.next_id();
+  auto work = [impl = impl_.get(), id, request = std::move(request), events]() mutable {
+    impl->outbound.dial(impl->nua, id, std::move(request), std::move(events));
+  };
+  if (!impl_->commands.push(std::move(work))) impl_->outbound.refuse(id, events);
+  return id;
+}
+
+void SipAgent::refer(DialogId dialog, std::string refer_to, std::vector<SipHeader> headers,
+                     std::function<void(int status)> done) {
+  auto shared = std::make_shared<std::function<void(int)>>(std::move(done));
+  auto work = [impl = impl_.get(), dialog, refer_to = std::move(refer_to),
+               headers = std::move(headers), shared] {
+    nua_handle_t* nh = impl->outbound.answered_handle(dialog);
+    if (const auto it = impl->handles.find(dialog); !nh && it != impl->handles.end())
+      nh = it->second.handle;  // an inbound dialog (its INVITE answered, or the peer refuses)
+    impl->outbound.refer(nh, refer_to, headers, std::move(*shared));
+  };
+  if (!impl_->commands.push(std::move(work))) impl_->outbound.refuse(std::move(*shared));
+}
+
+void SipAgent::ping(const std::string& uri, std::function<void(int status)> done) {
+  auto shared = std::make_shared<std::function<void(int)>>(std::move(done));
+  if (!impl_->commands.push([impl = impl_.get(), uri, shared] {
+        impl->outbound.ping(impl->nua, uri, std::move(*shared));
+      }))
+    impl_->outbound.refuse(std::move(*shared));
 }
 
 }  // namespace sb::telephony::sip

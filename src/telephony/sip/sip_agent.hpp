@@ -3,13 +3,15 @@
 // listening on UDP and TCP. OPTIONS are answered by the agent itself (200 with Allow and
 // Accept: application/sdp); INVITEs, CANCELs and the ends of dialogs are handed to SipEvents
 // on the application's executor, and the application answers through SipResponder. Each
-// dialog is logged with its Call-ID. Only sip_agent.cpp includes sofia-sip's headers.
+// dialog is logged with its Call-ID. Outbound INVITEs and OPTIONS pings: SipDialer, SipPinger
+// (sip_agent_outbound.cpp). Only sip_agent*.cpp include sofia-sip's headers.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <cstdint>
 #include <memory>
 #include <string>
 
+#include "telephony/sip/sip_dial.hpp"
 #include "telephony/sip/sip_events.hpp"
 
 namespace sb::telephony::sip {
@@ -21,7 +23,7 @@ struct SipAgentOptions {
   std::string public_host;
 };
 
-class SipAgent : public SipResponder {
+class SipAgent : public SipResponder, public SipDialer, public SipPinger, public SipTransfers {
  public:
   /// Events are posted to `executor`, which must stay valid until stop() has returned.
   SipAgent(SipAgentOptions options, boost::asio::any_io_executor executor);
@@ -37,7 +39,12 @@ class SipAgent : public SipResponder {
   void stop();
   void respond(DialogId dialog, int status, std::string reason, std::vector<SipHeader> headers,
                std::string sdp) override;
+  /// Inbound dialogs: BYE. Outbound ones (SipDialer): CANCEL while ringing, BYE once answered.
   void hang_up(DialogId dialog) override;
+  DialogId dial(SipDialRequest request, std::shared_ptr<SipDialEvents> events) override;
+  void ping(const std::string& uri, std::function<void(int status)> done) override;
+  void refer(DialogId dialog, std::string refer_to, std::vector<SipHeader> headers,
+             std::function<void(int status)> done) override;
 
   struct Impl;
 
