@@ -10,6 +10,17 @@ namespace sb::auth {
 
 using http::AuthResult;
 
+ApiKeyAuthenticator::ApiKeyAuthenticator(storage::Store& store,
+                                         http::RateLimiter::Options lookup_rate)
+    : store_(store),
+      lookup_limiter_(lookup_rate),
+      changes_(store.changes().subscribe([this](const storage::ResourceChange& change) {
+        if (!change.is_everything() && change.kind != storage::kApiKeyKind) return;
+        std::unique_lock lock(mutex_);
+        org_by_key_.clear();
+        ++forgotten_;
+      })) {}
+
 void ApiKeyAuthenticator::authenticate(std::string token, std::string_view remote_address,
                                        std::function<void(AuthResult)> done) {
   {
@@ -29,21 +40,27 @@ void ApiKeyAuthenticator::authenticate(std::string token, std::string_view remot
     done(AuthResult{AuthResult::Status::kThrottled, {}, decision.retry_after});
     return;
   }
-  store_.post_read([this, token = std::move(token), done = std::move(done)](storage::Session& s) {
-    std::optional<std::string> org;
-    try {
-      org = s.orgs().org_for_private_key(sha256_hex(token));
-    } catch (...) {
-      done(AuthResult{});
-      throw;
-    }
-    if (!org) return done(AuthResult{});
-    {
-      std::unique_lock lock(mutex_);
-      org_by_key_.emplace(token, *org);
-    }
-    done(AuthResult{AuthResult::Status::kOk, std::move(*org), {}});
-  });
+  std::uint64_t forgotten = 0;
+  {
+    std::shared_lock lock(mutex_);
+    forgotten = forgotten_;
+  }
+  store_.post_read(
+      [this, forgotten, token = std::move(token), done = std::move(done)](storage::Session& s) {
+        std::optional<std::string> org;
+        try {
+          org = s.orgs().org_for_private_key(sha256_hex(token));
+        } catch (...) {
+          done(AuthResult{});
+          throw;
+        }
+        if (!org) return done(AuthResult{});
+        {
+          std::unique_lock lock(mutex_);
+          if (forgotten_ == forgotten) org_by_key_.emplace(token, *org);
+        }
+        done(AuthResult{AuthResult::Status::kOk, std::move(*org), {}});
+      });
 }
 
 }  // namespace sb::auth

@@ -6,6 +6,11 @@
 // address may have only so many keys looked up per second (`lookup_rate`), so a flood of bad
 // keys is answered 429 from memory and cannot keep the database readers busy. Known keys
 // never count against that budget.
+//
+// A deleted key is forgotten as soon as the store's change feed carries its deletion (kind
+// storage::kApiKeyKind), from this instance or, on PostgreSQL, from any other: the whole
+// memory is dropped then (deletions are rare; each key is looked up again once), and when the
+// feed says it may have missed changes.
 
 #include <shared_mutex>
 #include <string>
@@ -13,6 +18,7 @@
 
 #include "http/dispatcher.hpp"
 #include "http/rate_limiter.hpp"
+#include "storage/change_feed.hpp"
 
 namespace sb::storage {
 class Store;
@@ -23,8 +29,7 @@ namespace sb::auth {
 class ApiKeyAuthenticator final : public http::Authenticator {
  public:
   /// `lookup_rate`: database lookups of keys not (yet) known, per remote address.
-  explicit ApiKeyAuthenticator(storage::Store& store, http::RateLimiter::Options lookup_rate = {})
-      : store_(store), lookup_limiter_(lookup_rate) {}
+  explicit ApiKeyAuthenticator(storage::Store& store, http::RateLimiter::Options lookup_rate = {});
   void authenticate(std::string token, std::string_view remote_address,
                     std::function<void(http::AuthResult)> done) override;
 
@@ -33,6 +38,10 @@ class ApiKeyAuthenticator final : public http::Authenticator {
   http::RateLimiter lookup_limiter_;
   std::shared_mutex mutex_;
   std::unordered_map<std::string, std::string> org_by_key_;
+  /// Counts the times the memory was dropped; a lookup that began before one must not
+  /// remember what it read.
+  std::uint64_t forgotten_ = 0;
+  storage::ChangeFeed::Subscription changes_;  // last: unsubscribed first
 };
 
 }  // namespace sb::auth

@@ -82,6 +82,20 @@ CREATE TABLE webhook_attempts (
   PRIMARY KEY (message_seq, attempt)
 );
 )sql",
+    // 2: bytes of uploaded files, so every instance on the database serves every file; what
+    // every instance must agree on (a check value of the secret key).
+    R"sql(
+CREATE TABLE server_settings (
+  name  TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE blob_chunks (
+  name  TEXT NOT NULL,
+  seq   BIGINT NOT NULL,
+  bytes BYTEA NOT NULL,
+  PRIMARY KEY (name, seq)
+);
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
