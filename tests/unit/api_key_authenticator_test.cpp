@@ -1,5 +1,6 @@
 // The API-key memory: a key works at once, and a deleted key is refused at once, by this
-// instance and (PostgreSQL) by another instance on the same database.
+// instance and (PostgreSQL) by another instance on the same database; where no feed carries the
+// deletion (SQLite, another process), once the remembered key is checked again.
 #include "auth/api_key_authenticator.hpp"
 
 #include <gtest/gtest.h>
@@ -9,6 +10,7 @@
 #include <mutex>
 
 #include "core/crypto.hpp"
+#include "core/manual_clock.hpp"
 #include "storage/change_feed.hpp"
 #include "storage/org_repository.hpp"
 #include "store_backend.hpp"
@@ -53,6 +55,28 @@ TEST_P(ApiKeyAuthenticatorTest, ADeletedKeyIsRefusedThoughItWasRemembered) {
   delete_key(*store, "key-one-1234");
   EXPECT_EQ(check(auth, "key-one-1234"), AuthResult::Status::kInvalid);
   EXPECT_EQ(check(auth, "key-two-1234"), AuthResult::Status::kOk);
+  store->stop();
+}
+
+TEST_P(ApiKeyAuthenticatorTest, AKeyDeletedWhereTheFeedDoesNotReachIsRefusedAfterTheRecheck) {
+  // Another store on the same database stands for another process (the CLI beside a SQLite
+  // server): its deletion reaches this store's feed only on PostgreSQL.
+  auto store = db_.open_with_org(1);
+  auto elsewhere = db_.open(1);
+  ManualClock clock;
+  ApiKeyAuthenticator auth(*store, {}, clock);
+  add_key(*store, "key-one-1234");
+  EXPECT_EQ(check(auth, "key-one-1234"), AuthResult::Status::kOk);
+  delete_key(*elsewhere, "key-one-1234");
+  if (GetParam() == test::StoreBackend::kSqlite) {
+    clock.advance(ApiKeyAuthenticator::kRecheckAfter - std::chrono::milliseconds(1));
+    EXPECT_EQ(check(auth, "key-one-1234"), AuthResult::Status::kOk);  // remembered still
+    clock.advance(std::chrono::milliseconds(1));
+  } else {
+    clock.advance(ApiKeyAuthenticator::kRecheckAfter);  // whether or not the NOTIFY came yet
+  }
+  EXPECT_EQ(check(auth, "key-one-1234"), AuthResult::Status::kInvalid);
+  elsewhere->stop();
   store->stop();
 }
 
