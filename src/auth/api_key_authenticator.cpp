@@ -18,7 +18,10 @@ ApiKeyAuthenticator::ApiKeyAuthenticator(storage::Store& store,
       changes_(store.changes().subscribe([this](const storage::ResourceChange& change) {
         if (!change.is_everything() && change.kind != storage::kApiKeyKind) return;
         std::unique_lock lock(mutex_);
-        org_by_key_.clear();
+        if (change.is_everything())
+          org_by_key_.clear();
+        else
+          std::erase_if(org_by_key_, [&](const auto& e) { return e.second.digest == change.id; });
         ++forgotten_;
       })) {}
 
@@ -53,8 +56,9 @@ void ApiKeyAuthenticator::authenticate(std::string token, std::string_view remot
   store_.post_read([this, now, forgotten, token = std::move(token),
                     done = std::move(done)](storage::Session& s) {
     std::optional<std::string> org;
+    std::string digest = sha256_hex(token);
     try {
-      org = s.orgs().org_for_private_key(sha256_hex(token));
+      org = s.orgs().org_for_private_key(digest);
     } catch (...) {
       done(AuthResult{});
       throw;
@@ -64,7 +68,7 @@ void ApiKeyAuthenticator::authenticate(std::string token, std::string_view remot
       if (!org)
         org_by_key_.erase(token);
       else if (forgotten_ == forgotten)
-        org_by_key_.insert_or_assign(token, Known{*org, now});
+        org_by_key_.insert_or_assign(token, Known{*org, std::move(digest), now});
     }
     if (!org) return done(AuthResult{});
     done(AuthResult{AuthResult::Status::kOk, std::move(*org), {}});

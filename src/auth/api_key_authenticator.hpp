@@ -8,11 +8,10 @@
 // never count against that budget.
 //
 // A deleted key is forgotten as soon as the store's change feed carries its deletion (kind
-// storage::kApiKeyKind), from this instance or, on PostgreSQL, from any other: the whole
-// memory is dropped then (deletions are rare; each key is looked up again once), and when the
-// feed says it may have missed changes. A key deleted by another process that the feed does not
-// reach (the CLI beside a SQLite server) is refused within kRecheckAfter: a remembered key is
-// looked up again once it was last checked that long ago.
+// storage::kApiKeyKind, id its digest), from this instance or, on PostgreSQL, from any other;
+// the whole memory is dropped when the feed says it may have missed changes. A key deleted by
+// another process that the feed does not reach (the CLI beside a SQLite server) is refused within
+// kRecheckAfter: a remembered key is looked up again once it was last checked that long ago.
 
 #include <shared_mutex>
 #include <string>
@@ -46,12 +45,13 @@ class ApiKeyAuthenticator final : public http::Authenticator {
   std::shared_mutex mutex_;
   struct Known {
     std::string org_id;
+    std::string digest;         ///< SHA-256 of the key, as the change feed names it
     Clock::SteadyTime checked;  ///< when the lookup that found it began
   };
   const Clock& clock_;
   std::unordered_map<std::string, Known> org_by_key_;
-  /// Counts the times the memory was dropped; a lookup that began before one must not
-  /// remember what it read.
+  /// Counts the times keys were forgotten; a lookup that began before must not remember what
+  /// it read (it may have read a key deleted since).
   std::uint64_t forgotten_ = 0;
   storage::ChangeFeed::Subscription changes_;  // last: unsubscribed first
 };

@@ -58,6 +58,22 @@ TEST_P(ApiKeyAuthenticatorTest, ADeletedKeyIsRefusedThoughItWasRemembered) {
   store->stop();
 }
 
+TEST_P(ApiKeyAuthenticatorTest, ADeletionForgetsThatKeyAloneTheOthersNeedNoLookup) {
+  auto store = db_.open_with_org(1);
+  http::RateLimiter::Options two_lookups;
+  two_lookups.per_second = 0.001;
+  two_lookups.burst = 2;
+  ApiKeyAuthenticator auth(*store, two_lookups);
+  add_key(*store, "key-one-1234");
+  add_key(*store, "key-two-1234");
+  EXPECT_EQ(check(auth, "key-one-1234"), AuthResult::Status::kOk);
+  EXPECT_EQ(check(auth, "key-two-1234"), AuthResult::Status::kOk);  // the budget is spent
+  delete_key(*store, "key-one-1234");
+  EXPECT_NE(check(auth, "key-one-1234"), AuthResult::Status::kOk);
+  EXPECT_EQ(check(auth, "key-two-1234"), AuthResult::Status::kOk);  // still remembered
+  store->stop();
+}
+
 TEST_P(ApiKeyAuthenticatorTest, AKeyDeletedWhereTheFeedDoesNotReachIsRefusedAfterTheRecheck) {
   // Another store on the same database stands for another process (the CLI beside a SQLite
   // server): its deletion reaches this store's feed only on PostgreSQL.

@@ -76,6 +76,10 @@ void ChangeListener::run(std::unique_ptr<Connection> db) {
 // Returns when stopping; throws when the connection is lost.
 void ChangeListener::serve(Connection& db) {
   while (!stopping_) {
+    // Drained before waiting: a statement run meanwhile (a fetch, the check) may have read
+    // notifications off the socket into libpq's queue, where poll() cannot see them.
+    for (auto batch = db.notifications(); !batch.empty(); batch = db.notifications())
+      for (const auto& n : batch) deliver(db, n.payload);
     pollfd fds[2] = {{db.socket(), POLLIN, 0}, {wake_fd_, POLLIN, 0}};
     const int ready = poll(fds, 2, kCheckEveryMs);
     if (ready < 0 && errno != EINTR) throw std::runtime_error("poll failed");
@@ -84,7 +88,6 @@ void ChangeListener::serve(Connection& db) {
       if (!db.ok()) throw std::runtime_error("connection lost");
       db.exec("SELECT 1");  // a silent connection is found dead here
     }
-    for (const auto& n : db.notifications()) deliver(db, n.payload);
   }
 }
 
