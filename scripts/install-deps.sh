@@ -22,6 +22,10 @@ fi
 if [ "${1:-}" = "--bench" ]; then
   packages+=(wrk nginx-light util-linux)
 fi
+if [ "${1:-}" = "--multi" ]; then
+  # scripts/two-instances.sh: a throwaway PostgreSQL and nginx in front of two instances.
+  packages+=(postgresql nginx-light curl)
+fi
 # Node.js runs the end-to-end tests with the official SDK; any Node >= 18 will do.
 if ! command -v node >/dev/null 2>&1; then
   packages+=(nodejs npm)

@@ -175,6 +175,20 @@ int main(int argc, char** argv) {
   org_create->add_option("--database", org_database, "The server's PostgreSQL URL, if it uses one")
       ->envname("DATABASE_URL");
 
+  std::string key_org_id, key_to_delete;
+  auto* org_add_key = org_cmd->add_subcommand(
+      "add-key", "Add a private API key to an org and print it (rotate: add, move, delete)");
+  org_add_key->add_option("org-id", key_org_id, "Id of the org")->required();
+  auto* org_delete_key = org_cmd->add_subcommand(
+      "delete-key", "Delete an API key: every server refuses it from then on");
+  org_delete_key->add_option("key", key_to_delete, "The API key")->required();
+  for (auto* command : {org_add_key, org_delete_key}) {
+    command->add_option("--data-dir", org_data_dir, "Data directory of the server")
+        ->capture_default_str();
+    command->add_option("--database", org_database, "The server's PostgreSQL URL, if it uses one")
+        ->envname("DATABASE_URL");
+  }
+
   sb::app::CallOptions call;
   auto* call_cmd = cli.add_subcommand(
       "call", "Call an assistant over the WebSocket transport: a WAV file in, a WAV file out");
@@ -193,6 +207,9 @@ int main(int argc, char** argv) {
   try {
     if (serve_cmd->parsed()) return sb::app::serve(serve);
     if (org_create->parsed()) return sb::app::create_org(org_name, org_data_dir, org_database);
+    if (org_add_key->parsed()) return sb::app::add_key(key_org_id, org_data_dir, org_database);
+    if (org_delete_key->parsed())
+      return sb::app::delete_key(key_to_delete, org_data_dir, org_database);
     if (call_cmd->parsed()) return sb::app::run_call(call);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());

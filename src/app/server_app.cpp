@@ -191,13 +191,15 @@ void use_stderr_for_diagnostics(const std::string& level) {
 int serve(const ServeOptions& options) {
   use_stderr_for_diagnostics(options.log_level);
   const DataDir dir(options.data_dir);
-  const SecretBox secrets(dir.secret_key_hex());
+  const std::string secret_key = dir.secret_key_hex();
+  const SecretBox secrets(secret_key);
   const auto pool = options.number_pool.empty()
                         ? phone_numbers::NumberPool()
                         : phone_numbers::NumberPool::load(options.number_pool);
   const auto contract = contract::Contract::load_embedded();
 
-  const auto opened = open_store(options.database, dir.database_path(), options.db_readers);
+  const auto opened = open_store(options.database, dir.database_path(), options.db_readers,
+                                 sha256_hex("switchboard secret key check\n" + secret_key));
   storage::Store& store = *opened;
   bootstrap_first_org(store, dir);
 
@@ -283,6 +285,7 @@ int serve(const ServeOptions& options) {
       store, secrets, contract, pool, dir.path(), options.file_size_limit, [&public_url] {
         return public_url;
       }};
+  deps.files_in_database = !options.database.empty();
   deps.deliveries = &server_messages.deliveries();
   deps.clock = on_outbound.clock;
   // Importing a provider's number points its voice webhook here through the provider's API.
@@ -375,24 +378,63 @@ int serve(const ServeOptions& options) {
   return 0;
 }
 
-int create_org(const std::string& name, const std::string& data_dir, const std::string& database) {
+namespace {
+
+// Runs one write job of an `org` command on the server's database; false (said on stderr)
+// when there is none.
+bool write_to_server_database(const std::string& data_dir, const std::string& database,
+                              const storage::WriteJob& job) {
   use_stderr_for_diagnostics("warn");
-  // Run from the wrong directory, this would make a new empty database whose key the running
+  // Run from the wrong directory, this would make a new empty database whose keys the running
   // server never sees.
   if (database.empty() && !DataDir::holds_database(data_dir)) {
     spdlog::error(
         "no Switchboard database in {} (looked for {}/{}): pass the data directory the server "
         "runs on with --data-dir (or its --database), or start the server there first",
         data_dir, data_dir, DataDir::kDatabaseFile);
-    return 1;
+    return false;
   }
   const auto store =
       open_store(database, database.empty() ? DataDir(data_dir).database_path() : std::string(), 1);
-  orgs::NewOrg created;
-  store->write_sync([&](storage::Session& s) { created = orgs::create_org(s, name); });
+  store->write_sync(job);
   store->stop();
-  boost::json::object line{{"orgId", created.org_id}, {"apiKey", created.api_key}};
+  return true;
+}
+
+int print_key(const std::string& org_id, const std::string& key) {
+  boost::json::object line{{"orgId", org_id}, {"apiKey", key}};
   std::printf("%s\n", json_text(line).c_str());
+  return 0;
+}
+
+}  // namespace
+
+int create_org(const std::string& name, const std::string& data_dir, const std::string& database) {
+  orgs::NewOrg created;
+  if (!write_to_server_database(data_dir, database,
+                                [&](storage::Session& s) { created = orgs::create_org(s, name); }))
+    return 1;
+  return print_key(created.org_id, created.api_key);
+}
+
+int add_key(const std::string& org_id, const std::string& data_dir, const std::string& database) {
+  std::string key;
+  if (!write_to_server_database(data_dir, database,
+                                [&](storage::Session& s) { key = orgs::add_key(s, org_id); }))
+    return 1;
+  return print_key(org_id, key);
+}
+
+int delete_key(const std::string& key, const std::string& data_dir, const std::string& database) {
+  bool deleted = false;
+  if (!write_to_server_database(data_dir, database,
+                                [&](storage::Session& s) { deleted = orgs::delete_key(s, key); }))
+    return 1;
+  if (!deleted) {
+    spdlog::error("no org has this API key");
+    return 1;
+  }
+  std::printf("deleted\n");
   return 0;
 }
 

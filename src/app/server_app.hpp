@@ -63,5 +63,10 @@ int serve(const ServeOptions& options);
 /// {"orgId": "...", "apiKey": "..."}. Returns the process exit code.
 int create_org(const std::string& name, const std::string& data_dir,
                const std::string& database = "");
+/// Adds a private key to the org `org_id` and prints {"orgId": "...", "apiKey": "..."}.
+int add_key(const std::string& org_id, const std::string& data_dir, const std::string& database);
+/// Deletes a key: every server on the database refuses it from then on (on PostgreSQL within
+/// milliseconds; a server on the SQLite file within ApiKeyAuthenticator::kRecheckAfter).
+int delete_key(const std::string& key, const std::string& data_dir, const std::string& database);
 
 }  // namespace sb::app

@@ -8,7 +8,8 @@
 namespace sb::app {
 
 std::unique_ptr<storage::Store> open_store(const std::string& database,
-                                           const std::string& sqlite_path, unsigned readers) {
+                                           const std::string& sqlite_path, unsigned readers,
+                                           const std::string& secret_key_check) {
   if (database.empty())
     return std::make_unique<storage::sqlite::SqliteStore>(
         storage::sqlite::SqliteOptions{sqlite_path, readers});
@@ -19,6 +20,7 @@ std::unique_ptr<storage::Store> open_store(const std::string& database,
   storage::postgres::PostgresOptions options;
   options.url = database;
   options.readers = readers;
+  options.secret_key_check = secret_key_check;
   return std::make_unique<storage::postgres::PostgresStore>(options);
 }
 

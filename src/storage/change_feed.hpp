@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sb::storage {
@@ -25,6 +26,14 @@ struct ResourceChange {
   /// The document as stored now (write-only fields already taken out); null when the object
   /// was deleted. Shared, so a subscriber that keeps it (a response cache) copies nothing.
   std::shared_ptr<const std::string> document;
+
+  /// A change that stands for any: the feed may have missed changes (a backend lost its link
+  /// to the other writers, and has it again), so every copy of every kind must be dropped.
+  static ResourceChange everything_stale() { return {std::string(kEverything), {}, {}, nullptr}; }
+  bool is_everything() const { return kind == kEverything; }
+
+ private:
+  static constexpr std::string_view kEverything = "*";
 };
 
 class ChangeFeed {

@@ -7,9 +7,11 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <stdexcept>
 
 namespace sb::storage {
 
+class BlobRepository;
 class ChangeFeed;
 class OrgRepository;
 class OutboxRepository;
@@ -22,6 +24,11 @@ class Session {
   virtual OrgRepository& orgs() = 0;
   virtual ResourceRepository& resources() = 0;
   virtual OutboxRepository& outbox() = 0;
+  /// Bytes in the database (PostgreSQL). A backend that keeps none (SQLite: files stay in the
+  /// data directory, see files::BlobStore) throws std::logic_error; callers choose by backend.
+  virtual BlobRepository& blobs() {
+    throw std::logic_error("this storage backend keeps no blobs in its database");
+  }
   /// Write sessions: `fn` runs on the writer thread once this job's changes are durable;
   /// dropped if the job fails. Read sessions: runs when the job returns.
   virtual void after_commit(std::function<void()> fn) = 0;

@@ -1,6 +1,8 @@
 // Helpers of the file tests: realistic documents, uploads through fetch, and what is on disk.
-import { readdirSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { databaseOf } from "./harness.mjs";
 
 /** Documents as clients upload them: name → {data, mimetype, text (the extracted text)}. */
 export const DOCUMENTS = {
@@ -49,8 +51,17 @@ export function form(name, data, fields = {}, type = "application/octet-stream")
   return fd;
 }
 
-/** The stored files of a data dir (names), and what is left in its temp directory. */
+/**
+ * The stored files of a data dir (names), and what is left in its temp directory. On
+ * PostgreSQL (SB_E2E_POSTGRES_URL) the bytes are in the database: the names stored there, and
+ * no temp files.
+ */
 export function filesOnDisk(dataDir) {
+  if (existsSync(join(dataDir, "database-url"))) {
+    const listed = spawnSync("psql", [databaseOf(dataDir), "-Atc", "SELECT DISTINCT name FROM blob_chunks ORDER BY 1"], { encoding: "utf8" });
+    if (listed.status !== 0) throw new Error(`psql failed: ${listed.stderr}`);
+    return { stored: listed.stdout.split("\n").filter((n) => n !== "").sort(), temp: [] };
+  }
   const root = join(dataDir, "files");
   const stored = readdirSync(root).filter((n) => n !== "tmp").sort();
   return { stored, temp: readdirSync(join(root, "tmp")) };

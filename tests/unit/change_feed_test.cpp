@@ -124,5 +124,24 @@ TEST_P(ChangeFeedTest, NothingReachesAListenerAfterItsSubscriptionIsGone) {
   store->stop();
 }
 
+TEST_P(ChangeFeedTest, ADeletedApiKeyIsPublishedAndAnUnknownOneIsNot) {
+  auto store = db_.open_with_org(1);
+  store->write_sync(
+      [](Session& s) { s.orgs().insert_key("digest", "org-a", KeyKind::kPrivate, 1); });
+  auto subscription = listen(*store);
+  bool deleted = false, deleted_again = true;
+  store->write_sync([&](Session& s) { deleted = s.orgs().delete_key("digest"); });
+  store->write_sync([&](Session& s) { deleted_again = s.orgs().delete_key("digest"); });
+  EXPECT_TRUE(deleted);
+  EXPECT_FALSE(deleted_again);
+  const auto changes = seen();
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].kind, kApiKeyKind);
+  EXPECT_EQ(changes[0].org_id, "org-a");
+  EXPECT_EQ(changes[0].id, "digest");
+  store->read_sync([](Session& s) { EXPECT_FALSE(s.orgs().org_for_private_key("digest")); });
+  store->stop();
+}
+
 }  // namespace
 }  // namespace sb::storage

@@ -1,5 +1,5 @@
 // Uploads on the generic engine (ResourceRoutes::upload, ResourceSpec::on_remove), through
-// the dispatcher with the real contract, a real store and a real FileStore: the route's body
+// the dispatcher with the real contract, a real store and the directory BlobStore: the route's body
 // limit, bytes published only with a committed row, nothing left by a refused upload, cached
 // lists that see a new upload, and bytes removed by a committed delete.
 
@@ -14,8 +14,8 @@
 #include "contract/contract.hpp"
 #include "core/crypto.hpp"
 #include "dispatch_support.hpp"
+#include "domain/files/blob_store.hpp"
 #include "domain/files/file_spec.hpp"
-#include "domain/files/file_store.hpp"
 #include "domain/resources/resource_service.hpp"
 #include "http/dispatcher.hpp"
 #include "storage/org_repository.hpp"
@@ -37,7 +37,7 @@ class FileUploadTest : public ::testing::Test {
     store_ = std::make_unique<storage::sqlite::SqliteStore>(
         storage::sqlite::SqliteOptions{db_.path(), 2});
     store_->write_sync([](storage::Session& s) { s.orgs().insert_org("a", "a", 1); });
-    files_ = std::make_unique<files::FileStore>(db_.dir().string());
+    files_ = files::directory_blob_store(db_.dir().string());
     spec_ = files::file_spec(*files_);
     ResourceRoutes routes{"/file", "/file/{id}", {}, {}};
     routes.upload = file_upload_reader(*files_, contract_,
@@ -72,6 +72,12 @@ class FileUploadTest : public ::testing::Test {
            "\r\n--b\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nassistant\r\n--b--";
   }
 
+  std::optional<std::string> read(const std::string& name) const {
+    std::optional<std::string> bytes;
+    store_->read_sync([&](storage::Session& s) { bytes = files_->read(s, name); });
+    return bytes;
+  }
+
   std::vector<std::string> on_disk(const std::string& sub = "") const {
     std::vector<std::string> names;
     for (const auto& e : fs::directory_iterator(db_.dir() / "files" / sub))
@@ -84,7 +90,7 @@ class FileUploadTest : public ::testing::Test {
   const SecretBox secrets_{SecretBox::generate_key_hex()};
   const resources::ResourceService service_{secrets_};
   std::shared_ptr<const contract::Contract> contract_ = contract::Contract::load_embedded();
-  std::unique_ptr<files::FileStore> files_;
+  std::unique_ptr<files::BlobStore> files_;
   resources::ResourceSpec spec_;
   std::unique_ptr<ResourceController> controller_;
   test::FakeAuthenticator auth_{""};  // the key is the org
@@ -109,7 +115,7 @@ TEST_F(FileUploadTest, AnUploadIsStoredWithItsRowAndSeenByCachedLists) {
   EXPECT_EQ(file.at("status"), "done");
   const std::string name = files::stored_name(file);
   EXPECT_EQ(std::string(file.at("url").as_string()), "https://sb.test/file-content/" + name);
-  EXPECT_EQ(files_->read(name), "# FAQ\n");
+  EXPECT_EQ(read(name), "# FAQ\n");
   EXPECT_TRUE(on_disk("tmp").empty());
   const auto listed = send(Method::kGet, "/file?purpose=assistant");
   ASSERT_EQ(listed.body.as_array().size(), 1u);
@@ -117,7 +123,7 @@ TEST_F(FileUploadTest, AnUploadIsStoredWithItsRowAndSeenByCachedLists) {
 
   const std::string id(file.at("id").as_string());
   EXPECT_EQ(send(Method::kDelete, "/file/" + id).status, 200);
-  EXPECT_EQ(files_->read(name), std::nullopt);
+  EXPECT_EQ(read(name), std::nullopt);
   EXPECT_TRUE(on_disk().empty());
   EXPECT_EQ(send(Method::kGet, "/file?purpose=assistant").body.as_array().size(), 0u);
 }
@@ -153,7 +159,7 @@ TEST_F(FileUploadTest, PatchRenamesAndKeepsTheBytes) {
       send(Method::kPatch, "/file/" + id, R"({"name":"Price list"})", "application/json");
   ASSERT_EQ(renamed.status, 200) << json::serialize(renamed.body);
   EXPECT_EQ(renamed.body.at("name"), "Price list");
-  EXPECT_EQ(files_->read(files::stored_name(renamed.body.as_object())), "sku,price\nA,1\n");
+  EXPECT_EQ(read(files::stored_name(renamed.body.as_object())), "sku,price\nA,1\n");
 }
 
 }  // namespace

@@ -42,6 +42,28 @@ TEST(ResponseCache, WritesRefreshObjectsAndMakeTheOrgsListsStale) {
   EXPECT_FALSE(cache.find_object("org-a", "id-1"));
 }
 
+TEST(ResponseCache, ClearDropsEverythingAndRefusesWhatWasReadBefore) {
+  ResponseCache cache(10, 1 << 20);
+  const auto before_a = cache.generation("org-a");
+  cache.committed_write("org-b", "x", nullptr);  // org-b's count is now 1, org-a's 0
+  const auto before_b = cache.generation("org-b");
+  cache.offer_object("org-a", "id-1", text("v1"), before_a);
+  cache.offer_list("org-b", "q", text("[b]"), before_b);
+  cache.clear();
+  EXPECT_FALSE(cache.find_object("org-a", "id-1"));
+  EXPECT_FALSE(cache.find_list("org-b", "q"));
+  // Readers that began before the clear offer what they read: refused, though the per-org
+  // counts started again from nothing.
+  cache.offer_object("org-a", "id-1", text("old"), before_a);
+  cache.offer_list("org-b", "q", text("[old]"), before_b);
+  EXPECT_FALSE(cache.find_object("org-a", "id-1"));
+  EXPECT_FALSE(cache.find_list("org-b", "q"));
+  // Reads after it are kept again.
+  cache.offer_object("org-a", "id-1", text("new"), cache.generation("org-a"));
+  ASSERT_TRUE(cache.find_object("org-a", "id-1"));
+  EXPECT_EQ(*cache.find_object("org-a", "id-1"), "new");
+}
+
 TEST(ResponseCache, WritesDoNotCacheObjectsNobodyRead) {
   ResponseCache cache(10, 1 << 20);
   cache.committed_write("org-a", "new", text("created"));

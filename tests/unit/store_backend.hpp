@@ -57,6 +57,9 @@ class BackendDatabase {
   BackendDatabase(const BackendDatabase&) = delete;
   BackendDatabase& operator=(const BackendDatabase&) = delete;
 
+  /// A temporary directory of the test's own (SQLite keeps its file there as "db").
+  const std::filesystem::path& dir() const { return dir_.path(); }
+
   /// False for PostgreSQL without SB_TEST_POSTGRES_URL: the test should skip.
   bool available() const { return backend_ == StoreBackend::kSqlite || !url_.empty(); }
 
@@ -74,8 +77,11 @@ class BackendDatabase {
     if (backend_ == StoreBackend::kSqlite)
       return std::make_unique<storage::sqlite::SqliteStore>(
           storage::sqlite::SqliteOptions{(dir_.path() / "db").string(), readers});
-    return std::make_unique<storage::postgres::PostgresStore>(
-        storage::postgres::PostgresOptions{url_, schema_, readers});
+    storage::postgres::PostgresOptions options;
+    options.url = url_;
+    options.schema = schema_;
+    options.readers = readers;
+    return std::make_unique<storage::postgres::PostgresStore>(options);
   }
   /// A store with the org "org-a" in it.
   std::unique_ptr<storage::Store> open_with_org(unsigned readers) const {

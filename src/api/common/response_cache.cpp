@@ -1,6 +1,12 @@
 #include "api/common/response_cache.hpp"
 
 namespace sb::api {
+namespace {
+
+// Per-org write counts stay far below 2^40 between two clears.
+constexpr int kEpochShift = 40;
+
+}  // namespace
 
 ResponseCache::ResponseCache(std::size_t max_objects, std::size_t max_list_bytes)
     : max_objects_(max_objects), max_list_bytes_(max_list_bytes) {}
@@ -15,7 +21,7 @@ std::string ResponseCache::list_key(std::string_view org_id, std::string_view qu
 
 std::uint64_t ResponseCache::generation_locked(std::string_view org_id) const {
   const auto it = generations_.find(org_id);
-  return it == generations_.end() ? 0 : it->second;
+  return (epoch_ << kEpochShift) + (it == generations_.end() ? 0 : it->second);
 }
 
 ResponseCache::Body ResponseCache::find_object(std::string_view org_id, std::string_view id) const {
@@ -64,6 +70,15 @@ void ResponseCache::offer_list(std::string_view org_id, std::string_view query_k
     it->second = List{seen_generation, std::move(body)};
   }
   list_bytes_ += size;
+}
+
+void ResponseCache::clear() {
+  std::unique_lock lock(mutex_);
+  ++epoch_;
+  objects_.clear();
+  lists_.clear();
+  generations_.clear();
+  list_bytes_ = 0;
 }
 
 void ResponseCache::committed_write(std::string_view org_id, std::string_view id, Body body) {

@@ -43,6 +43,9 @@ class ResponseCache {
   /// After a committed write: makes the org's lists stale and refreshes a cached object;
   /// `body` is its new rendering, or null when it was deleted.
   void committed_write(std::string_view org_id, std::string_view id, Body body);
+  /// Drops everything, and refuses offers of what was read before (the change feed may have
+  /// missed writes: change_feed.hpp's everything_stale).
+  void clear();
 
  private:
   struct Object {
@@ -70,6 +73,9 @@ class ResponseCache {
   TextMap<List> lists_;  // key: org id + '\n' + query
   TextMap<std::uint64_t> generations_;
   std::size_t list_bytes_ = 0;
+  /// Bumped by clear(); the high bits of every generation, so no offer from before a clear
+  /// matches a generation after it even though the per-org counts start again.
+  std::uint64_t epoch_ = 0;
 };
 
 }  // namespace sb::api

@@ -2,8 +2,8 @@
 
 #include "api/common/storage_reply.hpp"
 #include "core/api_error.hpp"
+#include "domain/files/blob_store.hpp"
 #include "domain/files/file_spec.hpp"
-#include "domain/files/file_store.hpp"
 #include "domain/files/file_text.hpp"
 #include "domain/files/file_types.hpp"
 
@@ -45,9 +45,9 @@ int FileContentRoutes::register_routes(http::Router& router) {
 
 void FileContentRoutes::serve(bool text, http::Context&& ctx, http::Reply reply) const {
   reply_from_read(store_, std::move(reply), ctx.request.request_id,
-                  [this, text, name = ctx.request.param("file")](storage::Session&) {
+                  [this, text, name = ctx.request.param("file")](storage::Session& s) {
                     const auto* type = type_of(name);
-                    auto bytes = type ? files_.read(name) : std::nullopt;
+                    auto bytes = type ? files_.read(s, name) : std::nullopt;
                     if (!bytes || (text && type->text == files::FileType::Text::kNone))
                       throw ApiError::not_found("File not found");
                     if (text)

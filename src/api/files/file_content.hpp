@@ -12,7 +12,7 @@ namespace sb::storage {
 class Store;
 }
 namespace sb::files {
-class FileStore;
+class BlobStore;
 }
 
 namespace sb::api {
@@ -20,7 +20,7 @@ namespace sb::api {
 class FileContentRoutes {
  public:
   /// Files are read on the store's reader threads (never on an I/O thread).
-  FileContentRoutes(storage::Store& store, const files::FileStore& files)
+  FileContentRoutes(storage::Store& store, const files::BlobStore& files)
       : store_(store), files_(files) {}
 
   /// Adds the two routes; returns 2.
@@ -30,7 +30,7 @@ class FileContentRoutes {
   void serve(bool text, http::Context&& ctx, http::Reply reply) const;
 
   storage::Store& store_;
-  const files::FileStore& files_;
+  const files::BlobStore& files_;
 };
 
 }  // namespace sb::api

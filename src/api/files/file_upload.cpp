@@ -6,8 +6,8 @@
 #include "core/api_error.hpp"
 #include "core/ids.hpp"
 #include "core/utf8.hpp"
+#include "domain/files/blob_store.hpp"
 #include "domain/files/file_spec.hpp"
-#include "domain/files/file_store.hpp"
 #include "domain/files/file_text.hpp"
 #include "domain/files/file_types.hpp"
 #include "domain/resources/resource_service.hpp"
@@ -121,7 +121,7 @@ std::size_t upload_body_limit(std::size_t file_size_limit) {
   return file_size_limit + kFormOverhead;
 }
 
-UploadReader file_upload_reader(const files::FileStore& store,
+UploadReader file_upload_reader(const files::BlobStore& store,
                                 std::shared_ptr<const contract::Contract> contract,
                                 FileUploadOptions options) {
   return [&store, contract = std::move(contract), options = std::move(options)](
@@ -155,9 +155,8 @@ UploadReader file_upload_reader(const files::FileStore& store,
       doc["parsedTextBytes"] = static_cast<std::int64_t>(text->size());
     }
     auto staged = store.stage(stored, data);
-    return Upload{std::move(doc), [staged](storage::Session& s, const resources::Written&) {
-                    s.after_commit([staged] { staged->publish(); });
-                  }};
+    return Upload{std::move(doc),
+                  [staged](storage::Session& s, const resources::Written&) { staged->save(s); }};
   };
 }
 

@@ -3,7 +3,7 @@
 // `purpose` and `metadata` of CreateFileDTO) read into the File document the generic engine
 // stores. The file must be of a supported type (domain/files/file_types.hpp), non-empty and
 // within the size limit; text files must be UTF-8 and get their text extracted. The bytes
-// are staged in the FileStore and published once the row is committed.
+// are staged in the BlobStore and kept with the commit of the row.
 
 #include <cstddef>
 #include <functional>
@@ -16,7 +16,7 @@ namespace sb::contract {
 class Contract;
 }
 namespace sb::files {
-class FileStore;
+class BlobStore;
 }
 
 namespace sb::api {
@@ -28,7 +28,7 @@ struct FileUploadOptions {
 };
 
 /// The upload reader of the /file routes.
-UploadReader file_upload_reader(const files::FileStore& store,
+UploadReader file_upload_reader(const files::BlobStore& store,
                                 std::shared_ptr<const contract::Contract> contract,
                                 FileUploadOptions options);
 

@@ -72,6 +72,7 @@ ResourceController::ResourceController(storage::Store& store,
       // Whoever wrote (this controller, the chat service, the routing engine, another
       // instance), the cache hears of it before the writer is answered.
       changes_(store.changes().subscribe([this](const storage::ResourceChange& change) {
+        if (change.is_everything()) return cache_.clear();
         if (change.kind != spec_.kind) return;
         cache_.committed_write(change.org_id, change.id, change.document);
       })) {}

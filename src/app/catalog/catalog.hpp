@@ -90,6 +90,9 @@ struct CatalogDeps {
   llm::ProviderSettings llm_providers = {};
   /// The time the conversation runtime and inbound calls read (stamps, expiry, budgets).
   const Clock* clock = &system_clock();
+  /// Uploaded files' bytes in the database (PostgreSQL: every instance serves every file),
+  /// not under data_dir/files.
+  bool files_in_database = false;
 };
 
 class Catalog {

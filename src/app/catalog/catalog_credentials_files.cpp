@@ -4,23 +4,23 @@
 #include "api/files/file_upload.hpp"
 #include "app/catalog/catalog.hpp"
 #include "domain/credentials/credential_spec.hpp"
+#include "domain/files/blob_store.hpp"
 #include "domain/files/file_spec.hpp"
-#include "domain/files/file_store.hpp"
 
 namespace sb::app {
 namespace {
 
-// The public content routes; they own the file store, which the file spec and the upload
+// The public content routes; they own the blob store, which the file spec and the upload
 // reader refer to (the catalog, and with it this entry, outlives every request).
 class FileContentEntry final : public RouteProvider {
  public:
-  FileContentEntry(storage::Store& store, const std::string& data_dir)
-      : files_(data_dir), routes_(store, files_) {}
+  FileContentEntry(storage::Store& store, std::unique_ptr<files::BlobStore> files)
+      : files_(std::move(files)), routes_(store, *files_) {}
   int register_routes(http::Router& router) override { return routes_.register_routes(router); }
-  const files::FileStore& files() const { return files_; }
+  const files::BlobStore& files() const { return *files_; }
 
  private:
-  files::FileStore files_;
+  std::unique_ptr<files::BlobStore> files_;
   api::FileContentRoutes routes_;
 };
 
@@ -31,7 +31,9 @@ CredentialSpecs add_credentials_files(Catalog& catalog) {
       catalog.add(credentials::credential_spec(), {"/credential", "/credential/{id}", {}, {}});
 
   const auto& deps = catalog.deps();
-  auto content = std::make_unique<FileContentEntry>(deps.store, deps.data_dir);
+  auto content = std::make_unique<FileContentEntry>(
+      deps.store, deps.files_in_database ? files::database_blob_store()
+                                         : files::directory_blob_store(deps.data_dir));
   const auto& store = content->files();
   catalog.add(std::move(content));
   // GET /file?purpose= is an equality filter on the stored purpose.

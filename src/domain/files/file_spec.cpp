@@ -1,6 +1,7 @@
 #include "domain/files/file_spec.hpp"
 
 #include "core/json_fields.hpp"
+#include "domain/files/blob_store.hpp"
 #include "domain/files/file_store.hpp"
 #include "storage/store.hpp"
 
@@ -14,7 +15,7 @@ std::string stored_name(const boost::json::object& document) {
   return FileStore::valid_name(name) ? std::string(name) : std::string();
 }
 
-resources::ResourceSpec file_spec(const FileStore& store) {
+resources::ResourceSpec file_spec(const BlobStore& store) {
   resources::ResourceSpec spec;
   spec.kind = kKind;
   spec.noun = "File";
@@ -22,7 +23,7 @@ resources::ResourceSpec file_spec(const FileStore& store) {
   spec.create_defaults = {{"object", "file"}, {"status", "done"}};
   // The bytes go once the row is gone for good: a rolled-back delete keeps them.
   spec.on_remove = [&store](storage::Session& s, const boost::json::object& removed) {
-    s.after_commit([&store, name = stored_name(removed)] { store.remove(name); });
+    store.remove(s, stored_name(removed));
   };
   return spec;
 }

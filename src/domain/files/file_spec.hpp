@@ -11,7 +11,7 @@
 
 namespace sb::files {
 
-class FileStore;
+class BlobStore;
 
 inline constexpr const char* kKind = "file";
 /// Path prefix of the public content URLs: <public URL>/file-content/<stored name>.
@@ -21,6 +21,6 @@ inline constexpr std::string_view kContentPath = "/file-content/";
 std::string stored_name(const boost::json::object& document);
 
 /// The spec refers to `store`, which must outlive it.
-resources::ResourceSpec file_spec(const FileStore& store);
+resources::ResourceSpec file_spec(const BlobStore& store);
 
 }  // namespace sb::files

@@ -27,4 +27,17 @@ NewOrg create_org(storage::Session& session, std::string_view name,
   return out;
 }
 
+std::string add_key(storage::Session& session, std::string_view org_id) {
+  auto& orgs = session.orgs();
+  if (!orgs.find_org(org_id))
+    throw std::invalid_argument("no org has the id " + std::string(org_id));
+  std::string key = new_uuid();
+  orgs.insert_key(sha256_hex(key), org_id, storage::KeyKind::kPrivate, now_ms());
+  return key;
+}
+
+bool delete_key(storage::Session& session, std::string_view api_key) {
+  return session.orgs().delete_key(sha256_hex(api_key));
+}
+
 }  // namespace sb::orgs

@@ -129,4 +129,23 @@ Result Connection::run(std::string_view sql, const std::vector<Param>& params) {
                  sql);
 }
 
+bool Connection::ok() const {
+  return PQstatus(conn_) == CONNECTION_OK;
+}
+
+int Connection::socket() const {
+  return PQsocket(conn_);
+}
+
+std::vector<Notification> Connection::notifications() {
+  if (PQconsumeInput(conn_) == 0 || PQstatus(conn_) != CONNECTION_OK)
+    fail(conn_, nullptr, "LISTEN");
+  std::vector<Notification> out;
+  while (PGnotify* n = PQnotifies(conn_)) {
+    out.push_back({n->relname, n->extra});
+    PQfreemem(n);
+  }
+  return out;
+}
+
 }  // namespace sb::storage::postgres

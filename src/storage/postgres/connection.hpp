@@ -65,6 +65,12 @@ class Result {
   std::shared_ptr<pg_result> result_;
 };
 
+/// A NOTIFY this connection LISTENs to.
+struct Notification {
+  std::string channel;
+  std::string payload;
+};
+
 class Connection {
  public:
   /// `url`: a libpq connection string or URI. `schema`, if set, is the search_path. The
@@ -78,6 +84,14 @@ class Connection {
   void exec(std::string_view sql);
   /// Runs `sql` ($1, $2, ... parameters) as a statement prepared on first use.
   Result run(std::string_view sql, const std::vector<Param>& params = {});
+
+  /// Whether the connection is up (a statement run while it is not would reconnect first).
+  bool ok() const;
+  /// For a LISTENing connection: the socket to wait on for input (poll for reading).
+  int socket() const;
+  /// Reads what the server sent and returns the notifications received, in order. Throws
+  /// when the connection is lost (a LISTENer must then connect again and LISTEN again).
+  std::vector<Notification> notifications();
 
  private:
   /// A connection the server closed (restart, failover, idle timeout) is opened again before

@@ -90,6 +90,20 @@ ALTER TABLE webhook_outbox ADD COLUMN lease_owner TEXT,
 CREATE INDEX webhook_outbox_streams ON webhook_outbox(org_id, stream, seq)
   WHERE status = 'pending';
 )sql",
+    // 3: bytes of uploaded files, so every instance on the database serves every file; what
+    // every instance must agree on (a check value of the secret key).
+    R"sql(
+CREATE TABLE server_settings (
+  name  TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE blob_chunks (
+  name  TEXT NOT NULL,
+  seq   BIGINT NOT NULL,
+  bytes BYTEA NOT NULL,
+  PRIMARY KEY (name, seq)
+);
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

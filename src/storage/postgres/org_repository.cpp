@@ -1,5 +1,6 @@
 #include "storage/postgres/org_repository.hpp"
 
+#include "storage/postgres/change_notify.hpp"
 #include "storage/postgres/connection.hpp"
 
 namespace sb::storage::postgres {
@@ -13,6 +14,15 @@ void PgOrgRepository::insert_key(std::string_view key_hash, std::string_view org
                                  std::int64_t created_at) {
   db_.run("INSERT INTO api_keys (key_hash, org_id, kind, created_at) VALUES ($1, $2, $3, $4)",
           {key_hash, org_id, kind == KeyKind::kPrivate ? "private" : "public", created_at});
+}
+
+bool PgOrgRepository::delete_key(std::string_view key_hash) {
+  const auto r = db_.run("DELETE FROM api_keys WHERE key_hash = $1 RETURNING org_id", {key_hash});
+  if (r.rows() == 0) return false;
+  ResourceChange change{std::string(kApiKeyKind), r.text(0, 0), std::string(key_hash), nullptr};
+  notify_change(db_, origin_, change);
+  changes_.push_back(std::move(change));
+  return true;
 }
 
 std::optional<std::string> PgOrgRepository::org_for_private_key(std::string_view key_hash) {

@@ -14,6 +14,9 @@
 // read-modify-write of a document is serial per object; unique keys are claimed with
 // INSERT ... ON CONFLICT and a checked row count. A job PostgreSQL undoes to break a deadlock
 // with another instance is rolled back to its savepoint and run again (at most 3 times).
+//
+// Other instances' writes reach this store's change feed too: every write NOTIFYs in its
+// transaction and a ChangeListener (change_listener.hpp) publishes what the others commit.
 
 #include <memory>
 #include <string>
@@ -22,12 +25,18 @@
 
 namespace sb::storage::postgres {
 
+class ChangeListener;
+
 struct PostgresOptions {
   std::string url;  ///< a libpq URI (postgres://user@host/db) or key=value string
   /// The schema to use (search_path); empty for the server's default. Tests use one each.
   std::string schema;
   unsigned readers = 4;  ///< reader connections; one more connection writes
   std::size_t max_batch = 512;
+  /// A server's: a check value of its secret key (never the key). The first server on the
+  /// database records it; a server with another key is refused at start, since it could not
+  /// open the provider secrets the others sealed. Empty: no check (the CLI).
+  std::string secret_key_check;
 };
 
 class PostgresStore final : public ThreadedStore {
@@ -35,12 +44,15 @@ class PostgresStore final : public ThreadedStore {
   /// Connects, migrates the schema, then starts the threads. Throws if the server is unreachable.
   explicit PostgresStore(const PostgresOptions& options);
   ~PostgresStore() override;
+  void stop() override;
 
  protected:
   std::unique_ptr<ConnectionSession> open_session(bool writer) override;
 
  private:
   PostgresOptions options_;
+  const std::string origin_;  ///< names this process in its NOTIFYs
+  std::unique_ptr<ChangeListener> listener_;
 };
 
 /// Whether a --database value names a PostgreSQL server (postgres:// or postgresql://).

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "storage/postgres/change_notify.hpp"
 #include "storage/postgres/connection.hpp"
 #include "storage/sql_fragments.hpp"
 
@@ -144,7 +145,7 @@ void PgResourceRepository::insert(const ResourceRecord& r) {
       "search_text) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
       {r.kind, r.id, r.org_id, r.created_at, r.updated_at, r.document, secrets_of(r),
        r.search_text});
-  changes_.push_back({r.kind, r.org_id, r.id, std::make_shared<const std::string>(r.document)});
+  record({r.kind, r.org_id, r.id, std::make_shared<const std::string>(r.document)});
 }
 
 void PgResourceRepository::update(const ResourceRecord& r) {
@@ -153,7 +154,7 @@ void PgResourceRepository::update(const ResourceRecord& r) {
       "WHERE id = $1 AND org_id = $2 AND kind = $3",
       {r.id, r.org_id, r.kind, r.updated_at, r.document, secrets_of(r), r.search_text});
   if (result.affected() > 0)
-    changes_.push_back({r.kind, r.org_id, r.id, std::make_shared<const std::string>(r.document)});
+    record({r.kind, r.org_id, r.id, std::make_shared<const std::string>(r.document)});
 }
 
 bool PgResourceRepository::remove(std::string_view kind, std::string_view org_id,
@@ -163,9 +164,14 @@ bool PgResourceRepository::remove(std::string_view kind, std::string_view org_id
                            .affected() > 0;
   if (removed) {
     release_keys(kind, org_id, id, held);
-    changes_.push_back({std::string(kind), std::string(org_id), std::string(id), nullptr});
+    record({std::string(kind), std::string(org_id), std::string(id), nullptr});
   }
   return removed;
+}
+
+void PgResourceRepository::record(ResourceChange change) {
+  notify_change(db_, origin_, change);
+  changes_.push_back(std::move(change));
 }
 
 void PgResourceRepository::release_keys(std::string_view kind, std::string_view org_id,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -17,7 +18,10 @@ class Result;
 /// row count, so two writers claiming one key cannot both win.
 class PgResourceRepository final : public ResourceRepository {
  public:
-  PgResourceRepository(Connection& db, bool writer) : db_(db), writer_(writer) {}
+  /// `origin`: names this process in the NOTIFYs a writer sends (change_notify.hpp); empty
+  /// on a reader's connection.
+  PgResourceRepository(Connection& db, std::string origin)
+      : db_(db), writer_(!origin.empty()), origin_(std::move(origin)) {}
   std::optional<ResourceRecord> find(std::string_view kind, std::string_view org_id,
                                      std::string_view id) override;
   DocumentPage list(std::string_view kind, std::string_view org_id,
@@ -39,11 +43,14 @@ class PgResourceRepository final : public ResourceRepository {
   std::vector<ResourceChange> take_changes() { return std::exchange(changes_, {}); }
 
  private:
+  /// Notes a change to publish after the commit, and NOTIFYs the other instances of it.
+  void record(ResourceChange change);
   void release_keys(std::string_view kind, std::string_view org_id, std::string_view id,
                     const std::vector<UniqueKey>& keys);
 
   Connection& db_;
   bool writer_;
+  std::string origin_;
   std::vector<ResourceChange> changes_;
 };
 

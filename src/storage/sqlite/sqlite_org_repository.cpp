@@ -23,6 +23,17 @@ void SqliteOrgRepository::insert_key(std::string_view key_hash, std::string_view
       .run();
 }
 
+bool SqliteOrgRepository::delete_key(std::string_view key_hash) {
+  auto& find = db_.prepare("SELECT org_id FROM api_keys WHERE key_hash = ?1").bind(1, key_hash);
+  std::optional<std::string> org;
+  if (find.step()) org = std::string(find.text(0));
+  find.reset();
+  if (!org) return false;
+  db_.prepare("DELETE FROM api_keys WHERE key_hash = ?1").bind(1, key_hash).run();
+  changes_.push_back({std::string(kApiKeyKind), *org, std::string(key_hash), nullptr});
+  return true;
+}
+
 std::optional<std::string> SqliteOrgRepository::org_for_private_key(std::string_view key_hash) {
   auto& stmt = db_.prepare("SELECT org_id FROM api_keys WHERE key_hash = ?1 AND kind = 'private'")
                    .bind(1, key_hash);

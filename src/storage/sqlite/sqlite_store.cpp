@@ -27,7 +27,11 @@ class SqliteSession final : public ConnectionSession {
   OrgRepository& orgs() override { return orgs_; }
   ResourceRepository& resources() override { return resources_; }
   OutboxRepository& outbox() override { return outbox_; }
-  std::vector<ResourceChange> take_changes() override { return resources_.take_changes(); }
+  std::vector<ResourceChange> take_changes() override {
+    auto changes = resources_.take_changes();
+    for (auto& c : orgs_.take_changes()) changes.push_back(std::move(c));
+    return changes;
+  }
   void exec(std::string_view sql) override { db_.exec(sql); }
   std::string_view begin_sql() const override { return "BEGIN IMMEDIATE"; }
 

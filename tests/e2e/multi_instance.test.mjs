@@ -1,0 +1,165 @@
+// Two instances on one PostgreSQL database behind a round-robin proxy, driven through the
+// official SDK as one server: a write through one instance is read through the other (its
+// response cache told by LISTEN/NOTIFY), a deleted key is refused by both, a file uploaded
+// through one is served by the other. Runs only on PostgreSQL (SB_E2E_POSTGRES_URL).
+//
+// "At once" means within the change feed's bounded delay (about a millisecond: docs/
+// multi-instance.md); reads are retried for up to kBound so a loaded machine cannot fail
+// the test, and a stale read past it does.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import http from "node:http";
+import { randomBytes } from "node:crypto";
+import { startServer, clientFor, expectError, runCli, api, tempDir, removeTempDir } from "./harness.mjs";
+
+const POSTGRES = process.env.SB_E2E_POSTGRES_URL;
+const skip = POSTGRES ? false : "needs PostgreSQL (SB_E2E_POSTGRES_URL)";
+const kBound = 1000;  // ms
+
+/** A round-robin HTTP proxy: request i goes to backends[i % n]; `served` counts per backend. */
+function startProxy() {
+  const proxy = { backends: [], served: [], next: 0 };
+  const server = http.createServer((req, res) => {
+    const i = proxy.next++ % proxy.backends.length;
+    proxy.served[i] = (proxy.served[i] ?? 0) + 1;
+    const target = new URL(proxy.backends[i]);
+    const upstream = http.request(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on("error", () => {
+      res.writeHead(502);
+      res.end();
+    });
+    req.pipe(upstream);
+  });
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => {
+      proxy.url = `http://127.0.0.1:${server.address().port}`;
+      proxy.close = () => new Promise((done) => server.close(done));
+      resolve(proxy);
+    }),
+  );
+}
+
+/** Retries `read` until `ok(value)` or kBound ms passed; resolves the last value. */
+async function eventually(read, ok) {
+  const start = Date.now();
+  for (;;) {
+    const value = await read();
+    if (ok(value) || Date.now() - start > kBound) return value;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+let proxy, a, b, client, dataDirs = [];
+before(async () => {
+  if (skip) return;
+  proxy = await startProxy();
+  // Every instance: the same secret key (sealed provider secrets open anywhere) and the same
+  // public URL (the proxy's), as behind a real load balancer.
+  const env = { SWITCHBOARD_SECRET_KEY: randomBytes(32).toString("hex") };
+  const args = ["--public-url", proxy.url];
+  dataDirs = [tempDir(), tempDir()];
+  a = await startServer({ env, args, dataDir: dataDirs[0] });
+  b = await startServer({ env, args, dataDir: dataDirs[1], database: a.database, apiKey: a.apiKey });
+  proxy.backends = [a.baseUrl, b.baseUrl];
+  client = clientFor(proxy.url, a.apiKey);
+});
+after(async () => {
+  await a?.stop();
+  await b?.stop();
+  await proxy?.close();
+  for (const dir of dataDirs) removeTempDir(dir);
+});
+
+test("a write through one instance is read through the other, cached reads included", { skip }, async () => {
+  const tool = await client.tools.create({ type: "function", function: { name: "lookup" } });
+  // Both instances read it twice, so both have it (and the list) in their response caches.
+  for (let i = 0; i < 4; ++i) assert.equal((await client.tools.get({ id: tool.id })).function.name, "lookup");
+  for (let i = 0; i < 4; ++i) assert.ok((await client.tools.list()).some((t) => t.id === tool.id));
+  for (const [writer, reader, name] of [[a, b, "lookup_b"], [b, a, "lookup_a"]]) {
+    await clientFor(writer.baseUrl, a.apiKey).tools.update({ id: tool.id, body: { function: { name } } });
+    const read = await eventually(() => api(reader, `/tool/${tool.id}`), (r) => r.body.function?.name === name);
+    assert.equal(read.body.function.name, name, "the other instance served a stale copy");
+  }
+  const other = await clientFor(a.baseUrl, a.apiKey).tools.create({ type: "function", function: { name: "second" } });
+  const list = await eventually(() => api(b, "/tool"), (r) => r.body.some((t) => t.id === other.id));
+  assert.ok(list.body.some((t) => t.id === other.id), "the other instance served a stale list");
+  await clientFor(b.baseUrl, a.apiKey).tools.delete({ id: tool.id });
+  const gone = await eventually(() => api(a, `/tool/${tool.id}`), (r) => r.status === 404);
+  assert.equal(gone.status, 404, "a deleted tool is still served by the other instance");
+  // Through the proxy, as a client sees it: one server.
+  for (let i = 0; i < 4; ++i) {
+    const err = await expectError(client.tools.get({ id: tool.id }));
+    assert.equal(err.statusCode, 404);
+  }
+  assert.ok(proxy.served[0] > 0 && proxy.served[1] > 0, "both instances answered");
+});
+
+/** Runs `switchboard org ...` on the shared database; resolves its JSON line. */
+async function orgCli(...args) {
+  const { code, stdout, stderr } = await runCli(["org", ...args, "--database", a.database]);
+  assert.equal(code, 0, stderr);
+  return JSON.parse(stdout.trim());
+}
+
+test("a rotated key: the new one works everywhere, the deleted one is refused everywhere", { skip }, async () => {
+  const { orgId, apiKey: oldKey } = await orgCli("create", "rotating");
+  const { orgId: sameOrg, apiKey: newKey } = await orgCli("add-key", orgId);
+  assert.equal(sameOrg, orgId);
+  assert.notEqual(newKey, oldKey);
+  const oldClient = clientFor(proxy.url, oldKey), newClient = clientFor(proxy.url, newKey);
+  const assistant = await oldClient.assistants.create({ name: "Rotating" });
+  for (let i = 0; i < 4; ++i) {
+    // Both instances remember both keys; they name one org.
+    assert.equal((await oldClient.assistants.get({ id: assistant.id })).orgId, orgId);
+    assert.equal((await newClient.assistants.get({ id: assistant.id })).orgId, orgId);
+  }
+  const { code, stdout, stderr } = await runCli(["org", "delete-key", oldKey, "--database", a.database]);
+  assert.equal(code, 0, stderr);
+  assert.equal(stdout.trim(), "deleted");
+  for (const server of [a, b]) {
+    const r = await eventually(() => api(server, "/assistant", { token: oldKey }), (r) => r.status === 401);
+    assert.equal(r.status, 401, "a deleted key still works on one instance");
+    assert.equal((await api(server, `/assistant/${assistant.id}`, { token: newKey })).status, 200);
+  }
+  const again = await runCli(["org", "delete-key", oldKey, "--database", a.database]);
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /no org has this API key/);
+  const unknownOrg = await runCli(["org", "add-key", "00000000-0000-4000-8000-000000000000", "--database", a.database]);
+  assert.equal(unknownOrg.code, 1);
+  assert.match(unknownOrg.stderr, /no org has the id/);
+});
+
+test("a file uploaded through one instance is served by every instance", { skip }, async () => {
+  const data = "Opening hours: 9am to 6pm.\n".repeat(100);
+  const form = new FormData();
+  form.append("file", new Blob([data], { type: "text/plain" }), "hours.txt");
+  const uploaded = await api(a, "/file", { method: "POST", rawBody: form });
+  assert.equal(uploaded.status, 201, JSON.stringify(uploaded.body));
+  const path = new URL(uploaded.body.url).pathname;
+  assert.ok(uploaded.body.url.startsWith(proxy.url), "the file's URL is the public one");
+  for (const server of [a, b]) {
+    const content = await fetch(new URL(path, server.baseUrl));
+    assert.equal(content.status, 200);
+    assert.equal(await content.text(), data);
+    assert.equal((await fetch(new URL(path + "/text", server.baseUrl))).status, 200);
+  }
+  await clientFor(b.baseUrl, a.apiKey).files.delete({ id: uploaded.body.id });
+  for (const server of [a, b]) assert.equal((await fetch(new URL(path, server.baseUrl))).status, 404);
+});
+
+test("an instance with another secret key is refused at start, saying why", { skip }, async () => {
+  const dir = tempDir();
+  dataDirs.push(dir);
+  const { code, stderr } = await runCli(
+    ["serve", "--port", "0", "--data-dir", dir, "--database", a.database, "--access-log", "off"],
+    { SWITCHBOARD_SECRET_KEY: randomBytes(32).toString("hex"), DATABASE_URL: "" },
+  );
+  assert.equal(code, 1);
+  assert.match(stderr, /sealed with another secret key: every instance on one database must run with the same SWITCHBOARD_SECRET_KEY/);
+});
