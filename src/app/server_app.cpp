@@ -48,6 +48,7 @@
 #include "runtime/speech/speech_pool.hpp"
 #include "runtime/speech/speech_providers.hpp"
 #include "runtime/speech/speechmatics_transcriber.hpp"
+#include "runtime/voice/campaign_dialer.hpp"
 #include "runtime/voice/live_calls.hpp"
 #include "runtime/voice/scheduled_calls.hpp"
 #include "storage/org_repository.hpp"
@@ -297,12 +298,13 @@ int serve(const ServeOptions& options) {
                      {engine, speech.transcribers(), speech.voices(), calls_io.context(),
                       (std::filesystem::path(dir.path()) / "live-calls").string(),
                       options.max_calls, std::chrono::seconds(options.call_connect_timeout),
-                      authenticator, options.telnyx_public_key});
+                      options.campaign_org_concurrency, authenticator, options.telnyx_public_key});
   add_inbound_calls(catalog, telephony, agents, credentials, workspace, options.telnyx_public_key,
                     &live.calls);
   // Calls a killed process left live are ended, and their reports sent, before new ones start.
   live.calls.recover("call.in-progress.error-vapifault-worker-died");
   live.scheduled.rearm();  // calls scheduled for later wait again (or end, their time passed)
+  live.campaigns.start();  // running campaigns go on, counting the ends they missed
   http::Router router;
   router.add(health_route());
   router.add(api::metrics_route(server_messages.metrics(), &live.calls.metrics()));
