@@ -7,6 +7,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { nextNumber } from "./fixtures.mjs";
+import { startReceiver } from "./webhooks_receiver.mjs";
 import { startOutboundRig } from "./outbound_helpers.mjs";
 import { sleep, until } from "./voice_helpers.mjs";
 
@@ -177,5 +178,37 @@ test("a campaign waits for its schedulePlan's earliestAt, and one whose latestAt
     assert.equal(contact.status, "contact.skipped");
   } finally {
     side.stop();
+  }
+});
+
+test("predialPlan: each contact is offered to the campaign's server first; its answer decides", { timeout: 30000 }, async () => {
+  const receiver = await startReceiver();
+  const numbers = ["+16507800001", "+16507800002", "+16507800003"];
+  const side = customers(numbers);
+  try {
+    // The first is eligible, the second is not, the third's answer is not a boolean.
+    const answers = { [numbers[0]]: { eligible: true }, [numbers[1]]: { eligible: false }, [numbers[2]]: { eligible: "maybe" } };
+    receiver.on("/predial", (hit) => ({ body: JSON.stringify(answers[hit.json.message.contact.number]) }));
+    const campaign = await client().campaigns.campaignControllerCreate({
+      name: "Predial", assistantId: rig.assistant.id, phoneNumberId: number.id,
+      customers: numbers.map((n, i) => ({ number: n, name: `P${i}` })),
+      server: { url: receiver.url("/predial") }, predialPlan: { enabled: true },
+    });
+    const hits = await receiver.waitFor("/predial", 3);
+    const message = hits[0].json.message;
+    assert.equal(message.type, "campaign.predial");
+    assert.equal(message.campaignId, campaign.id);
+    assert.equal(message.contact.campaignId, campaign.id);
+    assert.equal(message.customer.number, message.contact.number);
+    await eventually(async () => (await client().campaigns.campaignControllerFindOne({ id: campaign.id })).status === "ended", "the campaign's end", 15000);
+    assert.deepEqual(side.dialled(), [numbers[0]]);
+    const contacts = (await client().campaigns.campaignControllerGetCampaignV2Contacts({ id: campaign.id })).results;
+    assert.deepEqual(contacts.map((c) => c.status), ["contact.completed", "contact.skipped", "contact.predial-failed"]);
+    assert.equal(contacts[2].endedReason, "campaign.predial.invalid-response");
+    const { contactCounters } = await client().campaigns.campaignControllerFindOneV2({ id: campaign.id, includeCounters: true });
+    assert.deepEqual(contactCounters, { pending: 0, dispatched: 0, completed: 1, failed: 0, skipped: 1, predialFailed: 1 });
+  } finally {
+    side.stop();
+    await receiver.close();
   }
 });

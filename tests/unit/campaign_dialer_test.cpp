@@ -21,6 +21,7 @@
 #include "domain/campaigns/campaign_spec.hpp"
 #include "domain/resources/resource_service.hpp"
 #include "temp_database.hpp"
+#include "webhooks/webhooks.hpp"
 
 namespace sb::voice {
 namespace {
@@ -29,6 +30,27 @@ namespace json = boost::json;
 using namespace std::chrono_literals;
 
 constexpr EpochMs kStart = 1'700'000'000'000;
+
+// Server messages: campaign.predial requests wait for the test to answer them.
+class FakeDeliveries final : public webhooks::Deliveries {
+ public:
+  std::string enqueue(storage::Session&, const webhooks::Destination&, std::string_view,
+                      json::object) override {
+    return "m";
+  }
+  webhooks::Cancel request(webhooks::Destination to, json::object message,
+                           std::chrono::milliseconds,
+                           std::function<void(webhooks::Reply)> done) override {
+    asked.push_back({std::move(to), std::move(message), std::move(done)});
+    return [] {};
+  }
+  struct Asked {
+    webhooks::Destination to;
+    json::object message;
+    std::function<void(webhooks::Reply)> done;
+  };
+  std::vector<Asked> asked;
+};
 
 class CampaignDialerTest : public ::testing::Test {
  protected:
@@ -44,7 +66,7 @@ class CampaignDialerTest : public ::testing::Test {
           live_.insert(std::string(string_at(call, "id")));
           peak_ = std::max(peak_, live_.size());
         },
-        ceiling_});
+        ceiling_, &deliveries_});
   }
 
   // Stores a campaign of `customers` contacts (ids "c-<name>") and lets the dialer see it.
@@ -116,6 +138,7 @@ class CampaignDialerTest : public ::testing::Test {
   const resources::ResourceSpec campaigns_ = campaigns::campaign_spec();
   boost::asio::io_context io_;
   std::int64_t ceiling_ = 100;
+  FakeDeliveries deliveries_;
   std::vector<std::string> dialled_;
   std::multiset<std::string> numbers_;  ///< customers dialled (a number twice: dialled twice)
   std::set<std::string> live_;          ///< dialled, not ended
@@ -239,6 +262,46 @@ TEST_F(CampaignDialerTest, ARestartDialsNobodyTwiceAndCountsEndsItMissed) {
   while (!live_.empty()) end_all();
   EXPECT_EQ(dialled_.size(), 5u);
   for (const auto& n : numbers_) EXPECT_EQ(numbers_.count(n), 1u) << n;
+}
+
+TEST_F(CampaignDialerTest, PredialDecidesWhoIsCalledAndHoldsASlotWhileItWaits) {
+  const json::object server{{"url", "https://hooks.example.com/predial"}};
+  const auto id = create(
+      "predial", 4, {{"maxConcurrency", 2}, {"server", server}, {"predialPlan", json::object{}}});
+  ASSERT_EQ(deliveries_.asked.size(), 2u) << "two slots, two offers";
+  EXPECT_TRUE(dialled_.empty());
+  const auto& first = deliveries_.asked[0];
+  EXPECT_EQ(first.to.server, server);
+  EXPECT_EQ(string_at(first.message, "type"), "campaign.predial");
+  EXPECT_EQ(string_at(first.message, "campaignId"), id);
+  const auto& contact = *object_at(first.message, "contact");
+  EXPECT_EQ(string_at(contact, "campaignId"), id);
+  EXPECT_EQ(string_at(contact, "orgId"), "org-a");
+  EXPECT_EQ(string_at(contact, "number"), "+14155550001");
+  auto answer = [&](std::size_t i, webhooks::Reply reply) {
+    deliveries_.asked[i].done(std::move(reply));
+    settle();
+  };
+  answer(0, {true, 200, json::object{{"eligible", true}}, ""});
+  EXPECT_EQ(dialled_.size(), 1u);
+  EXPECT_EQ(deliveries_.asked.size(), 2u) << "the dialled call holds the slot now";
+  answer(1, {true, 200, json::object{{"eligible", false}}, ""});
+  ASSERT_EQ(deliveries_.asked.size(), 3u) << "a skipped contact frees its slot";
+  answer(2, {false, 0, nullptr, "timeout"});
+  ASSERT_EQ(deliveries_.asked.size(), 4u);
+  answer(3, {true, 200, json::object{{"eligible", "yes"}}, ""});
+  end_all();
+  const auto c = campaign(id);
+  EXPECT_EQ(string_at(c, "status"), "ended");
+  const auto contacts = campaigns::contacts_of(c);
+  EXPECT_EQ(string_at(contacts[0], "status"), "contact.completed");
+  EXPECT_EQ(string_at(contacts[1], "status"), "contact.skipped");
+  EXPECT_FALSE(contacts[1].contains("callId"));
+  EXPECT_EQ(string_at(contacts[2], "status"), "contact.predial-failed");
+  EXPECT_EQ(string_at(contacts[2], "endedReason"), "campaign.predial.timeout");
+  EXPECT_EQ(string_at(contacts[3], "endedReason"), "campaign.predial.invalid-response");
+  EXPECT_EQ(dialled_.size(), 1u);
+  EXPECT_EQ(int_at(c, "callsCounterEnded"), 1);
 }
 
 }  // namespace

@@ -43,7 +43,7 @@ class LiveCallEntry final : public RouteProvider {
         campaigns_(voice::CampaignDialerDeps{
             deps.store, deps.service, campaigns, deps.calls, deps.io.get_executor(), deps.clock,
             [this](boost::json::object call) { scheduled_.adopt(std::move(call)); },
-            campaign_org_concurrency}),
+            campaign_org_concurrency, &deps.deliveries}),
         calls_(with_transfers(std::move(deps), transfers_.get())),
         outbound_(carriers_ ? make_outbound(calls_, *carriers_, scheduled_) : nullptr),
         routes_(contract, calls_, auth, outbound_.get()) {}

@@ -58,7 +58,10 @@ std::int64_t in_flight(const json::object& campaign) {
   std::int64_t n = 0;
   if (const auto* calls = object_at(campaign, "calls"))
     for (const auto& [id, entry] : *calls)
-      if (entry.is_object() && string_at(entry.get_object(), "callStatus") != "ended") ++n;
+      if (entry.is_object()) {
+        const auto r = rank(string_at(entry.get_object(), "callStatus"));
+        if (r >= 0 && r < rank("ended")) ++n;
+      }
   return n;
 }
 
@@ -98,12 +101,13 @@ std::vector<Contact> contacts(const json::object& campaign) {
   return out;
 }
 
-std::vector<Contact> pending(const json::object& campaign, std::int64_t limit) {
+std::vector<Contact> pending(const json::object& campaign, std::int64_t limit,
+                             const std::set<std::string, std::less<>>& except) {
   std::vector<Contact> out;
   if (limit <= 0) return out;
   const auto called = states(campaign);
   for (auto& contact : contacts(campaign)) {
-    if (called.contains(contact.id)) continue;
+    if (called.contains(contact.id) || except.contains(contact.id)) continue;
     out.push_back(std::move(contact));
     if (static_cast<std::int64_t>(out.size()) == limit) break;
   }
@@ -118,6 +122,41 @@ void claim(json::object& campaign, const Contact& contact, std::string_view call
                                                 {"dispatchedAt", format_iso8601(now_ms)}};
   campaign["status"] = "in-progress";
   count(campaign);
+}
+
+bool predial_enabled(const json::object& campaign) {
+  const auto* plan = object_at(campaign, "predialPlan");
+  return plan && bool_at(*plan, "enabled", true) && object_at(campaign, "server");
+}
+
+json::object predial_message(const json::object& campaign, const Contact& contact) {
+  json::object shown{{"id", contact.id},
+                     {"campaignId", string_at(campaign, "id")},
+                     {"orgId", string_at(campaign, "orgId")},
+                     {"number", string_at(contact.customer, "number")}};
+  for (const auto* key : {"name", "assistantOverrides", "squadOverrides"})
+    if (const auto* v = contact.customer.if_contains(key)) shown[key] = *v;
+  shown["createdAt"] = string_at(campaign, "createdAt");
+  return {{"type", "campaign.predial"},
+          {"campaignId", string_at(campaign, "id")},
+          {"contact", std::move(shown)},
+          {"customer", contact.customer}};
+}
+
+Predial predial_verdict(bool ok, const json::value& body) {
+  if (!ok || !body.is_object()) return Predial::kFailed;
+  const auto* eligible = body.get_object().if_contains("eligible");
+  if (!eligible || !eligible->is_bool()) return Predial::kFailed;
+  return eligible->get_bool() ? Predial::kDial : Predial::kSkip;
+}
+
+void record_predial(json::object& campaign, const Contact& contact, Predial verdict,
+                    std::string_view reason) {
+  json::object entry{
+      {"contactId", contact.id},
+      {"status", verdict == Predial::kSkip ? "contact.skipped" : "contact.predial-failed"}};
+  if (!reason.empty()) entry["endedReason"] = reason;
+  (*calls_of(campaign))["predial:" + contact.id] = std::move(entry);
 }
 
 bool observe(json::object& campaign, const json::object& call) {

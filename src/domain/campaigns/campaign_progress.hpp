@@ -11,11 +11,13 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 
 namespace sb::campaigns {
 
@@ -55,12 +57,28 @@ std::optional<std::int64_t> next_change(const boost::json::object& campaign, std
 /// contact's id is derived from the campaign's id and its position, so it is stable as long
 /// as the contacts before it are (customers cannot be changed after creation).
 std::vector<Contact> contacts(const boost::json::object& campaign);
-/// The first `limit` contacts without a call, in position order.
-std::vector<Contact> pending(const boost::json::object& campaign, std::int64_t limit);
+/// The first `limit` contacts without a call (and not in `except`), in position order.
+std::vector<Contact> pending(const boost::json::object& campaign, std::int64_t limit,
+                             const std::set<std::string, std::less<>>& except = {});
 
 /// Records that `call_id` was placed for `contact` at `now_ms` (status in-progress).
 void claim(boost::json::object& campaign, const Contact& contact, std::string_view call_id,
            std::int64_t now_ms);
+
+/// Whether each contact is first offered to the campaign's server (`campaign.predial`): a
+/// predialPlan not disabled, and a server to ask.
+bool predial_enabled(const boost::json::object& campaign);
+/// The campaign.predial message about `contact` (ServerMessageCampaignPredial).
+boost::json::object predial_message(const boost::json::object& campaign, const Contact& contact);
+/// What a server's reply to campaign.predial decides: kDial for {"eligible": true}, kSkip for
+/// false, kFailed for anything else (no reply, an error, a missing or non-boolean eligible).
+enum class Predial { kDial, kSkip, kFailed };
+Predial predial_verdict(bool ok, const boost::json::value& body);
+/// Records a contact the predial kept from being called: contact.skipped (not eligible) or
+/// contact.predial-failed with `reason`. Kept in `calls` under "predial:<contactId>" (no call
+/// exists), never counted as a call.
+void record_predial(boost::json::object& campaign, const Contact& contact, Predial verdict,
+                    std::string_view reason);
 
 /// Records what the stored call `call` says of itself (its status, endedReason). Returns
 /// whether anything changed; a status never moves back (an ended call stays ended).

@@ -184,7 +184,8 @@ std::vector<json::object> contacts_of(const json::object& campaign) {
       if (uncalled == "contact.skipped") shown["endedReason"] = kNotCalledReason;
     } else {
       shown["status"] = it->second.status;
-      shown["callId"] = it->second.call_id;
+      // A contact the predial kept from being called has no call.
+      if (it->second.call->contains("callStatus")) shown["callId"] = it->second.call_id;
       for (const auto* key : {"dispatchedAt", "endedReason"})
         if (const auto* v = it->second.call->if_contains(key)) shown[key] = *v;
     }

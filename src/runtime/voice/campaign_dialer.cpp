@@ -1,6 +1,8 @@
 #include "runtime/voice/campaign_dialer.hpp"
 
 #include <algorithm>
+#include <set>
+#include <utility>
 #include <vector>
 
 #include <spdlog/spdlog.h>
@@ -17,6 +19,7 @@
 #include "domain/resources/resource_service.hpp"
 #include "net/timer.hpp"
 #include "storage/store.hpp"
+#include "webhooks/webhooks.hpp"
 
 namespace sb::voice {
 namespace json = boost::json;
@@ -74,6 +77,7 @@ struct CampaignDialer::Run {
   bool again = false;
   bool reconcile = false;
   std::unique_ptr<net::Timer> timer;
+  std::set<std::string, std::less<>> predialing;  ///< contacts offered, not yet answered
 };
 
 CampaignDialer::CampaignDialer(CampaignDialerDeps deps)
@@ -143,7 +147,11 @@ void CampaignDialer::call_changed(const std::string& org, json::object call) {
 void CampaignDialer::poke(const std::string& org, const std::string& id, bool reconcile) {
   asio::post(strand_, [this, org, id, reconcile] {
     auto& run = runs_[id];
-    if (!run) run = std::make_shared<Run>(Run{org, id, false, false, false, nullptr});
+    if (!run) {
+      run = std::make_shared<Run>();
+      run->org = org;
+      run->id = id;
+    }
     run->reconcile = run->reconcile || reconcile;
     if (run->running) {
       run->again = true;
@@ -178,13 +186,16 @@ std::int64_t CampaignDialer::org_in_flight(storage::Session& s, const std::strin
 void CampaignDialer::step(const std::shared_ptr<Run>& run) {
   struct Outcome {
     std::vector<json::object> dial;
+    std::vector<std::pair<campaigns::Contact, json::object>> offer;  ///< predial messages
+    json::object server;  ///< the campaign's, for the predial
     std::optional<std::int64_t> wake;
     bool gone = false;
   };
   auto outcome = std::make_shared<Outcome>();
   const bool reconcile = std::exchange(run->reconcile, false);
   deps_.store.post_write(
-      [this, org = run->org, id = run->id, reconcile, outcome](storage::Session& s) {
+      [this, org = run->org, id = run->id, reconcile, outcome,
+       predialing = run->predialing](storage::Session& s) {
         *outcome = {};
         const auto record = s.resources().find(deps_.campaigns.kind, org, id);
         if (!record) {
@@ -196,7 +207,8 @@ void CampaignDialer::step(const std::shared_ptr<Run>& run) {
         bool changed = false;
         if (reconcile)
           for (const auto& [call_id, state] : campaigns::states(campaign)) {
-            if (string_at(*state.call, "callStatus") == "ended") continue;
+            const auto status = string_at(*state.call, "callStatus");
+            if (status.empty() || status == "ended") continue;  // no call, or over
             if (const auto call = s.resources().find(deps_.calls.kind, org, call_id))
               changed =
                   campaigns::observe(campaign, json::parse(call->document).as_object()) || changed;
@@ -255,11 +267,75 @@ void CampaignDialer::step(const std::shared_ptr<Run>& run) {
         // Committed: the claimed calls are ours to dial, each once.
         for (auto& call : outcome->dial) deps_.dial(std::move(call));
         asio::post(strand_, [this, run, outcome] {
+          for (auto& [contact, message] : outcome->offer)
+            predial(run, outcome->server, contact, std::move(message));
           if (outcome->gone) {
             runs_.erase(run->id);
             return;
           }
           stepped(run, outcome->wake);
+        });
+      });
+}
+
+json::object CampaignDialer::claim(storage::Session& s, json::object& campaign,
+                                   const campaigns::Contact& contact, std::int64_t now) const {
+  const std::string org(string_at(campaign, "orgId"));
+  std::string provider;
+  if (const auto number =
+          s.resources().find("phone-number", org, ascii_lower(contact.phone_number_id)))
+    provider = string_at(json::parse(number->document).as_object(), "provider");
+  auto call = calls::new_scheduled_call(new_uuid(), org, call_request(campaign, contact, now),
+                                        provider, now);
+  call["campaignId"] = string_at(campaign, "id");
+  deps_.service.insert_document(s, deps_.calls, call);
+  campaigns::claim(campaign, contact, string_at(call, "id"), now);
+  return call;
+}
+
+void CampaignDialer::predial(const std::shared_ptr<Run>& run, const json::object& server,
+                             const campaigns::Contact& contact, json::object message) {
+  if (!run->predialing.insert(contact.id).second) return;
+  if (!deps_.deliveries)
+    return decided(run, contact, webhooks::Reply{false, 0, {}, "server messages are off"});
+  deps_.deliveries->request(webhooks::Destination{run->org, server}, std::move(message),
+                            deps_.predial_deadline, [this, run, contact](webhooks::Reply reply) {
+                              asio::post(strand_, [this, run, contact, reply = std::move(reply)] {
+                                decided(run, contact, reply);
+                              });
+                            });
+}
+
+// On strand_: the answer is recorded (a claim, or why not) in one write; the contact keeps its
+// slot until that write has committed.
+void CampaignDialer::decided(const std::shared_ptr<Run>& run, const campaigns::Contact& contact,
+                             const webhooks::Reply& reply) {
+  const auto verdict = campaigns::predial_verdict(reply.ok, reply.body);
+  std::string reason =
+      reply.ok ? "campaign.predial.invalid-response" : "campaign.predial." + reply.error;
+  std::replace(reason.begin(), reason.end(), ' ', '-');  // "status 500" → "status-500"
+  auto dial = std::make_shared<std::optional<json::object>>();
+  deps_.store.post_write(
+      [this, run, contact, verdict, reason, dial](storage::Session& s) {
+        dial->reset();
+        auto campaign = deps_.service.load(s, deps_.campaigns, run->org, run->id);
+        if (!campaigns::active(campaign) || campaigns::states(campaign).contains(contact.id))
+          return;
+        const auto now = deps_.clock.wall_ms();
+        if (verdict == campaigns::Predial::kDial)
+          *dial = claim(s, campaign, contact, now);
+        else
+          campaigns::record_predial(campaign, contact, verdict,
+                                    verdict == campaigns::Predial::kSkip ? "" : reason);
+        campaigns::finish_if_done(campaign, now);
+        deps_.service.replace_document(s, deps_.campaigns, campaign);
+      },
+      [this, run, contact, dial](std::exception_ptr error) {
+        if (!error && *dial) deps_.dial(std::move(**dial));
+        if (error) spdlog::warn("campaign {}: predial of a contact not recorded", run->id);
+        asio::post(strand_, [this, run, contact] {
+          run->predialing.erase(contact.id);
+          poke(run->org, run->id);
         });
       });
 }

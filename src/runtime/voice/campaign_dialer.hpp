@@ -11,6 +11,10 @@
 // was live is ended by LiveCalls::recover (call.in-progress.error-vapifault-worker-died) and
 // its contact counted as its call ended — never dialled again.
 //
+// With a predialPlan, each contact is first offered to the campaign's server
+// (campaign.predial), counting against maxConcurrency while it waits; it is claimed only if the
+// answer is {"eligible": true}. A restart during the wait offers it again (nobody was dialled).
+//
 // Ends of calls come from the store's change feed (every write of a call with a campaignId),
 // so whatever ends a call (its carrier, the assistant, a restart, a scheduled call expiring)
 // updates its campaign. Work per campaign runs one step at a time; a step is one write.
@@ -18,6 +22,7 @@
 // (claimedBy/leaseUntil on the campaign) checked in that write would make one instance at a
 // time dial a campaign; not built (one instance per database today).
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -43,6 +48,13 @@ struct ResourceSpec;
 namespace sb::net {
 class Timer;
 }
+namespace sb::webhooks {
+class Deliveries;
+struct Reply;
+}  // namespace sb::webhooks
+namespace sb::campaigns {
+struct Contact;
+}
 
 namespace sb::voice {
 
@@ -57,6 +69,12 @@ struct CampaignDialerDeps {
   std::function<void(boost::json::object call)> dial;
   /// Calls of an org's campaigns in flight at once, across its campaigns.
   std::int64_t org_ceiling = 10;
+  /// Sends campaign.predial (none: a campaign with a predialPlan fails its contacts'
+  /// predial).
+  webhooks::Deliveries* deliveries = nullptr;
+  /// How long a campaign's server has to answer campaign.predial (its timeoutSeconds, if
+  /// shorter, wins).
+  std::chrono::milliseconds predial_deadline{20'000};
 };
 
 class CampaignDialer {
@@ -77,6 +95,15 @@ class CampaignDialer {
   void changed(const storage::ResourceChange& change);  ///< the writer's thread
   void poke(const std::string& org, const std::string& id, bool reconcile = false);
   void step(const std::shared_ptr<Run>& run);  ///< on strand_
+  /// Offers `contact` to the campaign's server (campaign.predial); its answer is decided().
+  void predial(const std::shared_ptr<Run>& run, const boost::json::object& server,
+               const campaigns::Contact& contact, boost::json::object message);  ///< on strand_
+  void decided(const std::shared_ptr<Run>& run, const campaigns::Contact& contact,
+               const webhooks::Reply& reply);
+  /// Claims `contact` of `campaign` in the session's write: its call stored scheduled and
+  /// recorded on the campaign. Returns the call, to dial once the write has committed.
+  boost::json::object claim(storage::Session& s, boost::json::object& campaign,
+                            const campaigns::Contact& contact, std::int64_t now) const;
   void stepped(const std::shared_ptr<Run>& run, std::optional<std::int64_t> wake);
   void poke_org(const std::string& org);  ///< on strand_
   void call_changed(const std::string& org, boost::json::object call);
