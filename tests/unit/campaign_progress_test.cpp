@@ -145,6 +145,10 @@ TEST(CampaignProgressTest, EndsWhenEveryContactIsCalledAndEveryCallEnded) {
   EXPECT_EQ(string_at(c, "status"), "ended");
   EXPECT_EQ(string_at(c, "endedReason"), kEndedSuccess);
   EXPECT_FALSE(finish_if_done(c, kNow)) << "once";
+  // With no contacts: ended once its window has opened, not before.
+  auto empty = campaign(0, plan(kNow + 1000));
+  EXPECT_FALSE(finish_if_done(empty, kNow));
+  EXPECT_TRUE(finish_if_done(empty, kNow + 1000));
 }
 
 TEST(CampaignProgressTest, AClosedWindowEndsItAndItsUncalledContactsAreSkipped) {

@@ -185,7 +185,9 @@ bool observe(json::object& campaign, const json::object& call) {
 
 bool finish_if_done(json::object& campaign, std::int64_t now_ms) {
   if (!active(campaign) || in_flight(campaign) > 0) return false;
-  if (window_at(campaign, now_ms) != Window::kClosed && !pending(campaign, 1).empty()) return false;
+  const auto window = window_at(campaign, now_ms);
+  if (window == Window::kNotYet) return false;  // even with no contacts: it has not started
+  if (window == Window::kOpen && !pending(campaign, 1).empty()) return false;
   campaign["status"] = "ended";
   campaign["endedReason"] = kEndedSuccess;
   return true;
