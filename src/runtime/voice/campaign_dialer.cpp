@@ -206,9 +206,10 @@ void CampaignDialer::step(const std::shared_ptr<Run>& run) {
         const auto now = deps_.clock.wall_ms();
         bool changed = false;
         if (reconcile)
-          for (const auto& [call_id, state] : campaigns::states(campaign)) {
+          for (const auto& [contact_id, state] : campaigns::states(campaign)) {
             const auto status = string_at(*state.call, "callStatus");
             if (status.empty() || status == "ended") continue;  // no call, or over
+            const auto& call_id = state.call_id;
             if (const auto call = s.resources().find(deps_.calls.kind, org, call_id))
               changed =
                   campaigns::observe(campaign, json::parse(call->document).as_object()) || changed;
@@ -236,20 +237,20 @@ void CampaignDialer::step(const std::shared_ptr<Run>& run) {
           return;
         }
         if (campaigns::window_at(campaign, now) == campaigns::Window::kOpen) {
-          const auto room = campaigns::room(campaign, deps_.org_ceiling - org_in_flight(s, org));
-          for (const auto& contact : campaigns::pending(campaign, room)) {
-            std::string provider;
-            if (const auto number =
-                    s.resources().find("phone-number", org, ascii_lower(contact.phone_number_id)))
-              provider = string_at(json::parse(number->document).as_object(), "provider");
-            auto call = calls::new_scheduled_call(
-                new_uuid(), org, call_request(campaign, contact, now), provider, now);
-            call["campaignId"] = id;
-            deps_.service.insert_document(s, deps_.calls, call);
-            campaigns::claim(campaign, contact, string_at(call, "id"), now);
-            outcome->dial.push_back(std::move(call));
+          // Contacts waiting for their predial's answer hold a slot each.
+          const auto waiting = static_cast<std::int64_t>(predialing.size());
+          const auto room =
+              campaigns::room(campaign, deps_.org_ceiling - org_in_flight(s, org)) - waiting;
+          const bool offer = campaigns::predial_enabled(campaign);
+          for (const auto& contact : campaigns::pending(campaign, room, predialing)) {
+            if (offer) {
+              outcome->offer.emplace_back(contact, campaigns::predial_message(campaign, contact));
+              continue;
+            }
+            outcome->dial.push_back(claim(s, campaign, contact, now));
             changed = true;
           }
+          if (offer) outcome->server = *object_at(campaign, "server");
         }
         changed = campaigns::finish_if_done(campaign, now) || changed;
         if (changed) deps_.service.replace_document(s, deps_.campaigns, campaign);
