@@ -176,6 +176,8 @@ test("a campaign waits for its schedulePlan's earliestAt, and one whose latestAt
     assert.ok(call.at >= Date.parse(earliestAt) - 50, "not before earliestAt");
     const [contact] = (await client().campaigns.campaignControllerGetCampaignV2Contacts({ id: past.id })).results;
     assert.equal(contact.status, "contact.skipped");
+    // The customer hangs up; the campaign has called everyone.
+    await eventually(async () => (await client().campaigns.campaignControllerFindOne({ id: waiting.id })).status === "ended", "the campaign's end");
   } finally {
     side.stop();
   }
