@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { nextNumber } from "./fixtures.mjs";
 import { startReceiver } from "./webhooks_receiver.mjs";
 import { startOutboundRig } from "./outbound_helpers.mjs";
-import { sleep, until } from "./voice_helpers.mjs";
+import { until } from "./voice_helpers.mjs";
 
 const ACCOUNT = "AC99990000111122223333444455556666";
 const TOKEN = "twilio-auth-token-campaigns";
@@ -17,16 +17,8 @@ const HOLD_MS = 250; // how long each customer stays on the line once the stream
 
 let rig, number;
 
-// Resolves once the async `check` (an API read) is truthy, every 100 ms.
-async function eventually(check, what, ms = 10000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+// An API read polled every 100 ms.
+const eventually = (check, what, ms = 10000) => until(check, what, ms, 100);
 const client = () => rig.env.server.client;
 
 before(async () => {

@@ -35,6 +35,19 @@ constexpr std::int64_t kLongestWaitMs = 3'600'000;
 // it end.
 constexpr std::string_view kCallMissingReason = "campaign.call-deleted";
 
+// What went wrong, and whether it is that the campaign is gone (deleted meanwhile).
+std::pair<std::string, bool> failure(std::exception_ptr error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const ApiError& e) {
+    return {e.what(), e.code() == ErrorCode::kNotFound};
+  } catch (const std::exception& e) {
+    return {e.what(), false};
+  } catch (...) {
+    return {"unknown error", false};
+  }
+}
+
 // `base` with `over` laid on it; variableValues are merged name by name.
 json::object merged(const json::object* base, const json::object* over) {
   json::object out = base ? *base : json::object{};
@@ -129,14 +142,8 @@ void CampaignDialer::call_changed(const std::string& org, json::object call) {
       },
       [this, org, ended, id = std::string(string_at(call, "id"))](std::exception_ptr error) {
         if (error) {
-          try {
-            std::rethrow_exception(error);
-          } catch (const ApiError& e) {
-            if (e.code() == ErrorCode::kNotFound) return;  // the campaign was deleted
-            spdlog::warn("campaign call {}: not recorded: {}", id, e.what());
-          } catch (const std::exception& e) {
-            spdlog::warn("campaign call {}: not recorded: {}", id, e.what());
-          }
+          const auto [why, gone] = failure(error);
+          if (!gone) spdlog::warn("campaign call {}: not recorded: {}", id, why);
           return;
         }
         // A call that ended frees a slot for each campaign of its org.
@@ -258,12 +265,9 @@ void CampaignDialer::step(const std::shared_ptr<Run>& run) {
       },
       [this, run, outcome](std::exception_ptr error) {
         if (error) {
-          try {
-            std::rethrow_exception(error);
-          } catch (const std::exception& e) {
-            spdlog::warn("campaign {}: step failed: {}", run->id, e.what());
-          }
+          spdlog::warn("campaign {}: step failed: {}", run->id, failure(error).first);
           outcome->dial.clear();
+          outcome->offer.clear();
         }
         // Committed: the claimed calls are ours to dial, each once.
         for (auto& call : outcome->dial) deps_.dial(std::move(call));
@@ -333,7 +337,9 @@ void CampaignDialer::decided(const std::shared_ptr<Run>& run, const campaigns::C
       },
       [this, run, contact, dial](std::exception_ptr error) {
         if (!error && *dial) deps_.dial(std::move(**dial));
-        if (error) spdlog::warn("campaign {}: predial of a contact not recorded", run->id);
+        if (error)
+          spdlog::warn("campaign {}: a predial's answer not recorded: {}", run->id,
+                       failure(error).first);
         asio::post(strand_, [this, run, contact] {
           run->predialing.erase(contact.id);
           poke(run->org, run->id);
