@@ -3,9 +3,10 @@
 // calls: `calls` (the Campaign's "map of call IDs to campaign call details") holds, per call
 // placed for a contact, {contactId, status (the contact's), callStatus (the call's, as last
 // seen), dispatchedAt, endedReason, placed (it went live: the carrier was asked to dial),
-// connected (it reached in-progress)}; the callsCounter* fields are recomputed from it
-// on every change. A contact without an entry is pending while the campaign runs, and
-// skipped once it has ended or been cancelled (it was never called). Pure: the dialer
+// connected (it reached in-progress)}; a contact the predial kept from being called has an
+// entry "predial:<contactId>" with no callStatus (no call exists). The callsCounter* fields
+// are recomputed from it on every change. A contact without an entry is pending while the campaign
+// runs, and skipped once it has ended or been cancelled (it was never called). Pure: the dialer
 // (runtime/voice/campaign_dialer) runs these rules inside its storage writes.
 
 #include <cstdint>
@@ -95,13 +96,14 @@ std::vector<std::string> waiting_calls(const boost::json::object& campaign);
 /// Recomputes the callsCounter* fields from `calls`.
 void count(boost::json::object& campaign);
 
-/// The contact's status ("contact.pending" ...) and, once called, its call.
+/// A contact's status ("contact.dispatched" ...) and its entry in `calls`.
 struct ContactState {
   std::string status;
-  std::string call_id;                        ///< empty: never called
+  std::string call_id;                        ///< the entry's key (a call id, or "predial:…")
   const boost::json::object* call = nullptr;  ///< its entry in `calls`
 };
-/// The state of every contact that has been called, keyed by contact id.
+/// The state of every contact that has an entry (called, or decided by its predial), keyed by
+/// contact id.
 std::map<std::string, ContactState, std::less<>> states(const boost::json::object& campaign);
 /// The status of a contact that has no call (pending, or skipped once the campaign stopped).
 std::string_view uncalled_status(const boost::json::object& campaign);
