@@ -184,6 +184,18 @@ TEST_F(CampaignDialerTest, AFailedCallFreesItsSlotAndFailsItsContact) {
   EXPECT_EQ(string_at(contacts[1], "status"), "contact.dispatched");
 }
 
+TEST_F(CampaignDialerTest, ADeletedCallFreesItsSlotAndFailsItsContact) {
+  const auto id = create("deleted", 2, {{"maxConcurrency", 1}});
+  ASSERT_EQ(dialled_.size(), 1u);
+  store_->write_sync(
+      [&](storage::Session& s) { service_.remove(s, calls_, "org-a", dialled_[0]); });
+  settle();
+  EXPECT_EQ(dialled_.size(), 2u);
+  const auto contacts = campaigns::contacts_of(campaign(id));
+  EXPECT_EQ(string_at(contacts[0], "status"), "contact.failed");
+  EXPECT_EQ(string_at(contacts[0], "endedReason"), "campaign.call-deleted");
+}
+
 TEST_F(CampaignDialerTest, TheWindowOpensAtEarliestAtAndClosesAtLatestAt) {
   json::object plan{{"earliestAt", format_iso8601(kStart + 60'000)},
                     {"latestAt", format_iso8601(kStart + 120'000)}};

@@ -122,7 +122,12 @@ void CampaignDialer::changed(const storage::ResourceChange& change) {
     if (change.document) poke(change.org_id, change.id);
     return;
   }
-  if (change.kind != deps_.calls.kind || !change.document) return;
+  if (change.kind != deps_.calls.kind) return;
+  if (!change.document) {
+    // A deleted call names no campaign: the org's running campaigns look theirs up.
+    asio::post(strand_, [this, org = change.org_id] { poke_org(org, true); });
+    return;
+  }
   // Most calls are not a campaign's: looked for before parsing.
   if (change.document->find("\"campaignId\"") == std::string::npos) return;
   auto call = json::parse(*change.document).as_object();
@@ -169,9 +174,9 @@ void CampaignDialer::poke(const std::string& org, const std::string& id, bool re
   });
 }
 
-void CampaignDialer::poke_org(const std::string& org) {
+void CampaignDialer::poke_org(const std::string& org, bool reconcile) {
   for (const auto& [id, run] : runs_)
-    if (run->org == org) poke(org, id);
+    if (run->org == org) poke(org, id, reconcile);
 }
 
 std::int64_t CampaignDialer::org_in_flight(storage::Session& s, const std::string& org) const {

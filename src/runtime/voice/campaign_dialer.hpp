@@ -105,7 +105,7 @@ class CampaignDialer {
   boost::json::object claim(storage::Session& s, boost::json::object& campaign,
                             const campaigns::Contact& contact, std::int64_t now) const;
   void stepped(const std::shared_ptr<Run>& run, std::optional<std::int64_t> wake);
-  void poke_org(const std::string& org);  ///< on strand_
+  void poke_org(const std::string& org, bool reconcile = false);  ///< on strand_
   void call_changed(const std::string& org, boost::json::object call);
   std::int64_t org_in_flight(storage::Session& s, const std::string& org) const;
 
