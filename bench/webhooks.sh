@@ -5,7 +5,12 @@
 # (bench/webhook_receiver.mjs), which times every message from its enqueue (its `timestamp`)
 # to its arrival.
 #
-#   bench/webhooks.sh [--duration 10] [--connections 32]
+#   bench/webhooks.sh [--duration 10] [--connections 32] [--database postgres://...]
+#                     [--instances 1|2]
+#
+# --database runs the server(s) on that PostgreSQL database (a fresh schema, dropped after);
+# --instances 2 (PostgreSQL only) starts two servers on it, each with half the connections
+# creating sessions, both delivering (they claim from one outbox).
 #
 # SWITCHBOARD_BIN picks the binary (default: the release build, built if needed). Prints the
 # enqueue rate, the delivery rate (messages delivered / time from the first delivery to the
@@ -14,66 +19,100 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=10
 connections=32
+database=""
+instances=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration="$2"; shift 2 ;;
     --connections) connections="$2"; shift 2 ;;
+    --database) database="$2"; shift 2 ;;
+    --instances) instances="$2"; shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
 
+case "$instances" in 1) ;; 2) [ -n "$database" ] || { echo "--instances 2 needs --database" >&2; exit 2; } ;;
+  *) echo "--instances must be 1 or 2" >&2; exit 2 ;; esac
+
 bin=${SWITCHBOARD_BIN:-$(scripts/build-release.sh --bench)}
 work=$(mktemp -d /tmp/switchboard-webhooks.XXXXXX)
-server_pid="" receiver_pid=""
+server_pids=() receiver_pid="" schema=""
 cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+  for pid in "${server_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   [ -n "$receiver_pid" ] && kill "$receiver_pid" 2>/dev/null || true
   wait 2>/dev/null || true
+  [ -n "$schema" ] && psql "$database" -qc "DROP SCHEMA $schema CASCADE" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
+database_args=()
+if [ -n "$database" ]; then
+  schema="bench_$(python3 -c 'import uuid; print(uuid.uuid4().hex)')"
+  psql "$database" -qc "CREATE SCHEMA $schema"
+  case "$database" in *\?*) sep='&' ;; *) sep='?' ;; esac
+  database_args=(--database "${database}${sep}options=-csearch_path%3D$schema")
+fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-metric() { curl -sf "$base/metrics" | awk -v n="$1" '$1 == n {print $2}'; }
+# A sample's value, with or without its {instance="..."} label.
+metric() { curl -sf "$1/metrics" | awk -v n="$2" '$1 == n || index($1, n "{") == 1 {print $2}'; }
+# A counter summed over the instances.
+total() { local sum=0 b; for b in "${bases[@]}"; do sum=$((sum + $(metric "$b" "$1"))); done; echo $sum; }
 
 receiver_port=$(free_port)
 taskset -c 1 node bench/webhook_receiver.mjs "$receiver_port" >"$work/receiver.out" 2>&1 &
 receiver_pid=$!
 
-port=$(free_port)
 key=$(python3 -c 'import uuid; print(uuid.uuid4())')
-SWITCHBOARD_API_KEY="$key" taskset -c 0 "$bin" serve --port "$port" --data-dir "$work/data" \
-  --access-log off --log-level warn >"$work/server.out" 2>&1 &
-server_pid=$!
-base="http://127.0.0.1:$port"
-for _ in $(seq 200); do curl -sf "$base/health" >/dev/null && break; sleep 0.05; done
+bases=()
+for i in $(seq "$instances"); do
+  port=$(free_port)
+  # The second instance finds the first's org (and key) in the shared database.
+  SWITCHBOARD_API_KEY="$key" taskset -c 0 "$bin" serve --port "$port" --data-dir "$work/data$i" \
+    "${database_args[@]}" --access-log off --log-level warn >"$work/server$i.out" 2>&1 &
+  server_pids+=($!)
+  bases+=("http://127.0.0.1:$port")
+  for _ in $(seq 200); do curl -sf "${bases[-1]}/health" >/dev/null && break; sleep 0.05; done
+done
+base=${bases[0]}
 for _ in $(seq 200); do curl -sf "http://127.0.0.1:$receiver_port/stats" >/dev/null && break; sleep 0.05; done
 
 assistant=$(curl -sf "$base/assistant" -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
   -d "{\"name\":\"bench\",\"server\":{\"url\":\"http://127.0.0.1:$receiver_port/hook\"}}" |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 
-SB_API_KEY="$key" SB_ASSISTANT_ID="$assistant" taskset -c 1 wrk -t1 -c"$connections" \
-  -d"${duration}s" -s bench/session_create.lua "$base" >"$work/wrk.out"
-enqueued=$(metric switchboard_webhook_messages_enqueued_total)
+i=0 wrk_pids=()
+for b in "${bases[@]}"; do
+  i=$((i + 1))
+  SB_API_KEY="$key" SB_ASSISTANT_ID="$assistant" taskset -c 1 wrk -t1 \
+    -c"$((connections / instances))" -d"${duration}s" -s bench/session_create.lua "$b" \
+    >"$work/wrk$i.out" &
+  wrk_pids+=($!)
+done
+wait "${wrk_pids[@]}"
+cat "$work"/wrk*.out >"$work/wrk.out"
 
 # Wait for the outbox to drain (at most 120 s).
 for _ in $(seq 1200); do
-  [ "$(metric switchboard_webhook_messages_pending)" = "0" ] && break
+  [ "$(metric "$base" switchboard_webhook_messages_pending)" = "0" ] && break
   sleep 0.1
 done
+# Read after the drain: the creates wrk saw answered may still have been committing before.
+enqueued=$(total switchboard_webhook_messages_enqueued_total)
+delivered_by=$(for b in "${bases[@]}"; do metric "$b" switchboard_webhook_messages_delivered_total; done | paste -sd/)
 stats=$(curl -sf "http://127.0.0.1:$receiver_port/stats")
-python3 - "$stats" "$enqueued" "$duration" "$work/wrk.out" <<'PY'
+python3 - "$stats" "$enqueued" "$duration" "$work/wrk.out" "$delivered_by" <<'PY'
 import json, re, sys
 stats, enqueued, duration = json.loads(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
 wrk = open(sys.argv[4]).read()
-creates = re.search(r"Requests/sec:\s+([\d.]+)", wrk).group(1)
-errors = re.search(r"non-2xx responses: (\d+)", wrk).group(1)
+creates = sum(float(x) for x in re.findall(r"Requests/sec:\s+([\d.]+)", wrk))
+errors = sum(int(x) for x in re.findall(r"non-2xx responses: (\d+)", wrk))
 span = max(1, stats["lastAt"] - stats["firstAt"]) / 1000
 print(f"session creates (enqueues): {enqueued} in {duration:.0f} s = {float(creates):,.0f}/s "
       f"(non-2xx: {errors})")
 print(f"delivered: {stats['count']} ({stats['duplicates']} duplicates) in {span:.2f} s "
       f"= {stats['count'] / span:,.0f} messages/s")
+print(f"delivered by each instance: {sys.argv[5]}")
 print(f"enqueue -> delivery: p50 {stats['p50']:.0f} ms, p99 {stats['p99']:.0f} ms, "
       f"max {stats['max']:.0f} ms")
 if stats["count"] < enqueued:

@@ -99,6 +99,13 @@ int main(int argc, char** argv) {
                    "deleted (0: forever); dead ones are always kept")
       ->check(CLI::Range(0u, 1'000'000u))
       ->capture_default_str();
+  serve_cmd
+      ->add_option("--webhook-lease-seconds", serve.webhook_lease_seconds,
+                   "Seconds an instance holds a server message it is delivering (renewed while "
+                   "it does): with several instances on one database, how long the messages of "
+                   "one that died wait before another sends them")
+      ->check(CLI::Range(1u, 3600u))
+      ->capture_default_str();
   serve_cmd->add_option("--public-url", serve.public_url,
                         "Base URL providers reach this server at: their voice webhooks, media "
                         "streams, uploaded files' URLs (default: http://HOST:PORT)");
@@ -147,8 +154,14 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve_cmd
       ->add_option("--sip-port", serve.sip_port,
-                   "UDP and TCP port of the SIP user agent (0: no SIP listener); SIP calls are "
-                   "not routed to assistants yet: INVITEs are refused with 480 (docs/sip.md)")
+                   "UDP and TCP port of the SIP user agent (0: no SIP listener): INVITEs to "
+                   "vapi numbers' sipUri users and from byo-sip-trunk gateways are answered by "
+                   "assistants (docs/sip.md)")
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--rtp-ports", serve.rtp_ports,
+                   "FIRST-LAST: the UDP ports SIP calls' RTP takes (an even port per call, its "
+                   "RTCP the odd one after); open them in the firewall")
       ->capture_default_str();
   serve_cmd->add_option("--sip-public-host", serve.sip_public_host,
                         "Host or address SIP peers reach this server at, for Contact and SDP "

@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "core/crypto.hpp"
+#include "core/ids.hpp"
 
 namespace sb::app {
 namespace {
@@ -87,6 +88,13 @@ std::string DataDir::secret_key_hex() const {
   }
   create_private_file(file, SecretBox::generate_key_hex());
   return *read_trimmed(file);  // another process may have won the race: use its key
+}
+
+std::string DataDir::instance_id() const {
+  const std::string file = path_ + "/instance-id";
+  if (auto existing = read_trimmed(file); existing && !existing->empty()) return *existing;
+  create_private_file(file, new_uuid());
+  return *read_trimmed(file);
 }
 
 std::optional<std::string> DataDir::read_api_key() const {

@@ -5,6 +5,9 @@
 //   secret.key       the key that seals provider secrets at rest (unless
 //                    SWITCHBOARD_SECRET_KEY gives it)
 //   api-key          the first org's private API key, as printed on first start
+//   instance-id      this instance's name among several on one database (outbox leases,
+//                    metrics), made on first start: a restart on the same directory is the
+//                    same instance and takes back at once what it was delivering
 
 #include <optional>
 #include <string>
@@ -27,6 +30,9 @@ class DataDir {
   /// SWITCHBOARD_SECRET_KEY if set, else secret.key, created on first use. Throws, naming the
   /// variable or the file, when the key is not 64 hex characters.
   std::string secret_key_hex() const;
+
+  /// instance-id, created (a random id) on first use. Each instance has a directory of its own.
+  std::string instance_id() const;
 
   std::optional<std::string> read_api_key() const;
   void write_api_key(const std::string& key) const;

@@ -50,6 +50,7 @@
 #include "runtime/speech/speechmatics_transcriber.hpp"
 #include "runtime/voice/campaign_dialer.hpp"
 #include "runtime/voice/live_calls.hpp"
+#include "runtime/voice/rtp_streams.hpp"
 #include "runtime/voice/scheduled_calls.hpp"
 #include "storage/org_repository.hpp"
 #include "webhooks/webhook_runtime.hpp"
@@ -214,7 +215,12 @@ int serve(const ServeOptions& options) {
   // Server messages: pending ones (from before a restart) are loaded and sent from here on.
   webhooks::DispatcherOptions delivery;
   delivery.retention = std::chrono::hours(options.webhook_retention_hours);
+  delivery.lease = std::chrono::seconds(options.webhook_lease_seconds);
+  delivery.instance = dir.instance_id();
+  delivery.sole_instance = options.database.empty();  // SQLite: one instance per file
   webhooks::WebhookRuntime server_messages(store, secrets, http_client, delivery, on_outbound);
+  spdlog::info("instance {}: delivers the server messages it claims (leases of {} s)",
+               server_messages.instance(), options.webhook_lease_seconds);
   server_messages.start();
   // Live calls run on strands of a context of their own (one thread per usable CPU), so a
   // burst of API requests never delays a call's 20 ms frames; speech engines on a bounded pool.
@@ -299,15 +305,18 @@ int serve(const ServeOptions& options) {
                       (std::filesystem::path(dir.path()) / "live-calls").string(),
                       options.max_calls, std::chrono::seconds(options.call_connect_timeout),
                       options.campaign_org_concurrency, authenticator, options.telnyx_public_key});
-  add_inbound_calls(catalog, telephony, agents, credentials, workspace, options.telnyx_public_key,
-                    &live.calls);
+  const auto& inbound = add_inbound_calls(catalog, telephony, agents, credentials, workspace,
+                                          options.telnyx_public_key, &live.calls);
   // Calls a killed process left live are ended, and their reports sent, before new ones start.
   live.calls.recover("call.in-progress.error-vapifault-worker-died");
   live.scheduled.rearm();  // calls scheduled for later wait again (or end, their time passed)
+  // On a shared database, calls other instances schedule wait here too (one claim dials each).
+  if (!options.database.empty()) live.scheduled.rescan_every(std::chrono::seconds(30));
   live.campaigns.start();  // running campaigns go on, counting the ends they missed
   http::Router router;
   router.add(health_route());
-  router.add(api::metrics_route(server_messages.metrics(), &live.calls.metrics()));
+  voice::RtpStreams rtp_streams;  // SIP calls' media, listed by SipEndpoint
+  router.add(api::metrics_route(server_messages.metrics(), &live.calls.metrics(), &rtp_streams));
   catalog.register_routes(router);
 
   const http::Dispatcher dispatcher(std::move(router), authenticator, contract,
@@ -329,8 +338,8 @@ int serve(const ServeOptions& options) {
   const auto port = server.listen();
   if (public_url.empty()) public_url = default_public_url(options.host, port);
   // SIP (only with --sip-port): its events run on the calls' context.
-  SipEndpoint sip({options.host, options.sip_port, options.sip_public_host},
-                  calls_io.context().get_executor());
+  SipEndpoint sip({options.host, options.sip_port, options.sip_public_host, options.rtp_ports},
+                  {inbound, live.calls, calls_io.context(), *on_outbound.clock, rtp_streams});
 
   std::printf("Switchboard listening on http://%s:%u\n", options.host.c_str(), port);
   if (const auto key = dir.read_api_key()) {

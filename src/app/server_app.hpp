@@ -33,6 +33,9 @@ struct ServeOptions {
   std::size_t file_size_limit = 10 << 20;  ///< the largest upload (POST /file), in bytes
   /// Hours a delivered server message is kept before it is deleted; 0 = forever.
   unsigned webhook_retention_hours = 168;
+  /// Seconds an instance holds a server message it is delivering before another may take it
+  /// over (renewed while the attempt lasts): how long a dead instance's messages wait.
+  unsigned webhook_lease_seconds = 30;
   /// Base URL of this server as providers reach it, for the URLs of uploaded files;
   /// "" = http://HOST:PORT as listening.
   std::string public_url;
@@ -45,12 +48,13 @@ struct ServeOptions {
   std::size_t max_calls = 500;  ///< live calls at once; POST /call beyond it is a 429
   /// Calls of an org's campaigns in flight at once, across its campaigns.
   std::int64_t campaign_org_concurrency = 10;
-  unsigned call_grace = 30;            ///< seconds live calls may run on after SIGTERM
-  unsigned call_connect_timeout = 60;  ///< seconds a created call waits for its transport
-  unsigned speech_threads = 0;         ///< threads of the speech pool (0: one per CPU)
-  std::size_t speech_decoders = 2;     ///< built-in transcriber decoders (about 100 MB each)
-  std::uint16_t sip_port = 0;          ///< UDP and TCP port of the SIP agent; 0 = none
-  std::string sip_public_host;         ///< SIP host in Contact/SDP; "" = --host
+  unsigned call_grace = 30;               ///< seconds live calls may run on after SIGTERM
+  unsigned call_connect_timeout = 60;     ///< seconds a created call waits for its transport
+  unsigned speech_threads = 0;            ///< threads of the speech pool (0: one per CPU)
+  std::size_t speech_decoders = 2;        ///< built-in transcriber decoders (about 100 MB each)
+  std::uint16_t sip_port = 0;             ///< UDP and TCP port of the SIP agent; 0 = none
+  std::string sip_public_host;            ///< SIP host in Contact/SDP; "" = --host
+  std::string rtp_ports = "20000-21999";  ///< UDP ports of SIP calls' RTP (and RTCP)
 };
 
 /// Runs the server until SIGINT/SIGTERM. Returns the process exit code.

@@ -1,11 +1,22 @@
 #pragma once
-// The server's SIP side, when --sip-port is given: the user agent and, until SIP calls are
-// routed to assistants, the handler that refuses every INVITE with 480 (see docs/sip.md).
+// The server's SIP side, when --sip-port is given: the user agent, the RTP port range and the
+// SIP calls behind them, routed by the inbound routing engine and run as live calls (see
+// docs/sip.md).
 
-#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/io_context.hpp>
 #include <cstdint>
 #include <memory>
 #include <string>
+
+#include "core/clock.hpp"
+
+namespace sb::telephony {
+class InboundCalls;
+}
+namespace sb::voice {
+class LiveCalls;
+class RtpStreams;
+}  // namespace sb::voice
 
 namespace sb::app {
 
@@ -13,15 +24,28 @@ struct SipEndpointOptions {
   std::string bind_host;    ///< the server's --host
   std::uint16_t port = 0;   ///< --sip-port; 0 = no SIP listener
   std::string public_host;  ///< --sip-public-host; "" = bind_host
+  std::string rtp_ports;    ///< --rtp-ports, "FIRST-LAST"
 };
+
+/// What SIP calls are routed by and run on.
+struct SipCallDeps {
+  const telephony::InboundCalls& inbound;
+  voice::LiveCalls& live;
+  boost::asio::io_context& io;  ///< the calls' context: SIP events and RTP run on it
+  const Clock& clock;
+  voice::RtpStreams& streams;  ///< for /metrics
+};
+
+/// "20000-20999" as its two ports; throws std::invalid_argument naming the option otherwise.
+std::pair<std::uint16_t, std::uint16_t> parse_port_range(const std::string& range);
 
 class SipEndpoint {
  public:
-  /// Starts listening when options.port is set (throws std::runtime_error if it cannot);
-  /// otherwise does nothing. SIP events run on `executor`.
-  SipEndpoint(const SipEndpointOptions& options, boost::asio::any_io_executor executor);
+  /// Starts listening when options.port is set (throws std::runtime_error if it cannot, and
+  /// std::invalid_argument for a bad --rtp-ports); otherwise does nothing.
+  SipEndpoint(const SipEndpointOptions& options, SipCallDeps deps);
   ~SipEndpoint();  ///< stop()
-  /// Shuts the agent down and joins its thread; before `executor`'s threads stop.
+  /// Shuts the agent down and joins its thread; before the calls' context stops.
   void stop();
 
  private:

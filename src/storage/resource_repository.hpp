@@ -79,8 +79,8 @@ class ResourceRepository {
                                               std::string_view id,
                                               const std::vector<UniqueKey>& held,
                                               const std::vector<UniqueKey>& wanted) = 0;
-  /// Every resource of `kind`, in any org, holding the org-scoped key `name` = `value`, oldest
-  /// first (a provider's webhook names a number, not an org; orgs may share a number).
+  /// Every resource of `kind`, in any org, holding the key `name` = `value` (org-scoped or
+  /// server-wide: a SIP user), oldest first (a webhook names a number, not an org).
   virtual std::vector<ResourceRecord> find_by_key_in_any_org(std::string_view kind,
                                                              std::string_view name,
                                                              std::string_view value) = 0;

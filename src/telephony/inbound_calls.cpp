@@ -32,6 +32,15 @@ json::object credential_of(storage::Session& s, const InboundCallsDeps& deps,
   return credential;
 }
 
+// A stored number as the Verifier sees it: with its secrets and its credential.
+CandidateNumber candidate_of(storage::Session& s, const InboundCallsDeps& deps,
+                             const storage::ResourceRecord& record, const json::object& number) {
+  CandidateNumber candidate{number, {}, {}};
+  candidate.secrets = deps.service.secrets_of(s, deps.phone_numbers, record.org_id, record.id);
+  candidate.credential = credential_of(s, deps, record.org_id, number);
+  return candidate;
+}
+
 // Whether an assistant or squad of the org exists (a dangling id counts as unset).
 bool exists(storage::Session& s, const InboundCallsDeps& deps, std::string_view org_id,
             std::string_view kind, std::string_view id) {
@@ -63,6 +72,19 @@ Decision decision_from_action(const json::object& action) {
     d.ended_reason = "call.ending.hook-executed-say";
   }
   return d;
+}
+
+// The caller's template variables under the choice's assistantOverrides.variableValues,
+// behind the ones the routing set.
+json::object with_variables(json::object choice, const json::object& variables) {
+  if (variables.empty()) return choice;
+  auto& overrides = choice["assistantOverrides"];
+  if (!overrides.is_object()) overrides = json::object{};
+  auto& values = overrides.as_object()["variableValues"];
+  if (!values.is_object()) values = json::object{};
+  for (const auto& [name, value] : variables)
+    if (!values.as_object().contains(name)) values.as_object()[name] = value;
+  return choice;
 }
 
 }  // namespace
@@ -113,22 +135,25 @@ void InboundCalls::find_and_decide(storage::Session& s, const std::shared_ptr<Ro
                                    const Verifier& verify) const {
   const auto& ring = routing->ring;
   bool any = false;
-  for (auto& record :
-       s.resources().find_by_key_in_any_org(deps_.phone_numbers.kind, "number", ring.to_number)) {
-    auto number = json::parse(record.document).as_object();
-    if (string_at(number, "provider") != ring.info.provider) continue;
-    any = true;
-    CandidateNumber candidate{number, {}, {}};
-    candidate.secrets = deps_.service.secrets_of(s, deps_.phone_numbers, record.org_id, record.id);
-    candidate.credential = credential_of(s, deps_, record.org_id, number);
-    if (!verify(candidate)) continue;
-    routing->org_id = record.org_id;
-    routing->number = std::move(number);
-    break;
+  auto lookups = ring.lookups;
+  if (lookups.empty()) lookups.push_back({"number", ring.to_number, ring.info.provider});
+  for (const auto& lookup : lookups) {
+    for (auto& record :
+         s.resources().find_by_key_in_any_org(deps_.phone_numbers.kind, lookup.key, lookup.value)) {
+      auto number = json::parse(record.document).as_object();
+      if (string_at(number, "provider") != lookup.provider) continue;
+      any = true;
+      if (!verify(candidate_of(s, deps_, record, number))) continue;
+      routing->org_id = record.org_id;
+      routing->number = std::move(number);
+      break;
+    }
+    if (!routing->number.empty()) break;
   }
   if (routing->number.empty()) {
     if (any)
-      spdlog::warn("{} webhook for {}: no signature matched", ring.info.provider, ring.to_number);
+      spdlog::warn("{} call to {}: no matching number admitted it (signature, SIP trunk gateway)",
+                   ring.info.provider, ring.to_number);
     return routing->fail(any ? RingOutcome::Status::kForbidden
                              : RingOutcome::Status::kUnknownNumber);
   }
@@ -237,7 +262,8 @@ void InboundCalls::finish(std::shared_ptr<Routing> routing) const {
         *call = calls::new_inbound_call(routing->call_id, routing->org_id, routing->number,
                                         routing->ring.info, now);
         if (decision.kind == Decision::Kind::kAssistant)
-          calls::start_with_assistant(*call, decision.assistant, now);
+          calls::start_with_assistant(
+              *call, with_variables(decision.assistant, routing->ring.variables), now);
         else
           calls::end_call(*call, reason, now);
         deps_.service.insert_document(s, deps_.calls, *call);
@@ -300,11 +326,7 @@ void InboundCalls::provider_status(std::string provider, std::string to_number,
           auto number = json::parse(record.document).as_object();
           if (string_at(number, "provider") != provider) continue;
           any = true;
-          CandidateNumber candidate{number, {}, {}};
-          candidate.secrets =
-              deps_.service.secrets_of(s, deps_.phone_numbers, record.org_id, record.id);
-          candidate.credential = credential_of(s, deps_, record.org_id, number);
-          if (!verify(candidate)) continue;
+          if (!verify(candidate_of(s, deps_, record, number))) continue;
           outcome->status = StatusOutcome::Status::kUnknownCall;
           auto call = find_call(s, record.org_id, record.id, provider_call_id);
           if (!call) return;

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/json/object.hpp>
 
@@ -47,9 +48,23 @@ struct CandidateNumber {
 /// Whether the webhook was signed for this number's account.
 using Verifier = std::function<bool(const CandidateNumber&)>;
 
+/// One way the called number may be found: the stored numbers of `provider` holding the
+/// unique key `key` = `value` ("number" = "+14155550100", a vapi number's "sipUser" = "alice").
+struct NumberLookup {
+  std::string key;
+  std::string value;
+  std::string provider;
+};
+
 struct InboundRing {
   calls::InboundCallInfo info;
   std::string to_number;  ///< the number called, E.164 with '+'
+  /// How the number is found, tried in order (the first candidate the Verifier accepts wins);
+  /// empty: by "number" = to_number among info.provider's numbers (a carrier's webhook).
+  std::vector<NumberLookup> lookups = {};
+  /// Template variables the caller sent (a SIP INVITE's X- headers): they join the
+  /// variableValues of the assistant or squad taking the call; the routing's own win.
+  boost::json::object variables = {};
   /// A live call on this server takes the call's media stream when an assistant answers it:
   /// that call sends the first status-update itself, once it knows its monitor URLs.
   bool live_stream = false;

@@ -32,11 +32,22 @@ void WebhookMetrics::observe_delivery(std::chrono::microseconds latency) {
 
 std::string WebhookMetrics::render() const {
   std::string out;
+  // `{instance="..."}`, or with `more` labels after it; nothing when no instance is named.
+  auto labels = [&](std::string_view more = {}) {
+    std::string l;
+    if (!instance.empty()) l = "instance=\"" + instance + '"';
+    if (!more.empty()) l += (l.empty() ? "" : ",") + std::string(more);
+    return l.empty() ? l : '{' + l + '}';
+  };
+  auto sample = [&](const char* name, const char* type, const char* help, std::int64_t value) {
+    append_metric_header(out, name, type, help);
+    out += name + labels() + ' ' + std::to_string(value) + '\n';
+  };
   auto counter = [&](const char* name, const char* help, const auto& value) {
-    append_metric(out, name, "counter", help, static_cast<std::int64_t>(value.load(kRelaxed)));
+    sample(name, "counter", help, static_cast<std::int64_t>(value.load(kRelaxed)));
   };
   auto gauge = [&](const char* name, const char* help, const auto& value) {
-    append_metric(out, name, "gauge", help, static_cast<std::int64_t>(value.load(kRelaxed)));
+    sample(name, "gauge", help, static_cast<std::int64_t>(value.load(kRelaxed)));
   };
   counter("switchboard_webhook_messages_enqueued_total",
           "Server messages accepted into the outbox.", enqueued);
@@ -60,15 +71,15 @@ std::string WebhookMetrics::render() const {
   std::uint64_t cumulative = 0;
   for (std::size_t i = 0; i < kBuckets.size(); ++i) {
     cumulative += buckets_[i].load(kRelaxed);
-    out += std::string(h) + "_bucket{le=\"" + format_bound(kBuckets[i]) + "\"} " +
+    out += std::string(h) + "_bucket" + labels("le=\"" + format_bound(kBuckets[i]) + '"') + ' ' +
            std::to_string(cumulative) + '\n';
   }
   const auto count = latency_count_.load(kRelaxed);
-  out += std::string(h) + "_bucket{le=\"+Inf\"} " + std::to_string(count) + '\n';
+  out += std::string(h) + "_bucket" + labels("le=\"+Inf\"") + ' ' + std::to_string(count) + '\n';
   char sum[64];
   std::snprintf(sum, sizeof sum, "%.6f", static_cast<double>(latency_sum_us_.load(kRelaxed)) / 1e6);
-  out += std::string(h) + "_sum " + sum + '\n';
-  out += std::string(h) + "_count " + std::to_string(count) + '\n';
+  out += std::string(h) + "_sum" + labels() + ' ' + sum + '\n';
+  out += std::string(h) + "_count" + labels() + ' ' + std::to_string(count) + '\n';
   return out;
 }
 

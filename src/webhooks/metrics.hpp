@@ -17,6 +17,10 @@ class WebhookMetrics {
   static constexpr std::array<double, 12> kBuckets = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
                                                       0.5,   1,    2.5,   5,    10,  30};
 
+  /// The instance these counters are of: every sample carries it as the label `instance`
+  /// (several instances on one database each count their own). Set before rendering.
+  std::string instance;
+
   std::atomic<std::uint64_t> enqueued{0};         ///< messages accepted (committed)
   std::atomic<std::uint64_t> delivered{0};        ///< messages a server answered 2xx
   std::atomic<std::uint64_t> attempts_failed{0};  ///< attempts that did not deliver

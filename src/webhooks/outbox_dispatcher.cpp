@@ -9,7 +9,8 @@
 #include <deque>
 #include <future>
 #include <limits>
-#include <map>
+#include <optional>
+#include <set>
 #include <unordered_map>
 
 #include "core/ids.hpp"
@@ -28,7 +29,7 @@ using storage::OutboxStatus;
 
 constexpr EpochMs kNever = std::numeric_limits<EpochMs>::max();
 
-// A pending message held in memory.
+// A claimed message, while its attempt is under way.
 struct Entry {
   std::int64_t seq = 0;
   std::string id;
@@ -55,10 +56,12 @@ Entry entry_of(OutboxMessage m) {
   return e;
 }
 
-// Messages without a stream are ordered with nothing: each is a stream of its own.
-std::string stream_key(const OutboxMessage& m) {
-  if (m.stream.empty()) return "#" + std::to_string(m.seq);
-  return m.org_id + '\n' + m.stream;
+void log_failure(std::exception_ptr failed, std::string_view what) {
+  try {
+    std::rethrow_exception(failed);
+  } catch (const std::exception& x) {
+    spdlog::error("{}: {}", what, x.what());
+  }
 }
 
 }  // namespace
@@ -73,26 +76,30 @@ struct OutboxDispatcher::Core : std::enable_shared_from_this<Core> {
         transport(std::move(t)),
         signer(std::move(g)),
         metrics(m),
-        options(o),
+        options(std::move(o)),
         clock(p.clock_or_system()),
         own_io(p.io ? nullptr : std::make_unique<net::IoThreads>("webhooks", 1)),
         strand(asio::make_strand(p.io ? *p.io : own_io->context())),
-        timer(strand, clock),
-        prune_timer(strand, clock) {}
+        retry_timer(strand, clock),
+        poll_timer(strand, clock),
+        prune_timer(strand, clock) {
+    if (options.instance.empty()) options.instance = new_uuid();
+    // Renewal rides on the poll: often enough that a lease never lapses between two.
+    if (options.poll_interval.count() > 0)
+      options.poll_interval = std::min(options.poll_interval, options.lease / 3);
+  }
 
-  void committed(OutboxMessage message);  // on the writer thread, after COMMIT
-  void accept(OutboxMessage message, bool loaded);
-  void load();
-  void loaded(std::vector<OutboxMessage> rows, std::size_t asked);
-  void maybe_load();
-  void schedule(const std::string& key);
-  void arm_timer();
-  void on_timer();
-  void pump();
-  void attempt(const std::string& key);
-  void finished(const std::string& key, net::OutboundResponse response);
+  void claim();
+  void claimed(std::vector<OutboxMessage> rows, std::size_t asked, bool failed);
+  void due_at(EpochMs at);
+  void on_retry_timer();
+  void arm_polling();
+  void poll();
+  void attempt(Entry entry);
+  void finished(std::int64_t seq, net::OutboundResponse response);
   void record(const Entry& e, const net::OutboundResponse& r, OutboxStatus outcome, EpochMs now,
               const std::string& error);
+  void renew();
   void arm_pruning();
   void prune();
   void pruned(std::size_t count, bool failed);
@@ -112,135 +119,114 @@ struct OutboxDispatcher::Core : std::enable_shared_from_this<Core> {
   const Clock& clock;
   std::unique_ptr<net::IoThreads> own_io;  // when the placement gave none; outlives the timers
   asio::strand<asio::io_context::executor_type> strand;
-  net::Timer timer;
+  net::Timer retry_timer;  // the earliest retry time this instance knows of
+  net::Timer poll_timer;
   net::Timer prune_timer;
   bool started = false;
 
-  std::unordered_map<std::string, std::deque<Entry>> streams;
-  std::multimap<EpochMs, std::string> waiting;  // heads waiting for their time, by due time
-  std::deque<std::string> ready;                // streams whose head is due, waiting for a slot
-  EpochMs timer_at = kNever;
-  std::size_t in_memory = 0;
-  std::size_t in_flight = 0;
-  // Memory holds every pending message with seq <= loaded_through, unless `behind`: then
-  // the database also has pending messages after it (not yet loaded, or dropped for lack of
-  // room), the highest of which is at most `highest_dropped` or was committed after it.
-  std::int64_t loaded_through = 0;
-  bool behind = true;
-  std::int64_t highest_dropped = 0;
-  bool loading = false;
+  std::unordered_map<std::int64_t, Entry> in_flight;  // by seq
+  std::set<EpochMs> retries;                          // due times of retries, earliest first
+  EpochMs retry_timer_at = kNever;
+  EpochMs renewed_at = 0;    // when the leases were last extended
+  bool claiming = false;     // one claim job at a time
+  bool claim_again = false;  // something happened during it that a new claim should see
   bool stopping = false;
 };
 
-void OutboxDispatcher::Core::committed(OutboxMessage message) {
-  metrics.enqueued.fetch_add(1, std::memory_order_relaxed);
-  metrics.pending.fetch_add(1, std::memory_order_relaxed);
-  post([this, m = std::move(message)]() mutable { accept(std::move(m), false); });
-}
-
-void OutboxDispatcher::Core::accept(OutboxMessage message, bool loaded) {
-  if (!loaded && (behind || in_memory >= options.max_in_memory)) {
-    // Older pending messages may still be in the database: this one waits there for them.
-    behind = true;
-    highest_dropped = std::max(highest_dropped, message.seq);
+// One claim job at a time: whatever asks meanwhile is served by one more claim after it.
+void OutboxDispatcher::Core::claim() {
+  if (stopping) return;
+  if (claiming) {
+    claim_again = true;
     return;
   }
-  loaded_through = std::max(loaded_through, message.seq);
-  const std::string key = stream_key(message);
-  auto& queue = streams[key];
-  queue.push_back(entry_of(std::move(message)));
-  ++in_memory;
-  if (queue.size() == 1) schedule(key);
-}
-
-void OutboxDispatcher::Core::load() {
-  if (loading || stopping || in_memory >= options.max_in_memory) return;
-  loading = true;
-  const std::size_t limit = std::min(options.load_batch, options.max_in_memory - in_memory);
-  store.post_read([weak = weak_from_this(), after = loaded_through, limit](storage::Session& s) {
-    auto rows = s.outbox().pending_after(after, limit);
-    if (auto core = weak.lock())
-      core->post([c = core.get(), rows = std::move(rows), limit]() mutable {
-        c->loaded(std::move(rows), limit);
-      });
-  });
-}
-
-void OutboxDispatcher::Core::loaded(std::vector<OutboxMessage> rows, std::size_t asked) {
-  loading = false;
-  const bool drained = rows.size() < asked;
-  for (auto& row : rows) accept(std::move(row), true);
-  // Drained: every message committed before the read is in memory; one committed since was
-  // either accepted or dropped, and a dropped one after loaded_through means read again.
-  if (drained && highest_dropped <= loaded_through)
-    behind = false;
-  else
-    maybe_load();
-}
-
-void OutboxDispatcher::Core::maybe_load() {
-  if (behind && in_memory <= options.max_in_memory / 2) load();
-}
-
-void OutboxDispatcher::Core::schedule(const std::string& key) {
-  const auto& head = streams.at(key).front();
-  if (head.next_attempt_at <= clock.wall_ms()) {
-    ready.push_back(key);
-    pump();
-    return;
-  }
-  waiting.emplace(head.next_attempt_at, key);
-  arm_timer();
-}
-
-void OutboxDispatcher::Core::arm_timer() {
-  if (waiting.empty() || stopping) return;
-  const EpochMs earliest = waiting.begin()->first;
-  if (earliest == timer_at) return;
-  timer_at = earliest;
-  timer.arm_after(std::chrono::milliseconds(std::max<EpochMs>(0, earliest - clock.wall_ms())),
-                  [this] { on_timer(); });
-}
-
-void OutboxDispatcher::Core::on_timer() {
-  timer_at = kNever;
+  if (in_flight.size() >= options.max_in_flight) return;  // a finished attempt claims again
+  claiming = true;
+  claim_again = false;
+  const std::size_t limit = options.max_in_flight - in_flight.size();
   const EpochMs now = clock.wall_ms();
-  while (!waiting.empty() && waiting.begin()->first <= now) {
-    ready.push_back(std::move(waiting.begin()->second));
-    waiting.erase(waiting.begin());
-  }
-  arm_timer();
-  pump();
+  const EpochMs until = now + options.lease.count();
+  auto rows = std::make_shared<std::vector<OutboxMessage>>();
+  store.post_write([owner = options.instance, now, until, limit, rows](
+                       storage::Session& s) { *rows = s.outbox().claim(owner, now, until, limit); },
+                   [weak = weak_from_this(), rows, limit](std::exception_ptr failed) {
+                     if (failed) log_failure(failed, "claiming webhook messages");
+                     if (auto core = weak.lock())
+                       core->post([c = core.get(), rows, limit, f = bool(failed)] {
+                         c->claimed(std::move(*rows), limit, f);
+                       });
+                   });
 }
 
-void OutboxDispatcher::Core::pump() {
-  while (!stopping && in_flight < options.max_in_flight && !ready.empty()) {
-    std::string key = std::move(ready.front());
-    ready.pop_front();
-    attempt(key);
-  }
+void OutboxDispatcher::Core::claimed(std::vector<OutboxMessage> rows, std::size_t asked,
+                                     bool failed) {
+  claiming = false;
+  if (stopping) return;
+  const bool full = rows.size() == asked;
+  for (auto& row : rows) attempt(entry_of(std::move(row)));
+  // A full claim may have left more behind; a failed one is retried by the next poll.
+  if (!failed && (claim_again || full)) claim();
 }
 
-void OutboxDispatcher::Core::attempt(const std::string& key) {
-  const Entry& head = streams.at(key).front();
-  ++in_flight;
+// A retry becomes claimable at `at`: this instance claims then (another may first).
+void OutboxDispatcher::Core::due_at(EpochMs at) {
+  retries.insert(at);
+  if (stopping || at >= retry_timer_at) return;
+  retry_timer_at = at;
+  retry_timer.arm_after(std::chrono::milliseconds(std::max<EpochMs>(0, at - clock.wall_ms())),
+                        [this] { on_retry_timer(); });
+}
+
+void OutboxDispatcher::Core::on_retry_timer() {
+  retry_timer_at = kNever;
+  const EpochMs now = clock.wall_ms();
+  retries.erase(retries.begin(), retries.upper_bound(now));
+  if (!retries.empty()) {
+    const EpochMs next = *retries.begin();
+    retries.erase(retries.begin());
+    due_at(next);
+  }
+  claim();
+}
+
+void OutboxDispatcher::Core::arm_polling() {
+  if (stopping || options.poll_interval.count() <= 0) return;
+  poll_timer.arm_after(options.poll_interval, [this] { poll(); });
+}
+
+// Claims, renews leases due for it, and reads the pending count afresh: other instances
+// enqueue and deliver too.
+void OutboxDispatcher::Core::poll() {
+  claim();
+  if (!in_flight.empty() && clock.wall_ms() - renewed_at >= options.lease.count() / 3) renew();
+  store.post_read([weak = weak_from_this()](storage::Session& s) {
+    const auto pending = s.outbox().pending_count();
+    if (auto core = weak.lock()) core->metrics.pending.store(pending, std::memory_order_relaxed);
+  });
+  arm_polling();
+}
+
+void OutboxDispatcher::Core::attempt(Entry entry) {
+  const auto seq = entry.seq;
+  if (in_flight.empty()) renewed_at = clock.wall_ms();  // the claim just leased it
+  const auto& head = in_flight.emplace(seq, std::move(entry)).first->second;
   metrics.in_flight.fetch_add(1, std::memory_order_relaxed);
   auto request = outbound_request(head.plan, head.body, head.id);
   sign_and_send(transport, signer, head.org_id, head.plan, std::move(request),
-                [weak = weak_from_this(), key](net::OutboundResponse response) {
+                [weak = weak_from_this(), seq](net::OutboundResponse response) {
                   if (auto core = weak.lock())
-                    core->post([c = core.get(), key, r = std::move(response)]() mutable {
-                      c->finished(key, std::move(r));
+                    core->post([c = core.get(), seq, r = std::move(response)]() mutable {
+                      c->finished(seq, std::move(r));
                     });
                 });
 }
 
-void OutboxDispatcher::Core::finished(const std::string& key, net::OutboundResponse response) {
-  --in_flight;
+void OutboxDispatcher::Core::finished(std::int64_t seq, net::OutboundResponse response) {
   metrics.in_flight.fetch_sub(1, std::memory_order_relaxed);
-  if (stopping) return;  // unrecorded: the message stays pending for the next start
-  auto& queue = streams.at(key);
-  Entry& head = queue.front();
+  const auto it = in_flight.find(seq);
+  Entry head = std::move(it->second);
+  in_flight.erase(it);
+  if (stopping) return;  // unrecorded: the message stays pending for the next claim
   ++head.attempts;
   const int status = response.error.empty() ? response.status : 0;
   const auto decision = decide(head.plan.backoff, head.attempts, status);
@@ -252,8 +238,7 @@ void OutboxDispatcher::Core::finished(const std::string& key, net::OutboundRespo
   if (decision.verdict == Verdict::kRetry) {
     head.next_attempt_at = now + decision.delay.count();
     record(head, response, OutboxStatus::kPending, now, error);
-    schedule(key);
-    pump();
+    due_at(head.next_attempt_at);
     return;
   }
   if (decision.verdict == Verdict::kDelivered) {
@@ -267,18 +252,11 @@ void OutboxDispatcher::Core::finished(const std::string& key, net::OutboundRespo
     record(head, response, OutboxStatus::kDead, now, error);
   }
   metrics.pending.fetch_sub(1, std::memory_order_relaxed);
-  queue.pop_front();
-  --in_memory;
-  if (queue.empty())
-    streams.erase(key);
-  else
-    schedule(key);
-  maybe_load();
-  pump();
 }
 
 // Recorded by a write job of its own, after the exchange: no transaction is open while a
-// message is on the wire. Jobs commit in the order they are posted, so a stream's records do.
+// message is on the wire. Once it commits, a slot is free and the stream's next message may be
+// claimable: a claim follows.
 void OutboxDispatcher::Core::record(const Entry& e, const net::OutboundResponse& r,
                                     OutboxStatus outcome, EpochMs now, const std::string& error) {
   storage::OutboxAttempt a;
@@ -290,15 +268,30 @@ void OutboxDispatcher::Core::record(const Entry& e, const net::OutboundResponse&
   a.error = error;
   a.outcome = outcome;
   a.next_attempt_at = e.next_attempt_at;
-  store.post_write([a](storage::Session& s) { s.outbox().record_attempt(a); },
-                   [seq = e.seq](std::exception_ptr failed) {
-                     if (!failed) return;
-                     try {
-                       std::rethrow_exception(failed);
-                     } catch (const std::exception& x) {
-                       spdlog::error("recording webhook attempt of message {}: {}", seq, x.what());
-                     }
+  a.owner = options.instance;
+  auto kept = std::make_shared<bool>(true);
+  store.post_write([a, kept](storage::Session& s) { *kept = s.outbox().record_attempt(a); },
+                   [weak = weak_from_this(), seq = e.seq, id = e.id, kept](std::exception_ptr f) {
+                     if (f)
+                       log_failure(f,
+                                   "recording attempt of webhook message " + std::to_string(seq));
+                     else if (!*kept)
+                       spdlog::info(
+                           "webhook message {}: its lease lapsed and another instance took it "
+                           "over; this attempt is not recorded",
+                           id);
+                     if (auto core = weak.lock()) core->post([c = core.get()] { c->claim(); });
                    });
+}
+
+void OutboxDispatcher::Core::renew() {
+  renewed_at = clock.wall_ms();
+  const EpochMs until = renewed_at + options.lease.count();
+  store.post_write(
+      [owner = options.instance, until](storage::Session& s) { s.outbox().renew(owner, until); },
+      [](std::exception_ptr failed) {
+        if (failed) log_failure(failed, "renewing webhook leases");
+      });
 }
 
 void OutboxDispatcher::Core::arm_pruning() {
@@ -318,13 +311,7 @@ void OutboxDispatcher::Core::prune() {
         *count = s.outbox().prune_delivered(before, limit);
       },
       [weak = weak_from_this(), count](std::exception_ptr failed) {
-        if (failed) {
-          try {
-            std::rethrow_exception(failed);
-          } catch (const std::exception& x) {
-            spdlog::error("pruning delivered webhook messages: {}", x.what());
-          }
-        }
+        if (failed) log_failure(failed, "pruning delivered webhook messages");
         if (auto core = weak.lock())
           core->post([c = core.get(), n = *count, f = bool(failed)] { c->pruned(n, f); });
       });
@@ -341,21 +328,36 @@ void OutboxDispatcher::Core::pruned(std::size_t count, bool failed) {
 OutboxDispatcher::OutboxDispatcher(storage::Store& store, Transport transport, Signer signer,
                                    WebhookMetrics& metrics, DispatcherOptions options,
                                    net::Placement placement)
-    : core_(std::make_shared<Core>(store, std::move(transport), std::move(signer), metrics, options,
-                                   placement)) {}
+    : core_(std::make_shared<Core>(store, std::move(transport), std::move(signer), metrics,
+                                   std::move(options), placement)) {}
 
 OutboxDispatcher::~OutboxDispatcher() {
   stop();
 }
 
+const std::string& OutboxDispatcher::instance() const {
+  return core_->options.instance;
+}
+
 void OutboxDispatcher::start() {
+  auto* core = core_.get();
   std::int64_t pending = 0;
-  core_->store.read_sync([&](storage::Session& s) { pending = s.outbox().pending_count(); });
-  core_->metrics.pending.store(pending, std::memory_order_relaxed);
-  core_->started = true;
-  if (core_->own_io) core_->own_io->start();
-  core_->post([core = core_.get()] {
-    core->load();
+  std::optional<EpochMs> next_due;
+  // Leases of an earlier run under this name (or, as the sole instance, of anyone) are ours.
+  core->store.write_sync([&](storage::Session& s) {
+    s.outbox().release(core->options.sole_instance ? "" : core->options.instance);
+  });
+  core->store.read_sync([&](storage::Session& s) {
+    pending = s.outbox().pending_count();
+    next_due = s.outbox().next_due_after(core->clock.wall_ms());
+  });
+  core->metrics.pending.store(pending, std::memory_order_relaxed);
+  core->started = true;
+  if (core->own_io) core->own_io->start();
+  core->post([core, next_due] {
+    core->claim();
+    if (next_due) core->due_at(*next_due);  // a retry stored by an earlier run
+    core->arm_polling();
     core->arm_pruning();
   });
 }
@@ -367,12 +369,20 @@ void OutboxDispatcher::stop() {
   std::promise<void> stopped;
   core->post([core, &stopped] {
     core->stopping = true;
-    core->timer.cancel();
+    core->retry_timer.cancel();
+    core->poll_timer.cancel();
     core->prune_timer.cancel();
     stopped.set_value();
   });
   stopped.get_future().wait();
   if (core->own_io) core->own_io->stop();
+  // What this instance held is claimable by the others (or the next start) at once.
+  try {
+    core->store.write_sync(
+        [owner = core->options.instance](storage::Session& s) { s.outbox().release(owner); });
+  } catch (const std::exception& x) {
+    spdlog::warn("releasing webhook leases at stop: {}", x.what());
+  }
 }
 
 std::string OutboxDispatcher::enqueue(storage::Session& session, const Destination& to,
@@ -388,8 +398,12 @@ std::string OutboxDispatcher::enqueue(storage::Session& session, const Destinati
   m.created_at = now;
   m.seq = session.outbox().insert(m);
   std::string id = m.id;
-  session.after_commit([weak = std::weak_ptr<Core>(core_), m = std::move(m)]() mutable {
-    if (auto core = weak.lock()) core->committed(std::move(m));
+  session.after_commit([weak = std::weak_ptr<Core>(core_)] {
+    if (auto core = weak.lock()) {
+      core->metrics.enqueued.fetch_add(1, std::memory_order_relaxed);
+      core->metrics.pending.fetch_add(1, std::memory_order_relaxed);
+      core->post([c = core.get()] { c->claim(); });
+    }
   });
   return id;
 }

@@ -15,6 +15,8 @@ WebhookRuntime::WebhookRuntime(storage::Store& store, const SecretBox& secrets,
           [&http](net::OutboundRequest request, std::function<void(net::OutboundResponse)> done) {
             return http.send(std::move(request), std::move(done));
           },
-          signer_, metrics_, options, placement) {}
+          signer_, metrics_, options, placement) {
+  metrics_.instance = dispatcher_.instance();
+}
 
 }  // namespace sb::webhooks

@@ -30,6 +30,8 @@ class WebhookRuntime {
   /// Signs a request for a server's credentialId (custom voices and transcribers use it too).
   const Signer& signer() const { return signer_; }
   const WebhookMetrics& metrics() const { return metrics_; }
+  /// This instance's name: in its leases, and the `instance` label of its metrics.
+  const std::string& instance() const { return dispatcher_.instance(); }
 
  private:
   WebhookMetrics metrics_;

@@ -80,7 +80,10 @@ function defaultProviderStandin() {
 /**
  * Starts a server. Options: args (extra CLI args), env (over the provider stand-in's
  * TWILIO/VONAGE/TELNYX_API_BASE_URL), dataDir (reuse one), apiKey (preset first key; default
- * random), accessLog (a file; default off, or kept in the data dir in audit mode). Resolves {baseUrl, apiKey, dataDir, client, stop, process}.
+ * random), accessLog (a file; default off, or kept in the data dir in audit mode), database (a
+ * --database URL, e.g. another server's `database`, for several instances on one database;
+ * default: the data dir's own in PostgreSQL mode). Resolves {baseUrl, apiKey, dataDir,
+ * database, client, stop, process}.
  */
 export async function startServer(options = {}) {
   const dataDir = options.dataDir ?? tempDir();
@@ -88,7 +91,7 @@ export async function startServer(options = {}) {
   const providers = (await defaultProviderStandin()).env;
   // In audit mode the access log is kept, so the audit can check it holds no secrets.
   const runName = `server-${randomUUID()}`;
-  const database = databaseOf(dataDir);
+  const database = options.database ?? databaseOf(dataDir);
   const accessLog = options.accessLog ?? (AUDIT_DIR ? join(dataDir, `${runName}.access.log`) : "off");
   const child = spawn(
     BIN,
@@ -128,6 +131,7 @@ export async function startServer(options = {}) {
     baseUrl,
     apiKey,
     dataDir,
+    database,
     process: child,
     stderr: () => stderr,
     stdout: () => stdout,

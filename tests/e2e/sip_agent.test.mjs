@@ -1,58 +1,13 @@
 // The SIP user agent's groundwork, with sipp (Debian's sip-tester) as the peer: started only by
-// --sip-port, it answers OPTIONS pings over UDP and TCP, refuses INVITEs with 480 and a
-// Warning while SIP calls are not routed to assistants (never a fake 200), logs each dialog
-// with its Call-ID, stops cleanly with the server, and says so when its port is taken.
+// --sip-port, it answers OPTIONS pings over UDP and TCP, refuses an INVITE to a user no number
+// has with 404, logs each dialog with its Call-ID, stops cleanly with the server, and says so
+// when its port is taken. Whole calls are in calls_sip.test.mjs.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createSocket } from "node:dgram";
-import { createServer } from "node:net";
-import { existsSync, readFileSync } from "node:fs";
-import { join, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
-import { startServer, runCli, tempDir, removeTempDir } from "./harness.mjs";
-
-const SCENARIOS = join(dirname(fileURLToPath(import.meta.url)), "sip");
-
-// A port free for both UDP and TCP on 127.0.0.1 (SIP listens on both).
-async function freeSipPort() {
-  for (;;) {
-    const udp = createSocket("udp4");
-    await new Promise((resolve) => udp.bind(0, "127.0.0.1", resolve));
-    const port = udp.address().port;
-    const tcpFree = await new Promise((resolve) => {
-      const tcp = createServer();
-      tcp.once("error", () => resolve(false));
-      tcp.listen(port, "127.0.0.1", () => tcp.close(() => resolve(true)));
-    });
-    await new Promise((resolve) => udp.close(resolve));
-    if (tcpFree) return port;
-  }
-}
-
-// Runs one sipp scenario against the server's SIP port; resolves {status, errors}.
-async function sipp(port, scenario, { transport = "u1", service = "alice" } = {}) {
-  const work = tempDir("switchboard-sipp-");
-  const errors = join(work, "errors.log");
-  const args = [
-    `127.0.0.1:${port}`, "-sf", join(SCENARIOS, scenario), "-s", service, "-m", "1",
-    "-i", "127.0.0.1", "-p", String(await freeSipPort()), "-mp", String(await freeSipPort()),
-    "-t", transport, "-nostdin", "-timeout", "15s", "-timeout_error",
-    "-trace_err", "-error_file", errors,
-  ];
-  // Asynchronous, so the server's output keeps being read meanwhile.
-  const run = await new Promise((resolve) => {
-    const child = spawn("sipp", args, { cwd: work, timeout: 30000 });
-    let stdout = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.on("error", (error) => resolve({ error }));
-    child.on("exit", (status) => resolve({ status, stdout }));
-  });
-  const logged = existsSync(errors) ? readFileSync(errors, "utf8") : "";
-  removeTempDir(work);
-  if (run.error) throw new Error(`sipp did not run (install sip-tester: scripts/install-deps.sh --test): ${run.error.message}`);
-  return { status: run.status, errors: `${logged}\n${run.stdout.slice(-2000)}` };
-}
+import { startServer, runCli } from "./harness.mjs";
+import { freeSipPort, sipp } from "./sip_helpers.mjs";
 
 // The server's log once it shows `pattern` (its output is read asynchronously).
 async function logShowing(pattern) {
@@ -84,15 +39,15 @@ for (const transport of ["u1", "t1"]) {
     assert.match(await logShowing(/sip: OPTIONS Call-ID \S+ answered 200/), /sip: OPTIONS Call-ID \S+ answered 200/);
   });
 
-  test(`INVITE over ${name} is refused with 480 and a Warning: calls are not routed yet`, async () => {
-    const run = await sipp(sipPort, "invite_unrouted.xml", { transport, service: `desk-${transport}` });
+  test(`INVITE over ${name} to a user no number has is refused with 404`, async () => {
+    const run = await sipp(sipPort, "invite_refused.xml", { transport, service: `desk-${transport}` });
     assert.equal(run.status, 0, run.errors);
     // The dialog is logged with its Call-ID, from the INVITE to its end.
     const inviteLine = new RegExp(`sip: INVITE Call-ID (\\S+) sip:desk-${transport}@127\\.0\\.0\\.1:${sipPort} .* via ${name.toLowerCase()} `);
     const invite = (await logShowing(inviteLine)).match(inviteLine);
     assert.ok(invite, server.stderr());
     const log = await logShowing(new RegExp(`Call-ID ${invite[1]} ended`));
-    assert.ok(log.includes(`sip: Call-ID ${invite[1]} ended (480 Temporarily Unavailable)`), log);
+    assert.ok(log.includes(`sip: Call-ID ${invite[1]} ended (404 Not Found)`), log);
   });
 }
 
@@ -127,6 +82,7 @@ test("serve --help lists the SIP options", async () => {
   const help = await runCli(["serve", "--help"]);
   assert.match(help.stdout, /--sip-port/);
   assert.match(help.stdout, /--sip-public-host/);
+  assert.match(help.stdout, /--rtp-ports/);
 });
 
 test("a SIP port already taken stops the server at start, naming the address", async () => {

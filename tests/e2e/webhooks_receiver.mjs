@@ -96,14 +96,19 @@ export function hmacHex(secret, payload, algorithm = "sha256") {
 /** Resolves after `ms`. */
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** GET /metrics (no key) parsed into {name: value} for unlabelled samples. */
+/**
+ * GET /metrics (no key) parsed into {name: value} for samples with no label but the server's
+ * `instance` (every webhook counter carries it); `instance` is that label's value.
+ */
 export async function metrics(server) {
   const res = await fetch(new URL("/metrics", server.baseUrl));
   const text = await res.text();
   const out = { status: res.status, contentType: res.headers.get("content-type"), text };
   for (const line of text.split("\n")) {
-    const m = line.match(/^([a-z_]+) (\S+)$/);
-    if (m) out[m[1]] = Number(m[2]);
+    const m = line.match(/^([a-z_]+)(?:\{instance="([^"]*)"\})? (\S+)$/);
+    if (!m) continue;
+    out[m[1]] = Number(m[3]);
+    if (m[2]) out.instance = m[2];
   }
   return out;
 }

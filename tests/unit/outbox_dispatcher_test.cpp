@@ -103,8 +103,9 @@ class OutboxDispatcherTest : public ::testing::Test {
     dispatcher_.reset();
     store_.reset();
   }
-  // On a manual clock: backoff waits only as long as the test advances it. Pruning is off
-  // unless asked, so the only wake-ups on the clock are the dispatcher's backoff timer.
+  // On a manual clock: backoff waits only as long as the test advances it. Pruning and
+  // polling are off unless asked, so the only wake-ups on the clock are the dispatcher's
+  // backoff timer and, while an attempt is under way, its lease renewal.
   void start(DispatcherOptions options = no_pruning()) {
     dispatcher_ = std::make_unique<OutboxDispatcher>(
         *store_, server_.transport(), nullptr, metrics_, options, net::Placement{nullptr, &clock_});
@@ -113,6 +114,7 @@ class OutboxDispatcherTest : public ::testing::Test {
   static DispatcherOptions no_pruning() {
     DispatcherOptions options;
     options.retention = 0ms;
+    options.poll_interval = 0ms;
     return options;
   }
   // Once the dispatcher has armed its backoff timer (it does so on its own thread).
@@ -299,11 +301,33 @@ TEST_F(OutboxDispatcherTest, ARestartDeliversWhatWasPendingWithTheSameId) {
   EXPECT_EQ(stored(id)->attempts, 2);
 }
 
-TEST_F(OutboxDispatcherTest, OrderHoldsWhenMessagesWaitInTheDatabaseForRoom) {
+// A run killed mid-delivery leaves its leases; a restart under its name (the data dir's
+// instance-id) takes them back at once rather than waiting for them to lapse.
+TEST_F(OutboxDispatcherTest, ARestartUnderTheSameNameTakesBackWhatItsKilledRunHeld) {
+  storage::OutboxMessage m;
+  m.id = "held";
+  m.org_id = "org-a";
+  m.stream = "s";
+  m.server = R"({"url":"http://r"})";
+  m.body = R"({"message":{"type":"x"}})";
+  m.next_attempt_at = clock_.wall_ms();
+  m.created_at = clock_.wall_ms();
+  store_->write_sync([&](storage::Session& s) {
+    s.outbox().insert(m);
+    ASSERT_EQ(s.outbox().claim("one", clock_.wall_ms(), clock_.wall_ms() + 30'000, 10).size(), 1u);
+  });
+  auto options = no_pruning();
+  options.instance = "one";
+  start(options);
+  ASSERT_TRUE(server_.wait_for(1));
+  EXPECT_EQ(header(server_.received()[0], kMessageIdHeader), "held");
+  EXPECT_TRUE(settles_as("held", storage::OutboxStatus::kDelivered));
+}
+
+TEST_F(OutboxDispatcherTest, OrderHoldsWhenThereAreFewerSlotsThanStreams) {
   server_.hold = true;
-  DispatcherOptions options;
-  options.max_in_memory = 4;
-  options.load_batch = 3;
+  auto options = no_pruning();
+  options.max_in_flight = 1;
   start(options);
   for (int i = 0; i < 12; ++i) enqueue(i % 2 ? "odd" : "even", std::to_string(i));
   std::vector<std::string> seen;

@@ -28,6 +28,7 @@ class OutboxPruningTest : public ::testing::Test {
   }
   // A receiver answering 200, or 400 (not retried: the message dies) to a "reject" message.
   void start(DispatcherOptions options) {
+    options.poll_interval = std::chrono::milliseconds(0);  // the only timer: pruning's
     Transport transport = [](net::OutboundRequest request,
                              std::function<void(net::OutboundResponse)> done) -> Cancel {
       net::OutboundResponse response;

@@ -89,5 +89,26 @@ TEST(PrometheusText, WebhookMetrics) {
       << out;
 }
 
+// Several instances on one database: each one's samples carry its id.
+TEST(PrometheusText, WebhookMetricsCarryTheirInstance) {
+  webhooks::WebhookMetrics m;
+  m.instance = "7f3c";
+  m.delivered = 2;
+  m.observe_delivery(std::chrono::milliseconds(30));
+  const std::string out = m.render();
+  EXPECT_NE(out.find("# TYPE switchboard_webhook_messages_delivered_total counter\n"
+                     "switchboard_webhook_messages_delivered_total{instance=\"7f3c\"} 2\n"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(
+      out.find("switchboard_webhook_delivery_seconds_bucket{instance=\"7f3c\",le=\"0.05\"} 1\n"),
+      std::string::npos)
+      << out;
+  EXPECT_TRUE(
+      out.ends_with("switchboard_webhook_delivery_seconds_sum{instance=\"7f3c\"} 0.030000\n"
+                    "switchboard_webhook_delivery_seconds_count{instance=\"7f3c\"} 1\n"))
+      << out;
+}
+
 }  // namespace
 }  // namespace sb

@@ -343,6 +343,20 @@ TEST_P(StoreTest, FindsAKeysHoldersInEveryOrgOldestFirst) {
   EXPECT_EQ(found, (std::vector<std::string>{"org-b/b1", "org-a/a1"}));
 }
 
+TEST_P(StoreTest, FindsTheHolderOfAServerWideKey) {
+  store_->write_sync([](Session& s) {
+    auto& repo = s.resources();
+    repo.insert(record("s1", "org-b", 1));
+    EXPECT_FALSE(repo.claim_keys("thing", "org-b", "s1", {}, {{"sipUser", "alice", true}}));
+  });
+  store_->read_sync([&](Session& s) {
+    const auto found = s.resources().find_by_key_in_any_org("thing", "sipUser", "alice");
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found.front().org_id, "org-b");
+    EXPECT_TRUE(s.resources().find_by_key_in_any_org("thing", "sipUser", "bob").empty());
+  });
+}
+
 TEST_P(StoreTest, FindsMatchingDocumentsOfAKindInEveryOrgOldestFirst) {
   store_->write_sync([](Session& s) {
     auto& repo = s.resources();

@@ -322,3 +322,64 @@ TEST_F(InboundCallsTest, TheProvidersFinalStatusEndsTheCallOnce) {
 
 }  // namespace
 }  // namespace sb::telephony
+
+namespace sb::telephony {
+namespace {
+
+// A SIP INVITE to a vapi number finds it by its sipUri's user (a key of the whole server),
+// stores the call as a SIP one with the caller's URI, and the INVITE's X- headers become
+// template variables behind the ones the routing set.
+TEST_F(InboundCallsTest, ASipRingFindsTheVapiNumberByItsSipUserWithTheCallersVariables) {
+  store_->write_sync([&](storage::Session& s) {
+    service_.create(s, numbers_, "org-a",
+                    obj(R"({"provider":"vapi","sipUri":"sip:Front-Desk@sip.example.test",
+                            "assistantId":"a1"})"));
+  });
+  InboundRing ring;
+  ring.info = {"vapi", "call-1@host", "", "sip", "sip:bob@10.0.0.5:5062"};
+  ring.to_number = "front-desk";
+  ring.lookups = {{"sipUser", "front-desk", "vapi"}};
+  ring.variables = obj(R"({"first_name":"John"})");
+  ring.live_stream = true;
+  std::promise<RingOutcome> promise;
+  auto future = promise.get_future();
+  calls_.ring(
+      std::move(ring), [](const CandidateNumber&) { return true; },
+      [&](RingOutcome out) { promise.set_value(std::move(out)); });
+  auto out = settled(future);
+  ASSERT_EQ(out.status, RingOutcome::Status::kRouted);
+  const auto call = stored_call(out.call.at("id").as_string());
+  EXPECT_EQ(call.at("phoneCallTransport"), "sip");
+  EXPECT_EQ(call.at("phoneCallProvider"), "vapi");
+  EXPECT_EQ(call.at("customer"), obj(R"({"sipUri":"sip:bob@10.0.0.5:5062"})"));
+  EXPECT_EQ(call.at("assistantOverrides"), obj(R"({"variableValues":{"first_name":"John"}})"));
+  // The live call sends the first status-update itself.
+  EXPECT_TRUE(deliveries_.enqueued().empty());
+}
+
+TEST_F(InboundCallsTest, ASipRingNobodyHasIsUnknownAndOneTheVerifierRefusesIsForbidden) {
+  number(R"(,"assistantId":"a1")");
+  for (bool admitted : {false, true}) {
+    InboundRing ring;
+    ring.info = {"vapi", "call-2@host", "", "sip", "sip:trunk@10.0.0.9"};
+    ring.lookups = {{"sipUser", "nobody", "vapi"}, {"number", std::string(kNumber), "twilio"}};
+    std::promise<RingOutcome> promise;
+    auto future = promise.get_future();
+    calls_.ring(
+        std::move(ring), [admitted](const CandidateNumber&) { return admitted; },
+        [&](RingOutcome out) { promise.set_value(std::move(out)); });
+    EXPECT_EQ(settled(future).status,
+              admitted ? RingOutcome::Status::kRouted : RingOutcome::Status::kForbidden);
+  }
+  InboundRing ring;
+  ring.lookups = {{"sipUser", "nobody", "vapi"}};
+  std::promise<RingOutcome> promise;
+  auto future = promise.get_future();
+  calls_.ring(
+      std::move(ring), [](const CandidateNumber&) { return true; },
+      [&](RingOutcome out) { promise.set_value(std::move(out)); });
+  EXPECT_EQ(settled(future).status, RingOutcome::Status::kUnknownNumber);
+}
+
+}  // namespace
+}  // namespace sb::telephony

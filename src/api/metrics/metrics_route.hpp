@@ -9,12 +9,14 @@ class WebhookMetrics;
 }
 namespace sb::voice {
 struct CallMetrics;
-}
+class RtpStreams;
+}  // namespace sb::voice
 
 namespace sb::api {
 
-/// The route; `metrics` must outlive the router.
+/// The route; `metrics` (and `calls`, `rtp` when given) must outlive the router.
 http::Route metrics_route(const webhooks::WebhookMetrics& metrics,
-                          const voice::CallMetrics* calls = nullptr);
+                          const voice::CallMetrics* calls = nullptr,
+                          const voice::RtpStreams* rtp = nullptr);
 
 }  // namespace sb::api

@@ -59,6 +59,9 @@ class ScheduledCalls;
 namespace sb::calls {
 class RecordingStore;
 }
+namespace sb::telephony {
+class InboundCalls;
+}
 namespace boost::asio {
 class io_context;
 }
@@ -177,10 +180,12 @@ LiveCallHandles add_live_calls(Catalog& catalog, const TelephonySpecs& telephony
                                const AgentSpecs& agents, const CredentialSpecs& credentials,
                                const WorkspaceSpecs& workspace,
                                LiveCallSetup setup);  // catalog_live_calls.cpp
-/// The providers' webhooks for inbound calls and the routing engine behind them.
-void add_inbound_calls(Catalog& catalog, const TelephonySpecs& telephony, const AgentSpecs& agents,
-                       const CredentialSpecs& credentials, const WorkspaceSpecs& workspace,
-                       std::string telnyx_public_key,
-                       voice::LiveCalls* live_calls);  // catalog_inbound_calls.cpp
+/// The providers' webhooks for inbound calls and the routing engine behind them, which SIP
+/// calls are routed by too.
+const telephony::InboundCalls& add_inbound_calls(
+    Catalog& catalog, const TelephonySpecs& telephony, const AgentSpecs& agents,
+    const CredentialSpecs& credentials, const WorkspaceSpecs& workspace,
+    std::string telnyx_public_key,
+    voice::LiveCalls* live_calls);  // catalog_inbound_calls.cpp
 
 }  // namespace sb::app

@@ -21,6 +21,7 @@ class InboundCallEntry final : public RouteProvider {
   InboundCallEntry(telephony::InboundCallsDeps deps, api::ProviderWebhookConfig config)
       : calls_(std::move(deps)), routes_(calls_, std::move(config)) {}
   int register_routes(http::Router& router) override { return routes_.register_routes(router); }
+  const telephony::InboundCalls& calls() const { return calls_; }
 
  private:
   telephony::InboundCalls calls_;
@@ -29,9 +30,12 @@ class InboundCallEntry final : public RouteProvider {
 
 }  // namespace
 
-void add_inbound_calls(Catalog& catalog, const TelephonySpecs& telephony, const AgentSpecs& agents,
-                       const CredentialSpecs& credentials, const WorkspaceSpecs& workspace,
-                       std::string telnyx_public_key, voice::LiveCalls* live_calls) {
+const telephony::InboundCalls& add_inbound_calls(Catalog& catalog, const TelephonySpecs& telephony,
+                                                 const AgentSpecs& agents,
+                                                 const CredentialSpecs& credentials,
+                                                 const WorkspaceSpecs& workspace,
+                                                 std::string telnyx_public_key,
+                                                 voice::LiveCalls* live_calls) {
   const auto& deps = catalog.deps();
   if (!deps.deliveries) throw std::logic_error("inbound calls need server-message deliveries");
   telephony::InboundCallsDeps engine{
@@ -48,9 +52,12 @@ void add_inbound_calls(Catalog& catalog, const TelephonySpecs& telephony, const 
       [live_calls](std::string_view id, const std::string& reason, std::function<void()> stored) {
         return live_calls && live_calls->end(id, reason, std::move(stored));
       }};
-  catalog.add(std::make_unique<InboundCallEntry>(
+  auto entry = std::make_unique<InboundCallEntry>(
       std::move(engine),
-      api::ProviderWebhookConfig{deps.public_url, std::move(telnyx_public_key), live_calls}));
+      api::ProviderWebhookConfig{deps.public_url, std::move(telnyx_public_key), live_calls});
+  const auto& calls = entry->calls();
+  catalog.add(std::move(entry));
+  return calls;
 }
 
 }  // namespace sb::app

@@ -36,6 +36,9 @@ json::object new_inbound_call(std::string_view id, std::string_view org_id,
                               const json::object& phone_number, const InboundCallInfo& info,
                               std::int64_t now_ms) {
   const std::string now = format_iso8601(now_ms);
+  json::object customer;
+  if (!info.caller.empty()) customer["number"] = info.caller;
+  if (!info.caller_sip_uri.empty()) customer["sipUri"] = info.caller_sip_uri;
   return {{"id", id},
           {"orgId", org_id},
           {"type", "inboundPhoneCall"},
@@ -43,8 +46,8 @@ json::object new_inbound_call(std::string_view id, std::string_view org_id,
           {"phoneNumberId", string_at(phone_number, "id")},
           {"phoneCallProvider", info.provider},
           {"phoneCallProviderId", info.provider_call_id},
-          {"phoneCallTransport", "pstn"},
-          {"customer", {{"number", info.caller}}},
+          {"phoneCallTransport", info.transport},
+          {"customer", std::move(customer)},
           {"createdAt", now},
           {"updatedAt", now}};
 }

@@ -14,13 +14,15 @@ namespace sb::calls {
 
 /// What a provider's webhook says about a new inbound call.
 struct InboundCallInfo {
-  std::string provider;          ///< "twilio", "vonage" or "telnyx"
-  std::string provider_call_id;  ///< CallSid, uuid, call_control_id
-  std::string caller;            ///< E.164, with '+'
+  std::string provider;             ///< "twilio", "vonage", "telnyx"; "vapi" for SIP
+  std::string provider_call_id;     ///< CallSid, uuid, call_control_id, a SIP Call-ID
+  std::string caller;               ///< E.164, with '+' ("" when a SIP caller has no number)
+  std::string transport = "pstn";   ///< phoneCallTransport: "pstn" or "sip"
+  std::string caller_sip_uri = {};  ///< a SIP caller's From URI ("" otherwise)
 };
 
 /// A new Call document: type inboundPhoneCall, status ringing, the number's id, the caller as
-/// customer. `now_ms` is ms since the epoch.
+/// customer (number and, for SIP, sipUri). `now_ms` is ms since the epoch.
 boost::json::object new_inbound_call(std::string_view id, std::string_view org_id,
                                      const boost::json::object& phone_number,
                                      const InboundCallInfo& info, std::int64_t now_ms);

@@ -495,6 +495,11 @@ std::optional<json::object> LiveCalls::snapshot(std::string_view id) const {
   return it->second.call->snapshot();
 }
 
+bool LiveCalls::full() const {
+  std::lock_guard lock(mutex_);
+  return draining_ || calls_.size() + reserved_ >= deps_.max_calls;
+}
+
 std::size_t LiveCalls::live() const {
   std::lock_guard lock(mutex_);
   return calls_.size();

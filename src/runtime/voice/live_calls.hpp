@@ -160,6 +160,9 @@ class LiveCalls {
   /// "worker-shutdown" and waits (bounded) for their end to be stored.
   void drain(std::chrono::milliseconds grace);
   std::size_t live() const;
+  /// Whether a new call would be refused now (draining, or at max_calls): a SIP INVITE is
+  /// then turned away before it is routed.
+  bool full() const;
   const CallMetrics& metrics() const { return metrics_; }
 
  private:

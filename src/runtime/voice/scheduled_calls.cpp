@@ -34,7 +34,10 @@ struct ScheduledCalls::Waiting {
 ScheduledCalls::ScheduledCalls(ScheduledCallsDeps deps)
     : deps_(std::move(deps)), strand_(asio::make_strand(deps_.executor)) {}
 
-ScheduledCalls::~ScheduledCalls() = default;
+ScheduledCalls::~ScheduledCalls() {
+  std::lock_guard lock(self_->mutex);
+  self_->calls = nullptr;
+}
 
 std::size_t ScheduledCalls::waiting() const {
   return count_.load();
@@ -51,17 +54,54 @@ void ScheduledCalls::schedule(json::object call,
       });
 }
 
-void ScheduledCalls::rearm() {
-  std::vector<storage::ResourceRecord> stored;
+namespace {
+
+std::vector<json::object> scheduled_in(storage::Session& s, const std::string& kind) {
   const std::vector<storage::FieldFilter> scheduled{{"status",
                                                      storage::FieldFilter::Op::kEquals,
                                                      storage::FieldFilter::Type::kText,
                                                      {"scheduled"}}};
-  deps_.store.read_sync([&](storage::Session& s) {
-    stored = s.resources().find_in_any_org(deps_.calls.kind, scheduled);
-  });
-  for (const auto& record : stored) arm(json::parse(record.document).as_object());
+  std::vector<json::object> calls;
+  for (const auto& record : s.resources().find_in_any_org(kind, scheduled))
+    calls.push_back(json::parse(record.document).as_object());
+  return calls;
+}
+
+}  // namespace
+
+void ScheduledCalls::rearm() {
+  std::vector<json::object> stored;
+  deps_.store.read_sync([&](storage::Session& s) { stored = scheduled_in(s, deps_.calls.kind); });
+  for (auto& call : stored) arm(std::move(call));
   if (!stored.empty()) spdlog::info("{} scheduled call(s) waiting for their time", stored.size());
+}
+
+void ScheduledCalls::rescan_every(std::chrono::milliseconds every) {
+  if (every.count() <= 0) return;
+  rescan_every_ = every;
+  rescan_timer_ = std::make_unique<net::Timer>(strand_, deps_.clock);
+  asio::post(strand_, [this] { rescan_timer_->arm_after(rescan_every_, [this] { rescan(); }); });
+}
+
+// A read job; what it finds is armed (arm() skips a call armed already), then the next rescan
+// is set once it has come back, so at most one is under way.
+void ScheduledCalls::rescan() {
+  deps_.store.post_read([self = self_, kind = deps_.calls.kind](storage::Session& s) {
+    std::vector<json::object> stored;
+    try {
+      stored = scheduled_in(s, kind);
+    } catch (const std::exception& x) {
+      spdlog::warn("reading the scheduled calls: {}", x.what());  // the next rescan reads again
+    }
+    std::lock_guard lock(self->mutex);
+    if (!self->calls) return;
+    for (auto& call : stored) self->calls->arm(std::move(call));
+    asio::post(self->calls->strand_, [self] {
+      std::lock_guard again(self->mutex);
+      if (auto* calls = self->calls)
+        calls->rescan_timer_->arm_after(calls->rescan_every_, [calls] { calls->rescan(); });
+    });
+  });
 }
 
 void ScheduledCalls::arm(json::object call) {

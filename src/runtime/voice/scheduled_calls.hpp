@@ -7,6 +7,12 @@
 // whose latestAt has passed (status ended, kScheduleExpiredReason, with its messages). A call
 // deleted (or dialled) meanwhile is no longer scheduled, so its claim fails and nothing is
 // dialled. Generic over what dials: any stored call by org and id.
+//
+// Several instances on one database: each arms every scheduled call (rescan_every() picks up
+// those another instance stored since), so the call goes out though the instance that took
+// the request has died; when several wake for it, the claim (a locked read-modify-write of
+// the stored call) lets exactly one dial it, and the others' claims fail as "no longer
+// scheduled". Ending an expired one is conditional on its status in the same way.
 
 #include <atomic>
 #include <chrono>
@@ -14,7 +20,9 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/strand.hpp>
@@ -72,6 +80,9 @@ class ScheduledCalls {
   /// Arms every call stored as scheduled, ending those whose latestAt has passed (at start,
   /// once the calls a killed process left live are ended). Blocks on one read.
   void rearm();
+  /// Every `every`, reads the stored scheduled calls and arms those not armed here yet (calls
+  /// other instances on the same database scheduled). Call once, after rearm().
+  void rescan_every(std::chrono::milliseconds every);
   /// Calls armed and not yet handed to `dial` (for tests and metrics).
   std::size_t waiting() const;
 
@@ -81,11 +92,21 @@ class ScheduledCalls {
   void wait(const std::shared_ptr<Waiting>& waiting);  ///< on strand_
   void wake(const std::string& id);                    ///< on strand_
   void due(const std::shared_ptr<Waiting>& waiting);
+  void rescan();  ///< on strand_
+  /// What a rescan's read job, which may finish after this object is gone, reaches it by.
+  struct Self {
+    explicit Self(ScheduledCalls* c) : calls(c) {}
+    std::mutex mutex;
+    ScheduledCalls* calls;
+  };
 
   ScheduledCallsDeps deps_;
   boost::asio::strand<boost::asio::any_io_executor> strand_;
   std::map<std::string, std::shared_ptr<Waiting>, std::less<>> waiting_;  ///< on strand_ only
   std::atomic<std::size_t> count_{0};
+  std::chrono::milliseconds rescan_every_{0};
+  std::unique_ptr<net::Timer> rescan_timer_;
+  std::shared_ptr<Self> self_ = std::make_shared<Self>(this);
 };
 
 }  // namespace sb::voice

@@ -82,6 +82,14 @@ CREATE TABLE webhook_attempts (
   PRIMARY KEY (message_seq, attempt)
 );
 )sql",
+    // 2: outbox leases, so several instances claim messages (outbox_repository.hpp); pending
+    // messages by stream, so a claim finds a stream's head without a scan.
+    R"sql(
+ALTER TABLE webhook_outbox ADD COLUMN lease_owner TEXT,
+  ADD COLUMN lease_until BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX webhook_outbox_streams ON webhook_outbox(org_id, stream, seq)
+  WHERE status = 'pending';
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

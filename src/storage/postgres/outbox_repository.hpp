@@ -11,7 +11,12 @@ class PgOutboxRepository final : public OutboxRepository {
   explicit PgOutboxRepository(Connection& db) : db_(db) {}
   std::int64_t insert(const OutboxMessage& message) override;
   std::vector<OutboxMessage> pending_after(std::int64_t after_seq, std::size_t limit) override;
-  void record_attempt(const OutboxAttempt& attempt) override;
+  std::vector<OutboxMessage> claim(std::string_view owner, std::int64_t now, std::int64_t until,
+                                   std::size_t limit) override;
+  std::size_t renew(std::string_view owner, std::int64_t until) override;
+  std::size_t release(std::string_view owner) override;
+  std::optional<std::int64_t> next_due_after(std::int64_t now) override;
+  bool record_attempt(const OutboxAttempt& attempt) override;
   std::optional<OutboxMessage> find(std::int64_t seq) override;
   std::optional<OutboxMessage> find_by_id(std::string_view id) override;
   std::vector<OutboxAttempt> attempts_of(std::int64_t seq) override;

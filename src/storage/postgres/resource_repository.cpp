@@ -212,7 +212,7 @@ std::vector<ResourceRecord> PgResourceRepository::find_by_key_in_any_org(std::st
   const auto r = db_.run(
       "SELECT r.id, r.org_id, r.created_at, r.updated_at, r.document, r.secrets, r.search_text "
       "FROM resource_keys k JOIN resources r ON r.id = k.holder WHERE k.kind = $1 AND "
-      "k.scope <> '*' AND k.name = $2 AND k.value = $3 AND r.kind = $1 ORDER BY r.seq",
+      "k.name = $2 AND k.value = $3 AND r.kind = $1 ORDER BY r.seq",
       {kind, name, value});
   return read_records(r, kind);
 }

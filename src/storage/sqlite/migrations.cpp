@@ -35,6 +35,24 @@ void rewrite_exponent_numbers(Connection& db) {
         .run();
 }
 
+// 6: outbox leases and the index claims find a stream's head by. Written to run again on a
+// database that has them (as a test re-running migration 5 does): SQLite has no ADD COLUMN
+// IF NOT EXISTS.
+void add_outbox_leases(Connection& db) {
+  auto& columns = db.prepare(
+      "SELECT 1 FROM pragma_table_info('webhook_outbox') WHERE "
+      "name = 'lease_owner'");
+  const bool has = columns.step();
+  columns.reset();
+  if (!has)
+    db.exec(
+        "ALTER TABLE webhook_outbox ADD COLUMN lease_owner TEXT; ALTER TABLE webhook_outbox ADD "
+        "COLUMN lease_until INTEGER NOT NULL DEFAULT 0;");
+  db.exec(
+      "CREATE INDEX IF NOT EXISTS webhook_outbox_streams ON webhook_outbox(org_id, stream, seq) "
+      "WHERE status = 'pending'");
+}
+
 // Append only: a released migration is never edited, a change is a new entry. An entry is SQL,
 // or a function for a change SQL cannot make.
 struct Migration {
@@ -125,6 +143,8 @@ CREATE INDEX webhook_outbox_delivered ON webhook_outbox(updated_at) WHERE status
 )sql"},
     // 5: numbers in exponent form rewritten (see rewrite_exponent_numbers).
     {nullptr, rewrite_exponent_numbers},
+    // 6: outbox leases (outbox_repository.hpp) and pending messages by stream, for claims.
+    {nullptr, add_outbox_leases},
 };
 
 constexpr int kLatest = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+
 #include "storage/outbox_status.hpp"
 #include "storage/sqlite/connection.hpp"
 
@@ -10,7 +12,7 @@ namespace {
 
 constexpr const char* kColumns =
     "seq, id, org_id, stream, server, body, status, attempts, next_attempt_at, "
-    "COALESCE(last_error, ''), created_at";
+    "COALESCE(last_error, ''), created_at, COALESCE(lease_owner, ''), lease_until";
 
 OutboxMessage read_message(const Statement& stmt) {
   OutboxMessage m;
@@ -25,6 +27,8 @@ OutboxMessage read_message(const Statement& stmt) {
   m.next_attempt_at = stmt.integer(8);
   m.last_error = std::string(stmt.text(9));
   m.created_at = stmt.integer(10);
+  m.lease_owner = std::string(stmt.text(11));
+  m.lease_until = stmt.integer(12);
   return m;
 }
 
@@ -60,7 +64,77 @@ std::vector<OutboxMessage> SqliteOutboxRepository::pending_after(std::int64_t af
   return out;
 }
 
-void SqliteOutboxRepository::record_attempt(const OutboxAttempt& a) {
+// The same statement as PostgreSQL's, less its row locks: the one writer runs one claim at a
+// time, so a claim sees every lease the previous one took.
+std::vector<OutboxMessage> SqliteOutboxRepository::claim(std::string_view owner, std::int64_t now,
+                                                         std::int64_t until, std::size_t limit) {
+  auto& stmt =
+      db_.prepare(std::string(
+                      "UPDATE webhook_outbox SET lease_owner = ?1, lease_until = ?3 WHERE seq IN ("
+                      "SELECT h.seq FROM webhook_outbox h WHERE h.status = 'pending' AND "
+                      "h.next_attempt_at <= ?2 AND h.lease_until <= ?2 AND (h.stream = '' OR "
+                      "NOT EXISTS (SELECT 1 FROM webhook_outbox e WHERE e.status = 'pending' AND "
+                      "e.org_id = h.org_id AND e.stream = h.stream AND e.seq < h.seq)) "
+                      "ORDER BY h.seq LIMIT ?4) RETURNING ") +
+                  kColumns)
+          .bind(1, owner)
+          .bind(2, now)
+          .bind(3, until)
+          .bind(4, static_cast<std::int64_t>(limit));
+  std::vector<OutboxMessage> out;
+  while (stmt.step()) out.push_back(read_message(stmt));
+  stmt.reset();
+  std::ranges::sort(out, {}, &OutboxMessage::seq);
+  return out;
+}
+
+std::size_t SqliteOutboxRepository::renew(std::string_view owner, std::int64_t until) {
+  db_.prepare(
+         "UPDATE webhook_outbox SET lease_until = ?2 WHERE lease_owner = ?1 AND "
+         "status = 'pending'")
+      .bind(1, owner)
+      .bind(2, until)
+      .run();
+  return static_cast<std::size_t>(db_.changes());
+}
+
+std::size_t SqliteOutboxRepository::release(std::string_view owner) {
+  db_.prepare(
+         "UPDATE webhook_outbox SET lease_owner = NULL, lease_until = 0 WHERE status = 'pending' "
+         "AND lease_owner IS NOT NULL AND (?1 = '' OR lease_owner = ?1)")
+      .bind(1, owner)
+      .run();
+  return static_cast<std::size_t>(db_.changes());
+}
+
+std::optional<std::int64_t> SqliteOutboxRepository::next_due_after(std::int64_t now) {
+  auto& stmt = db_.prepare(
+                      "SELECT MIN(next_attempt_at) FROM webhook_outbox WHERE status = 'pending' "
+                      "AND next_attempt_at > ?1")
+                   .bind(1, now);
+  std::optional<std::int64_t> due;
+  if (stmt.step() && !stmt.is_null(0)) due = stmt.integer(0);
+  stmt.reset();
+  return due;
+}
+
+// The message first, conditionally on the lease: an attempt of an instance that lost the
+// message leaves no trace.
+bool SqliteOutboxRepository::record_attempt(const OutboxAttempt& a) {
+  auto& update = db_.prepare(
+      "UPDATE webhook_outbox SET status = ?2, attempts = ?3, next_attempt_at = ?4, "
+      "last_error = ?5, updated_at = ?6, lease_owner = NULL, lease_until = 0 WHERE seq = ?1 "
+      "AND (?7 = '' OR lease_owner = ?7)");
+  update.bind(1, a.seq)
+      .bind(2, outbox_status_text(a.outcome))
+      .bind(3, static_cast<std::int64_t>(a.attempt))
+      .bind(4, a.next_attempt_at);
+  if (a.error.empty())
+    update.bind_null(5);
+  else
+    update.bind(5, a.error);
+  update.bind(6, a.at).bind(7, a.owner).run();
+  if (db_.changes() == 0) return false;
   auto& insert = db_.prepare(
       "INSERT OR REPLACE INTO webhook_attempts (message_seq, attempt, at, status_code, "
       "latency_us, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
@@ -75,18 +149,7 @@ void SqliteOutboxRepository::record_attempt(const OutboxAttempt& a) {
   else
     insert.bind(6, a.error);
   insert.run();
-  auto& update = db_.prepare(
-      "UPDATE webhook_outbox SET status = ?2, attempts = ?3, next_attempt_at = ?4, "
-      "last_error = ?5, updated_at = ?6 WHERE seq = ?1");
-  update.bind(1, a.seq)
-      .bind(2, outbox_status_text(a.outcome))
-      .bind(3, static_cast<std::int64_t>(a.attempt))
-      .bind(4, a.next_attempt_at);
-  if (a.error.empty())
-    update.bind_null(5);
-  else
-    update.bind(5, a.error);
-  update.bind(6, a.at).run();
+  return true;
 }
 
 std::optional<OutboxMessage> SqliteOutboxRepository::find_one(Statement& stmt) {

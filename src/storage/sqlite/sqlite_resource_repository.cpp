@@ -228,16 +228,19 @@ std::optional<UniqueKey> SqliteResourceRepository::claim_keys(
 
 std::vector<ResourceRecord> SqliteResourceRepository::find_by_key_in_any_org(
     std::string_view kind, std::string_view name, std::string_view value) {
-  // `scope IN (orgs)` lets SQLite probe the key's primary key once per org rather than scan
-  // every key of the kind: a server has few orgs and may have very many numbers.
+  // `scope IN (orgs, '*')` lets SQLite probe the key's primary key once per org (and once for
+  // the server-wide scope) rather than scan every key of the kind: a server has few orgs and
+  // may have very many numbers.
   auto& stmt = db_.prepare(
                       "SELECT r.id, r.org_id, r.created_at, r.updated_at, r.document, r.secrets, "
                       "r.search_text FROM resource_keys k JOIN resources r ON r.id = k.holder "
-                      "WHERE k.kind = ?1 AND k.scope IN (SELECT id FROM orgs) AND k.name = ?2 "
+                      "WHERE k.kind = ?1 AND k.scope IN (SELECT id FROM orgs UNION ALL SELECT ?4) "
+                      "AND k.name = ?2 "
                       "AND k.value = ?3 AND r.kind = ?1 ORDER BY r.seq")
                    .bind(1, kind)
                    .bind(2, name)
-                   .bind(3, value);
+                   .bind(3, value)
+                   .bind(4, kServerWide);
   return read_records(stmt, kind);
 }
 

@@ -1,0 +1,63 @@
+#pragma once
+// SIP calls into the server: the SipEvents behind the SIP agent. An INVITE is checked (an SDP
+// offer with PCMU or PCMA, room for one more call), then routed by the one inbound routing
+// engine (InboundCalls: hooks, assistant or squad, assistant-request, fallback) to the number
+// it rings — a vapi number by its sipUri's user, or a byo-phone-number by the dialled number
+// when a gateway of its byo-sip-trunk credential admits the INVITE's source. A call an
+// assistant takes is adopted by the live calls, gets an RtpSession from the agreed SDP and is
+// answered 200 with our SDP; its media then runs as an RtpTransport. A BYE from the caller
+// ends it (customer-ended-call); the call ending itself sends BYE. Final answers otherwise:
+//   404 no number has this user / number     403 a byo number whose trunk refuses the source
+//   488 no usable offer                        503 at --max-calls or shutting down (Retry-After)
+//   480 routed to no assistant (hang-up, say)  302 routed to a transfer destination (Contact)
+//   500 routing failed
+// SIP events arrive on the calls' context; the routing's and the live calls' callbacks on any
+// thread: the dialogs' table is guarded by a mutex.
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <memory>
+#include <string>
+
+#include "core/clock.hpp"
+#include "telephony/sip/sip_events.hpp"
+
+namespace sb::telephony {
+class InboundCalls;
+}
+
+namespace sb::voice {
+
+class LiveCalls;
+class RtpPorts;
+class RtpStreams;
+
+struct SipCallsDeps {
+  telephony::sip::SipResponder& responder;
+  const telephony::InboundCalls& inbound;
+  LiveCalls& live;
+  RtpPorts& ports;
+  boost::asio::io_context& io;  ///< RTP sockets run on it
+  const Clock& clock;
+  RtpStreams& streams;                ///< each answered call's stream, for /metrics
+  std::string media_host;             ///< c= and o= of our SDP answers
+  boost::asio::ip::address rtp_bind;  ///< where RTP sockets bind
+  std::string warn_agent;             ///< this server in Warning headers
+};
+
+class SipCalls final : public telephony::sip::SipEvents {
+ public:
+  explicit SipCalls(SipCallsDeps deps);
+  ~SipCalls() override;
+
+  void on_invite(const telephony::sip::SipInvite& invite) override;
+  void on_cancelled(telephony::sip::DialogId dialog) override;
+  void on_ended(telephony::sip::DialogId dialog, const std::string& why) override;
+
+  struct Impl;
+
+ private:
+  std::shared_ptr<Impl> impl_;  ///< callbacks hold it weakly: none runs on a gone SipCalls
+};
+
+}  // namespace sb::voice
