@@ -132,6 +132,12 @@ TEST(CampaignProgressTest, CallStatusesMoveTheCountersForwardOnly) {
   EXPECT_EQ(string_at(calls.at("call-0").as_object(), "status"), "contact.completed");
   EXPECT_EQ(string_at(calls.at("call-1").as_object(), "status"), "contact.failed");
   EXPECT_EQ(string_at(calls.at("call-1").as_object(), "endedReason"), "customer-busy");
+  // An end seen without its in-progress (the server was down): startedAt says it was answered.
+  auto ended = call("call-2", "ended", "call.in-progress.error-vapifault-worker-died");
+  ended["startedAt"] = format_iso8601(kNow);
+  EXPECT_TRUE(observe(c, ended));
+  EXPECT_EQ(string_at(calls.at("call-2").as_object(), "status"), "contact.completed");
+  EXPECT_TRUE(calls.at("call-2").as_object().contains("connected"));
 }
 
 TEST(CampaignProgressTest, EndsWhenEveryContactIsCalledAndEveryCallEnded) {

@@ -176,7 +176,9 @@ bool observe(json::object& campaign, const json::object& call) {
     const auto reason = string_at(call, "endedReason");
     if (!reason.empty()) entry["endedReason"] = reason;
     // A call someone answered completed its contact; one that never connected failed it.
+    // (startedAt: answered, though this server went down before it saw in-progress.)
     const bool connected = entry.contains("connected") || !string_at(call, "startedAt").empty();
+    if (connected) entry["connected"] = true;
     entry["status"] = connected ? "contact.completed" : "contact.failed";
   }
   count(campaign);
