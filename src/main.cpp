@@ -130,6 +130,12 @@ int main(int argc, char** argv) {
                    "Live calls at once; POST /call beyond it is refused with 429")
       ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}))
       ->capture_default_str();
+  serve_cmd
+      ->add_option("--campaign-org-concurrency", serve.campaign_org_concurrency,
+                   "Calls an org's campaigns may have in flight at once, across its campaigns "
+                   "(each also keeps to its maxConcurrency)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{100'000}))
+      ->capture_default_str();
   add_seconds(serve_cmd, "--call-grace", serve.call_grace,
               "Seconds live calls may go on after SIGTERM before they are ended "
               "(worker-shutdown)");

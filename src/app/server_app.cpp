@@ -50,6 +50,7 @@
 #include "runtime/speech/speech_pool.hpp"
 #include "runtime/speech/speech_providers.hpp"
 #include "runtime/speech/speechmatics_transcriber.hpp"
+#include "runtime/voice/campaign_dialer.hpp"
 #include "runtime/voice/live_calls.hpp"
 #include "runtime/voice/rtp_streams.hpp"
 #include "runtime/voice/scheduled_calls.hpp"
@@ -309,7 +310,7 @@ int serve(const ServeOptions& options) {
                      {engine, speech.transcribers(), speech.voices(), calls_io.context(),
                       (std::filesystem::path(dir.path()) / "live-calls").string(),
                       options.max_calls, std::chrono::seconds(options.call_connect_timeout),
-                      authenticator, options.telnyx_public_key});
+                      options.campaign_org_concurrency, authenticator, options.telnyx_public_key});
   const auto& inbound = add_inbound_calls(catalog, telephony, agents, credentials, workspace,
                                           options.telnyx_public_key, &live.calls);
   // Calls a killed process left live are ended, and their reports sent, before new ones start.
@@ -317,6 +318,7 @@ int serve(const ServeOptions& options) {
   live.scheduled.rearm();  // calls scheduled for later wait again (or end, their time passed)
   // On a shared database, calls other instances schedule wait here too (one claim dials each).
   if (!options.database.empty()) live.scheduled.rescan_every(std::chrono::seconds(30));
+  live.campaigns.start();  // running campaigns go on, counting the ends they missed
   http::Router router;
   router.add(health_route());
   voice::RtpStreams rtp_streams;  // SIP calls' media, listed by SipEndpoint

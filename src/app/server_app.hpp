@@ -46,7 +46,9 @@ struct ServeOptions {
   std::vector<std::string> speech_base_urls;  ///< provider=url, as llm_base_urls
   unsigned llm_timeout = 60;    ///< seconds a provider may take to start, or pause, its answer
   std::size_t max_calls = 500;  ///< live calls at once; POST /call beyond it is a 429
-  unsigned call_grace = 30;     ///< seconds live calls may run on after SIGTERM
+  /// Calls of an org's campaigns in flight at once, across its campaigns.
+  std::int64_t campaign_org_concurrency = 10;
+  unsigned call_grace = 30;               ///< seconds live calls may run on after SIGTERM
   unsigned call_connect_timeout = 60;     ///< seconds a created call waits for its transport
   unsigned speech_threads = 0;            ///< threads of the speech pool (0: one per CPU)
   std::size_t speech_decoders = 2;        ///< built-in transcriber decoders (about 100 MB each)

@@ -78,7 +78,7 @@ const RESOURCES = [
   ["/structured-output", () => ({ name: "Score", schema: { type: "number" } })],
   ["/eval", () => ({ type: "chat.mockConversation", name: "Greets", messages: [{ role: "user", content: "Hi" }] })],
   ["/provider/11labs/pronunciation-dictionary", () => ({ rate: 0.7, seconds: 43200, nested: [0.35, 1e-7, 1e21] })],
-  ["/campaign", (made) => ({ name: "Calls", phoneNumberId: made["/phone-number"].id, assistantId: made["/assistant"].id, customers: [{ number: "+14155550100" }] })],
+  ["/campaign", (made) => ({ name: "Calls", phoneNumberId: made["/phone-number"].id, assistantId: made["/assistant"].id, customers: [{ number: "+14155550100" }], schedulePlan: { earliestAt: "2099-01-01T09:00:00.000Z" } })],
 ];
 
 test("every resource's create, read and list answer numbers as JSON.stringify writes them", async () => {

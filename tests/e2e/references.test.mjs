@@ -254,7 +254,11 @@ test("session: assistantId, squadId and phoneNumberId name the org's objects", a
 });
 
 test("campaign: assistantId, squadId, phoneNumberId, dialPlan[].phoneNumberId and server.credentialId", async () => {
-  const campaign = (extra) => ({ name: "Renewals", customers: [{ number: "+14155550100" }], ...extra });
+  // A number unless the case is about the dial plan's; a window far ahead, so nobody is dialled.
+  const campaign = (extra) => ({
+    name: "Renewals", customers: [{ number: "+14155550100" }], ...(extra.dialPlan ? {} : { phoneNumberId: mine.phoneNumberId }),
+    schedulePlan: { earliestAt: "2099-01-01T09:00:00.000Z" }, ...extra,
+  });
   await checksReference("/campaign", "assistantId", "assistant", (assistantId) => campaign({ assistantId }),
     { own: mine.assistantId, foreign: theirs.assistantId });
   await checksReference("/campaign", "squadId", "squad", (squadId) => campaign({ squadId }), { own: mine.squadId, foreign: theirs.squadId });
@@ -322,7 +326,9 @@ test("the same holds for a tool's file, a session's assistant and a campaign's p
   const assistant = await created("/assistant", smallAssistant("Day shift"));
   const session = await created("/session", { name: "Day booking", assistantId: assistant.id });
   const line = await created("/phone-number", byo({ name: "Day line" }));
-  const campaign = await created("/campaign", { name: "Day calls", phoneNumberId: line.id, customers: [{ number: "+14155550100" }] });
+  const campaign = await created("/campaign", {
+    name: "Day calls", phoneNumberId: line.id, customers: [{ number: "+14155550100" }], schedulePlan: { earliestAt: "2099-01-01T09:00:00.000Z" },
+  });
   for (const path of [`/assistant/${assistant.id}`, `/phone-number/${line.id}`, `/file/${fileId}`])
     assert.equal((await send("DELETE", path)).status, 200, `DELETE ${path}`);
   for (const [path, patch, field, id] of [

@@ -22,16 +22,16 @@ export function mulaw(sample) {
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Resolves once `check()` (which may be async) is truthy, polling every 10 ms; rejects after
- * `ms` with `what`.
+ * Resolves once `check()` (which may be async) is truthy, polling every `every` ms (10 by
+ * default; more for checks that ask the server); rejects after `ms` with `what`.
  */
-export async function until(check, what, ms = 10000) {
+export async function until(check, what, ms = 10000, every = 10) {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await check();
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
+    await sleep(every);
   }
 }
 

@@ -31,9 +31,10 @@ const renewals = () => ({
   customers: [
     { number: "+14155550100", name: "Ann Lee" },
     { number: "+14155550101", name: "Bob Roy", assistantOverrides: { variableValues: { plan: "gold" } } },
+    { number: "+442071838750" },
   ],
-  dialPlan: [{ phoneNumberId: refs.londonNumberId, customers: [{ number: "+442071838750" }] }],
-  schedulePlan: { earliestAt: "2025-07-01T09:00:00.000Z", latestAt: "2025-07-01T17:00:00.000Z" },
+  // Far ahead: these campaigns wait, so nobody is dialled (campaigns_dialing.test.mjs dials).
+  schedulePlan: { earliestAt: "2099-07-01T09:00:00.000Z", latestAt: "2099-07-01T17:00:00.000Z" },
   maxConcurrency: 5,
   serverMessages: ["campaign.started", "campaign.ended", "contact.completed"],
   server: { url: "https://hooks.example.com/vapi/campaigns" },
@@ -55,7 +56,10 @@ test("POST /campaign → 201: a scheduled Campaign with zero call counters", asy
 });
 
 test("POST /v2/campaign creates the same kind of record", async () => {
-  const data = await client.campaignControllerCreateV2({ name: "Win-back", squadId: refs.squadId });
+  const data = await client.campaignControllerCreateV2({
+    name: "Win-back", squadId: refs.squadId, phoneNumberId: refs.londonNumberId, customers: [],
+    schedulePlan: { earliestAt: "2099-07-01T09:00:00.000Z" },
+  });
   assert.equal(data.status, "scheduled");
   assert.equal(data.callsCounterEnded, 0);
   assert.deepEqual(await client.campaignControllerFindOne({ id: data.id }), data);
@@ -87,7 +91,7 @@ test("both lists are pages of the same records, filtered by id and status", asyn
   assertBadRequest(await expectError(client.campaignControllerFindAll({ status: "paused" })));
 });
 
-test("contacts are the customers then the dial plan's, pending until calls can be placed", async () => {
+test("contacts are the customers in order, pending until their window opens", async () => {
   const page = await client.campaignControllerGetCampaignV2Contacts({ id: c.renewals.id });
   assert.deepEqual(page.results.map((r) => [r.number, r.name, r.status]), [
     ["+14155550100", "Ann Lee", "contact.pending"],
@@ -153,6 +157,26 @@ test("validation: name required, customers as the DTO says", async () => {
     "customers.0.number must be longer than or equal to 3 characters",
   );
   assertBadRequest(await expectError(client.campaignControllerCreate({ name: "x", maxConcurrency: 0 })), "maxConcurrency must not be less than 1");
+  const customers = [{ number: "+14155550100" }];
+  assertBadRequest(await expectError(client.campaignControllerCreate({ name: "x", customers })), "phoneNumberId or dialPlan is required");
+  assertBadRequest(
+    await expectError(client.campaignControllerCreate({
+      name: "x", customers, phoneNumberId: refs.phoneNumberId, dialPlan: [{ phoneNumberId: refs.londonNumberId, customers }],
+    })),
+    "phoneNumberId and dialPlan are mutually exclusive",
+  );
+  assertBadRequest(
+    await expectError(client.campaignControllerCreate({ name: "x", phoneNumberId: refs.phoneNumberId })),
+    "customers is required when dialPlan is not provided",
+  );
+  assertBadRequest(
+    await expectError(client.campaignControllerCreate({ name: "x", customers, phoneNumberId: refs.phoneNumberId, assistantId: refs.assistantId, squadId: refs.squadId })),
+    "Only one of assistantId, workflowId, or squadId can be used",
+  );
+  assertBadRequest(
+    await expectError(client.campaignControllerCreate({ name: "x", customers, phoneNumberId: refs.phoneNumberId, predialPlan: { enabled: true } })),
+    "predialPlan requires server",
+  );
 });
 
 test("delete on either path returns the Campaign; then 404 on both", async () => {

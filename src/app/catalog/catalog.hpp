@@ -52,6 +52,7 @@ namespace sb::api {
 class CallRoutes;
 }
 namespace sb::voice {
+class CampaignDialer;
 class LiveCalls;
 class ScheduledCalls;
 }  // namespace sb::voice
@@ -136,6 +137,7 @@ struct WorkspaceSpecs {
   const resources::ResourceSpec& sessions;
   const resources::ResourceSpec& chats;
   const resources::ResourceSpec& calls;
+  const resources::ResourceSpec& campaigns;
   const calls::RecordingStore& recordings;  ///< calls' recordings (DATA_DIR/recordings)
   /// What GET /call/{id} shows of a live call besides its stored document: add_live_calls
   /// fills it in.
@@ -161,6 +163,8 @@ struct LiveCallSetup {
   std::string journal_dir;
   std::size_t max_calls;
   std::chrono::milliseconds connect_timeout{60'000};
+  /// Calls in flight at once across an org's campaigns (CampaignDialerDeps::org_ceiling).
+  std::int64_t campaign_org_concurrency = 10;
   /// Checks the keys a call's monitorPlan may ask for (the API's own authenticator).
   http::Authenticator& authenticator;
   /// Verifies the status callbacks of calls dialled through Telnyx ("": none are dialled).
@@ -172,6 +176,7 @@ struct LiveCallHandles {
   api::CallRoutes& routes;
   voice::LiveCalls& calls;
   voice::ScheduledCalls& scheduled;  ///< rearm() once calls left live are ended
+  voice::CampaignDialer& campaigns;  ///< start() once scheduled calls are rearmed
 };
 /// POST /call (the WebSocket transport) and the live-call registry.
 LiveCallHandles add_live_calls(Catalog& catalog, const TelephonySpecs& telephony,

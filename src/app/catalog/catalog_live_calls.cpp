@@ -14,6 +14,7 @@
 #include "core/json_fields.hpp"
 #include "domain/orgs/org_settings.hpp"
 #include "runtime/voice/call_transfers.hpp"
+#include "runtime/voice/campaign_dialer.hpp"
 #include "runtime/voice/carriers.hpp"
 #include "runtime/voice/live_calls.hpp"
 #include "runtime/voice/outbound_calls.hpp"
@@ -29,7 +30,8 @@ class LiveCallEntry final : public RouteProvider {
       voice::LiveCalls&, const voice::Carriers&, voice::ScheduledCalls&)>;
   LiveCallEntry(voice::LiveCallsDeps deps, std::unique_ptr<voice::Carriers> carriers,
                 const contract::Contract& contract, http::Authenticator& auth,
-                const MakeOutbound& make_outbound)
+                const MakeOutbound& make_outbound, const resources::ResourceSpec& campaigns,
+                std::int64_t campaign_org_concurrency)
       : carriers_(std::move(carriers)),
         whispers_(deps.clock),
         whisper_routes_(whispers_, deps.public_url),
@@ -37,6 +39,11 @@ class LiveCallEntry final : public RouteProvider {
                                                                        deps.public_url)
                              : nullptr),
         scheduled_(scheduled_deps(deps)),
+        // Before the registry recovers calls a killed process left live: their ends count.
+        campaigns_(voice::CampaignDialerDeps{
+            deps.store, deps.service, campaigns, deps.calls, deps.io.get_executor(), deps.clock,
+            [this](boost::json::object call) { scheduled_.adopt(std::move(call)); },
+            campaign_org_concurrency, &deps.deliveries}),
         calls_(with_transfers(std::move(deps), transfers_.get())),
         outbound_(carriers_ ? make_outbound(calls_, *carriers_, scheduled_) : nullptr),
         routes_(contract, calls_, auth, outbound_.get()) {}
@@ -46,6 +53,7 @@ class LiveCallEntry final : public RouteProvider {
   api::CallRoutes& routes() { return routes_; }
   voice::LiveCalls& calls() { return calls_; }
   voice::ScheduledCalls& scheduled() { return scheduled_; }
+  voice::CampaignDialer& campaigns() { return campaigns_; }
 
  private:
   static voice::LiveCallsDeps with_transfers(voice::LiveCallsDeps deps,
@@ -74,6 +82,7 @@ class LiveCallEntry final : public RouteProvider {
   api::TransferWhisperRoutes whisper_routes_;
   std::unique_ptr<voice::CallTransfers> transfers_;  ///< none: transfers are not available
   voice::ScheduledCalls scheduled_;
+  voice::CampaignDialer campaigns_;
   voice::LiveCalls calls_;
   std::unique_ptr<voice::OutboundCalls> outbound_;  ///< none: POST /call refuses phone calls
   api::CallRoutes routes_;
@@ -131,8 +140,9 @@ LiveCallHandles add_live_calls(Catalog& catalog, const TelephonySpecs& telephony
     return std::make_unique<voice::OutboundCalls>(std::move(outbound));
   };
   auto entry = std::make_unique<LiveCallEntry>(std::move(calls), std::move(carriers),
-                                               *deps.contract, setup.authenticator, make_outbound);
-  LiveCallHandles handles{entry->routes(), entry->calls(), entry->scheduled()};
+                                               *deps.contract, setup.authenticator, make_outbound,
+                                               workspace.campaigns, setup.campaign_org_concurrency);
+  LiveCallHandles handles{entry->routes(), entry->calls(), entry->scheduled(), entry->campaigns()};
   workspace.live_calls->find = [&calls = entry->calls()](std::string_view org_id,
                                                          std::string_view id) {
     std::optional<boost::json::object> fields;

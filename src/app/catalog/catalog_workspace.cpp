@@ -136,7 +136,7 @@ WorkspaceSpecs add_workspace(Catalog& catalog) {
       deps.store, catalog.service(), *deps.contract, not_implemented(insight)));
   catalog.add(std::make_unique<api::ApiJsonRoute>(*deps.contract));
   catalog.add(std::make_unique<api::OrgRoutes>(deps.store, deps.contract));
-  return {sessions, chats, call, recordings, std::move(live_calls)};
+  return {sessions, chats, call, campaign, recordings, std::move(live_calls)};
 }
 
 }  // namespace sb::app

@@ -11,9 +11,10 @@ namespace json = boost::json;
 namespace {
 
 // What a new call copies from its request as it is.
-constexpr std::string_view kCopied[] = {
-    "assistantId", "assistant", "assistantOverrides", "squadId",      "squad", "squadOverrides",
-    "customer",    "name",      "metadata",           "phoneNumberId"};
+constexpr std::string_view kCopied[] = {"assistantId",   "assistant", "assistantOverrides",
+                                        "squadId",       "squad",     "squadOverrides",
+                                        "customer",      "name",      "metadata",
+                                        "phoneNumberId", "campaignId"};
 
 [[noreturn]] void refuse(std::string message) {
   throw ApiError(ErrorCode::kBadRequest, std::move(message));

@@ -6,9 +6,9 @@
 #include <boost/json/parse.hpp>
 
 #include "core/api_error.hpp"
-#include "core/crypto.hpp"
 #include "core/json_fields.hpp"
 #include "core/text.hpp"
+#include "domain/campaigns/campaign_progress.hpp"
 #include "domain/credentials/credential_spec.hpp"
 #include "storage/store.hpp"
 
@@ -40,37 +40,46 @@ void duplicate_from(storage::Session& s, std::string_view org_id, json::object& 
   doc.erase("duplicateFromCampaignId");  // an instruction, not part of the campaign
 }
 
-// An id for the contact at `position`: a UUID (version 8, name-based) from a digest of the
-// campaign's id and the position.
-std::string contact_id(std::string_view campaign_id, std::size_t position) {
-  std::string hex = sha256_hex(std::string(campaign_id) + "/contact/" + std::to_string(position));
-  hex[12] = '8';
-  hex[16] = "89ab"[hex[16] % 4];
-  return hex.substr(0, 8) + '-' + hex.substr(8, 4) + '-' + hex.substr(12, 4) + '-' +
-         hex.substr(16, 4) + '-' + hex.substr(20, 12);
+// What CreateCampaignDTO says the properties must be, beyond each one's own shape: who is
+// called, through which number, by whom, and the webhook a predialPlan needs.
+void check_configuration(const json::object& doc) {
+  const bool number = doc.contains("phoneNumberId");
+  const bool plan = doc.contains("dialPlan");
+  if (number && plan)
+    throw ApiError::bad_request("phoneNumberId and dialPlan are mutually exclusive");
+  if (!number && !plan) throw ApiError::bad_request("phoneNumberId or dialPlan is required");
+  if (!plan && !doc.contains("customers"))
+    throw ApiError::bad_request("customers is required when dialPlan is not provided");
+  int agents = 0;
+  for (const auto* key : {"assistantId", "workflowId", "squadId"}) agents += doc.contains(key);
+  if (agents > 1)
+    throw ApiError::bad_request("Only one of assistantId, workflowId, or squadId can be used");
+  if (doc.contains("workflowId"))
+    throw ApiError(ErrorCode::kNotImplemented,
+                   "Campaigns of a workflowId cannot be dialled: this server has no workflows");
+  if (contacts(doc).size() > kMaxContacts)
+    throw ApiError::bad_request("A campaign has at most " + std::to_string(kMaxContacts) +
+                                " customers");
+  if (doc.contains("predialPlan") && !doc.contains("server"))
+    throw ApiError::bad_request("predialPlan requires server");
 }
 
-void add_contacts(const json::value* customers, std::string_view campaign_id,
-                  std::vector<json::object>& out) {
-  if (!customers || !customers->is_array()) return;
-  for (const auto& c : customers->get_array()) {
-    if (!c.is_object()) continue;
-    const auto& customer = c.get_object();
-    json::object contact;
-    contact["id"] = contact_id(campaign_id, out.size());
-    const auto number = string_at(customer, "number");
-    contact["number"] = number.empty() ? string_at(customer, "sipUri") : number;
-    if (const auto name = string_at(customer, "name"); !name.empty()) contact["name"] = name;
-    // Nothing is dialled until the voice runtime exists.
-    contact["status"] = "contact.pending";
-    out.push_back(std::move(contact));
-  }
+void on_create(storage::Session& s, std::string_view org_id, json::object& doc) {
+  duplicate_from(s, org_id, doc);
+  check_configuration(doc);
 }
 
 }  // namespace
 
 void shape_body(json::object& body, const json::object* stored) {
   if (!stored) return;
+  // "Can only be updated if campaign is not in progress or has ended."
+  if (string_at(*stored, "status") != "scheduled")
+    for (const auto* key :
+         {"assistantId", "workflowId", "squadId", "phoneNumberId", "dialPlan", "schedulePlan"})
+      if (body.contains(key))
+        throw ApiError::bad_request(std::string(key) + " cannot be changed: this campaign is " +
+                                    std::string(string_at(*stored, "status")));
   const std::string wanted(string_at(body, "status"));
   const std::string now(string_at(*stored, "status"));
   if (wanted.empty() || wanted == now) return;
@@ -95,7 +104,7 @@ resources::ResourceSpec campaign_spec() {
                      {"phoneNumberId", "phone-number", {}},
                      {"dialPlan[].phoneNumberId", "phone-number", {}},
                      credentials::server_credential_reference("server")};
-  spec.on_create = duplicate_from;
+  spec.on_create = on_create;
   spec.shape_body = shape_body;
   spec.create_defaults = {{"status", "scheduled"},       {"calls", json::object{}},
                           {"callsCounterScheduled", 0},  {"callsCounterQueued", 0},
@@ -127,9 +136,25 @@ const std::vector<std::string>& summary_fields() {
 
 void summarize(json::object& campaign, bool include_counters) {
   json::object counters;
+  json::object metrics;
   if (include_counters) {
     for (const auto status : kContactStatuses) counters[status] = 0;
-    counters["pending"] = contacts_of(campaign).size();
+    std::int64_t dialed = 0, connected = 0;
+    for (const auto& contact : contacts_of(campaign)) {
+      // "contact.predial-failed" counts as predialFailed.
+      auto status = std::string(string_at(contact, "status")).substr(8);
+      if (status == "predial-failed") status = "predialFailed";
+      counters[status] = counters[status].as_int64() + 1;
+    }
+    if (const auto* calls = object_at(campaign, "calls"))
+      for (const auto& [id, value] : *calls) {
+        if (!value.is_object()) continue;
+        const auto& entry = value.get_object();
+        if (entry.contains("placed")) ++dialed;
+        if (entry.contains("connected") && string_at(entry, "endedReason") != "voicemail")
+          ++connected;
+      }
+    metrics = {{"dialed", dialed}, {"connected", connected}};
   }
   // A new object, so the kept properties stay in their stored order.
   json::object summary;
@@ -138,18 +163,34 @@ void summarize(json::object& campaign, bool include_counters) {
     if (std::find(keep.begin(), keep.end(), key) != keep.end()) summary[key] = std::move(value);
   if (include_counters) {
     summary["contactCounters"] = std::move(counters);
-    summary["callMetrics"] = json::object{{"dialed", 0}, {"connected", 0}};
+    summary["callMetrics"] = std::move(metrics);
   }
   campaign = std::move(summary);
 }
 
 std::vector<json::object> contacts_of(const json::object& campaign) {
   std::vector<json::object> out;
-  const auto id = string_at(campaign, "id");
-  add_contacts(campaign.if_contains("customers"), id, out);
-  if (const auto* plan = campaign.if_contains("dialPlan"); plan && plan->is_array())
-    for (const auto& entry : plan->get_array())
-      if (entry.is_object()) add_contacts(entry.get_object().if_contains("customers"), id, out);
+  const auto called = states(campaign);
+  const auto uncalled = uncalled_status(campaign);
+  for (const auto& contact : contacts(campaign)) {
+    json::object shown;
+    shown["id"] = contact.id;
+    const auto number = string_at(contact.customer, "number");
+    shown["number"] = number.empty() ? string_at(contact.customer, "sipUri") : number;
+    if (const auto name = string_at(contact.customer, "name"); !name.empty()) shown["name"] = name;
+    const auto it = called.find(contact.id);
+    if (it == called.end()) {
+      shown["status"] = uncalled;
+      if (uncalled == "contact.skipped") shown["endedReason"] = kNotCalledReason;
+    } else {
+      shown["status"] = it->second.status;
+      // A contact the predial kept from being called has no call.
+      if (it->second.call->contains("callStatus")) shown["callId"] = it->second.call_id;
+      for (const auto* key : {"dispatchedAt", "endedReason"})
+        if (const auto* v = it->second.call->if_contains(key)) shown[key] = *v;
+    }
+    out.push_back(std::move(shown));
+  }
   return out;
 }
 

@@ -1,8 +1,12 @@
 #pragma once
 // Campaigns (/campaign and /v2/campaign, the same records): an outbound calling campaign's
-// configuration and progress. New campaigns are "scheduled" with zero call counters: nothing
-// is dialled until the real-time voice runtime exists. PATCH may end or cancel a campaign
-// (ending records why); an ended, cancelled or archived campaign keeps its status.
+// configuration and progress. New campaigns are "scheduled" with zero call counters; the
+// dialer (runtime/voice/campaign_dialer) calls their contacts, recording its progress in the
+// document (campaign_progress.hpp). PATCH may end or cancel a campaign (ending records why);
+// an ended, cancelled or archived campaign keeps its status, and what names who calls whom
+// (assistant, number, dial plan, schedule) cannot change once it has started.
+// Creation checks what CreateCampaignDTO says in words: phoneNumberId or dialPlan (not both),
+// customers without a dial plan, one of assistantId/squadId, at most 10000 contacts.
 // `duplicateFromCampaignId` copies the configuration another campaign of the org has and
 // the body does not set.
 //
@@ -43,8 +47,6 @@ struct ContactQuery {
 };
 
 /// Every contact of `campaign`, as CampaignContactWithOutcome objects in position order.
-/// A contact's id is derived from the campaign's id and its position, so it is stable as long
-/// as the contacts before it are.
 std::vector<boost::json::object> contacts_of(const boost::json::object& campaign);
 
 /// The CampaignContactPaginatedResponse for `query`.

@@ -74,6 +74,9 @@ class ScheduledCalls {
   /// stored call or the error. Any thread.
   void schedule(boost::json::object call,
                 std::function<void(std::exception_ptr, boost::json::object)> done);
+  /// Arms `call`, stored as scheduled by someone else (a campaign's claim, in the write that
+  /// claimed its contact), as if schedule() had stored it. Any thread.
+  void adopt(boost::json::object call) { arm(std::move(call)); }
   /// Arms every call stored as scheduled, ending those whose latestAt has passed (at start,
   /// once the calls a killed process left live are ended). Blocks on one read.
   void rearm();

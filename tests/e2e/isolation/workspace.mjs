@@ -1,5 +1,6 @@
 // Isolation-audit fixtures of the workspace group (see audit_isolation.test.mjs).
 import { api } from "../harness.mjs";
+import { orgPhoneNumberId } from "../fixtures.mjs";
 
 const lineInsight = {
   type: "line",
@@ -56,7 +57,11 @@ export const FIXTURES = {
     patch: { name: "taken over" },
   },
   "/campaign": {
-    create: async () => ({ name: "Audit campaign", customers: [{ number: "+14155550124" }] }),
+    // Waits for a window far ahead, so nobody is dialled during the audit.
+    create: async (server) => ({
+      name: "Audit campaign", phoneNumberId: await orgPhoneNumberId(server), customers: [{ number: "+14155550124" }],
+      schedulePlan: { earliestAt: "2099-01-01T09:00:00.000Z" },
+    }),
     notFound: "Campaign not found",
     patch: { name: "taken over" },
   },
