@@ -50,7 +50,7 @@ rm -rf "$audit_dir"
 postgres_e2e=(agents_assistants agents_squads agents_tools auth_orgs credentials_crud
   credentials_lists phone_numbers_crud phone_numbers_lists files_crud chats_sessions
   workspace_sessions workspace_chats_calls calls_outbound_scheduled inbound_twilio
-  webhooks_delivery webhooks_restart json_numbers change_feed lifecycle)
+  webhooks_delivery webhooks_restart json_numbers change_feed lifecycle analytics)
 postgres_e2e_files=()
 for name in "${postgres_e2e[@]}"; do postgres_e2e_files+=("tests/e2e/$name.test.mjs"); done
 SB_E2E_POSTGRES_URL="$SB_TEST_POSTGRES_URL" SWITCHBOARD_BIN="$PWD/$build/src/switchboard" \

@@ -10,6 +10,7 @@
 
 namespace sb::storage {
 
+class AnalyticsRepository;
 class ChangeFeed;
 class OrgRepository;
 class OutboxRepository;
@@ -22,6 +23,7 @@ class Session {
   virtual OrgRepository& orgs() = 0;
   virtual ResourceRepository& resources() = 0;
   virtual OutboxRepository& outbox() = 0;
+  virtual AnalyticsRepository& analytics() = 0;
   /// Write sessions: `fn` runs on the writer thread once this job's changes are durable;
   /// dropped if the job fails. Read sessions: runs when the job returns.
   virtual void after_commit(std::function<void()> fn) = 0;

@@ -78,6 +78,9 @@ class Connection {
   void exec(std::string_view sql);
   /// Runs `sql` ($1, $2, ... parameters) as a statement prepared on first use.
   Result run(std::string_view sql, const std::vector<Param>& params = {});
+  /// Runs `sql` once, unprepared: for statements whose text varies too much to keep prepared
+  /// (analytics queries, shaped by their request).
+  Result run_once(std::string_view sql, const std::vector<Param>& params);
 
  private:
   /// A connection the server closed (restart, failover, idle timeout) is opened again before

@@ -1,5 +1,6 @@
 #include "storage/postgres/postgres_store.hpp"
 
+#include "storage/postgres/analytics_repository.hpp"
 #include "storage/postgres/connection.hpp"
 #include "storage/postgres/migrations.hpp"
 #include "storage/postgres/org_repository.hpp"
@@ -12,10 +13,15 @@ namespace {
 class PostgresSession final : public ConnectionSession {
  public:
   PostgresSession(const PostgresOptions& options, bool writer)
-      : db_(options.url, options.schema), orgs_(db_), resources_(db_, writer), outbox_(db_) {}
+      : db_(options.url, options.schema),
+        orgs_(db_),
+        resources_(db_, writer),
+        outbox_(db_),
+        analytics_(db_) {}
   OrgRepository& orgs() override { return orgs_; }
   ResourceRepository& resources() override { return resources_; }
   OutboxRepository& outbox() override { return outbox_; }
+  AnalyticsRepository& analytics() override { return analytics_; }
   std::vector<ResourceChange> take_changes() override { return resources_.take_changes(); }
   void exec(std::string_view sql) override { db_.exec(sql); }
   bool retryable(std::exception_ptr error) const override {
@@ -33,6 +39,7 @@ class PostgresSession final : public ConnectionSession {
   PgOrgRepository orgs_;
   PgResourceRepository resources_;
   PgOutboxRepository outbox_;
+  PgAnalyticsRepository analytics_;
 };
 
 }  // namespace

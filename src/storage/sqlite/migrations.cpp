@@ -125,6 +125,15 @@ CREATE INDEX webhook_outbox_delivered ON webhook_outbox(updated_at) WHERE status
 )sql"},
     // 5: numbers in exponent form rewritten (see rewrite_exponent_numbers).
     {nullptr, rewrite_exponent_numbers},
+    // 6: analytics (storage/analytics_sql.cpp). A call's assistant as a virtual column, and the
+    // calls by org and creation time with it: counting calls per assistant per day reads this
+    // index only, never the documents.
+    {R"sql(
+ALTER TABLE resources ADD COLUMN call_assistant_id TEXT GENERATED ALWAYS AS
+  (CASE WHEN kind = 'call' THEN json_extract(document, '$.assistantId') END) VIRTUAL;
+CREATE INDEX resources_calls_by_created ON resources(org_id, created_at, call_assistant_id)
+  WHERE kind = 'call';
+)sql"},
 };
 
 constexpr int kLatest = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
