@@ -205,8 +205,13 @@ CompiledAnalytics compile_analytics(std::string_view org_id, const AnalyticsRequ
   std::string conditions;
   for (const auto& f : request.filters) conditions += " AND " + b.filter(f);
   auto out = b.take();
-  out.sql = "WITH b AS (" + cte + ") SELECT " + select +
-            " FROM b JOIN resources AS r ON r.org_id = " + org +
+  // SQLite's planner prefers resources_by_created (it has the kind) and then reads each row
+  // for the assistant; the calls' partial index serves every analytics query and covers the
+  // per-assistant counts (bench/analytics.sh: 2.1 s → 0.2 s cold).
+  const char* index =
+      dialect == SqlDialect::kSqlite ? " INDEXED BY resources_calls_by_created" : "";
+  out.sql = "WITH b AS (" + cte + ") SELECT " + select + " FROM b JOIN resources AS r" + index +
+            " ON r.org_id = " + org +
             " AND r.kind = 'call' AND r.created_at >= b.lo AND r.created_at < b.hi" + conditions +
             " GROUP BY " + group_by + " LIMIT " + std::to_string(request.max_rows + 1);
   return out;
