@@ -51,7 +51,8 @@ postgres_e2e=(agents_assistants agents_squads agents_tools auth_orgs credentials
   credentials_lists phone_numbers_crud phone_numbers_lists files_crud chats_sessions
   workspace_sessions workspace_chats_calls calls_outbound_scheduled inbound_twilio
   webhooks_delivery webhooks_restart json_numbers change_feed lifecycle multi_instance_webhooks
-  multi_instance sip_trunk campaigns_dialing workspace_campaigns)
+  multi_instance sip_trunk campaigns_dialing workspace_campaigns
+  analytics)
 postgres_e2e_files=()
 for name in "${postgres_e2e[@]}"; do postgres_e2e_files+=("tests/e2e/$name.test.mjs"); done
 SB_E2E_POSTGRES_URL="$SB_TEST_POSTGRES_URL" SWITCHBOARD_BIN="$PWD/$build/src/switchboard" \

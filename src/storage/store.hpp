@@ -12,6 +12,7 @@
 namespace sb::storage {
 
 class BlobRepository;
+class AnalyticsRepository;
 class ChangeFeed;
 class OrgRepository;
 class OutboxRepository;
@@ -29,6 +30,7 @@ class Session {
   virtual BlobRepository& blobs() {
     throw std::logic_error("this storage backend keeps no blobs in its database");
   }
+  virtual AnalyticsRepository& analytics() = 0;
   /// Write sessions: `fn` runs on the writer thread once this job's changes are durable;
   /// dropped if the job fails. Read sessions: runs when the job returns.
   virtual void after_commit(std::function<void()> fn) = 0;

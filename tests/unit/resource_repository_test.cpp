@@ -405,7 +405,11 @@ TEST(SqliteStoreTest, OpeningAnOlderDatabaseRewritesNumbersInExponentForm) {
   store.reset();
   {
     sqlite::Connection conn(db.path(), sqlite::Connection::Mode::kReadWrite);
-    conn.exec("PRAGMA user_version = 4");
+    // Back to version 4's schema: without migration 6's analytics column.
+    conn.exec(
+        "DROP TRIGGER resources_call_assistant_inserted; "
+        "DROP TRIGGER resources_call_assistant_updated; DROP INDEX resources_calls_by_created; "
+        "ALTER TABLE resources DROP COLUMN call_assistant_id; PRAGMA user_version = 4");
   }
   store = open();
   EXPECT_EQ(list(),

@@ -2,6 +2,7 @@
 // resources, sessions (and their server messages), campaigns, chats and calls (their stored
 // parts), the 501s for behaviour that belongs to later work, GET /api-json and /org/{id}.
 
+#include "api/analytics/analytics_routes.hpp"
 #include "api/calls/call_artifact_routes.hpp"
 #include "api/calls/recording_content.hpp"
 #include "api/campaigns/campaign_contacts_route.hpp"
@@ -75,22 +76,17 @@ const resources::ResourceSpec& add_read_only(Catalog& catalog, resources::Resour
   return catalog.add(std::move(spec), std::move(routes));
 }
 
-std::vector<api::NotImplementedOperation> not_implemented(const resources::ResourceSpec& insight) {
+std::vector<api::NotImplementedOperation> not_implemented() {
   const std::string later = ", which this server does not have yet";
-  const std::string analytics = "the analytics query engine" + later;
   return {
       {Method::kPost, "/structured-output/run",
        "Running structured outputs needs the extraction engine (structured outputs extracted "
        "from calls by LLM providers)" +
            later},
-      {Method::kPost, "/reporting/insight/{id}/run", "Running insights needs " + analytics,
-       &insight},
-      {Method::kPost, "/reporting/insight/preview", "Previewing insights needs " + analytics},
       {Method::kPost, "/eval/run",
        "Running evals needs the eval runner (mock conversations with assistants over LLM "
        "providers)" +
            later},
-      {Method::kPost, "/analytics", "Analytics queries need " + analytics},
   };
 }
 
@@ -132,8 +128,10 @@ WorkspaceSpecs add_workspace(Catalog& catalog) {
   const auto& call = catalog.add(calls::call_spec(&recordings), std::move(call_routes));
   catalog.add(std::make_unique<api::CallArtifactRoutes>(deps.store, catalog.service(),
                                                         *deps.contract, call));
-  catalog.add(std::make_unique<api::NotImplementedRoutes>(
-      deps.store, catalog.service(), *deps.contract, not_implemented(insight)));
+  catalog.add(std::make_unique<api::NotImplementedRoutes>(deps.store, catalog.service(),
+                                                          *deps.contract, not_implemented()));
+  catalog.add(std::make_unique<api::AnalyticsRoutes>(deps.store, catalog.service(), *deps.contract,
+                                                     *deps.clock, insight));
   catalog.add(std::make_unique<api::ApiJsonRoute>(*deps.contract));
   catalog.add(std::make_unique<api::OrgRoutes>(deps.store, deps.contract));
   return {sessions, chats, call, campaign, recordings, std::move(live_calls)};

@@ -6,8 +6,8 @@
 #include <cstdlib>
 #include <memory>
 
-#include "runtime/chat/civil_time.hpp"
-#include "runtime/chat/time_zone.hpp"
+#include "core/civil_time.hpp"
+#include "core/time_zone.hpp"
 
 namespace sb::chat {
 namespace {

@@ -26,6 +26,25 @@ Result checked(PGconn* conn, PGresult* raw, std::string_view context) {
   return result;
 }
 
+// Runs the prepared statement `name`, or (`prepared` false) the text `name`, with `params`.
+Result exec_params(PGconn* conn, const std::string& name, const std::vector<Param>& params,
+                   std::string_view context, bool prepared) {
+  std::vector<const char*> values;
+  std::vector<int> lengths, formats;
+  for (const auto& p : params) {
+    values.push_back(p.value ? p.value->data() : nullptr);
+    lengths.push_back(p.value ? static_cast<int>(p.value->size()) : 0);
+    formats.push_back(p.binary ? 1 : 0);
+  }
+  const int n = static_cast<int>(params.size());
+  return checked(conn,
+                 prepared ? PQexecPrepared(conn, name.c_str(), n, values.data(), lengths.data(),
+                                           formats.data(), 0)
+                          : PQexecParams(conn, name.c_str(), n, nullptr, values.data(),
+                                         lengths.data(), formats.data(), 0),
+                 context);
+}
+
 }  // namespace
 
 Result::Result(PGresult* result) : result_(result, PQclear) {}
@@ -116,17 +135,12 @@ Result Connection::run(std::string_view sql, const std::vector<Param>& params) {
     checked(conn_, PQprepare(conn_, name.c_str(), text.c_str(), 0, nullptr), text);
     prepared_.insert(name);
   }
-  std::vector<const char*> values;
-  std::vector<int> lengths, formats;
-  for (const auto& p : params) {
-    values.push_back(p.value ? p.value->data() : nullptr);
-    lengths.push_back(p.value ? static_cast<int>(p.value->size()) : 0);
-    formats.push_back(p.binary ? 1 : 0);
-  }
-  return checked(conn_,
-                 PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()), values.data(),
-                                lengths.data(), formats.data(), 0),
-                 sql);
+  return exec_params(conn_, name, params, sql, true);
+}
+
+Result Connection::run_once(std::string_view sql, const std::vector<Param>& params) {
+  reopen_if_lost();
+  return exec_params(conn_, std::string(sql), params, sql, false);
 }
 
 bool Connection::ok() const {

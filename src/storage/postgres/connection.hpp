@@ -84,6 +84,9 @@ class Connection {
   void exec(std::string_view sql);
   /// Runs `sql` ($1, $2, ... parameters) as a statement prepared on first use.
   Result run(std::string_view sql, const std::vector<Param>& params = {});
+  /// Runs `sql` once, unprepared: for statements whose text varies too much to keep prepared
+  /// (analytics queries, shaped by their request).
+  Result run_once(std::string_view sql, const std::vector<Param>& params);
 
   /// Whether the connection is up (a statement run while it is not would reconnect first).
   bool ok() const;

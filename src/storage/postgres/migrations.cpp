@@ -104,6 +104,15 @@ CREATE TABLE blob_chunks (
   PRIMARY KEY (name, seq)
 );
 )sql",
+    // 4: analytics (storage/analytics_sql.cpp): a call's assistant as a column, and the calls
+    // by org and creation time with it, so counting calls per assistant per day can read the
+    // index only.
+    R"sql(
+ALTER TABLE resources ADD COLUMN call_assistant_id TEXT GENERATED ALWAYS AS
+  (CASE WHEN kind = 'call' THEN document::jsonb ->> 'assistantId' END) STORED;
+CREATE INDEX resources_calls_by_created ON resources(org_id, created_at, call_assistant_id)
+  WHERE kind = 'call';
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

@@ -5,6 +5,7 @@
 #include "core/ids.hpp"
 #include "storage/postgres/blob_repository.hpp"
 #include "storage/postgres/change_listener.hpp"
+#include "storage/postgres/analytics_repository.hpp"
 #include "storage/postgres/connection.hpp"
 #include "storage/postgres/migrations.hpp"
 #include "storage/postgres/org_repository.hpp"
@@ -22,11 +23,13 @@ class PostgresSession final : public ConnectionSession {
         orgs_(db_, origin),
         resources_(db_, origin),
         outbox_(db_),
-        blobs_(db_) {}
+        blobs_(db_),
+        analytics_(db_) {}
   OrgRepository& orgs() override { return orgs_; }
   ResourceRepository& resources() override { return resources_; }
   OutboxRepository& outbox() override { return outbox_; }
   BlobRepository& blobs() override { return blobs_; }
+  AnalyticsRepository& analytics() override { return analytics_; }
   std::vector<ResourceChange> take_changes() override {
     auto changes = resources_.take_changes();
     for (auto& c : orgs_.take_changes()) changes.push_back(std::move(c));
@@ -49,6 +52,7 @@ class PostgresSession final : public ConnectionSession {
   PgResourceRepository resources_;
   PgOutboxRepository outbox_;
   PgBlobRepository blobs_;
+  PgAnalyticsRepository analytics_;
 };
 
 // Records `check` if no server did yet, and refuses a different one.

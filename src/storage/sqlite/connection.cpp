@@ -102,6 +102,10 @@ std::int64_t Statement::integer(int c) const {
   return sqlite3_column_int64(stmt_, c);
 }
 
+double Statement::real(int c) const {
+  return sqlite3_column_double(stmt_, c);
+}
+
 bool Statement::is_null(int c) const {
   return sqlite3_column_type(stmt_, c) == SQLITE_NULL;
 }

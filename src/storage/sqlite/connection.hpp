@@ -55,6 +55,7 @@ class Statement {
   std::optional<std::string> optional_text(int column) const;
   std::string_view blob(int column) const;
   std::int64_t integer(int column) const;
+  double real(int column) const;
   bool is_null(int column) const;
 
  private:

@@ -2,6 +2,7 @@
 
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/migrations.hpp"
+#include "storage/sqlite/sqlite_analytics_repository.hpp"
 #include "storage/sqlite/sqlite_org_repository.hpp"
 #include "storage/sqlite/sqlite_outbox_repository.hpp"
 #include "storage/sqlite/sqlite_resource_repository.hpp"
@@ -18,7 +19,11 @@ void configure(Connection& db) {
 class SqliteSession final : public ConnectionSession {
  public:
   SqliteSession(const std::string& path, bool writer)
-      : db_(path, Connection::Mode::kReadWrite), orgs_(db_), resources_(db_), outbox_(db_) {
+      : db_(path, Connection::Mode::kReadWrite),
+        orgs_(db_),
+        resources_(db_),
+        outbox_(db_),
+        analytics_(db_) {
     if (writer)
       configure(db_);
     else
@@ -27,6 +32,7 @@ class SqliteSession final : public ConnectionSession {
   OrgRepository& orgs() override { return orgs_; }
   ResourceRepository& resources() override { return resources_; }
   OutboxRepository& outbox() override { return outbox_; }
+  AnalyticsRepository& analytics() override { return analytics_; }
   std::vector<ResourceChange> take_changes() override {
     auto changes = resources_.take_changes();
     for (auto& c : orgs_.take_changes()) changes.push_back(std::move(c));
@@ -40,6 +46,7 @@ class SqliteSession final : public ConnectionSession {
   SqliteOrgRepository orgs_;
   SqliteResourceRepository resources_;
   SqliteOutboxRepository outbox_;
+  SqliteAnalyticsRepository analytics_;
 };
 
 }  // namespace

@@ -20,7 +20,7 @@ export const FIXTURES = {
     notFound: "Insight not found",
     patch: { name: "taken over" },
     // A valid InsightRunDTO, so the contract's check passes and only ownership can refuse it:
-    // the route answers the insight's 404 before its 501 (running insights is later work).
+    // another org's insight is a 404 before anything runs.
     bodies: { "POST /reporting/insight/{id}/run": () => ({ formatPlan: { format: "recharts" } }) },
   },
   "/eval": {

@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-namespace sb::chat::civil {
+namespace sb::civil {
 
 struct Date {
   std::int64_t year;
@@ -56,4 +56,4 @@ static_assert(days_from_civil(2024, 1, 1) == 19723);
 static_assert(civil_from_days(19723).year == 2024);
 static_assert(weekday(0) == 4 && weekday(-1) == 3 && weekday(19723) == 1);
 
-}  // namespace sb::chat::civil
+}  // namespace sb::civil

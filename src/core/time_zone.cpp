@@ -1,4 +1,4 @@
-#include "runtime/chat/time_zone.hpp"
+#include "core/time_zone.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -7,9 +7,9 @@
 #include <map>
 #include <mutex>
 
-#include "runtime/chat/civil_time.hpp"
+#include "core/civil_time.hpp"
 
-namespace sb::chat {
+namespace sb {
 namespace {
 
 constexpr std::string_view kZoneDir = "/usr/share/zoneinfo/";
@@ -299,4 +299,4 @@ int TimeZone::posix_offset(std::int64_t utc_seconds) const {
   return dst ? *rule.dst_offset : rule.std_offset;
 }
 
-}  // namespace sb::chat
+}  // namespace sb

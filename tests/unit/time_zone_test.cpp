@@ -1,4 +1,4 @@
-#include "runtime/chat/time_zone.hpp"
+#include "core/time_zone.hpp"
 
 #include <fstream>
 #include <iterator>
@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-namespace sb::chat {
+namespace sb {
 namespace {
 
 constexpr int kHour = 3600;
@@ -72,4 +72,4 @@ TEST(ChatTimeZone, MalformedTzifDataIsRejected) {
 }
 
 }  // namespace
-}  // namespace sb::chat
+}  // namespace sb

@@ -1,8 +1,8 @@
 #pragma once
-// UTC offsets of IANA time zones ("America/New_York") for the template `date` filter, read
-// from the system tz database (TZif files under /usr/share/zoneinfo) because g++ 12's
-// libstdc++ has no std::chrono::tzdb. Instants after a file's last transition (all of them in
-// "slim" files) follow the POSIX TZ rule in the file's footer.
+// UTC offsets of IANA time zones ("America/New_York") for the template `date` filter and the
+// analytics buckets, read from the system tz database (TZif files under /usr/share/zoneinfo)
+// because g++ 12's libstdc++ has no std::chrono::tzdb. Instants after a file's last transition (all
+// of them in "slim" files) follow the POSIX TZ rule in the file's footer.
 
 #include <cstdint>
 #include <memory>
@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-namespace sb::chat {
+namespace sb {
 
 class TimeZone {
  public:
@@ -51,4 +51,4 @@ class TimeZone {
   std::optional<PosixRule> rule_;          // after the last transition
 };
 
-}  // namespace sb::chat
+}  // namespace sb

@@ -1,0 +1,293 @@
+#include "domain/analytics/insight_query.hpp"
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <utility>
+
+#include <boost/json/serialize.hpp>
+
+#include "core/api_error.hpp"
+#include "core/json_fields.hpp"
+
+namespace sb::analytics {
+namespace json = boost::json;
+using storage::AnalyticsAggregate;
+using storage::AnalyticsFilter;
+using storage::AnalyticsValue;
+
+namespace {
+
+[[noreturn]] void bad(const std::string& message) {
+  throw ApiError::bad_request(message);
+}
+[[noreturn]] void not_here(const std::string& message) {
+  throw ApiError(ErrorCode::kNotImplemented, message);
+}
+
+constexpr std::string_view kStructuredOutputs = "artifact.structuredOutputs[";
+
+// Text columns of the call table (groupBy and string filters), where they are in a call.
+std::optional<std::vector<std::string>> text_column(std::string_view name) {
+  static const std::map<std::string, std::vector<std::string>, std::less<>> columns = {
+      {"assistantId", {"assistantId"}},
+      {"workflowId", {"workflowId"}},
+      {"squadId", {"squadId"}},
+      {"phoneNumberId", {"phoneNumberId"}},
+      {"type", {"type"}},
+      {"endedReason", {"endedReason"}},
+      {"status", {"status"}},
+      {"customerNumber", {"customer", "number"}},
+      {"forwardedPhoneNumber", {"forwardedPhoneNumber"}},
+      {"campaignId", {"campaignId"}},
+      {"startedAt", {"startedAt"}},
+      {"endedAt", {"endedAt"}},
+  };
+  const auto it = columns.find(name);
+  if (it == columns.end()) return std::nullopt;
+  return it->second;
+}
+
+// Number columns; the latencies are the call's artifact.performanceMetrics.
+std::optional<AnalyticsValue> number_column(std::string_view name) {
+  using S = AnalyticsValue::Source;
+  static const std::map<std::string, AnalyticsValue, std::less<>> columns = {
+      {"id", {S::kRowId, {}}},
+      {"cost", {S::kNumber, {"cost"}}},
+      {"duration", {S::kDuration, {}}},
+      {"averageModelLatency",
+       {S::kNumber, {"artifact", "performanceMetrics", "modelLatencyAverage"}}},
+      {"averageVoiceLatency",
+       {S::kNumber, {"artifact", "performanceMetrics", "voiceLatencyAverage"}}},
+      {"averageTranscriberLatency",
+       {S::kNumber, {"artifact", "performanceMetrics", "transcriberLatencyAverage"}}},
+      {"averageTurnLatency",
+       {S::kNumber, {"artifact", "performanceMetrics", "turnLatencyAverage"}}},
+      {"averageEndpointingLatency",
+       {S::kNumber, {"artifact", "performanceMetrics", "endpointingLatencyAverage"}}},
+  };
+  const auto it = columns.find(name);
+  if (it == columns.end()) return std::nullopt;
+  return it->second;
+}
+
+void refuse_structured_output(std::string_view column) {
+  if (column.starts_with(kStructuredOutputs))
+    not_here("Insights over structured outputs (" + std::string(column) +
+             ") are not computed by this server yet");
+}
+
+AnalyticsFilter::Op filter_op(std::string_view op, const std::string& where) {
+  using Op = AnalyticsFilter::Op;
+  static const std::map<std::string, Op, std::less<>> ops = {
+      {"=", Op::kEq},
+      {"!=", Op::kNe},
+      {">", Op::kGt},
+      {"<", Op::kLt},
+      {">=", Op::kGe},
+      {"<=", Op::kLe},
+      {"in", Op::kIn},
+      {"not_in", Op::kNotIn},
+      {"contains", Op::kContains},
+      {"not_contains", Op::kNotContains},
+      {"is_empty", Op::kEmpty},
+      {"is_not_empty", Op::kNotEmpty},
+  };
+  const auto it = ops.find(op);
+  if (it == ops.end()) bad(where + ".operator " + std::string(op) + " is not a filter operator");
+  return it->second;
+}
+
+// One value of a filter as the compiled SQL compares it.
+std::string filter_value(const json::value& v, AnalyticsFilter::Type type,
+                         const std::string& where) {
+  if (type == AnalyticsFilter::Type::kNumber) {
+    if (!v.is_number()) bad(where + " must be a number");
+    return json::serialize(v);
+  }
+  if (!v.is_string()) bad(where + " must be a string");
+  if (type == AnalyticsFilter::Type::kInstant) {
+    const auto t = parse_iso8601(v.as_string());
+    if (!t) bad(where + " must be an ISO 8601 date-time");
+    return format_iso8601(*t);
+  }
+  return std::string(v.as_string());
+}
+
+AnalyticsFilter parse_filter(const json::object& f, const std::string& where) {
+  const auto column = std::string(string_at(f, "column"));
+  refuse_structured_output(column);
+  AnalyticsFilter out;
+  out.op = filter_op(string_at(f, "operator"), where);
+  if (const auto number = number_column(column);
+      number && number->source != AnalyticsValue::Source::kRowId) {
+    out.type = AnalyticsFilter::Type::kNumber;
+    out.value = *number;
+    if (out.op == AnalyticsFilter::Op::kContains || out.op == AnalyticsFilter::Op::kNotContains)
+      bad(where + ".operator " + std::string(string_at(f, "operator")) +
+          " does not apply to numbers");
+  } else if (const auto text = text_column(column)) {
+    out.type = column == "startedAt" || column == "endedAt" ? AnalyticsFilter::Type::kInstant
+                                                            : AnalyticsFilter::Type::kText;
+    out.value.path = *text;
+  } else {
+    bad(where + ".column " + column + " is not a column of the call table");
+  }
+  using Op = AnalyticsFilter::Op;
+  if (out.op == Op::kEmpty || out.op == Op::kNotEmpty) return out;
+  const auto* value = f.if_contains("value");
+  if (!value) bad(where + ".value is required");
+  if (out.op == Op::kIn || out.op == Op::kNotIn) {
+    if (!value->is_array()) bad(where + ".value must be an array");
+    for (std::size_t i = 0; i < value->as_array().size(); ++i)
+      out.values.push_back(
+          filter_value(value->as_array()[i], out.type, where + ".value." + std::to_string(i)));
+  } else {
+    out.values.push_back(filter_value(*value, out.type, where + ".value"));
+  }
+  return out;
+}
+
+AnalyticsAggregate parse_aggregate(const json::object& q, const std::string& where) {
+  const auto column = std::string(string_at(q, "column"));
+  refuse_structured_output(column);
+  const auto value = number_column(column);
+  if (!value) bad(where + ".column " + column + " is not a column of the call table");
+  const auto op = string_at(q, "operation");
+  AnalyticsAggregate out;
+  out.value = *value;
+  if (op == "count")
+    out.op = AnalyticsAggregate::Op::kCount;
+  else if (op == "average")
+    out.op = AnalyticsAggregate::Op::kAvg;
+  else if (op == "sum")
+    out.op = AnalyticsAggregate::Op::kSum;
+  else if (op == "min")
+    out.op = AnalyticsAggregate::Op::kMin;
+  else if (op == "max")
+    out.op = AnalyticsAggregate::Op::kMax;
+  else
+    bad(where + ".operation must be one of count, average, sum, min, max");
+  if (value->source == AnalyticsValue::Source::kRowId && out.op != AnalyticsAggregate::Op::kCount)
+    bad(where + ": the id column can only be counted (operation count)");
+  return out;
+}
+
+TimeWindow insight_window(const json::object& insight, const json::object* run, EpochMs now,
+                          bool stepped) {
+  // timeRangeOverride replaces every field; missing ones take the defaults, not the insight's.
+  const json::object* range = run ? object_at(*run, "timeRangeOverride") : nullptr;
+  const std::string where = range ? "timeRangeOverride" : "timeRange";
+  if (!range) range = object_at(insight, "timeRange");
+  json::object with_step = range ? *range : json::object{};
+  if (stepped && !with_step.contains("step")) with_step["step"] = "day";
+  if (!stepped) with_step.erase("step");  // pie and text: one value for the whole range
+  return parse_window(&with_step, now, where, true);
+}
+
+}  // namespace
+
+InsightPlan plan_insight(const json::object& insight, const json::object* run, EpochMs now) {
+  InsightPlan plan;
+  plan.type = std::string(string_at(insight, "type"));
+  if (plan.type != "bar" && plan.type != "line" && plan.type != "pie" && plan.type != "text")
+    bad("type must be one of bar, line, pie, text");
+  plan.format = "raw";
+  if (const auto* format_plan = run ? object_at(*run, "formatPlan") : nullptr)
+    if (const auto f = string_at(*format_plan, "format"); !f.empty()) plan.format = f;
+  if (plan.format != "raw" && plan.format != "recharts")
+    bad("formatPlan.format must be one of raw, recharts");
+  const auto* formulas = array_at(insight, "formulas");
+  if ((formulas && !formulas->empty()) || insight.contains("formula"))
+    not_here(
+        "Insight formulas (MathJS expressions over the queries) are not evaluated by this "
+        "server yet; remove them to run the queries");
+  const auto* queries = array_at(insight, "queries");
+  if (!queries || queries->empty()) bad("queries must list at least one query");
+  if (queries->size() > kMaxQueries)
+    bad("queries may hold at most " + std::to_string(kMaxQueries) + " queries");
+  if (plan.type == "text" && queries->size() > 1)
+    bad("a text insight takes a single query (several need a formula)");
+
+  const bool stepped = plan.type == "bar" || plan.type == "line";
+  const auto window = insight_window(insight, run, now, stepped);
+  plan.group_name = std::string(string_at(insight, "groupBy"));
+  refuse_structured_output(plan.group_name);
+  std::optional<std::vector<std::string>> group_path;
+  if (!plan.group_name.empty()) {
+    group_path = text_column(plan.group_name);
+    if (!group_path || plan.group_name == "startedAt" || plan.group_name == "endedAt")
+      bad("groupBy " + plan.group_name + " is not a column insights group by");
+  }
+  const auto scope = run ? string_at(*run, "assistantId") : std::string_view();
+
+  for (std::size_t i = 0; i < queries->size(); ++i) {
+    const std::string where = "queries." + std::to_string(i);
+    const auto* q = (*queries)[i].if_object();
+    if (!q) bad(where + " must be an object");
+    if (string_at(*q, "table") == "events")
+      not_here("Insights over the events table are not computed by this server yet");
+    if (string_at(*q, "table") != "call") bad(where + ".table must be call");
+    Query query;
+    const auto name = string_at(*q, "name");
+    query.name = name.empty() ? "Query " + std::to_string(i + 1) : std::string(name);
+    query.window = window;
+    query.aliases = {"value"};
+    query.request.aggregates.push_back(parse_aggregate(*q, where));
+    if (group_path) {
+      query.group_names.push_back(plan.group_name);
+      query.request.group_paths.push_back(*group_path);
+    }
+    if (const auto* filters = array_at(*q, "filters")) {
+      for (std::size_t k = 0; k < filters->size(); ++k) {
+        const auto* f = (*filters)[k].if_object();
+        const std::string at = where + ".filters." + std::to_string(k);
+        if (!f) bad(at + " must be an object");
+        query.request.filters.push_back(parse_filter(*f, at));
+      }
+    }
+    if (!scope.empty()) {
+      AnalyticsFilter only;
+      only.value.path = {"assistantId"};
+      only.values = {std::string(scope)};
+      query.request.filters.push_back(std::move(only));
+    }
+    make_buckets(query, "timeRange");
+    query.request.max_rows = kMaxGroups;
+    plan.queries.push_back(std::move(query));
+  }
+  return plan;
+}
+
+json::array format_insight(const InsightPlan& plan, const json::array& results) {
+  if (plan.format == "raw") return results;
+  // A series per query, or per group of a query when the insight groups.
+  const bool several = plan.queries.size() > 1;
+  const auto series = [&](const Query& q, const json::object& row) -> std::string {
+    if (plan.group_name.empty()) return q.name;
+    const auto& g = row.at(plan.group_name);
+    const std::string group = g.is_string() ? std::string(g.as_string()) : "none";
+    return several ? q.name + ": " + group : group;
+  };
+  json::array out;
+  if (plan.type == "bar" || plan.type == "line") {
+    std::map<std::string, json::object> points;  // ISO dates sort as time
+    for (std::size_t i = 0; i < plan.queries.size(); ++i)
+      for (const auto& row : results.at(i).at("result").as_array()) {
+        const auto& r = row.as_object();
+        const std::string date(r.at("date").as_string());
+        auto& point = points[date];
+        point["date"] = date;
+        point[series(plan.queries[i], r)] = r.at("value");
+      }
+    for (auto& [date, point] : points) out.push_back(std::move(point));
+    return out;
+  }
+  for (std::size_t i = 0; i < plan.queries.size(); ++i)
+    for (const auto& row : results.at(i).at("result").as_array())
+      out.push_back(json::object{{"name", series(plan.queries[i], row.as_object())},
+                                 {"value", row.as_object().at("value")}});
+  return out;
+}
+
+}  // namespace sb::analytics
