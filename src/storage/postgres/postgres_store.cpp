@@ -3,9 +3,9 @@
 #include <stdexcept>
 
 #include "core/ids.hpp"
+#include "storage/postgres/analytics_repository.hpp"
 #include "storage/postgres/blob_repository.hpp"
 #include "storage/postgres/change_listener.hpp"
-#include "storage/postgres/analytics_repository.hpp"
 #include "storage/postgres/connection.hpp"
 #include "storage/postgres/migrations.hpp"
 #include "storage/postgres/org_repository.hpp"
