@@ -3,6 +3,7 @@
 // instance had on the wire, and each session's messages in the order they were written.
 // PostgreSQL only (SB_E2E_POSTGRES_URL): SQLite serves one instance.
 import { test, before, after } from "node:test";
+import { randomBytes } from "node:crypto";
 import assert from "node:assert/strict";
 import { startServer } from "./harness.mjs";
 import { smallAssistant } from "./agents_fixtures.mjs";
@@ -34,8 +35,11 @@ test("two instances, one killed -9 mid-way: every message once, each session in 
   let slow = true;
   receiver.on(path, () => ({ status: 200, delayMs: slow ? 400 : 15 }));
   const args = ["--webhook-lease-seconds", String(LEASE_SECONDS)];
-  const one = await startServer({ args });
-  const two = await startServer({ args, database: one.database, apiKey: one.apiKey });
+  // Instances on one database share the key that seals provider secrets (docs/multi-instance.md).
+  const env = { SWITCHBOARD_SECRET_KEY: randomBytes(32).toString("hex") };
+  const one = await startServer({ args, env });
+  const two = await startServer({ args, env, database: one.database, apiKey: one.apiKey })
+    .catch(async (error) => { await one.stop(); throw error; });
   const instances = [one, two];
   try {
     const assistant = await one.client.assistants.create(smallAssistant("Multi", { server: { url: receiver.url(path) } }));
