@@ -121,9 +121,8 @@ test("a softphone calls a vapi SIP number: the built-in speech greets it, hears 
       () => env.standin.requests.slice(mark).find((r) => r.path.endsWith("/chat/completions")),
       "the model's request (pocketsphinx recognising the phrase)", 20000);
     heard = request.body.messages.at(-1).content;
-    // pocketsphinx hears the caller. (It recognises this phrase over the WebSocket transport,
-    // even band-limited to 8 kHz, but over RTP it has heard only one word, e.g. "whoa", though
-    // the call's recording of the caller matches what was sent: see docs/sip.md.)
+    // pocketsphinx hears the caller. (Only a word or so of the phrase: its wideband model hears
+    // 8 kHz phone audio badly, over any transport; see docs/sip.md.)
     assert.match(heard, /\w/, "pocketsphinx heard nothing");
     await playing;
     // The model says "You said: ...", an end-call phrase: the server says it and sends BYE.
