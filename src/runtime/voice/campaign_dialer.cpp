@@ -128,11 +128,13 @@ void CampaignDialer::changed(const storage::ResourceChange& change) {
     asio::post(strand_, [this, org = change.org_id] { poke_org(org, true); });
     return;
   }
-  // Most calls are not a campaign's: looked for before parsing.
+  // Most calls are not a campaign's: looked for before parsing. The parse itself (a call's
+  // document can be large) waits for the strand, off the writer's thread.
   if (change.document->find("\"campaignId\"") == std::string::npos) return;
-  auto call = json::parse(*change.document).as_object();
-  if (string_at(call, "campaignId").empty()) return;
-  call_changed(change.org_id, std::move(call));
+  asio::post(strand_, [this, org = change.org_id, document = change.document] {
+    auto call = json::parse(*document).as_object();
+    if (!string_at(call, "campaignId").empty()) call_changed(org, std::move(call));
+  });
 }
 
 void CampaignDialer::call_changed(const std::string& org, json::object call) {
