@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import assert from "node:assert/strict";
 import { startServer } from "./harness.mjs";
 import { smallAssistant } from "./agents_fixtures.mjs";
-import { startReceiver, metrics } from "./webhooks_receiver.mjs";
+import { startReceiver, metrics, sleep } from "./webhooks_receiver.mjs";
 
 const skip = process.env.SB_E2E_POSTGRES_URL ? false : "needs SB_E2E_POSTGRES_URL (several instances share a PostgreSQL database)";
 const LEASE_SECONDS = 2; // how long the dead instance's messages wait before the other takes them
@@ -30,10 +30,11 @@ function writeOf(hit) {
 
 test("two instances, one killed -9 mid-way: every message once, each session in order", { skip }, async () => {
   const path = "/multi";
-  // Slow answers until the kill, so the killed instance has messages on the wire (answered
+  // Answers are held until the kill, so the killed instance has messages on the wire (answered
   // never) and more waiting behind them in their streams.
-  let slow = true;
-  receiver.on(path, () => ({ status: 200, delayMs: slow ? 400 : 15 }));
+  let release;
+  const killed = new Promise((r) => (release = r));
+  receiver.on(path, () => ({ status: 200, until: killed, delayMs: 15 }));
   const args = ["--webhook-lease-seconds", String(LEASE_SECONDS)];
   // Instances on one database share the key that seals provider secrets (docs/multi-instance.md).
   const env = { SWITCHBOARD_SECRET_KEY: randomBytes(32).toString("hex") };
@@ -58,9 +59,15 @@ test("two instances, one killed -9 mid-way: every message once, each session in 
         }),
       );
     await half(0, SESSIONS / 2, instances);
+    // Whichever instance claimed which stream, the one to be killed must hold some.
+    const until = Date.now() + 10000;
+    while ((await metrics(one)).switchboard_webhook_attempts_in_flight < 1) {
+      assert.ok(Date.now() < until, "the instance to be killed never had a message on the wire");
+      await sleep(20);
+    }
     const killedAt = Date.now();
     await one.kill("SIGKILL");
-    slow = false;
+    release();
     await half(SESSIONS / 2, SESSIONS, [two]);
 
     const expected = SESSIONS * (UPDATES + 1);

@@ -6,7 +6,8 @@ import { createHmac } from "node:crypto";
 
 /**
  * Starts a receiver on a free port. Resolves {url(path), hits(path), on(path, fn), waitFor(path,
- * n, ms), close()}. `fn(hit, index)` returns {status, delayMs, drop, body}; default 200.
+ * n, ms), close()}. `fn(hit, index)` returns {status, delayMs, until, drop, body}; default 200.
+ * `until` is a promise: the answer waits for it (then for `delayMs`).
  */
 export async function startReceiver() {
   const hits = new Map(); // path → [{at, headers, raw, json}]
@@ -40,8 +41,9 @@ export async function startReceiver() {
         res.writeHead(b.status ?? 200, { "content-type": "application/json" });
         res.end(b.body ?? "{}");
       };
-      if (b.delayMs) setTimeout(send, b.delayMs);
-      else send();
+      const later = () => (b.delayMs ? setTimeout(send, b.delayMs) : send());
+      if (b.until) b.until.then(later);
+      else later();
     });
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
