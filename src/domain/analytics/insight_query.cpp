@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <optional>
+#include <tuple>
 #include <utility>
 
 #include <boost/json/serialize.hpp>
@@ -185,6 +187,102 @@ TimeWindow insight_window(const json::object& insight, const json::object* run, 
   return parse_window(&with_step, now, where, true);
 }
 
+// A text insight has one `formula`; the others a list of `formulas`.
+std::vector<InsightPlan::Formula> plan_formulas(const json::object& insight,
+                                                const InsightPlan& plan) {
+  const bool text = plan.type == "text";
+  if (text && insight.contains("formulas")) bad("a text insight takes one formula, not formulas");
+  if (!text && insight.contains("formula"))
+    bad("formula is a text insight's; a " + plan.type + " insight takes formulas");
+  std::vector<const json::object*> given;
+  std::vector<std::string> where;
+  if (text) {
+    if (const auto* f = insight.if_contains("formula")) {
+      if (!f->is_object()) bad("formula must be an object {formula, name}");
+      given.push_back(&f->as_object());
+      where.push_back("formula");
+    }
+  } else if (const auto* list = insight.if_contains("formulas")) {
+    if (!list->is_array()) bad("formulas must be an array");
+    for (std::size_t i = 0; i < list->as_array().size(); ++i) {
+      const auto* f = list->as_array()[i].if_object();
+      if (!f) bad("formulas." + std::to_string(i) + " must be an object {formula, name}");
+      given.push_back(f);
+      where.push_back("formulas." + std::to_string(i));
+    }
+  }
+  if (given.empty()) return {};
+  std::vector<std::string> names;
+  for (const auto& q : plan.queries) {
+    if (std::find(names.begin(), names.end(), q.name) != names.end())
+      bad("queries named " + q.name + " twice: a formula names each query it reads");
+    names.push_back(q.name);
+  }
+  std::vector<InsightPlan::Formula> out;
+  for (std::size_t i = 0; i < given.size(); ++i) {
+    const auto expression = string_at(*given[i], "formula");
+    if (expression.empty()) bad(where[i] + ".formula is required");
+    const auto name = string_at(*given[i], "name");
+    out.push_back({name.empty() ? "Formula " + std::to_string(i + 1) : std::string(name),
+                   InsightFormula::compile(expression, names, where[i] + ".formula")});
+  }
+  return out;
+}
+
+// A count or a sum over no calls is 0; an average, minimum or maximum of none has no value.
+std::optional<double> when_missing(const Query& query) {
+  using Op = AnalyticsAggregate::Op;
+  const auto op = query.request.aggregates.front().op;
+  return op == Op::kCount || op == Op::kSum ? std::optional(0.0) : std::nullopt;
+}
+
+// One formula's AnalyticsQueryResult: a point for each (date, group) of the queries it reads.
+json::object formula_result(const InsightPlan& plan, const InsightPlan::Formula& formula,
+                            const json::array& results) {
+  struct Point {
+    json::object keys;  ///< date and group, as the queries' rows have them
+    std::vector<std::optional<double>> values;
+  };
+  // Ordered by date (ISO instants sort as time), then group value, absent last.
+  using Key = std::tuple<std::string, bool, std::string>;
+  std::map<Key, Point> points;
+  const auto& reads = formula.expression.queries();
+  for (const auto i : reads) {
+    for (const auto& row : results.at(i).at("result").as_array()) {
+      const auto& r = row.as_object();
+      Key key;
+      if (const auto* date = r.if_contains("date"); date && date->is_string())
+        std::get<0>(key) = date->as_string();
+      if (!plan.group_name.empty()) {
+        const auto& group = r.at(plan.group_name);
+        std::get<1>(key) = !group.is_string();
+        if (group.is_string()) std::get<2>(key) = group.as_string();
+      }
+      auto& point = points[key];
+      if (point.values.empty()) {
+        point.keys = r;
+        point.keys.erase("value");
+        for (std::size_t q = 0; q < plan.queries.size(); ++q)
+          point.values.push_back(when_missing(plan.queries[q]));
+      }
+      const auto& value = r.at("value");
+      point.values[i] = value.is_number() ? std::optional(value.to_number<double>()) : std::nullopt;
+    }
+  }
+  json::array rows;
+  for (auto& [key, point] : points) {
+    auto row = std::move(point.keys);
+    if (const auto v = formula.expression.evaluate(point.values))
+      row["value"] = *v;
+    else
+      row["value"] = nullptr;
+    rows.push_back(std::move(row));
+  }
+  return {{"name", formula.name},
+          {"timeRange", results.at(reads.front()).at("timeRange")},
+          {"result", std::move(rows)}};
+}
+
 }  // namespace
 
 InsightPlan plan_insight(const json::object& insight, const json::object* run, EpochMs now) {
@@ -197,16 +295,11 @@ InsightPlan plan_insight(const json::object& insight, const json::object* run, E
     if (const auto f = string_at(*format_plan, "format"); !f.empty()) plan.format = f;
   if (plan.format != "raw" && plan.format != "recharts")
     bad("formatPlan.format must be one of raw, recharts");
-  const auto* formulas = array_at(insight, "formulas");
-  if ((formulas && !formulas->empty()) || insight.contains("formula"))
-    not_here(
-        "Insight formulas (MathJS expressions over the queries) are not evaluated by this "
-        "server yet; remove them to run the queries");
   const auto* queries = array_at(insight, "queries");
   if (!queries || queries->empty()) bad("queries must list at least one query");
   if (queries->size() > kMaxQueries)
     bad("queries may hold at most " + std::to_string(kMaxQueries) + " queries");
-  if (plan.type == "text" && queries->size() > 1)
+  if (plan.type == "text" && queries->size() > 1 && !insight.contains("formula"))
     bad("a text insight takes a single query (several need a formula)");
 
   const bool stepped = plan.type == "bar" || plan.type == "line";
@@ -256,36 +349,47 @@ InsightPlan plan_insight(const json::object& insight, const json::object* run, E
     query.request.max_rows = kMaxGroups;
     plan.queries.push_back(std::move(query));
   }
+  plan.formulas = plan_formulas(insight, plan);
   return plan;
 }
 
 json::array format_insight(const InsightPlan& plan, const json::array& results) {
-  if (plan.format == "raw") return results;
-  // A series per query, or per group of a query when the insight groups.
-  const bool several = plan.queries.size() > 1;
-  const auto series = [&](const Query& q, const json::object& row) -> std::string {
-    if (plan.group_name.empty()) return q.name;
+  json::array formulas;
+  for (const auto& formula : plan.formulas)
+    formulas.push_back(formula_result(plan, formula, results));
+  if (plan.format == "raw") {
+    auto out = results;
+    for (auto& f : formulas) out.push_back(std::move(f));
+    return out;
+  }
+  // With formulas, the queries are their inputs and the formulas are what the insight shows.
+  const auto& shown = plan.formulas.empty() ? results : formulas;
+  // A series per query (or formula), or per group of it when the insight groups.
+  const bool several = shown.size() > 1;
+  const auto series = [&](const json::object& source, const json::object& row) -> std::string {
+    const std::string name(source.at("name").as_string());
+    if (plan.group_name.empty()) return name;
     const auto& g = row.at(plan.group_name);
     const std::string group = g.is_string() ? std::string(g.as_string()) : "none";
-    return several ? q.name + ": " + group : group;
+    return several ? name + ": " + group : group;
   };
   json::array out;
   if (plan.type == "bar" || plan.type == "line") {
     std::map<std::string, json::object> points;  // ISO dates sort as time
-    for (std::size_t i = 0; i < plan.queries.size(); ++i)
-      for (const auto& row : results.at(i).at("result").as_array()) {
+    for (const auto& source : shown)
+      for (const auto& row : source.at("result").as_array()) {
         const auto& r = row.as_object();
         const std::string date(r.at("date").as_string());
         auto& point = points[date];
         point["date"] = date;
-        point[series(plan.queries[i], r)] = r.at("value");
+        point[series(source.as_object(), r)] = r.at("value");
       }
     for (auto& [date, point] : points) out.push_back(std::move(point));
     return out;
   }
-  for (std::size_t i = 0; i < plan.queries.size(); ++i)
-    for (const auto& row : results.at(i).at("result").as_array())
-      out.push_back(json::object{{"name", series(plan.queries[i], row.as_object())},
+  for (const auto& source : shown)
+    for (const auto& row : source.at("result").as_array())
+      out.push_back(json::object{{"name", series(source.as_object(), row.as_object())},
                                  {"value", row.as_object().at("value")}});
   return out;
 }
