@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <map>
 #include <optional>
 #include <tuple>
@@ -73,10 +74,21 @@ std::optional<AnalyticsValue> number_column(std::string_view name) {
   return it->second;
 }
 
-void refuse_structured_output(std::string_view column) {
-  if (column.starts_with(kStructuredOutputs))
-    not_here("Insights over structured outputs (" + std::string(column) +
-             ") are not computed by this server yet");
+// artifact.structuredOutputs[ID]: the result a structured output stored on the call, at
+// artifact.structuredOutputs.<ID>.result (as the docs show a call).
+std::optional<std::vector<std::string>> structured_output(std::string_view column,
+                                                          const std::string& where) {
+  if (!column.starts_with(kStructuredOutputs)) return std::nullopt;
+  auto id = column.substr(kStructuredOutputs.size());
+  const bool closed = id.ends_with("]");
+  if (closed) id.remove_suffix(1);
+  const bool plain = !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+  });
+  if (!closed || !plain)
+    bad(where + " " + std::string(column) +
+        ": write artifact.structuredOutputs[ID] with the structured output's id");
+  return std::vector<std::string>{"artifact", "structuredOutputs", std::string(id), "result"};
 }
 
 AnalyticsFilter::Op filter_op(std::string_view op, const std::string& where) {
@@ -116,13 +128,49 @@ std::string filter_value(const json::value& v, AnalyticsFilter::Type type,
   return std::string(v.as_string());
 }
 
-AnalyticsFilter parse_filter(const json::object& f, const std::string& where) {
-  const auto column = std::string(string_at(f, "column"));
-  refuse_structured_output(column);
+// A structured output's values are numbers, strings or booleans: a number (or a list of
+// them) compares as a number, the rest as text (booleans as "true"/"false").
+AnalyticsFilter structured_output_filter(json::object f, std::vector<std::string> path) {
+  AnalyticsFilter out;
+  out.value.path = std::move(path);
+  auto* value = f.if_contains("value");
+  const json::value* sample = value;
+  if (value && value->is_array() && !value->as_array().empty()) sample = &value->as_array()[0];
+  if (sample && sample->is_number()) {
+    out.type = AnalyticsFilter::Type::kNumber;
+    out.value.source = AnalyticsValue::Source::kNumber;
+    return out;
+  }
+  out.value.source = AnalyticsValue::Source::kAny;
+  return out;
+}
+
+json::value booleans_as_text(const json::value& v) {
+  if (v.is_bool()) return v.as_bool() ? "true" : "false";
+  if (!v.is_array()) return v;
+  json::array out;
+  for (const auto& e : v.as_array()) out.push_back(booleans_as_text(e));
+  return out;
+}
+
+AnalyticsFilter parse_filter(const json::object& given, const std::string& where) {
+  const auto column = std::string(string_at(given, "column"));
+  const auto output = structured_output(column, where + ".column");
+  json::object f = given;
+  if (output)
+    if (auto* v = f.if_contains("value")) *v = booleans_as_text(*v);
   AnalyticsFilter out;
   out.op = filter_op(string_at(f, "operator"), where);
-  if (const auto number = number_column(column);
-      number && number->source != AnalyticsValue::Source::kRowId) {
+  if (output) {
+    const auto op = out.op;
+    out = structured_output_filter(f, *output);
+    out.op = op;
+    if (out.type == AnalyticsFilter::Type::kNumber &&
+        (out.op == AnalyticsFilter::Op::kContains || out.op == AnalyticsFilter::Op::kNotContains))
+      bad(where + ".operator " + std::string(string_at(f, "operator")) +
+          " does not apply to numbers");
+  } else if (const auto number = number_column(column);
+             number && number->source != AnalyticsValue::Source::kRowId) {
     out.type = AnalyticsFilter::Type::kNumber;
     out.value = *number;
     if (out.op == AnalyticsFilter::Op::kContains || out.op == AnalyticsFilter::Op::kNotContains)
@@ -152,10 +200,16 @@ AnalyticsFilter parse_filter(const json::object& f, const std::string& where) {
 
 AnalyticsAggregate parse_aggregate(const json::object& q, const std::string& where) {
   const auto column = std::string(string_at(q, "column"));
-  refuse_structured_output(column);
-  const auto value = number_column(column);
-  if (!value) bad(where + ".column " + column + " is not a column of the call table");
   const auto op = string_at(q, "operation");
+  std::optional<AnalyticsValue> value;
+  // A structured output is counted where present, whatever its type; summed and averaged
+  // where it is a number.
+  if (const auto output = structured_output(column, where + ".column"))
+    value = AnalyticsValue{
+        op == "count" ? AnalyticsValue::Source::kAny : AnalyticsValue::Source::kNumber, *output};
+  else
+    value = number_column(column);
+  if (!value) bad(where + ".column " + column + " is not a column of the call table");
   AnalyticsAggregate out;
   out.value = *value;
   if (op == "count")
@@ -305,10 +359,10 @@ InsightPlan plan_insight(const json::object& insight, const json::object* run, E
   const bool stepped = plan.type == "bar" || plan.type == "line";
   const auto window = insight_window(insight, run, now, stepped);
   plan.group_name = std::string(string_at(insight, "groupBy"));
-  refuse_structured_output(plan.group_name);
   std::optional<std::vector<std::string>> group_path;
   if (!plan.group_name.empty()) {
-    group_path = text_column(plan.group_name);
+    group_path = structured_output(plan.group_name, "groupBy");
+    if (!group_path) group_path = text_column(plan.group_name);
     if (!group_path || plan.group_name == "startedAt" || plan.group_name == "endedAt")
       bad("groupBy " + plan.group_name + " is not a column insights group by");
   }
