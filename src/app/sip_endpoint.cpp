@@ -59,7 +59,7 @@ struct SipEndpoint::Parts {
         agent({o.bind_host, o.port, o.public_host}, boost::asio::make_strand(deps.io)),
         calls({agent, deps.inbound, deps.live, ports, deps.io, deps.clock, deps.streams, shown(o),
                rtp_bind(o.bind_host), shown(o), &agent}),
-        transfers(calls, agent),
+        transfers([this](std::string_view id) { return calls.leg(id); }, agent),
         joined(deps.transfers) {}
 
   static std::string shown(const SipEndpointOptions& o) {

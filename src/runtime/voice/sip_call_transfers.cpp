@@ -5,7 +5,6 @@
 #include <spdlog/spdlog.h>
 
 #include "core/json_fields.hpp"
-#include "runtime/voice/sip_calls.hpp"
 #include "telephony/sip/sip_dial.hpp"
 #include "telephony/sip/sip_transfer.hpp"
 
@@ -27,8 +26,7 @@ std::string refer_target(const json::object& destination, const SipLeg& leg) {
 }  // namespace
 
 bool SipCallTransfers::can_transfer(const json::object& call) const {
-  return string_at(call, "phoneCallTransport") == "sip" &&
-         calls_.leg(string_at(call, "id")).has_value();
+  return string_at(call, "phoneCallTransport") == "sip" && legs_(string_at(call, "id")).has_value();
 }
 
 std::optional<std::string> SipCallTransfers::plan_refusal(const json::object&,
@@ -50,7 +48,7 @@ void SipCallTransfers::transfer(const json::object& call, const json::object& de
                                 std::optional<TransferIntro> intro,
                                 std::function<void(std::string error)> done) {
   const std::string id(string_at(call, "id"));
-  const auto leg = calls_.leg(id);
+  const auto leg = legs_(id);
   if (!leg) return done("the call's SIP dialog is over");
   const auto plan = calls::TransferPlan::of(destination);
   if (auto refused = plan_refusal(call, intro ? intro->plan : plan))

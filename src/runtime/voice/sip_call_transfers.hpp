@@ -14,7 +14,10 @@
 // - "dial" (a second leg bridged by this server) is refused, as are the warm modes, which need
 //   that leg too.
 
+#include <string_view>
+
 #include "runtime/voice/call_transfers.hpp"
+#include "runtime/voice/sip_calls.hpp"
 
 namespace sb::telephony::sip {
 class SipTransfers;
@@ -22,13 +25,13 @@ class SipTransfers;
 
 namespace sb::voice {
 
-class SipCalls;
-
 class SipCallTransfers final : public CallTransfers {
  public:
-  /// Both must outlive it.
-  SipCallTransfers(const SipCalls& calls, telephony::sip::SipTransfers& agent)
-      : calls_(calls), agent_(agent) {}
+  /// The SIP side of a call by its id (SipCalls::leg), any thread.
+  using Legs = std::function<std::optional<SipLeg>(std::string_view call_id)>;
+  /// `agent` must outlive it.
+  SipCallTransfers(Legs legs, telephony::sip::SipTransfers& agent)
+      : legs_(std::move(legs)), agent_(agent) {}
   /// A SIP call that is answered and going.
   bool can_transfer(const boost::json::object& call) const override;
   std::optional<std::string> plan_refusal(const boost::json::object& call,
@@ -38,7 +41,7 @@ class SipCallTransfers final : public CallTransfers {
                 std::function<void(std::string error)> done) override;
 
  private:
-  const SipCalls& calls_;
+  Legs legs_;
   telephony::sip::SipTransfers& agent_;
 };
 
