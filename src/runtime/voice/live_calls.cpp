@@ -1,5 +1,7 @@
 #include "runtime/voice/live_calls.hpp"
 
+#include "runtime/voice/call_transfers.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <deque>
@@ -469,6 +471,11 @@ bool LiveCalls::control(std::string_view id, json::object message) {
       throw ApiError::bad_request("No assistant '" + std::string(target) +
                                   "' runs in this call: a handoff names a member of its squad");
   }
+  if (string_at(message, "type") == "transfer" &&
+      !(deps_.transfers && deps_.transfers->can_transfer(it->second.call->snapshot())))
+    throw ApiError::bad_request(
+        "This call cannot be transferred: only answered SIP calls and Twilio, Vonage or Telnyx "
+        "calls on a stored number can be");
   it->second.call->control(std::move(message));
   return true;
 }
