@@ -5,7 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { expectError, assertBadRequest, UUID_V4 } from "./harness.mjs";
-import { startChatServer, assistantBody } from "./chats_helpers.mjs";
+import { startChatServer, assistantBody, scripted } from "./chats_helpers.mjs";
 
 let env, server, client;
 before(async () => {
@@ -149,4 +149,34 @@ test("scenario generation is the assistant's model's: an answer that is not the 
   const err = await expectError(client.simulations.simulationGenerateControllerGenerate({ assistantId: target.id }));
   assert.equal(err.statusCode, 502);
   assertBadRequest(await expectError(client.simulations.simulationGenerateControllerGenerate({})), "exactly one of assistantId or squadId must be provided");
+});
+
+test("canceling a run cancels its items; the answer in flight does not bring them back", async () => {
+  // The target's model takes 1.5 s to answer, so the item is still playing when it is canceled.
+  const target = await client.assistants.create(assistantBody("Slow", "x", scripted("slow-first-token"), { firstMessage: "Hello" }));
+  const personality = await client.simulationPersonalities.personalityControllerCreate(tester);
+  const created = await client.simulationRuns.simulationRunControllerCreate({
+    simulations: [{ type: "simulation", scenario: { name: "Slow", instructions: "x", evaluations: [booked] }, personalityId: personality.id }],
+    target: { type: "assistant", assistantId: target.id },
+  });
+  const until = Date.now() + 5000;
+  while ((await client.simulationRuns.simulationRunControllerFindItems({ id: created.id }))[0].status !== "running") {
+    assert.ok(Date.now() < until, "the item never started");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.equal((await client.simulations.simulationControllerGetConcurrency()).activeSimulations, 1);
+  const canceled = await client.simulationRuns.simulationRunControllerCancelGroup({ id: created.id });
+  assert.equal(canceled.status, "ended");
+  assert.equal(canceled.endedReason, "canceled");
+  assert.deepEqual(canceled.itemCounts, { total: 1, passed: 0, failed: 0, running: 0, queued: 0, canceled: 1 });
+  // The slot frees once the model's answer is in; the item stays canceled.
+  while ((await client.simulations.simulationControllerGetConcurrency()).activeSimulations !== 0) {
+    assert.ok(Date.now() < until + 5000, "the canceled item kept its slot");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const [item] = await client.simulationRuns.simulationRunControllerFindItems({ id: created.id });
+  assert.equal(item.status, "canceled");
+  assert.ok(item.canceledAt);
+  assert.deepEqual(await client.simulationRuns.simulationRunControllerFindOne({ id: created.id }), canceled);
+  assert.deepEqual(await client.simulationRuns.simulationRunControllerCancelItem({ id: created.id, itemId: item.id }), item);
 });

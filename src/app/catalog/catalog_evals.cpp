@@ -79,14 +79,13 @@ void add_evals(Catalog& catalog, const AgentSpecs& agents, const CredentialSpecs
   const auto& suite =
       catalog.add(evals::simulation_suite_spec(),
                   {"/eval/simulation/suite", "/eval/simulation/suite/{id}", {}, {}});
-  // A run's target is an assistant or a squad: targetId is matched by the list's own filter
-  // on either field; filterStatus is the dashboard's alias of status.
-  api::ResourceRoutes sim_run_routes{"/eval/simulation/run",
-                                     "/eval/simulation/run/{id}",
-                                     {},
-                                     {{"targetType", "target.type"},
-                                      {"targetId", "target.assistantId"},
-                                      {"filterStatus", "status"}}};
+  // targetId matches an assistant target (a squad's id is under target.squadId); filterStatus
+  // (runs by their items' results) is not a field of the run: not a filter (docs/evals.md).
+  api::ResourceRoutes sim_run_routes{
+      "/eval/simulation/run",
+      "/eval/simulation/run/{id}",
+      {},
+      {{"targetType", "target.type"}, {"targetId", "target.assistantId"}, {"filterStatus", ""}}};
   sim_run_routes.creates = false;  // the runner creates runs
   sim_run_routes.updates = false;  // PATCH cancels a run (SimulationRoutes)
   const auto& sim_run = catalog.add(evals::simulation_run_spec(), std::move(sim_run_routes));

@@ -1,7 +1,5 @@
 #include "runtime/evals/simulation_runner.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <boost/json/parse.hpp>
 
 #include "core/api_error.hpp"
