@@ -56,6 +56,16 @@ std::vector<std::string> call_ids(const json::object& assistant_message) {
 
 }  // namespace
 
+void add_model_keys(storage::Session& s, const chat::ResolverDeps& resolver,
+                    const std::string& org_id, const json::object& model,
+                    std::map<std::string, std::string>& keys) {
+  const json::object holder{{"assistant", json::object{{"model", model}}}};
+  chat::SetupRequest request;
+  request.holder = &holder;
+  for (auto& [provider, key] : chat::resolve_conversation(s, resolver, org_id, request).keys)
+    keys.emplace(provider, key);
+}
+
 void answer_once(
     const chat::ChatEngine& engine, chat::Conversation conversation,
     std::function<void(std::optional<chat::ChatFailure>, json::object, json::array)> done) {
@@ -147,14 +157,8 @@ void EvalRunner::create(std::string org_id, json::object body,
         play->keys = std::move(setup.keys);
         for (const auto& m : play->messages) {
           const auto* plan = m.is_object() ? object_at(m.get_object(), "judgePlan") : nullptr;
-          const auto* model = plan ? object_at(*plan, "model") : nullptr;
-          if (!model) continue;
-          const json::object judge{{"assistant", json::object{{"model", *model}}}};
-          chat::SetupRequest judge_request;
-          judge_request.holder = &judge;
-          for (auto& [provider, key] :
-               chat::resolve_conversation(s, deps_.resolver, play->org_id, judge_request).keys)
-            play->keys.emplace(provider, key);
+          if (const auto* model = plan ? object_at(*plan, "model") : nullptr)
+            add_model_keys(s, deps_.resolver, play->org_id, *model, play->keys);
         }
         play->org_server = deps_.org_server(s, play->org_id);
         play->run = new_run(play->org_id, play->run_id, body, deps_.clock.wall_ms());

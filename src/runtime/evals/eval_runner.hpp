@@ -72,6 +72,13 @@ class EvalRunner {
   EvalRunnerDeps deps_;
 };
 
+/// Adds to `keys` the org's key for the provider of `model` (a Vapi model object, e.g. a
+/// judge's), found as for an assistant with that model; a provider already in `keys` keeps
+/// its key. Throws ApiError as resolve_conversation does.
+void add_model_keys(storage::Session& s, const chat::ResolverDeps& resolver,
+                    const std::string& org_id, const boost::json::object& model,
+                    std::map<std::string, std::string>& keys);
+
 /// Runs one model turn of `conversation` and stops it at the model's first tool call (which
 /// is not run): `done` gets the assistant message the model produced (OpenAI's format) and the
 /// turn's costs, or the failure. Shared by evals and simulations.

@@ -30,6 +30,8 @@
 namespace sb::storage {
 class Store;
 class Session;
+struct ResourceQuery;
+struct DocumentPage;
 }  // namespace sb::storage
 namespace sb::resources {
 class ResourceService;
@@ -90,7 +92,13 @@ class SimulationRunner {
  private:
   struct Item;
   class MockingTools;
+  /// The query of a run's items, and a page of them parsed.
+  static storage::ResourceQuery items_of(std::string_view run_id);
+  static boost::json::array parsed_documents(const storage::DocumentPage& page);
   void enqueue(std::vector<std::shared_ptr<Item>> items);
+  /// Marks the queued or playing items of `run_id` (or the one `item_id`) canceled: each stops
+  /// at its next step.
+  void cancel_live(std::string_view run_id, std::string_view item_id);
   void pump();
   void start(std::shared_ptr<Item> item);
   void tester_turn(std::shared_ptr<Item> item);
