@@ -99,7 +99,10 @@ test("a run plays each simulation and iteration to its end and evaluates it from
 
   const failed = items.find((i) => i.status === "failed");
   assert.equal(failed.failureReason, "Evaluation count failed: extracted 3, expected > 5");
-  assert.equal(failed.simulationId, undefined);
+  assert.equal(failed.simulationId, undefined);  // an inline entry: no simulation
+  assert.equal(failed.scenarioId, undefined);
+  assert.equal(failed.personalityId, personality.id);
+  assert.equal(item.scenarioId, scenario.id);
   assert.deepEqual(await client.simulationRuns.simulationRunControllerFindItem({ id: run.id, itemId: failed.id }), failed);
   assert.equal((await expectError(client.simulationRuns.simulationRunControllerFindItem({ id: ZERO, itemId: failed.id }))).statusCode, 404);
 

@@ -293,8 +293,9 @@ void SimulationRunner::create(std::string org_id, json::object body, SimulationR
                              {"metadata", std::move(metadata)},
                              {"configurations", json::object{{"transport", transport}}}};
             if (!p.simulation_id.empty()) doc["simulationId"] = p.simulation_id;
-            for (auto key : {"scenarioId", "personalityId"})
-              if (auto v = string_at(p.simulation, key); !v.empty()) doc[key] = v;
+            // Stored ones have ids; inline ones do not.
+            if (auto v = string_at(p.scenario, "id"); !v.empty()) doc["scenarioId"] = v;
+            if (auto v = string_at(p.personality, "id"); !v.empty()) doc["personalityId"] = v;
             if (const auto* hooks = p.scenario.if_contains("hooks")) doc["hooks"] = *hooks;
             deps_.service.insert_document(s, specs.items, doc);
             item_ids.push_back(json::string(item->id));
