@@ -141,6 +141,11 @@ test("a tester that calls endCall ends the conversation; runs that cannot start 
     target: { type: "assistant", assistantId: target.id },
   }));
   assert.equal(gone.statusCode, 404);
+  const empty = await client.simulationSuites.simulationSuiteControllerCreate({ name: "Empty", simulationIds: [] });
+  assertBadRequest(await expectError(client.simulationRuns.simulationRunControllerCreate({
+    simulations: [{ type: "simulationSuite", simulationSuiteId: empty.id }],
+    target: { type: "assistant", assistantId: target.id },
+  })), "simulations name no simulation to run (their suites are empty)");
   assertBadRequest(await expectError(client.simulationRuns.simulationRunControllerCreate({
     simulations: [{ type: "simulation", personalityId: personality.id }],
     target: { type: "assistant", assistantId: target.id },

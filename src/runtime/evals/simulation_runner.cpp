@@ -249,6 +249,9 @@ void SimulationRunner::create(std::string org_id, json::object body, SimulationR
             planned.push_back(std::move(p));
           }
         }
+        if (planned.empty())
+          throw ApiError::bad_request(
+              "simulations name no simulation to run (their suites are empty)");
         const auto now = format_iso8601(deps_.clock.wall_ms());
         const auto run_id = new_uuid();
         const auto iterations =
