@@ -116,6 +116,29 @@ TEST_F(EvalRunnerTest, ACheckpointsToolCallIsJudgedNotRunAndTheMockAnswersIt) {
   EXPECT_EQ(result.at("messages").at(3).at("judge"), json::parse(R"({"status":"pass"})"));
 }
 
+TEST_F(EvalRunnerTest, AToolResponseCheckpointRunsTheToolAndAnLlmJudgesItsResult) {
+  const auto id = create(run_body(R"([
+    {"role":"user","content":"Book Monday"},
+    {"role":"assistant","judgePlan":{"type":"exact","content":"","toolCalls":[{"name":"book"}]}},
+    {"role":"tool","judgePlan":{"type":"ai","model":{"provider":"custom-llm","model":"judge",
+      "url":"http://judge","messages":[{"role":"user","content":"{{ messages[-1].content }}"}]}}}])"));
+  ASSERT_TRUE(model_asked(1));
+  model_.last().complete("", {{"call_1", "book", R"({"day":"Monday"})"}});
+  ASSERT_TRUE(test::eventually([&] { return tools_.batches.size() == 1; }));
+  EXPECT_EQ(tools_.batches[0].calls.at(0).call.arguments, R"({"day":"Monday"})");
+  tools_.finish("booked #7");
+  ASSERT_TRUE(model_asked(2));  // the judge, with the tool's result where its prompt says
+  EXPECT_EQ(model_.last().request.base_url, "http://judge");
+  EXPECT_EQ(model_.last().request.messages.back().at("content"), "booked #7");
+  model_.last().complete("pass");
+  ASSERT_TRUE(status_is(id, "ended"));
+  const auto run = stored(id);
+  const auto& result = run.at("results").at(0).as_object();
+  EXPECT_EQ(result.at("status"), "pass");
+  EXPECT_EQ(result.at("messages").at(2),
+            json::parse(R"({"role":"tool","content":"booked #7","judge":{"status":"pass"}})"));
+}
+
 TEST_F(EvalRunnerTest, AModelFailureEndsTheRunWithError) {
   const auto id = create(run_body(R"([{"role":"user","content":"Hi"},
     {"role":"assistant","judgePlan":{"type":"exact","content":"Hello"}}])"));

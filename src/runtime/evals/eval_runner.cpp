@@ -1,5 +1,6 @@
 #include "runtime/evals/eval_runner.hpp"
 
+#include <algorithm>
 #include <mutex>
 
 #include "core/api_error.hpp"
@@ -191,11 +192,7 @@ void EvalRunner::step(std::shared_ptr<Play> play) const {
     const auto role = string_at(m, "role");
     if (is_evaluation(m)) {
       if (role == "assistant") return checkpoint(play, m);
-      return finish(play, "error",
-                    "messages[" + std::to_string(index) +
-                        "]: tool response evaluations are not run by this server (tools are "
-                        "not called in an eval run); give the tool's response as a mock tool "
-                        "message instead");
+      return tool_checkpoint(play, m);
     }
     if (role == "assistant") {
       auto message = assistant_history_message(string_at(m, "content"), array_at(m, "toolCalls"),
@@ -248,11 +245,18 @@ void EvalRunner::judge(std::shared_ptr<Play> play, const json::object& message,
     const auto verdict = type == "exact" ? judge_exact(plan, answer) : judge_regex(plan, answer);
     return judged(play, message, answered, verdict.pass, verdict.failure_reason);
   }
-  // An LLM judge: its model's messages rendered with {{messages}} (the conversation, the
-  // answer last); system messages are its prompt, the others its input.
   auto view = judge_view(play->results);
   view.push_back(json::object{{"role", "assistant"}, {"content", answer.content}});
   if (!answer.tool_calls.empty()) view.back().as_object()["toolCalls"] = answer.tool_calls;
+  ai_judge(play, plan, std::move(view), [this, play, message, answered](Verdict verdict) {
+    judged(play, message, answered, verdict.pass, verdict.failure_reason);
+  });
+}
+
+// An LLM judge: its model's messages rendered with {{messages}} (`view`: the conversation, what
+// is judged last); system messages are its prompt, the others its input.
+void EvalRunner::ai_judge(std::shared_ptr<Play> play, const json::object& plan, json::array view,
+                          std::function<void(Verdict)> then) const {
   const json::object variables{{"messages", view}};
   auto model = plan.at("model").as_object();
   json::array system;
@@ -278,15 +282,80 @@ void EvalRunner::judge(std::shared_ptr<Play> play, const json::object& message,
   conversation.access = [keys = play->keys, &providers = deps_.providers](const auto& setup) {
     return chat::model_access(setup, keys, providers);
   };
-  answer_once(deps_.engine, std::move(conversation),
-              [this, play, message, answered](std::optional<chat::ChatFailure> failure,
-                                              json::object verdict_message, json::array costs) {
-                add_costs(play->costs, costs);
-                if (failure)
-                  return finish(play, "error", "The judge's model failed: " + failure->message);
-                const auto verdict = parse_verdict(string_at(verdict_message, "content"));
-                judged(play, message, answered, verdict.pass, verdict.failure_reason);
-              });
+  answer_once(
+      deps_.engine, std::move(conversation),
+      [this, play, then = std::move(then)](std::optional<chat::ChatFailure> failure,
+                                           json::object verdict_message, json::array costs) {
+        add_costs(play->costs, costs);
+        if (failure) return finish(play, "error", "The judge's model failed: " + failure->message);
+        then(parse_verdict(string_at(verdict_message, "content")));
+      });
+}
+
+// A tool response checkpoint: the pending tool calls of the assistant message before it run
+// for real (as in a chat), their results go into the conversation and are judged.
+void EvalRunner::tool_checkpoint(std::shared_ptr<Play> play, const json::object& message) const {
+  const json::object* asked = nullptr;
+  for (auto it = play->history.rbegin(); it != play->history.rend() && !asked; ++it)
+    if (string_at(it->as_object(), "role") == "assistant") asked = &it->as_object();
+  if (play->pending_calls.empty() || !asked)
+    return finish(play, "error",
+                  "messages[" + std::to_string(play->next - 1) +
+                      "]: a tool response evaluation must follow an assistant message with tool "
+                      "calls left to answer");
+  const auto& assistant = play->assistants.front();
+  const auto tools = chat::tool_set(assistant.tools, assistant.squad_destinations);
+  std::vector<chat::ToolInvocation> invocations;
+  std::vector<std::optional<chat::ToolOutcome>> outcomes;
+  for (const auto& c : *array_at(*asked, "tool_calls")) {
+    const auto& call = c.as_object();
+    const std::string id(string_at(call, "id"));
+    if (std::find(play->pending_calls.begin(), play->pending_calls.end(), id) ==
+        play->pending_calls.end())
+      continue;
+    const auto& function = call.at("function").as_object();
+    const std::string name(string_at(function, "name"));
+    const auto* tool = tools.tool(name);
+    if (tool) {
+      invocations.push_back({{id, name, std::string(string_at(function, "arguments"))}, *tool});
+      outcomes.emplace_back();
+    } else {
+      outcomes.emplace_back(
+          chat::ToolOutcome{id, name, "Error: there is no tool named " + name, true});
+    }
+  }
+  play->pending_calls.clear();
+  chat::ToolContext context;
+  context.org_id = play->org_id;
+  context.assistant = assistant.assistant;
+  context.org_server = play->org_server;
+  context.chat = {{"id", play->run_id}};
+  deps_.engine.tools().run(
+      context, std::move(invocations),
+      [this, play, message,
+       outcomes = std::move(outcomes)](std::vector<chat::ToolOutcome> ran) mutable {
+        std::string content;
+        std::size_t next = 0;
+        for (auto& o : outcomes) {
+          if (!o)
+            o = next < ran.size() ? std::move(ran[next++])
+                                  : chat::ToolOutcome{"", "", "Error: the tool did not run", true};
+          play->history.push_back(json::object{
+              {"role", "tool"}, {"tool_call_id", o->tool_call_id}, {"content", o->content}});
+          content += (content.empty() ? "" : "\n") + o->content;
+        }
+        auto view = judge_view(play->results);
+        view.push_back(json::object{{"role", "tool"}, {"content", content}});
+        ai_judge(play, message.at("judgePlan").as_object(), std::move(view),
+                 [this, play, content](Verdict verdict) {
+                   json::object judge{{"status", verdict.pass ? "pass" : "fail"}};
+                   if (!verdict.pass) judge["failureReason"] = verdict.failure_reason;
+                   play->results.push_back(json::object{
+                       {"role", "tool"}, {"content", content}, {"judge", std::move(judge)}});
+                   if (!verdict.pass) play->passed = false;
+                   step(play);
+                 });
+      });
 }
 
 void EvalRunner::judged(std::shared_ptr<Play> play, const json::object& message,

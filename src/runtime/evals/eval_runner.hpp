@@ -17,6 +17,7 @@
 #include <boost/json/object.hpp>
 
 #include "core/clock.hpp"
+#include "domain/evals/eval_judge.hpp"
 #include "runtime/chat/chat_engine.hpp"
 #include "runtime/chat/conversation_setup.hpp"
 
@@ -62,6 +63,9 @@ class EvalRunner {
   void checkpoint(std::shared_ptr<Play> play, const boost::json::object& message) const;
   void judge(std::shared_ptr<Play> play, const boost::json::object& message,
              boost::json::object answered) const;
+  void ai_judge(std::shared_ptr<Play> play, const boost::json::object& plan,
+                boost::json::array view, std::function<void(Verdict)> then) const;
+  void tool_checkpoint(std::shared_ptr<Play> play, const boost::json::object& message) const;
   void judged(std::shared_ptr<Play> play, const boost::json::object& message,
               const boost::json::object& answered, bool pass, std::string failure) const;
   void finish(std::shared_ptr<Play> play, std::string ended_reason, std::string message) const;
