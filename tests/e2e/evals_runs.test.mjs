@@ -1,19 +1,23 @@
 // Eval runs through the official SDK against the LLM stand-in: a mock conversation played
 // against an assistant through the chat engine, each checkpoint judged (exact, regex, an LLM
-// judge), one eval that passes and one that fails on the right message; bad runs refused.
+// judge, a real tool's result), one eval that passes and one that fails on the right message;
+// bad runs refused.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { expectError, assertBadRequest, UUID_V4 } from "./harness.mjs";
 import { startChatServer, createAssistant, assistantBody, scripted } from "./chats_helpers.mjs";
+import { startReceiver } from "./webhooks_receiver.mjs";
 
-let env, server, client;
+let env, server, client, receiver;
 before(async () => {
+  receiver = await startReceiver();
   env = await startChatServer();
   ({ server } = env);
   client = server.client;
 });
 after(async () => {
   await env?.stop();
+  await receiver?.close();
 });
 
 const ZERO = "00000000-0000-4000-8000-000000000000";
@@ -163,4 +167,30 @@ test("runs that cannot start are refused and store nothing", async () => {
   assertBadRequest(await expectError(client.eval.evalControllerRun({ type: "eval", evalId: evalDoc.id, target: { type: "assistant" } })),
     "exactly one of target.assistantId or target.assistant must be provided");
   assert.equal((await client.eval.evalControllerGetRunsPaginated({})).results.length, runsBefore);
+});
+
+test("a tool checkpoint runs the tool the assistant called and an LLM judge reads its result", async () => {
+  receiver.on("/stock", () => ({ body: "pass" }));
+  const stock = await client.tools.create({
+    type: "apiRequest", name: "check_stock", method: "POST", url: receiver.url("/stock"),
+    body: { type: "object", properties: { item: { type: "string" } } },
+  });
+  const assistant = await createAssistant(server, "Shop", "You sell tea.", { toolIds: [stock.id] });
+  const created = await client.eval.evalControllerRun({
+    type: "eval",
+    eval: {
+      type: "chat.mockConversation",
+      messages: [
+        { role: "user", content: 'call check_stock with {"item":"tea"}' },
+        { role: "assistant", judgePlan: { type: "exact", content: "", toolCalls: [{ name: "check_stock", arguments: { item: "tea" } }] } },
+        { role: "tool", judgePlan: { type: "ai", model: { provider: "openai", model: "gpt-4o", messages: [{ role: "user", content: "say {{ messages[-1].content }}" }] } } },
+      ],
+    },
+    target: { type: "assistant", assistantId: assistant.id },
+  });
+  const run = await ended(created.id);
+  const [result] = run.results;
+  assert.equal(result.status, "pass", JSON.stringify(result.messages));
+  assert.deepEqual(receiver.hits("/stock").map((h) => h.json), [{ item: "tea" }]);
+  assert.deepEqual(result.messages[2], { role: "tool", content: "pass", judge: { status: "pass" } });
 });
