@@ -5,16 +5,19 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { expectError, assertBadRequest, UUID_V4 } from "./harness.mjs";
-import { startChatServer, assistantBody, scripted } from "./chats_helpers.mjs";
+import { startChatServer, assistantBody, scripted, eventually } from "./chats_helpers.mjs";
+import { startReceiver } from "./webhooks_receiver.mjs";
 
-let env, server, client;
+let env, server, client, receiver;
 before(async () => {
+  receiver = await startReceiver();
   env = await startChatServer();
   ({ server } = env);
   client = server.client;
 });
 after(async () => {
   await env?.stop();
+  await receiver?.close();
 });
 
 const ZERO = "00000000-0000-4000-8000-000000000000";
@@ -187,4 +190,33 @@ test("canceling a run cancels its items; the answer in flight does not bring the
   assert.ok(item.canceledAt);
   assert.deepEqual(await client.simulationRuns.simulationRunControllerFindOne({ id: created.id }), canceled);
   assert.deepEqual(await client.simulationRuns.simulationRunControllerCancelItem({ id: created.id, itemId: item.id }), item);
+});
+
+test("a scenario's hooks send simulation.run.started and simulation.run.ended as server messages", async () => {
+  const target = await client.assistants.create(assistantBody("Hooked", "x", {}, { firstMessage: "Bye, call endCall" }));
+  const personality = await client.simulationPersonalities.personalityControllerCreate(tester);
+  const scenario = await client.simulationScenarios.scenarioControllerCreate({
+    name: "Hooked", instructions: "Hang up.", evaluations: [booked],
+    hooks: [
+      { on: "simulation.run.started", do: [{ type: "webhook", server: { url: receiver.url("/started") } }] },
+      { on: "simulation.run.ended", do: [{ type: "webhook", server: { url: receiver.url("/ended") }, include: { transcript: true } }] },
+    ],
+  });
+  const simulation = await client.simulations.simulationControllerCreate({ scenarioId: scenario.id, personalityId: personality.id });
+  const created = await client.simulationRuns.simulationRunControllerCreate({
+    simulations: [{ type: "simulation", simulationId: simulation.id }], target: { type: "assistant", assistantId: target.id },
+  });
+  const run = await endedRun(created.id);
+  const [item] = await client.simulationRuns.simulationRunControllerFindItems({ id: run.id });
+  await eventually(() => receiver.hits("/started").length === 1 && receiver.hits("/ended").length === 1, 5000, "both hooks");
+  const ids = { simulationId: simulation.id, runId: run.id, simulationRunItemId: item.id, iterationNumber: 1, isSimulation: true };
+  // Every server message carries its timestamp.
+  const { timestamp, ...started } = receiver.hits("/started")[0].json.message;
+  assert.equal(typeof timestamp, "number");
+  assert.deepEqual(started, { type: "simulation.run.started", ...ids });
+  const { timestamp: _, ...ended } = receiver.hits("/ended")[0].json.message;
+  assert.deepEqual(ended, {
+    type: "simulation.run.ended", ...ids, canceled: false, startedAt: item.startedAt, endedAt: item.completedAt,
+    transcript: "AI: Bye, call endCall\n",
+  });
 });

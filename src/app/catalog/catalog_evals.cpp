@@ -102,6 +102,7 @@ void add_evals(Catalog& catalog, const AgentSpecs& agents, const CredentialSpecs
       *deps.clock};
   sim_deps.concurrency = simulation_concurrency;
   sim_deps.public_url = deps.public_url;
+  sim_deps.deliveries = deps.deliveries;
   catalog.add(std::make_unique<SimulationEntry>(catalog, std::move(sim_deps)));
 }
 

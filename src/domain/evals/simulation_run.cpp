@@ -190,6 +190,30 @@ std::optional<json::value> read_extracted(std::string_view answer, const json::o
   return value;
 }
 
+json::object hook_message(const json::object& item, std::string_view event,
+                          const json::object& include) {
+  json::object message{{"type", event}};
+  if (const auto* id = item.if_contains("simulationId")) message["simulationId"] = *id;
+  message["runId"] = string_at(item, "runId");
+  message["simulationRunItemId"] = string_at(item, "id");
+  message["iterationNumber"] = int_at(item, "iterationNumber", 1);
+  message["isSimulation"] = true;
+  if (event != "simulation.run.ended") return message;
+  const auto status = string_at(item, "status");
+  message["canceled"] = status == "canceled";
+  if (const auto* reason = item.if_contains("failureReason")) message["failureReason"] = *reason;
+  if (const auto* started = item.if_contains("startedAt")) message["startedAt"] = *started;
+  for (auto key : {"completedAt", "failedAt", "canceledAt"})
+    if (const auto* ended = item.if_contains(key)) message["endedAt"] = *ended;
+  const json::object* call = nullptr;
+  if (const auto* metadata = object_at(item, "metadata")) call = object_at(*metadata, "call");
+  if (bool_at(include, "transcript"))
+    message["transcript"] = call ? string_at(*call, "transcript") : "";
+  if (bool_at(include, "messages"))
+    message["messages"] = call && call->contains("messages") ? call->at("messages") : json::array();
+  return message;
+}
+
 bool compare_values(std::string_view comparator, const json::value& extracted,
                     const json::value& expected) {
   if (extracted.is_number() && expected.is_number()) {

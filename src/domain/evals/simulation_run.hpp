@@ -49,6 +49,13 @@ std::optional<boost::json::value> read_extracted(std::string_view answer,
                                                  const boost::json::object& schema,
                                                  std::string_view path, std::string& error);
 
+/// The payload of a scenario hook's webhook for `event` ("simulation.run.started" or
+/// "simulation.run.ended") about `item` (a SimulationRunItem as stored): the ids, and for an
+/// ended item whether it was canceled, its failureReason, times, and the transcript and
+/// messages when `include` (SimulationHookInclude) asks for them.
+boost::json::object hook_message(const boost::json::object& item, std::string_view event,
+                                 const boost::json::object& include);
+
 /// `extracted <comparator> expected` (=, !=, and for numbers >, <, >=, <=).
 bool compare_values(std::string_view comparator, const boost::json::value& extracted,
                     const boost::json::value& expected);

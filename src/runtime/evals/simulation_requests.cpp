@@ -33,6 +33,7 @@ void SimulationRunner::cancel_run(std::string org_id, std::string run_id, Simula
           item["status"] = "canceled";
           item["canceledAt"] = now;
           deps_.service.replace_document(s, specs.items, item);
+          send_hooks(s, item, "simulation.run.ended");
         }
         if (string_at(run, "status") != "ended") {
           run["status"] = "ended";
@@ -66,6 +67,7 @@ void SimulationRunner::cancel_item(std::string org_id, std::string run_id, std::
           item["canceledAt"] = now;
           item = json::parse(deps_.service.replace_document(s, specs.items, item).document)
                      .as_object();
+          send_hooks(s, item, "simulation.run.ended");
         }
         const auto items =
             parsed_documents(deps_.service.list(s, specs.items, org_id, items_of(run_id)));

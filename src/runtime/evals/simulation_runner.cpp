@@ -567,6 +567,34 @@ void SimulationRunner::end_item(std::shared_ptr<Item> item, std::string status,
       [this, item](bool) { released(item); });
 }
 
+void SimulationRunner::send_hooks(storage::Session& s, const json::object& item,
+                                  std::string_view event) const {
+  const auto* hooks = array_at(item, "hooks");
+  if (!hooks || !deps_.deliveries) return;
+  const std::string org(string_at(item, "orgId"));
+  std::optional<json::object> org_server;
+  bool org_server_read = false;
+  for (const auto& h : *hooks) {
+    const auto* hook = h.if_object();
+    if (!hook || string_at(*hook, "on") != event) continue;
+    const auto* actions = array_at(*hook, "do");
+    for (const auto& a : actions ? *actions : json::array()) {
+      const auto* action = a.if_object();
+      if (!action || string_at(*action, "type") != "webhook") continue;
+      const auto* own = object_at(*action, "server");
+      if (!own && !org_server_read) {
+        org_server = deps_.org_server(s, org);
+        org_server_read = true;
+      }
+      const auto server = webhooks::pick_server({own, org_server ? &*org_server : nullptr});
+      if (!server) continue;  // nowhere to send it
+      const auto* include = object_at(*action, "include");
+      deps_.deliveries->enqueue(s, {org, *server}, string_at(item, "id"),
+                                hook_message(item, event, include ? *include : json::object()));
+    }
+  }
+}
+
 void SimulationRunner::write_item(const std::shared_ptr<Item>& item,
                                   std::function<void(json::object&)> change,
                                   std::function<void(bool)> then) {
@@ -574,9 +602,13 @@ void SimulationRunner::write_item(const std::shared_ptr<Item>& item,
       [this, item, change = std::move(change)](storage::Session& s) {
         const auto& specs = deps_.specs;
         auto doc = deps_.service.load(s, specs.items, item->org_id, item->id);
-        if (string_at(doc, "status") == "canceled") throw ApiError::bad_request("canceled");
+        const std::string before(string_at(doc, "status"));
+        if (before == "canceled") throw ApiError::bad_request("canceled");
         change(doc);
         deps_.service.replace_document(s, specs.items, doc);
+        const auto after = string_at(doc, "status");
+        if (before == "queued" && after == "running") send_hooks(s, doc, "simulation.run.started");
+        if (item_ended(after)) send_hooks(s, doc, "simulation.run.ended");
         auto run = deps_.service.load(s, specs.runs, item->org_id, item->run_id);
         const auto items = parsed_documents(
             deps_.service.list(s, specs.items, item->org_id, items_of(item->run_id)));

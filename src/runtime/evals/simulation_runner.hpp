@@ -26,6 +26,7 @@
 #include "core/clock.hpp"
 #include "runtime/chat/chat_engine.hpp"
 #include "runtime/chat/conversation_setup.hpp"
+#include "webhooks/webhooks.hpp"
 
 namespace sb::storage {
 class Store;
@@ -63,6 +64,9 @@ struct SimulationRunnerDeps {
   std::int64_t concurrency = 5;  ///< items running at once per org
   int max_turns = 10;            ///< tester-and-target exchanges per item
   std::function<std::string()> public_url = [] { return std::string(); };
+  /// Where scenario hooks' webhooks go (durably, with the write that ends or starts an
+  /// item); none in tests.
+  webhooks::Deliveries* deliveries = nullptr;
 };
 
 /// Receives a result object, or the error (an ApiError) to answer instead.
@@ -106,6 +110,9 @@ class SimulationRunner {
   void evaluate(std::shared_ptr<Item> item, std::size_t next);
   void end_item(std::shared_ptr<Item> item, std::string status, std::string reason);
   void released(const std::shared_ptr<Item>& item);
+  /// Enqueues, in the write `s`, the webhooks the item's hooks ask for on `event`.
+  void send_hooks(storage::Session& s, const boost::json::object& item,
+                  std::string_view event) const;
   /// Applies `change` to the stored item (unless it was canceled or deleted: false to
   /// `then`) and brings its run's counts and status up to date in the same write.
   void write_item(const std::shared_ptr<Item>& item,
