@@ -163,6 +163,21 @@ TEST(SimulationRun, ItemCountsFollowStatuses) {
     "canceled":1})"));
 }
 
+TEST(SimulationRun, HookMessagesCarryTheIdsAndForAnEndWhatTheActionIncludes) {
+  const auto item = obj(R"({"id":"i","runId":"r","iterationNumber":2,"status":"canceled",
+    "startedAt":"s","canceledAt":"e","metadata":{"call":{"transcript":"AI: hi\n",
+    "messages":[{"role":"assistant","content":"hi"}]}}})");
+  EXPECT_EQ(hook_message(item, "simulation.run.started", {}),
+            obj(R"({"type":"simulation.run.started","runId":"r","simulationRunItemId":"i",
+    "iterationNumber":2,"isSimulation":true})"));
+  const auto ended = hook_message(item, "simulation.run.ended", obj(R"({"transcript":true})"));
+  EXPECT_EQ(ended.at("canceled"), true);
+  EXPECT_EQ(ended.at("startedAt"), "s");
+  EXPECT_EQ(ended.at("endedAt"), "e");
+  EXPECT_EQ(ended.at("transcript"), "AI: hi\n");
+  EXPECT_FALSE(ended.contains("messages"));
+}
+
 TEST(SimulationSuggestions, ModelAnswersAreCheckedAgainstTheirShapes) {
   std::string error;
   const auto scenarios = read_scenarios(R"(Here: {"scenarios":[{"name":"Book","instructions":"x",
