@@ -136,6 +136,12 @@ int main(int argc, char** argv) {
                    "(each also keeps to its maxConcurrency)")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{100'000}))
       ->capture_default_str();
+  serve_cmd
+      ->add_option("--simulation-concurrency", serve.simulation_concurrency,
+                   "Simulation run items an org may have playing at once (the others wait "
+                   "queued; GET /eval/simulation/concurrency shows it)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1'000}))
+      ->capture_default_str();
   add_seconds(serve_cmd, "--call-grace", serve.call_grace,
               "Seconds live calls may go on after SIGTERM before they are ended "
               "(worker-shutdown)");

@@ -302,6 +302,7 @@ int serve(const ServeOptions& options) {
   const auto credentials = add_credentials_files(catalog);
   const auto workspace = add_workspace(catalog);
   const auto& engine = add_chats(catalog, agents, credentials, workspace);
+  add_evals(catalog, agents, credentials, engine, options.simulation_concurrency);
   http::RateLimiter::Options lookups;
   lookups.per_second = options.auth_rate_limit;
   auth::ApiKeyAuthenticator authenticator(store, lookups);

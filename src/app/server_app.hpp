@@ -48,6 +48,8 @@ struct ServeOptions {
   std::size_t max_calls = 500;  ///< live calls at once; POST /call beyond it is a 429
   /// Calls of an org's campaigns in flight at once, across its campaigns.
   std::int64_t campaign_org_concurrency = 10;
+  /// Simulation run items of one org playing at once (the others wait queued).
+  std::int64_t simulation_concurrency = 5;
   unsigned call_grace = 30;               ///< seconds live calls may run on after SIGTERM
   unsigned call_connect_timeout = 60;     ///< seconds a created call waits for its transport
   unsigned speech_threads = 0;            ///< threads of the speech pool (0: one per CPU)

@@ -25,10 +25,11 @@ const contract = JSON.parse(
 // path parameters ({provider}); `bodies`, per "METHOD /path" of an operation other than PATCH
 // that takes a body, a function of the target id resolving a valid body; `sameAs`, another
 // collection path serving the same objects (reuses its object); `none: true` when nothing can
-// create one yet (eval runs): the operations must still answer the plain 404 for an unknown
+// create one yet: the operations must still answer the plain 404 for an unknown
 // id; `outOfScope: true` for a group the server leaves out on purpose: its operations must
 // have no route at all; `listQuery`, the list's required parameters (GET /file's purpose);
-// `listedForOther(server, orgB)`, what org B's own list holds when it is not empty (GET /org).
+// `listedForOther(server, orgB)`, what org B's own list holds when it is not empty (GET /org);
+// `queries`, per "METHOD /path", the query parameters the operation requires.
 const FIXTURES = {};
 for (const file of readdirSync(new URL("./isolation/", import.meta.url)).sort()) {
   const group = await import(new URL(`./isolation/${file}`, import.meta.url));
@@ -118,7 +119,7 @@ async function audit(operation) {
   if (!fixture.outOfScope && takesJson(op) && body === undefined)
     return `${name}: takes a body; give a valid one in its fixture (patch or bodies)`;
   const concrete = fill(path, fixture).replace("{id}", id);
-  const res = await api(server, concrete, { method, token: orgB.apiKey, body });
+  const res = await api(server, concrete, { method, token: orgB.apiKey, body, query: fixture.queries?.[name] });
   const routeMissing = res.status === 404 && /^Cannot /.test(res.body?.message);
   if (routeMissing && !fixture.outOfScope) return `${name}: no route (${res.body.message})`;
   const expected = expectedAnswer(fixture, method, concrete);

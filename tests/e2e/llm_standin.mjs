@@ -13,6 +13,8 @@
 //   followed by `with <json>` (the rest of the message, passed on as written, so it may be
 //   invalid JSON): a call of that tool with those arguments (else "{}"), finish reason
 //   "tool_calls" / stop reason "tool_use";
+// - when the last user message starts with "say ": the rest of it, as written (an LLM judge's
+//   verdict, an extracted value);
 // - when the last user message is exactly "what is your system prompt": "System: <the system
 //   messages' text (OpenAI) or `system` (Anthropic)>";
 // - model "error-401" → 401 "Incorrect API key provided", "error-500" → 500 "The server had
@@ -176,6 +178,8 @@ function planFor(c, model) {
   const text = (t) => ({ kind: "text", pieces: t.match(/[^ ]+ *| +/g) ?? [] });
   if (c.toolResults.length > 0) return text(`Tool said: ${c.toolResults.join("; ")}`);
   if (c.userText.trim() === "what is your system prompt") return text(`System: ${c.system}`);
+  const say = /^say ([\s\S]+)$/.exec(c.userText.trim());
+  if (say) return text(say[1]);
   const call = c.tools.length > 0 ? /\bcall\s+([A-Za-z0-9_.:-]+)(?:\s+with\s+([\s\S]*))?/.exec(c.userText) : null;
   if (call) {
     const args = call[2]?.trim() || "{}";

@@ -42,15 +42,7 @@ test("POST /structured-output/run → 501 naming the extraction engine", async (
   assertBadRequest(await expectError(client.structuredOutputs.structuredOutputControllerRun({ previewEnabled: true })));
 });
 
-test("POST /eval/run → 501 naming the eval runner", async () => {
-  await assertNotImplemented(
-    client.eval.evalControllerRun({ type: "eval", evalId: ASSISTANT_ID, target: { type: "assistant", assistantId: ASSISTANT_ID } }),
-    "Running evals needs the eval runner (mock conversations with assistants over LLM providers)" + LATER,
-  );
-  assertBadRequest(await expectError(client.eval.evalControllerRun({ type: "eval" })), "target should not be null or undefined");
-});
-
 test("the 501 routes still need an API key", async () => {
-  const res = await api(server, "/eval/run", { method: "POST", token: null, body: { type: "eval" } });
+  const res = await api(server, "/structured-output/run", { method: "POST", token: null, body: {} });
   assert.equal(res.status, 401);
 });

@@ -115,7 +115,7 @@ int ResourceController::register_routes(http::Router& router) {
     });
     // The PATCH schema may depend on the stored object (its discriminator), so the handler
     // validates the body in the same transaction as the update.
-    if (const auto* op = contract_->operation("patch", path))
+    if (const auto* op = contract_->operation("patch", path); op && routes_.updates)
       add(
           Method::kPatch, path,
           [this, op](http::Context&& ctx, http::Reply reply) {

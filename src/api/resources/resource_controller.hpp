@@ -72,6 +72,9 @@ struct ResourceRoutes {
   /// false when POST on the collection belongs to another route provider (e.g. a 501 until
   /// a later capability creates the objects).
   bool creates = true;
+  /// false when PATCH on the item belongs to another route provider (a simulation run's
+  /// PATCH cancels it).
+  bool updates = true;
   /// Set when the create takes an upload rather than JSON (POST /file): how to read it, and
   /// the largest body its route accepts (refused with 413 before it is read).
   UploadReader upload = {};

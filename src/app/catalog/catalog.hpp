@@ -155,6 +155,11 @@ WorkspaceSpecs add_workspace(Catalog& catalog);           // catalog_workspace.c
 const chat::ChatEngine& add_chats(Catalog& catalog, const AgentSpecs& agents,
                                   const CredentialSpecs& credentials,
                                   const WorkspaceSpecs& workspace);  // catalog_chats.cpp
+/// /eval and /eval/run (runs played through `engine`), and /eval/simulation/... (at most
+/// `simulation_concurrency` items of an org playing at once).
+void add_evals(Catalog& catalog, const AgentSpecs& agents, const CredentialSpecs& credentials,
+               const chat::ChatEngine& engine,
+               std::int64_t simulation_concurrency);  // catalog_evals.cpp
 /// What live calls run on, besides the catalog's dependencies.
 struct LiveCallSetup {
   const chat::ChatEngine& engine;

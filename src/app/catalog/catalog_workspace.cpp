@@ -1,4 +1,4 @@
-// Catalog group: structured outputs, insights, evals (and their runs), scorecards, provider
+// Catalog group: structured outputs, insights, scorecards, provider
 // resources, sessions (and their server messages), campaigns, chats and calls (their stored
 // parts), the 501s for behaviour that belongs to later work, GET /api-json and /org/{id}.
 
@@ -14,7 +14,6 @@
 #include "domain/calls/recording_store.hpp"
 #include "domain/campaigns/campaign_spec.hpp"
 #include "domain/chats/chat_spec.hpp"
-#include "domain/evals/eval_spec.hpp"
 #include "domain/insights/insight_spec.hpp"
 #include "domain/provider_resources/provider_resource_spec.hpp"
 #include "domain/scorecards/scorecard_spec.hpp"
@@ -83,10 +82,6 @@ std::vector<api::NotImplementedOperation> not_implemented() {
        "Running structured outputs needs the extraction engine (structured outputs extracted "
        "from calls by LLM providers)" +
            later},
-      {Method::kPost, "/eval/run",
-       "Running evals needs the eval runner (mock conversations with assistants over LLM "
-       "providers)" +
-           later},
   };
 }
 
@@ -97,8 +92,6 @@ WorkspaceSpecs add_workspace(Catalog& catalog) {
               {"/structured-output", "/structured-output/{id}", {}, {}});
   const auto& insight = catalog.add(insights::insight_spec(),
                                     {"/reporting/insight", "/reporting/insight/{id}", {}, {}});
-  catalog.add(evals::eval_spec(), {"/eval", "/eval/{id}", {}, {}});
-  add_read_only(catalog, evals::eval_run_spec(), "/eval/run");
   catalog.add(scorecards::scorecard_spec(),
               {"/observability/scorecard", "/observability/scorecard/{id}", {}, {}});
   catalog.add(

@@ -1,7 +1,7 @@
 #pragma once
 // Evals (/eval): mock conversations with the judgements an assistant's replies must pass;
-// and their runs (/eval/run), which only the eval runner creates (POST /eval/run is a 501
-// until it exists), so runs can be listed, read and deleted but never written here.
+// and their runs (/eval/run), which only the eval runner creates (runtime/evals/eval_runner),
+// so runs can be listed, read and deleted but never written through the generic routes.
 
 #include "domain/resources/resource_spec.hpp"
 

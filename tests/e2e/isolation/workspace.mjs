@@ -32,8 +32,6 @@ export const FIXTURES = {
     notFound: "Eval not found",
     patch: { name: "taken over" },
   },
-  // Only the eval runner (a later capability) creates runs.
-  "/eval/run": { none: true, notFound: "Eval run not found" },
   "/observability/scorecard": {
     create: async (server) => {
       const output = await api(server, "/structured-output", { method: "POST", body: { name: "Audit booked", schema: { type: "boolean" } } });

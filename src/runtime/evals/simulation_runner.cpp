@@ -1,0 +1,635 @@
+#include "runtime/evals/simulation_runner.hpp"
+
+#include <boost/json/parse.hpp>
+
+#include "core/api_error.hpp"
+#include "core/ids.hpp"
+#include "core/json_fields.hpp"
+#include "core/json_text.hpp"
+#include "core/text.hpp"
+#include "domain/evals/eval_run.hpp"
+#include "domain/evals/simulation_run.hpp"
+#include "domain/evals/simulation_suggestions.hpp"
+#include "domain/resources/resource_service.hpp"
+#include "runtime/chat/chat_context.hpp"
+#include "runtime/evals/eval_runner.hpp"
+#include "storage/store.hpp"
+
+namespace sb::evals {
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::string_view kEndCall = "endCall";
+
+// The personality's assistant as the tester: told the scenario, offered endCall.
+json::object tester_assistant(json::object assistant, std::string_view instructions) {
+  auto& model = assistant["model"];
+  if (!model.is_object()) return assistant;  // model_setup will say what is missing
+  auto& m = model.as_object();
+  if (!m["messages"].is_array()) m["messages"] = json::array();
+  m["messages"].as_array().push_back(json::object{
+      {"role", "system"},
+      {"content",
+       "You are the caller in a test conversation with an AI assistant. Follow this scenario:\n" +
+           std::string(instructions) +
+           "\nSpeak only as the caller, one turn at a time. When the conversation has reached its "
+           "end, call the endCall function."}});
+  if (!m["tools"].is_array()) m["tools"] = json::array();
+  m["tools"].as_array().push_back(json::object{
+      {"type", "function"},
+      {"function", json::object{{"name", kEndCall},
+                                {"description", "Ends the conversation."},
+                                {"parameters", json::object{{"type", "object"},
+                                                            {"properties", json::object()}}}}}});
+  return assistant;
+}
+
+// The transcript as the tester sees it: the target's words are its user's.
+json::array flipped(const json::array& transcript) {
+  json::array out;
+  for (const auto& v : transcript) {
+    const auto& m = v.as_object();
+    const auto role = string_at(m, "role");
+    const auto content = string_at(m, "content");
+    if (content.empty() || (role != "assistant" && role != "user")) continue;
+    out.push_back(
+        json::object{{"role", role == "assistant" ? "user" : "assistant"}, {"content", content}});
+  }
+  return out;
+}
+
+bool calls_end(const json::object& message) {
+  if (const auto* calls = array_at(message, "tool_calls"))
+    for (const auto& c : *calls)
+      if (const auto* f = c.is_object() ? object_at(c.get_object(), "function") : nullptr;
+          f && string_at(*f, "name") == kEndCall)
+        return true;
+  return false;
+}
+
+std::string describe(std::exception_ptr error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const ApiError& e) {
+    std::string out;
+    for (const auto& m : e.messages()) out += (out.empty() ? "" : "; ") + m;
+    return out;
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+}
+
+}  // namespace
+
+// Runs the target's tool calls, answering those the item's scenario mocks itself.
+class SimulationRunner::MockingTools final : public chat::Tools {
+ public:
+  explicit MockingTools(const chat::Tools& real) : real_(real) {}
+  void set(const std::string& chat_id, json::array mocks) {
+    std::lock_guard lock(mutex_);
+    mocks_[chat_id] = std::move(mocks);
+  }
+  void forget(const std::string& chat_id) {
+    std::lock_guard lock(mutex_);
+    mocks_.erase(chat_id);
+  }
+  chat::CancelTools run(const chat::ToolContext& context, std::vector<chat::ToolInvocation> calls,
+                        std::function<void(std::vector<chat::ToolOutcome>)> done) const override {
+    std::vector<std::optional<chat::ToolOutcome>> mocked(calls.size());
+    std::vector<chat::ToolInvocation> real;
+    {
+      std::lock_guard lock(mutex_);
+      const auto it = mocks_.find(std::string(string_at(context.chat, "id")));
+      for (std::size_t i = 0; i < calls.size(); ++i) {
+        if (it != mocks_.end())
+          for (const auto& m : it->second) {
+            const auto& mock = m.as_object();
+            if (string_at(mock, "toolName") == calls[i].call.name && bool_at(mock, "enabled", true))
+              mocked[i] = chat::ToolOutcome{calls[i].call.id, calls[i].call.name,
+                                            std::string(string_at(mock, "result")), false};
+          }
+        if (!mocked[i]) real.push_back(calls[i]);
+      }
+    }
+    auto merge = [mocked = std::move(mocked),
+                  done = std::move(done)](std::vector<chat::ToolOutcome> outcomes) mutable {
+      std::vector<chat::ToolOutcome> all;
+      std::size_t next = 0;
+      for (auto& m : mocked) all.push_back(m ? std::move(*m) : std::move(outcomes.at(next++)));
+      done(std::move(all));
+    };
+    if (real.empty()) {
+      merge({});
+      return [] {};
+    }
+    return real_.run(context, std::move(real), std::move(merge));
+  }
+
+ private:
+  const chat::Tools& real_;
+  mutable std::mutex mutex_;
+  std::map<std::string, json::array> mocks_;
+};
+
+// One item being played.
+struct SimulationRunner::Item {
+  std::string org_id;
+  std::string run_id;
+  std::string id;
+  json::object holder;    // the target: {"assistantId"|...}
+  json::object scenario;  // as stored or inline
+  json::object personality;
+  std::vector<std::pair<json::object, json::object>> evaluations;  // (plan item, output)
+  // Resolved when the item starts.
+  std::vector<chat::ResolvedAssistant> target;
+  std::vector<chat::ResolvedAssistant> tester;
+  std::map<std::string, std::string> keys;
+  std::optional<json::object> org_server;
+  json::array transcript;  // the target's side: assistant = target, user = tester
+  int turns = 0;
+  std::atomic<bool> canceled{false};
+  json::array results;
+  bool passed = true;
+  std::string failure;
+};
+
+SimulationRunner::SimulationRunner(SimulationRunnerDeps deps)
+    : deps_(std::move(deps)),
+      tools_(std::make_unique<MockingTools>(deps_.engine.tools())),
+      engine_(std::make_unique<chat::ChatEngine>(deps_.engine.model(), *tools_)),
+      started_(deps_.clock.wall_ms()) {}
+
+SimulationRunner::~SimulationRunner() = default;
+
+storage::ResourceQuery SimulationRunner::items_of(std::string_view run_id) {
+  storage::ResourceQuery query;
+  query.limit = 10000;
+  query.ascending = true;
+  query.fields.push_back({"runId",
+                          storage::FieldFilter::Op::kEquals,
+                          storage::FieldFilter::Type::kText,
+                          {std::string(run_id)}});
+  return query;
+}
+
+json::array SimulationRunner::parsed_documents(const storage::DocumentPage& page) {
+  json::array out;
+  for (const auto& d : page.documents) out.push_back(json::parse(d));
+  return out;
+}
+
+std::function<chat::ModelAccess(const chat::ModelSetup&)> SimulationRunner::access(
+    std::map<std::string, std::string> keys) const {
+  return [keys = std::move(keys), &providers = deps_.providers](const chat::ModelSetup& setup) {
+    return chat::model_access(setup, keys, providers);
+  };
+}
+
+void SimulationRunner::create(std::string org_id, json::object body, SimulationReply done) {
+  try {
+    check_simulation_run_request(body);
+  } catch (...) {
+    return done(std::current_exception(), {});
+  }
+  struct Created {
+    json::object response;
+    std::vector<std::shared_ptr<Item>> items;
+  };
+  auto created = std::make_shared<Created>();
+  auto request = std::make_shared<json::object>(std::move(body));
+  deps_.store.post_write(
+      [this, org_id, request, created](storage::Session& s) {
+        created->items.clear();
+        const auto& body = *request;
+        const auto& specs = deps_.specs;
+        const auto load = [&](const resources::ResourceSpec& spec, std::string_view id) {
+          return deps_.service.load(s, spec, org_id, ascii_lower(id));
+        };
+        const auto& target = body.at("target").as_object();
+        auto holder = target_holder(target);
+        chat::SetupRequest check;
+        check.holder = &holder;
+        chat::resolve_conversation(s, deps_.resolver, org_id, check);  // its 404s
+        json::object snapshot;
+        if (auto id = string_at(holder, "assistantId"); !id.empty())
+          snapshot["assistant"] = load(deps_.resolver.assistants, id);
+        else if (auto squad = string_at(holder, "squadId"); !squad.empty())
+          snapshot["squad"] = load(deps_.resolver.squads, squad);
+        else
+          snapshot = holder;
+        // Each simulation to play: (simulation id or "", scenario, personality, simulation).
+        struct Planned {
+          std::string simulation_id;
+          json::object scenario, personality, simulation;
+        };
+        std::vector<Planned> planned;
+        const auto plan_simulation = [&](const json::object& simulation) {
+          planned.push_back({std::string(string_at(simulation, "id")),
+                             load(specs.scenarios, string_at(simulation, "scenarioId")),
+                             load(specs.personalities, string_at(simulation, "personalityId")),
+                             simulation});
+        };
+        for (const auto& e : body.at("simulations").as_array()) {
+          const auto& entry = e.as_object();
+          if (string_at(entry, "type") == "simulationSuite") {
+            const auto suite = load(specs.suites, string_at(entry, "simulationSuiteId"));
+            for (const auto& id : suite.at("simulationIds").as_array())
+              plan_simulation(load(specs.simulations, id.as_string()));
+          } else if (auto id = string_at(entry, "simulationId"); !id.empty()) {
+            plan_simulation(load(specs.simulations, id));
+          } else {
+            Planned p;
+            p.scenario = entry.contains("scenario")
+                             ? entry.at("scenario").as_object()
+                             : load(specs.scenarios, string_at(entry, "scenarioId"));
+            p.personality = entry.contains("personality")
+                                ? entry.at("personality").as_object()
+                                : load(specs.personalities, string_at(entry, "personalityId"));
+            planned.push_back(std::move(p));
+          }
+        }
+        if (planned.empty())
+          throw ApiError::bad_request(
+              "simulations name no simulation to run (their suites are empty)");
+        const auto now = format_iso8601(deps_.clock.wall_ms());
+        const auto run_id = new_uuid();
+        const auto iterations =
+            body.contains("iterations")
+                ? static_cast<std::int64_t>(body.at("iterations").to_number<double>())
+                : 1;
+        const json::object transport{{"provider", "vapi.webchat"}};
+        json::array items;
+        json::array item_ids;
+        for (const auto& p : planned) {
+          std::vector<std::pair<json::object, json::object>> evaluations;
+          if (const auto* list = array_at(p.scenario, "evaluations"))
+            for (const auto& ev : *list) {
+              const auto& e = ev.as_object();
+              auto output =
+                  e.contains("structuredOutput")
+                      ? e.at("structuredOutput").as_object()
+                      : load(specs.structured_outputs, string_at(e, "structuredOutputId"));
+              evaluations.emplace_back(e, std::move(output));
+            }
+          for (std::int64_t n = 1; n <= iterations; ++n) {
+            auto item = std::make_shared<Item>();
+            item->org_id = org_id;
+            item->run_id = run_id;
+            item->id = new_uuid();
+            item->holder = holder;
+            item->scenario = p.scenario;
+            item->personality = p.personality;
+            item->evaluations = evaluations;
+            json::object metadata = snapshot;
+            metadata["scenario"] = p.scenario;
+            metadata["personality"] = p.personality;
+            if (!p.simulation.empty()) metadata["simulation"] = p.simulation;
+            json::object doc{{"id", item->id},
+                             {"orgId", org_id},
+                             {"runId", run_id},
+                             {"status", "queued"},
+                             {"queuedAt", now},
+                             {"createdAt", now},
+                             {"updatedAt", now},
+                             {"iterationNumber", n},
+                             {"metadata", std::move(metadata)},
+                             {"configurations", json::object{{"transport", transport}}}};
+            if (!p.simulation_id.empty()) doc["simulationId"] = p.simulation_id;
+            // Stored ones have ids; inline ones do not.
+            if (auto v = string_at(p.scenario, "id"); !v.empty()) doc["scenarioId"] = v;
+            if (auto v = string_at(p.personality, "id"); !v.empty()) doc["personalityId"] = v;
+            if (const auto* hooks = p.scenario.if_contains("hooks")) doc["hooks"] = *hooks;
+            deps_.service.insert_document(s, specs.items, doc);
+            item_ids.push_back(json::string(item->id));
+            items.push_back(std::move(doc));
+            created->items.push_back(std::move(item));
+          }
+        }
+        json::object run{{"id", run_id},
+                         {"orgId", org_id},
+                         {"status", "queued"},
+                         {"queuedAt", now},
+                         {"createdAt", now},
+                         {"updatedAt", now},
+                         {"simulations", body.at("simulations")},
+                         {"target", target},
+                         {"iterations", iterations},
+                         {"transport", transport},
+                         {"itemCounts", item_counts(items)}};
+        deps_.service.insert_document(s, specs.runs, run);
+        run["simulationRunItemIds"] = std::move(item_ids);
+        run["url"] = deps_.public_url() + "/eval/simulation/run/" + run_id;
+        run["message"] = "Chat simulations; at most " + std::to_string(deps_.concurrency) +
+                         " items run at once per org, the others wait queued";
+        created->response = std::move(run);
+      },
+      [this, created, done = std::move(done)](std::exception_ptr error) {
+        if (error) return done(error, {});
+        done(nullptr, created->response);
+        enqueue(std::move(created->items));
+      });
+}
+
+void SimulationRunner::enqueue(std::vector<std::shared_ptr<Item>> items) {
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& item : items) {
+      live_[item->id] = item;
+      queue_.push_back(std::move(item));
+    }
+  }
+  pump();
+}
+
+void SimulationRunner::cancel_live(std::string_view run_id, std::string_view item_id) {
+  std::lock_guard lock(mutex_);
+  for (auto& [id, item] : live_)
+    if (id == item_id || (!run_id.empty() && item->run_id == run_id)) item->canceled = true;
+}
+
+// Starts queued items while their orgs have room.
+void SimulationRunner::pump() {
+  std::vector<std::shared_ptr<Item>> starting;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto it = queue_.begin(); it != queue_.end();) {
+      auto& active = active_[(*it)->org_id];
+      if (active >= deps_.concurrency) {
+        ++it;
+        continue;
+      }
+      ++active;
+      starting.push_back(std::move(*it));
+      it = queue_.erase(it);
+    }
+  }
+  for (auto& item : starting) start(std::move(item));
+}
+
+void SimulationRunner::released(const std::shared_ptr<Item>& item) {
+  tools_->forget(item->id);
+  {
+    std::lock_guard lock(mutex_);
+    live_.erase(item->id);
+    if (--active_[item->org_id] <= 0) active_.erase(item->org_id);
+  }
+  pump();
+}
+
+void SimulationRunner::start(std::shared_ptr<Item> item) {
+  if (item->canceled) return released(item);
+  deps_.store.post_read([this, item](storage::Session& s) {
+    try {
+      chat::SetupRequest target;
+      target.holder = &item->holder;
+      if (const auto* o = object_at(item->scenario, "targetOverrides")) target.overrides = *o;
+      auto setup = chat::resolve_conversation(s, deps_.resolver, item->org_id, target);
+      item->target = std::move(setup.assistants);
+      item->keys = std::move(setup.keys);
+      const json::object tester{
+          {"assistant", tester_assistant(object_at(item->personality, "assistant")
+                                             ? item->personality.at("assistant").as_object()
+                                             : json::object(),
+                                         string_at(item->scenario, "instructions"))}};
+      chat::SetupRequest tester_request;
+      tester_request.holder = &tester;
+      auto tester_setup =
+          chat::resolve_conversation(s, deps_.resolver, item->org_id, tester_request);
+      item->tester = std::move(tester_setup.assistants);
+      for (auto& [provider, key] : tester_setup.keys) item->keys.emplace(provider, key);
+      for (const auto& [plan, output] : item->evaluations)
+        if (const auto* model = object_at(output, "model"))
+          add_model_keys(s, deps_.resolver, item->org_id, *model, item->keys);
+      item->org_server = deps_.org_server(s, item->org_id);
+    } catch (...) {
+      return end_item(item, "failed", describe(std::current_exception()));
+    }
+    if (const auto* mocks = array_at(item->scenario, "toolMocks")) tools_->set(item->id, *mocks);
+    const auto now = format_iso8601(deps_.clock.wall_ms());
+    write_item(
+        item,
+        [now](json::object& doc) {
+          doc["status"] = "running";
+          doc["startedAt"] = now;
+        },
+        [this, item](bool ok) {
+          if (!ok) return released(item);
+          // The target opens with its first message, as in a call; else the tester does.
+          if (auto greeting = chat::first_message(item->target.front().assistant)) {
+            item->transcript.push_back(json::object{{"role", "assistant"}, {"content", *greeting}});
+          }
+          tester_turn(item);
+        });
+  });
+}
+
+void SimulationRunner::tester_turn(std::shared_ptr<Item> item) {
+  if (item->canceled) return released(item);
+  if (item->turns >= deps_.max_turns) return evaluate(item, 0);
+  chat::Conversation conversation;
+  conversation.org_id = item->org_id;
+  conversation.chat = {{"id", item->id + "-tester"}};
+  conversation.assistants = item->tester;
+  conversation.history = flipped(item->transcript);
+  conversation.access = access(item->keys);
+  answer_once(
+      *engine_, std::move(conversation),
+      [this, item](std::optional<chat::ChatFailure> failure, json::object message, json::array) {
+        if (failure)
+          return end_item(item, "failed", "The tester's model failed: " + failure->message);
+        const auto content = string_at(message, "content");
+        if (calls_end(message) || content.empty()) return evaluate(item, 0);
+        item->transcript.push_back(json::object{{"role", "user"}, {"content", content}});
+        target_turn(item);
+      });
+}
+
+void SimulationRunner::target_turn(std::shared_ptr<Item> item) {
+  if (item->canceled) return released(item);
+  chat::Conversation conversation;
+  conversation.org_id = item->org_id;
+  conversation.chat = {{"id", item->id}};
+  conversation.assistants = item->target;
+  conversation.history = item->transcript;
+  conversation.org_server = item->org_server;
+  conversation.access = access(item->keys);
+  chat::ChatEvents events;
+  events.on_delta = [](std::size_t, std::string_view) { return true; };
+  events.on_done = [this, item](chat::ChatResult result) {
+    for (auto& m : result.output) item->transcript.push_back(std::move(m));
+    ++item->turns;
+    tester_turn(item);
+  };
+  events.on_failure = [this, item](chat::ChatFailure failure) {
+    end_item(item, "failed", "The target's model failed: " + failure.message);
+  };
+  events.on_cancelled = [this, item](chat::ChatResult) { released(item); };
+  engine_->run(std::move(conversation), std::move(events));
+}
+
+// Extracts and compares evaluation `next`, then the following ones; then ends the item.
+void SimulationRunner::evaluate(std::shared_ptr<Item> item, std::size_t next) {
+  if (item->canceled) return released(item);
+  if (next == item->evaluations.size()) {
+    const bool passed = item->passed;
+    return end_item(item, passed ? "passed" : "failed", passed ? "" : item->failure);
+  }
+  const auto& [plan, output] = item->evaluations[next];
+  const auto transcript = transcript_of(item->transcript);
+  const auto prompt = extraction_prompt(output, transcript);
+  // The output's own model when it names one, else the tester's.
+  const auto* own = object_at(output, "model");
+  json::object model = own && own->contains("provider") ? *own
+                       : object_at(item->tester.front().assistant, "model")
+                           ? item->tester.front().assistant.at("model").as_object()
+                           : json::object();
+  model.erase("tools");
+  model.erase("toolIds");
+  ask(item->org_id, std::move(model), prompt.system, prompt.question, item->keys,
+      [this, item, next](std::optional<std::string> error, std::string text) {
+        const auto& [plan, output] = item->evaluations[next];
+        const auto* schema = object_at(output, "schema");
+        static const json::object kNoSchema;
+        const auto path = string_at(plan, "path");
+        json::object result{{"structuredOutputId", plan.contains("structuredOutputId")
+                                                       ? json::value(plan.at("structuredOutputId"))
+                                                       : json::value("inline")},
+                            {"name", string_at(output, "name")},
+                            {"expectedValue", plan.at("value")},
+                            {"comparator", plan.at("comparator")},
+                            {"required", bool_at(plan, "required", true)}};
+        if (!path.empty()) result["path"] = path;
+        if (auto d = string_at(output, "description"); !d.empty()) result["description"] = d;
+        if (schema) result["schema"] = *schema;
+        std::string why = error.value_or("");
+        std::optional<json::value> value;
+        if (!error) value = read_extracted(text, schema ? *schema : kNoSchema, path, why);
+        bool passed = false;
+        if (value) {
+          result["extractedValue"] = *value;
+          passed = compare_values(string_at(plan, "comparator"), *value, plan.at("value"));
+          if (!passed)
+            why = "extracted " + json_text(*value) + ", expected " +
+                  std::string(string_at(plan, "comparator")) + " " + json_text(plan.at("value"));
+        } else {
+          result["error"] = why;
+        }
+        result["passed"] = passed;
+        if (!passed && bool_at(plan, "required", true) && item->passed) {
+          item->passed = false;
+          item->failure =
+              "Evaluation " + std::string(string_at(output, "name")) + " failed: " + why;
+        }
+        item->results.push_back(std::move(result));
+        evaluate(item, next + 1);
+      });
+}
+
+void SimulationRunner::ask(
+    std::string org_id, json::object model, std::string system, std::string input,
+    std::map<std::string, std::string> keys,
+    std::function<void(std::optional<std::string>, std::string)> done) const {
+  json::array messages{json::object{{"role", "system"}, {"content", std::move(system)}}};
+  model["messages"] = std::move(messages);
+  chat::Conversation conversation;
+  conversation.org_id = std::move(org_id);
+  conversation.chat = {{"id", new_uuid()}};
+  conversation.assistants.push_back(
+      chat::ResolvedAssistant{json::object{{"model", std::move(model)}}, {}, {}, "", "evaluator"});
+  conversation.input.push_back(json::object{{"role", "user"}, {"content", std::move(input)}});
+  conversation.access = access(std::move(keys));
+  answer_once(deps_.engine, std::move(conversation),
+              [done = std::move(done)](std::optional<chat::ChatFailure> failure,
+                                       json::object message, json::array) {
+                if (failure) return done("The model failed: " + failure->message, "");
+                done(std::nullopt, std::string(string_at(message, "content")));
+              });
+}
+
+void SimulationRunner::end_item(std::shared_ptr<Item> item, std::string status,
+                                std::string reason) {
+  const auto now = format_iso8601(deps_.clock.wall_ms());
+  json::object call{{"transcript", transcript_of(item->transcript)},
+                    {"messages", item->transcript}};
+  json::object results{{"evaluations", item->results}, {"passed", status == "passed"}};
+  write_item(
+      item,
+      [=](json::object& doc) {
+        doc["status"] = status;
+        doc[status == "passed" ? "completedAt" : "failedAt"] = now;
+        if (!reason.empty()) doc["failureReason"] = reason;
+        auto& metadata = doc["metadata"];
+        if (!metadata.is_object()) metadata = json::object();
+        metadata.as_object()["call"] = call;
+        doc["results"] = results;
+      },
+      [this, item](bool) { released(item); });
+}
+
+void SimulationRunner::send_hooks(storage::Session& s, const json::object& item,
+                                  std::string_view event) const {
+  const auto* hooks = array_at(item, "hooks");
+  if (!hooks || !deps_.deliveries) return;
+  const std::string org(string_at(item, "orgId"));
+  std::optional<json::object> org_server;
+  bool org_server_read = false;
+  for (const auto& h : *hooks) {
+    const auto* hook = h.if_object();
+    if (!hook || string_at(*hook, "on") != event) continue;
+    const auto* actions = array_at(*hook, "do");
+    for (const auto& a : actions ? *actions : json::array()) {
+      const auto* action = a.if_object();
+      if (!action || string_at(*action, "type") != "webhook") continue;
+      const auto* own = object_at(*action, "server");
+      if (!own && !org_server_read) {
+        org_server = deps_.org_server(s, org);
+        org_server_read = true;
+      }
+      const auto server = webhooks::pick_server({own, org_server ? &*org_server : nullptr});
+      if (!server) continue;  // nowhere to send it
+      const auto* include = object_at(*action, "include");
+      deps_.deliveries->enqueue(s, {org, *server}, string_at(item, "id"),
+                                hook_message(item, event, include ? *include : json::object()));
+    }
+  }
+}
+
+void SimulationRunner::write_item(const std::shared_ptr<Item>& item,
+                                  std::function<void(json::object&)> change,
+                                  std::function<void(bool)> then) {
+  deps_.store.post_write(
+      [this, item, change = std::move(change)](storage::Session& s) {
+        const auto& specs = deps_.specs;
+        auto doc = deps_.service.load(s, specs.items, item->org_id, item->id);
+        const std::string before(string_at(doc, "status"));
+        if (before == "canceled") throw ApiError::bad_request("canceled");
+        change(doc);
+        deps_.service.replace_document(s, specs.items, doc);
+        const auto after = string_at(doc, "status");
+        if (before == "queued" && after == "running") send_hooks(s, doc, "simulation.run.started");
+        if (item_ended(after)) send_hooks(s, doc, "simulation.run.ended");
+        auto run = deps_.service.load(s, specs.runs, item->org_id, item->run_id);
+        const auto items = parsed_documents(
+            deps_.service.list(s, specs.items, item->org_id, items_of(item->run_id)));
+        const auto counts = item_counts(items);
+        const auto now = format_iso8601(deps_.clock.wall_ms());
+        if (string_at(run, "status") == "queued" &&
+            int_at(counts, "queued") < int_at(counts, "total")) {
+          run["status"] = "running";
+          run["startedAt"] = now;
+        }
+        const auto ended =
+            int_at(counts, "passed") + int_at(counts, "failed") + int_at(counts, "canceled");
+        if (ended == int_at(counts, "total") && string_at(run, "status") != "ended") {
+          run["status"] = "ended";
+          run["endedAt"] = now;
+          run["endedReason"] = "completed";
+        }
+        run["itemCounts"] = counts;
+        deps_.service.replace_document(s, specs.runs, std::move(run));
+      },
+      [then = std::move(then)](std::exception_ptr error) { then(!error); });
+}
+
+}  // namespace sb::evals
