@@ -16,6 +16,7 @@ class InboundCalls;
 namespace sb::voice {
 class LiveCalls;
 class RtpStreams;
+class SipLine;
 }  // namespace sb::voice
 namespace sb::telephony::sip {
 class SipAgent;
@@ -37,6 +38,8 @@ struct SipCallDeps {
   boost::asio::io_context& io;  ///< the calls' context: SIP events and RTP run on it
   const Clock& clock;
   voice::RtpStreams& streams;  ///< for /metrics
+  /// Where calls dialled out find the agent, while it runs; none: they do not.
+  voice::SipLine* line = nullptr;
 };
 
 /// "20000-20999" as its two ports; throws std::invalid_argument naming the option otherwise.
@@ -56,6 +59,7 @@ class SipEndpoint {
  private:
   struct Parts;
   std::unique_ptr<Parts> parts_;
+  voice::SipLine* line_ = nullptr;
 };
 
 }  // namespace sb::app

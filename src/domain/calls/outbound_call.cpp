@@ -1,5 +1,7 @@
 #include "domain/calls/outbound_call.hpp"
 
+#include <algorithm>
+
 #include "core/api_error.hpp"
 #include "core/clock.hpp"
 #include "core/json_fields.hpp"
@@ -120,6 +122,15 @@ std::string ended_reason_for_outbound_status(std::string_view status,
   if (status == "no-answer") return "customer-did-not-answer";
   if (status == "failed" || status == "canceled") return std::string(not_connected);
   return {};
+}
+
+std::optional<int> requested_dial_timeout(const json::object& body) {
+  const auto* transport = object_at(body, "transport");
+  if (!transport || string_at(*transport, "provider") != "vapi.sip") return std::nullopt;
+  const auto* timeout = transport->if_contains("dialTimeout");
+  if (!timeout || !timeout->is_number()) return std::nullopt;
+  const auto seconds = timeout->to_number<double>();
+  return static_cast<int>(std::clamp(seconds, 1.0, 600.0));
 }
 
 json::object batch_response(json::array results, json::array errors) {

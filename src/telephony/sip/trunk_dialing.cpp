@@ -49,6 +49,8 @@ TrunkTargets trunk_targets(const boost::json::object& credential, const std::str
     user = string_at(*auth, "authUsername");
     password = string_at(*auth, "authPassword");
   }
+  // A stored credential's secret comes back apart, keyed by its path.
+  if (password.empty()) password = string_at(credential, "outboundAuthenticationPlan.authPassword");
   const std::string to_user = trunk_number(customer_number, plus);
   const std::string from_user = trunk_number(our_number, plus);
   const auto* gateways = array_at(credential, "gateways");

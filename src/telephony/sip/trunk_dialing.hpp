@@ -32,7 +32,8 @@ struct TrunkTargets {
   std::vector<std::string> skipped;  ///< e.g. "10.0.0.1:5061: tls is not supported"
 };
 
-/// `credential` is the byo-sip-trunk credential with its secrets (authPassword);
+/// `credential` is the byo-sip-trunk credential with its secrets (authPassword, in its plan or
+/// apart under its path "outboundAuthenticationPlan.authPassword" as the store opens it);
 /// `our_number` the byo-phone-number's `number`; `customer_number` the customer's number;
 /// `our_host` this server's SIP host (--sip-public-host). Gateways with outboundEnabled (the
 /// default) are tried at ip:port (port 5060 by default) over outboundProtocol (udp by
