@@ -117,6 +117,7 @@ class SipCallOut final : public sip::TrunkCallListener,
       report.ended_reason = ended_reason.empty() ? sip::kFailedToConnectReason : ended_reason;
       events_.report(report);
     }
+    session_.reset();  // its port goes back once closed (the transport holds a joined one)
     forget_();
   }
 
@@ -225,7 +226,8 @@ class SipCarrier final : public TokenStreamCarrier {
       call = it->second;
     }
     if (!line) return;
-    boost::asio::post(line->events, [call] { call->hang_up("the call ended here"); });
+    // The call has ended already: the reason is never the one it keeps.
+    boost::asio::post(line->events, [call] { call->hang_up("manually-canceled"); });
   }
 
   // Its events come through DialEvents: no HTTP callback is its.
