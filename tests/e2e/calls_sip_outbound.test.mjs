@@ -2,8 +2,9 @@
 // byo-sip-trunk credential dials the credential's gateway, sipp here. It challenges with digest
 // auth (401), rings, answers with SDP naming an RTP peer in this process, which hears the
 // assistant's greeting (the built-in speech), then hangs up (BYE). A busy gateway (486), a
-// phone nobody answers within transport.dialTimeout (CANCEL), and a trunk with no outbound
-// gateway are the other outcomes.
+// phone nobody answers within transport.dialTimeout (CANCEL), a call ended here once answered
+// (BYE), and a trunk with no outbound gateway are the others. (A call ended here while it rings
+// is CANCELled: sip_carrier_test.cpp.)
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join, dirname } from "node:path";
@@ -129,6 +130,27 @@ test("a phone that rings past transport.dialTimeout is cancelled: customer-did-n
     assert.equal(run.status, 0, run.errors);  // it got the CANCEL
   } finally {
     gateway.kill();
+  }
+});
+
+// Ends the call through its monitor.controlUrl, as a supervisor would.
+async function endCall(call) {
+  const res = await fetch(call.monitor.controlUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ type: "end-call" }) });
+  assert.ok(res.ok, `end-call answered ${res.status}`);
+}
+
+test("a call ended here once answered is hung up: the gateway gets our BYE", async () => {
+  const answering = await sippGateway(join(UNIT_SCENARIOS, "uas_answer.xml"));
+  try {
+    const number = await trunkNumber(answering.port);
+    const call = await client.calls.create({ phoneNumberId: number.id, assistantId: assistant.id, customer: { number: "+14155550128" } });
+    await until(async () => (await client.calls.get({ id: call.id })).status === "in-progress", "in-progress", 5000);
+    await endCall(call);
+    await callEnded(env.server, call.id);
+    const run = await answering.done;
+    assert.equal(run.status, 0, run.errors);  // it got the BYE
+  } finally {
+    answering.kill();
   }
 });
 
