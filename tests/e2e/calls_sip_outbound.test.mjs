@@ -3,7 +3,8 @@
 // auth (401), rings, answers with SDP naming an RTP peer in this process, which hears the
 // assistant's greeting (the built-in speech), then hangs up (BYE). A busy gateway (486), a
 // phone nobody answers within transport.dialTimeout (CANCEL), a call ended here once answered
-// (BYE), and a trunk with no outbound gateway are the others. (A call ended here while it rings
+// (BYE), and a trunk with no outbound gateway are the others; a vapi SIP number calls a
+// customer's sipUri straight. (A call ended here while it rings
 // is CANCELled: sip_carrier_test.cpp.)
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -151,6 +152,37 @@ test("a call ended here once answered is hung up: the gateway gets our BYE", asy
     assert.equal(run.status, 0, run.errors);  // it got the BYE
   } finally {
     answering.kill();
+  }
+});
+
+test("a vapi SIP number calls a customer's sipUri straight; a vapi number cannot dial a phone number", async () => {
+  const gateway = await sippGateway(join(UNIT_SCENARIOS, "uas_answer.xml"));
+  try {
+    const number = await client.phoneNumbers.create({ provider: "vapi", sipUri: "sip:front-desk@127.0.0.1", assistantId: assistant.id });
+    const call = await client.calls.create({
+      phoneNumberId: number.id, assistantId: assistant.id,
+      customer: { sipUri: `sip:alice@127.0.0.1:${gateway.port}` },
+    });
+    assert.equal(call.phoneCallTransport, "sip");
+    await until(async () => (await client.calls.get({ id: call.id })).status === "in-progress", "in-progress", 5000);
+    await endCall(call);
+    await callEnded(env.server, call.id);
+    const run = await gateway.done;
+    assert.equal(run.status, 0, run.errors);
+
+    const res = await api(env.server, "/call", {
+      method: "POST",
+      body: { phoneNumberId: number.id, assistantId: assistant.id, customer: { number: "+14155550129" } },
+    });
+    assert.equal(res.status, 400, JSON.stringify(res.body));
+    assert.match(JSON.stringify(res.body.message), /customer\.sipUri is needed/);
+    const sips = await api(env.server, "/call", {
+      method: "POST",
+      body: { phoneNumberId: number.id, assistantId: assistant.id, customer: { sipUri: "sips:alice@127.0.0.1" } },
+    });
+    assert.equal(sips.status, 400, JSON.stringify(sips.body));
+  } finally {
+    gateway.kill();
   }
 });
 

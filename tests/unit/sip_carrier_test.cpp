@@ -89,7 +89,7 @@ class SipCarrierTest : public ::testing::Test {
   RtpStreams streams;
   ScriptedDialer dialer;
   SipLine line;
-  std::unique_ptr<OutboundCarrier> carrier = sip_carrier(line, clock);
+  std::unique_ptr<OutboundCarrier> carrier = sip_trunk_carrier(line, clock);
   DialingNumber number;
   telephony::OutboundDial order;
   std::vector<CarrierReport> reports;
@@ -207,6 +207,42 @@ TEST_F(SipCarrierTest, CheckRefusesWhatCannotDialOut) {
   line.detach();
   EXPECT_NE(check_error().find("501 "), std::string::npos) << check_error();
   EXPECT_NE(check_error().find("--sip-port"), std::string::npos) << check_error();
+}
+
+TEST_F(SipCarrierTest, ACustomersSipUriIsDialledStraightWithoutTheTrunksCredentials) {
+  order.to_uri = "sip:alice@pbx.example.com:5080;transport=tcp";
+  dial();
+  ASSERT_EQ(dialer.requests.size(), 1u);
+  EXPECT_EQ(dialer.requests[0].request_uri, "sip:alice@pbx.example.com:5080;transport=tcp");
+  EXPECT_EQ(dialer.requests[0].to_uri, "sip:alice@pbx.example.com:5080");
+  EXPECT_EQ(dialer.requests[0].from_uri, "sip:+14155550100@sb.example.com");
+  EXPECT_EQ(dialer.requests[0].auth_username, "");
+}
+
+TEST_F(SipCarrierTest, AVapiNumberCallsSipUrisOnlyFromItsOwnSipUser) {
+  auto vapi = sip_uri_carrier(line, clock);
+  EXPECT_EQ(vapi->provider(), "vapi");
+  EXPECT_FALSE(vapi->keys_on_credential());
+  DialingNumber desk{
+      boost::json::parse(R"({"provider":"vapi","sipUri":"sip:desk@sb.example.com"})").as_object(),
+      {}};
+  EXPECT_NO_THROW(vapi->check(desk));
+  EXPECT_THROW(vapi->check_customer(desk, boost::json::object{{"number", "+14155550199"}}),
+               ApiError);
+  EXPECT_THROW(vapi->check_customer(desk, boost::json::object{{"sipUri", "sips:a@b"}}), ApiError);
+  EXPECT_NO_THROW(vapi->check_customer(desk, boost::json::object{{"sipUri", "sip:a@b"}}));
+  order.to_uri = "sip:alice@10.0.0.7";
+  vapi->dial(
+      desk, order, [](std::string, std::string) {},
+      DialEvents{[](const CarrierReport&) {}, [] { return nullptr; }});
+  run();
+  ASSERT_EQ(dialer.requests.size(), 1u);
+  EXPECT_EQ(dialer.requests[0].request_uri, "sip:alice@10.0.0.7");
+  EXPECT_EQ(dialer.requests[0].from_uri, "sip:desk@sb.example.com");
+  // A trunk's number dials a customer's number, or a sipUri.
+  EXPECT_NO_THROW(carrier->check_customer(number, boost::json::object{{"number", "+1415"}}));
+  EXPECT_NO_THROW(carrier->check_customer(number, boost::json::object{{"sipUri", "sip:a@b"}}));
+  EXPECT_THROW(carrier->check_customer(number, boost::json::object{{"name", "x"}}), ApiError);
 }
 
 }  // namespace

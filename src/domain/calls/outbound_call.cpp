@@ -22,8 +22,10 @@ constexpr std::string_view kCopied[] = {"assistantId",   "assistant", "assistant
   throw ApiError(ErrorCode::kBadRequest, std::move(message));
 }
 
-bool has_number(const json::value& customer) {
-  return customer.is_object() && !string_at(customer.as_object(), "number").empty();
+// A number to dial, or a SIP URI (whether the number's carrier dials one is its to say).
+bool has_destination(const json::value& customer) {
+  return customer.is_object() && (!string_at(customer.as_object(), "number").empty() ||
+                                  !string_at(customer.as_object(), "sipUri").empty());
 }
 
 }  // namespace
@@ -70,8 +72,10 @@ void check_outbound_call(const json::object& body) {
       refuse("customers must list at least one customer");
   } else {
     const auto* customer = body.if_contains("customer");
-    if (!customer || !has_number(*customer))
-      refuse("customer.number is needed: the number an outbound phone call dials");
+    if (!customer || !has_destination(*customer))
+      refuse(
+          "customer.number is needed: the number an outbound phone call dials (or "
+          "customer.sipUri, from a SIP number)");
   }
   const bool has_agent = body.contains("assistantId") || body.contains("assistant") ||
                          body.contains("squadId") || body.contains("squad");

@@ -25,7 +25,8 @@ std::string transient_provider(const boost::json::object& body);
 std::string transient_number(const boost::json::object& body);
 
 /// Checks what the contract cannot: a number to call from (phoneNumberId or phoneNumber, not
-/// both), a customer with a number (customer, or every entry of customers[], not both), an
+/// both), a customer with a number or a sipUri (customer, or every entry of customers[], not
+/// both; whether the number's carrier dials a sipUri is OutboundCarrier::check_customer's), an
 /// assistant or squad, no WebSocket transport. Throws ApiError (400) naming the problem.
 void check_outbound_call(const boost::json::object& body);
 

@@ -142,6 +142,12 @@ void OutboundCalls::create_one(const std::string& org_id, json::object body,
                                std::shared_ptr<const DialingNumber> number, Done done,
                                std::string stored_id) {
   auto* carrier = deps_.carriers.find(string_at(number->number, "provider"));
+  try {
+    if (const auto* customer = object_at(body, "customer"))
+      carrier->check_customer(*number, *customer);
+  } catch (...) {
+    return done(std::current_exception(), {});
+  }
   if (stored_id.empty() && deps_.scheduled &&
       calls::scheduled_for_later(body, deps_.clock.wall_ms())) {
     auto call = calls::new_scheduled_call(new_uuid(), org_id, body, carrier->call_provider(),
@@ -211,8 +217,10 @@ void OutboundCalls::dial(const std::string& id, const json::object& call, const 
   telephony::OutboundDial order;
   order.call_id = id;
   order.from = std::string(string_at(dialled.number->number, "number"));
-  if (const auto* customer = object_at(call, "customer"))
+  if (const auto* customer = object_at(call, "customer")) {
     order.to = std::string(string_at(*customer, "number"));
+    order.to_uri = std::string(string_at(*customer, "sipUri"));
+  }
   order.stream_url = carrier.stream_url(calls::websocket_base_url(public_url), id, secret);
   order.status_callback =
       public_url + "/" + std::string(carrier.provider()) + "/outbound_status/" + id;

@@ -80,6 +80,10 @@ class OutboundCarrier {
   virtual bool keys_on_credential() const = 0;
   /// Throws a 400 ApiError when `number` lacks what dialling out needs.
   virtual void check(const DialingNumber& number) const = 0;
+  /// Throws a 400 ApiError when the carrier cannot dial `customer` (a CreateCustomerDTO) from
+  /// `number`: by default, one without a `number` (only SIP carriers dial a `sipUri`).
+  virtual void check_customer(const DialingNumber& number,
+                              const boost::json::object& customer) const;
   /// Where call `call_id`'s media stream connects; `secret` is the call's own random token,
   /// for carriers whose stream carries no signature.
   virtual std::string stream_url(std::string_view ws_base, std::string_view call_id,

@@ -13,6 +13,7 @@
 #include "runtime/voice/rtp_session.hpp"
 #include "runtime/voice/sip_media.hpp"
 #include "telephony/sip/sdp_negotiation.hpp"
+#include "telephony/sip/sip_routing.hpp"
 #include "telephony/sip/trunk_call.hpp"
 #include "telephony/sip/trunk_dialing.hpp"
 
@@ -144,21 +145,27 @@ struct CallsOut {
 
 class SipCarrier final : public TokenStreamCarrier {
  public:
-  SipCarrier(const SipLine& line, const Clock& clock) : line_(line), clock_(clock) {}
+  /// `trunk`: byo-phone-numbers, through their credential's gateways; else vapi numbers, which
+  /// dial customers' SIP URIs only.
+  SipCarrier(const SipLine& line, const Clock& clock, bool trunk)
+      : line_(line), clock_(clock), trunk_(trunk) {}
 
-  std::string_view provider() const override { return "byo-phone-number"; }
+  std::string_view provider() const override { return trunk_ ? "byo-phone-number" : "vapi"; }
   std::string_view call_provider() const override { return "vapi"; }
   std::string_view call_transport() const override { return "sip"; }
   bool calls_back() const override { return false; }
   std::string_view dial_failed_reason() const override { return sip::kFailedToConnectReason; }
-  bool keys_on_credential() const override { return true; }
+  bool keys_on_credential() const override { return trunk_; }
 
   void check(const DialingNumber& n) const override {
     const auto line = line_.parts();
     if (!line)
       throw ApiError(ErrorCode::kNotImplemented,
-                     "byo-phone-number numbers dial out through their SIP trunk, which needs "
-                     "this server's SIP side: start it with --sip-port");
+                     std::string(trunk_ ? "byo-phone-number numbers dial out through their SIP "
+                                          "trunk"
+                                        : "vapi numbers dial SIP URIs (customer.sipUri)") +
+                         ", which needs this server's SIP side: start it with --sip-port");
+    if (!trunk_) return;
     const auto& credential = n.credential;
     if (credential.empty())
       throw ApiError(ErrorCode::kBadRequest,
@@ -179,12 +186,23 @@ class SipCarrier final : public TokenStreamCarrier {
     }
   }
 
+  void check_customer(const DialingNumber& n, const boost::json::object& customer) const override {
+    const std::string uri(string_at(customer, "sipUri"));
+    if (uri.empty()) {
+      if (trunk_) return TokenStreamCarrier::check_customer(n, customer);
+      throw ApiError(ErrorCode::kBadRequest,
+                     "customer.sipUri is needed: a vapi number calls SIP URIs (phone numbers "
+                     "are dialled through a byo-phone-number on a SIP trunk)");
+    }
+    if (const auto problem = sip::sip_uri_problem(uri); !problem.empty())
+      throw ApiError(ErrorCode::kBadRequest, "customer.sipUri '" + uri + "': " + problem);
+  }
+
   void dial(const DialingNumber& n, const telephony::OutboundDial& order, DialDone done,
             DialEvents events) override {
     const auto line = line_.parts();
     if (!line) return done("", "the server's SIP side has stopped");
-    auto targets = sip::trunk_targets(n.credential, std::string(string_at(n.number, "number")),
-                                      order.to, line->host);
+    auto targets = dial_targets(n, order, line->host);
     for (const auto& skipped : targets.skipped)
       spdlog::info("sip: call {}: gateway {}", order.call_id, skipped);
     // Opened before the INVITE, whose offer names its port; the answer names the peer.
@@ -238,15 +256,31 @@ class SipCarrier final : public TokenStreamCarrier {
   }
 
  private:
+  // A customer's sipUri is dialled as it stands; a number through the trunk's gateways.
+  sip::TrunkTargets dial_targets(const DialingNumber& n, const telephony::OutboundDial& order,
+                                 const std::string& host) const {
+    std::string ours(string_at(n.number, "number"));
+    if (const auto uri = string_at(n.number, "sipUri"); !uri.empty())
+      ours = sip::uri_user(uri);  // a vapi number's own SIP user
+    if (!order.to_uri.empty())
+      return {{sip::uri_target(order.to_uri, ours.empty() ? "switchboard" : ours, host)}, {}};
+    return sip::trunk_targets(n.credential, ours, order.to, host);
+  }
+
   const SipLine& line_;
   const Clock& clock_;
+  const bool trunk_;
   std::shared_ptr<CallsOut> calls_ = std::make_shared<CallsOut>();
 };
 
 }  // namespace
 
-std::unique_ptr<OutboundCarrier> sip_carrier(const SipLine& line, const Clock& clock) {
-  return std::make_unique<SipCarrier>(line, clock);
+std::unique_ptr<OutboundCarrier> sip_trunk_carrier(const SipLine& line, const Clock& clock) {
+  return std::make_unique<SipCarrier>(line, clock, true);
+}
+
+std::unique_ptr<OutboundCarrier> sip_uri_carrier(const SipLine& line, const Clock& clock) {
+  return std::make_unique<SipCarrier>(line, clock, false);
 }
 
 }  // namespace sb::voice

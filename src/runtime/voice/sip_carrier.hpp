@@ -1,9 +1,10 @@
 #pragma once
-// Dialling out through a SIP trunk: the OutboundCarrier of `byo-phone-number`s whose
-// credentialId is a `byo-sip-trunk` credential. The call's RTP port is opened first (it is in
-// the SDP offer), then the INVITE tries the credential's outbound gateways in turn
-// (TrunkCall: digest auth, failover); a 180/183 makes the call ringing, a 200 joins the live
-// call to its RTP session (as an inbound SIP call's), a final failure ends it with the
+// Dialling out over SIP: the OutboundCarrier of `byo-phone-number`s whose credentialId is a
+// `byo-sip-trunk` credential, and of `vapi` numbers, which call a customer's `sipUri` (as a
+// trunk's number may too: straight to the URI's host, with no credentials). The call's RTP port is
+// opened first (it is in the SDP offer), then the INVITE tries the credential's outbound gateways
+// in turn (TrunkCall: digest auth, failover); a 180/183 makes the call ringing, a 200 joins the
+// live call to its RTP session (as an inbound SIP call's), a final failure ends it with the
 // endedReason the SIP code maps to (trunk_dialing.hpp). The phone rings for the order's
 // ring_seconds (kDefaultRingSeconds when 0), then CANCEL ends it customer-did-not-answer; a
 // call ended here while ringing is CANCELled, once answered BYE'd; the customer's BYE ends it
@@ -59,7 +60,10 @@ class SipLine {
 /// How long the phone rings when the order does not say: VapiSipTransport.dialTimeout's default.
 inline constexpr int kDefaultRingSeconds = 60;
 
-/// `line` and `clock` must outlive the carrier.
-std::unique_ptr<OutboundCarrier> sip_carrier(const SipLine& line, const Clock& clock);
+/// byo-phone-numbers: a customer's number through the credential's gateways, a customer's
+/// sipUri straight to it. `line` and `clock` must outlive the carrier.
+std::unique_ptr<OutboundCarrier> sip_trunk_carrier(const SipLine& line, const Clock& clock);
+/// vapi numbers: a customer's sipUri only, straight to it (From the number's own SIP user).
+std::unique_ptr<OutboundCarrier> sip_uri_carrier(const SipLine& line, const Clock& clock);
 
 }  // namespace sb::voice

@@ -42,6 +42,16 @@ struct TrunkTargets {
 TrunkTargets trunk_targets(const boost::json::object& credential, const std::string& our_number,
                            const std::string& customer_number, const std::string& our_host);
 
+/// Why `uri` (a customer's sipUri) cannot be dialled directly, or "" when it can: a sip: URI
+/// with a host, over udp or tcp (its ;transport= parameter; sips: and tls are not supported).
+std::string sip_uri_problem(const std::string& uri);
+
+/// The one target of a call dialled straight to the customer's `uri` (sip_uri_problem() is
+/// ""): the INVITE goes to the URI's host as it stands, From `from_user`@`our_host`, with no
+/// credentials (no trunk stands between).
+TrunkTarget uri_target(const std::string& uri, const std::string& from_user,
+                       const std::string& our_host);
+
 /// What a final answer to one INVITE means for the call.
 struct DialOutcome {
   bool answered = false;     ///< 2xx
