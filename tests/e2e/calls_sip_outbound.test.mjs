@@ -106,6 +106,7 @@ test("a busy gateway (486) ends the call customer-busy, with its report", async 
     const call = await client.calls.create({ phoneNumberId: number.id, assistantId: assistant.id, customer: { number: "+14155550124" } });
     const ended = await callEnded(env.server, call.id, 10000);
     assert.equal(ended.endedReason, "customer-busy");
+    assert.equal(ended.phoneCallProviderId, undefined, "no dialog was established");
     assert.equal((await reportOf(call.id)).body.message.endedReason, "customer-busy");
     const run = await gateway.done;
     assert.equal(run.status, 0, run.errors);

@@ -233,8 +233,8 @@ void OutboundCalls::dial(const std::string& id, const json::object& call, const 
         plan->silence_timeout_ms};
   carrier.dial(
       *dialled.number, order,
-      [this, id, reason = std::string(carrier.dial_failed_reason())](std::string sid,
-                                                                     std::string error) {
+      [this, id, reason = std::string(carrier.dial_failed_reason()), shown = carrier.calls_back()](
+          std::string sid, std::string error) {
         if (!sid.empty()) {
           bool hang_up = false;
           {
@@ -245,7 +245,8 @@ void OutboundCalls::dial(const std::string& id, const json::object& call, const 
             }
           }
           if (hang_up) ended_here(id);
-          deps_.calls.progress(id, json::object{{"phoneCallProviderId", sid}}, "");
+          // A carrier that reports in-process names the call's id through DialEvents.
+          if (shown) deps_.calls.progress(id, json::object{{"phoneCallProviderId", sid}}, "");
           return;
         }
         spdlog::warn("call {}: {}", id, error);

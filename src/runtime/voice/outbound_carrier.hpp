@@ -47,7 +47,9 @@ struct CarrierReport {
 /// and TeXML's do; `not_connected` is the carrier's reason for a call that never connected.
 CarrierReport report_in_twilio_words(const http::Fields& params, std::string_view not_connected);
 
-/// The carrier's id for the call, or (sid empty) why the dial failed. Once, on any thread.
+/// The carrier's id for the call (its handle for hang_up; shown as phoneCallProviderId unless
+/// the carrier reports through DialEvents), or (sid empty) why the dial failed. Once, on any
+/// thread.
 using DialDone = std::function<void(std::string sid, std::string error)>;
 
 /// What a carrier that signals in-process tells the call it dials, in place of status
