@@ -349,9 +349,9 @@ int serve(const ServeOptions& options) {
   const auto port = server.listen();
   if (public_url.empty()) public_url = default_public_url(options.host, port);
   // SIP (only with --sip-port): its events run on the calls' context.
-  SipEndpoint sip(
-      {options.host, options.sip_port, options.sip_public_host, options.rtp_ports},
-      {inbound, live.calls, calls_io.context(), *on_outbound.clock, rtp_streams, &sip_line});
+  SipEndpoint sip({options.host, options.sip_port, options.sip_public_host, options.rtp_ports},
+                  {inbound, live.calls, calls_io.context(), *on_outbound.clock, rtp_streams,
+                   &live.transfers, &sip_line});
   if (auto* agent = sip.agent()) trunk_pings.start(*agent);
 
   std::printf("Switchboard listening on http://%s:%u\n", options.host.c_str(), port);

@@ -17,6 +17,7 @@ namespace sb::voice {
 class LiveCalls;
 class RtpStreams;
 class SipLine;
+class TransfersByTransport;
 }  // namespace sb::voice
 namespace sb::telephony::sip {
 class SipAgent;
@@ -38,6 +39,9 @@ struct SipCallDeps {
   boost::asio::io_context& io;  ///< the calls' context: SIP events and RTP run on it
   const Clock& clock;
   voice::RtpStreams& streams;  ///< for /metrics
+  /// SIP calls' transfers are added to it while the agent runs (none: SIP calls do not
+  /// transfer).
+  voice::TransfersByTransport* transfers = nullptr;
   /// Where calls dialled out find the agent, while it runs; none: they do not.
   voice::SipLine* line = nullptr;
 };
@@ -51,7 +55,8 @@ class SipEndpoint {
   /// std::invalid_argument for a bad --rtp-ports); otherwise does nothing.
   SipEndpoint(const SipEndpointOptions& options, SipCallDeps deps);
   ~SipEndpoint();  ///< stop()
-  /// Shuts the agent down and joins its thread; before the calls' context stops.
+  /// Shuts the agent down and joins its thread (SIP calls no longer transfer); before the
+  /// calls' context stops.
   void stop();
   /// The user agent (to dial out and ping gateways through); nullptr without --sip-port.
   telephony::sip::SipAgent* agent();

@@ -19,13 +19,16 @@ RtpSessionConfig rtp_config(const boost::asio::ip::address& bind,
 }
 
 void join_rtp(RtpStreams& streams, const std::string& id, std::shared_ptr<RtpSession> session,
-              std::shared_ptr<LiveCall> call, std::function<void()> hang_up) {
+              std::shared_ptr<LiveCall> call, std::function<void()> hang_up,
+              std::function<void(char key)> info_digit) {
   streams.add(id, session);
-  auto transport =
-      std::make_shared<RtpTransport>(session, [&streams, id, hang_up = std::move(hang_up)] {
+  auto transport = std::make_shared<RtpTransport>(
+      session,
+      [&streams, id, hang_up = std::move(hang_up)] {
         streams.remove(id);
         hang_up();
-      });
+      },
+      std::move(info_digit));
   session->start(call);
   call->connected(transport);
 }

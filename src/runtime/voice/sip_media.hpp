@@ -22,8 +22,10 @@ RtpSessionConfig rtp_config(const boost::asio::ip::address& bind,
 
 /// Runs the claimed live call `call` (id `id`) over `session`: its stream is listed in
 /// `streams` (for /metrics) until the call's media ends, when `hang_up` runs once, from the
-/// call's strand, to end the SIP dialog (BYE).
+/// call's strand, to end the SIP dialog (BYE). `info_digit`, when given, sends the keys the
+/// call presses as SIP INFO (RtpTransport).
 void join_rtp(RtpStreams& streams, const std::string& id, std::shared_ptr<RtpSession> session,
-              std::shared_ptr<LiveCall> call, std::function<void()> hang_up);
+              std::shared_ptr<LiveCall> call, std::function<void()> hang_up,
+              std::function<void(char key)> info_digit = {});
 
 }  // namespace sb::voice
