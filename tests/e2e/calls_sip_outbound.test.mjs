@@ -4,7 +4,7 @@
 // assistant's greeting (the built-in speech), then hangs up (BYE). A busy gateway (486), a
 // phone nobody answers within transport.dialTimeout (CANCEL), a call ended here once answered
 // (BYE), and a trunk with no outbound gateway are the others; a vapi SIP number calls a
-// customer's sipUri straight. (A call ended here while it rings
+// customer's sipUri straight; a kill -9 mid-call ends the call on restart, with its report. (A call ended here while it rings
 // is CANCELled: sip_carrier_test.cpp.)
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -195,4 +195,20 @@ test("a trunk without an outbound gateway cannot dial: 400", async () => {
   });
   assert.equal(res.status, 400, JSON.stringify(res.body));
   assert.match(JSON.stringify(res.body.message), /no gateway to dial out through/);
+});
+
+test("a call dialled out and live when the server is killed (kill -9) is ended on restart, with its report", async () => {
+  const gateway = await sippGateway(join(UNIT_SCENARIOS, "uas_answer.xml"), { timeoutMs: 20000 });
+  try {
+    const number = await trunkNumber(gateway.port);
+    const call = await client.calls.create({ phoneNumberId: number.id, assistantId: assistant.id, customer: { number: "+14155550130" } });
+    await until(async () => (await client.calls.get({ id: call.id })).status === "in-progress", "in-progress", 5000);
+    await env.restart();
+    client = env.server.client;
+    const ended = await callEnded(env.server, call.id);
+    assert.equal(ended.endedReason, "call.in-progress.error-vapifault-worker-died");
+    assert.equal((await reportOf(call.id)).body.message.endedReason, "call.in-progress.error-vapifault-worker-died");
+  } finally {
+    gateway.kill();
+  }
 });
