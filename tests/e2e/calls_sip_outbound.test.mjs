@@ -1,11 +1,11 @@
 // Outbound calls through a SIP trunk: POST /call (the official SDK) with a byo-phone-number on a
 // byo-sip-trunk credential dials the credential's gateway, sipp here. It challenges with digest
 // auth (401), rings, answers with SDP naming an RTP peer in this process, which hears the
-// assistant's greeting (the built-in speech), then hangs up (BYE). A busy gateway (486), a
-// phone nobody answers within transport.dialTimeout (CANCEL), a call ended here once answered
-// (BYE), and a trunk with no outbound gateway are the others; a vapi SIP number calls a
-// customer's sipUri straight; a kill -9 mid-call ends the call on restart, with its report. (A call ended here while it rings
-// is CANCELled: sip_carrier_test.cpp.)
+// assistant's greeting (the built-in speech), then hangs up (BYE). The other outcomes: a busy
+// gateway (486), a phone nobody answers within transport.dialTimeout (CANCEL), a call ended
+// here once answered (BYE), a trunk with no outbound gateway (400), a vapi SIP number calling a
+// customer's sipUri straight, and a kill -9 mid-call (ended on restart, with its report). A call
+// ended here while it rings is CANCELled: sip_carrier_test.cpp.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join, dirname } from "node:path";
