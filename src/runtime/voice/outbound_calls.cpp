@@ -29,7 +29,7 @@ std::exception_ptr not_implemented(std::string_view provider) {
       ErrorCode::kNotImplemented,
       "Dialling out through " + std::string(provider.empty() ? "this" : provider) +
           " numbers is not supported by this server yet; twilio, vonage and telnyx numbers, "
-          "and byo-phone-numbers on a byo-sip-trunk credential, can call out"));
+          "and SIP numbers (vapi, byo-phone-number), can call out"));
 }
 
 std::string error_text(std::exception_ptr error) {
