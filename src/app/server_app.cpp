@@ -54,6 +54,7 @@
 #include "runtime/voice/live_calls.hpp"
 #include "runtime/voice/rtp_streams.hpp"
 #include "runtime/voice/scheduled_calls.hpp"
+#include "runtime/voice/sip_carrier.hpp"
 #include "storage/org_repository.hpp"
 #include "telephony/sip/sip_agent.hpp"
 #include "webhooks/webhook_runtime.hpp"
@@ -296,6 +297,7 @@ int serve(const ServeOptions& options) {
   deps.llm_providers.timeout = std::chrono::seconds(options.llm_timeout);
   for (const auto& assignment : options.llm_base_urls)
     deps.llm_providers.override_base_url(assignment);
+  voice::SipLine sip_line;  // byo-phone-numbers dial out through it once SIP runs (below)
   Catalog catalog(std::move(deps));
   const auto telephony = add_telephony(catalog);
   const auto agents = add_agents(catalog);
@@ -306,12 +308,12 @@ int serve(const ServeOptions& options) {
   http::RateLimiter::Options lookups;
   lookups.per_second = options.auth_rate_limit;
   auth::ApiKeyAuthenticator authenticator(store, lookups);
-  const auto live =
-      add_live_calls(catalog, telephony, agents, credentials, workspace,
-                     {engine, speech.transcribers(), speech.voices(), calls_io.context(),
-                      (std::filesystem::path(dir.path()) / "live-calls").string(),
-                      options.max_calls, std::chrono::seconds(options.call_connect_timeout),
-                      options.campaign_org_concurrency, authenticator, options.telnyx_public_key});
+  const auto live = add_live_calls(
+      catalog, telephony, agents, credentials, workspace,
+      {engine, speech.transcribers(), speech.voices(), calls_io.context(),
+       (std::filesystem::path(dir.path()) / "live-calls").string(), options.max_calls,
+       std::chrono::seconds(options.call_connect_timeout), options.campaign_org_concurrency,
+       authenticator, options.telnyx_public_key, &sip_line});
   const auto& inbound = add_inbound_calls(catalog, telephony, agents, credentials, workspace,
                                           options.telnyx_public_key, &live.calls);
   // Calls a killed process left live are ended, and their reports sent, before new ones start.
@@ -348,9 +350,9 @@ int serve(const ServeOptions& options) {
   const auto port = server.listen();
   if (public_url.empty()) public_url = default_public_url(options.host, port);
   // SIP (only with --sip-port): its events run on the calls' context.
-  SipEndpoint sip(
-      {options.host, options.sip_port, options.sip_public_host, options.rtp_ports},
-      {inbound, live.calls, calls_io.context(), *on_outbound.clock, rtp_streams, &live.transfers});
+  SipEndpoint sip({options.host, options.sip_port, options.sip_public_host, options.rtp_ports},
+                  {inbound, live.calls, calls_io.context(), *on_outbound.clock, rtp_streams,
+                   &live.transfers, &sip_line});
   if (auto* agent = sip.agent()) trunk_pings.start(*agent);
 
   std::printf("Switchboard listening on http://%s:%u\n", options.host.c_str(), port);

@@ -10,6 +10,7 @@
 #include "runtime/voice/rtp_ports.hpp"
 #include "runtime/voice/sip_call_transfers.hpp"
 #include "runtime/voice/sip_calls.hpp"
+#include "runtime/voice/sip_carrier.hpp"
 #include "telephony/sip/sip_agent.hpp"
 
 namespace sb::app {
@@ -47,6 +48,8 @@ std::pair<std::uint16_t, std::uint16_t> parse_port_range(const std::string& rang
 
 struct SipEndpoint::Parts {
   voice::RtpPorts ports;
+  // One strand: a dialog's events (INVITE, then CANCEL) are handled in order.
+  boost::asio::any_io_executor events;
   telephony::sip::SipAgent agent;
   voice::SipCalls calls;
   voice::SipCallTransfers transfers;
@@ -55,8 +58,8 @@ struct SipEndpoint::Parts {
   Parts(const SipEndpointOptions& o, std::pair<std::uint16_t, std::uint16_t> range,
         SipCallDeps deps)
       : ports(range.first, range.second),
-        // One strand: a dialog's events (INVITE, then CANCEL) are handled in order.
-        agent({o.bind_host, o.port, o.public_host}, boost::asio::make_strand(deps.io)),
+        events(boost::asio::make_strand(deps.io)),
+        agent({o.bind_host, o.port, o.public_host}, events),
         calls({agent, deps.inbound, deps.live, ports, deps.io, deps.clock, deps.streams, shown(o),
                rtp_bind(o.bind_host), shown(o), &agent}),
         transfers([this](std::string_view id) { return calls.leg(id); }, agent),
@@ -84,6 +87,10 @@ SipEndpoint::SipEndpoint(const SipEndpointOptions& options, SipCallDeps deps) {
   parts_->agent.start(parts_->calls);
   if (parts_->joined) parts_->joined->set_sip(&parts_->transfers);
   spdlog::info("SIP: RTP on UDP ports {}", parts_->ports.describe());
+  if ((line_ = deps.line))
+    line_->attach(std::make_shared<voice::SipLineParts>(
+        voice::SipLineParts{parts_->agent, parts_->events, parts_->ports, deps.io, deps.streams,
+                            media, rtp_bind(options.bind_host)}));
 }
 
 SipEndpoint::~SipEndpoint() {
@@ -95,6 +102,7 @@ telephony::sip::SipAgent* SipEndpoint::agent() {
 }
 
 void SipEndpoint::stop() {
+  if (line_) line_->detach();
   if (!parts_) return;
   if (parts_->joined) parts_->joined->set_sip(nullptr);
   parts_->agent.stop();

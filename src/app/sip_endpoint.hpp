@@ -16,6 +16,7 @@ class InboundCalls;
 namespace sb::voice {
 class LiveCalls;
 class RtpStreams;
+class SipLine;
 class TransfersByTransport;
 }  // namespace sb::voice
 namespace sb::telephony::sip {
@@ -41,6 +42,8 @@ struct SipCallDeps {
   /// SIP calls' transfers are added to it while the agent runs (none: SIP calls do not
   /// transfer).
   voice::TransfersByTransport* transfers = nullptr;
+  /// Where calls dialled out find the agent, while it runs; none: they do not.
+  voice::SipLine* line = nullptr;
 };
 
 /// "20000-20999" as its two ports; throws std::invalid_argument naming the option otherwise.
@@ -61,6 +64,7 @@ class SipEndpoint {
  private:
   struct Parts;
   std::unique_ptr<Parts> parts_;
+  voice::SipLine* line_ = nullptr;
 };
 
 }  // namespace sb::app

@@ -32,6 +32,7 @@ class G711Decoder {
 class G711Encoder {
  public:
   G711Encoder(G711Law law, int in_rate) : law_(law), resampler_(in_rate, 8'000) {}
+  void set_law(G711Law law) { law_ = law; }
   /// `pcm` at the input rate as 8 kHz codes.
   std::string encode(std::span<const std::int16_t> pcm);
 

@@ -29,6 +29,7 @@ struct OutboundDial {
   std::string status_callback;  ///< https://.../<carrier>/outbound_status/{callId}
   int ring_seconds = 0;         ///< how long the phone rings; 0 leaves the carrier's default
   std::optional<MachineDetection> machine_detection;  ///< carriers without it ignore it
+  std::string to_uri;  ///< the customer's sipUri, when given (SIP carriers dial it)
 };
 
 /// What a dialled call runs once answered: the carrier's markup (render_twiml, render_texml,

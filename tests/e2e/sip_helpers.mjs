@@ -151,9 +151,10 @@ export async function rtpPeer() {
   };
 }
 
-// sipp as a UAS (a trunk gateway) on 127.0.0.1:port running `scenario` (a path) once; `done`
+// sipp as a UAS (a trunk gateway) on 127.0.0.1:port running `scenario` (a path) once, `keys`
+// filling its [key]s; `done`
 // resolves {status, errors} when sipp exits (it is killed after `timeoutMs`).
-export async function sippGateway(scenario, { transport = "u1", timeoutMs = 30000, } = {}) {
+export async function sippGateway(scenario, { transport = "u1", timeoutMs = 30000, keys = {} } = {}) {
   const port = await freeSipPort();
   const work = tempDir("switchboard-sipp-uas-");
   const errors = join(work, "errors.log");
@@ -161,6 +162,7 @@ export async function sippGateway(scenario, { transport = "u1", timeoutMs = 3000
     "-sf", scenario, "-i", "127.0.0.1", "-p", String(port), "-mp", String(await freeSipPort()),
     "-m", "1", "-t", transport, "-nostdin", "-timeout", `${Math.round(timeoutMs / 1000)}s`,
     "-timeout_error", "-trace_err", "-error_file", errors,
+    ...Object.entries(keys).flatMap(([k, v]) => ["-key", k, String(v)]),
   ];
   const child = spawn("sipp", args, { cwd: work, timeout: timeoutMs + 5000 });
   let stdout = "";

@@ -24,11 +24,11 @@ async function assertNotImplemented(promise, message) {
   assert.deepEqual(err.body, { message, error: "Not Implemented", statusCode: 501 });
 }
 
-test("POST /call dialling through a number no carrier of this server dials → 501 naming its provider; a bad body is a 400 first", async () => {
+test("POST /call dialling through a SIP number on a server without --sip-port → 501 saying so; a bad body is a 400 first", async () => {
   const sip = await client.phoneNumbers.create({ provider: "vapi", sipUri: "sip:not-implemented@example.com" });
   await assertNotImplemented(
     client.calls.create({ assistantId: ASSISTANT_ID, phoneNumberId: sip.id, customer: { number: "+14155550100" } }),
-    "Dialling out through vapi numbers is not supported by this server yet; twilio, vonage and telnyx numbers can call out",
+    "vapi numbers dial SIP URIs (customer.sipUri), which needs this server's SIP side: start it with --sip-port",
   );
   assertBadRequest(await expectError(client.calls.create({ assistantId: 42 })), "assistantId must be a string");
   assertBadRequest(await expectError(client.calls.create({ dialTone: true })), "property dialTone should not exist");

@@ -115,5 +115,23 @@ TEST(OutboundCall, BatchResponse) {
             body(R"({"results":[{"id":"c1"}],"errors":[{"customer":{},"error":"e"}]})"));
 }
 
+TEST(RequestedDialTimeout, IsTheVapiSipTransportsDialTimeoutWithinItsRange) {
+  EXPECT_EQ(
+      requested_dial_timeout(
+          json::parse(R"({"transport":{"provider":"vapi.sip","dialTimeout":25}})").as_object()),
+      25);
+  EXPECT_EQ(
+      requested_dial_timeout(
+          json::parse(R"({"transport":{"provider":"vapi.sip","dialTimeout":9000}})").as_object()),
+      600);
+  EXPECT_EQ(
+      requested_dial_timeout(json::parse(R"({"transport":{"provider":"vapi.sip"}})").as_object()),
+      std::nullopt);
+  EXPECT_EQ(requested_dial_timeout(
+                json::parse(R"({"transport":{"provider":"twilio","dialTimeout":25}})").as_object()),
+            std::nullopt);
+  EXPECT_EQ(requested_dial_timeout(json::object{}), std::nullopt);
+}
+
 }  // namespace
 }  // namespace sb::calls

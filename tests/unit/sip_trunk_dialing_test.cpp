@@ -111,5 +111,36 @@ TEST(SipTrunkDialing, ServerErrorsAndTimeoutsTryTheNextGateway) {
             "call.in-progress.error-providerfault-outbound-sip-408-request-timeout");
 }
 
+TEST(SipUriDialling, SipUrisOverUdpOrTcpCanBeDialled) {
+  EXPECT_EQ(sip_uri_problem("sip:alice@pbx.example.com"), "");
+  EXPECT_EQ(sip_uri_problem("sip:pbx.example.com:5080;transport=TCP"), "");
+  EXPECT_EQ(sip_uri_problem("sip:+14155550199@10.0.0.1;user=phone?x=y"), "");
+  EXPECT_NE(sip_uri_problem("sips:alice@pbx.example.com"), "");
+  EXPECT_NE(sip_uri_problem("tel:+14155550199"), "");
+  EXPECT_NE(sip_uri_problem("sip:alice@"), "");
+  EXPECT_NE(sip_uri_problem("sip:alice@pbx;transport=tls").find("tls is not supported"),
+            std::string::npos);
+}
+
+TEST(SipUriDialling, TheTargetIsTheUriAsItStands) {
+  const auto t = uri_target("sip:alice@10.0.0.1:5080;transport=tcp?h=1", "desk", "::1");
+  EXPECT_EQ(t.request_uri, "sip:alice@10.0.0.1:5080;transport=tcp?h=1");
+  EXPECT_EQ(t.to_uri, "sip:alice@10.0.0.1:5080");
+  EXPECT_EQ(t.from_uri, "sip:desk@[::1]");
+  EXPECT_EQ(t.gateway, "10.0.0.1:5080");
+  EXPECT_EQ(t.transport, "tcp");
+  EXPECT_EQ(t.auth_username, "");
+}
+
+TEST(SipUriDialling, AStoredCredentialsPasswordKeptApartIsUsed) {
+  const auto c = boost::json::parse(R"({"gateways":[{"ip":"10.0.0.1"}],
+      "outboundAuthenticationPlan":{"authUsername":"u"},
+      "outboundAuthenticationPlan.authPassword":"p"})")
+                     .as_object();
+  const auto t = trunk_targets(c, "+1", "+2", "h").targets;
+  ASSERT_EQ(t.size(), 1u);
+  EXPECT_EQ(t[0].auth_password, "p");
+}
+
 }  // namespace
 }  // namespace sb::telephony::sip

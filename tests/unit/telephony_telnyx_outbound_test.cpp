@@ -16,7 +16,8 @@ TEST(TelnyxOutbound, TheDialBodyNamesTheCallItsTexmlStreamAndTheCallbacks) {
                     "c1",
                     "https://sb.example/telnyx/outbound_status/c1",
                     0,
-                    std::nullopt};
+                    std::nullopt,
+                    {}};
   const auto body = boost::json::parse(telnyx_dial_body(dial)).as_object();
   EXPECT_EQ(body.at("To"), "+16505550100");
   EXPECT_EQ(body.at("From"), "+14155550100");
@@ -42,7 +43,8 @@ TEST(TelnyxOutbound, MachineDetectionIsTexmlsAsyncAmdWithItsTimeoutInMillisecond
                     "https://sb.example/telnyx/outbound_status/c1",
                     0,
                     MachineDetection{"https://sb.example/telnyx/amd_status/c1", 20, std::nullopt,
-                                     1500, std::nullopt}};
+                                     1500, std::nullopt},
+                    {}};
   const auto body = boost::json::parse(telnyx_dial_body(dial)).as_object();
   EXPECT_EQ(body.at("MachineDetection"), "DetectMessageEnd");
   EXPECT_EQ(body.at("AsyncAmd"), true);

@@ -32,7 +32,8 @@ TEST(TwilioOutbound, TheDialFormNamesTheCallTheTwimlAndTheCallbacks) {
                     "c1",
                     "https://sb.example/twilio/outbound_status/c1",
                     0,
-                    std::nullopt};
+                    std::nullopt,
+                    {}};
   const auto fields = parse_form(twilio_dial_form(dial));
   auto value = [&](std::string_view name) { return field_of(fields, name); };
   EXPECT_EQ(value("To"), "+16505550100");
@@ -56,7 +57,8 @@ TEST(TwilioOutbound, AnswerDetectionRunsInTheBackgroundWithTheAssistantsTuning) 
                     "c1",
                     "https://sb.example/twilio/outbound_status/c1",
                     0,
-                    std::nullopt};
+                    std::nullopt,
+                    {}};
   EXPECT_EQ(twilio_dial_form(dial).find("MachineDetection"), std::string::npos);
   dial.machine_detection =
       MachineDetection{"https://sb.example/twilio/amd_status/c1", 20, std::nullopt, 1500, {}};

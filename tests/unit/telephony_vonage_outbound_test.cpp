@@ -72,7 +72,8 @@ TEST(VonageOutbound, TheDialBodyConnectsTheCallsAudioToThisServer) {
                     "c1",
                     "https://sb.example/vonage/outbound_status/c1",
                     0,
-                    std::nullopt};
+                    std::nullopt,
+                    {}};
   const auto body = json::parse(vonage_dial_body(dial)).as_object();
   EXPECT_EQ(json::serialize(body.at("to")), R"([{"type":"phone","number":"16505550100"}])");
   EXPECT_EQ(json::serialize(body.at("from")), R"({"type":"phone","number":"14155550100"})");
@@ -90,14 +91,14 @@ TEST(VonageOutbound, TheDialBodyConnectsTheCallsAudioToThisServer) {
 }
 
 TEST(VonageOutbound, MachineDetectionIsAdvancedAsynchronousAndKeepsTheCallGoing) {
-  OutboundDial dial{
-      "+16505550100",
-      "+14155550100",
-      "wss://sb.example/vonage/stream/c1?token=t",
-      "c1",
-      "https://sb.example/vonage/outbound_status/c1",
-      0,
-      MachineDetection{"https://sb.example/vonage/amd_status/c1", 20, 2400, 1500, {}}};
+  OutboundDial dial{"+16505550100",
+                    "+14155550100",
+                    "wss://sb.example/vonage/stream/c1?token=t",
+                    "c1",
+                    "https://sb.example/vonage/outbound_status/c1",
+                    0,
+                    MachineDetection{"https://sb.example/vonage/amd_status/c1", 20, 2400, 1500, {}},
+                    {}};
   const auto body = json::parse(vonage_dial_body(dial)).as_object();
   // Its verdicts come to the event URL; Twilio's tuning has no Vonage counterpart.
   EXPECT_EQ(json::serialize(body.at("advanced_machine_detection")),

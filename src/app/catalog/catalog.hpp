@@ -55,6 +55,7 @@ namespace sb::voice {
 class CampaignDialer;
 class LiveCalls;
 class ScheduledCalls;
+class SipLine;
 class TransfersByTransport;
 }  // namespace sb::voice
 namespace sb::calls {
@@ -175,6 +176,9 @@ struct LiveCallSetup {
   http::Authenticator& authenticator;
   /// Verifies the status callbacks of calls dialled through Telnyx ("": none are dialled).
   std::string telnyx_public_key;
+  /// The SIP side byo-phone-numbers dial out through (attached once it runs); none: they
+  /// cannot.
+  const voice::SipLine* sip_line = nullptr;
 };
 /// What the server drives itself: the routes take the transport's WebSocket upgrades; the
 /// registry recovers calls at start and drains them at shutdown.

@@ -19,6 +19,7 @@
 #include "runtime/voice/live_calls.hpp"
 #include "runtime/voice/outbound_calls.hpp"
 #include "runtime/voice/scheduled_calls.hpp"
+#include "runtime/voice/sip_carrier.hpp"
 #include "runtime/voice/transfer_whispers.hpp"
 
 namespace sb::app {
@@ -131,6 +132,10 @@ LiveCallHandles add_live_calls(Catalog& catalog, const TelephonySpecs& telephony
     each.push_back(voice::vonage_carrier(*deps.http, deps.provider_apis.vonage_api));
     each.push_back(
         voice::telnyx_carrier(*deps.http, deps.provider_apis.telnyx, setup.telnyx_public_key));
+    if (setup.sip_line) {
+      each.push_back(voice::sip_trunk_carrier(*setup.sip_line, *deps.clock));
+      each.push_back(voice::sip_uri_carrier(*setup.sip_line, *deps.clock));
+    }
     carriers =
         std::make_unique<voice::Carriers>(deps.store, catalog.service(), telephony.phone_numbers,
                                           credentials.credentials, std::move(each));

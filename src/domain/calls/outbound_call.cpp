@@ -1,5 +1,7 @@
 #include "domain/calls/outbound_call.hpp"
 
+#include <algorithm>
+
 #include "core/api_error.hpp"
 #include "core/clock.hpp"
 #include "core/json_fields.hpp"
@@ -20,8 +22,10 @@ constexpr std::string_view kCopied[] = {"assistantId",   "assistant", "assistant
   throw ApiError(ErrorCode::kBadRequest, std::move(message));
 }
 
-bool has_number(const json::value& customer) {
-  return customer.is_object() && !string_at(customer.as_object(), "number").empty();
+// A number to dial, or a SIP URI (whether the number's carrier dials one is its to say).
+bool has_destination(const json::value& customer) {
+  return customer.is_object() && (!string_at(customer.as_object(), "number").empty() ||
+                                  !string_at(customer.as_object(), "sipUri").empty());
 }
 
 }  // namespace
@@ -68,8 +72,10 @@ void check_outbound_call(const json::object& body) {
       refuse("customers must list at least one customer");
   } else {
     const auto* customer = body.if_contains("customer");
-    if (!customer || !has_number(*customer))
-      refuse("customer.number is needed: the number an outbound phone call dials");
+    if (!customer || !has_destination(*customer))
+      refuse(
+          "customer.number is needed: the number an outbound phone call dials (or "
+          "customer.sipUri, from a SIP number)");
   }
   const bool has_agent = body.contains("assistantId") || body.contains("assistant") ||
                          body.contains("squadId") || body.contains("squad");
@@ -120,6 +126,15 @@ std::string ended_reason_for_outbound_status(std::string_view status,
   if (status == "no-answer") return "customer-did-not-answer";
   if (status == "failed" || status == "canceled") return std::string(not_connected);
   return {};
+}
+
+std::optional<int> requested_dial_timeout(const json::object& body) {
+  const auto* transport = object_at(body, "transport");
+  if (!transport || string_at(*transport, "provider") != "vapi.sip") return std::nullopt;
+  const auto* timeout = transport->if_contains("dialTimeout");
+  if (!timeout || !timeout->is_number()) return std::nullopt;
+  const auto seconds = timeout->to_number<double>();
+  return static_cast<int>(std::clamp(seconds, 1.0, 600.0));
 }
 
 json::object batch_response(json::array results, json::array errors) {

@@ -5,6 +5,7 @@
 // CallBatchResponse, and the endedReason a provider's final status gives such a call. Pure.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,7 +25,8 @@ std::string transient_provider(const boost::json::object& body);
 std::string transient_number(const boost::json::object& body);
 
 /// Checks what the contract cannot: a number to call from (phoneNumberId or phoneNumber, not
-/// both), a customer with a number (customer, or every entry of customers[], not both), an
+/// both), a customer with a number or a sipUri (customer, or every entry of customers[], not
+/// both; whether the number's carrier dials a sipUri is OutboundCarrier::check_customer's), an
 /// assistant or squad, no WebSocket transport. Throws ApiError (400) naming the problem.
 void check_outbound_call(const boost::json::object& body);
 
@@ -46,6 +48,11 @@ boost::json::object new_outbound_call(std::string_view id, std::string_view org_
 /// a status that is not final (queued, initiated, ringing, in-progress, answered).
 std::string ended_reason_for_outbound_status(std::string_view status,
                                              std::string_view not_connected);
+
+/// How long the customer's phone may ring, in seconds, as the request's
+/// `transport: {provider: "vapi.sip", dialTimeout}` asks (VapiSipTransport, 1-600); nullopt when
+/// it does not say.
+std::optional<int> requested_dial_timeout(const boost::json::object& body);
 
 /// A CallBatchResponse: {"results": [Call...], "errors": [{"customer", "error"}...]}.
 boost::json::object batch_response(boost::json::array results, boost::json::array errors);

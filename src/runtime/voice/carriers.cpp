@@ -25,7 +25,8 @@ OutboundCarrier* Carriers::find(std::string_view provider) const {
 
 std::vector<std::string> Carriers::providers() const {
   std::vector<std::string> names;
-  for (const auto& carrier : carriers_) names.emplace_back(carrier->provider());
+  for (const auto& carrier : carriers_)
+    if (carrier->calls_back()) names.emplace_back(carrier->provider());
   return names;
 }
 

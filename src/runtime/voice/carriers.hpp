@@ -30,7 +30,7 @@ class Carriers {
 
   /// The carrier of `provider` (a phone number's), or none.
   OutboundCarrier* find(std::string_view provider) const;
-  /// Their providers ("twilio", ...), for their routes.
+  /// The providers of those with HTTP status callbacks ("twilio", ...), for their routes.
   std::vector<std::string> providers() const;
   /// Reads the org's stored number `number_id` with its secrets, and its credential's when its
   /// carrier keeps keys there (none when that credential has been deleted since). `done` gets

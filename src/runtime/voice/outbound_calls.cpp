@@ -28,8 +28,8 @@ std::exception_ptr not_implemented(std::string_view provider) {
   return std::make_exception_ptr(ApiError(
       ErrorCode::kNotImplemented,
       "Dialling out through " + std::string(provider.empty() ? "this" : provider) +
-          " numbers is not supported by this server yet; twilio, vonage and telnyx numbers "
-          "can call out"));
+          " numbers is not supported by this server yet; twilio, vonage and telnyx numbers, "
+          "and SIP numbers (vapi, byo-phone-number), can call out"));
 }
 
 std::string error_text(std::exception_ptr error) {
@@ -142,17 +142,26 @@ void OutboundCalls::create_one(const std::string& org_id, json::object body,
                                std::shared_ptr<const DialingNumber> number, Done done,
                                std::string stored_id) {
   auto* carrier = deps_.carriers.find(string_at(number->number, "provider"));
+  try {
+    if (const auto* customer = object_at(body, "customer"))
+      carrier->check_customer(*number, *customer);
+  } catch (...) {
+    return done(std::current_exception(), {});
+  }
   if (stored_id.empty() && deps_.scheduled &&
-      calls::scheduled_for_later(body, deps_.clock.wall_ms()))
-    return deps_.scheduled->schedule(
-        calls::new_scheduled_call(new_uuid(), org_id, body, carrier->provider(),
-                                  deps_.clock.wall_ms()),
-        std::move(done));
+      calls::scheduled_for_later(body, deps_.clock.wall_ms())) {
+    auto call = calls::new_scheduled_call(new_uuid(), org_id, body, carrier->call_provider(),
+                                          deps_.clock.wall_ms());
+    call["phoneCallTransport"] = carrier->call_transport();
+    return deps_.scheduled->schedule(std::move(call), std::move(done));
+  }
   auto secret = random_hex(16);
   auto check = carrier->stream_check(*number, secret);
-  auto build = [&clock = deps_.clock, provider = std::string(carrier->provider())](
+  auto build = [&clock = deps_.clock, provider = std::string(carrier->call_provider()),
+                transport = std::string(carrier->call_transport())](
                    const std::string& id, const std::string& org, const json::object& request) {
     auto call = calls::new_outbound_call(id, org, request, provider, clock.wall_ms());
+    call["phoneCallTransport"] = transport;
     if (const auto* plan = request.if_contains("schedulePlan")) call["schedulePlan"] = *plan;
     return call;
   };
@@ -166,8 +175,13 @@ void OutboundCalls::create_one(const std::string& org_id, json::object body,
     deps_.calls.resume_with(org, std::move(stored_id), "scheduled", std::move(build),
                             std::move(check), std::move(live));
   };
+  // The ring's length: the request's dialTimeout, within what the registry waits for media.
+  auto ring = deps_.ring_timeout;
+  if (const auto asked = calls::requested_dial_timeout(body))
+    ring = ring.count() > 0 ? std::min(ring, std::chrono::seconds(*asked))
+                            : std::chrono::seconds(*asked);
   create_or_resume_stored(org_id, std::move(body), std::move(build), std::move(check),
-                          [this, carrier, number, secret, done = std::move(done)](
+                          [this, carrier, number, secret, ring, done = std::move(done)](
                               std::exception_ptr error, json::object call) {
                             if (error) return done(error, {});
                             const std::string id(string_at(call, "id"));
@@ -185,12 +199,12 @@ void OutboundCalls::create_one(const std::string& org_id, json::object body,
                               ended_here(id);
                             });
                             done(nullptr, call);
-                            dial(id, call, secret);
+                            dial(id, call, secret, ring);
                           });
 }
 
-void OutboundCalls::dial(const std::string& id, const json::object& call,
-                         const std::string& secret) {
+void OutboundCalls::dial(const std::string& id, const json::object& call, const std::string& secret,
+                         std::chrono::seconds ring) {
   Dialled dialled;
   {
     std::lock_guard lock(mutex_);
@@ -203,43 +217,67 @@ void OutboundCalls::dial(const std::string& id, const json::object& call,
   telephony::OutboundDial order;
   order.call_id = id;
   order.from = std::string(string_at(dialled.number->number, "number"));
-  if (const auto* customer = object_at(call, "customer"))
+  if (const auto* customer = object_at(call, "customer")) {
     order.to = std::string(string_at(*customer, "number"));
+    order.to_uri = std::string(string_at(*customer, "sipUri"));
+  }
   order.stream_url = carrier.stream_url(calls::websocket_base_url(public_url), id, secret);
   order.status_callback =
       public_url + "/" + std::string(carrier.provider()) + "/outbound_status/" + id;
-  order.ring_seconds = static_cast<int>(deps_.ring_timeout.count());
+  order.ring_seconds = static_cast<int>(ring.count());
   // The carrier's answering machine detection, for an assistant that asks for it.
   if (const auto& plan = dialled.voicemail)
     order.machine_detection = telephony::MachineDetection{
         public_url + "/" + std::string(carrier.provider()) + "/amd_status/" + id,
         plan->timeout_seconds, plan->speech_threshold_ms, plan->speech_end_threshold_ms,
         plan->silence_timeout_ms};
-  carrier.dial(*dialled.number, order,
-               [this, id, reason = std::string(carrier.dial_failed_reason())](std::string sid,
-                                                                              std::string error) {
-                 if (!sid.empty()) {
-                   bool hang_up = false;
-                   {
-                     std::lock_guard lock(mutex_);
-                     if (const auto it = dialled_.find(id); it != dialled_.end()) {
-                       it->second.sid = sid;
-                       hang_up =
-                           it->second.ended_here;  // ended before the carrier answered the dial
-                     }
-                   }
-                   if (hang_up) ended_here(id);
-                   deps_.calls.progress(id, json::object{{"phoneCallProviderId", sid}}, "");
-                   return;
-                 }
-                 spdlog::warn("call {}: {}", id, error);
-                 {
-                   std::lock_guard lock(mutex_);
-                   dialled_.erase(id);
-                 }
-                 deps_.calls.progress(id, json::object{{"endedMessage", error}}, "");
-                 deps_.calls.end(id, reason);
-               });
+  carrier.dial(
+      *dialled.number, order,
+      [this, id, reason = std::string(carrier.dial_failed_reason()), shown = carrier.calls_back()](
+          std::string sid, std::string error) {
+        if (!sid.empty()) {
+          bool hang_up = false;
+          {
+            std::lock_guard lock(mutex_);
+            if (const auto it = dialled_.find(id); it != dialled_.end()) {
+              it->second.sid = sid;
+              hang_up = it->second.ended_here;  // ended before the carrier answered the dial
+            }
+          }
+          if (hang_up) ended_here(id);
+          // A carrier that reports in-process names the call's id through DialEvents.
+          if (shown) deps_.calls.progress(id, json::object{{"phoneCallProviderId", sid}}, "");
+          return;
+        }
+        spdlog::warn("call {}: {}", id, error);
+        {
+          std::lock_guard lock(mutex_);
+          dialled_.erase(id);
+        }
+        deps_.calls.progress(id, json::object{{"endedMessage", error}}, "");
+        deps_.calls.end(id, reason);
+      },
+      DialEvents{[this, id](const CarrierReport& report) { reported(id, report); },
+                 [this, id, secret]() -> std::shared_ptr<LiveCall> {
+                   // The handshake the call's check takes: its own token.
+                   http::Request own;
+                   own.query.emplace_back("token", secret);
+                   auto [claim, live] = deps_.calls.claim(id, own);
+                   return claim == LiveCalls::Claim::kClaimed ? live : nullptr;
+                 }});
+}
+
+void OutboundCalls::reported(const std::string& id, const CarrierReport& report) {
+  json::object fields;
+  if (!report.sid.empty()) fields["phoneCallProviderId"] = report.sid;
+  if (report.status == "ringing" || !fields.empty())
+    deps_.calls.progress(id, std::move(fields), report.status == "ringing" ? report.status : "");
+  if (report.ended_reason.empty()) return;
+  {
+    std::lock_guard lock(mutex_);
+    dialled_.erase(id);
+  }
+  deps_.calls.end(id, report.ended_reason);
 }
 
 OutboundCalls::StatusOutcome OutboundCalls::callback_from(
@@ -271,18 +309,11 @@ OutboundCalls::StatusOutcome OutboundCalls::carrier_status(std::string_view prov
   // Vonage's machine detection verdicts come with its events.
   if (!report.answered_by.empty()) answered_by(id, dialled, report.answered_by);
   const auto& status = report.status;
-  const auto& sid = report.sid;
-  json::object fields;
-  if (!sid.empty() && dialled.sid.empty()) fields["phoneCallProviderId"] = sid;
-  if (status == "ringing" || !fields.empty())
-    deps_.calls.progress(id, std::move(fields), status == "ringing" ? status : "");
-  if (!report.ended_reason.empty()) {
-    {
-      std::lock_guard lock(mutex_);
-      dialled_.erase(id);
-    }
-    deps_.calls.end(id, report.ended_reason);
-  } else if (status == "in-progress") {
+  const auto sid = report.sid;
+  auto shown = report;
+  if (!dialled.sid.empty()) shown.sid.clear();  // the dial's answer named it already
+  reported(id, shown);
+  if (report.ended_reason.empty() && status == "in-progress") {
     // Answered after the call ended here: the carrier hangs up (once).
     const auto live = deps_.calls.snapshot(id);
     if (!live || string_at(*live, "status") == "ended") {

@@ -8,7 +8,9 @@
 // and end it when the carrier says it is over (busy, no-answer, failed, ...); a dial the
 // carrier refuses ends it at once, its endedMessage saying why; a stream that never connects
 // ends it at the registry's connect timeout. A call that ends here before the carrier reports
-// its end is hung up there.
+// its end is hung up there. A carrier that signals in-process (SIP trunks) reports the same
+// through DialEvents and connects the media itself; the request's transport.dialTimeout
+// (vapi.sip) bounds how long the phone rings.
 
 #include <chrono>
 #include <cstdint>
@@ -83,7 +85,7 @@ class OutboundCalls {
   StatusOutcome machine_detected(std::string_view provider, std::string_view call_id,
                                  const http::Request& request, const std::string& url,
                                  const http::Fields& params);
-  /// The carriers it dials through ("twilio", ...), for their routes.
+  /// The carriers it dials through with status callbacks ("twilio", ...), for their routes.
   std::vector<std::string> providers() const;
 
   std::string public_url() const { return deps_.public_url(); }
@@ -107,7 +109,12 @@ class OutboundCalls {
   void create_one(const std::string& org_id, boost::json::object body,
                   std::shared_ptr<const DialingNumber> number, Done done,
                   std::string stored_id = {});
-  void dial(const std::string& id, const boost::json::object& call, const std::string& secret);
+  /// Dials the live call `id`, the phone ringing at most `ring` (0: the carrier's default).
+  void dial(const std::string& id, const boost::json::object& call, const std::string& secret,
+            std::chrono::seconds ring);
+  /// What the carrier says of the call `id` (a status callback's, or DialEvents'): ringing,
+  /// its id at the carrier, its end.
+  void reported(const std::string& id, const CarrierReport& report);
   /// Whether a callback of `provider` for `call_id` is about a call it dialled here (filling
   /// `dialled`) and carries its signature: kAccepted, else why not.
   StatusOutcome callback_from(std::string_view provider, std::string_view call_id,

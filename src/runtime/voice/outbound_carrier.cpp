@@ -1,5 +1,7 @@
 #include "runtime/voice/outbound_carrier.hpp"
 
+#include "core/api_error.hpp"
+#include "core/json_fields.hpp"
 #include "domain/calls/outbound_call.hpp"
 #include "telephony/signatures.hpp"
 
@@ -14,6 +16,15 @@ CarrierReport report_in_twilio_words(const http::Fields& params, std::string_vie
   }
   report.ended_reason = calls::ended_reason_for_outbound_status(report.status, not_connected);
   return report;
+}
+
+void OutboundCarrier::check_customer(const DialingNumber&,
+                                     const boost::json::object& customer) const {
+  if (string_at(customer, "number").empty())
+    throw ApiError(ErrorCode::kBadRequest,
+                   "customer.number is needed: " + std::string(provider()) +
+                       " numbers dial phone numbers (a customer.sipUri is dialled from a vapi "
+                       "SIP number or a byo-phone-number on a SIP trunk)");
 }
 
 void OutboundCarrier::transfer(const DialingNumber&, const std::string&, const telephony::Decision&,

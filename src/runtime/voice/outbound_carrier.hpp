@@ -3,7 +3,8 @@
 // for every carrier): whether a number can dial, the URL its media stream connects to and how
 // that handshake is told from a forgery, the dial itself, hanging up, and whether a status
 // callback really comes from the carrier. One implementation per carrier, in
-// <carrier>_carrier.cpp.
+// <carrier>_carrier.cpp. A carrier that signals in-process (SIP: sip_carrier.cpp) has no
+// callbacks nor stream handshake: it reports through DialEvents and connects the media itself.
 
 #include <functional>
 #include <memory>
@@ -22,6 +23,8 @@ class HttpClient;
 }
 
 namespace sb::voice {
+
+class LiveCall;
 
 /// A number that dials out: its fields with its secrets and, for a carrier whose keys live on a
 /// credential (Telnyx, Vonage), the fields and secrets of its credentialId.
@@ -44,8 +47,21 @@ struct CarrierReport {
 /// and TeXML's do; `not_connected` is the carrier's reason for a call that never connected.
 CarrierReport report_in_twilio_words(const http::Fields& params, std::string_view not_connected);
 
-/// The carrier's id for the call, or (sid empty) why the dial failed. Once, on any thread.
+/// The carrier's id for the call (its handle for hang_up; shown as phoneCallProviderId unless
+/// the carrier reports through DialEvents), or (sid empty) why the dial failed. Once, on any
+/// thread.
 using DialDone = std::function<void(std::string sid, std::string error)>;
+
+/// What a carrier that signals in-process tells the call it dials, in place of status
+/// callbacks and a media stream's handshake (carriers with callbacks ignore it). Any thread.
+struct DialEvents {
+  /// Ringing (status), the call's id at the carrier (sid, shown as phoneCallProviderId), or
+  /// its end before or without media (ended_reason).
+  std::function<void(const CarrierReport&)> report;
+  /// Answered: the live call, claimed for the media the carrier connects; nullptr when the
+  /// call is no longer live (the carrier hangs up then).
+  std::function<std::shared_ptr<LiveCall>()> claim;
+};
 
 class OutboundCarrier {
  public:
@@ -56,10 +72,20 @@ class OutboundCarrier {
   virtual std::string_view provider() const = 0;
   /// The endedReason of a call whose dial the carrier refused or could not take.
   virtual std::string_view dial_failed_reason() const = 0;
+  /// The Call's phoneCallProvider and phoneCallTransport for its calls.
+  virtual std::string_view call_provider() const { return provider(); }
+  virtual std::string_view call_transport() const { return "pstn"; }
+  /// Whether it reports through signed HTTP status callbacks (/<provider>/outbound_status/...);
+  /// false: through DialEvents.
+  virtual bool calls_back() const { return true; }
   /// Whether its keys are on the number's credential (read from credentialId).
   virtual bool keys_on_credential() const = 0;
   /// Throws a 400 ApiError when `number` lacks what dialling out needs.
   virtual void check(const DialingNumber& number) const = 0;
+  /// Throws a 400 ApiError when the carrier cannot dial `customer` (a CreateCustomerDTO) from
+  /// `number`: by default, one without a `number` (only SIP carriers dial a `sipUri`).
+  virtual void check_customer(const DialingNumber& number,
+                              const boost::json::object& customer) const;
   /// Where call `call_id`'s media stream connects; `secret` is the call's own random token,
   /// for carriers whose stream carries no signature.
   virtual std::string stream_url(std::string_view ws_base, std::string_view call_id,
@@ -69,7 +95,7 @@ class OutboundCarrier {
                                                                  std::string secret) const = 0;
   /// Places the call; `order.stream_url` is from stream_url().
   virtual void dial(const DialingNumber& number, const telephony::OutboundDial& order,
-                    DialDone done) = 0;
+                    DialDone done, DialEvents events) = 0;
   /// Ends the carrier's call `sid`. Best effort.
   virtual void hang_up(const DialingNumber& number, const std::string& sid) = 0;
   /// What a status callback's fields say.

@@ -92,6 +92,21 @@ std::shared_ptr<RtpSession> RtpSession::open(asio::io_context& io, const Clock& 
   return nullptr;
 }
 
+void RtpSession::set_peer(udp::endpoint remote, RtpCodec codec,
+                          std::optional<std::uint8_t> event_payload_type) {
+  // Before start() nothing runs on the strand: the strand's fields may be set from here.
+  auto& s = *state_;
+  std::lock_guard lock(s.mutex);
+  s.config.remote = remote;
+  s.config.codec = codec;
+  s.config.event_payload_type = event_payload_type;
+  s.remote = LatchedPeer{remote};
+  s.rtcp_remote = LatchedPeer{{remote.address(), static_cast<std::uint16_t>(remote.port() + 1)}};
+  s.decoder.set_law(law_of(codec));
+  s.encoder.set_law(law_of(codec));
+  s.cutter = media::WholeFrames(kRtpFrameUnits, silence_of(codec));
+}
+
 void RtpSession::start(std::shared_ptr<CallMedia> media) {
   asio::post(state_->strand, [self = shared_from_this(), media = std::move(media)]() mutable {
     auto& s = *self->state_;

@@ -82,6 +82,11 @@ class RtpSession : public std::enable_shared_from_this<RtpSession> {
   ~RtpSession();  ///< releases the port pair
 
   std::uint16_t local_port() const { return port_; }
+  /// For a session opened before its peer was known (an outbound call's offer names our port
+  /// before the answer names theirs): where RTP goes, the codec and the telephone-event type
+  /// the answer agreed to. Only before start().
+  void set_peer(boost::asio::ip::udp::endpoint remote, RtpCodec codec,
+                std::optional<std::uint8_t> event_payload_type);
   /// Starts receiving and the 20 ms ticks; inbound audio and digits go to `media`.
   void start(std::shared_ptr<CallMedia> media);
   /// 16 kHz mono PCM, any length. False when closed or the queue is full (counted).

@@ -12,7 +12,7 @@
 #include "runtime/voice/rtp_ports.hpp"
 #include "runtime/voice/rtp_session.hpp"
 #include "runtime/voice/rtp_streams.hpp"
-#include "runtime/voice/rtp_transport.hpp"
+#include "runtime/voice/sip_media.hpp"
 #include "telephony/inbound_calls.hpp"
 #include "telephony/sip/sdp.hpp"
 #include "telephony/sip/sdp_negotiation.hpp"
@@ -187,16 +187,9 @@ struct SipCalls::Impl : std::enable_shared_from_this<SipCalls::Impl> {
       deps.live.end(id, kCallerGone);
       return;
     }
-    RtpSessionConfig config;
-    config.local_address = deps.rtp_bind;
-    config.remote = {boost::asio::ip::make_address(d->audio.remote_address),
-                     d->audio.remote_rtp_port};
-    config.codec = d->audio.codec == media::G711Law::kAlaw ? RtpCodec::kPcma : RtpCodec::kPcmu;
-    config.event_payload_type = d->audio.telephone_event_type
-                                    ? std::optional<std::uint8_t>(*d->audio.telephone_event_type)
-                                    : std::nullopt;
     std::string error;
-    auto session = RtpSession::open(deps.io, deps.clock, deps.ports, config, error);
+    auto session = RtpSession::open(deps.io, deps.clock, deps.ports,
+                                    rtp_config(deps.rtp_bind, d->audio), error);
     if (!session) {
       spdlog::warn("sip: call {}: {}", id, error);
       deps.live.end(id, kNotConnected);
@@ -220,24 +213,18 @@ struct SipCalls::Impl : std::enable_shared_from_this<SipCalls::Impl> {
       gone = d->over;
     }
     deps.responder.respond(dialog, 200, "OK", {}, sdp);
-    deps.streams.add(id, session);
     std::function<void(char)> info_digit;
     if (auto* info = deps.info)
       info_digit = [info, dialog](char key) {
         const auto upper = static_cast<char>(std::toupper(static_cast<unsigned char>(key)));
         info->info(dialog, sip::kDtmfRelayType, sip::dtmf_relay_body(upper, kInfoDigitMs));
       };
-    auto transport = std::make_shared<RtpTransport>(
-        session,
-        [weak = weak_from_this(), dialog, id] {
-          if (auto self = weak.lock()) {
-            self->deps.streams.remove(id);
-            self->deps.responder.hang_up(dialog);
-          }
+    join_rtp(
+        deps.streams, id, session, call,
+        [weak = weak_from_this(), dialog] {
+          if (auto self = weak.lock()) self->deps.responder.hang_up(dialog);
         },
         std::move(info_digit));
-    session->start(call);
-    call->connected(transport);
     spdlog::info("sip: call {} answered, RTP {} <-> {}:{}", id, session->local_port(),
                  d->audio.remote_address, d->audio.remote_rtp_port);
     if (gone) call->hung_up("the caller left while the call was answered");

@@ -39,7 +39,8 @@ class TelnyxCarrier final : public TokenStreamCarrier {
           "it could not verify the call's status callbacks: it does not dial through Telnyx");
   }
 
-  void dial(const DialingNumber& n, const telephony::OutboundDial& order, DialDone done) override {
+  void dial(const DialingNumber& n, const telephony::OutboundDial& order, DialDone done,
+            DialEvents) override {
     telephony::dial_telnyx(http_, api_base_, account_of(n), order, std::move(done));
   }
 

@@ -48,7 +48,8 @@ class TwilioCarrier final : public OutboundCarrier {
     };
   }
 
-  void dial(const DialingNumber& n, const telephony::OutboundDial& order, DialDone done) override {
+  void dial(const DialingNumber& n, const telephony::OutboundDial& order, DialDone done,
+            DialEvents) override {
     telephony::dial_twilio(http_, api_base_, telephony::twilio_account_of(n.number), order,
                            std::move(done));
   }

@@ -39,7 +39,8 @@ class VonageCarrier final : public TokenStreamCarrier {
           "key to dial out with");
   }
 
-  void dial(const DialingNumber& n, const telephony::OutboundDial& order, DialDone done) override {
+  void dial(const DialingNumber& n, const telephony::OutboundDial& order, DialDone done,
+            DialEvents) override {
     telephony::dial_vonage(http_, api_base_, application_of(n), order, std::move(done));
   }
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
+#include <string_view>
 
 #include "core/json_fields.hpp"
 
@@ -49,6 +51,8 @@ TrunkTargets trunk_targets(const boost::json::object& credential, const std::str
     user = string_at(*auth, "authUsername");
     password = string_at(*auth, "authPassword");
   }
+  // A stored credential's secret comes back apart, keyed by its path.
+  if (password.empty()) password = string_at(credential, "outboundAuthenticationPlan.authPassword");
   const std::string to_user = trunk_number(customer_number, plus);
   const std::string from_user = trunk_number(our_number, plus);
   const auto* gateways = array_at(credential, "gateways");
@@ -82,6 +86,62 @@ TrunkTargets trunk_targets(const boost::json::object& credential, const std::str
     out.targets.push_back(std::move(t));
   }
   return out;
+}
+
+namespace {
+
+// sip:[user@]host[:port][;params][?headers] → host[:port], and the transport parameter.
+struct UriParts {
+  std::string host;
+  std::string transport = "udp";
+};
+
+std::optional<UriParts> uri_parts(const std::string& uri) {
+  if (uri.rfind("sip:", 0) != 0) return std::nullopt;
+  auto rest = std::string_view(uri).substr(4);
+  rest = rest.substr(0, rest.find('?'));
+  const auto params = rest.find(';');
+  auto address = rest.substr(0, params);
+  if (const auto at = address.rfind('@'); at != std::string_view::npos)
+    address = address.substr(at + 1);
+  if (address.empty() || address.front() == ':') return std::nullopt;
+  UriParts parts;
+  parts.host = std::string(address);
+  if (params == std::string_view::npos) return parts;
+  auto tail = rest.substr(params);
+  for (std::size_t at = 0; at < tail.size();) {
+    const auto next = tail.find(';', at + 1);
+    const auto param = tail.substr(at + 1, next == std::string_view::npos ? next : next - at - 1);
+    std::string lower;
+    for (const char c : param)
+      lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower.rfind("transport=", 0) == 0) parts.transport = lower.substr(10);
+    at = next == std::string_view::npos ? tail.size() : next;
+  }
+  return parts;
+}
+
+}  // namespace
+
+std::string sip_uri_problem(const std::string& uri) {
+  if (uri.rfind("sips:", 0) == 0) return "sips: URIs (TLS) are not supported; use sip:";
+  const auto parts = uri_parts(uri);
+  if (!parts) return "it is not a sip: URI with a host (sip:user@host[:port])";
+  if (parts->transport != "udp" && parts->transport != "tcp")
+    return "transport " + parts->transport + " is not supported (udp and tcp are)";
+  return "";
+}
+
+TrunkTarget uri_target(const std::string& uri, const std::string& from_user,
+                       const std::string& our_host) {
+  const auto parts = uri_parts(uri).value_or(UriParts{});
+  TrunkTarget t;
+  t.gateway = parts.host;
+  t.transport = parts.transport;
+  t.request_uri = uri;
+  t.to_uri = uri.substr(0, uri.find_first_of(";?"));
+  t.from_uri = "sip:" + from_user + "@" + bracketed(our_host);
+  return t;
 }
 
 DialOutcome dial_outcome(int status) {

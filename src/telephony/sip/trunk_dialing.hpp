@@ -32,7 +32,8 @@ struct TrunkTargets {
   std::vector<std::string> skipped;  ///< e.g. "10.0.0.1:5061: tls is not supported"
 };
 
-/// `credential` is the byo-sip-trunk credential with its secrets (authPassword);
+/// `credential` is the byo-sip-trunk credential with its secrets (authPassword, in its plan or
+/// apart under its path "outboundAuthenticationPlan.authPassword" as the store opens it);
 /// `our_number` the byo-phone-number's `number`; `customer_number` the customer's number;
 /// `our_host` this server's SIP host (--sip-public-host). Gateways with outboundEnabled (the
 /// default) are tried at ip:port (port 5060 by default) over outboundProtocol (udp by
@@ -40,6 +41,16 @@ struct TrunkTargets {
 /// leading '+' unless outboundLeadingPlusEnabled, which adds one to a number of digits.
 TrunkTargets trunk_targets(const boost::json::object& credential, const std::string& our_number,
                            const std::string& customer_number, const std::string& our_host);
+
+/// Why `uri` (a customer's sipUri) cannot be dialled directly, or "" when it can: a sip: URI
+/// with a host, over udp or tcp (its ;transport= parameter; sips: and tls are not supported).
+std::string sip_uri_problem(const std::string& uri);
+
+/// The one target of a call dialled straight to the customer's `uri` (sip_uri_problem() is
+/// ""): the INVITE goes to the URI's host as it stands, From `from_user`@`our_host`, with no
+/// credentials (no trunk stands between).
+TrunkTarget uri_target(const std::string& uri, const std::string& from_user,
+                       const std::string& our_host);
 
 /// What a final answer to one INVITE means for the call.
 struct DialOutcome {
