@@ -79,10 +79,6 @@ const resources::ResourceSpec& add_read_only(Catalog& catalog, resources::Resour
 std::vector<api::NotImplementedOperation> not_implemented() {
   const std::string later = ", which this server does not have yet";
   return {
-      {Method::kPost, "/structured-output/run",
-       "Running structured outputs needs the extraction engine (structured outputs extracted "
-       "from calls by LLM providers)" +
-           later},
       {Method::kPost, "/eval/run",
        "Running evals needs the eval runner (mock conversations with assistants over LLM "
        "providers)" +
@@ -93,14 +89,16 @@ std::vector<api::NotImplementedOperation> not_implemented() {
 }  // namespace
 
 WorkspaceSpecs add_workspace(Catalog& catalog) {
-  catalog.add(structured_outputs::structured_output_spec(),
-              {"/structured-output", "/structured-output/{id}", {}, {}});
+  const auto& structured_outputs =
+      catalog.add(structured_outputs::structured_output_spec(),
+                  {"/structured-output", "/structured-output/{id}", {}, {}});
   const auto& insight = catalog.add(insights::insight_spec(),
                                     {"/reporting/insight", "/reporting/insight/{id}", {}, {}});
   catalog.add(evals::eval_spec(), {"/eval", "/eval/{id}", {}, {}});
   add_read_only(catalog, evals::eval_run_spec(), "/eval/run");
-  catalog.add(scorecards::scorecard_spec(),
-              {"/observability/scorecard", "/observability/scorecard/{id}", {}, {}});
+  const auto& scorecards =
+      catalog.add(scorecards::scorecard_spec(),
+                  {"/observability/scorecard", "/observability/scorecard/{id}", {}, {}});
   catalog.add(
       provider_resources::provider_resource_spec(),
       {"/provider/{provider}/{resourceName}", "/provider/{provider}/{resourceName}/{id}", {}, {}});
@@ -134,7 +132,8 @@ WorkspaceSpecs add_workspace(Catalog& catalog) {
                                                      *deps.clock, insight));
   catalog.add(std::make_unique<api::ApiJsonRoute>(*deps.contract));
   catalog.add(std::make_unique<api::OrgRoutes>(deps.store, deps.contract));
-  return {sessions, chats, call, campaign, recordings, std::move(live_calls)};
+  return {sessions,           chats,     call, campaign, recordings, std::move(live_calls),
+          structured_outputs, scorecards};
 }
 
 }  // namespace sb::app

@@ -130,6 +130,8 @@ class ChatEngine {
   std::shared_ptr<TurnHandle> run(Conversation conversation, ChatEvents events) const;
   /// What runs the model's tools (a call's hooks run theirs with it too).
   const Tools& tools() const { return tools_; }
+  /// The model it asks (post-call analysis asks the same providers).
+  const Model& model() const { return model_; }
 
  private:
   struct Turn;
