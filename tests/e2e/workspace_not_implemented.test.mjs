@@ -34,14 +34,6 @@ test("POST /call dialling through a number no carrier of this server dials → 5
   assertBadRequest(await expectError(client.calls.create({ dialTone: true })), "property dialTone should not exist");
 });
 
-test("POST /structured-output/run → 501 naming the extraction engine", async () => {
-  await assertNotImplemented(
-    client.structuredOutputs.structuredOutputControllerRun({ structuredOutputId: ASSISTANT_ID, callIds: [ASSISTANT_ID] }),
-    "Running structured outputs needs the extraction engine (structured outputs extracted from calls by LLM providers)" + LATER,
-  );
-  assertBadRequest(await expectError(client.structuredOutputs.structuredOutputControllerRun({ previewEnabled: true })));
-});
-
 test("POST /eval/run → 501 naming the eval runner", async () => {
   await assertNotImplemented(
     client.eval.evalControllerRun({ type: "eval", evalId: ASSISTANT_ID, target: { type: "assistant", assistantId: ASSISTANT_ID } }),
