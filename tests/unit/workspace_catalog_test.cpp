@@ -80,13 +80,14 @@ class WorkspaceCatalogTest : public ::testing::Test {
 // The contract's operations this group serves: calls with their artifacts, stored chats (POST
 // /chat and /chat/responses are the chat engine's, see catalog_chats.cpp), campaigns, sessions,
 // structured outputs, insights, evals and their runs, scorecards, provider resources,
-// analytics, and the org (POST /chat and POST /call belong to the chats' and the live calls'
-// groups). Boards and simulations are not served by any group yet.
+// analytics, and the org (POST /chat, POST /call and POST /structured-output/run belong to the
+// chats' and the live calls' groups). Boards and simulations are not served by any group yet.
 bool served_by_workspace(const contract::Operation& op) {
   const std::string& path = op.path_template;
   if (path.starts_with("/reporting/board") || path.starts_with("/eval/simulation")) return false;
   if (op.method == "post" && (path == "/chat" || path == "/chat/responses")) return false;
-  if (op.method == "post" && path == "/call") return false;  // the live calls' group
+  if (op.method == "post" && (path == "/call" || path == "/structured-output/run"))
+    return false;  // the live calls' group
   for (std::string_view prefix : {"/call", "/chat", "/campaign", "/v2/campaign", "/session",
                                   "/structured-output", "/reporting/insight", "/eval",
                                   "/observability/scorecard", "/provider/", "/analytics", "/org"})
