@@ -88,6 +88,12 @@ test("a call's analysisPlan, structured outputs and scorecard land on the call a
       artifactPlan: { structuredOutputIds: [booked.id, csat.id], scorecardIds: [scorecard.id] },
     }),
   );
+  // A scorecard linked by its own assistantIds applies to the assistant's calls too.
+  const linked = await client.observabilityScorecard.scorecardControllerCreate({
+    name: "CSAT only",
+    assistantIds: [assistant.id],
+    metrics: [{ structuredOutputId: csat.id, conditions: [{ type: "comparator", comparator: "<", value: 9, points: 10 }] }],
+  });
   const mark = env.standin.requests.length;
   const call = await oneTurnCall(assistant);
   analysed = call;
@@ -102,6 +108,7 @@ test("a call's analysisPlan, structured outputs and scorecard land on the call a
   });
   assert.deepEqual(call.artifact.scorecards, {
     [scorecard.id]: { name: "QA", score: 60, scoreNormalized: 60, metricPoints: { [booked.id]: 60, [csat.id]: 0 } },
+    [linked.id]: { name: "CSAT only", score: 10, scoreNormalized: 100, metricPoints: { [csat.id]: 10 } },
   });
   // OpenAI's JSON-schema mode for the object schema; the prompts carry the call's transcript.
   const asked = env.standin.requests.slice(mark);

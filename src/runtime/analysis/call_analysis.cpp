@@ -143,7 +143,8 @@ void apply(json::object& call, const CallAnalysisResult& result, EpochMs now_ms)
 }
 
 bool wanted(const CallAnalysisRequest& request) {
-  return request.assistant.contains("analysisPlan") || !request.structured_outputs.empty();
+  return request.assistant.contains("analysisPlan") || !request.structured_outputs.empty() ||
+         !request.scorecards.empty();
 }
 
 std::shared_ptr<Analyzer::Batch> Analyzer::begin(CallAnalysisRequest request) const {

@@ -52,8 +52,8 @@ struct CallAnalysisResult {
 /// there are any.
 void apply(boost::json::object& call, const CallAnalysisResult& result, EpochMs now_ms);
 
-/// Whether `request` has anything to ask: the assistant has an analysisPlan, or there are
-/// structured outputs to extract.
+/// Whether `request` has anything to do: the assistant has an analysisPlan, or there are
+/// structured outputs to extract or scorecards to score.
 bool wanted(const CallAnalysisRequest& request);
 
 /// One structured output's value from one call, or why there is none.

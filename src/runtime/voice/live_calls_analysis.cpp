@@ -1,15 +1,20 @@
 // What the analysis after a live call runs (docs/analysis.md), read where the call is prepared:
 // the starting assistant's analysisPlan, the structured outputs and scorecards its artifactPlan
 // names (saved ones by id, transient ones inline, each given an id for the call's artifact),
-// and the org's keys for every model they use.
+// the scorecards linked to the assistant by their own assistantIds, and the org's keys for every
+// model they use.
 
 #include <spdlog/spdlog.h>
+
+#include <boost/json/parse.hpp>
 
 #include "core/ids.hpp"
 #include "core/json_fields.hpp"
 #include "domain/resources/resource_service.hpp"
 #include "runtime/chat/chat_context.hpp"
 #include "runtime/voice/live_calls.hpp"
+#include "storage/resource_repository.hpp"
+#include "storage/store.hpp"
 
 namespace sb::voice {
 namespace json = boost::json;
@@ -44,6 +49,31 @@ std::vector<json::object> named_and_inline(storage::Session& s,
   return out;
 }
 
+// The org's scorecards linked to `assistant_id` through their own assistantIds (the newest
+// kMaxLinked), besides those already named.
+constexpr std::int64_t kMaxLinked = 1000;
+void add_linked_scorecards(storage::Session& s, const resources::ResourceSpec& spec,
+                           const std::string& org_id, std::string_view assistant_id,
+                           std::vector<json::object>& scorecards) {
+  storage::ResourceQuery query;
+  query.limit = kMaxLinked;
+  for (const auto& text : s.resources().list(spec.kind, org_id, query).documents) {
+    std::error_code ec;
+    auto parsed = json::parse(text, ec);
+    if (ec || !parsed.is_object()) continue;
+    auto& card = parsed.as_object();
+    const auto* linked = array_at(card, "assistantIds");
+    if (!linked) continue;
+    bool ours = false;
+    for (const auto& id : *linked)
+      ours = ours || (id.is_string() && id.get_string() == assistant_id);
+    bool named = false;
+    for (const auto& known : scorecards)
+      named = named || string_at(known, "id") == string_at(card, "id");
+    if (ours && !named) scorecards.push_back(std::move(card));
+  }
+}
+
 }  // namespace
 
 analysis::CallAnalysisRequest LiveCalls::analysis_request(
@@ -59,6 +89,8 @@ analysis::CallAnalysisRequest LiveCalls::analysis_request(
         named_and_inline(s, deps_.service, deps_.scorecards, org_id,
                          array_at(*plan, "scorecardIds"), array_at(*plan, "scorecards"));
   }
+  if (const auto id = string_at(assistant, "id"); !id.empty() && deps_.scorecards)
+    add_linked_scorecards(s, *deps_.scorecards, org_id, id, request.scorecards);
   std::vector<json::object> models;
   for (const auto& output : request.structured_outputs)
     if (const auto* model = object_at(output, "model")) models.push_back(*model);
