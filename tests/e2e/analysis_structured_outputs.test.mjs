@@ -14,6 +14,7 @@ import { createWebsocketCall, dial, standinAssistant, startTranscriberStandin, s
 let env, transcriber, voice, receiver, client;
 // What the stand-in answers the structured output "Tier" (changed by the tests).
 let tierAnswer = '"gold"';
+let csatAnswer = "8"; // and the structured output "CSAT"
 
 /** The analysis prompts' answers, by what their first (system) message says. */
 function script(record) {
@@ -22,7 +23,7 @@ function script(record) {
   if (first.includes("Extract structured data per the JSON Schema")) return '{"name": "Ann", "day": "Tuesday"}';
   if (first.includes("expert call evaluator")) return "9";
   if (first.includes("Name: Booked")) return "true";
-  if (first.includes("Name: CSAT")) return "8";
+  if (first.includes("Name: CSAT")) return csatAnswer;
   if (first.includes("Name: Tier")) return tierAnswer;
   return undefined;
 }
@@ -186,6 +187,20 @@ test("structuredOutputs.run: a preview answers without storing, a run stores, an
   });
   const [[, entry]] = Object.entries(skipped.skipped);
   assert.deepEqual(entry, { name: "Long calls", unmetCondition: { type: "minCallDuration", seconds: 3600 } });
+});
+
+test("a run that changes a call's output scores its scorecards again", async () => {
+  const call = await client.calls.get({ id: analysed.id });
+  const [csatId] = Object.entries(call.artifact.structuredOutputs).find(([, v]) => v.name === "CSAT");
+  const before = call.artifact.scorecards;
+  csatAnswer = "9";
+  await client.structuredOutputs.structuredOutputControllerRun({ structuredOutputId: csatId, callIds: [analysed.id] });
+  const after = (await client.calls.get({ id: analysed.id })).artifact.scorecards;
+  const byName = (cards, name) => Object.values(cards).find((c) => c.name === name);
+  assert.equal(byName(before, "QA").score, 60);
+  assert.equal(byName(after, "QA").score, 100); // CSAT >= 9 now earns its 40
+  assert.equal(byName(before, "CSAT only").score, 10);
+  assert.equal(byName(after, "CSAT only").score, 0); // and no longer < 9
 });
 
 test("structuredOutputs.run refusals: the DTO's rules, unknown ids", async () => {

@@ -140,8 +140,8 @@ LiveCallHandles add_live_calls(Catalog& catalog, const TelephonySpecs& telephony
   catalog.add(std::make_unique<StructuredOutputRunEntry>(
       setup.engine, setup.io, *deps.clock, *deps.contract,
       analysis::StructuredOutputRunDeps{deps.store, catalog.service(), workspace.structured_outputs,
-                                        workspace.calls, calls.resolver, deps.llm_providers,
-                                        *deps.clock}));
+                                        workspace.calls, workspace.scorecards, calls.resolver,
+                                        deps.llm_providers, *deps.clock}));
   // The phone rings for 5/6 of the connect timeout (50 s of 60), at most Twilio's 600 s, so a
   // customer who answers late still finds the call waiting for its stream.
   const auto connect = std::chrono::duration_cast<std::chrono::seconds>(setup.connect_timeout);

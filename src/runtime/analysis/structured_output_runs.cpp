@@ -10,6 +10,7 @@
 #include "core/json_fields.hpp"
 #include "core/text.hpp"
 #include "domain/resources/resource_service.hpp"
+#include "domain/scorecards/scorecard_score.hpp"
 #include "runtime/chat/chat_context.hpp"
 #include "storage/store.hpp"
 
@@ -76,6 +77,21 @@ json::object assistant_of(storage::Session& s, const chat::ResolverDeps& deps,
   }
   if (const auto* assistant = object_at(call, "assistant")) return *assistant;
   return {};
+}
+
+// The saved scorecards of a call's artifact, scored again from its structured outputs (a
+// transient or deleted scorecard keeps its score).
+void rescore(storage::Session& s, const StructuredOutputRunDeps& deps, const std::string& org,
+             json::object& artifact) {
+  auto* cards = object_at(artifact, "scorecards");
+  const auto* outputs = object_at(artifact, "structuredOutputs");
+  if (!cards || !outputs) return;
+  for (auto& [id, value] : *cards) {
+    try {
+      value = scorecards::score(deps.service.load(s, deps.scorecards, org, id), *outputs);
+    } catch (const std::exception&) {
+    }
+  }
 }
 
 }  // namespace
@@ -182,6 +198,7 @@ void StructuredOutputRuns::store(std::shared_ptr<Run> run) const {
                 {{"name", run->name()}, {"unmetCondition", *e.skipped}});
           }
           (*artifact)["structuredOutputsLastUpdatedAt"] = now;
+          rescore(s, deps_, run->org_id, *artifact);
           deps_.service.replace_document(s, deps_.calls, std::move(call));
         }
       },

@@ -6,7 +6,8 @@
 // model answer that fails (not JSON, not the schema's shape, no answer) is a 502 naming why.
 // Otherwise from up to 100 calls, each valid result stored on its call's
 // artifact.structuredOutputs["<output id>"] (a transient output gets a fresh id) and the
-// answer {"message"} says how many were stored and why the others were not.
+// answer {"message"} says how many were stored and why the others were not. The saved scorecards
+// in a changed call's artifact.scorecards are scored again from its outputs.
 
 #include <exception>
 #include <functional>
@@ -32,6 +33,8 @@ struct StructuredOutputRunDeps {
   const resources::ResourceService& service;
   const resources::ResourceSpec& structured_outputs;
   const resources::ResourceSpec& calls;
+  /// The scorecards a call was scored by are scored again from its new outputs.
+  const resources::ResourceSpec& scorecards;
   chat::ResolverDeps resolver;  ///< assistants (a call's model) and credentials (its keys)
   const llm::ProviderSettings& providers;
   const Clock& clock = system_clock();
