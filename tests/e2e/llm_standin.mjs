@@ -22,7 +22,9 @@
 // - model "slow-first-token": headers at once, then nothing for opts.slowMs (default 1500);
 // - model "hang": reads the request and never answers (until close());
 // - model "bench:<n>:<ms>": n text deltas, ms apart; the first is `t=<process.hrtime.bigint()
-//   when it was written>;` so a client on this machine can measure what a proxy adds.
+//   when it was written>;` so a client on this machine can measure what a proxy adds;
+// - opts.script(record), when given and it returns a string, is the answer's text (checked
+//   first, after the error models): a test scripts what an analysis prompt gets answered.
 // Text is streamed a word at a time (each delta a word and the spaces after it); a tool call's
 // arguments in three fragments (fewer only when shorter than three characters). Usage:
 // prompt tokens = words in the system prompt and every message's text; completion tokens = the
@@ -35,7 +37,8 @@
 import { createServer } from "node:http";
 
 /**
- * Starts the stand-in on 127.0.0.1. Options: slowMs (the "slow-first-token" wait), requireKey.
+ * Starts the stand-in on 127.0.0.1. Options: slowMs (the "slow-first-token" wait), requireKey,
+ * script (record → text or undefined).
  * Resolves { url, openaiBase, anthropicBase, requests, close() }.
  */
 export async function startLlmStandin(opts = {}) {
@@ -105,7 +108,8 @@ async function answer(r, res, opts, nextId) {
   if (model === "hang") return; // the response stays open until the client or close() ends it
 
   const conversation = openai ? openaiConversation(r.body) : anthropicConversation(r.body);
-  const plan = planFor(conversation, model);
+  const scripted = opts.script?.(r);
+  const plan = typeof scripted === "string" ? { kind: "text", pieces: scripted.match(/[^ ]+ *| +/g) ?? [] } : planFor(conversation, model);
   const usage = { prompt: conversation.words, completion: plan.pieces.length };
   const pace = pacing(model, opts);
   const id = nextId();

@@ -1,6 +1,7 @@
-// Operations whose behaviour belongs to later issues: each is a real route that validates its
-// body with the contract (a bad body is a 400 first), then answers 501 with NestJS's body and a
-// message naming the capability that will bring it. Never a fake success.
+// What this server's configuration cannot do answers 501: a real route that validates its body
+// with the contract (a bad body is a 400 first), then answers 501 with NestJS's body and a
+// message naming what is missing. Never a fake success. (No route of the document answers 501
+// for every body any more.)
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startServer, expectError, assertBadRequest, api } from "./harness.mjs";
@@ -34,15 +35,7 @@ test("POST /call dialling through a SIP number on a server without --sip-port â†
   assertBadRequest(await expectError(client.calls.create({ dialTone: true })), "property dialTone should not exist");
 });
 
-test("POST /structured-output/run â†’ 501 naming the extraction engine", async () => {
-  await assertNotImplemented(
-    client.structuredOutputs.structuredOutputControllerRun({ structuredOutputId: ASSISTANT_ID, callIds: [ASSISTANT_ID] }),
-    "Running structured outputs needs the extraction engine (structured outputs extracted from calls by LLM providers)" + LATER,
-  );
-  assertBadRequest(await expectError(client.structuredOutputs.structuredOutputControllerRun({ previewEnabled: true })));
-});
-
-test("the 501 routes still need an API key", async () => {
-  const res = await api(server, "/structured-output/run", { method: "POST", token: null, body: {} });
+test("a route that may answer 501 still needs an API key first", async () => {
+  const res = await api(server, "/call", { method: "POST", token: null, body: {} });
   assert.equal(res.status, 401);
 });

@@ -80,13 +80,15 @@ class WorkspaceCatalogTest : public ::testing::Test {
 // The contract's operations this group serves: calls with their artifacts, stored chats (POST
 // /chat and /chat/responses are the chat engine's, see catalog_chats.cpp), campaigns, sessions,
 // structured outputs, insights, scorecards, provider resources, analytics, and the org (POST
-// /chat and POST /call belong to the chats' and the live calls' groups; evals, their runs and
-// simulations to the evals' group, catalog_evals.cpp). Boards are not served by any group.
+// /chat, POST /call and POST /structured-output/run belong to the chats' and the live calls'
+// groups; evals, their runs and simulations to the evals' group, catalog_evals.cpp). Boards
+// are not served by any group.
 bool served_by_workspace(const contract::Operation& op) {
   const std::string& path = op.path_template;
   if (path.starts_with("/reporting/board") || path.starts_with("/eval")) return false;
   if (op.method == "post" && (path == "/chat" || path == "/chat/responses")) return false;
-  if (op.method == "post" && path == "/call") return false;  // the live calls' group
+  if (op.method == "post" && (path == "/call" || path == "/structured-output/run"))
+    return false;  // the live calls' group
   for (std::string_view prefix :
        {"/call", "/chat", "/campaign", "/v2/campaign", "/session", "/structured-output",
         "/reporting/insight", "/observability/scorecard", "/provider/", "/analytics", "/org"})

@@ -144,6 +144,9 @@ struct WorkspaceSpecs {
   /// What GET /call/{id} shows of a live call besides its stored document: add_live_calls
   /// fills it in.
   std::shared_ptr<api::LiveFields> live_calls;
+  /// What the analysis after calls extracts and scores (add_live_calls).
+  const resources::ResourceSpec& structured_outputs;
+  const resources::ResourceSpec& scorecards;
 };
 
 /// The groups, one file each.
@@ -189,7 +192,8 @@ struct LiveCallHandles {
   voice::CampaignDialer& campaigns;        ///< start() once scheduled calls are rearmed
   voice::TransfersByTransport& transfers;  ///< SIP calls' transfers join it (SipEndpoint)
 };
-/// POST /call (the WebSocket transport) and the live-call registry.
+/// POST /call (the WebSocket transport), the live-call registry and the analysis after calls
+/// (POST /structured-output/run too).
 LiveCallHandles add_live_calls(Catalog& catalog, const TelephonySpecs& telephony,
                                const AgentSpecs& agents, const CredentialSpecs& credentials,
                                const WorkspaceSpecs& workspace,

@@ -10,9 +10,12 @@
 
 #include "api/calls/call_routes.hpp"
 #include "api/calls/transfer_whisper_routes.hpp"
+#include "api/structured_outputs/structured_output_run_route.hpp"
 #include "app/catalog/catalog.hpp"
 #include "core/json_fields.hpp"
 #include "domain/orgs/org_settings.hpp"
+#include "runtime/analysis/call_analysis.hpp"
+#include "runtime/analysis/structured_output_runs.hpp"
 #include "runtime/voice/call_transfers.hpp"
 #include "runtime/voice/campaign_dialer.hpp"
 #include "runtime/voice/carriers.hpp"
@@ -92,6 +95,23 @@ class LiveCallEntry final : public RouteProvider {
   api::CallRoutes routes_;
 };
 
+// POST /structured-output/run: its own analyzer on the calls' context.
+class StructuredOutputRunEntry final : public RouteProvider {
+ public:
+  StructuredOutputRunEntry(const chat::ChatEngine& engine, boost::asio::io_context& io,
+                           const Clock& clock, const contract::Contract& contract,
+                           analysis::StructuredOutputRunDeps deps)
+      : analyzer_(engine.model(), io.get_executor(), clock),
+        runs_(std::move(deps), analyzer_),
+        route_(contract, runs_) {}
+  int register_routes(http::Router& router) override { return route_.register_routes(router); }
+
+ private:
+  analysis::Analyzer analyzer_;
+  analysis::StructuredOutputRuns runs_;
+  api::StructuredOutputRunRoute route_;
+};
+
 }  // namespace
 
 LiveCallHandles add_live_calls(Catalog& catalog, const TelephonySpecs& telephony,
@@ -119,6 +139,13 @@ LiveCallHandles add_live_calls(Catalog& catalog, const TelephonySpecs& telephony
       *deps.clock};
   calls.recordings = &workspace.recordings;
   calls.phone_numbers = &telephony.phone_numbers;
+  calls.structured_outputs = &workspace.structured_outputs;
+  calls.scorecards = &workspace.scorecards;
+  catalog.add(std::make_unique<StructuredOutputRunEntry>(
+      setup.engine, setup.io, *deps.clock, *deps.contract,
+      analysis::StructuredOutputRunDeps{deps.store, catalog.service(), workspace.structured_outputs,
+                                        workspace.calls, workspace.scorecards, calls.resolver,
+                                        deps.llm_providers, *deps.clock}));
   // The phone rings for 5/6 of the connect timeout (50 s of 60), at most Twilio's 600 s, so a
   // customer who answers late still finds the call waiting for its stream.
   const auto connect = std::chrono::duration_cast<std::chrono::seconds>(setup.connect_timeout);

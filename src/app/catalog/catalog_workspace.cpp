@@ -6,7 +6,6 @@
 #include "api/calls/call_artifact_routes.hpp"
 #include "api/calls/recording_content.hpp"
 #include "api/campaigns/campaign_contacts_route.hpp"
-#include "api/not_implemented/not_implemented_routes.hpp"
 #include "api/openapi/api_json_route.hpp"
 #include "api/orgs/org_routes.hpp"
 #include "app/catalog/catalog.hpp"
@@ -25,8 +24,6 @@
 
 namespace sb::app {
 namespace {
-
-using http::Method;
 
 // GET /recording/{name}; it owns the recording store, which the call spec (deleting a call's
 // files) and the live calls (writing them) refer to: the catalog outlives both.
@@ -75,25 +72,17 @@ const resources::ResourceSpec& add_read_only(Catalog& catalog, resources::Resour
   return catalog.add(std::move(spec), std::move(routes));
 }
 
-std::vector<api::NotImplementedOperation> not_implemented() {
-  const std::string later = ", which this server does not have yet";
-  return {
-      {Method::kPost, "/structured-output/run",
-       "Running structured outputs needs the extraction engine (structured outputs extracted "
-       "from calls by LLM providers)" +
-           later},
-  };
-}
-
 }  // namespace
 
 WorkspaceSpecs add_workspace(Catalog& catalog) {
-  catalog.add(structured_outputs::structured_output_spec(),
-              {"/structured-output", "/structured-output/{id}", {}, {}});
+  const auto& structured_outputs =
+      catalog.add(structured_outputs::structured_output_spec(),
+                  {"/structured-output", "/structured-output/{id}", {}, {}});
   const auto& insight = catalog.add(insights::insight_spec(),
                                     {"/reporting/insight", "/reporting/insight/{id}", {}, {}});
-  catalog.add(scorecards::scorecard_spec(),
-              {"/observability/scorecard", "/observability/scorecard/{id}", {}, {}});
+  const auto& scorecards =
+      catalog.add(scorecards::scorecard_spec(),
+                  {"/observability/scorecard", "/observability/scorecard/{id}", {}, {}});
   catalog.add(
       provider_resources::provider_resource_spec(),
       {"/provider/{provider}/{resourceName}", "/provider/{provider}/{resourceName}/{id}", {}, {}});
@@ -122,13 +111,12 @@ WorkspaceSpecs add_workspace(Catalog& catalog) {
   const auto& call = catalog.add(calls::call_spec(&recordings), std::move(call_routes));
   catalog.add(std::make_unique<api::CallArtifactRoutes>(deps.store, catalog.service(),
                                                         *deps.contract, call));
-  catalog.add(std::make_unique<api::NotImplementedRoutes>(deps.store, catalog.service(),
-                                                          *deps.contract, not_implemented()));
   catalog.add(std::make_unique<api::AnalyticsRoutes>(deps.store, catalog.service(), *deps.contract,
                                                      *deps.clock, insight));
   catalog.add(std::make_unique<api::ApiJsonRoute>(*deps.contract));
   catalog.add(std::make_unique<api::OrgRoutes>(deps.store, deps.contract));
-  return {sessions, chats, call, campaign, recordings, std::move(live_calls)};
+  return {sessions,           chats,     call, campaign, recordings, std::move(live_calls),
+          structured_outputs, scorecards};
 }
 
 }  // namespace sb::app

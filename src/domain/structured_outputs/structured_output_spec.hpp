@@ -1,7 +1,7 @@
 #pragma once
 // Structured outputs (/structured-output) on the generic resource engine: the extraction
-// definitions calls are analysed with. Running them (POST /structured-output/run) is a 501
-// until the LLM extraction capability exists.
+// definitions calls are analysed with. Running them (after calls, and POST
+// /structured-output/run) is runtime/analysis/'s.
 
 #include "domain/resources/resource_spec.hpp"
 

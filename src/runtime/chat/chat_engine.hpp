@@ -130,7 +130,8 @@ class ChatEngine {
   std::shared_ptr<TurnHandle> run(Conversation conversation, ChatEvents events) const;
   /// What runs the model's tools (a call's hooks run theirs with it too).
   const Tools& tools() const { return tools_; }
-  /// What the model rounds go to (a host with tools of its own builds an engine over it).
+  /// The model it asks: its rounds, a host with tools of its own building an engine over it,
+  /// post-call analysis asking the same providers.
   const Model& model() const { return model_; }
 
  private:

@@ -283,4 +283,13 @@ ConversationSetup resolve_conversation(storage::Session& s, const ResolverDeps& 
   return setup;
 }
 
+std::map<std::string, std::string> model_keys(storage::Session& s, const ResolverDeps& deps,
+                                              const std::string& org_id,
+                                              const std::vector<json::object>& models) {
+  std::vector<ResolvedAssistant> holders;
+  for (const auto& model : models)
+    holders.push_back({json::object{{"model", model}}, {}, {}, "", ""});
+  return Loader(s, deps, org_id).keys_for(holders);
+}
+
 }  // namespace sb::chat

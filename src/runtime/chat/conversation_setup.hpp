@@ -69,4 +69,10 @@ struct ConversationSetup {
 ConversationSetup resolve_conversation(storage::Session& s, const ResolverDeps& deps,
                                        const std::string& org_id, const SetupRequest& request);
 
+/// The org's key of each provider `models` (assistant-style `model` objects: provider,
+/// credentialId) name, as resolve_conversation finds them: provider → key.
+std::map<std::string, std::string> model_keys(storage::Session& s, const ResolverDeps& deps,
+                                              const std::string& org_id,
+                                              const std::vector<boost::json::object>& models);
+
 }  // namespace sb::chat

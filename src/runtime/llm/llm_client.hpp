@@ -15,6 +15,7 @@
 #include <vector>
 
 #include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 
 #include "core/api_error.hpp"
 
@@ -59,6 +60,9 @@ struct CompletionRequest {
   boost::json::array tools;
   std::optional<double> temperature;
   std::optional<std::int64_t> max_tokens;
+  /// OpenAI's `response_format` (e.g. {"type": "json_schema", "json_schema": {...}}), sent by
+  /// the OpenAI-compatible family when set; Anthropic has no such mode and ignores it.
+  std::optional<boost::json::object> response_format;
   /// Up to the response head, and then between two body chunks.
   std::chrono::milliseconds head_timeout{60'000};
   std::chrono::milliseconds idle_timeout{60'000};

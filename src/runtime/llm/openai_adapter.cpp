@@ -21,6 +21,7 @@ json::object openai_request_body(const CompletionRequest& request) {
   if (request.temperature) body["temperature"] = *request.temperature;
   if (request.max_tokens) body["max_tokens"] = *request.max_tokens;
   if (!request.tools.empty()) body["tools"] = request.tools;
+  if (request.response_format) body["response_format"] = *request.response_format;
   return body;
 }
 

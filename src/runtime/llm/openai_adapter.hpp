@@ -15,7 +15,7 @@
 namespace sb::llm {
 
 /// {model, messages, stream: true, stream_options: {include_usage: true}, temperature?,
-/// max_tokens?, tools? (absent when there are none)}.
+/// max_tokens?, tools? (absent when there are none), response_format?}.
 boost::json::object openai_request_body(const CompletionRequest& request);
 
 /// POST {base_url}/chat/completions with the body above, `Authorization: Bearer <key>` when

@@ -44,8 +44,12 @@ const json::object kEmpty;
 class LiveCalls::Sink final : public CallSink,
                               public std::enable_shared_from_this<LiveCalls::Sink> {
  public:
-  Sink(LiveCalls& owner, std::string org_id, std::optional<webhooks::Destination> to)
-      : owner_(owner), org_id_(std::move(org_id)), to_(std::move(to)) {}
+  Sink(LiveCalls& owner, std::string org_id, std::optional<webhooks::Destination> to,
+       analysis::CallAnalysisRequest analysis)
+      : owner_(owner),
+        org_id_(std::move(org_id)),
+        to_(std::move(to)),
+        analysis_(std::move(analysis)) {}
 
   void status_changed(const json::object& call,
                       std::optional<json::object> status_update) override {
@@ -60,8 +64,32 @@ class LiveCalls::Sink final : public CallSink,
     lane_.push_back(std::move(message));
     if (!sending_) send_next_locked();
   }
+  // A call that ran (it has an artifact) is analysed first (docs/analysis.md): its end is
+  // stored, and its report sent, once the analysis is done — each model request bounded — or
+  // at once while the server drains.
   void ended(const json::object& call, std::optional<json::object> status_update,
              std::optional<json::object> report) override {
+    if (!call.contains("artifact") || !analysis::wanted(analysis_) || owner_.draining())
+      return store_end(call, std::move(status_update), std::move(report));
+    auto request = std::move(analysis_);
+    request.call = call;
+    owner_.analyzer_.analyse(std::move(request),
+                             [self = shared_from_this(), call = json::object(call),
+                              status_update = std::move(status_update), report = std::move(report)](
+                                 analysis::CallAnalysisResult result) mutable {
+                               analysis::apply(call, result, self->owner_.deps_.clock.wall_ms());
+                               if (report) {
+                                 if (const auto* a = call.if_contains("analysis"))
+                                   (*report)["analysis"] = *a;
+                                 (*report)["artifact"] = call.at("artifact");
+                                 if (report->contains("call")) (*report)["call"] = call;
+                               }
+                               self->store_end(call, std::move(status_update), std::move(report));
+                             });
+  }
+
+  void store_end(const json::object& call, std::optional<json::object> status_update,
+                 std::optional<json::object> report) {
     std::vector<json::object> messages;
     if (status_update) messages.push_back(std::move(*status_update));
     if (report) messages.push_back(std::move(*report));
@@ -148,6 +176,7 @@ class LiveCalls::Sink final : public CallSink,
   LiveCalls& owner_;
   std::string org_id_;
   std::optional<webhooks::Destination> to_;
+  analysis::CallAnalysisRequest analysis_;
   std::mutex mutex_;
   std::deque<json::object> lane_;
   bool sending_ = false;
@@ -176,7 +205,9 @@ class SinkHandle final : public CallSink {
 };
 }  // namespace
 
-LiveCalls::LiveCalls(LiveCallsDeps deps) : deps_(std::move(deps)) {
+LiveCalls::LiveCalls(LiveCallsDeps deps)
+    : deps_(std::move(deps)),
+      analyzer_(deps_.engine.model(), deps_.io.get_executor(), deps_.clock) {
   if (!deps_.journal_dir.empty()) fs::create_directories(deps_.journal_dir);
   if (deps_.recordings)
     recording_ = {std::make_shared<RecordingDisk>(), deps_.recordings, deps_.public_url};
@@ -199,6 +230,7 @@ struct LiveCalls::Prepared {
   calls::MonitorPlan plan;
   std::optional<calls::VoicemailPlan> voicemail;
   std::string invalid;  ///< why an adopted call's assistant cannot run ("" when it can)
+  analysis::CallAnalysisRequest analysis;  ///< what runs after the call (its `call` unset)
 };
 
 // Refuses a call while draining or at max_calls; otherwise counts it as on its way.
@@ -257,6 +289,7 @@ void LiveCalls::prepare(storage::Session& s, const std::string& org_id, const js
                          &providers = deps_.providers](const chat::ModelSetup& m) {
     return chat::model_access(m, keys, providers);
   };
+  out.analysis = analysis_request(s, org_id, first, holder, setup.keys);
   conversation.assistants = std::move(setup.assistants);
   conversation.speech_credentials = std::move(setup.speech_credentials);
   out.phone_number = stored_number(s, org_id, holder);
@@ -271,7 +304,8 @@ void LiveCalls::prepare(storage::Session& s, const std::string& org_id, const js
 void LiveCalls::start(const std::string& id, Prepared& prepared, ConnectCheck check) {
   prepared.conversation.chat = {{"id", id}};
   auto org_id = prepared.conversation.org_id;
-  auto sink = std::make_shared<Sink>(*this, prepared.conversation.org_id, prepared.to);
+  auto sink = std::make_shared<Sink>(*this, prepared.conversation.org_id, prepared.to,
+                                     std::move(prepared.analysis));
   sink->on_ended = [this, id] { forget(id); };
   auto call = LiveCall::create(
       boost::asio::make_strand(deps_.io),

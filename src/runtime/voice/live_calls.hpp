@@ -23,6 +23,7 @@
 #include "domain/calls/call_monitor.hpp"
 #include "domain/calls/voicemail_plan.hpp"
 #include "http/message.hpp"
+#include "runtime/analysis/call_analysis.hpp"
 #include "runtime/chat/conversation_setup.hpp"
 #include "runtime/voice/call_metrics.hpp"
 #include "runtime/voice/call_recorder.hpp"
@@ -78,6 +79,10 @@ struct LiveCallsDeps {
   const resources::ResourceSpec* phone_numbers = nullptr;
   /// Moves phone calls to transfer destinations; none: transfers are not available.
   CallTransfers* transfers = nullptr;
+  /// Structured outputs and scorecards, which an assistant's artifactPlan names for the
+  /// analysis after its calls (docs/analysis.md). None: only inline ones are used.
+  const resources::ResourceSpec* structured_outputs = nullptr;
+  const resources::ResourceSpec* scorecards = nullptr;
 };
 
 class LiveCalls {
@@ -199,6 +204,14 @@ class LiveCalls {
                                     const boost::json::object& call) const;
   void journal_add(const std::string& org_id, const std::string& id) const;
   void journal_remove(const std::string& id) const;
+  /// What the analysis after a call of `assistant` runs (live_calls_analysis.cpp): its
+  /// analysisPlan, the structured outputs and scorecards of its artifactPlan, the org's keys
+  /// for their models. A structured output or scorecard that no longer exists is left out.
+  analysis::CallAnalysisRequest analysis_request(storage::Session& s, const std::string& org_id,
+                                                 const boost::json::object& assistant,
+                                                 const boost::json::object& holder,
+                                                 std::map<std::string, std::string> keys) const;
+  bool draining() const;
 
   LiveCallsDeps deps_;
   /// The recordings' disk thread (shared with the recorders, which may outlive the registry
@@ -210,6 +223,8 @@ class LiveCalls {
   bool draining_ = false;
   CallMetrics metrics_;
   std::condition_variable all_ended_;
+  /// After each call (Sink::ended): on the calls' context, never on a call's strand.
+  analysis::Analyzer analyzer_;
 };
 
 }  // namespace sb::voice
