@@ -52,6 +52,7 @@ namespace sb::api {
 class CallRoutes;
 }
 namespace sb::voice {
+class CallOwners;
 class CampaignDialer;
 class LiveCalls;
 class ScheduledCalls;
@@ -169,6 +170,11 @@ struct LiveCallSetup {
   http::Authenticator& authenticator;
   /// Verifies the status callbacks of calls dialled through Telnyx ("": none are dialled).
   std::string telnyx_public_key;
+  /// This instance among several on one database: its id, how the others reach it (read once
+  /// it listens) and its heartbeat (runtime/voice/call_owners.hpp).
+  std::string instance_id = {};
+  std::function<std::string()> advertise_url = {};
+  std::chrono::milliseconds heartbeat{5'000};
 };
 /// What the server drives itself: the routes take the transport's WebSocket upgrades; the
 /// registry recovers calls at start and drains them at shutdown.
@@ -177,6 +183,7 @@ struct LiveCallHandles {
   voice::LiveCalls& calls;
   voice::ScheduledCalls& scheduled;  ///< rearm() once calls left live are ended
   voice::CampaignDialer& campaigns;  ///< start() once scheduled calls are rearmed
+  voice::CallOwners& owners;         ///< start() once the calls left live are ended
 };
 /// POST /call (the WebSocket transport) and the live-call registry.
 LiveCallHandles add_live_calls(Catalog& catalog, const TelephonySpecs& telephony,

@@ -18,6 +18,7 @@
 #include "domain/resources/resource_service.hpp"
 #include "runtime/chat/chat_context.hpp"
 #include "runtime/speech/speech.hpp"
+#include "storage/instance_repository.hpp"
 #include "storage/store.hpp"
 #include "webhooks/webhooks.hpp"
 
@@ -90,7 +91,7 @@ class LiveCalls::Sink final : public CallSink,
   void write(const json::object& call, std::vector<json::object> messages, bool last) {
     auto& deps = owner_.deps_;
     deps.store.post_write(
-        [this, call, messages = std::move(messages),
+        [this, call, messages = std::move(messages), last,
          keep = shared_from_this()](storage::Session& s) {
           const auto& spec = owner_.deps_.calls;
           // PATCH /call/{id} may rename a live call meanwhile: the name is the API's, the rest
@@ -99,6 +100,8 @@ class LiveCalls::Sink final : public CallSink,
           auto document = call;
           if (const auto* name = stored.if_contains("name")) document["name"] = *name;
           owner_.deps_.service.replace_document(s, spec, std::move(document));
+          if (last && !owner_.deps_.instance_id.empty())
+            s.instances().disown_call(string_at(call, "id"));
           if (!to_) return;
           const std::string stream(string_at(call, "id"));
           for (const auto& m : messages)
@@ -341,6 +344,7 @@ void LiveCalls::go_live(std::string org_id, std::string id, Take take, bool repl
               s, *prepared->to, id,
               calls::status_update_message(prepared->call, prepared->phone_number,
                                            deps_.clock.wall_ms()));
+        own(s, org_id, id);
         journal_add(org_id, id);
       },
       [this, prepared, check = std::move(check), done = std::move(done),
@@ -372,6 +376,7 @@ void LiveCalls::adopt(json::object call, ConnectCheck check, std::function<void(
   // Its stored document gets its monitor (only that: the provider may have changed the rest).
   deps_.store.post_write(
       [this, prepared, org_id, id](storage::Session& s) {
+        own(s, org_id, id);
         try {
           prepare(s, org_id, prepared->call, *prepared);
         } catch (const std::exception& e) {
@@ -488,6 +493,11 @@ bool LiveCalls::voicemail_reached(std::string_view id) {
   return true;
 }
 
+bool LiveCalls::has(std::string_view id) const {
+  std::lock_guard lock(mutex_);
+  return calls_.contains(id);
+}
+
 std::optional<json::object> LiveCalls::snapshot(std::string_view id) const {
   std::lock_guard lock(mutex_);
   const auto it = calls_.find(id);
@@ -503,6 +513,11 @@ bool LiveCalls::full() const {
 std::size_t LiveCalls::live() const {
   std::lock_guard lock(mutex_);
   return calls_.size();
+}
+
+void LiveCalls::own(storage::Session& s, const std::string& org_id, const std::string& id) const {
+  if (!deps_.instance_id.empty())
+    s.instances().own_call(id, org_id, deps_.instance_id, deps_.clock.wall_ms());
 }
 
 void LiveCalls::forget(const std::string& id) {
