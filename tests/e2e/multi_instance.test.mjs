@@ -16,6 +16,7 @@ import { startServer, clientFor, expectError, runCli, api, tempDir, removeTempDi
 import { startReceiver } from "./webhooks_receiver.mjs";
 import {
   dial,
+  listenTo,
   standinAssistant,
   startTranscriberStandin,
   startVoiceStandin,
@@ -186,14 +187,18 @@ test("an instance with another secret key is refused at start, saying why", { sk
   assert.match(stderr, /sealed with another secret key: every instance on one database must run with the same SWITCHBOARD_SECRET_KEY/);
 });
 
-/** A WebSocket call created on `on` whose caller is connected to `on` (it owns the call). */
-async function liveCallOn(on, assistantExtra = {}) {
+/**
+ * A WebSocket call created on `on` (it owns the call) whose caller connects through `via`
+ * (relayed to `on` when it is the other instance).
+ */
+async function liveCallOn(on, assistantExtra = {}, via = on) {
   const onClient = clientFor(on.baseUrl, a.apiKey);
   const assistant = await onClient.assistants.create(standinAssistant(transcriber, voice, { firstMessage: "Hi.", ...assistantExtra }));
   const call = await onClient.calls.create({ assistantId: assistant.id, transport: { provider: "vapi.websocket" } });
-  // Its URLs are the public (proxy's) ones; the media socket goes to `on` itself.
+  // Its URLs are the public (proxy's) ones, the proxy here passes no upgrades: the socket goes
+  // to `via` itself.
   const url = new URL(call.transport.websocketCallUrl);
-  const caller = await dial(on.baseUrl.replace(/^http/, "ws") + url.pathname + url.search);
+  const caller = await dial(via.baseUrl.replace(/^http/, "ws") + url.pathname + url.search);
   await until(() => caller.audio.length > 0, "the greeting");
   return { call, caller };
 }
@@ -205,8 +210,12 @@ const controlThrough = (server, call, body) =>
     body: JSON.stringify(body),
   });
 
-test("a live call's controlUrl reaching the other instance is relayed to the call's own", { skip }, async () => {
-  const { call, caller } = await liveCallOn(a);
+test("a live call's socket, listener and controlUrl reaching the other instance are relayed to the call's own", { skip }, async () => {
+  // Created on a, its caller connected through b: the media passes through b to a.
+  const { call, caller } = await liveCallOn(a, {}, b);
+  const listener = await listenTo(`${b.baseUrl.replace(/^http/, "ws")}/${call.id}/listen`);
+  await until(() => listener.frames.length >= 25, "half a second of frames at a listener on b", 10000);
+  assert.ok(listener.frames.every((f) => f.bytes.length === 1280), "the call's 20 ms stereo frames");
   assert.ok(call.monitor.controlUrl.startsWith(proxy.url), "the controlUrl is the public one");
   const text = "Relayed through the other instance.";
   const said = await controlThrough(b, call, { type: "say", content: text });
@@ -217,6 +226,7 @@ test("a live call's controlUrl reaching the other instance is relayed to the cal
   const ended = await controlThrough(b, call, { type: "end-call" });
   assert.equal(ended.status, 200);
   await caller.closed;
+  assert.equal(await listener.closed, 1000, "the relayed listener is closed normally at the end");
   await waitForCallStatus(client, call.id, "ended");
   for (const server of [a, b]) {
     const gone = await controlThrough(server, call, { type: "end-call" });

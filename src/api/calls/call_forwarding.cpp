@@ -4,8 +4,12 @@
 
 #include <memory>
 
+#include <boost/asio/post.hpp>
+
 #include "http/error_response.hpp"
+#include "net/handover.hpp"
 #include "net/http_client.hpp"
+#include "net/websocket.hpp"
 #include "runtime/voice/call_owners.hpp"
 
 namespace sb::api {
@@ -41,6 +45,21 @@ void CallForwarding::route(std::string id, http::Request request, http::Reply re
       reply(std::move(r));
     });
   });
+}
+
+net::ConnectionTaker CallForwarding::upgrade(std::string id, const http::Request& head,
+                                             net::ConnectionTaker here) const {
+  if (!head.header(kForwardedHeader).empty()) return here;
+  return [this, id = std::move(id), head, here = std::move(here)](net::Handover&& connection) {
+    auto held = std::make_shared<net::Handover>(std::move(connection));
+    owners_.owner_url(id, [this, held, head, here](std::optional<std::string> url) {
+      // Back on the connection's strand, where its socket is used.
+      boost::asio::post(held->socket.get_executor(), [this, held, head, here, url] {
+        if (!url) return here(std::move(*held));
+        net::relay_upgrade(std::move(*held), head, *url, {{kForwardedHeader, owners_.instance()}});
+      });
+    });
+  };
 }
 
 }  // namespace sb::api

@@ -1,8 +1,8 @@
 // A live call's monitor: POST /{id}/control (monitor.controlUrl) and the WebSocket
 // /{id}/listen (monitor.listenUrl). Outside the API document; without a key as Vapi's (the
 // call's id is the capability) unless the assistant's monitorPlan asks for one, and only while
-// the call is live: here, or (controlUrl only) on the instance owning it, where a request
-// reaching another instance is relayed (call_forwarding.hpp).
+// the call is live: here, or on the instance owning it, where a request (or a listener's
+// connection) reaching another instance is relayed (call_forwarding.hpp).
 
 #include <set>
 
@@ -157,6 +157,8 @@ http::Route CallRoutes::control_route() const {
 net::ConnectionTaker CallRoutes::listen_upgrade(const http::Request& head,
                                                 std::string_view id) const {
   auto call = calls_.monitored(id);
+  if (!call && forwarding_)
+    return forwarding_->upgrade(std::string(id), head, refuse_upgrade(404, not_live(id)));
   if (!call) return refuse_upgrade(404, not_live(id));
   return [this, call = std::move(*call), head](net::Handover&& connection) {
     auto held = std::make_shared<net::Handover>(std::move(connection));

@@ -221,8 +221,11 @@ net::ConnectionTaker CallRoutes::upgrade(const http::Request& head) const {
   auto [claim, call] = calls_.claim(id, head);
   using Claim = voice::LiveCalls::Claim;
   switch (claim) {
-    case Claim::kUnknown:
-      return refuse_upgrade(404, "No live call " + std::string(id) + " on this server");
+    case Claim::kUnknown: {
+      auto refused = refuse_upgrade(404, "No live call " + std::string(id) + " on this server");
+      if (!forwarding_) return refused;
+      return forwarding_->upgrade(std::string(id), head, std::move(refused));
+    }
     case Claim::kTaken:
       return refuse_upgrade(409, "This call already has its media connection");
     case Claim::kRefused:
