@@ -52,7 +52,7 @@ postgres_e2e=(agents_assistants agents_squads agents_tools auth_orgs credentials
   workspace_sessions workspace_chats_calls calls_outbound_scheduled inbound_twilio
   webhooks_delivery webhooks_restart json_numbers change_feed lifecycle multi_instance_webhooks
   multi_instance sip_trunk campaigns_dialing workspace_campaigns
-  analytics)
+  analytics calls_recordings)
 postgres_e2e_files=()
 for name in "${postgres_e2e[@]}"; do postgres_e2e_files+=("tests/e2e/$name.test.mjs"); done
 SB_E2E_POSTGRES_URL="$SB_TEST_POSTGRES_URL" SWITCHBOARD_BIN="$PWD/$build/src/switchboard" \

@@ -358,8 +358,9 @@ int serve(const ServeOptions& options) {
   while (!advertise_url.empty() && advertise_url.back() == '/') advertise_url.pop_back();
   live.owners.beat();  // the others learn the URL now
   // SIP (only with --sip-port): its events run on the calls' context.
-  SipEndpoint sip({options.host, options.sip_port, options.sip_public_host, options.rtp_ports},
-                  {inbound, live.calls, calls_io.context(), *on_outbound.clock, rtp_streams});
+  SipEndpoint sip(
+      {options.host, options.sip_port, options.sip_public_host, options.rtp_ports},
+      {inbound, live.calls, calls_io.context(), *on_outbound.clock, rtp_streams, &live.transfers});
   if (auto* agent = sip.agent()) trunk_pings.start(*agent);
 
   std::printf("Switchboard listening on http://%s:%u\n", options.host.c_str(), port);

@@ -6,7 +6,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "runtime/voice/call_transfers.hpp"
 #include "runtime/voice/rtp_ports.hpp"
+#include "runtime/voice/sip_call_transfers.hpp"
 #include "runtime/voice/sip_calls.hpp"
 #include "telephony/sip/sip_agent.hpp"
 
@@ -47,6 +49,8 @@ struct SipEndpoint::Parts {
   voice::RtpPorts ports;
   telephony::sip::SipAgent agent;
   voice::SipCalls calls;
+  voice::SipCallTransfers transfers;
+  voice::TransfersByTransport* joined = nullptr;  ///< where `transfers` is set while running
 
   Parts(const SipEndpointOptions& o, std::pair<std::uint16_t, std::uint16_t> range,
         SipCallDeps deps)
@@ -54,7 +58,9 @@ struct SipEndpoint::Parts {
         // One strand: a dialog's events (INVITE, then CANCEL) are handled in order.
         agent({o.bind_host, o.port, o.public_host}, boost::asio::make_strand(deps.io)),
         calls({agent, deps.inbound, deps.live, ports, deps.io, deps.clock, deps.streams, shown(o),
-               rtp_bind(o.bind_host), shown(o)}) {}
+               rtp_bind(o.bind_host), shown(o), &agent}),
+        transfers([this](std::string_view id) { return calls.leg(id); }, agent),
+        joined(deps.transfers) {}
 
   static std::string shown(const SipEndpointOptions& o) {
     return o.public_host.empty() ? o.bind_host : o.public_host;
@@ -76,6 +82,7 @@ SipEndpoint::SipEndpoint(const SipEndpointOptions& options, SipCallDeps deps) {
         "reachable address; set --sip-public-host",
         media);
   parts_->agent.start(parts_->calls);
+  if (parts_->joined) parts_->joined->set_sip(&parts_->transfers);
   spdlog::info("SIP: RTP on UDP ports {}", parts_->ports.describe());
 }
 
@@ -88,7 +95,9 @@ telephony::sip::SipAgent* SipEndpoint::agent() {
 }
 
 void SipEndpoint::stop() {
-  if (parts_) parts_->agent.stop();
+  if (!parts_) return;
+  if (parts_->joined) parts_->joined->set_sip(nullptr);
+  parts_->agent.stop();
 }
 
 }  // namespace sb::app

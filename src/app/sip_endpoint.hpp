@@ -16,6 +16,7 @@ class InboundCalls;
 namespace sb::voice {
 class LiveCalls;
 class RtpStreams;
+class TransfersByTransport;
 }  // namespace sb::voice
 namespace sb::telephony::sip {
 class SipAgent;
@@ -37,6 +38,9 @@ struct SipCallDeps {
   boost::asio::io_context& io;  ///< the calls' context: SIP events and RTP run on it
   const Clock& clock;
   voice::RtpStreams& streams;  ///< for /metrics
+  /// SIP calls' transfers are added to it while the agent runs (none: SIP calls do not
+  /// transfer).
+  voice::TransfersByTransport* transfers = nullptr;
 };
 
 /// "20000-20999" as its two ports; throws std::invalid_argument naming the option otherwise.
@@ -48,7 +52,8 @@ class SipEndpoint {
   /// std::invalid_argument for a bad --rtp-ports); otherwise does nothing.
   SipEndpoint(const SipEndpointOptions& options, SipCallDeps deps);
   ~SipEndpoint();  ///< stop()
-  /// Shuts the agent down and joins its thread; before the calls' context stops.
+  /// Shuts the agent down and joins its thread (SIP calls no longer transfer); before the
+  /// calls' context stops.
   void stop();
   /// The user agent (to dial out and ping gateways through); nullptr without --sip-port.
   telephony::sip::SipAgent* agent();

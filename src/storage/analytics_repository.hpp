@@ -20,6 +20,7 @@ struct AnalyticsValue {
     kRowId,     ///< the call's id (counted)
     kNumber,    ///< the number at `path`
     kDuration,  ///< seconds from startedAt to endedAt (ms precision)
+    kAny,       ///< whatever is at `path`: counted when present, a number for the other ops
   };
   Source source = Source::kRowId;
   std::vector<std::string> path;  ///< for kNumber, e.g. {"costBreakdown", "llm"}

@@ -80,6 +80,8 @@ class Builder {
       if (a.op != Op::kCount) throw std::invalid_argument("only count applies to the call id");
       return "COUNT(*)";
     }
+    if (a.value.source == AnalyticsValue::Source::kAny && a.op == Op::kCount)
+      return "COUNT(" + group(a.value.path) + ")";
     const auto x = number(a.value);
     switch (a.op) {
       case Op::kCount:

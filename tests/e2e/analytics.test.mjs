@@ -157,12 +157,29 @@ test("previews: a pie by ended reason and a filtered text insight", async () => 
   assert.deepEqual(text.result[0].result, [{ value: 90 }]);
 });
 
-test("formulas are not evaluated by this server: 501 saying so, nothing else pretended", async () => {
-  const err = await expectError(client.insight.insightControllerPreview({
-    type: "line", name: "Minutes", queries: [count], formulas: [{ formula: "{{Calls}} * 2" }], timeRange: RANGE,
-  }));
-  assert.equal(err.statusCode, 501);
-  assert.match(err.body.message, /formulas/);
+test("formulas: computed per day over the queries they name, shown instead of them in recharts", async () => {
+  const cost = { type: "vapiql-json", table: "call", column: "cost", operation: "sum", name: "Cost" };
+  const line = {
+    type: "line", name: "Cost per call", queries: [count, cost], timeRange: { ...RANGE, step: "day" },
+    formulas: [{ name: "Cost per call", formula: "round({{Cost}} / {{['Calls']}}, 3)" }],
+  };
+  const saved = await client.insight.insightControllerCreate(line);
+  const recharts = await client.insight.insightControllerRun({ id: saved.id, formatPlan: { format: "recharts" } });
+  assert.deepEqual(recharts.result, [
+    { date: "2026-03-07T00:00:00.000Z", "Cost per call": 0.5 },
+    { date: "2026-03-08T00:00:00.000Z", "Cost per call": 1.625 },
+    { date: "2026-03-09T00:00:00.000Z", "Cost per call": 0.125 },
+  ]);
+  const raw = await client.insight.insightControllerPreview(line);
+  assert.deepEqual(raw.result.map((r) => r.name), ["Calls", "Cost", "Cost per call"]);
+  assert.deepEqual(raw.result[2].timeRange, raw.result[0].timeRange);
+  const text = await client.insight.insightControllerPreview({
+    type: "text", name: "Average cost", queries: [count, cost], timeRange: RANGE,
+    formula: { formula: "{{Cost}} / {{Calls}}" },
+  });
+  assert.deepEqual(text.result[2], { name: "Formula 1", timeRange: text.result[0].timeRange, result: [{ value: 0.8 }] });
+  assertBadRequest(await expectError(client.insight.insightControllerPreview({ ...line, formulas: [{ formula: "{{Minutes}} * 2" }] })),
+    "formulas.0.formula: {{Minutes}} is not the name of one of the insight's queries at character 1");
 });
 
 test("running a missing insight → 404", async () => {

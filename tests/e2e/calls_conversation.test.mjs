@@ -261,6 +261,10 @@ test("monitor.controlUrl handoff: a squad member answers from then on; others ar
   assert.match(JSON.stringify((await res.json()).message), /Nobody/);
   res = await control({ type: "handoff", destination: { type: "assistant", assistant: { name: "x" } } });
   assert.equal(res.status, 501);
+  // A WebSocket call has no carrier or SIP dialog to move: its transfer is refused.
+  res = await control({ type: "transfer", destination: { type: "number", number: "+14155550123" } });
+  assert.equal(res.status, 400);
+  assert.match(JSON.stringify((await res.json()).message), /cannot be transferred/);
   res = await control({ type: "handoff", destination: { type: "assistant", assistantName: "Billing" }, content: "Passing you to billing." });
   assert.equal(res.status, 200);
   await until(() => said("Passing you to billing."), "the handoff's words");

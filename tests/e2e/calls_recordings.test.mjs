@@ -1,10 +1,13 @@
 // Call recordings (artifactPlan.recordingEnabled, on by default) through the real binary: the
 // built-in voice speaks the greeting over the WebSocket transport, the call ends, and its four
-// WAV files are served at capability URLs without an API key, until the call is deleted.
+// WAV files are served at capability URLs without an API key, until the call is deleted. On
+// PostgreSQL (SB_E2E_POSTGRES_URL) they are served from the database, none left on disk.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { startChatServer } from "./chats_helpers.mjs";
-import { api } from "./harness.mjs";
+import { api, databaseOf } from "./harness.mjs";
 import { createWebsocketCall, dial, sleep, until } from "./voice_helpers.mjs";
 import { startReceiver } from "./webhooks_receiver.mjs";
 
@@ -136,6 +139,11 @@ test("an ended call's recordings: stereo, mono mix, customer and assistant WAVs 
     if (loud) assert.ok(energy(wav, 1, 0) > 100, `${kind} holds the greeting`);
     else assert.ok(energy(wav, 1, 0) < 5, `${kind} holds the caller's silence`);
   }
+
+  // On PostgreSQL the files moved into the database with the call's end, for every instance.
+  const onDisk = readdirSync(join(env.server.dataDir, "recordings"));
+  if (databaseOf(env.server.dataDir)) assert.deepEqual(onDisk, []);
+  else assert.equal(onDisk.length, 4);
 
   // Unknown names, and names this server could not have made, are 404s.
   const unknown = recording.stereoUrl.replace(/[0-9a-f]{64}/, "0".repeat(64));

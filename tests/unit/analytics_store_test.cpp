@@ -8,6 +8,7 @@
 #include "core/api_error.hpp"
 #include "core/json_text.hpp"
 #include "domain/analytics/analytics_query.hpp"
+#include "domain/analytics/insight_query.hpp"
 #include "storage/org_repository.hpp"
 #include "storage/resource_repository.hpp"
 #include "store_backend.hpp"
@@ -29,11 +30,11 @@ struct SeedCall {
 // Mar 7 [05:00Z, 05:00Z), Mar 8 [05:00Z, 04:00Z next day), Mar 9 from 04:00Z.
 const SeedCall kCalls[] = {
     {"c1", "org-a", "2026-03-07T12:00:00Z",
-     R"("assistantId":"A","type":"inboundPhoneCall","status":"ended","endedReason":"customer-ended-call","cost":0.5,"costBreakdown":{"llm":0.1},"startedAt":"2026-03-07T12:00:00.000Z","endedAt":"2026-03-07T12:01:00.000Z","analysis":{"successEvaluation":"true"},"assistantOverrides":{"variableValues":{"plan":"gold"}})"},
+     R"("assistantId":"A","type":"inboundPhoneCall","status":"ended","endedReason":"customer-ended-call","cost":0.5,"costBreakdown":{"llm":0.1},"startedAt":"2026-03-07T12:00:00.000Z","endedAt":"2026-03-07T12:01:00.000Z","analysis":{"successEvaluation":"true"},"assistantOverrides":{"variableValues":{"plan":"gold"}},"artifact":{"structuredOutputs":{"so-1":{"name":"Booked","result":true},"so-2":{"name":"Score","result":7}}})"},
     {"c2", "org-a", "2026-03-08T04:30:00Z",
-     R"("assistantId":"A","type":"outboundPhoneCall","status":"ended","endedReason":"assistant-ended-call","cost":1.25,"costBreakdown":{"llm":0.2},"startedAt":"2026-03-08T04:30:00.000Z","endedAt":"2026-03-08T04:30:30.500Z","assistantOverrides":{"variableValues":{"plan":"silver"}})"},
+     R"("assistantId":"A","type":"outboundPhoneCall","status":"ended","endedReason":"assistant-ended-call","cost":1.25,"costBreakdown":{"llm":0.2},"startedAt":"2026-03-08T04:30:00.000Z","endedAt":"2026-03-08T04:30:30.500Z","assistantOverrides":{"variableValues":{"plan":"silver"}},"artifact":{"structuredOutputs":{"so-1":{"name":"Booked","result":false},"so-2":{"name":"Score","result":9}}})"},
     {"c3", "org-a", "2026-03-08T05:30:00Z",
-     R"("assistantId":"B","type":"inboundPhoneCall","status":"ended","endedReason":"customer-ended-call","cost":2,"startedAt":"2026-03-08T05:30:00.000Z","endedAt":"2026-03-08T05:32:00.000Z","analysis":{"successEvaluation":false})"},
+     R"("assistantId":"B","type":"inboundPhoneCall","status":"ended","endedReason":"customer-ended-call","cost":2,"startedAt":"2026-03-08T05:30:00.000Z","endedAt":"2026-03-08T05:32:00.000Z","analysis":{"successEvaluation":false},"artifact":{"structuredOutputs":{"so-1":{"name":"Booked","result":true},"so-2":{"name":"Score","result":"high"}}})"},
     {"c4", "org-a", "2026-03-09T03:30:00Z",
      R"("assistantId":"B","type":"webCall","status":"ended","endedReason":"customer-ended-call","cost":0.25,"startedAt":"2026-03-09T03:30:00.000Z","endedAt":"2026-03-09T03:30:10.000Z","assistantOverrides":{"variableValues":{"plan":"gold"}})"},
     {"c5", "org-a", "2026-03-09T04:30:00Z",
@@ -77,6 +78,18 @@ class AnalyticsStoreTest : public ::testing::TestWithParam<test::StoreBackend> {
     auto queries = parse_request(body, *parse_iso8601("2026-03-10T00:00:00Z"));
     store_->read_sync([&](Session& s) { out = run_queries(s.analytics(), "org-a", queries); });
     return json_text(out.at(0).at("result"));
+  }
+
+  // A pie insight's raw result over the seeded range: its first query's rows.
+  std::string run_insight(const std::string& fields) {
+    const auto insight = json::parse(
+        R"({"type":"pie","timeRange":{"start":"2026-03-07T00:00:00Z","end":"2026-03-10T00:00:00Z"},)" +
+        fields + "}");
+    const auto plan =
+        plan_insight(insight.as_object(), nullptr, *parse_iso8601("2026-03-10T00:00:00Z"));
+    json::array out;
+    store_->read_sync([&](Session& s) { out = run_queries(s.analytics(), "org-a", plan.queries); });
+    return json_text(format_insight(plan, out).at(0).at("result"));
   }
 
   test::BackendDatabase db_{GetParam(), "sb-analytics"};
@@ -125,6 +138,32 @@ TEST_P(AnalyticsStoreTest, DailyStepsInUtcAndInAZoneWithADaylightSavingChange) {
       {"date":"2026-03-08T05:00:00.000Z","type":"inboundPhoneCall","countId":1},
       {"date":"2026-03-08T05:00:00.000Z","type":"webCall","countId":1},
       {"date":"2026-03-09T04:00:00.000Z","type":"webCall","countId":1}])"));
+}
+
+TEST_P(AnalyticsStoreTest, InsightsReadStructuredOutputsCountedFilteredAveragedAndGrouped) {
+  const std::string booked = R"("artifact.structuredOutputs[so-1]")";
+  EXPECT_EQ(
+      run_insight(R"("queries":[{"table":"call","operation":"count","column":)" + booked + "}]"),
+      expected(R"([{"value":3}])"));
+  EXPECT_EQ(run_insight(R"("queries":[{"table":"call","operation":"count","column":"id",
+      "filters":[{"column":)" +
+                        booked + R"(,"operator":"=","value":true}]}])"),
+            expected(R"([{"value":2}])"));
+  // A result that is not a number is not averaged.
+  EXPECT_EQ(run_insight(R"("queries":[{"table":"call","operation":"average",
+      "column":"artifact.structuredOutputs[so-2]"}])"),
+            expected(R"([{"value":8}])"));
+  EXPECT_EQ(run_insight(R"("queries":[{"table":"call","operation":"count","column":"id",
+      "filters":[{"column":"artifact.structuredOutputs[so-2]","operator":">","value":8}]}])"),
+            expected(R"([{"value":1}])"));
+  EXPECT_EQ(run_insight(R"("groupBy":)" + booked +
+                        R"(,"queries":[{"table":"call","operation":"count","column":"id"}])"),
+            expected(R"([{"artifact.structuredOutputs[so-1]":"false","value":1},
+      {"artifact.structuredOutputs[so-1]":"true","value":2},
+      {"artifact.structuredOutputs[so-1]":null,"value":2}])"));
+  EXPECT_THROW(run_insight(R"("queries":[{"table":"call","operation":"count",
+      "column":"artifact.structuredOutputs[so 1]"}])"),
+               ApiError);
 }
 
 TEST_P(AnalyticsStoreTest, AnEmptyRangeCountsZero) {

@@ -9,10 +9,12 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <set>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 
 #include "core/crypto.hpp"
 #include "core/json_fields.hpp"
@@ -20,6 +22,8 @@
 #include "domain/calls/call_spec.hpp"
 #include "domain/campaigns/campaign_spec.hpp"
 #include "domain/resources/resource_service.hpp"
+#include "storage/change_feed.hpp"
+#include "store_backend.hpp"
 #include "temp_database.hpp"
 #include "webhooks/webhooks.hpp"
 
@@ -314,6 +318,122 @@ TEST_F(CampaignDialerTest, PredialDecidesWhoIsCalledAndHoldsASlotWhileItWaits) {
   EXPECT_EQ(string_at(contacts[3], "endedReason"), "campaign.predial.invalid-response");
   EXPECT_EQ(dialled_.size(), 1u);
   EXPECT_EQ(int_at(c, "callsCounterEnded"), 1);
+}
+
+// Two instances on one PostgreSQL database: a store and a dialer each, their change feeds
+// bridged as the LISTEN/NOTIFY listener bridges them, both running the same campaign. Their
+// steps serialize on the campaign's row (a write session reads it FOR UPDATE), so each contact
+// is claimed once and maxConcurrency holds across both. Each instance ends the calls it
+// dialled, as the instance holding a call's media would.
+TEST(CampaignDialerInstances, TwoInstancesOnOneDatabaseCallEachContactOnce) {
+  test::BackendDatabase db{test::StoreBackend::kPostgres, "sb-campaign-instances"};
+  SB_SKIP_UNLESS_AVAILABLE(db);
+  const SecretBox secrets{SecretBox::generate_key_hex()};
+  ManualClock clock{kStart};
+  const resources::ResourceService service{secrets, clock};
+  const auto call_kind = calls::call_spec();
+  const auto campaign_kind = campaigns::campaign_spec();
+  struct Instance {
+    std::unique_ptr<storage::Store> store;
+    boost::asio::io_context io;
+    std::vector<std::string> live;  ///< dialled here, not ended
+    std::size_t dialled = 0;
+    std::unique_ptr<CampaignDialer> dialer;
+    storage::ChangeFeed::Subscription bridge;
+  };
+  std::array<Instance, 2> instances;
+  std::multiset<std::string> numbers;
+  std::size_t in_flight = 0, peak = 0;
+  for (auto& i : instances) {
+    i.store = &i == &instances[0] ? db.open_with_org(2) : db.open(2);
+    i.dialer = std::make_unique<CampaignDialer>(CampaignDialerDeps{
+        *i.store, service, campaign_kind, call_kind, i.io.get_executor(), clock,
+        [&, instance = &i](json::object call) {
+          numbers.insert(std::string(string_at(*object_at(call, "customer"), "number")));
+          instance->live.push_back(std::string(string_at(call, "id")));
+          ++instance->dialled;
+          peak = std::max(peak, ++in_flight);
+        },
+        100, nullptr});
+  }
+  // Each instance hears the other's commits, later and on a thread of its own as from the
+  // listener's connection (here the test's, polling `bridge`); a forwarded change is not
+  // forwarded back.
+  boost::asio::io_context bridge;
+  static thread_local bool forwarding = false;
+  for (int k = 0; k < 2; ++k)
+    instances[k].bridge = instances[k].store->changes().subscribe(
+        [&bridge, other = &instances[1 - k]](const storage::ResourceChange& change) {
+          if (forwarding) return;
+          boost::asio::post(bridge, [other, change] {
+            forwarding = true;
+            other->store->changes().publish(change);
+            forwarding = false;
+          });
+        });
+  const auto settle = [&] {
+    for (int round = 0; round < 200; ++round) {
+      bridge.restart();
+      std::size_t ran = bridge.poll();
+      for (int k = 0; k < 2; ++k) {
+        auto& i = instances[(round + k) % 2];
+        i.io.restart();
+        ran += i.io.poll();
+        i.store->write_sync([](storage::Session&) {});
+        i.io.restart();
+        ran += i.io.poll();
+      }
+      bridge.restart();
+      ran += bridge.poll();
+      if (ran == 0) return;
+    }
+  };
+  for (auto& i : instances) i.dialer->start();
+  json::array customers;
+  for (int n = 0; n < 20; ++n)
+    customers.push_back(json::object{{"number", "+1" + std::to_string(4155550100 + n)}});
+  instances[1].store->write_sync([&](storage::Session& s) {
+    service.insert_document(s, campaign_kind,
+                            json::object{{"id", "c-shared"},
+                                         {"orgId", "org-a"},
+                                         {"name", "shared"},
+                                         {"status", "scheduled"},
+                                         {"assistantId", "a-1"},
+                                         {"phoneNumberId", "n-1"},
+                                         {"maxConcurrency", 4},
+                                         {"customers", std::move(customers)},
+                                         {"calls", json::object{}},
+                                         {"createdAt", format_iso8601(kStart)},
+                                         {"updatedAt", format_iso8601(kStart)}});
+  });
+  settle();
+  for (int turn = 0; turn < 100 && !(instances[0].live.empty() && instances[1].live.empty());
+       ++turn) {
+    for (auto& i : instances) {
+      if (i.live.empty()) continue;
+      const auto id = i.live.front();
+      i.live.erase(i.live.begin());
+      for (const char* status : {"in-progress", "ended"})
+        i.store->write_sync([&](storage::Session& s) {
+          auto call = service.load(s, call_kind, "org-a", id);
+          call["status"] = status;
+          if (std::string_view(status) == "ended") call["endedReason"] = "customer-ended-call";
+          service.replace_document(s, call_kind, call);
+        });
+      --in_flight;
+      settle();
+    }
+  }
+  EXPECT_EQ(numbers.size(), 20u);
+  for (const auto& n : numbers) EXPECT_EQ(numbers.count(n), 1u) << n << " called twice";
+  EXPECT_LE(peak, 4u);
+  EXPECT_GT(instances[0].dialled, 0u);
+  EXPECT_GT(instances[1].dialled, 0u);
+  json::object campaign;
+  instances[0].store->read_sync(
+      [&](storage::Session& s) { campaign = service.load(s, campaign_kind, "org-a", "c-shared"); });
+  EXPECT_EQ(string_at(campaign, "status"), "ended");
+  EXPECT_EQ(int_at(campaign, "callsCounterEnded"), 20);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include "runtime/voice/rtp_session.hpp"
 
 #include <gtest/gtest.h>
+#include <algorithm>
 
 #include <boost/asio/ip/udp.hpp>
 #include <cmath>
@@ -254,6 +255,43 @@ TEST_F(RtpSessionTest, DigitsAreSentAsRfc4733EventsInPlaceOfAudio) {
     EXPECT_EQ(e.event, 5);
     EXPECT_EQ(e.end, i >= 5);
   }
+  session->close();
+}
+
+// As the live call sends a key: audio before it, then the key's 200 ms placeholder of silence.
+// The audio queued before the digit goes first, the events take the placeholder's ticks, and
+// what follows the placeholder plays right after, on time (RFC 4733: one timestamp per event).
+TEST_F(RtpSessionTest, DigitsFollowTheQueuedAudioAndTakeTheirPlaceholdersTicks) {
+  auto session = open(peer_.local_endpoint());
+  const std::vector<std::int16_t> loud(320, 8000), quiet(320, 0);
+  for (int i = 0; i < 3; ++i) session->send_audio(loud);  // speech queued ahead
+  ASSERT_TRUE(session->send_digits("7"));
+  for (int i = 0; i < 10; ++i) session->send_audio(quiet);  // the key's placeholder
+  session->send_audio(loud);                                // speech after it
+  std::vector<std::string> wires;
+  for (int i = 0; i < 14; ++i) {
+    ticks(1);
+    while (auto w = take(peer_)) wires.push_back(*w);
+  }
+  std::vector<int> types;
+  for (const auto& w : wires) types.push_back(media::parse_rtp(w)->header.payload_type);
+  // The speech queued ahead (the resampler holds a little of it back), 8 event packets (the 2
+  // quiet ticks send nothing), then the speech after.
+  const auto events = std::find(types.begin(), types.end(), 101) - types.begin();
+  ASSERT_GE(events, 1);
+  ASSERT_EQ(types.size(), static_cast<std::size_t>(events) + 9);
+  for (std::size_t i = 0; i < types.size(); ++i)
+    EXPECT_EQ(types[i], i < static_cast<std::size_t>(events) || i == types.size() - 1 ? 0 : 101);
+  const auto first_event = *media::parse_rtp(wires[events]);
+  const auto after = *media::parse_rtp(wires.back());
+  // The speech after the key is 10 ticks (1600 units) after the key's start, with a marker.
+  EXPECT_EQ(after.header.timestamp - first_event.header.timestamp, 1600u);
+  EXPECT_TRUE(after.header.marker);
+  const auto end = *media::parse_telephone_event(media::parse_rtp(wires[events + 7])->payload);
+  EXPECT_TRUE(end.end);
+  EXPECT_EQ(end.event, 7);
+  EXPECT_EQ(end.duration, 800);  // 100 ms at 8 kHz
+  EXPECT_EQ(end.volume, 10);
   session->close();
 }
 

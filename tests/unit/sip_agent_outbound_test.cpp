@@ -296,15 +296,20 @@ TEST_F(SipAgentOutboundTest, ReferTransfersAnAnsweredCallWithHeadersInReferTo) {
   const auto dialog = agent_->dial(request(gateway), events);
   // Before the answer there is nothing to transfer.
   std::optional<int> early;
-  agent_->refer(dialog, "<sip:x@y>", {}, [&](int status) { early = status; });
+  agent_->refer(dialog, "<sip:x@y>", {}, [&](int status) { early = status; }, {});
   ASSERT_TRUE(run_until([&] { return events->answered && early; }));
   EXPECT_EQ(*early, 481);
   const auto headers = boost::json::parse(R"({"X-Case":"42","X-Note":"hello there"})");
   const auto refer = refer_request("sip:desk@pbx.example", &headers.as_object(), true);
-  std::optional<int> accepted;
-  agent_->refer(dialog, refer.refer_to, refer.headers, [&](int status) { accepted = status; });
+  std::optional<int> accepted, outcome;
+  agent_->refer(
+      dialog, refer.refer_to, refer.headers, [&](int status) { accepted = status; },
+      [&](int status) { outcome = status; });
   ASSERT_TRUE(run_until([&] { return accepted.has_value(); }));
   EXPECT_EQ(*accepted, 202);
+  // The gateway's NOTIFYs: 100 Trying is progress, then the target's 200 settles it.
+  ASSERT_TRUE(run_until([&] { return outcome.has_value(); }));
+  EXPECT_EQ(*outcome, 200);
   agent_->hang_up(dialog);
   ASSERT_TRUE(run_until([&] { return events->ended.has_value(); }));
   const auto [status, log] = gateway.finish();

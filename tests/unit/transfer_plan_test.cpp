@@ -22,6 +22,16 @@ TEST(TransferPlan, ADestinationWithoutAPlanIsBlind) {
   EXPECT_FALSE(plan.warm());
   EXPECT_FALSE(plan.needs_summary());
   EXPECT_EQ(plan.mode_name(), "blind-transfer");
+  EXPECT_EQ(plan.sip_verb, "refer");  // SIP calls: REFER unless the plan says otherwise
+  EXPECT_FALSE(plan.sip_headers_in_refer_to);
+}
+
+TEST(TransferPlan, ReadsTheSipVerbAndHeadersInReferTo) {
+  const auto bye = plan_of(R"({"mode":"blind-transfer","sipVerb":"bye"})");
+  EXPECT_EQ(bye.sip_verb, "bye");
+  const auto refer = plan_of(R"({"sipHeadersInReferToEnabled":true})");
+  EXPECT_EQ(refer.sip_verb, "refer");
+  EXPECT_TRUE(refer.sip_headers_in_refer_to);
 }
 
 TEST(TransferPlan, ReadsEachModeAndWhatItNeeds) {

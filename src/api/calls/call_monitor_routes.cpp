@@ -50,6 +50,17 @@ std::optional<http::Response> handoff_refusal(const json::object& body) {
   return http::error_response(400, "A handoff's destination names assistantName or assistantId");
 }
 
+// A transfer names a phone number or SIP URI to move the caller to (whether the call can be
+// moved is the live calls' to say).
+std::optional<http::Response> transfer_refusal(const json::object& body) {
+  const auto* destination = object_at(body, "destination");
+  const auto type = destination ? string_at(*destination, "type") : "";
+  if (type == "number" && !string_at(*destination, "number").empty()) return std::nullopt;
+  if (type == "sip" && !string_at(*destination, "sipUri").empty()) return std::nullopt;
+  return http::error_response(
+      400, "A transfer's destination is {type: number, number} or {type: sip, sipUri}");
+}
+
 // A control message for the live call `id`: say, add-message, control, end-call, handoff.
 void control(voice::LiveCalls& calls, const std::string& id, const std::string& text,
              const http::Reply& reply) {
@@ -61,15 +72,14 @@ void control(voice::LiveCalls& calls, const std::string& id, const std::string& 
   if (!body.is_object() || string_at(body.as_object(), "type").empty())
     return reply(http::error_response(400, "A control message is a JSON object with a type"));
   const auto type = string_at(body.as_object(), "type");
-  static const std::set<std::string_view> kServed{"say", "add-message", "control", "end-call",
-                                                  "handoff"};
-  if (type == "transfer")
-    return reply(
-        http::error_response(501, "Transfers of live calls are not available on this server yet"));
+  static const std::set<std::string_view> kServed{"say",      "add-message", "control",
+                                                  "end-call", "handoff",     "transfer"};
   if (!kServed.contains(type))
     return reply(http::error_response(400, "Unknown control message type " + std::string(type)));
   if (type == "handoff")
     if (auto refusal = handoff_refusal(body.as_object())) return reply(std::move(*refusal));
+  if (type == "transfer")
+    if (auto refusal = transfer_refusal(body.as_object())) return reply(std::move(*refusal));
   try {
     if (!calls.control(id, std::move(body.as_object())))
       return reply(http::error_response(404, not_live(id)));

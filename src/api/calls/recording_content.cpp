@@ -14,8 +14,8 @@ int RecordingContentRoute::register_routes(http::Router& router) {
   route.secret_params = {"name"};  // whoever reads the access log must not fetch the file
   route.handler = [this](http::Context&& ctx, http::Reply reply) {
     reply_from_read(store_, std::move(reply), ctx.request.request_id,
-                    [this, name = ctx.request.param("name")](storage::Session&) {
-                      auto bytes = recordings_.read(name);
+                    [this, name = ctx.request.param("name")](storage::Session& s) {
+                      auto bytes = recordings_.read(s, name);
                       if (!bytes) throw ApiError::not_found("Recording not found");
                       http::Response r;
                       r.body = std::move(*bytes);

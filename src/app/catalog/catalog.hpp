@@ -56,6 +56,7 @@ class CallOwners;
 class CampaignDialer;
 class LiveCalls;
 class ScheduledCalls;
+class TransfersByTransport;
 }  // namespace sb::voice
 namespace sb::calls {
 class RecordingStore;
@@ -181,9 +182,10 @@ struct LiveCallSetup {
 struct LiveCallHandles {
   api::CallRoutes& routes;
   voice::LiveCalls& calls;
-  voice::ScheduledCalls& scheduled;  ///< rearm() once calls left live are ended
-  voice::CampaignDialer& campaigns;  ///< start() once scheduled calls are rearmed
-  voice::CallOwners& owners;         ///< start() once the calls left live are ended
+  voice::ScheduledCalls& scheduled;        ///< rearm() once calls left live are ended
+  voice::CampaignDialer& campaigns;        ///< start() once scheduled calls are rearmed
+  voice::TransfersByTransport& transfers;  ///< SIP calls' transfers join it (SipEndpoint)
+  voice::CallOwners& owners;               ///< start() once the calls left live are ended
 };
 /// POST /call (the WebSocket transport) and the live-call registry.
 LiveCallHandles add_live_calls(Catalog& catalog, const TelephonySpecs& telephony,

@@ -39,16 +39,17 @@ class LiveCallEntry final : public RouteProvider {
       : carriers_(std::move(carriers)),
         whispers_(deps.clock),
         whisper_routes_(whispers_, deps.public_url),
-        transfers_(carriers_ ? std::make_unique<voice::PhoneTransfers>(*carriers_, &whispers_,
-                                                                       deps.public_url)
-                             : nullptr),
+        phone_transfers_(carriers_ ? std::make_unique<voice::PhoneTransfers>(*carriers_, &whispers_,
+                                                                             deps.public_url)
+                                   : nullptr),
+        transfers_(phone_transfers_.get()),
         scheduled_(scheduled_deps(deps)),
         // Before the registry recovers calls a killed process left live: their ends count.
         campaigns_(voice::CampaignDialerDeps{
             deps.store, deps.service, campaigns, deps.calls, deps.io.get_executor(), deps.clock,
             [this](boost::json::object call) { scheduled_.adopt(std::move(call)); },
             campaign_org_concurrency, &deps.deliveries}),
-        calls_(with_transfers(std::move(deps), transfers_.get())),
+        calls_(with_transfers(std::move(deps), &transfers_)),
         // deps was moved into calls_; its references stay valid.
         owners_(
             deps.store,
@@ -67,6 +68,7 @@ class LiveCallEntry final : public RouteProvider {
   voice::ScheduledCalls& scheduled() { return scheduled_; }
   voice::CampaignDialer& campaigns() { return campaigns_; }
   voice::CallOwners& owners() { return owners_; }
+  voice::TransfersByTransport& transfers() { return transfers_; }
 
  private:
   static voice::LiveCallsDeps with_transfers(voice::LiveCallsDeps deps,
@@ -93,7 +95,8 @@ class LiveCallEntry final : public RouteProvider {
   std::unique_ptr<voice::Carriers> carriers_;  ///< none: no phone call goes through a carrier
   voice::TransferWhispers whispers_;           ///< warm transfers' introductions
   api::TransferWhisperRoutes whisper_routes_;
-  std::unique_ptr<voice::CallTransfers> transfers_;  ///< none: transfers are not available
+  std::unique_ptr<voice::CallTransfers> phone_transfers_;  ///< none: carrier calls cannot be
+  voice::TransfersByTransport transfers_;                  ///< SIP calls' set by SipEndpoint
   voice::ScheduledCalls scheduled_;
   voice::CampaignDialer campaigns_;
   voice::LiveCalls calls_;
@@ -163,6 +166,11 @@ LiveCallHandles add_live_calls(Catalog& catalog, const TelephonySpecs& telephony
       deps.http);
   LiveCallHandles handles{entry->routes(), entry->calls(), entry->scheduled(), entry->campaigns(),
                           entry->owners()};
+  auto entry = std::make_unique<LiveCallEntry>(std::move(calls), std::move(carriers),
+                                               *deps.contract, setup.authenticator, make_outbound,
+                                               workspace.campaigns, setup.campaign_org_concurrency);
+  LiveCallHandles handles{entry->routes(), entry->calls(), entry->scheduled(), entry->campaigns(),
+                          entry->transfers()};
   workspace.live_calls->find = [&calls = entry->calls()](std::string_view org_id,
                                                          std::string_view id) {
     std::optional<boost::json::object> fields;

@@ -33,8 +33,8 @@ using http::Method;
 // files) and the live calls (writing them) refer to: the catalog outlives both.
 class RecordingContentEntry final : public RouteProvider {
  public:
-  RecordingContentEntry(storage::Store& store, const std::string& data_dir)
-      : recordings_(data_dir), route_(store, recordings_) {}
+  RecordingContentEntry(storage::Store& store, const std::string& data_dir, bool in_database)
+      : recordings_(data_dir, in_database), route_(store, recordings_) {}
   int register_routes(http::Router& router) override { return route_.register_routes(router); }
   const calls::RecordingStore& recordings() const { return recordings_; }
 
@@ -117,7 +117,8 @@ WorkspaceSpecs add_workspace(Catalog& catalog) {
   if (auto* deliveries = catalog.deps().deliveries)
     chat.on_written = webhooks::chat_notifier(*deliveries);
   const auto& chats = add_read_only(catalog, std::move(chat), "/chat");
-  auto recording_content = std::make_unique<RecordingContentEntry>(deps.store, deps.data_dir);
+  auto recording_content =
+      std::make_unique<RecordingContentEntry>(deps.store, deps.data_dir, deps.files_in_database);
   const auto& recordings = recording_content->recordings();
   catalog.add(std::move(recording_content));
   // A live call's messages so far are in memory (the registry's), shown over the stored call.

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <map>
+#include <optional>
+#include <tuple>
 #include <utility>
 
 #include <boost/json/serialize.hpp>
@@ -71,10 +74,21 @@ std::optional<AnalyticsValue> number_column(std::string_view name) {
   return it->second;
 }
 
-void refuse_structured_output(std::string_view column) {
-  if (column.starts_with(kStructuredOutputs))
-    not_here("Insights over structured outputs (" + std::string(column) +
-             ") are not computed by this server yet");
+// artifact.structuredOutputs[ID]: the result a structured output stored on the call, at
+// artifact.structuredOutputs.<ID>.result (as the docs show a call).
+std::optional<std::vector<std::string>> structured_output(std::string_view column,
+                                                          const std::string& where) {
+  if (!column.starts_with(kStructuredOutputs)) return std::nullopt;
+  auto id = column.substr(kStructuredOutputs.size());
+  const bool closed = id.ends_with("]");
+  if (closed) id.remove_suffix(1);
+  const bool plain = !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+  });
+  if (!closed || !plain)
+    bad(where + " " + std::string(column) +
+        ": write artifact.structuredOutputs[ID] with the structured output's id");
+  return std::vector<std::string>{"artifact", "structuredOutputs", std::string(id), "result"};
 }
 
 AnalyticsFilter::Op filter_op(std::string_view op, const std::string& where) {
@@ -114,13 +128,49 @@ std::string filter_value(const json::value& v, AnalyticsFilter::Type type,
   return std::string(v.as_string());
 }
 
-AnalyticsFilter parse_filter(const json::object& f, const std::string& where) {
-  const auto column = std::string(string_at(f, "column"));
-  refuse_structured_output(column);
+// A structured output's values are numbers, strings or booleans: a number (or a list of
+// them) compares as a number, the rest as text (booleans as "true"/"false").
+AnalyticsFilter structured_output_filter(json::object f, std::vector<std::string> path) {
+  AnalyticsFilter out;
+  out.value.path = std::move(path);
+  auto* value = f.if_contains("value");
+  const json::value* sample = value;
+  if (value && value->is_array() && !value->as_array().empty()) sample = &value->as_array()[0];
+  if (sample && sample->is_number()) {
+    out.type = AnalyticsFilter::Type::kNumber;
+    out.value.source = AnalyticsValue::Source::kNumber;
+    return out;
+  }
+  out.value.source = AnalyticsValue::Source::kAny;
+  return out;
+}
+
+json::value booleans_as_text(const json::value& v) {
+  if (v.is_bool()) return v.as_bool() ? "true" : "false";
+  if (!v.is_array()) return v;
+  json::array out;
+  for (const auto& e : v.as_array()) out.push_back(booleans_as_text(e));
+  return out;
+}
+
+AnalyticsFilter parse_filter(const json::object& given, const std::string& where) {
+  const auto column = std::string(string_at(given, "column"));
+  const auto output = structured_output(column, where + ".column");
+  json::object f = given;
+  if (output)
+    if (auto* v = f.if_contains("value")) *v = booleans_as_text(*v);
   AnalyticsFilter out;
   out.op = filter_op(string_at(f, "operator"), where);
-  if (const auto number = number_column(column);
-      number && number->source != AnalyticsValue::Source::kRowId) {
+  if (output) {
+    const auto op = out.op;
+    out = structured_output_filter(f, *output);
+    out.op = op;
+    if (out.type == AnalyticsFilter::Type::kNumber &&
+        (out.op == AnalyticsFilter::Op::kContains || out.op == AnalyticsFilter::Op::kNotContains))
+      bad(where + ".operator " + std::string(string_at(f, "operator")) +
+          " does not apply to numbers");
+  } else if (const auto number = number_column(column);
+             number && number->source != AnalyticsValue::Source::kRowId) {
     out.type = AnalyticsFilter::Type::kNumber;
     out.value = *number;
     if (out.op == AnalyticsFilter::Op::kContains || out.op == AnalyticsFilter::Op::kNotContains)
@@ -150,10 +200,16 @@ AnalyticsFilter parse_filter(const json::object& f, const std::string& where) {
 
 AnalyticsAggregate parse_aggregate(const json::object& q, const std::string& where) {
   const auto column = std::string(string_at(q, "column"));
-  refuse_structured_output(column);
-  const auto value = number_column(column);
-  if (!value) bad(where + ".column " + column + " is not a column of the call table");
   const auto op = string_at(q, "operation");
+  std::optional<AnalyticsValue> value;
+  // A structured output is counted where present, whatever its type; summed and averaged
+  // where it is a number.
+  if (const auto output = structured_output(column, where + ".column"))
+    value = AnalyticsValue{
+        op == "count" ? AnalyticsValue::Source::kAny : AnalyticsValue::Source::kNumber, *output};
+  else
+    value = number_column(column);
+  if (!value) bad(where + ".column " + column + " is not a column of the call table");
   AnalyticsAggregate out;
   out.value = *value;
   if (op == "count")
@@ -185,6 +241,102 @@ TimeWindow insight_window(const json::object& insight, const json::object* run, 
   return parse_window(&with_step, now, where, true);
 }
 
+// A text insight has one `formula`; the others a list of `formulas`.
+std::vector<InsightPlan::Formula> plan_formulas(const json::object& insight,
+                                                const InsightPlan& plan) {
+  const bool text = plan.type == "text";
+  if (text && insight.contains("formulas")) bad("a text insight takes one formula, not formulas");
+  if (!text && insight.contains("formula"))
+    bad("formula is a text insight's; a " + plan.type + " insight takes formulas");
+  std::vector<const json::object*> given;
+  std::vector<std::string> where;
+  if (text) {
+    if (const auto* f = insight.if_contains("formula")) {
+      if (!f->is_object()) bad("formula must be an object {formula, name}");
+      given.push_back(&f->as_object());
+      where.push_back("formula");
+    }
+  } else if (const auto* list = insight.if_contains("formulas")) {
+    if (!list->is_array()) bad("formulas must be an array");
+    for (std::size_t i = 0; i < list->as_array().size(); ++i) {
+      const auto* f = list->as_array()[i].if_object();
+      if (!f) bad("formulas." + std::to_string(i) + " must be an object {formula, name}");
+      given.push_back(f);
+      where.push_back("formulas." + std::to_string(i));
+    }
+  }
+  if (given.empty()) return {};
+  std::vector<std::string> names;
+  for (const auto& q : plan.queries) {
+    if (std::find(names.begin(), names.end(), q.name) != names.end())
+      bad("queries named " + q.name + " twice: a formula names each query it reads");
+    names.push_back(q.name);
+  }
+  std::vector<InsightPlan::Formula> out;
+  for (std::size_t i = 0; i < given.size(); ++i) {
+    const auto expression = string_at(*given[i], "formula");
+    if (expression.empty()) bad(where[i] + ".formula is required");
+    const auto name = string_at(*given[i], "name");
+    out.push_back({name.empty() ? "Formula " + std::to_string(i + 1) : std::string(name),
+                   InsightFormula::compile(expression, names, where[i] + ".formula")});
+  }
+  return out;
+}
+
+// A count or a sum over no calls is 0; an average, minimum or maximum of none has no value.
+std::optional<double> when_missing(const Query& query) {
+  using Op = AnalyticsAggregate::Op;
+  const auto op = query.request.aggregates.front().op;
+  return op == Op::kCount || op == Op::kSum ? std::optional(0.0) : std::nullopt;
+}
+
+// One formula's AnalyticsQueryResult: a point for each (date, group) of the queries it reads.
+json::object formula_result(const InsightPlan& plan, const InsightPlan::Formula& formula,
+                            const json::array& results) {
+  struct Point {
+    json::object keys;  ///< date and group, as the queries' rows have them
+    std::vector<std::optional<double>> values;
+  };
+  // Ordered by date (ISO instants sort as time), then group value, absent last.
+  using Key = std::tuple<std::string, bool, std::string>;
+  std::map<Key, Point> points;
+  const auto& reads = formula.expression.queries();
+  for (const auto i : reads) {
+    for (const auto& row : results.at(i).at("result").as_array()) {
+      const auto& r = row.as_object();
+      Key key;
+      if (const auto* date = r.if_contains("date"); date && date->is_string())
+        std::get<0>(key) = date->as_string();
+      if (!plan.group_name.empty()) {
+        const auto& group = r.at(plan.group_name);
+        std::get<1>(key) = !group.is_string();
+        if (group.is_string()) std::get<2>(key) = group.as_string();
+      }
+      auto& point = points[key];
+      if (point.values.empty()) {
+        point.keys = r;
+        point.keys.erase("value");
+        for (std::size_t q = 0; q < plan.queries.size(); ++q)
+          point.values.push_back(when_missing(plan.queries[q]));
+      }
+      const auto& value = r.at("value");
+      point.values[i] = value.is_number() ? std::optional(value.to_number<double>()) : std::nullopt;
+    }
+  }
+  json::array rows;
+  for (auto& [key, point] : points) {
+    auto row = std::move(point.keys);
+    if (const auto v = formula.expression.evaluate(point.values))
+      row["value"] = *v;
+    else
+      row["value"] = nullptr;
+    rows.push_back(std::move(row));
+  }
+  return {{"name", formula.name},
+          {"timeRange", results.at(reads.front()).at("timeRange")},
+          {"result", std::move(rows)}};
+}
+
 }  // namespace
 
 InsightPlan plan_insight(const json::object& insight, const json::object* run, EpochMs now) {
@@ -197,25 +349,20 @@ InsightPlan plan_insight(const json::object& insight, const json::object* run, E
     if (const auto f = string_at(*format_plan, "format"); !f.empty()) plan.format = f;
   if (plan.format != "raw" && plan.format != "recharts")
     bad("formatPlan.format must be one of raw, recharts");
-  const auto* formulas = array_at(insight, "formulas");
-  if ((formulas && !formulas->empty()) || insight.contains("formula"))
-    not_here(
-        "Insight formulas (MathJS expressions over the queries) are not evaluated by this "
-        "server yet; remove them to run the queries");
   const auto* queries = array_at(insight, "queries");
   if (!queries || queries->empty()) bad("queries must list at least one query");
   if (queries->size() > kMaxQueries)
     bad("queries may hold at most " + std::to_string(kMaxQueries) + " queries");
-  if (plan.type == "text" && queries->size() > 1)
+  if (plan.type == "text" && queries->size() > 1 && !insight.contains("formula"))
     bad("a text insight takes a single query (several need a formula)");
 
   const bool stepped = plan.type == "bar" || plan.type == "line";
   const auto window = insight_window(insight, run, now, stepped);
   plan.group_name = std::string(string_at(insight, "groupBy"));
-  refuse_structured_output(plan.group_name);
   std::optional<std::vector<std::string>> group_path;
   if (!plan.group_name.empty()) {
-    group_path = text_column(plan.group_name);
+    group_path = structured_output(plan.group_name, "groupBy");
+    if (!group_path) group_path = text_column(plan.group_name);
     if (!group_path || plan.group_name == "startedAt" || plan.group_name == "endedAt")
       bad("groupBy " + plan.group_name + " is not a column insights group by");
   }
@@ -256,36 +403,47 @@ InsightPlan plan_insight(const json::object& insight, const json::object* run, E
     query.request.max_rows = kMaxGroups;
     plan.queries.push_back(std::move(query));
   }
+  plan.formulas = plan_formulas(insight, plan);
   return plan;
 }
 
 json::array format_insight(const InsightPlan& plan, const json::array& results) {
-  if (plan.format == "raw") return results;
-  // A series per query, or per group of a query when the insight groups.
-  const bool several = plan.queries.size() > 1;
-  const auto series = [&](const Query& q, const json::object& row) -> std::string {
-    if (plan.group_name.empty()) return q.name;
+  json::array formulas;
+  for (const auto& formula : plan.formulas)
+    formulas.push_back(formula_result(plan, formula, results));
+  if (plan.format == "raw") {
+    auto out = results;
+    for (auto& f : formulas) out.push_back(std::move(f));
+    return out;
+  }
+  // With formulas, the queries are their inputs and the formulas are what the insight shows.
+  const auto& shown = plan.formulas.empty() ? results : formulas;
+  // A series per query (or formula), or per group of it when the insight groups.
+  const bool several = shown.size() > 1;
+  const auto series = [&](const json::object& source, const json::object& row) -> std::string {
+    const std::string name(source.at("name").as_string());
+    if (plan.group_name.empty()) return name;
     const auto& g = row.at(plan.group_name);
     const std::string group = g.is_string() ? std::string(g.as_string()) : "none";
-    return several ? q.name + ": " + group : group;
+    return several ? name + ": " + group : group;
   };
   json::array out;
   if (plan.type == "bar" || plan.type == "line") {
     std::map<std::string, json::object> points;  // ISO dates sort as time
-    for (std::size_t i = 0; i < plan.queries.size(); ++i)
-      for (const auto& row : results.at(i).at("result").as_array()) {
+    for (const auto& source : shown)
+      for (const auto& row : source.at("result").as_array()) {
         const auto& r = row.as_object();
         const std::string date(r.at("date").as_string());
         auto& point = points[date];
         point["date"] = date;
-        point[series(plan.queries[i], r)] = r.at("value");
+        point[series(source.as_object(), r)] = r.at("value");
       }
     for (auto& [date, point] : points) out.push_back(std::move(point));
     return out;
   }
-  for (std::size_t i = 0; i < plan.queries.size(); ++i)
-    for (const auto& row : results.at(i).at("result").as_array())
-      out.push_back(json::object{{"name", series(plan.queries[i], row.as_object())},
+  for (const auto& source : shown)
+    for (const auto& row : source.at("result").as_array())
+      out.push_back(json::object{{"name", series(source.as_object(), row.as_object())},
                                  {"value", row.as_object().at("value")}});
   return out;
 }

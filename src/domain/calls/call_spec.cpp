@@ -34,7 +34,7 @@ resources::ResourceSpec call_spec(const RecordingStore* recordings) {
   spec.search_fields = {"name"};
   if (recordings)
     spec.on_remove = [recordings](storage::Session& s, const boost::json::object& removed) {
-      s.after_commit([recordings, removed] { recordings->remove_call_files(removed); });
+      recordings->remove_call(s, removed);
     };
   return spec;
 }

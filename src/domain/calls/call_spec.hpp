@@ -18,8 +18,8 @@ inline constexpr const char* kCallKind = "call";
 
 class RecordingStore;
 
-/// `recordings`, when given, loses a call's recording files when the call is deleted (after the
-/// deletion commits); it must outlive the spec.
+/// `recordings`, when given, loses a call's recordings when the call is deleted (with the
+/// deletion); it must outlive the spec.
 resources::ResourceSpec call_spec(const RecordingStore* recordings = nullptr);
 
 /// One downloadable artifact of a call: the last segment of its route and what it is.

@@ -2,9 +2,13 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "core/file_io.hpp"
 #include "core/ids.hpp"
 #include "domain/resources/document_paths.hpp"
+#include "storage/blob_repository.hpp"
+#include "storage/store.hpp"
 
 namespace sb::calls {
 namespace {
@@ -32,7 +36,8 @@ std::string_view kind_name(RecordingKind kind) {
   return "mono";
 }
 
-RecordingStore::RecordingStore(const std::string& data_dir) : root_(data_dir + "/recordings") {
+RecordingStore::RecordingStore(const std::string& data_dir, bool in_database)
+    : root_(data_dir + "/recordings"), in_database_(in_database) {
   make_private_dir(root_);
 }
 
@@ -58,28 +63,62 @@ std::string RecordingStore::path(std::string_view name) const {
   return valid_name(name) ? root_ + "/" + std::string(name) : std::string();
 }
 
-std::optional<std::string> RecordingStore::read(std::string_view name) const {
-  const auto file = path(name);
-  if (file.empty()) return std::nullopt;
-  return read_file(file);
+std::optional<std::string> RecordingStore::read(storage::Session& session,
+                                                std::string_view name) const {
+  if (!valid_name(name)) return std::nullopt;
+  if (in_database_) return session.blobs().get(name);
+  return read_file(path(name));
 }
 
-void RecordingStore::remove_call_files(const boost::json::object& call) const noexcept {
+std::vector<std::string> RecordingStore::names_of(const boost::json::object& call) {
   static constexpr std::string_view kPaths[] = {"artifact.recording.stereoUrl",
                                                 "artifact.recording.mono.combinedUrl",
                                                 "artifact.recording.mono.customerUrl",
                                                 "artifact.recording.mono.assistantUrl",
                                                 "artifact.recordingUrl",
                                                 "artifact.stereoRecordingUrl"};
-  try {
-    for (const auto at : kPaths)
-      resources::for_each_at(call, at, [&](const std::string&, const boost::json::value& v) {
-        if (!v.is_string()) return;
-        const auto file = path(recording_name_of(v.get_string()));
-        if (!file.empty()) ::unlink(file.c_str());
-      });
-  } catch (...) {
-    // Best effort: a file left behind is unreachable once its call (its URL) is gone.
+  std::vector<std::string> names;
+  for (const auto at : kPaths)
+    resources::for_each_at(call, at, [&](const std::string&, const boost::json::value& v) {
+      if (!v.is_string()) return;
+      auto name = recording_name_of(v.get_string());
+      if (!name.empty() && std::find(names.begin(), names.end(), name) == names.end())
+        names.push_back(std::move(name));
+    });
+  return names;
+}
+
+std::vector<std::pair<std::string, std::string>> RecordingStore::read_call_files(
+    const boost::json::object& call) const {
+  std::vector<std::pair<std::string, std::string>> files;
+  for (auto& name : names_of(call))
+    if (auto bytes = read_file(path(name))) files.emplace_back(std::move(name), std::move(*bytes));
+  return files;
+}
+
+void RecordingStore::keep_in_database(
+    storage::Session& session,
+    const std::vector<std::pair<std::string, std::string>>& files) const {
+  std::vector<std::string> names;
+  for (const auto& [name, bytes] : files) {
+    session.blobs().put(name, bytes);
+    names.push_back(name);
+  }
+  session.after_commit([this, names = std::move(names)] { unlink_files(names); });
+}
+
+void RecordingStore::remove_call(storage::Session& session, const boost::json::object& call) const {
+  auto names = names_of(call);
+  if (in_database_)
+    for (const auto& name : names) session.blobs().remove(name);
+  // A rolled-back delete keeps them; files an instance never moved go too.
+  session.after_commit([this, names = std::move(names)] { unlink_files(names); });
+}
+
+void RecordingStore::unlink_files(const std::vector<std::string>& names) const noexcept {
+  for (const auto& name : names) {
+    const auto file = path(name);
+    if (!file.empty()) ::unlink(file.c_str());
   }
 }
 

@@ -33,6 +33,9 @@ struct TransferPlan {
   std::chrono::seconds operator_timeout{60};  ///< wait-first modes: how long to wait for speech
   std::string twiml;                          ///< warm-transfer-twiml
   boost::json::object summary_plan;           ///< transferPlan.summaryPlan ({} when absent)
+  /// SIP calls: "refer" (the default), "bye" or "dial" (transferPlan.sipVerb, as written).
+  std::string sip_verb = "refer";
+  bool sip_headers_in_refer_to = false;  ///< transferPlan.sipHeadersInReferToEnabled
 
   /// The plan of a TransferDestinationNumber / ...Sip (blind when it has none).
   static TransferPlan of(const boost::json::object& destination);

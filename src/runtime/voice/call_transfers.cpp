@@ -68,4 +68,28 @@ void PhoneTransfers::transfer(const json::object& call, const json::object& dest
       });
 }
 
+CallTransfers* TransfersByTransport::of(const json::object& call) const {
+  return string_at(call, "phoneCallTransport") == "sip" ? sip_.load() : phone_;
+}
+
+bool TransfersByTransport::can_transfer(const json::object& call) const {
+  const auto* by = of(call);
+  return by && by->can_transfer(call);
+}
+
+std::optional<std::string> TransfersByTransport::plan_refusal(
+    const json::object& call, const calls::TransferPlan& plan) const {
+  const auto* by = of(call);
+  if (!by) return std::string("transfers are not available on this call");
+  return by->plan_refusal(call, plan);
+}
+
+void TransfersByTransport::transfer(const json::object& call, const json::object& destination,
+                                    std::optional<TransferIntro> intro,
+                                    std::function<void(std::string error)> done) {
+  auto* by = of(call);
+  if (!by) return done("transfers are not available on this call");
+  by->transfer(call, destination, std::move(intro), std::move(done));
+}
+
 }  // namespace sb::voice

@@ -9,6 +9,7 @@
 // or the SIP URI with sipHeaders as custom headers). A warm transfer (Twilio only) also leaves
 // its introduction with TransferWhispers, and the <Dial> points the destination's leg at it.
 
+#include <atomic>
 #include <functional>
 #include <optional>
 #include <string>
@@ -62,6 +63,30 @@ class PhoneTransfers final : public CallTransfers {
   const Carriers& carriers_;
   TransferWhispers* whispers_;
   std::function<std::string()> public_url_;
+};
+
+/// The transfers of every live call: SIP calls (phoneCallTransport "sip") through the SIP
+/// side once it is there (sip_call_transfers.hpp), the others through the carriers'.
+class TransfersByTransport final : public CallTransfers {
+ public:
+  /// `phone` (none: carrier calls cannot be transferred) must outlive it.
+  explicit TransfersByTransport(CallTransfers* phone) : phone_(phone) {}
+  /// The SIP side, set when the SIP agent starts and cleared (nullptr) when it stops; it must
+  /// outlive every call that may still ask it.
+  void set_sip(CallTransfers* sip) { sip_.store(sip); }
+
+  bool can_transfer(const boost::json::object& call) const override;
+  std::optional<std::string> plan_refusal(const boost::json::object& call,
+                                          const calls::TransferPlan& plan) const override;
+  void transfer(const boost::json::object& call, const boost::json::object& destination,
+                std::optional<TransferIntro> intro,
+                std::function<void(std::string error)> done) override;
+
+ private:
+  CallTransfers* of(const boost::json::object& call) const;
+
+  CallTransfers* phone_;
+  std::atomic<CallTransfers*> sip_{nullptr};
 };
 
 }  // namespace sb::voice

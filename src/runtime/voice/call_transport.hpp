@@ -46,6 +46,13 @@ class CallTransport {
   virtual void send_message(const boost::json::object& message) = 0;
   /// Ends the media connection (after what is queued). Idempotent.
   virtual void hang_up() = 0;
+  /// Whether keys can go out of band — RFC 4733 events, or SIP INFO when `sip_info` — rather
+  /// than as tones in the audio (the default: no).
+  virtual bool sends_digits(bool /*sip_info*/) const { return false; }
+  /// Sends one key out of band, starting where the audio sent so far ends. The caller then
+  /// sends 200 ms of placeholder audio (silence) for it, so its pacing holds; the transport
+  /// may put the key's packets in that audio's place.
+  virtual void send_digit(char /*key*/, bool /*sip_info*/) {}
 };
 
 }  // namespace sb::voice

@@ -168,6 +168,12 @@ void LiveCallImpl::send_frames(std::size_t frames) {
     const auto n = std::min(kFrameSamples, outbound_.size());
     std::copy_n(outbound_.begin(), n, last_frame_.begin());
     outbound_.erase(outbound_.begin(), outbound_.begin() + static_cast<std::ptrdiff_t>(n));
+    // A key whose placeholder starts in this frame goes out first (live_call_keypad.cpp).
+    while (!digit_cues_.empty() && digit_cues_.front().at < n) {
+      transport_->send_digit(digit_cues_.front().key, digit_cues_.front().sip_info);
+      digit_cues_.pop_front();
+    }
+    for (auto& cue : digit_cues_) cue.at -= n;
     transport_->send_audio(last_frame_);
     if (recorder_) recorder_->assistant(last_frame_, now());
     sent_samples_ += n;
@@ -304,6 +310,7 @@ void LiveCallImpl::interrupt() {
   }
   assistant_stopped_speaking();
   outbound_.clear();
+  digit_cues_.clear();
   segments_.clear();
   speak_not_before_ = now() + stop_plan_.backoff;
   pending_end_.clear();

@@ -87,6 +87,14 @@ void LiveCallImpl::handle_control(const json::object& message) {
     }
     return;
   }
+  if (type == "transfer") {  // checked by the route: a destination the call's side can take
+    const auto* destination = object_at(message, "destination");
+    if (!destination) return;
+    auto picked = *destination;
+    // Its content is said before the transfer (nothing without one).
+    picked["message"] = std::string(string_at(message, "content"));
+    return begin_transfer(json::object(), std::move(picked));
+  }
   if (type == "add-message") {
     const auto* m = object_at(message, "message");
     if (!m) return;

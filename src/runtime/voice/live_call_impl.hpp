@@ -38,6 +38,15 @@ namespace sb::voice {
 struct QueuedSpeech {
   std::string text;
   bool keys = false;
+  bool sip_info = false;  ///< keys: as SIP INFO where the transport can (sipInfoDtmfEnabled)
+};
+
+/// A key to send out of band when the audio before it has been sent: `at` samples from the
+/// front of the outbound audio, where its placeholder silence starts.
+struct DigitCue {
+  std::size_t at = 0;
+  char key = 0;
+  bool sip_info = false;
 };
 
 struct SpokenSegment {
@@ -168,8 +177,11 @@ class LiveCallImpl final : public LiveCall,
   void model_done(std::uint64_t answer, chat::ChatResult result);
   void model_failed(std::uint64_t answer, chat::ChatFailure failure);
   void say(std::string text, bool interruptible);
-  void queue_speech(std::uint64_t answer, std::string text, bool keys = false);
-  void play_keys(std::uint64_t answer, const std::string& keys);
+  void queue_speech(std::uint64_t answer, std::string text, bool keys = false,
+                    bool sip_info = false);
+  void play_keys(std::uint64_t answer, const std::string& keys, bool sip_info);
+  /// Queues `keys`' audio (live_call_keypad.cpp): tones, or silence with DigitCues.
+  void queue_keys(const std::string& keys, bool sip_info);
   void synthesize_next();
   void synthesis_audio(std::uint64_t answer, std::vector<std::int16_t> pcm);
   void synthesis_done(std::uint64_t answer);
@@ -259,6 +271,7 @@ class LiveCallImpl final : public LiveCall,
   std::unique_ptr<speech::Synthesis> synthesis_;
   std::deque<SpokenSegment> segments_;
   std::deque<std::int16_t> outbound_;
+  std::deque<DigitCue> digit_cues_;       ///< keys out of band, in outbound_ order
   std::vector<std::int16_t> last_frame_;  ///< the assistant's last frame, for the transcriber
   std::size_t sent_samples_ = 0;          ///< of this speaking stretch
   std::size_t credited_samples_ = 0;      ///< of those, credited to segments as heard

@@ -291,18 +291,18 @@ void LiveCallImpl::say(std::string text, bool interruptible) {
   queue_speech(answer_, std::move(text));
 }
 
-void LiveCallImpl::queue_speech(std::uint64_t answer, std::string text, bool keys) {
+void LiveCallImpl::queue_speech(std::uint64_t answer, std::string text, bool keys, bool sip_info) {
   if (answer != answer_) return;
-  speech_queue_.push_back({std::move(text), keys});
+  speech_queue_.push_back({std::move(text), keys, sip_info});
   if (!synthesis_) synthesize_next();
 }
 
 void LiveCallImpl::synthesize_next() {
   if (speech_queue_.empty() || !live_) return;
-  auto [text, keys] = std::move(speech_queue_.front());
+  auto [text, keys, sip_info] = std::move(speech_queue_.front());
   speech_queue_.pop_front();
   const auto answer = answer_;
-  if (keys) return play_keys(answer, text);
+  if (keys) return play_keys(answer, text, sip_info);
   segments_.push_back(SpokenSegment{answer, text, 0, 0, false});
   tts_characters_ += static_cast<std::int64_t>(text.size());
   static const json::object kNoVoice;

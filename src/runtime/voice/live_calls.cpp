@@ -1,5 +1,7 @@
 #include "runtime/voice/live_calls.hpp"
 
+#include "runtime/voice/call_transfers.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <deque>
@@ -14,6 +16,7 @@
 #include "core/ids.hpp"
 #include "core/json_fields.hpp"
 #include "domain/calls/inbound_call.hpp"
+#include "domain/calls/recording_store.hpp"
 #include "domain/calls/websocket_call.hpp"
 #include "domain/resources/resource_service.hpp"
 #include "runtime/chat/chat_context.hpp"
@@ -65,9 +68,14 @@ class LiveCalls::Sink final : public CallSink,
     if (report) messages.push_back(std::move(*report));
     const auto& disk = owner_.recording_.disk;
     if (!disk) return write(call, std::move(messages), true);
-    // Stored (its URLs published) once the disk has finished its recording's files.
+    // Stored (its URLs published) once the disk has finished its recording's files; when
+    // recordings are kept in the database, with their bytes (read here, on the disk's thread).
     disk->after_queued([call, messages = std::move(messages), self = shared_from_this()]() mutable {
-      self->write(call, std::move(messages), true);
+      const auto* recordings = self->owner_.recording_.store;
+      std::shared_ptr<const RecordingFiles> files;
+      if (recordings && recordings->in_database())
+        files = std::make_shared<const RecordingFiles>(recordings->read_call_files(call));
+      self->write(call, std::move(messages), true, std::move(files));
     });
   }
 
@@ -88,11 +96,16 @@ class LiveCalls::Sink final : public CallSink,
   std::function<void()> on_ended;
 
  private:
-  void write(const json::object& call, std::vector<json::object> messages, bool last) {
+  using RecordingFiles = std::vector<std::pair<std::string, std::string>>;
+
+  void write(const json::object& call, std::vector<json::object> messages, bool last,
+             std::shared_ptr<const RecordingFiles> recording_files = nullptr) {
     auto& deps = owner_.deps_;
     deps.store.post_write(
-        [this, call, messages = std::move(messages), last,
+        [this, call, messages = std::move(messages), recording_files, last,
          keep = shared_from_this()](storage::Session& s) {
+          if (recording_files && !recording_files->empty())
+            owner_.recording_.store->keep_in_database(s, *recording_files);
           const auto& spec = owner_.deps_.calls;
           // PATCH /call/{id} may rename a live call meanwhile: the name is the API's, the rest
           // the call's.
@@ -463,6 +476,11 @@ bool LiveCalls::control(std::string_view id, json::object message) {
       throw ApiError::bad_request("No assistant '" + std::string(target) +
                                   "' runs in this call: a handoff names a member of its squad");
   }
+  if (string_at(message, "type") == "transfer" &&
+      !(deps_.transfers && deps_.transfers->can_transfer(it->second.call->snapshot())))
+    throw ApiError::bad_request(
+        "This call cannot be transferred: only answered SIP calls and Twilio, Vonage or Telnyx "
+        "calls on a stored number can be");
   it->second.call->control(std::move(message));
   return true;
 }

@@ -86,9 +86,14 @@ class RtpSession : public std::enable_shared_from_this<RtpSession> {
   void start(std::shared_ptr<CallMedia> media);
   /// 16 kHz mono PCM, any length. False when closed or the queue is full (counted).
   bool send_audio(std::span<const std::int16_t> pcm);
-  /// RFC 4733 packets for each digit ('0'-'9', '*', '#', 'A'-'D'), sent in place of audio.
+  /// RFC 4733 packets for each digit ('0'-'9', '*', '#', 'A'-'D'), after the audio queued so
+  /// far, each tick's packet (or quiet gap) in place of the audio frame queued for that tick
+  /// (if any): a sender that keeps its timing queues 200 ms of placeholder audio per digit
+  /// (100 ms of event, then a gap: 10 ticks, as media::dtmf_tones plays a key).
   /// False when events were not negotiated or a character is not a digit (nothing is sent).
   bool send_digits(std::string_view digits);
+  /// Whether telephone-events were negotiated (send_digits can send).
+  bool sends_events() const;
   /// Drops the audio queued and not yet sent (barge-in).
   void clear();
   /// Stops the ticks and closes the sockets (posted to the strand). Idempotent.

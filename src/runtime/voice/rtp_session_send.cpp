@@ -62,14 +62,20 @@ bool RtpSession::send_digits(std::string_view digits) {
     for (int i = 0; i < kDigitGapFrames; ++i) queued.push_back({});
   }
   std::lock_guard lock(s.mutex);
+  if (s.events_out.empty()) s.events_wait = s.frames.size();
   s.events_out.insert(s.events_out.end(), queued.begin(), queued.end());
   s.counters.digits_out += digits.size();
   return true;
 }
 
+bool RtpSession::sends_events() const {
+  return state_->config.event_payload_type.has_value();
+}
+
 void RtpSession::clear() {
   std::lock_guard lock(state_->mutex);
   state_->frames.clear();
+  state_->events_wait = 0;
   state_->cutter.clear();
 }
 
@@ -120,10 +126,11 @@ void RtpSession::send_out() {
   std::lock_guard lock(s.mutex);
   const auto now = s.timestamp;
   s.timestamp += kRtpFrameUnits;
-  if (!s.events_out.empty()) {
+  if (!s.events_out.empty() && s.events_wait == 0) {
     const auto event = std::move(s.events_out.front());
     s.events_out.pop_front();
     s.talking = false;
+    if (!s.frames.empty()) s.frames.pop_front();  // the slot's placeholder
     if (!event.packet) return;
     if (event.first) s.event_timestamp = now;
     send_packet(*s.config.event_payload_type, event.packet->marker, s.event_timestamp,
@@ -136,6 +143,7 @@ void RtpSession::send_out() {
   }
   send_packet(static_cast<std::uint8_t>(s.config.codec), !s.talking, now, s.frames.front());
   s.frames.pop_front();
+  if (s.events_wait > 0) --s.events_wait;
   s.talking = true;
 }
 

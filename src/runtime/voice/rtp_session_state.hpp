@@ -77,6 +77,7 @@ struct RtpSession::State {
   media::WholeFrames cutter;
   std::deque<std::string> frames;
   std::deque<QueuedEvent> events_out;
+  std::size_t events_wait = 0;  ///< frames queued before the digits: they go out first
   std::uint32_t ssrc = 0;
   std::uint16_t sequence = 0;
   std::uint32_t timestamp = 0;  ///< of the current tick

@@ -3,6 +3,9 @@
 // ending the call is the SIP dialog's business (a BYE), so hang_up() closes the stream and then
 // calls back whoever owns the dialog. RTP plays what it gets at once and cannot take it back,
 // so the call paces its audio (paced() is true) and the session keeps it on a steady 20 ms grid.
+// Keys the assistant presses go out as RFC 4733 events in the audio's place when the SDP
+// agreed telephone-event, or as SIP INFO through the dialog's owner (the dtmf tool's
+// sipInfoDtmfEnabled).
 
 #include <functional>
 #include <memory>
@@ -15,8 +18,10 @@ namespace sb::voice {
 
 class RtpTransport final : public CallTransport {
  public:
-  /// `hang_up` runs once, on the first hang_up() (from the call's strand).
-  RtpTransport(std::shared_ptr<RtpSession> session, std::function<void()> hang_up);
+  /// `hang_up` runs once, on the first hang_up() (from the call's strand); `info_digit` sends
+  /// a key as a SIP INFO (none: keys cannot go that way).
+  RtpTransport(std::shared_ptr<RtpSession> session, std::function<void()> hang_up,
+               std::function<void(char key)> info_digit = {});
 
   bool paced() const override { return true; }
   bool send_audio(std::span<const std::int16_t> pcm) override { return session_->send_audio(pcm); }
@@ -26,6 +31,8 @@ class RtpTransport final : public CallTransport {
   void mark(const std::string&) override {}
   void send_message(const boost::json::object&) override {}
   void hang_up() override;
+  bool sends_digits(bool sip_info) const override;
+  void send_digit(char key, bool sip_info) override;
 
   RtpSession& session() { return *session_; }
 
@@ -33,6 +40,7 @@ class RtpTransport final : public CallTransport {
   std::shared_ptr<RtpSession> session_;
   std::once_flag once_;
   std::function<void()> on_hang_up_;
+  std::function<void(char)> info_digit_;
 };
 
 }  // namespace sb::voice

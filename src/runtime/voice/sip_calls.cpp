@@ -1,5 +1,6 @@
 #include "runtime/voice/sip_calls.hpp"
 
+#include <cctype>
 #include <mutex>
 #include <unordered_map>
 
@@ -15,6 +16,7 @@
 #include "telephony/inbound_calls.hpp"
 #include "telephony/sip/sdp.hpp"
 #include "telephony/sip/sdp_negotiation.hpp"
+#include "telephony/sip/sip_info_dtmf.hpp"
 #include "telephony/sip/sip_routing.hpp"
 
 namespace sb::voice {
@@ -28,6 +30,8 @@ using telephony::RingOutcome;
 constexpr const char* kCallerGone = "call.ringing.sip-inbound-caller-hungup-before-call-connect";
 // The call was routed to an assistant but its media could not be set up.
 constexpr const char* kNotConnected = "call.ringing.error-sip-inbound-call-failed-to-connect";
+// How long a key sent as INFO says it is pressed (as its RFC 4733 events last).
+constexpr int kInfoDigitMs = 100;
 
 struct Reject {
   int status;
@@ -49,6 +53,7 @@ struct SipCalls::Impl : std::enable_shared_from_this<SipCalls::Impl> {
     sip::SessionDescription offer;
     sip::AgreedAudio audio;
     std::string sip_call_id;         ///< for the log
+    std::string source;              ///< the INVITE's, "ip:port"
     std::string call_id;             ///< ours, once an assistant takes it
     std::shared_ptr<LiveCall> call;  ///< once answered
     bool over = false;               ///< the caller left
@@ -101,6 +106,7 @@ struct SipCalls::Impl : std::enable_shared_from_this<SipCalls::Impl> {
   void on_invite(const sip::SipInvite& invite) {
     auto d = std::make_shared<Dialog>();
     d->sip_call_id = invite.call_id;
+    d->source = invite.source;
     if (auto refused = check_offer(invite, *d)) return reject(invite.dialog, *refused);
     const auto user = sip::uri_user(invite.request_uri);
     if (user.empty())
@@ -215,12 +221,21 @@ struct SipCalls::Impl : std::enable_shared_from_this<SipCalls::Impl> {
     }
     deps.responder.respond(dialog, 200, "OK", {}, sdp);
     deps.streams.add(id, session);
-    auto transport = std::make_shared<RtpTransport>(session, [weak = weak_from_this(), dialog, id] {
-      if (auto self = weak.lock()) {
-        self->deps.streams.remove(id);
-        self->deps.responder.hang_up(dialog);
-      }
-    });
+    std::function<void(char)> info_digit;
+    if (auto* info = deps.info)
+      info_digit = [info, dialog](char key) {
+        const auto upper = static_cast<char>(std::toupper(static_cast<unsigned char>(key)));
+        info->info(dialog, sip::kDtmfRelayType, sip::dtmf_relay_body(upper, kInfoDigitMs));
+      };
+    auto transport = std::make_shared<RtpTransport>(
+        session,
+        [weak = weak_from_this(), dialog, id] {
+          if (auto self = weak.lock()) {
+            self->deps.streams.remove(id);
+            self->deps.responder.hang_up(dialog);
+          }
+        },
+        std::move(info_digit));
     session->start(call);
     call->connected(transport);
     spdlog::info("sip: call {} answered, RTP {} <-> {}:{}", id, session->local_port(),
@@ -251,6 +266,26 @@ struct SipCalls::Impl : std::enable_shared_from_this<SipCalls::Impl> {
     if (!id.empty()) deps.live.end(id, kCallerGone);
   }
 };
+
+void SipCalls::on_info(sip::DialogId dialog, const std::string& content_type,
+                       const std::string& body) {
+  const auto digit = sip::info_dtmf_digit(content_type, body);
+  if (!digit) return;
+  auto d = impl_->find(dialog);
+  std::shared_ptr<LiveCall> call;
+  if (d) {
+    std::lock_guard lock(impl_->mutex);
+    call = d->call;
+  }
+  if (call) call->dtmf(std::string(1, *digit));
+}
+
+std::optional<SipLeg> SipCalls::leg(std::string_view call_id) const {
+  std::lock_guard lock(impl_->mutex);
+  for (const auto& [dialog, d] : impl_->dialogs)
+    if (d->call && !d->over && d->call_id == call_id) return SipLeg{dialog, d->source};
+  return std::nullopt;
+}
 
 SipCalls::SipCalls(SipCallsDeps deps) : impl_(std::make_shared<Impl>(std::move(deps))) {}
 

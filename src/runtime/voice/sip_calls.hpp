@@ -11,15 +11,20 @@
 //   488 no usable offer                        503 at --max-calls or shutting down (Retry-After)
 //   480 routed to no assistant (hang-up, say)  302 routed to a transfer destination (Contact)
 //   500 routing failed
+// Keypad digits in INFO (application/dtmf-relay) go to the call like RFC 4733 ones, and the
+// call's transport sends the assistant's keys as INFO through `info` when asked to.
 // SIP events arrive on the calls' context; the routing's and the live calls' callbacks on any
 // thread: the dialogs' table is guarded by a mutex.
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/clock.hpp"
+#include "telephony/sip/sip_dial.hpp"
 #include "telephony/sip/sip_events.hpp"
 
 namespace sb::telephony {
@@ -39,10 +44,17 @@ struct SipCallsDeps {
   RtpPorts& ports;
   boost::asio::io_context& io;  ///< RTP sockets run on it
   const Clock& clock;
-  RtpStreams& streams;                ///< each answered call's stream, for /metrics
-  std::string media_host;             ///< c= and o= of our SDP answers
-  boost::asio::ip::address rtp_bind;  ///< where RTP sockets bind
-  std::string warn_agent;             ///< this server in Warning headers
+  RtpStreams& streams;                            ///< each answered call's stream, for /metrics
+  std::string media_host;                         ///< c= and o= of our SDP answers
+  boost::asio::ip::address rtp_bind;              ///< where RTP sockets bind
+  std::string warn_agent;                         ///< this server in Warning headers
+  telephony::sip::SipInfoSender* info = nullptr;  ///< keys as INFO; none: not that way
+};
+
+/// An answered call's SIP side, for transferring it (sip_call_transfers.hpp).
+struct SipLeg {
+  telephony::sip::DialogId dialog = 0;
+  std::string source;  ///< the INVITE's source, "ip:port" (the caller's PBX, trunk or phone)
 };
 
 class SipCalls final : public telephony::sip::SipEvents {
@@ -53,6 +65,11 @@ class SipCalls final : public telephony::sip::SipEvents {
   void on_invite(const telephony::sip::SipInvite& invite) override;
   void on_cancelled(telephony::sip::DialogId dialog) override;
   void on_ended(telephony::sip::DialogId dialog, const std::string& why) override;
+  void on_info(telephony::sip::DialogId dialog, const std::string& content_type,
+               const std::string& body) override;
+
+  /// The SIP side of our call `call_id` while it is answered and going; any thread.
+  std::optional<SipLeg> leg(std::string_view call_id) const;
 
   struct Impl;
 

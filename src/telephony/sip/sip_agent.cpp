@@ -39,7 +39,8 @@ namespace sb::telephony::sip {
 namespace {
 
 // What OPTIONS answers advertise: the methods this agent handles.
-constexpr const char* kAllow = "INVITE, ACK, BYE, CANCEL, OPTIONS";
+// (NOTIFY: of the REFERs we send; INFO: keypad digits as application/dtmf-relay.)
+constexpr const char* kAllow = "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, NOTIFY";
 // How long nua_shutdown may take to finish open transactions before the loop ends anyway.
 constexpr su_duration_t kShutdownTimeoutMs = 5000;
 
@@ -217,12 +218,44 @@ struct SipAgent::Impl {
       case nua_i_state:
         on_state(nh, status, phrase, tags);
         break;
+      case nua_i_info:
+        on_info(nh, sip);
+        break;
+      case nua_i_notify:  // out of dialog, or of no REFER of ours: answered, nothing to do
+        if (!dialogs.count(nh)) nua_handle_destroy(nh);
+        break;
+      case nua_r_info:
+        if (status >= 300) spdlog::info("sip: INFO refused {} {}", status, phrase ? phrase : "");
+        break;
       case nua_r_shutdown:
         if (status >= 200) su_root_break(root);
         break;
       default:
         break;
     }
+  }
+
+  void on_info(nua_handle_t* nh, const sip_t* sip) {
+    const auto it = dialogs.find(nh);
+    if (it == dialogs.end()) {
+      nua_handle_destroy(nh);  // out of dialog: its handle is ours
+      return;
+    }
+    std::string type, body;
+    if (sip && sip->sip_content_type && sip->sip_content_type->c_type)
+      type = sip->sip_content_type->c_type;
+    for (auto& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (sip && sip->sip_payload && sip->sip_payload->pl_data)
+      body.assign(sip->sip_payload->pl_data, sip->sip_payload->pl_len);
+    post_event([id = it->second, type = std::move(type), body = std::move(body)](SipEvents& e) {
+      e.on_info(id, type, body);
+    });
+  }
+
+  nua_handle_t* established(DialogId dialog) {
+    if (auto* nh = outbound.answered_handle(dialog)) return nh;
+    const auto it = handles.find(dialog);
+    return it == handles.end() ? nullptr : it->second.handle;
   }
 
   void respond(DialogId dialog, int status, const std::string& reason,
@@ -351,16 +384,24 @@ DialogId SipAgent::dial(SipDialRequest request, std::shared_ptr<SipDialEvents> e
 }
 
 void SipAgent::refer(DialogId dialog, std::string refer_to, std::vector<SipHeader> headers,
-                     std::function<void(int status)> done) {
-  auto shared = std::make_shared<std::function<void(int)>>(std::move(done));
+                     std::function<void(int status)> done,
+                     std::function<void(int status)> outcome) {
+  auto shared = std::make_shared<std::pair<std::function<void(int)>, std::function<void(int)>>>(
+      std::move(done), std::move(outcome));
   auto work = [impl = impl_.get(), dialog, refer_to = std::move(refer_to),
                headers = std::move(headers), shared] {
-    nua_handle_t* nh = impl->outbound.answered_handle(dialog);
-    if (const auto it = impl->handles.find(dialog); !nh && it != impl->handles.end())
-      nh = it->second.handle;  // an inbound dialog (its INVITE answered, or the peer refuses)
-    impl->outbound.refer(nh, refer_to, headers, std::move(*shared));
+    // An inbound dialog's handle before its INVITE is answered too: the peer refuses it.
+    impl->outbound.refer(impl->established(dialog), refer_to, headers, std::move(shared->first),
+                         std::move(shared->second));
   };
-  if (!impl_->commands.push(std::move(work))) impl_->outbound.refuse(std::move(*shared));
+  if (!impl_->commands.push(std::move(work))) impl_->outbound.refuse(std::move(shared->first));
+}
+
+void SipAgent::info(DialogId dialog, std::string content_type, std::string body) {
+  impl_->commands.push(
+      [impl = impl_.get(), dialog, content_type = std::move(content_type), body = std::move(body)] {
+        impl->outbound.info(impl->established(dialog), content_type, body);
+      });
 }
 
 void SipAgent::ping(const std::string& uri, std::function<void(int status)> done) {

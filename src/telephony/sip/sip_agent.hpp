@@ -23,7 +23,11 @@ struct SipAgentOptions {
   std::string public_host;
 };
 
-class SipAgent : public SipResponder, public SipDialer, public SipPinger, public SipTransfers {
+class SipAgent : public SipResponder,
+                 public SipDialer,
+                 public SipPinger,
+                 public SipTransfers,
+                 public SipInfoSender {
  public:
   /// Events are posted to `executor`, which must stay valid until stop() has returned.
   SipAgent(SipAgentOptions options, boost::asio::any_io_executor executor);
@@ -44,7 +48,9 @@ class SipAgent : public SipResponder, public SipDialer, public SipPinger, public
   DialogId dial(SipDialRequest request, std::shared_ptr<SipDialEvents> events) override;
   void ping(const std::string& uri, std::function<void(int status)> done) override;
   void refer(DialogId dialog, std::string refer_to, std::vector<SipHeader> headers,
-             std::function<void(int status)> done) override;
+             std::function<void(int status)> done,
+             std::function<void(int status)> outcome) override;
+  void info(DialogId dialog, std::string content_type, std::string body) override;
 
   struct Impl;
 

@@ -9,6 +9,8 @@
 
 #include <boost/asio/post.hpp>
 
+#include "telephony/sip/sip_transfer.hpp"
+
 namespace sb::telephony::sip {
 namespace {
 
@@ -116,23 +118,45 @@ nua_handle_t* OutboundDialogs::answered_handle(DialogId dialog) const {
 }
 
 void OutboundDialogs::refer(nua_handle_t* nh, const std::string& refer_to,
-                            const std::vector<SipHeader>& headers, std::function<void(int)> done) {
-  if (!nh || refers_.count(nh)) {
+                            const std::vector<SipHeader>& headers, std::function<void(int)> done,
+                            std::function<void(int)> outcome) {
+  if (!nh || refers_.count(nh) || outcomes_.count(nh)) {
     post([done = std::move(done)] { done(481); });  // nothing to transfer, or one under way
     return;
   }
-  refers_[nh] = std::move(done);
+  refers_[nh] = {std::move(done), std::move(outcome)};
   const std::string extra = extra_headers(headers);
   spdlog::info("sip: REFER to {}", refer_to);
   nua_refer(nh, SIPTAG_REFER_TO_STR(refer_to.c_str()),
             TAG_IF(!extra.empty(), SIPTAG_HEADER_STR(extra.c_str())), TAG_END());
 }
 
+void OutboundDialogs::info(nua_handle_t* nh, const std::string& content_type,
+                           const std::string& body) {
+  if (!nh) return;
+  nua_info(nh, SIPTAG_CONTENT_TYPE_STR(content_type.c_str()), SIPTAG_PAYLOAD_STR(body.c_str()),
+           TAG_END());
+}
+
 void OutboundDialogs::forget_refer(nua_handle_t* nh) {
+  outcomes_.erase(nh);
   const auto it = refers_.find(nh);
   if (it == refers_.end()) return;
-  post([done = std::move(it->second)] { done(481); });
+  post([done = std::move(it->second.done)] { done(481); });
   refers_.erase(it);
+}
+
+// A NOTIFY of the REFER's implicit subscription (RFC 3515): its sipfrag's status line.
+void OutboundDialogs::on_notify(nua_handle_t* nh, const sip_t* sip) {
+  const auto it = outcomes_.find(nh);
+  if (it == outcomes_.end() || !sip || !sip->sip_payload || !sip->sip_payload->pl_data) return;
+  const auto status =
+      sipfrag_status(std::string_view(sip->sip_payload->pl_data, sip->sip_payload->pl_len));
+  if (!status) return;
+  spdlog::info("sip: NOTIFY of the REFER: {}", *status);
+  if (*status < 200) return;
+  post([outcome = std::move(it->second), status = *status] { outcome(status); });
+  outcomes_.erase(it);
 }
 
 void OutboundDialogs::on_invite_response(Dialog& d, nua_handle_t* nh, int status,
@@ -199,9 +223,14 @@ bool OutboundDialogs::on_event(nua_event_t event, int status, const char* phrase
   if (const auto refer = refers_.find(nh); event == nua_r_refer && refer != refers_.end()) {
     if (status >= 200) {
       spdlog::info("sip: REFER answered {}", status);
-      post([done = std::move(refer->second), status] { done(status); });
+      if (status < 300 && refer->second.outcome) outcomes_[nh] = std::move(refer->second.outcome);
+      post([done = std::move(refer->second.done), status] { done(status); });
       refers_.erase(refer);
     }
+    return true;
+  }
+  if (event == nua_i_notify && outcomes_.count(nh)) {
+    on_notify(nh, sip);
     return true;
   }
   if (const auto ping = pings_.find(nh); ping != pings_.end()) {
@@ -243,8 +272,9 @@ void OutboundDialogs::destroy_all() {
     }
     nua_handle_destroy(nh);
   }
-  for (auto& [nh, done] : refers_) refuse(std::move(done));
+  for (auto& [nh, refer] : refers_) refuse(std::move(refer.done));
   refers_.clear();
+  outcomes_.clear();
   for (auto& [nh, done] : pings_) {
     refuse(std::move(done));
     nua_handle_destroy(nh);

@@ -35,11 +35,14 @@ class OutboundDialogs {
   bool hang_up(DialogId dialog);
   /// The handle of an outbound dialog that is answered; nullptr otherwise.
   nua_handle_t* answered_handle(DialogId dialog) const;
-  /// REFER on `nh` (an answered dialog's handle, inbound or outbound; nullptr: 481 at once).
+  /// REFER on `nh` (an answered dialog's handle, inbound or outbound; nullptr: 481 at once);
+  /// after a 2xx, `outcome` waits for the final NOTIFY (SipTransfers::refer).
   void refer(nua_handle_t* nh, const std::string& refer_to, const std::vector<SipHeader>& headers,
-             std::function<void(int)> done);
+             std::function<void(int)> done, std::function<void(int)> outcome);
+  /// INFO on `nh` (nullptr: ignored).
+  void info(nua_handle_t* nh, const std::string& content_type, const std::string& body);
   /// The dialog of `nh` is over (before its handle is destroyed): a REFER waiting on it gets
-  /// 481.
+  /// 481; an outcome still awaited is dropped.
   void forget_refer(nua_handle_t* nh);
   /// Handles the events of our handles; false for others (the inbound side's).
   bool on_event(nua_event_t event, int status, const char* phrase, nua_handle_t* nh,
@@ -68,7 +71,15 @@ class OutboundDialogs {
   std::unordered_map<nua_handle_t*, Dialog> dialogs_;
   std::unordered_map<DialogId, nua_handle_t*> handles_;
   std::unordered_map<nua_handle_t*, std::function<void(int)>> pings_;
-  std::unordered_map<nua_handle_t*, std::function<void(int)>> refers_;  ///< one at a time
+  struct Refer {
+    std::function<void(int)> done;
+    std::function<void(int)> outcome;
+  };
+  void on_notify(nua_handle_t* nh, const sip_t* sip);
+
+  std::unordered_map<nua_handle_t*, Refer> refers_;  ///< one at a time
+  /// Transfers the peer took (202): their outcome comes in a NOTIFY.
+  std::unordered_map<nua_handle_t*, std::function<void(int)>> outcomes_;
 };
 
 }  // namespace sb::telephony::sip

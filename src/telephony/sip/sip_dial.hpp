@@ -80,11 +80,23 @@ class SipTransfers {
   /// Sends REFER with `refer_to` (the Refer-To header's value, e.g. "<sip:desk@pbx>") and the
   /// extra `headers`. `done` gets the REFER's final status (202 = the peer took the transfer
   /// on; it then calls the target itself), or 481 when the dialog is not established, is
-  /// over, or has a REFER under way (503 when the agent is not running); posted to the
-  /// agent's executor. The dialog goes on: hang
-  /// it up once the transfer is taken.
+  /// over, or has a REFER under way (503 when the agent is not running). After a 2xx,
+  /// `outcome` (when set) gets the status line of the first NOTIFY whose message/sipfrag body
+  /// is a final response (200 = the target answered; 486, 603, ... = it did not), once; it is
+  /// never called when the dialog ends first or no such NOTIFY comes. Both are posted to the
+  /// agent's executor. The dialog goes on either way: hang it up once the transfer is done.
   virtual void refer(DialogId dialog, std::string refer_to, std::vector<SipHeader> headers,
-                     std::function<void(int status)> done) = 0;
+                     std::function<void(int status)> done,
+                     std::function<void(int status)> outcome) = 0;
+};
+
+/// INFO requests inside an established dialog (DTMF as application/dtmf-relay).
+class SipInfoSender {
+ public:
+  virtual ~SipInfoSender() = default;
+  /// Sends INFO with this body; what the peer answers is only logged. Ignored when the
+  /// dialog is not established or is over.
+  virtual void info(DialogId dialog, std::string content_type, std::string body) = 0;
 };
 
 }  // namespace sb::telephony::sip

@@ -39,6 +39,10 @@ class SipEvents {
   /// The dialog is over: BYE from the peer (already answered 200), or it failed or timed out.
   /// The last event of a dialog; its id is unknown to the agent afterwards.
   virtual void on_ended(DialogId dialog, const std::string& why) = 0;
+  /// An INFO inside an established dialog (already answered 200), e.g. a keypad digit as
+  /// application/dtmf-relay. `content_type` without its parameters, lower case.
+  virtual void on_info(DialogId /*dialog*/, const std::string& /*content_type*/,
+                       const std::string& /*body*/) {}
 };
 
 /// An extra header of a response, e.g. {"Warning", "399 host \"...\""}.

@@ -49,4 +49,23 @@ ReferRequest refer_request(const std::string& sip_uri, const boost::json::object
   return out;
 }
 
+std::optional<int> sipfrag_status(std::string_view body) {
+  while (!body.empty() && (body.front() == ' ' || body.front() == '\r' || body.front() == '\n'))
+    body.remove_prefix(1);
+  constexpr std::string_view kVersion = "SIP/2.0 ";
+  if (body.size() < kVersion.size() + 3) return std::nullopt;
+  for (std::size_t i = 0; i < kVersion.size(); ++i)
+    if (std::toupper(static_cast<unsigned char>(body[i])) != kVersion[i]) return std::nullopt;
+  int status = 0;
+  for (std::size_t i = kVersion.size(); i < kVersion.size() + 3; ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(body[i]))) return std::nullopt;
+    status = status * 10 + (body[i] - '0');
+  }
+  const auto after = kVersion.size() + 3;
+  if (after < body.size() && body[after] != ' ' && body[after] != '\r' && body[after] != '\n')
+    return std::nullopt;
+  if (status < 100 || status > 699) return std::nullopt;
+  return status;
+}
+
 }  // namespace sb::telephony::sip

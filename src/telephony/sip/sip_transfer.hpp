@@ -3,7 +3,9 @@
 // Refer-To and extra headers from the destination's sipUri and sipHeaders.
 
 #include <boost/json/object.hpp>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "telephony/sip/sip_events.hpp"
@@ -21,5 +23,9 @@ struct ReferRequest {
 /// (RFC 3261 19.1.1), escaped; otherwise they are headers of the REFER.
 ReferRequest refer_request(const std::string& sip_uri, const boost::json::object* sip_headers,
                            bool headers_in_refer_to);
+
+/// The status code of a message/sipfrag body's status line ("SIP/2.0 200 OK" → 200), as a
+/// REFER's NOTIFY carries it (RFC 3515 2.4.5); nullopt when the body starts with no status line.
+std::optional<int> sipfrag_status(std::string_view body);
 
 }  // namespace sb::telephony::sip

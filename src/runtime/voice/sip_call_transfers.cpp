@@ -1,0 +1,87 @@
+#include "runtime/voice/sip_call_transfers.hpp"
+
+#include <memory>
+
+#include <spdlog/spdlog.h>
+
+#include "core/json_fields.hpp"
+#include "telephony/sip/sip_dial.hpp"
+#include "telephony/sip/sip_transfer.hpp"
+
+namespace sb::voice {
+
+namespace json = boost::json;
+
+namespace {
+
+// Where the REFER sends the caller, or "" for a destination it cannot name.
+std::string refer_target(const json::object& destination, const SipLeg& leg) {
+  const auto type = string_at(destination, "type");
+  if (type == "sip") return std::string(string_at(destination, "sipUri"));
+  if (type == "number" && !string_at(destination, "number").empty() && !leg.source.empty())
+    return "sip:" + std::string(string_at(destination, "number")) + "@" + leg.source;
+  return {};
+}
+
+}  // namespace
+
+bool SipCallTransfers::can_transfer(const json::object& call) const {
+  return string_at(call, "phoneCallTransport") == "sip" && legs_(string_at(call, "id")).has_value();
+}
+
+std::optional<std::string> SipCallTransfers::plan_refusal(const json::object&,
+                                                          const calls::TransferPlan& plan) const {
+  if (plan.sip_verb == "dial")
+    return std::string(
+        "transferPlan.sipVerb dial (a second call leg bridged by this server) is not supported "
+        "on this server; use refer or bye");
+  if (plan.sip_verb != "refer" && plan.sip_verb != "bye")
+    return "transferPlan.sipVerb " + plan.sip_verb + " is not one of refer, bye, dial";
+  if (plan.warm())
+    return "transferPlan.mode " + std::string(plan.mode_name()) +
+           " needs a second call leg, which SIP calls on this server do not have; use a blind "
+           "mode";
+  return calls::transfer_plan_refusal(plan, "SIP", false);
+}
+
+void SipCallTransfers::transfer(const json::object& call, const json::object& destination,
+                                std::optional<TransferIntro> intro,
+                                std::function<void(std::string error)> done) {
+  const std::string id(string_at(call, "id"));
+  const auto leg = legs_(id);
+  if (!leg) return done("the call's SIP dialog is over");
+  const auto plan = calls::TransferPlan::of(destination);
+  if (auto refused = plan_refusal(call, intro ? intro->plan : plan))
+    return done(std::move(*refused));
+  if (plan.sip_verb == "bye") {
+    spdlog::info("call {}: transferred with BYE (transferPlan.sipVerb bye)", id);
+    return done("");  // the call ends, and ending it sends BYE
+  }
+  const auto target = refer_target(destination, *leg);
+  if (target.empty()) return done("the destination has no sipUri or number to refer the caller to");
+  const auto request = telephony::sip::refer_request(target, object_at(destination, "sipHeaders"),
+                                                     plan.sip_headers_in_refer_to);
+  spdlog::info("call {}: REFER to {}", id, request.refer_to);
+  // Either callback may be the last: the first answer that settles the transfer tells `done`.
+  auto settle = std::make_shared<std::function<void(std::string)>>(std::move(done));
+  auto tell = [settle](std::string error) {
+    if (!*settle) return;
+    auto once = std::move(*settle);
+    *settle = nullptr;
+    once(std::move(error));
+  };
+  agent_.refer(
+      leg->dialog, request.refer_to, request.headers,
+      [tell](int status) {
+        if (status >= 300)
+          tell("the caller's side refused the REFER (SIP " + std::to_string(status) + ")");
+      },
+      [tell](int status) {
+        if (status >= 300)
+          return tell("the transfer target did not take the call (SIP " + std::to_string(status) +
+                      ")");
+        tell("");
+      });
+}
+
+}  // namespace sb::voice

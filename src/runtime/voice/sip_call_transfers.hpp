@@ -1,0 +1,48 @@
+#pragma once
+// Transfers of live SIP calls (the transferCall tool, hooks, the control URL's transfer),
+// the SIP side of CallTransfers, by the destination's transferPlan.sipVerb:
+// - "refer" (the default): REFER on the caller's dialog, Refer-To the destination — a `sip`
+//   destination's sipUri (its sipHeaders in the Refer-To URI with sipHeadersInReferToEnabled,
+//   else headers of the REFER), a `number` as sip:NUMBER@SOURCE, SOURCE being the address
+//   the caller's INVITE came from (its PBX or trunk, which places the new call). The caller's
+//   side answers 202, then NOTIFYs the new call's fate: a final 2xx is the transfer done (the
+//   call then ends assistant-forwarded-call, and we send BYE); a refused REFER or a failed
+//   new call leaves the call with the assistant, told why. The caller's side hanging up after
+//   202 (many PBXs do rather than NOTIFY) also ends it assistant-forwarded-call.
+// - "bye": the call ends at once (BYE), assistant-forwarded-call: the caller's side is
+//   expected to act on the BYE.
+// - "dial" (a second leg bridged by this server) is refused, as are the warm modes, which need
+//   that leg too.
+
+#include <string_view>
+
+#include "runtime/voice/call_transfers.hpp"
+#include "runtime/voice/sip_calls.hpp"
+
+namespace sb::telephony::sip {
+class SipTransfers;
+}
+
+namespace sb::voice {
+
+class SipCallTransfers final : public CallTransfers {
+ public:
+  /// The SIP side of a call by its id (SipCalls::leg), any thread.
+  using Legs = std::function<std::optional<SipLeg>(std::string_view call_id)>;
+  /// `agent` must outlive it.
+  SipCallTransfers(Legs legs, telephony::sip::SipTransfers& agent)
+      : legs_(std::move(legs)), agent_(agent) {}
+  /// A SIP call that is answered and going.
+  bool can_transfer(const boost::json::object& call) const override;
+  std::optional<std::string> plan_refusal(const boost::json::object& call,
+                                          const calls::TransferPlan& plan) const override;
+  void transfer(const boost::json::object& call, const boost::json::object& destination,
+                std::optional<TransferIntro> intro,
+                std::function<void(std::string error)> done) override;
+
+ private:
+  Legs legs_;
+  telephony::sip::SipTransfers& agent_;
+};
+
+}  // namespace sb::voice
