@@ -164,13 +164,8 @@ LiveCallHandles add_live_calls(Catalog& catalog, const TelephonySpecs& telephony
       voice::CallOwnersOptions{setup.instance_id, setup.advertise_url, setup.heartbeat,
                                setup.heartbeat * 3},
       deps.http);
-  LiveCallHandles handles{entry->routes(), entry->calls(), entry->scheduled(), entry->campaigns(),
-                          entry->owners()};
-  auto entry = std::make_unique<LiveCallEntry>(std::move(calls), std::move(carriers),
-                                               *deps.contract, setup.authenticator, make_outbound,
-                                               workspace.campaigns, setup.campaign_org_concurrency);
-  LiveCallHandles handles{entry->routes(), entry->calls(), entry->scheduled(), entry->campaigns(),
-                          entry->transfers()};
+  LiveCallHandles handles{entry->routes(),    entry->calls(),     entry->scheduled(),
+                          entry->campaigns(), entry->transfers(), entry->owners()};
   workspace.live_calls->find = [&calls = entry->calls()](std::string_view org_id,
                                                          std::string_view id) {
     std::optional<boost::json::object> fields;
