@@ -109,6 +109,17 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--public-url", serve.public_url,
                         "Base URL providers reach this server at: their voice webhooks, media "
                         "streams, uploaded files' URLs (default: http://HOST:PORT)");
+  serve_cmd->add_option("--advertise-url", serve.advertise_url,
+                        "Base URL the other instances on the database reach this one at, to "
+                        "relay requests for the live calls it runs (default: http://HOST:PORT, "
+                        "127.0.0.1 for 0.0.0.0)");
+  serve_cmd
+      ->add_option("--instance-heartbeat-ms", serve.instance_heartbeat_ms,
+                   "Milliseconds between this instance's heartbeats in the database; one "
+                   "silent for 3 of them is taken as dead and its live calls are ended by "
+                   "another instance")
+      ->check(CLI::Range(100u, 60'000u))
+      ->capture_default_str();
   serve_cmd
       ->add_option("--telnyx-public-key", serve.telnyx_public_key,
                    "Telnyx account's ed25519 public key (base64): Telnyx webhooks are "

@@ -50,6 +50,7 @@
 #include "runtime/speech/speech_pool.hpp"
 #include "runtime/speech/speech_providers.hpp"
 #include "runtime/speech/speechmatics_transcriber.hpp"
+#include "runtime/voice/call_owners.hpp"
 #include "runtime/voice/campaign_dialer.hpp"
 #include "runtime/voice/live_calls.hpp"
 #include "runtime/voice/rtp_streams.hpp"
@@ -207,6 +208,7 @@ int serve(const ServeOptions& options) {
 
   // Set before the server runs (so before any request reads it), once the port is known.
   std::string public_url = options.public_url;
+  std::string advertise_url;  // set once listening, like public_url
   while (!public_url.empty() && public_url.back() == '/') public_url.pop_back();
   // Outbound work (HTTP exchanges, the server-message dispatcher) runs on a context of its
   // own, so a burst of deliveries never takes a thread from the listener. It stops last.
@@ -308,16 +310,21 @@ int serve(const ServeOptions& options) {
   http::RateLimiter::Options lookups;
   lookups.per_second = options.auth_rate_limit;
   auth::ApiKeyAuthenticator authenticator(store, lookups);
-  const auto live = add_live_calls(
-      catalog, telephony, agents, credentials, workspace,
-      {engine, speech.transcribers(), speech.voices(), calls_io.context(),
-       (std::filesystem::path(dir.path()) / "live-calls").string(), options.max_calls,
-       std::chrono::seconds(options.call_connect_timeout), options.campaign_org_concurrency,
-       authenticator, options.telnyx_public_key, &sip_line});
+  const auto live =
+      add_live_calls(catalog, telephony, agents, credentials, workspace,
+                     {engine, speech.transcribers(), speech.voices(), calls_io.context(),
+                      (std::filesystem::path(dir.path()) / "live-calls").string(),
+                      options.max_calls, std::chrono::seconds(options.call_connect_timeout),
+                      options.campaign_org_concurrency, authenticator, options.telnyx_public_key,
+                      &sip_line, dir.instance_id(), [&advertise_url] { return advertise_url; },
+                      std::chrono::milliseconds(options.instance_heartbeat_ms)});
   const auto& inbound = add_inbound_calls(catalog, telephony, agents, credentials, workspace,
                                           options.telnyx_public_key, &live.calls);
   // Calls a killed process left live are ended, and their reports sent, before new ones start.
   live.calls.recover("call.in-progress.error-vapifault-worker-died");
+  // The first heartbeat (its URL follows once listening), and the calls this instance's last
+  // run still owned ended; then a beat every --instance-heartbeat-ms takes over dead ones'.
+  live.owners.start();
   live.scheduled.rearm();  // calls scheduled for later wait again (or end, their time passed)
   // On a shared database, calls other instances schedule wait here too (one claim dials each).
   if (!options.database.empty()) live.scheduled.rescan_every(std::chrono::seconds(30));
@@ -349,6 +356,10 @@ int serve(const ServeOptions& options) {
       make_access_log(options.access_log), http_io);
   const auto port = server.listen();
   if (public_url.empty()) public_url = default_public_url(options.host, port);
+  advertise_url = options.advertise_url.empty() ? default_public_url(options.host, port)
+                                                : options.advertise_url;
+  while (!advertise_url.empty() && advertise_url.back() == '/') advertise_url.pop_back();
+  live.owners.beat();  // the others learn the URL now
   // SIP (only with --sip-port): its events run on the calls' context.
   SipEndpoint sip({options.host, options.sip_port, options.sip_public_host, options.rtp_ports},
                   {inbound, live.calls, calls_io.context(), *on_outbound.clock, rtp_streams,

@@ -39,6 +39,12 @@ struct ServeOptions {
   /// Base URL of this server as providers reach it, for the URLs of uploaded files;
   /// "" = http://HOST:PORT as listening.
   std::string public_url;
+  /// How the other instances on the database reach this one (relayed requests for its live
+  /// calls); "" = http://HOST:PORT as listening (127.0.0.1 for 0.0.0.0).
+  std::string advertise_url;
+  /// Milliseconds between this instance's heartbeats; an instance silent for 3 of them is
+  /// dead, and another ends its live calls.
+  unsigned instance_heartbeat_ms = 5'000;
   /// Telnyx's ed25519 public key of the account (base64); "" refuses Telnyx webhooks.
   std::string telnyx_public_key;
   /// `provider=url` pairs aiming an LLM provider elsewhere (a local model server).

@@ -117,6 +117,14 @@ void accept_websocket(
 /// unknown call, 409 for a taken one) and closes it.
 void refuse_websocket(Handover&& connection, int status, std::string json_body);
 
+/// Relays a handed-over upgrade request to the server at `base_url` (http://host:port): the
+/// request is sent there as it came (its line and forwarded headers, plus `extra_headers`,
+/// then the bytes that followed it), and from then on bytes are copied both ways until either
+/// side closes. That server answers the handshake. A server that cannot be reached within 5 s
+/// is answered with 502 on the connection.
+void relay_upgrade(Handover&& connection, const http::Request& head, std::string_view base_url,
+                   const http::Fields& extra_headers);
+
 struct WebSocketConnectRequest {
   std::string url;  ///< ws://, wss://, or http(s):// (treated as ws(s)://)
   http::Fields headers;

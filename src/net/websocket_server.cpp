@@ -13,8 +13,11 @@
 #include <cctype>
 #include <memory>
 
+#include <array>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/connect.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -56,6 +59,55 @@ bool has_token(std::string_view value, std::string_view token) {
     start = end + 1;
   }
   return false;
+}
+
+// A relayed upgrade waits this long at most for the other server's connection.
+constexpr std::chrono::seconds kRelayConnectTimeout{5};
+
+// Copies what `from` sends to `to` until either fails or closes, then closes both (so the
+// other direction's copy ends too).
+asio::awaitable<void> pump(std::shared_ptr<asio::ip::tcp::socket> from,
+                           std::shared_ptr<asio::ip::tcp::socket> to) {
+  std::array<char, 16 * 1024> chunk;
+  for (;;) {
+    auto [ec, n] = co_await from->async_read_some(asio::buffer(chunk), kTuple);
+    if (ec) break;
+    auto [wec, written] = co_await asio::async_write(*to, asio::buffer(chunk.data(), n), kTuple);
+    if (wec) break;
+  }
+  error_code ignored;
+  from->close(ignored);
+  to->close(ignored);
+}
+
+// Connects to host:port, sends `prefix` (the rebuilt request and what followed it), then
+// copies bytes both ways. Answers 502 on the client's connection when the server cannot be
+// reached.
+asio::awaitable<void> relay(std::shared_ptr<asio::ip::tcp::socket> client, std::string host,
+                            std::string port, std::string prefix) {
+  const auto executor = client->get_executor();
+  auto upstream = std::make_shared<asio::ip::tcp::socket>(executor);
+  asio::steady_timer deadline(executor);
+  deadline.expires_after(kRelayConnectTimeout);
+  deadline.async_wait([upstream](const error_code& ec) {
+    error_code ignored;
+    if (!ec) upstream->close(ignored);
+  });
+  asio::ip::tcp::resolver resolver(executor);
+  auto [ec, endpoints] = co_await resolver.async_resolve(host, port, kTuple);
+  if (!ec) ec = std::get<0>(co_await asio::async_connect(*upstream, endpoints, kTuple));
+  if (!ec) ec = std::get<0>(co_await asio::async_write(*upstream, asio::buffer(prefix), kTuple));
+  deadline.cancel();
+  if (ec || !upstream->is_open()) {
+    refuse_websocket(
+        Handover{std::move(*client), ""}, 502,
+        R"({"message":"The server running this call did not answer","error":"Bad Gateway","statusCode":502})");
+    co_return;
+  }
+  error_code ignored;
+  upstream->set_option(asio::ip::tcp::no_delay(true), ignored);
+  asio::co_spawn(executor, pump(upstream, client), asio::detached);
+  co_await pump(client, upstream);
 }
 
 // The upgrade request as bytes: its line and the handshake's headers (the only ones Beast
@@ -122,6 +174,35 @@ void refuse_websocket(Handover&& connection, int status, std::string json_body) 
   auto socket = std::make_shared<asio::ip::tcp::socket>(std::move(connection.socket));
   auto executor = socket->get_executor();
   asio::co_spawn(executor, write_refusal(std::move(socket), std::move(answer)), asio::detached);
+}
+
+void relay_upgrade(Handover&& connection, const http::Request& head, std::string_view base_url,
+                   const http::Fields& extra_headers) {
+  // http://host[:port] only: instances reach each other on a private network.
+  std::string_view rest = base_url;
+  if (rest.substr(0, 7) != "http://") {
+    refuse_websocket(
+        std::move(connection), 502,
+        R"({"message":"Only an http:// advertise URL can take a relayed connection","error":"Bad Gateway","statusCode":502})");
+    return;
+  }
+  rest.remove_prefix(7);
+  rest = rest.substr(0, rest.find('/'));
+  std::string host(rest), port = "80";
+  if (const auto colon = rest.rfind(':');
+      colon != std::string_view::npos && rest.find(']', colon) == std::string_view::npos) {
+    host = std::string(rest.substr(0, colon));
+    port = std::string(rest.substr(colon + 1));
+  }
+  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  http::Request relayed = head;
+  for (const auto& header : extra_headers) relayed.headers.push_back(header);
+  std::string prefix = rebuild_request(relayed) + connection.already_read;
+  auto client = std::make_shared<asio::ip::tcp::socket>(std::move(connection.socket));
+  auto executor = client->get_executor();
+  asio::co_spawn(executor,
+                 relay(std::move(client), std::move(host), std::move(port), std::move(prefix)),
+                 asio::detached);
 }
 
 }  // namespace sb::net

@@ -14,6 +14,7 @@ namespace sb::storage {
 class BlobRepository;
 class AnalyticsRepository;
 class ChangeFeed;
+class InstanceRepository;
 class OrgRepository;
 class OutboxRepository;
 class ResourceRepository;
@@ -31,6 +32,8 @@ class Session {
     throw std::logic_error("this storage backend keeps no blobs in its database");
   }
   virtual AnalyticsRepository& analytics() = 0;
+  /// The instances on the database and the live calls they own (instance_repository.hpp).
+  virtual InstanceRepository& instances() = 0;
   /// Write sessions: `fn` runs on the writer thread once this job's changes are durable;
   /// dropped if the job fails. Read sessions: runs when the job returns.
   virtual void after_commit(std::function<void()> fn) = 0;

@@ -1,7 +1,9 @@
 // Two instances on one PostgreSQL database behind a round-robin proxy, driven through the
 // official SDK as one server: a write through one instance is read through the other (its
 // response cache told by LISTEN/NOTIFY), a deleted key is refused by both, a file uploaded
-// through one is served by the other. Runs only on PostgreSQL (SB_E2E_POSTGRES_URL).
+// through one is served by the other, a live call's controlUrl works through either and the
+// calls of an instance killed -9 are ended by the other with their reports. Runs only on
+// PostgreSQL (SB_E2E_POSTGRES_URL).
 //
 // "At once" means within the change feed's bounded delay (about a millisecond: docs/
 // multi-instance.md); reads are retried for up to kBound so a loaded machine cannot fail
@@ -11,10 +13,21 @@ import assert from "node:assert/strict";
 import http from "node:http";
 import { randomBytes } from "node:crypto";
 import { startServer, clientFor, expectError, runCli, api, tempDir, removeTempDir } from "./harness.mjs";
+import { startReceiver } from "./webhooks_receiver.mjs";
+import {
+  dial,
+  listenTo,
+  standinAssistant,
+  startTranscriberStandin,
+  startVoiceStandin,
+  until,
+  waitForCallStatus,
+} from "./voice_helpers.mjs";
 
 const POSTGRES = process.env.SB_E2E_POSTGRES_URL;
 const skip = POSTGRES ? false : "needs PostgreSQL (SB_E2E_POSTGRES_URL)";
 const kBound = 1000;  // ms
+const kHeartbeatMs = 300; // an instance silent for 3 beats is dead
 
 /** A round-robin HTTP proxy: request i goes to backends[i % n]; `served` counts per backend. */
 function startProxy() {
@@ -56,13 +69,20 @@ async function eventually(read, ok) {
 }
 
 let proxy, a, b, client, dataDirs = [];
+let receiver, transcriber, voice;
 before(async () => {
   if (skip) return;
   proxy = await startProxy();
+  receiver = await startReceiver();
+  transcriber = await startTranscriberStandin();
+  voice = await startVoiceStandin();
   // Every instance: the same secret key (sealed provider secrets open anywhere) and the same
   // public URL (the proxy's), as behind a real load balancer.
   const env = { SWITCHBOARD_SECRET_KEY: randomBytes(32).toString("hex") };
-  const args = ["--public-url", proxy.url];
+  // Short heartbeats and webhook leases, so a killed instance's calls and messages are taken
+  // over within the test's patience.
+  const args = ["--public-url", proxy.url, "--instance-heartbeat-ms", String(kHeartbeatMs),
+    "--webhook-lease-seconds", "2"];
   dataDirs = [tempDir(), tempDir()];
   a = await startServer({ env, args, dataDir: dataDirs[0] });
   b = await startServer({ env, args, dataDir: dataDirs[1], database: a.database, apiKey: a.apiKey });
@@ -73,6 +93,9 @@ after(async () => {
   await a?.stop();
   await b?.stop();
   await proxy?.close();
+  await receiver?.close();
+  await transcriber?.close();
+  await voice?.close();
   for (const dir of dataDirs) removeTempDir(dir);
 });
 
@@ -162,4 +185,74 @@ test("an instance with another secret key is refused at start, saying why", { sk
   );
   assert.equal(code, 1);
   assert.match(stderr, /sealed with another secret key: every instance on one database must run with the same SWITCHBOARD_SECRET_KEY/);
+});
+
+/**
+ * A WebSocket call created on `on` (it owns the call) whose caller connects through `via`
+ * (relayed to `on` when it is the other instance).
+ */
+async function liveCallOn(on, assistantExtra = {}, via = on) {
+  const onClient = clientFor(on.baseUrl, a.apiKey);
+  const assistant = await onClient.assistants.create(standinAssistant(transcriber, voice, { firstMessage: "Hi.", ...assistantExtra }));
+  const call = await onClient.calls.create({ assistantId: assistant.id, transport: { provider: "vapi.websocket" } });
+  // Its URLs are the public (proxy's) ones, the proxy here passes no upgrades: the socket goes
+  // to `via` itself.
+  const url = new URL(call.transport.websocketCallUrl);
+  const caller = await dial(via.baseUrl.replace(/^http/, "ws") + url.pathname + url.search);
+  await until(() => caller.audio.length > 0, "the greeting");
+  return { call, caller };
+}
+
+const controlThrough = (server, call, body) =>
+  fetch(new URL(new URL(call.monitor.controlUrl).pathname, server.baseUrl), {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+
+test("a live call's socket, listener and controlUrl reaching the other instance are relayed to the call's own", { skip }, async () => {
+  // Created on a, its caller connected through b: the media passes through b to a.
+  const { call, caller } = await liveCallOn(a, {}, b);
+  const listener = await listenTo(`${b.baseUrl.replace(/^http/, "ws")}/${call.id}/listen`);
+  await until(() => listener.frames.length >= 25, "half a second of frames at a listener on b", 10000);
+  assert.ok(listener.frames.every((f) => f.bytes.length === 1280), "the call's 20 ms stereo frames");
+  assert.ok(call.monitor.controlUrl.startsWith(proxy.url), "the controlUrl is the public one");
+  const text = "Relayed through the other instance.";
+  const said = await controlThrough(b, call, { type: "say", content: text });
+  assert.equal(said.status, 200, await said.text());
+  await until(() => voice.requests.find((r) => r.body.message.text === text), "the relayed say's synthesis");
+  const refused = await controlThrough(b, call, { type: "nonsense" });
+  assert.equal(refused.status, 400, "the owner's answer comes back as it is");
+  const ended = await controlThrough(b, call, { type: "end-call" });
+  assert.equal(ended.status, 200);
+  await caller.closed;
+  assert.equal(await listener.closed, 1000, "the relayed listener is closed normally at the end");
+  await waitForCallStatus(client, call.id, "ended");
+  for (const server of [a, b]) {
+    const gone = await controlThrough(server, call, { type: "end-call" });
+    assert.equal(gone.status, 404, "an ended call is live nowhere");
+  }
+});
+
+// Last in the file: it kills instance a.
+test("the calls of an instance killed -9 are ended by the other, with their reports", { skip }, async () => {
+  const path = "/multi-calls";
+  const { call, caller } = await liveCallOn(a, {
+    server: { url: receiver.url(path) },
+    serverMessages: ["end-of-call-report", "status-update"],
+  });
+  const killedAt = Date.now();
+  await a.kill("SIGKILL");
+  await caller.closed;
+  const ended = await waitForCallStatus(clientFor(b.baseUrl, a.apiKey), call.id, "ended", 10000);
+  const tookMs = Date.now() - killedAt;
+  assert.equal(ended.endedReason, "call.in-progress.error-vapifault-worker-died");
+  // Dead after 3 silent beats, noticed on the next beat; slack for a loaded machine.
+  assert.ok(tookMs < 3 * kHeartbeatMs + kHeartbeatMs + 3000, `ended ${tookMs} ms after the kill`);
+  const report = await until(
+    () => receiver.hits(path).find((h) => h.json.message.type === "end-of-call-report"), "the report", 10000);
+  assert.equal(report.json.message.endedReason, "call.in-progress.error-vapifault-worker-died");
+  assert.equal(report.json.message.call.id, call.id);
+  const reports = receiver.hits(path).filter((h) => h.json.message.type === "end-of-call-report");
+  assert.equal(reports.length, 1, "one report");
 });

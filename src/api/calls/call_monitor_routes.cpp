@@ -1,13 +1,15 @@
 // A live call's monitor: POST /{id}/control (monitor.controlUrl) and the WebSocket
 // /{id}/listen (monitor.listenUrl). Outside the API document; without a key as Vapi's (the
 // call's id is the capability) unless the assistant's monitorPlan asks for one, and only while
-// the call is live here.
+// the call is live: here, or on the instance owning it, where a request (or a listener's
+// connection) reaching another instance is relayed (call_forwarding.hpp).
 
 #include <set>
 
 #include <boost/asio/post.hpp>
 #include <boost/json/parse.hpp>
 
+#include "api/calls/call_forwarding.hpp"
 #include "api/calls/call_routes.hpp"
 #include "core/json_fields.hpp"
 #include "http/dispatcher.hpp"
@@ -139,9 +141,15 @@ http::Route CallRoutes::control_route() const {
   route.path = "/{id}/control";
   route.authenticated = false;
   route.body_limit = 64 * 1024;
+  route.headers = {kForwardedHeader};
   route.handler = [this](http::Context&& ctx, http::Reply reply) {
     const std::string id = ctx.request.param("id");
     auto call = calls_.monitored(id);
+    if (!call && forwarding_)
+      return forwarding_->route(id, std::move(ctx.request), std::move(reply),
+                                [id](http::Request, const http::Reply& reply) {
+                                  reply(http::error_response(404, not_live(id)));
+                                });
     if (!call) return reply(http::error_response(404, not_live(id)));
     auto request = std::make_shared<http::Request>(std::move(ctx.request));
     check_monitor(*call, MonitorEndpoint::kControl, *request,
@@ -159,6 +167,8 @@ http::Route CallRoutes::control_route() const {
 net::ConnectionTaker CallRoutes::listen_upgrade(const http::Request& head,
                                                 std::string_view id) const {
   auto call = calls_.monitored(id);
+  if (!call && forwarding_)
+    return forwarding_->upgrade(std::string(id), head, refuse_upgrade(404, not_live(id)));
   if (!call) return refuse_upgrade(404, not_live(id));
   return [this, call = std::move(*call), head](net::Handover&& connection) {
     auto held = std::make_shared<net::Handover>(std::move(connection));

@@ -1,5 +1,7 @@
 #include "api/calls/call_routes.hpp"
 
+#include "api/calls/call_forwarding.hpp"
+
 #include <stdexcept>
 
 #include "contract/contract.hpp"
@@ -25,8 +27,13 @@ namespace sb::api {
 namespace json = boost::json;
 
 CallRoutes::CallRoutes(const contract::Contract& contract, voice::LiveCalls& calls,
-                       http::Authenticator& auth, voice::OutboundCalls* outbound)
-    : contract_(contract), calls_(calls), auth_(auth), outbound_(outbound) {}
+                       http::Authenticator& auth, voice::OutboundCalls* outbound,
+                       const CallForwarding* forwarding)
+    : contract_(contract),
+      calls_(calls),
+      auth_(auth),
+      outbound_(outbound),
+      forwarding_(forwarding) {}
 
 int CallRoutes::register_routes(http::Router& router) {
   const auto* op = contract_.operation("POST", "/call");
@@ -85,12 +92,10 @@ http::Route CallRoutes::carrier_status_route(const std::string& provider,
   route.authenticated = false;  // the carrier's signature instead
   route.body_check = http::BodyCheck::kHandler;
   route.body_limit = 64 * 1024;
-  route.headers = {"x-twilio-signature", "telnyx-signature-ed25519", "telnyx-timestamp"};
-  route.handler = [this, provider, status](http::Context&& ctx, http::Reply reply) {
-    const auto& request = ctx.request;
-    std::string_view id;
-    for (const auto& [name, value] : request.path_params)
-      if (name == "callId") id = value;
+  route.headers = {"x-twilio-signature", "telnyx-signature-ed25519", "telnyx-timestamp",
+                   kForwardedHeader};
+  auto handle = [this, provider, status](const http::Request& request, const std::string& id,
+                                         const http::Reply& reply) {
     using Outcome = voice::OutboundCalls::StatusOutcome;
     const auto url = outbound_->public_url() + request.target;
     const auto fields = telephony::webhook_fields(request);
@@ -106,6 +111,16 @@ http::Route CallRoutes::carrier_status_route(const std::string& provider,
     http::Response r;
     r.status = 204;
     reply(std::move(r));
+  };
+  route.handler = [this, handle](http::Context&& ctx, http::Reply reply) {
+    std::string id;
+    for (const auto& [name, value] : ctx.request.path_params)
+      if (name == "callId") id = value;
+    // A call live on another instance hears its carrier there (its owner ends it, reports it).
+    if (!forwarding_ || calls_.has(id)) return handle(ctx.request, id, reply);
+    forwarding_->route(
+        id, std::move(ctx.request), std::move(reply),
+        [handle, id](http::Request request, http::Reply reply) { handle(request, id, reply); });
   };
   return route;
 }
@@ -206,8 +221,11 @@ net::ConnectionTaker CallRoutes::upgrade(const http::Request& head) const {
   auto [claim, call] = calls_.claim(id, head);
   using Claim = voice::LiveCalls::Claim;
   switch (claim) {
-    case Claim::kUnknown:
-      return refuse_upgrade(404, "No live call " + std::string(id) + " on this server");
+    case Claim::kUnknown: {
+      auto refused = refuse_upgrade(404, "No live call " + std::string(id) + " on this server");
+      if (!forwarding_) return refused;
+      return forwarding_->upgrade(std::string(id), head, std::move(refused));
+    }
     case Claim::kTaken:
       return refuse_upgrade(409, "This call already has its media connection");
     case Claim::kRefused:

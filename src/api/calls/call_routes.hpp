@@ -36,12 +36,16 @@ class OutboundCalls;
 
 namespace sb::api {
 
+class CallForwarding;
+
 class CallRoutes final : public RouteProvider {
  public:
   /// `auth` checks the keys a monitorPlan may ask for.
   /// `outbound`, when given, dials phone calls out (else POST /call refuses them, 501).
+  /// `forwarding`, when given, relays a controlUrl request or a carrier's status callback for
+  /// a call live on another instance to that instance (else they are answered here).
   CallRoutes(const contract::Contract& contract, voice::LiveCalls& calls, http::Authenticator& auth,
-             voice::OutboundCalls* outbound = nullptr);
+             voice::OutboundCalls* outbound = nullptr, const CallForwarding* forwarding = nullptr);
   int register_routes(http::Router& router) override;
 
   /// For ServerOptions::upgrade: a taker for `/{id}/transport`, `/{carrier}/stream/{id}` and
@@ -70,6 +74,7 @@ class CallRoutes final : public RouteProvider {
   voice::LiveCalls& calls_;
   http::Authenticator& auth_;
   voice::OutboundCalls* outbound_;
+  const CallForwarding* forwarding_;
 };
 
 /// The call id of a transport path ("/<uuid>/transport"), or "".

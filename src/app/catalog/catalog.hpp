@@ -52,6 +52,7 @@ namespace sb::api {
 class CallRoutes;
 }
 namespace sb::voice {
+class CallOwners;
 class CampaignDialer;
 class LiveCalls;
 class ScheduledCalls;
@@ -182,6 +183,11 @@ struct LiveCallSetup {
   /// The SIP side byo-phone-numbers dial out through (attached once it runs); none: they
   /// cannot.
   const voice::SipLine* sip_line = nullptr;
+  /// This instance among several on one database: its id, how the others reach it (read once
+  /// it listens) and its heartbeat (runtime/voice/call_owners.hpp).
+  std::string instance_id = {};
+  std::function<std::string()> advertise_url = {};
+  std::chrono::milliseconds heartbeat{5'000};
 };
 /// What the server drives itself: the routes take the transport's WebSocket upgrades; the
 /// registry recovers calls at start and drains them at shutdown.
@@ -191,6 +197,7 @@ struct LiveCallHandles {
   voice::ScheduledCalls& scheduled;        ///< rearm() once calls left live are ended
   voice::CampaignDialer& campaigns;        ///< start() once scheduled calls are rearmed
   voice::TransfersByTransport& transfers;  ///< SIP calls' transfers join it (SipEndpoint)
+  voice::CallOwners& owners;               ///< start() once the calls left live are ended
 };
 /// POST /call (the WebSocket transport), the live-call registry and the analysis after calls
 /// (POST /structured-output/run too).

@@ -8,6 +8,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "api/calls/call_forwarding.hpp"
 #include "api/calls/call_routes.hpp"
 #include "api/calls/transfer_whisper_routes.hpp"
 #include "api/structured_outputs/structured_output_run_route.hpp"
@@ -16,6 +17,7 @@
 #include "domain/orgs/org_settings.hpp"
 #include "runtime/analysis/call_analysis.hpp"
 #include "runtime/analysis/structured_output_runs.hpp"
+#include "runtime/voice/call_owners.hpp"
 #include "runtime/voice/call_transfers.hpp"
 #include "runtime/voice/campaign_dialer.hpp"
 #include "runtime/voice/carriers.hpp"
@@ -24,6 +26,7 @@
 #include "runtime/voice/scheduled_calls.hpp"
 #include "runtime/voice/sip_carrier.hpp"
 #include "runtime/voice/transfer_whispers.hpp"
+#include "storage/instance_repository.hpp"
 
 namespace sb::app {
 namespace {
@@ -35,7 +38,8 @@ class LiveCallEntry final : public RouteProvider {
   LiveCallEntry(voice::LiveCallsDeps deps, std::unique_ptr<voice::Carriers> carriers,
                 const contract::Contract& contract, http::Authenticator& auth,
                 const MakeOutbound& make_outbound, const resources::ResourceSpec& campaigns,
-                std::int64_t campaign_org_concurrency)
+                std::int64_t campaign_org_concurrency, voice::CallOwnersOptions owners,
+                net::HttpClient* http)
       : carriers_(std::move(carriers)),
         whispers_(deps.clock),
         whisper_routes_(whispers_, deps.public_url),
@@ -50,8 +54,16 @@ class LiveCallEntry final : public RouteProvider {
             [this](boost::json::object call) { scheduled_.adopt(std::move(call)); },
             campaign_org_concurrency, &deps.deliveries}),
         calls_(with_transfers(std::move(deps), &transfers_)),
+        // deps was moved into calls_; its references stay valid.
+        owners_(
+            deps.store,
+            [this](storage::Session& s, const storage::CallOwner& call, const std::string& reason) {
+              return calls_.end_stored_in(s, call.org_id, call.call_id, reason);
+            },
+            std::move(owners), deps.io.get_executor(), deps.clock),
+        forwarding_(http ? std::make_unique<api::CallForwarding>(owners_, *http) : nullptr),
         outbound_(carriers_ ? make_outbound(calls_, *carriers_, scheduled_) : nullptr),
-        routes_(contract, calls_, auth, outbound_.get()) {}
+        routes_(contract, calls_, auth, outbound_.get(), forwarding_.get()) {}
   int register_routes(http::Router& router) override {
     return routes_.register_routes(router) + whisper_routes_.register_routes(router);
   }
@@ -59,6 +71,7 @@ class LiveCallEntry final : public RouteProvider {
   voice::LiveCalls& calls() { return calls_; }
   voice::ScheduledCalls& scheduled() { return scheduled_; }
   voice::CampaignDialer& campaigns() { return campaigns_; }
+  voice::CallOwners& owners() { return owners_; }
   voice::TransfersByTransport& transfers() { return transfers_; }
 
  private:
@@ -91,7 +104,9 @@ class LiveCallEntry final : public RouteProvider {
   voice::ScheduledCalls scheduled_;
   voice::CampaignDialer campaigns_;
   voice::LiveCalls calls_;
-  std::unique_ptr<voice::OutboundCalls> outbound_;  ///< none: POST /call refuses phone calls
+  voice::CallOwners owners_;
+  std::unique_ptr<api::CallForwarding> forwarding_;  ///< none without an HTTP client
+  std::unique_ptr<voice::OutboundCalls> outbound_;   ///< none: POST /call refuses phone calls
   api::CallRoutes routes_;
 };
 
@@ -138,6 +153,7 @@ LiveCallHandles add_live_calls(Catalog& catalog, const TelephonySpecs& telephony
       voice::LiveCallOptions{setup.connect_timeout},
       *deps.clock};
   calls.recordings = &workspace.recordings;
+  calls.instance_id = setup.instance_id;
   calls.phone_numbers = &telephony.phone_numbers;
   calls.structured_outputs = &workspace.structured_outputs;
   calls.scorecards = &workspace.scorecards;
@@ -174,11 +190,14 @@ LiveCallHandles add_live_calls(Catalog& catalog, const TelephonySpecs& telephony
     outbound.scheduled = &scheduled;
     return std::make_unique<voice::OutboundCalls>(std::move(outbound));
   };
-  auto entry = std::make_unique<LiveCallEntry>(std::move(calls), std::move(carriers),
-                                               *deps.contract, setup.authenticator, make_outbound,
-                                               workspace.campaigns, setup.campaign_org_concurrency);
-  LiveCallHandles handles{entry->routes(), entry->calls(), entry->scheduled(), entry->campaigns(),
-                          entry->transfers()};
+  auto entry = std::make_unique<LiveCallEntry>(
+      std::move(calls), std::move(carriers), *deps.contract, setup.authenticator, make_outbound,
+      workspace.campaigns, setup.campaign_org_concurrency,
+      voice::CallOwnersOptions{setup.instance_id, setup.advertise_url, setup.heartbeat,
+                               setup.heartbeat * 3},
+      deps.http);
+  LiveCallHandles handles{entry->routes(),    entry->calls(),     entry->scheduled(),
+                          entry->campaigns(), entry->transfers(), entry->owners()};
   workspace.live_calls->find = [&calls = entry->calls()](std::string_view org_id,
                                                          std::string_view id) {
     std::optional<boost::json::object> fields;

@@ -21,6 +21,7 @@
 #include "domain/resources/resource_service.hpp"
 #include "runtime/chat/chat_context.hpp"
 #include "runtime/speech/speech.hpp"
+#include "storage/instance_repository.hpp"
 #include "storage/store.hpp"
 #include "webhooks/webhooks.hpp"
 
@@ -129,7 +130,7 @@ class LiveCalls::Sink final : public CallSink,
              std::shared_ptr<const RecordingFiles> recording_files = nullptr) {
     auto& deps = owner_.deps_;
     deps.store.post_write(
-        [this, call, messages = std::move(messages), recording_files,
+        [this, call, messages = std::move(messages), recording_files, last,
          keep = shared_from_this()](storage::Session& s) {
           if (recording_files && !recording_files->empty())
             owner_.recording_.store->keep_in_database(s, *recording_files);
@@ -140,6 +141,8 @@ class LiveCalls::Sink final : public CallSink,
           auto document = call;
           if (const auto* name = stored.if_contains("name")) document["name"] = *name;
           owner_.deps_.service.replace_document(s, spec, std::move(document));
+          if (last && !owner_.deps_.instance_id.empty())
+            s.instances().disown_call(string_at(call, "id"));
           if (!to_) return;
           const std::string stream(string_at(call, "id"));
           for (const auto& m : messages)
@@ -388,6 +391,7 @@ void LiveCalls::go_live(std::string org_id, std::string id, Take take, bool repl
               s, *prepared->to, id,
               calls::status_update_message(prepared->call, prepared->phone_number,
                                            deps_.clock.wall_ms()));
+        own(s, org_id, id);
         journal_add(org_id, id);
       },
       [this, prepared, check = std::move(check), done = std::move(done),
@@ -419,6 +423,7 @@ void LiveCalls::adopt(json::object call, ConnectCheck check, std::function<void(
   // Its stored document gets its monitor (only that: the provider may have changed the rest).
   deps_.store.post_write(
       [this, prepared, org_id, id](storage::Session& s) {
+        own(s, org_id, id);
         try {
           prepare(s, org_id, prepared->call, *prepared);
         } catch (const std::exception& e) {
@@ -540,6 +545,11 @@ bool LiveCalls::voicemail_reached(std::string_view id) {
   return true;
 }
 
+bool LiveCalls::has(std::string_view id) const {
+  std::lock_guard lock(mutex_);
+  return calls_.contains(id);
+}
+
 std::optional<json::object> LiveCalls::snapshot(std::string_view id) const {
   std::lock_guard lock(mutex_);
   const auto it = calls_.find(id);
@@ -555,6 +565,11 @@ bool LiveCalls::full() const {
 std::size_t LiveCalls::live() const {
   std::lock_guard lock(mutex_);
   return calls_.size();
+}
+
+void LiveCalls::own(storage::Session& s, const std::string& org_id, const std::string& id) const {
+  if (!deps_.instance_id.empty())
+    s.instances().own_call(id, org_id, deps_.instance_id, deps_.clock.wall_ms());
 }
 
 void LiveCalls::forget(const std::string& id) {

@@ -83,6 +83,10 @@ struct LiveCallsDeps {
   /// analysis after its calls (docs/analysis.md). None: only inline ones are used.
   const resources::ResourceSpec* structured_outputs = nullptr;
   const resources::ResourceSpec* scorecards = nullptr;
+  /// This instance's id (DATA_DIR/instance-id): a live call's owner row names it from the write
+  /// that makes the call live to the one that stores its end (storage/instance_repository.hpp).
+  /// "": no owner rows (unit tests).
+  std::string instance_id = {};
 };
 
 class LiveCalls {
@@ -151,6 +155,8 @@ class LiveCalls {
   /// A machine answered the live call `id` (LiveCall::voicemail_reached); false when it is not
   /// live here.
   bool voicemail_reached(std::string_view id);
+  /// Whether the call `id` is in this instance's registry (live here, or ending).
+  bool has(std::string_view id) const;
   /// The live state of a call, when it is live here.
   std::optional<boost::json::object> snapshot(std::string_view id) const;
   /// Ends the calls a previous process left live (journal), with `ended_reason`.
@@ -161,6 +167,10 @@ class LiveCalls {
   /// `only_status` is "scheduled".
   void end_stored(const std::string& org, const std::string& id, const std::string& reason,
                   std::string only_status = "");
+  /// end_stored() inside the caller's write `s`; false when the call was not ended by it
+  /// (ended already, or not in `only_status`).
+  bool end_stored_in(storage::Session& s, const std::string& org, const std::string& id,
+                     const std::string& reason, const std::string& only_status = "") const;
   /// Refuses new calls, lets live ones run for `grace`, then ends the rest with
   /// "worker-shutdown" and waits (bounded) for their end to be stored.
   void drain(std::chrono::milliseconds grace);
@@ -202,6 +212,8 @@ class LiveCalls {
   /// The call's phone number ({} when it has none, or it was deleted since).
   boost::json::object stored_number(storage::Session& s, const std::string& org,
                                     const boost::json::object& call) const;
+  /// Records this instance as the owner of the call `id`, in the write `s` making it live.
+  void own(storage::Session& s, const std::string& org_id, const std::string& id) const;
   void journal_add(const std::string& org_id, const std::string& id) const;
   void journal_remove(const std::string& id) const;
   /// What the analysis after a call of `assistant` runs (live_calls_analysis.cpp): its

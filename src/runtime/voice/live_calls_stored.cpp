@@ -10,6 +10,7 @@
 #include "domain/calls/inbound_call.hpp"
 #include "domain/resources/resource_service.hpp"
 #include "runtime/voice/live_calls.hpp"
+#include "storage/instance_repository.hpp"
 #include "storage/store.hpp"
 #include "webhooks/webhooks.hpp"
 
@@ -57,21 +58,29 @@ void LiveCalls::end_stored(const std::string& org, const std::string& id,
                            const std::string& ended_reason, std::string only_status) {
   deps_.store.post_write(
       [this, org, id, ended_reason, only_status = std::move(only_status)](storage::Session& s) {
-        auto call = deps_.service.load(s, deps_.calls, org, id);
-        const auto status = string_at(call, "status");
-        if (!only_status.empty() && status != only_status) return;
-        // A journal naming a scheduled call is a claim that never committed: it was not dialled,
-        // and stays scheduled.
-        if (status == "scheduled" && only_status != "scheduled") return;
-        const auto now = deps_.clock.wall_ms();
-        if (!calls::end_call(call, ended_reason, now)) return;
-        deps_.service.replace_document(s, deps_.calls, call);
-        send_stored_status(s, org, call, now);
+        end_stored_in(s, org, id, ended_reason, only_status);
       },
       [this, id](std::exception_ptr error) {
         if (error) spdlog::warn("call {}: could not be ended", id);
         journal_remove(id);
       });
+}
+
+bool LiveCalls::end_stored_in(storage::Session& s, const std::string& org, const std::string& id,
+                              const std::string& ended_reason,
+                              const std::string& only_status) const {
+  auto call = deps_.service.load(s, deps_.calls, org, id);
+  const auto status = string_at(call, "status");
+  if (!only_status.empty() && status != only_status) return false;
+  // A journal naming a scheduled call is a claim that never committed: it was not dialled,
+  // and stays scheduled.
+  if (status == "scheduled" && only_status != "scheduled") return false;
+  const auto now = deps_.clock.wall_ms();
+  if (!calls::end_call(call, ended_reason, now)) return false;
+  deps_.service.replace_document(s, deps_.calls, call);
+  if (!deps_.instance_id.empty()) s.instances().disown_call(id);
+  send_stored_status(s, org, call, now);
+  return true;
 }
 
 // A stored call's status-update (and its report once it has ended), to its server by the

@@ -113,6 +113,23 @@ ALTER TABLE resources ADD COLUMN call_assistant_id TEXT GENERATED ALWAYS AS
 CREATE INDEX resources_calls_by_created ON resources(org_id, created_at, call_assistant_id)
   WHERE kind = 'call';
 )sql",
+    // 5: the instances on the database (a heartbeat each) and the live calls each owns
+    // (storage/instance_repository.hpp), so what reaches another instance for a call is
+    // forwarded to its owner, and the calls of an instance that died are ended by another.
+    R"sql(
+CREATE TABLE instances (
+  id        TEXT PRIMARY KEY,
+  url       TEXT NOT NULL,
+  last_seen BIGINT NOT NULL
+);
+CREATE TABLE call_owners (
+  call_id     TEXT PRIMARY KEY,
+  org_id      TEXT NOT NULL,
+  instance_id TEXT NOT NULL,
+  since       BIGINT NOT NULL
+);
+CREATE INDEX call_owners_by_instance ON call_owners(instance_id);
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

@@ -7,6 +7,7 @@
 #include "storage/postgres/blob_repository.hpp"
 #include "storage/postgres/change_listener.hpp"
 #include "storage/postgres/connection.hpp"
+#include "storage/postgres/instance_repository.hpp"
 #include "storage/postgres/migrations.hpp"
 #include "storage/postgres/org_repository.hpp"
 #include "storage/postgres/outbox_repository.hpp"
@@ -24,12 +25,14 @@ class PostgresSession final : public ConnectionSession {
         resources_(db_, origin),
         outbox_(db_),
         blobs_(db_),
-        analytics_(db_) {}
+        analytics_(db_),
+        instances_(db_) {}
   OrgRepository& orgs() override { return orgs_; }
   ResourceRepository& resources() override { return resources_; }
   OutboxRepository& outbox() override { return outbox_; }
   BlobRepository& blobs() override { return blobs_; }
   AnalyticsRepository& analytics() override { return analytics_; }
+  InstanceRepository& instances() override { return instances_; }
   std::vector<ResourceChange> take_changes() override {
     auto changes = resources_.take_changes();
     for (auto& c : orgs_.take_changes()) changes.push_back(std::move(c));
@@ -53,6 +56,7 @@ class PostgresSession final : public ConnectionSession {
   PgOutboxRepository outbox_;
   PgBlobRepository blobs_;
   PgAnalyticsRepository analytics_;
+  PgInstanceRepository instances_;
 };
 
 // Records `check` if no server did yet, and refuses a different one.

@@ -169,6 +169,22 @@ END;
 CREATE INDEX resources_calls_by_created
   ON resources(org_id, kind, created_at, call_assistant_id) WHERE kind = 'call';
 )sql"},
+    // 8: instances and the live calls they own (storage/instance_repository.hpp). One
+    // instance per file: a restart ends the calls its previous run still owned.
+    {R"sql(
+CREATE TABLE instances (
+  id        TEXT PRIMARY KEY,
+  url       TEXT NOT NULL,
+  last_seen INTEGER NOT NULL
+);
+CREATE TABLE call_owners (
+  call_id     TEXT PRIMARY KEY,
+  org_id      TEXT NOT NULL,
+  instance_id TEXT NOT NULL,
+  since       INTEGER NOT NULL
+);
+CREATE INDEX call_owners_by_instance ON call_owners(instance_id);
+)sql"},
 };
 
 constexpr int kLatest = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

@@ -3,6 +3,7 @@
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/migrations.hpp"
 #include "storage/sqlite/sqlite_analytics_repository.hpp"
+#include "storage/sqlite/sqlite_instance_repository.hpp"
 #include "storage/sqlite/sqlite_org_repository.hpp"
 #include "storage/sqlite/sqlite_outbox_repository.hpp"
 #include "storage/sqlite/sqlite_resource_repository.hpp"
@@ -23,7 +24,8 @@ class SqliteSession final : public ConnectionSession {
         orgs_(db_),
         resources_(db_),
         outbox_(db_),
-        analytics_(db_) {
+        analytics_(db_),
+        instances_(db_) {
     if (writer)
       configure(db_);
     else
@@ -33,6 +35,7 @@ class SqliteSession final : public ConnectionSession {
   ResourceRepository& resources() override { return resources_; }
   OutboxRepository& outbox() override { return outbox_; }
   AnalyticsRepository& analytics() override { return analytics_; }
+  InstanceRepository& instances() override { return instances_; }
   std::vector<ResourceChange> take_changes() override {
     auto changes = resources_.take_changes();
     for (auto& c : orgs_.take_changes()) changes.push_back(std::move(c));
@@ -47,6 +50,7 @@ class SqliteSession final : public ConnectionSession {
   SqliteResourceRepository resources_;
   SqliteOutboxRepository outbox_;
   SqliteAnalyticsRepository analytics_;
+  SqliteInstanceRepository instances_;
 };
 
 }  // namespace
