@@ -427,8 +427,8 @@ TEST(CampaignDialerInstances, TwoInstancesOnOneDatabaseCallEachContactOnce) {
   EXPECT_EQ(numbers.size(), 20u);
   for (const auto& n : numbers) EXPECT_EQ(numbers.count(n), 1u) << n << " called twice";
   EXPECT_LE(peak, 4u);
-  EXPECT_GT(instances[0].dialled, 0u);
-  EXPECT_GT(instances[1].dialled, 0u);
+  // Which instance claims which contact is a race (both usually dial); the sum is not.
+  EXPECT_EQ(instances[0].dialled + instances[1].dialled, 20u);
   json::object campaign;
   instances[0].store->read_sync(
       [&](storage::Session& s) { campaign = service.load(s, campaign_kind, "org-a", "c-shared"); });
