@@ -166,9 +166,17 @@ class SippGateway {
 class SipAgentOutboundTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    agent_ = std::make_unique<SipAgent>(SipAgentOptions{"127.0.0.1", free_port(), ""},
-                                        io_.get_executor());
-    agent_->start(inbound_);
+    // A port free a moment ago may be taken meanwhile (another test's connection): another.
+    for (int attempt = 1;; ++attempt) {
+      agent_ = std::make_unique<SipAgent>(SipAgentOptions{"127.0.0.1", free_port(), ""},
+                                          io_.get_executor());
+      try {
+        agent_->start(inbound_);
+        break;
+      } catch (const std::exception&) {
+        if (attempt == 5) throw;
+      }
+    }
   }
   void TearDown() override { agent_->stop(); }
 

@@ -93,10 +93,18 @@ constexpr const char* kOffer =
 class SipAgentTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    port_ = free_port();
-    agent_ =
-        std::make_unique<SipAgent>(SipAgentOptions{"127.0.0.1", port_, ""}, io_.get_executor());
-    agent_->start(events_);
+    // A port free for UDP may be taken for TCP meanwhile (another test's connection): another.
+    for (int attempt = 1;; ++attempt) {
+      port_ = free_port();
+      agent_ =
+          std::make_unique<SipAgent>(SipAgentOptions{"127.0.0.1", port_, ""}, io_.get_executor());
+      try {
+        agent_->start(events_);
+        break;
+      } catch (const std::exception&) {
+        if (attempt == 5) throw;
+      }
+    }
     responder_ = agent_.get();
   }
   void TearDown() override { agent_->stop(); }

@@ -26,9 +26,11 @@ struct ScriptedDialer : sip::SipDialer {
   std::vector<sip::SipDialRequest> requests;
   std::vector<sip::DialogId> hung_up;
   std::shared_ptr<sip::SipDialEvents> events;
+  std::vector<std::shared_ptr<sip::SipDialEvents>> all;  ///< each INVITE's, in order
   sip::DialogId dial(sip::SipDialRequest request, std::shared_ptr<sip::SipDialEvents> e) override {
     requests.push_back(std::move(request));
     events = std::move(e);
+    all.push_back(events);
     return last();
   }
   void hang_up(sip::DialogId dialog) override { hung_up.push_back(dialog); }
@@ -57,6 +59,17 @@ class SipCarrierTest : public ::testing::Test {
     order.call_id = "call-1";
     order.to = "+14155550199";
     order.ring_seconds = 20;
+  }
+
+  // A dialog the test left ringing or answered ends as the agent would end it at shutdown,
+  // so its call (which keeps itself until its dialog's last event) goes.
+  ~SipCarrierTest() override {
+    for (std::size_t i = 0; i < dialer.all.size(); ++i) {
+      const auto dialog = sip::kOutboundDialogBit | (i + 1);
+      dialer.all[i]->on_failed(dialog, {487, "Request Terminated", "", ""});
+      dialer.all[i]->on_ended(dialog, "BYE");
+    }
+    run();
   }
 
   // Dials and runs what the dial posted; the sid (or the error) is kept.
