@@ -386,6 +386,8 @@ int serve(const ServeOptions& options) {
   // context, which must run until it is gone.
   websockets.stop();
   speech_pool.stop();
+  // The reports of the calls just ended (and whatever else is due) get a moment to go out.
+  server_messages.flush(std::chrono::seconds(2));
   server_messages.stop();
   http_client.stop();
   store.stop();

@@ -11,6 +11,7 @@
 #include <limits>
 #include <optional>
 #include <set>
+#include <thread>
 #include <unordered_map>
 
 #include "core/ids.hpp"
@@ -382,6 +383,23 @@ void OutboxDispatcher::stop() {
         [owner = core->options.instance](storage::Session& s) { s.outbox().release(owner); });
   } catch (const std::exception& x) {
     spdlog::warn("releasing webhook leases at stop: {}", x.what());
+  }
+}
+
+void OutboxDispatcher::flush(std::chrono::milliseconds deadline) {
+  auto* core = core_.get();
+  if (!core->started) return;
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  core->post([core] { core->claim(); });
+  for (;;) {
+    // Posted after the claim: it sees the claim under way, then what the claim started.
+    auto idle = std::make_shared<std::promise<bool>>();
+    auto answer = idle->get_future();
+    core->post([core, idle] { idle->set_value(!core->claiming && core->in_flight.empty()); });
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= until || answer.wait_until(until) != std::future_status::ready || answer.get())
+      return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
 }
 

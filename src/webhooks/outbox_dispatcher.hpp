@@ -81,6 +81,10 @@ class OutboxDispatcher final : public Deliveries {
   /// way are left to finish unrecorded: their messages stay pending and are sent again by
   /// the next claim. Idempotent; not to be called from the dispatcher's context.
   void stop();
+  /// Before stop() at shutdown: claims what is due now (an ended call's report) and waits,
+  /// at most `deadline`, until no claim or attempt is under way. Blocking; not from the
+  /// dispatcher's context.
+  void flush(std::chrono::milliseconds deadline);
   /// The instance name its leases carry.
   const std::string& instance() const;
 

@@ -25,6 +25,8 @@ class WebhookRuntime {
   /// Loads the pending messages and starts delivering (blocking read: call at start-up).
   void start() { dispatcher_.start(); }
   void stop() { dispatcher_.stop(); }
+  /// At shutdown, before stop(): what is due now gets up to `deadline` to be sent.
+  void flush(std::chrono::milliseconds deadline) { dispatcher_.flush(deadline); }
 
   Deliveries& deliveries() { return dispatcher_; }
   /// Signs a request for a server's credentialId (custom voices and transcribers use it too).
