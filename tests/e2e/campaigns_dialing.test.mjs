@@ -175,6 +175,34 @@ test("a campaign waits for its schedulePlan's earliestAt, and one whose latestAt
   }
 });
 
+test("a campaign's serverMessages: started, each contact dispatched then completed, ended — in order", { timeout: 30000 }, async () => {
+  const receiver = await startReceiver();
+  const numbers = ["+16507900001", "+16507900002"];
+  const side = customers(numbers);
+  try {
+    const campaign = await client().campaigns.campaignControllerCreate({
+      name: "Told", assistantId: rig.assistant.id, phoneNumberId: number.id, maxConcurrency: 1,
+      customers: numbers.map((n) => ({ number: n })), server: { url: receiver.url("/progress") },
+      serverMessages: ["campaign.started", "contact.dispatched", "contact.completed", "contact.failed", "campaign.ended"],
+    });
+    const hits = await receiver.waitFor("/progress", 6, 20000);
+    const seen = hits.map((h) => [h.json.message.type, h.json.message.contact?.number].filter(Boolean).join(" "));
+    assert.deepEqual(seen, [
+      "campaign.started", `contact.dispatched ${numbers[0]}`, `contact.completed ${numbers[0]}`,
+      `contact.dispatched ${numbers[1]}`, `contact.completed ${numbers[1]}`, "campaign.ended",
+    ]);
+    for (const h of hits) assert.equal(h.json.message.campaign.id, campaign.id);
+    const ended = hits[5].json.message;
+    assert.equal(ended.campaign.status, "ended");
+    assert.equal(ended.campaign.endedReason, "campaign.ended.success");
+    assert.match(hits[2].json.message.contact.callId, /^[0-9a-f-]{36}$/);
+    assert.equal(typeof hits[0].json.message.timestamp, "number");
+  } finally {
+    side.stop();
+    await receiver.close();
+  }
+});
+
 test("predialPlan: each contact is offered to the campaign's server first; its answer decides", { timeout: 30000 }, async () => {
   const receiver = await startReceiver();
   const numbers = ["+16507800001", "+16507800002", "+16507800003"];

@@ -19,6 +19,7 @@
 #include "domain/sessions/session_spec.hpp"
 #include "domain/structured_outputs/structured_output_spec.hpp"
 #include "http/message.hpp"
+#include "webhooks/campaign_messages.hpp"
 #include "webhooks/chat_messages.hpp"
 #include "webhooks/session_messages.hpp"
 
@@ -61,7 +62,10 @@ const resources::ResourceSpec& add_campaigns(Catalog& catalog) {
     campaigns::summarize(doc, request.query_value("includeCounters") == "true");
   };
   routes.views = {{"/v2/campaign", summary}, {"/v2/campaign/{id}", summary}};
-  return catalog.add(campaigns::campaign_spec(), std::move(routes));
+  auto spec = campaigns::campaign_spec();
+  if (auto* deliveries = catalog.deps().deliveries)
+    spec.on_changed = webhooks::campaign_notifier(*deliveries);
+  return catalog.add(std::move(spec), std::move(routes));
 }
 
 // Stored objects that only a later capability creates: no POST on their collection.

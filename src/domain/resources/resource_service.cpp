@@ -1,6 +1,7 @@
 #include "domain/resources/resource_service.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include <boost/json/parse.hpp>
 
@@ -156,6 +157,7 @@ Written ResourceService::replace_document(storage::Session& s, const ResourceSpe
   auto record = to_record(spec, document, {});
   s.resources().update(record);
   if (spec.on_written) spec.on_written(s, Change::kUpdated, document);
+  if (spec.on_changed) spec.on_changed(s, json::parse(stored.document).as_object(), document);
   return {std::move(record.id), std::move(record.document)};
 }
 
@@ -183,6 +185,8 @@ Written ResourceService::update(storage::Session& s, const ResourceSpec& spec,
                                 json::object patch) const {
   auto stored = find_or_throw(s, spec, org_id, id);
   json::object document = json::parse(stored.document).as_object();
+  std::optional<json::object> before;
+  if (spec.on_changed) before = document;
   const auto held = keys_of(spec, document);
   if (spec.shape_body) spec.shape_body(patch, &document);
   if (!spec.discriminator.empty()) {
@@ -210,6 +214,7 @@ Written ResourceService::update(storage::Session& s, const ResourceSpec& spec,
   s.resources().update(record);
   write_keys(s, spec, record, held, document);
   if (spec.on_written) spec.on_written(s, Change::kUpdated, document);
+  if (before) spec.on_changed(s, *before, document);
   return {std::move(record.id), std::move(record.document)};
 }
 

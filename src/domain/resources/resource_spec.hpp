@@ -74,6 +74,12 @@ struct ResourceSpec {
   /// messages, which so become durable with the change itself.
   std::function<void(storage::Session& s, Change change, const boost::json::object& document)>
       on_written;
+  /// Runs after every update (PATCH, or a server-side replace), inside the write transaction,
+  /// with the object as it was and as written: e.g. a campaign's progress messages say what
+  /// moved.
+  std::function<void(storage::Session& s, const boost::json::object& before,
+                     const boost::json::object& after)>
+      on_changed;
 };
 
 }  // namespace sb::resources
