@@ -207,6 +207,21 @@ TEST_F(CallOwnersInstancesTest, AnInstanceThatBeatsKeepsItsCalls) {
   EXPECT_EQ(owner_url(2, "c1"), "http://instance-0");
 }
 
+TEST_F(CallOwnersInstancesTest, ABeatStillQueuedWhenItsRegistryGoesDoesNothing) {
+  own(0, "c1");
+  // The store's writer is busy while the registry goes (a server stopping at start).
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  stores_[0]->post_write([released](storage::Session&) { released.wait(); },
+                         [](std::exception_ptr) {});
+  std::promise<std::size_t> done;
+  owners_[0]->beat([&](std::size_t n) { done.set_value(n); });
+  owners_[0].reset();
+  release.set_value();
+  EXPECT_EQ(done.get_future().get(), 0u);
+  EXPECT_EQ(owner_url(1, "c1"), std::nullopt) << "no heartbeat was written for it";
+}
+
 TEST_F(CallOwnersInstancesTest, ARestartEndsTheCallsItsLastRunOwned) {
   own(0, "c1");
   own(1, "c2");

@@ -81,21 +81,26 @@ void CallOwners::beat(std::function<void(std::size_t)> done) {
   auto ended = std::make_shared<std::size_t>(0);
   const auto now = clock_.wall_ms();
   const auto seen_before = now - options_.dead_after.count();
+  // The write may still be queued when this registry goes (a server stopping at start): it
+  // reaches the registry through the handle, whose lock the destructor waits for.
   store_.post_write(
-      [this, ended, now, seen_before,
+      [self = self_, ended, now, seen_before,
        url = options_.url ? options_.url() : ""](storage::Session& s) {
+        std::lock_guard lock(self->mutex);
+        if (!self->owners) return;
+        const auto& owners = *self->owners;
         *ended = 0;  // the job may run again (a deadlock undone)
         auto& instances = s.instances();
-        instances.heartbeat(options_.instance, url, now);
-        *ended =
-            end_taken(s, instances.take_orphans(seen_before, options_.instance, options_.batch));
+        instances.heartbeat(owners.options_.instance, url, now);
+        *ended = owners.end_taken(s, instances.take_orphans(seen_before, owners.options_.instance,
+                                                            owners.options_.batch));
       },
-      [this, ended, done = std::move(done)](std::exception_ptr error) {
+      [instance = options_.instance, ended, done = std::move(done)](std::exception_ptr error) {
         if (error) {
           try {
             std::rethrow_exception(error);
           } catch (const std::exception& e) {
-            spdlog::warn("instance {}: heartbeat failed: {}", options_.instance, e.what());
+            spdlog::warn("instance {}: heartbeat failed: {}", instance, e.what());
           }
           *ended = 0;
         } else if (*ended > 0) {
@@ -108,19 +113,20 @@ void CallOwners::beat(std::function<void(std::size_t)> done) {
 
 void CallOwners::owner_url(std::string call_id,
                            std::function<void(std::optional<std::string>)> then) const {
-  store_.post_read([this, call_id = std::move(call_id),
-                    then = std::move(then)](storage::Session& s) {
+  // Nothing of this registry is read on the store's thread: the read may outlive it.
+  const auto alive_since = clock_.wall_ms() - options_.dead_after.count();
+  store_.post_read([instance = options_.instance, alive_since, strand = strand_,
+                    call_id = std::move(call_id), then = std::move(then)](storage::Session& s) {
     std::optional<std::string> url;
     try {
       const auto owner = s.instances().owner_of(call_id);
-      const auto alive_since = clock_.wall_ms() - options_.dead_after.count();
-      if (owner && owner->instance_id != options_.instance && !owner->instance_url.empty() &&
+      if (owner && owner->instance_id != instance && !owner->instance_url.empty() &&
           owner->last_seen >= alive_since)
         url = owner->instance_url;
     } catch (const std::exception& e) {
       spdlog::warn("call {}: reading its owner: {}", call_id, e.what());
     }
-    asio::post(strand_,
+    asio::post(strand,
                [then = std::move(then), url = std::move(url)]() mutable { then(std::move(url)); });
   });
 }
