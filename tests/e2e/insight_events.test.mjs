@@ -102,3 +102,22 @@ test("events queries a bar insight does not allow → 400", async () => {
   err = await bad({ type: "pie", queries: [on("call.ended", "count", "q")] });
   assert.equal(err.statusCode, 400);
 });
+
+test("a long call's events reach storage in batches while it runs, the rest with its end", async () => {
+  const { call, caller, session } = await liveCall();
+  for (let i = 0; i < 300; ++i) session.say(`word ${i}`, "partial");
+  const partials = async () => {
+    const preview = await env.server.client.insight.insightControllerPreview({
+      type: "bar", name: "Partials", groupBy: "assistantId", timeRange: RANGE(),
+      queries: [on("assistant.transcriber.partialTranscript", "count", "partials")],
+    });
+    return preview.result[0].result.find((r) => r.assistantId === assistants[2])?.value ?? 0;
+  };
+  // A batch of 256 events (these and the call's others) is stored on its own while it is live.
+  const live = await until(async () => await partials(), "the first batch", 10000, 100);
+  assert.ok(live > 200 && live < 300, `${live} partial transcripts stored while live`);
+  assert.equal((await env.server.client.calls.get({ id: call.id })).status, "in-progress");
+  caller.send({ type: "hangup" });
+  await waitForStatus(call.id, "ended");
+  assert.equal(await partials(), 300);
+});
