@@ -72,11 +72,15 @@ class LiveCalls::Sink final : public CallSink,
   }
   void event(std::string_view type, json::object data) override {
     storage::CallEvent e{std::string(type), owner_.deps_.clock.wall_ms(), json_text(data)};
-    std::lock_guard lock(events_mutex_);
-    events_.push_back(std::move(e));
-    if (events_.size() < kEventBatch) return;
+    std::shared_ptr<const std::vector<storage::CallEvent>> batch;
+    {
+      std::lock_guard lock(events_mutex_);
+      events_.push_back(std::move(e));
+      if (events_.size() < kEventBatch) return;
+      batch = take_events_locked();
+    }
     owner_.deps_.store.post_write(
-        [events = take_events_locked(), keep = shared_from_this()](storage::Session& s) {
+        [events = std::move(batch), keep = shared_from_this()](storage::Session& s) {
           s.analytics().record_call_events(keep->org_id_, keep->call_id_, *events);
         },
         [id = call_id_](std::exception_ptr error) {
