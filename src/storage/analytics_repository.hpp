@@ -27,7 +27,8 @@ struct AnalyticsValue {
 };
 
 struct AnalyticsAggregate {
-  enum class Op { kCount, kSum, kAvg, kMin, kMax, kHistory };
+  /// kPercentage: only in an event query (AnalyticsRequest::events), alone.
+  enum class Op { kCount, kSum, kAvg, kMin, kMax, kHistory, kPercentage };
   Op op = Op::kCount;
   AnalyticsValue value;
 };
@@ -63,8 +64,19 @@ struct AnalyticsBucket {
   std::int64_t hi = 0;
 };
 
+/// An event query: the request counts the org's recorded call events (call_events) of one
+/// type instead of its calls, each in the bucket of its own time. The request's group_paths
+/// and filters then read the event's call; `data_filters` read the event's data (their
+/// value.path names a field of it). Its one aggregate is kCount (the events) or kPercentage
+/// (the events per 100 calls created in the same bucket and group, NULL without calls).
+struct AnalyticsEvents {
+  std::string type;
+  std::vector<AnalyticsFilter> data_filters;
+};
+
 struct AnalyticsRequest {
-  std::vector<AnalyticsBucket> buckets;  ///< ascending, disjoint; at least one
+  std::optional<AnalyticsEvents> events;  ///< unset: the calls themselves
+  std::vector<AnalyticsBucket> buckets;   ///< ascending, disjoint; at least one
   /// Text values the groups are made of, e.g. {"assistantId"} or
   /// {"assistantOverrides", "variableValues", "plan"}; path components are [A-Za-z0-9_-].
   std::vector<std::vector<std::string>> group_paths;
@@ -91,11 +103,22 @@ struct AnalyticsTooManyRows : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// One thing that happened in a live call (the events table of the insights).
+struct CallEvent {
+  std::string type;         ///< as the document names it, e.g. "call.dtmfReceived"
+  std::int64_t at = 0;      ///< ms since the epoch
+  std::string data = "{}";  ///< a JSON object: the fields its filters name
+};
+
 class AnalyticsRepository {
  public:
   virtual ~AnalyticsRepository() = default;
-  /// The calls of `org_id` created inside the buckets, aggregated per bucket and group, in no
-  /// particular order.
+  /// Appends `events` of a stored call to the event log (write sessions). Its rows go with
+  /// the call when it is deleted.
+  virtual void record_call_events(std::string_view org_id, std::string_view call_id,
+                                  const std::vector<CallEvent>& events) = 0;
+  /// The calls of `org_id` created inside the buckets (or its events, request.events),
+  /// aggregated per bucket and group, in no particular order.
   virtual std::vector<AnalyticsRow> aggregate_calls(std::string_view org_id,
                                                     const AnalyticsRequest& request) = 0;
 };

@@ -3,6 +3,8 @@
 #include <stdexcept>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/string.hpp>
 
 namespace sb::storage {
 namespace {
@@ -16,6 +18,14 @@ bool plain_component(const std::string& c) {
   }
   return true;
 }
+
+// Where a JSON value is read from: the call's document, or an event's data.
+struct Doc {
+  const char* sqlite;
+  const char* postgres;
+};
+constexpr Doc kCallDoc{"r.document", "r.fields"};
+constexpr Doc kEventData{"e.data", "e.data"};
 
 // Builds the statement: parameters numbered in the order they are added.
 class Builder {
@@ -44,24 +54,30 @@ class Builder {
 
   // The group's value as text, NULL when absent. assistantId is a generated column with an
   // index on (org, created_at, it), so the common dashboard grouping reads the index only.
-  std::string group(const std::vector<std::string>& components) {
-    if (components == std::vector<std::string>{"assistantId"}) return "r.call_assistant_id";
+  std::string group(const std::vector<std::string>& components, Doc doc = kCallDoc) {
+    if (doc.sqlite == kCallDoc.sqlite && components == std::vector<std::string>{"assistantId"})
+      return "r.call_assistant_id";
     const auto p = path(components);
-    if (dialect_ == SqlDialect::kPostgres) return "(r.fields #>> " + p + ")";
+    if (dialect_ == SqlDialect::kPostgres)
+      return "(" + std::string(doc.postgres) + " #>> " + p + ")";
     // Booleans read as 1/0 in SQLite; spell them as PostgreSQL does.
-    return "(CASE json_type(r.document, " + p + ") WHEN 'true' THEN 'true' WHEN 'false' THEN " +
-           "'false' ELSE CAST(json_extract(r.document, " + p + ") AS TEXT) END)";
+    const std::string d = doc.sqlite;
+    return "(CASE json_type(" + d + ", " + p + ") WHEN 'true' THEN 'true' WHEN 'false' THEN " +
+           "'false' ELSE CAST(json_extract(" + d + ", " + p + ") AS TEXT) END)";
   }
 
   // A number from the document, NULL unless it is a JSON number.
-  std::string number(const AnalyticsValue& v) {
+  std::string number(const AnalyticsValue& v, Doc doc = kCallDoc) {
     if (v.source == AnalyticsValue::Source::kDuration) return duration();
     const auto p = path(v.path);
-    if (dialect_ == SqlDialect::kPostgres)
-      return "(CASE WHEN jsonb_typeof(r.fields #> " + p + ") = 'number' THEN (r.fields #>> " + p +
+    if (dialect_ == SqlDialect::kPostgres) {
+      const std::string d = doc.postgres;
+      return "(CASE WHEN jsonb_typeof(" + d + " #> " + p + ") = 'number' THEN (" + d + " #>> " + p +
              ")::double precision END)";
-    return "(CASE WHEN json_type(r.document, " + p +
-           ") IN ('integer', 'real') THEN json_extract(r.document, " + p + ") END)";
+    }
+    const std::string d = doc.sqlite;
+    return "(CASE WHEN json_type(" + d + ", " + p + ") IN ('integer', 'real') THEN json_extract(" +
+           d + ", " + p + ") END)";
   }
 
   // Whole milliseconds between startedAt and endedAt, in seconds: both dialects compute the
@@ -94,6 +110,8 @@ class Builder {
         return "MIN(" + x + ")";
       case Op::kMax:
         return "MAX(" + x + ")";
+      case Op::kPercentage:
+        throw std::invalid_argument("a percentage is an event query's");
       case Op::kHistory:
         if (dialect_ == SqlDialect::kPostgres)
           return "COALESCE(jsonb_agg(" + x + ") FILTER (WHERE " + x + " IS NOT NULL), '[]')";
@@ -128,14 +146,14 @@ class Builder {
   }
 
   // The condition `f` as SQL; missing values are "not equal", "not in", "not containing".
-  std::string filter(const AnalyticsFilter& f) {
+  std::string filter(const AnalyticsFilter& f, Doc doc = kCallDoc) {
     using Op = AnalyticsFilter::Op;
     const bool pg = dialect_ == SqlDialect::kPostgres;
     std::string x;
     if (f.type == AnalyticsFilter::Type::kNumber)
-      x = number(f.value);
+      x = number(f.value, doc);
     else
-      x = group(f.value.path);  // text
+      x = group(f.value.path, doc);  // text
     // Instants are compared as the uniform ISO text calls store: byte order is time order.
     if (f.type == AnalyticsFilter::Type::kInstant && pg) x += " COLLATE \"C\"";
     const auto value = [&](const std::string& v) {
@@ -188,6 +206,105 @@ class Builder {
   CompiledAnalytics out_;
 };
 
+// The calls' partial index: SQLite's planner prefers resources_by_created (it has the kind)
+// and then reads each row for the assistant; this one serves every analytics query and covers
+// the per-assistant counts (bench/analytics.sh: 2.1 s → 0.2 s cold).
+const char* calls_index(SqlDialect dialect) {
+  return dialect == SqlDialect::kSqlite ? " INDEXED BY resources_calls_by_created" : "";
+}
+
+// The group columns to select (", x" or ", x AS g0") and their GROUP BY positions.
+struct Groups {
+  std::string select;
+  std::string by;
+};
+Groups group_columns(Builder& b, const AnalyticsRequest& request, bool named) {
+  Groups out;
+  for (std::size_t g = 0; g < request.group_paths.size(); ++g) {
+    out.select += ", " + b.group(request.group_paths[g]);
+    if (named) out.select += " AS g" + std::to_string(g);
+    out.by += ", " + std::to_string(g + 2);
+  }
+  return out;
+}
+
+std::string call_conditions(Builder& b, const AnalyticsRequest& request) {
+  std::string out;
+  for (const auto& f : request.filters) out += " AND " + b.filter(f);
+  return out;
+}
+
+// The buckets joined with the org's calls created in them, filtered.
+std::string calls_from(Builder& b, const std::string& org, const AnalyticsRequest& request,
+                       SqlDialect dialect) {
+  return std::string("b JOIN resources AS r") + calls_index(dialect) + " ON r.org_id = " + org +
+         " AND r.kind = 'call' AND r.created_at >= b.lo AND r.created_at < b.hi" +
+         call_conditions(b, request);
+}
+
+// The buckets joined with the org's events of the type at times in them, filtered on their
+// data; joined with their calls when groups or call filters read those.
+std::string events_from(Builder& b, const std::string& org, const AnalyticsRequest& request) {
+  std::string from = "b JOIN call_events AS e ON e.org_id = " + org +
+                     " AND e.type = " + b.param(request.events->type) +
+                     " AND e.at >= b.lo AND e.at < b.hi";
+  for (const auto& f : request.events->data_filters) from += " AND " + b.filter(f, kEventData);
+  if (!request.group_paths.empty() || !request.filters.empty())
+    from += " JOIN resources AS r ON r.id = e.call_id" + call_conditions(b, request);
+  return from;
+}
+
+std::string limit(const AnalyticsRequest& request) {
+  return " LIMIT " + std::to_string(request.max_rows + 1);
+}
+
+std::string select_calls(Builder& b, const std::string& org, const AnalyticsRequest& request,
+                         SqlDialect dialect) {
+  const auto groups = group_columns(b, request, false);
+  std::string aggregates;
+  for (const auto& a : request.aggregates) aggregates += ", " + b.aggregate(a);
+  return "SELECT b.i" + groups.select + aggregates + " FROM " +
+         calls_from(b, org, request, dialect) + " GROUP BY 1" + groups.by + limit(request);
+}
+
+std::string select_event_count(Builder& b, const std::string& org,
+                               const AnalyticsRequest& request) {
+  const auto groups = group_columns(b, request, false);
+  return "SELECT b.i" + groups.select + ", COUNT(*) FROM " + events_from(b, org, request) +
+         " GROUP BY 1" + groups.by + limit(request);
+}
+
+// Events per 100 calls: each (bucket, group) with calls, its events counted (0 without).
+std::string select_event_percentage(Builder& b, const std::string& org,
+                                    const AnalyticsRequest& request, SqlDialect dialect) {
+  const bool pg = dialect == SqlDialect::kPostgres;
+  const auto event_groups = group_columns(b, request, true);
+  const auto call_groups = group_columns(b, request, true);
+  std::string keys = "ev.i = c.i", columns = "c.i";
+  for (std::size_t g = 0; g < request.group_paths.size(); ++g) {
+    const auto name = "g" + std::to_string(g);
+    keys += " AND ev." + name + (pg ? " IS NOT DISTINCT FROM c." : " IS c.") + name;
+    columns += ", c." + name;
+  }
+  return ", ev AS (SELECT b.i AS i" + event_groups.select + ", COUNT(*) AS n FROM " +
+         events_from(b, org, request) + " GROUP BY 1" + event_groups.by +
+         "), c AS (SELECT b.i AS i" + call_groups.select + ", COUNT(*) AS n FROM " +
+         calls_from(b, org, request, dialect) + " GROUP BY 1" + call_groups.by + ") SELECT " +
+         columns + ", CAST(100.0 * COALESCE(ev.n, 0) / c.n AS " +
+         (pg ? "double precision" : "REAL") + ") FROM c LEFT JOIN ev ON " + keys + limit(request);
+}
+
+// An event query has one aggregate: a count or a percentage.
+std::string select_events(Builder& b, const std::string& org, const AnalyticsRequest& request,
+                          SqlDialect dialect) {
+  using Op = AnalyticsAggregate::Op;
+  if (request.aggregates.size() != 1 ||
+      (request.aggregates[0].op != Op::kCount && request.aggregates[0].op != Op::kPercentage))
+    throw std::invalid_argument("an event query counts or takes a percentage, once");
+  if (request.aggregates[0].op == Op::kCount) return " " + select_event_count(b, org, request);
+  return select_event_percentage(b, org, request, dialect);
+}
+
 }  // namespace
 
 CompiledAnalytics compile_analytics(std::string_view org_id, const AnalyticsRequest& request,
@@ -195,28 +312,22 @@ CompiledAnalytics compile_analytics(std::string_view org_id, const AnalyticsRequ
   if (request.buckets.empty()) throw std::invalid_argument("analytics request without buckets");
   Builder b(dialect);
   const auto org = b.param(std::string(org_id));
-  const auto cte = b.buckets(request.buckets);
-  std::string select = "b.i";
-  std::string group_by = "1";
-  int column = 1;
-  for (const auto& g : request.group_paths) {
-    select += ", " + b.group(g);
-    group_by += ", " + std::to_string(++column);
-  }
-  for (const auto& a : request.aggregates) select += ", " + b.aggregate(a);
-  std::string conditions;
-  for (const auto& f : request.filters) conditions += " AND " + b.filter(f);
+  const auto cte = "WITH b AS (" + b.buckets(request.buckets) + ")";
+  const auto body = request.events ? select_events(b, org, request, dialect)
+                                   : " " + select_calls(b, org, request, dialect);
   auto out = b.take();
-  // SQLite's planner prefers resources_by_created (it has the kind) and then reads each row
-  // for the assistant; the calls' partial index serves every analytics query and covers the
-  // per-assistant counts (bench/analytics.sh: 2.1 s → 0.2 s cold).
-  const char* index =
-      dialect == SqlDialect::kSqlite ? " INDEXED BY resources_calls_by_created" : "";
-  out.sql = "WITH b AS (" + cte + ") SELECT " + select + " FROM b JOIN resources AS r" + index +
-            " ON r.org_id = " + org +
-            " AND r.kind = 'call' AND r.created_at >= b.lo AND r.created_at < b.hi" + conditions +
-            " GROUP BY " + group_by + " LIMIT " + std::to_string(request.max_rows + 1);
+  out.sql = cte + body;
   return out;
+}
+
+std::string call_events_json(const std::vector<CallEvent>& events) {
+  std::string out = "[";
+  for (const auto& e : events) {
+    if (out.size() > 1) out += ",";
+    out += R"({"type":)" + boost::json::serialize(boost::json::string(e.type)) + R"(,"at":)" +
+           std::to_string(e.at) + R"(,"data":)" + e.data + "}";
+  }
+  return out + "]";
 }
 
 std::vector<double> parse_history(std::string_view json) {

@@ -24,6 +24,9 @@ struct CompiledAnalytics {
 CompiledAnalytics compile_analytics(std::string_view org_id, const AnalyticsRequest& request,
                                     SqlDialect dialect);
 
+/// `events` as one JSON array of {type, at, data}: the parameter the backends insert them from.
+std::string call_events_json(const std::vector<CallEvent>& events);
+
 /// Parses a kHistory column's JSON array of numbers.
 std::vector<double> parse_history(std::string_view json);
 

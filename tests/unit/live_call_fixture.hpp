@@ -149,6 +149,14 @@ struct Recorded {
   std::vector<json::object> statuses, notified, reports;
   std::vector<std::string> ended_reasons;
   std::vector<std::pair<json::object, std::function<void(std::optional<json::object>)>>> asks;
+  std::vector<std::pair<std::string, json::object>> events;  ///< (type, data), in order
+  /// The data of the events of `type`, in order.
+  std::vector<json::object> events_of(std::string_view type) const {
+    std::vector<json::object> out;
+    for (const auto& [t, data] : events)
+      if (t == type) out.push_back(data);
+    return out;
+  }
 };
 
 struct FakeSink final : CallSink {
@@ -157,6 +165,9 @@ struct FakeSink final : CallSink {
     if (m) r->statuses.push_back(std::move(*m));
   }
   void notify(json::object m) override { r->notified.push_back(std::move(m)); }
+  void event(std::string_view type, json::object data) override {
+    r->events.emplace_back(std::string(type), std::move(data));
+  }
   void ended(const json::object& call, std::optional<json::object>,
              std::optional<json::object> report) override {
     r->ended_reasons.emplace_back(string_at(call, "endedReason"));

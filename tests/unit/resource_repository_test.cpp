@@ -405,9 +405,10 @@ TEST(SqliteStoreTest, OpeningAnOlderDatabaseRewritesNumbersInExponentForm) {
   store.reset();
   {
     sqlite::Connection conn(db.path(), sqlite::Connection::Mode::kReadWrite);
-    // Back to version 4's schema: without the analytics column and the instances' tables.
+    // Back to version 4's schema: without the analytics column, the instances' tables and
+    // the call events.
     conn.exec(
-        "DROP TRIGGER resources_call_assistant_inserted; "
+        "DROP TABLE call_events; DROP TRIGGER resources_call_assistant_inserted; "
         "DROP TRIGGER resources_call_assistant_updated; DROP INDEX resources_calls_by_created; "
         "ALTER TABLE resources DROP COLUMN call_assistant_id; DROP TABLE call_owners; "
         "DROP TABLE instances; PRAGMA user_version = 4");

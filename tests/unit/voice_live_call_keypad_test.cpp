@@ -35,6 +35,16 @@ TEST_F(LiveCallTest, KeypadDigitsBecomeOneTurnAtTheDelimiterOrAfterTheTimeout) {
             "User's Keypad Entry: 5");
   model_.last().complete("Five.");
   poll();
+  // The events table: each key, each turn and each answer.
+  std::vector<json::object> keys;
+  for (const char* k : {"1", "2", "#", "5"}) keys.push_back({{"digit", k}});
+  EXPECT_EQ(recorded_->events_of("call.dtmfReceived"), keys);
+  EXPECT_EQ(recorded_->events_of("pipeline.turnStarted").size(), 2u);
+  const auto answers = recorded_->events_of("assistant.model.responseSucceeded");
+  ASSERT_EQ(answers.size(), 2u);
+  EXPECT_EQ(string_at(answers[0], "provider"), "openai");
+  EXPECT_EQ(string_at(answers[0], "model"), "gpt-4o");
+  EXPECT_TRUE(answers[0].at("latency").is_int64());
 }
 
 TEST_F(LiveCallTest, KeypadDigitsAreIgnoredUnlessThePlanIsEnabled) {

@@ -39,6 +39,14 @@ TEST_F(LiveCallTest, ATransferSaysItsMessageThenTheCarrierMovesTheCall) {
   EXPECT_EQ(recorded_->ended_reasons, std::vector<std::string>{"assistant-forwarded-call"});
   model_.last().complete("");  // the round after the tool, cut by the end
   poll();
+  const json::object number{{"destinationType", "number"}};
+  EXPECT_EQ(recorded_->events_of("call.transferInitiated"), std::vector{number});
+  EXPECT_EQ(recorded_->events_of("call.transferCompleted"), std::vector{number});
+  EXPECT_EQ(recorded_->events_of("assistant.tool.started"),
+            (std::vector{json::object{{"name", "transferCall"}}}));
+  EXPECT_EQ(recorded_->events_of("call.ended"),
+            (std::vector{json::object{{"endedReason", "assistant-forwarded-call"}}}));
+  EXPECT_EQ(recorded_->events.back().first, "call.ended") << "the last thing that happened";
 }
 
 TEST_F(LiveCallTest, ATransferTheCarrierRefusesKeepsTheCallAndTellsTheModel) {
@@ -56,6 +64,9 @@ TEST_F(LiveCallTest, ATransferTheCarrierRefusesKeepsTheCallAndTellsTheModel) {
   transfers.answer("Twilio refused (HTTP 400)");
   poll();
   EXPECT_TRUE(recorded_->ended_reasons.empty());
+  EXPECT_EQ(recorded_->events_of("call.transferFailed"),
+            (std::vector{json::object{{"error", "Twilio refused (HTTP 400)"}}}));
+  EXPECT_TRUE(recorded_->events_of("call.transferCompleted").empty());
   model_.last().complete("One moment.");
   poll();
   run_for(400ms);

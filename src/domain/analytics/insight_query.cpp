@@ -12,6 +12,7 @@
 
 #include "core/api_error.hpp"
 #include "core/json_fields.hpp"
+#include "domain/analytics/insight_events.hpp"
 
 namespace sb::analytics {
 namespace json = boost::json;
@@ -23,9 +24,6 @@ namespace {
 
 [[noreturn]] void bad(const std::string& message) {
   throw ApiError::bad_request(message);
-}
-[[noreturn]] void not_here(const std::string& message) {
-  throw ApiError(ErrorCode::kNotImplemented, message);
 }
 
 constexpr std::string_view kStructuredOutputs = "artifact.structuredOutputs[";
@@ -194,6 +192,19 @@ AnalyticsFilter parse_filter(const json::object& given, const std::string& where
           filter_value(value->as_array()[i], out.type, where + ".value." + std::to_string(i)));
   } else {
     out.values.push_back(filter_value(*value, out.type, where + ".value"));
+  }
+  return out;
+}
+
+std::vector<AnalyticsFilter> parse_filters(const json::object& q, const std::string& where) {
+  std::vector<AnalyticsFilter> out;
+  if (const auto* filters = array_at(q, "filters")) {
+    for (std::size_t k = 0; k < filters->size(); ++k) {
+      const auto* f = (*filters)[k].if_object();
+      const std::string at = where + ".filters." + std::to_string(k);
+      if (!f) bad(at + " must be an object");
+      out.push_back(parse_filter(*f, at));
+    }
   }
   return out;
 }
@@ -372,26 +383,28 @@ InsightPlan plan_insight(const json::object& insight, const json::object* run, E
     const std::string where = "queries." + std::to_string(i);
     const auto* q = (*queries)[i].if_object();
     if (!q) bad(where + " must be an object");
-    if (string_at(*q, "table") == "events")
-      not_here("Insights over the events table are not computed by this server yet");
-    if (string_at(*q, "table") != "call") bad(where + ".table must be call");
     Query query;
     const auto name = string_at(*q, "name");
     query.name = name.empty() ? "Query " + std::to_string(i + 1) : std::string(name);
     query.window = window;
     query.aliases = {"value"};
-    query.request.aggregates.push_back(parse_aggregate(*q, where));
+    const auto table = string_at(*q, "table");
+    if (table == "events") {
+      // The document offers the events table to bar insights only.
+      if (plan.type != "bar") bad(where + ": queries on the events table are a bar insight's");
+      auto events = parse_event_query(*q, where);
+      query.request.events = std::move(events.events);
+      query.request.aggregates.push_back(events.aggregate);
+    } else if (table == "call") {
+      query.request.aggregates.push_back(parse_aggregate(*q, where));
+      query.request.filters = parse_filters(*q, where);
+    } else {
+      bad(where + ".table must be call or events");
+    }
+    // An event query groups by, and is scoped by, the column of the event's call.
     if (group_path) {
       query.group_names.push_back(plan.group_name);
       query.request.group_paths.push_back(*group_path);
-    }
-    if (const auto* filters = array_at(*q, "filters")) {
-      for (std::size_t k = 0; k < filters->size(); ++k) {
-        const auto* f = (*filters)[k].if_object();
-        const std::string at = where + ".filters." + std::to_string(k);
-        if (!f) bad(at + " must be an object");
-        query.request.filters.push_back(parse_filter(*f, at));
-      }
     }
     if (!scope.empty()) {
       AnalyticsFilter only;

@@ -28,8 +28,8 @@ struct InsightPlan {
 
 /// Compiles `insight` (a stored Insight or a preview's body) with the run's `run` options
 /// (InsightRunDTO: formatPlan, timeRangeOverride, assistantId; may be null). Throws ApiError:
-/// 400 for what the document forbids, 501 for what this server does not compute
-/// (structured-output columns, the events table).
+/// 400 for what the document forbids. Queries on the events table count the events live
+/// calls recorded (insight_events.hpp); they are a bar insight's.
 InsightPlan plan_insight(const boost::json::object& insight, const boost::json::object* run,
                          EpochMs now);
 

@@ -200,6 +200,7 @@ void LiveCallImpl::start(std::shared_ptr<CallTransport> transport) {
     recorder_ = CallRecorder::start(*services_.recording, assistant_, started_at_);
   align_for_listeners();  // listeners who joined before the call started hear it from now
   conversation_.call_control = std::make_shared<ControlProxy>(weak_from_this());
+  record(calls::events::kStarted);
   // An inbound phone call is in progress from the moment it was answered.
   if (string_at(call_, "status") != "in-progress") {
     {
@@ -278,8 +279,23 @@ void LiveCallImpl::finish(const std::string& ended_reason) {
   if (wants_server("status-update")) update = std::move(status);
   if (wants_server("end-of-call-report"))
     report = calls::end_of_call_report(call_, phone_number_, ended_ms);
+  record(calls::events::kEnded, {{"endedReason", ended_reason}});
   sink_->ended(call_, std::move(update), std::move(report));
   spdlog::info("call {} ended: {}", id_, ended_reason);
+}
+
+void LiveCallImpl::record(std::string_view type, json::object data) {
+  sink_->event(type, std::move(data));
+}
+
+json::object LiveCallImpl::turn_fields(bool latency) const {
+  const auto* model = object_at(assistant_, "model");
+  json::object out{{"provider", model ? string_at(*model, "provider") : ""},
+                   {"model", model ? string_at(*model, "model") : ""}};
+  if (latency)
+    out["latency"] =
+        std::chrono::duration_cast<std::chrono::milliseconds>(now() - turn_started_).count();
+  return out;
 }
 
 bool LiveCallImpl::wants_server(std::string_view type) const {
@@ -376,7 +392,10 @@ void LiveCallImpl::control(json::object message) {
 }
 void LiveCallImpl::dtmf(std::string digits) {
   on_strand([d = std::move(digits)](LiveCallImpl& c) {
-    for (const char key : d) c.press_key(key);
+    for (const char key : d) {
+      if (c.live_) c.record(calls::events::kDtmfReceived, {{"digit", std::string(1, key)}});
+      c.press_key(key);
+    }
   });
 }
 void LiveCallImpl::mark_played(std::string) {}
@@ -405,6 +424,7 @@ std::string LiveCallImpl::end_call(const json::object&) {
 void LiveCallImpl::voicemail_reached() {
   on_strand([](LiveCallImpl& c) {
     if (c.ended_flag_.load()) return;
+    c.record(calls::events::kVoicemailDetected);
     const std::string message(string_at(c.assistant_, "voicemailMessage"));
     if (message.empty()) return c.finish("voicemail");
     if (c.assistant_speaking_) c.interrupt();

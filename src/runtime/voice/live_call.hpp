@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/json/object.hpp>
@@ -47,6 +48,13 @@ class CallSink {
   virtual void ended(const boost::json::object& call,
                      std::optional<boost::json::object> status_update,
                      std::optional<boost::json::object> report) = 0;
+  /// Something happened in the call (`type` one of calls/call_events.hpp's, `data` the fields
+  /// its insight filters read): kept for the insights' events table and stored with the call's
+  /// writes, never written from here. Default: not kept.
+  virtual void event(std::string_view type, boost::json::object data) {
+    (void)type;
+    (void)data;
+  }
   /// Asks a server now (one attempt within `deadline`): `server` when it names a url, else the
   /// call's. `answer` gets the reply's JSON object, or null when there was none; once, on any
   /// thread.

@@ -52,6 +52,7 @@ void LiveCallImpl::customer_frame(std::span<const std::int16_t> frame) {
     last_activity_ = now();
     if (!customer_speaking_ && voiced_ >= kSpeechStart) {
       customer_speaking_ = true;
+      record(calls::events::kUserSpeechStarted);
       customer_spoke();
       auto m = base_message("speech-update");
       m["status"] = "started";
@@ -64,6 +65,7 @@ void LiveCallImpl::customer_frame(std::span<const std::int16_t> frame) {
     if (unvoiced_ >= kSpeechEnd) {
       if (customer_speaking_) {
         customer_speaking_ = false;
+        record(calls::events::kUserSpeechStopped);
         begin_silence();
         auto m = base_message("speech-update");
         m["status"] = "stopped";
@@ -201,6 +203,7 @@ void LiveCallImpl::credit_played(Clock::SteadyTime t) {
 
 void LiveCallImpl::assistant_started_speaking() {
   assistant_speaking_ = true;
+  record(calls::events::kBotSpeechStarted);
   answer_started();
   grid_origin_ = now();
   assistant_started_ms_ = wall_ms();
@@ -215,6 +218,7 @@ void LiveCallImpl::assistant_started_speaking() {
 void LiveCallImpl::assistant_stopped_speaking() {
   if (!assistant_speaking_) return;
   assistant_speaking_ = false;
+  record(calls::events::kBotSpeechStopped);
   sent_samples_ = credited_samples_ = 0;
   const auto spoken = heard_text(0, true);
   add_artifact_message("bot", spoken, assistant_started_ms_, wall_ms());

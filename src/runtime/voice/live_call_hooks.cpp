@@ -206,6 +206,7 @@ void LiveCallImpl::answer_started() {
 }
 
 void LiveCallImpl::tool_started(std::uint64_t answer, const llm::ToolCall& call) {
+  if (live_) record(calls::events::kToolStarted, {{"name", call.name}});
   if (answer != answer_ || !live_) return;
   const json::object* tool = nullptr;
   for (const auto& a : conversation_.assistants)
@@ -236,6 +237,9 @@ void LiveCallImpl::release_tools(Clock::SteadyTime t) {
 }
 
 void LiveCallImpl::tool_finished(std::uint64_t answer, const chat::ToolOutcome& outcome) {
+  if (live_)
+    record(outcome.failed ? calls::events::kToolFailed : calls::events::kToolCompleted,
+           {{"name", outcome.name}});
   std::erase_if(delayed_tool_speech_,
                 [&](const DelayedToolSpeech& d) { return d.call_id == outcome.tool_call_id; });
   const auto run = std::find_if(tool_runs_.begin(), tool_runs_.end(), [&](const ToolRun& r) {

@@ -13,6 +13,7 @@
 #include <boost/json/array.hpp>
 
 #include "domain/calls/call_costs.hpp"
+#include "domain/calls/call_events.hpp"
 #include "domain/calls/transfer_plan.hpp"
 #include "media/frame_pacer.hpp"
 #include "media/voice_activity.hpp"
@@ -122,6 +123,11 @@ class LiveCallImpl final : public LiveCall,
   void add_artifact_message(std::string role, const std::string& text, std::int64_t at_ms,
                             std::int64_t end_ms);
   void send_conversation_update();
+  /// An event for the insights' events table (calls/call_events.hpp), to the sink.
+  void record(std::string_view type, boost::json::object data = {});
+  /// provider and model of the model answering (and the ms since its turn was asked for,
+  /// `latency`), for its events.
+  boost::json::object turn_fields(bool latency) const;
   boost::json::object artifact() const;
   /// What the call used, for its costs; `ended_ms` is when it ended.
   calls::CallUsage usage(std::int64_t ended_ms) const;
@@ -337,6 +343,7 @@ class LiveCallImpl final : public LiveCall,
   std::function<void()> held_tools_;           ///< the round's tools, waiting for it to be heard
   std::vector<std::string> system_for_model_;  ///< role-system tool messages for the next turn
   std::optional<Clock::SteadyTime> awaiting_answer_;  ///< a turn started, nothing said yet
+  Clock::SteadyTime turn_started_{};                  ///< when the model's turn was asked for
   bool hang_sent_ = false;
 };
 

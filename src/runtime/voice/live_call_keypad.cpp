@@ -70,6 +70,7 @@ void LiveCallImpl::play_keys(std::uint64_t answer, const std::string& keys, bool
 }
 
 void LiveCallImpl::queue_keys(const std::string& keys, bool sip_info) {
+  record(calls::events::kDtmfSent, {{"digits", keys}});
   if (!transport_ || !transport_->sends_digits(sip_info))
     return synthesis_audio(answer_, media::dtmf_tones(keys, speech::kPipelineRate));
   std::size_t at = outbound_.size();

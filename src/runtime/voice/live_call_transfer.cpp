@@ -81,6 +81,7 @@ void LiveCallImpl::carry_out_transfer() {
   auto plan = calls::TransferPlan::of(destination);
   if (auto refused = services_.transfers->plan_refusal(call_, plan))
     return transfer_failed(std::move(*refused));
+  record(calls::events::kTransferInitiated, {{"destinationType", string_at(destination, "type")}});
   auto update = base_message("transfer-update");
   update["destination"] = destination;
   emit(std::move(update));
@@ -92,20 +93,24 @@ void LiveCallImpl::hand_transfer_over(std::optional<TransferIntro> intro) {
   auto destination = std::move(preparing_->destination);
   preparing_.reset();
   transfer_sent_ = true;
-  services_.transfers->transfer(call_, destination, std::move(intro),
-                                [weak = weak_from_this()](std::string error) {
-                                  if (auto self = weak.lock())
-                                    self->on_strand([error = std::move(error)](LiveCallImpl& c) {
-                                      if (error.empty())
-                                        return c.finish("assistant-forwarded-call");
-                                      c.transfer_sent_ = false;
-                                      c.transfer_failed(error);
-                                    });
-                                });
+  json::object type{{"destinationType", string_at(destination, "type")}};
+  services_.transfers->transfer(
+      call_, destination, std::move(intro), [weak = weak_from_this(), type](std::string error) {
+        if (auto self = weak.lock())
+          self->on_strand([error = std::move(error), type](LiveCallImpl& c) {
+            if (error.empty()) {
+              c.record(calls::events::kTransferCompleted, type);
+              return c.finish("assistant-forwarded-call");
+            }
+            c.transfer_sent_ = false;
+            c.transfer_failed(error);
+          });
+      });
 }
 
 void LiveCallImpl::transfer_failed(std::string error) {
   spdlog::warn("call {}: the transfer failed: {}", id_, error);
+  record(calls::events::kTransferFailed, {{"error", error}});
   transferring_ = false;
   if (!live_) return;
   auto note =

@@ -16,6 +16,9 @@ namespace json = boost::json;
 
 void LiveCallImpl::on_transcript(speech::Transcript transcript) {
   if (!live_ || transcript.text.empty()) return;
+  const auto* transcriber = object_at(assistant_, "transcriber");
+  record(transcript.is_final ? calls::events::kFinalTranscript : calls::events::kPartialTranscript,
+         {{"provider", transcriber ? string_at(*transcriber, "provider") : ""}});
   if (transcript.is_final) customer_spoke();
   auto m = base_message("transcript");
   m["role"] = "user";
@@ -138,6 +141,8 @@ void LiveCallImpl::respond(std::string instruction) {
   const auto answer = ++answer_;
   if (services_.metrics) ++services_.metrics->turns;
   awaiting_answer_ = now();
+  turn_started_ = now();
+  record(calls::events::kTurnStarted);
   hang_sent_ = false;
   tool_runs_.clear();
   blocking_said_ = false;
@@ -197,6 +202,7 @@ void LiveCallImpl::respond(std::string instruction) {
 void LiveCallImpl::model_delta(std::uint64_t answer, std::string delta) {
   if (answer != answer_ || !live_ || !chunker_) return;
   answer_started();
+  if (answer_text_.empty()) record(calls::events::kFirstToken, turn_fields(true));
   answer_text_ += delta;
   auto m = base_message("model-output");
   m["output"] = delta;
@@ -215,6 +221,7 @@ void LiveCallImpl::model_done(std::uint64_t answer, chat::ChatResult result) {
   }
   calls::merge_model_costs(model_costs_, result.costs);
   if (answer != answer_ || !live_) return;
+  record(calls::events::kResponseSucceeded, turn_fields(true));
   turn_running_ = false;
   answer_started();
   if (chunker_) {
@@ -245,6 +252,9 @@ void LiveCallImpl::model_failed(std::uint64_t answer, chat::ChatFailure failure)
   turn_running_ = false;
   answer_started();
   spdlog::warn("call {}: model failed: {}", id_, failure.message);
+  auto failed = turn_fields(false);
+  failed["error"] = failure.message;
+  record(calls::events::kResponseFailed, std::move(failed));
   finish(failure.ended_reason.empty() ? "pipeline-error-openai-llm-failed" : failure.ended_reason);
 }
 

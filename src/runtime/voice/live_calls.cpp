@@ -15,12 +15,14 @@
 #include "core/api_error.hpp"
 #include "core/ids.hpp"
 #include "core/json_fields.hpp"
+#include "core/json_text.hpp"
 #include "domain/calls/inbound_call.hpp"
 #include "domain/calls/recording_store.hpp"
 #include "domain/calls/websocket_call.hpp"
 #include "domain/resources/resource_service.hpp"
 #include "runtime/chat/chat_context.hpp"
 #include "runtime/speech/speech.hpp"
+#include "storage/analytics_repository.hpp"
 #include "storage/instance_repository.hpp"
 #include "storage/store.hpp"
 #include "webhooks/webhooks.hpp"
@@ -35,6 +37,8 @@ namespace {
 // slow server lets more pile up (a transcript from ten seconds ago is worth less than memory).
 constexpr std::size_t kLaneLimit = 256;
 constexpr std::chrono::milliseconds kLaneDeadline{10'000};
+// A call's events wait for its next write; this many go to storage on their own.
+constexpr std::size_t kEventBatch = 256;
 
 const json::object kEmpty;
 
@@ -45,10 +49,11 @@ const json::object kEmpty;
 class LiveCalls::Sink final : public CallSink,
                               public std::enable_shared_from_this<LiveCalls::Sink> {
  public:
-  Sink(LiveCalls& owner, std::string org_id, std::optional<webhooks::Destination> to,
-       analysis::CallAnalysisRequest analysis)
+  Sink(LiveCalls& owner, std::string org_id, std::string call_id,
+       std::optional<webhooks::Destination> to, analysis::CallAnalysisRequest analysis)
       : owner_(owner),
         org_id_(std::move(org_id)),
+        call_id_(std::move(call_id)),
         to_(std::move(to)),
         analysis_(std::move(analysis)) {}
 
@@ -65,6 +70,24 @@ class LiveCalls::Sink final : public CallSink,
     lane_.push_back(std::move(message));
     if (!sending_) send_next_locked();
   }
+  void event(std::string_view type, json::object data) override {
+    storage::CallEvent e{std::string(type), owner_.deps_.clock.wall_ms(), json_text(data)};
+    std::shared_ptr<const std::vector<storage::CallEvent>> batch;
+    {
+      std::lock_guard lock(events_mutex_);
+      events_.push_back(std::move(e));
+      if (events_.size() < kEventBatch) return;
+      batch = take_events_locked();
+    }
+    owner_.deps_.store.post_write(
+        [events = std::move(batch), keep = shared_from_this()](storage::Session& s) {
+          s.analytics().record_call_events(keep->org_id_, keep->call_id_, *events);
+        },
+        [id = call_id_](std::exception_ptr error) {
+          if (error) spdlog::error("call {}: storing its events failed", id);
+        });
+  }
+
   // A call that ran (it has an artifact) is analysed first (docs/analysis.md): its end is
   // stored, and its report sent, once the analysis is done — each model request bounded — or
   // at once while the server drains.
@@ -129,8 +152,13 @@ class LiveCalls::Sink final : public CallSink,
   void write(const json::object& call, std::vector<json::object> messages, bool last,
              std::shared_ptr<const RecordingFiles> recording_files = nullptr) {
     auto& deps = owner_.deps_;
+    std::shared_ptr<const std::vector<storage::CallEvent>> events;
+    {
+      std::lock_guard lock(events_mutex_);
+      events = take_events_locked();
+    }
     deps.store.post_write(
-        [this, call, messages = std::move(messages), recording_files, last,
+        [this, call, messages = std::move(messages), recording_files, last, events,
          keep = shared_from_this()](storage::Session& s) {
           if (recording_files && !recording_files->empty())
             owner_.recording_.store->keep_in_database(s, *recording_files);
@@ -141,6 +169,7 @@ class LiveCalls::Sink final : public CallSink,
           auto document = call;
           if (const auto* name = stored.if_contains("name")) document["name"] = *name;
           owner_.deps_.service.replace_document(s, spec, std::move(document));
+          s.analytics().record_call_events(org_id_, call_id_, *events);
           if (last && !owner_.deps_.instance_id.empty())
             s.instances().disown_call(string_at(call, "id"));
           if (!to_) return;
@@ -161,6 +190,10 @@ class LiveCalls::Sink final : public CallSink,
         });
   }
 
+  std::shared_ptr<const std::vector<storage::CallEvent>> take_events_locked() {
+    return std::make_shared<const std::vector<storage::CallEvent>>(std::exchange(events_, {}));
+  }
+
   void send_next_locked() {
     if (lane_.empty()) {
       sending_ = false;
@@ -178,11 +211,14 @@ class LiveCalls::Sink final : public CallSink,
 
   LiveCalls& owner_;
   std::string org_id_;
+  std::string call_id_;
   std::optional<webhooks::Destination> to_;
   analysis::CallAnalysisRequest analysis_;
   std::mutex mutex_;
   std::deque<json::object> lane_;
   bool sending_ = false;
+  std::mutex events_mutex_;
+  std::vector<storage::CallEvent> events_;  ///< not yet handed to a write; < kEventBatch
 };
 
 // The registry's sink handle: LiveCall owns a unique_ptr, the Sink is shared with its writes.
@@ -194,6 +230,9 @@ class SinkHandle final : public CallSink {
     sink_->status_changed(call, std::move(m));
   }
   void notify(json::object m) override { sink_->notify(std::move(m)); }
+  void event(std::string_view type, json::object data) override {
+    sink_->event(type, std::move(data));
+  }
   void ended(const json::object& call, std::optional<json::object> s,
              std::optional<json::object> r) override {
     sink_->ended(call, std::move(s), std::move(r));
@@ -307,7 +346,7 @@ void LiveCalls::prepare(storage::Session& s, const std::string& org_id, const js
 void LiveCalls::start(const std::string& id, Prepared& prepared, ConnectCheck check) {
   prepared.conversation.chat = {{"id", id}};
   auto org_id = prepared.conversation.org_id;
-  auto sink = std::make_shared<Sink>(*this, prepared.conversation.org_id, prepared.to,
+  auto sink = std::make_shared<Sink>(*this, prepared.conversation.org_id, id, prepared.to,
                                      std::move(prepared.analysis));
   sink->on_ended = [this, id] { forget(id); };
   auto call = LiveCall::create(

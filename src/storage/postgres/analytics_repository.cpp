@@ -32,6 +32,15 @@ class StatementTimeout {
 
 }  // namespace
 
+void PgAnalyticsRepository::record_call_events(std::string_view org_id, std::string_view call_id,
+                                               const std::vector<CallEvent>& events) {
+  if (events.empty()) return;
+  db_.run(
+      "INSERT INTO call_events (org_id, call_id, type, at, data) SELECT $1, $2, x.type, x.at, "
+      "x.data FROM jsonb_to_recordset($3::jsonb) AS x(type text, at bigint, data jsonb)",
+      {org_id, call_id, call_events_json(events)});
+}
+
 std::vector<AnalyticsRow> PgAnalyticsRepository::aggregate_calls(std::string_view org_id,
                                                                  const AnalyticsRequest& request) {
   const auto compiled = compile_analytics(org_id, request, SqlDialect::kPostgres);

@@ -130,6 +130,20 @@ CREATE TABLE call_owners (
 );
 CREATE INDEX call_owners_by_instance ON call_owners(instance_id);
 )sql",
+    // 6: what happened in each live call (the insights' events table, analytics_sql.cpp):
+    // counted by org, type and time; gone with the call.
+    R"sql(
+CREATE TABLE call_events (
+  seq     BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  org_id  TEXT NOT NULL,
+  call_id TEXT NOT NULL REFERENCES resources(id) ON DELETE CASCADE,
+  type    TEXT NOT NULL,
+  at      BIGINT NOT NULL,
+  data    JSONB NOT NULL
+);
+CREATE INDEX call_events_by_type ON call_events(org_id, type, at);
+CREATE INDEX call_events_by_call ON call_events(call_id);
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

@@ -31,6 +31,20 @@ class Deadline {
 
 }  // namespace
 
+void SqliteAnalyticsRepository::record_call_events(std::string_view org_id,
+                                                   std::string_view call_id,
+                                                   const std::vector<CallEvent>& events) {
+  if (events.empty()) return;
+  db_.prepare(
+         "INSERT INTO call_events (org_id, call_id, type, at, data) SELECT ?1, ?2, "
+         "json_extract(value, '$.type'), json_extract(value, '$.at'), "
+         "json_extract(value, '$.data') FROM json_each(?3)")
+      .bind(1, org_id)
+      .bind(2, call_id)
+      .bind(3, call_events_json(events))
+      .run();
+}
+
 std::vector<AnalyticsRow> SqliteAnalyticsRepository::aggregate_calls(
     std::string_view org_id, const AnalyticsRequest& request) {
   const auto compiled = compile_analytics(org_id, request, SqlDialect::kSqlite);
