@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/json_fields.hpp"
+#include "runtime/voice/sip_bridge.hpp"
 #include "telephony/sip/sip_dial.hpp"
 #include "telephony/sip/sip_transfer.hpp"
 
@@ -31,11 +32,11 @@ bool SipCallTransfers::can_transfer(const json::object& call) const {
 
 std::optional<std::string> SipCallTransfers::plan_refusal(const json::object&,
                                                           const calls::TransferPlan& plan) const {
-  if (plan.sip_verb == "dial")
+  if (plan.sip_verb == "dial" && !bridges_)
     return std::string(
-        "transferPlan.sipVerb dial (a second call leg bridged by this server) is not supported "
+        "transferPlan.sipVerb dial (a second call leg bridged by this server) is not available "
         "on this server; use refer or bye");
-  if (plan.sip_verb != "refer" && plan.sip_verb != "bye")
+  if (plan.sip_verb != "refer" && plan.sip_verb != "bye" && plan.sip_verb != "dial")
     return "transferPlan.sipVerb " + plan.sip_verb + " is not one of refer, bye, dial";
   if (plan.warm())
     return "transferPlan.mode " + std::string(plan.mode_name()) +
@@ -53,6 +54,7 @@ void SipCallTransfers::transfer(const json::object& call, const json::object& de
   const auto plan = calls::TransferPlan::of(destination);
   if (auto refused = plan_refusal(call, intro ? intro->plan : plan))
     return done(std::move(*refused));
+  if (plan.sip_verb == "dial") return bridges_->dial(call, destination, plan, std::move(done));
   if (plan.sip_verb == "bye") {
     spdlog::info("call {}: transferred with BYE (transferPlan.sipVerb bye)", id);
     return done("");  // the call ends, and ending it sends BYE

@@ -11,8 +11,8 @@
 //   202 (many PBXs do rather than NOTIFY) also ends it assistant-forwarded-call.
 // - "bye": the call ends at once (BYE), assistant-forwarded-call: the caller's side is
 //   expected to act on the BYE.
-// - "dial" (a second leg bridged by this server) is refused, as are the warm modes, which need
-//   that leg too.
+// - "dial": this server calls the destination and bridges the caller to it (sip_bridge.hpp);
+//   refused when no SipBridges is given. The warm modes are refused.
 
 #include <string_view>
 
@@ -25,13 +25,15 @@ class SipTransfers;
 
 namespace sb::voice {
 
+class SipBridges;
+
 class SipCallTransfers final : public CallTransfers {
  public:
   /// The SIP side of a call by its id (SipCalls::leg), any thread.
   using Legs = std::function<std::optional<SipLeg>(std::string_view call_id)>;
-  /// `agent` must outlive it.
-  SipCallTransfers(Legs legs, telephony::sip::SipTransfers& agent)
-      : legs_(std::move(legs)), agent_(agent) {}
+  /// `agent` and `bridges` (none: sipVerb dial is refused) must outlive it.
+  SipCallTransfers(Legs legs, telephony::sip::SipTransfers& agent, SipBridges* bridges = nullptr)
+      : legs_(std::move(legs)), agent_(agent), bridges_(bridges) {}
   /// A SIP call that is answered and going.
   bool can_transfer(const boost::json::object& call) const override;
   std::optional<std::string> plan_refusal(const boost::json::object& call,
@@ -43,6 +45,7 @@ class SipCallTransfers final : public CallTransfers {
  private:
   Legs legs_;
   telephony::sip::SipTransfers& agent_;
+  SipBridges* bridges_;
 };
 
 }  // namespace sb::voice

@@ -80,17 +80,13 @@ class SipCallOut final : public sip::TrunkCallListener,
                    const sip::SipDialResponse& answer) override {
     answered_ = true;
     timer_.cancel();
-    boost::system::error_code ec;
-    boost::asio::ip::make_address(audio.remote_address, ec);
-    if (ec) {
+    if (!aim_at_answer(*session_, audio)) {
       spdlog::warn("sip: call {}: the answer's connection address '{}' is not an IP address", id_,
                    audio.remote_address);
       return hang_up(sip::kFailedToConnectReason);
     }
     auto call = events_.claim();
     if (!call) return hang_up("the call ended before the customer answered");
-    const auto config = rtp_config(line_->rtp_bind, audio);
-    session_->set_peer(config.remote, config.codec, config.event_payload_type);
     CarrierReport report;
     report.sid = answer.call_id;
     events_.report(report);
