@@ -188,6 +188,39 @@ test("sipVerb dial bridges the caller to the destination: audio both ways, and t
   }
 });
 
+test("warm-transfer-say-message with sipVerb dial: the destination hears the message in the assistant's voice before the caller joins", async () => {
+  const { user, number } = await sipNumber({ endCallPhrases: ["never said"] });
+  const desk = await rtpPeer();
+  const gateway = await sippGateway(join(SCENARIOS, "dest_answer_bye.xml"), { keys: { rtp_port: desk.port } });
+  try {
+    await onSipCall(user, "call_until_bye.xml", async (peer) => {
+      const call = await liveCallOn(number);
+      await greeted(peer);
+      const destination = {
+        type: "sip", sipUri: `sip:desk@127.0.0.1:${gateway.port}`, sipHeaders: { "X-Case": "42" }, message: "",
+        transferPlan: { mode: "warm-transfer-say-message", message: "A caller about an invoice.", sipVerb: "dial" },
+      };
+      assert.equal((await control(call, { type: "transfer", destination })).status, 200);
+      const ended = await callEnded(env.server, call.id);
+      assert.equal(ended.endedReason, "assistant-forwarded-call");
+      // Before the caller joined, the desk got the message: a second or more of speech.
+      const intro = desk.packets.filter((p) => p.payloadType === 8);
+      assert.ok(intro.length >= 40, `${intro.length} packets of introduction`);
+      let energy = 0;
+      for (const p of intro) for (const b of p.payload) energy += Math.abs(linearOfAlaw(b));
+      assert.ok(energy / (intro.length * 160) > 200, "the introduction is speech, not silence");
+      // The caller is then bridged: its audio reaches the desk.
+      const mark = desk.packets.length;
+      await peer.play(level(0x9f, 15));
+      await until(() => desk.packets.length >= mark + 10, "the caller's audio at the desk", 5000);
+    });
+    assert.equal((await gateway.done).status, 0);
+  } finally {
+    gateway.kill();
+    await desk.close();
+  }
+});
+
 test("sipVerb dial: the caller's BYE ends the destination's leg", async () => {
   const { user, number } = await sipNumber({ endCallPhrases: ["never said"] });
   // Answers and waits for our BYE.

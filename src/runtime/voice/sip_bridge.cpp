@@ -1,10 +1,12 @@
 #include "runtime/voice/sip_bridge.hpp"
 
 #include <boost/asio/post.hpp>
+#include <cstring>
 
 #include <spdlog/spdlog.h>
 
 #include "core/json_fields.hpp"
+#include "media/wav.hpp"
 #include "net/timer.hpp"
 #include "runtime/voice/rtp_session.hpp"
 #include "runtime/voice/sip_calls.hpp"
@@ -22,6 +24,11 @@ namespace sip = telephony::sip;
 
 namespace {
 
+constexpr std::size_t kIntroRate = 16000;  ///< the introduction's samples a second
+// After the introduction's last frame is queued, before the caller joins: the session's own
+// lead and the far end's playout.
+constexpr std::chrono::milliseconds kIntroTail{200};
+
 // What the model hears when the second leg did not take the call.
 std::string failure(const std::string& ended_reason, int status, std::chrono::seconds ring) {
   if (ended_reason == sip::kNoAnswerReason)
@@ -38,12 +45,13 @@ class SecondLeg final : public sip::TrunkCallListener,
  public:
   SecondLeg(std::shared_ptr<const SipLineParts> line, const Clock& clock, SipCalls& calls,
             std::string call_id, std::shared_ptr<RtpSession> session, std::chrono::seconds ring,
-            std::function<void(std::string)> done)
+            std::vector<std::int16_t> intro, std::function<void(std::string)> done)
       : line_(std::move(line)),
         calls_(calls),
         call_id_(std::move(call_id)),
         session_(std::move(session)),
         ring_(ring),
+        intro_(std::move(intro)),
         done_(std::move(done)),
         timer_(line_->events, clock) {}
 
@@ -68,6 +76,21 @@ class SecondLeg final : public sip::TrunkCallListener,
       return tell("the destination's answer names no IP address for its audio");
     }
     session_->start(nullptr);
+    spdlog::info("call {}: transfer: answered (Call-ID {}), RTP {}:{}", call_id_, answer.call_id,
+                 audio.remote_address, audio.remote_rtp_port);
+    if (intro_.empty()) return bridge();
+    // The session's queue holds the whole introduction (opened so); the caller joins once it
+    // has been sent.
+    session_->send_audio(intro_);
+    const auto lasts = std::chrono::milliseconds(intro_.size() * 1000 / kIntroRate);
+    intro_.clear();
+    spdlog::info("call {}: transfer: introducing the caller ({} ms)", call_id_, lasts.count());
+    timer_.arm_after(lasts + kIntroTail, [weak = weak_from_this()] {
+      if (auto self = weak.lock(); self && !self->ended_) self->bridge();
+    });
+  }
+
+  void bridge() {
     auto end_other = [weak = weak_from_this(), events = line_->events] {
       boost::asio::post(events, [weak] {
         if (auto self = weak.lock()) self->hang_up("the caller hung up");
@@ -78,12 +101,12 @@ class SecondLeg final : public sip::TrunkCallListener,
       return tell("the caller left before the destination answered");
     }
     bridged_ = true;
-    spdlog::info("call {}: transfer: answered (Call-ID {}), bridged to RTP {}:{}", call_id_,
-                 answer.call_id, audio.remote_address, audio.remote_rtp_port);
+    spdlog::info("call {}: transfer: bridged", call_id_);
     tell("");
   }
 
   void on_ended(const std::string& ended_reason, int sip_status) override {
+    ended_ = true;
     timer_.cancel();
     session_->close();
     if (bridged_) {
@@ -91,6 +114,7 @@ class SecondLeg final : public sip::TrunkCallListener,
       if (!hung_up_here_) calls_.end_bridge(call_id_);
       return;
     }
+    if (answered_) return tell("the destination hung up before the caller was connected");
     spdlog::info("call {}: transfer: not connected: {} ({})", call_id_, ended_reason, sip_status);
     tell(failure(ended_reason, sip_status, ring_));
   }
@@ -114,10 +138,12 @@ class SecondLeg final : public sip::TrunkCallListener,
   std::string call_id_;
   std::shared_ptr<RtpSession> session_;
   std::chrono::seconds ring_;
+  std::vector<std::int16_t> intro_;  ///< until it is sent
   std::function<void(std::string)> done_;
-  net::Timer timer_;
+  net::Timer timer_;                     ///< the ring timeout, then the introduction's end
   std::weak_ptr<sip::TrunkCall> trunk_;  ///< it keeps itself (and us) alive until its end
   bool answered_ = false;
+  bool ended_ = false;
   bool bridged_ = false;
   bool hung_up_here_ = false;
 };
@@ -130,6 +156,18 @@ std::string from_user(const json::object& call) {
     return std::string(number);
   if (const auto user = sip::uri_user(string_at(*customer, "sipUri")); !user.empty()) return user;
   return "switchboard";
+}
+
+// A warm transfer's spoken introduction as 16 kHz samples; none when there is none (or it is
+// not what the live call makes: 16 kHz mono 16-bit WAV).
+std::vector<std::int16_t> intro_pcm(const std::string& wav) {
+  const auto parsed = media::parse_wav(wav);
+  if (!parsed || parsed->format.sample_rate != static_cast<int>(kIntroRate) ||
+      parsed->format.channels != 1)
+    return {};
+  std::vector<std::int16_t> pcm(parsed->samples.size() / sizeof(std::int16_t));
+  std::memcpy(pcm.data(), parsed->samples.data(), pcm.size() * sizeof(std::int16_t));
+  return pcm;
 }
 
 }  // namespace
@@ -147,10 +185,13 @@ std::optional<std::string> SipBridges::refusal(const json::object& destination) 
 }
 
 void SipBridges::dial(const json::object& call, const json::object& destination,
-                      const calls::TransferPlan& plan, std::function<void(std::string)> done) {
+                      const calls::TransferPlan& plan, const std::string& intro_wav,
+                      std::function<void(std::string)> done) {
   if (auto refused = refusal(destination)) return done(std::move(*refused));
+  auto intro = intro_pcm(intro_wav);
   RtpSessionConfig config;
   config.local_address = line_->rtp_bind;
+  config.max_queued_frames += intro.size() * 50 / kIntroRate + 1;  // the whole introduction
   std::string error;
   auto session = RtpSession::open(line_->io, clock_, line_->ports, config, error);
   if (!session) return done("no RTP port for the destination's leg: " + error);
@@ -164,7 +205,8 @@ void SipBridges::dial(const json::object& call, const json::object& destination,
       if (value.is_string())
         target.headers.emplace_back(std::string(name), std::string(value.get_string()));
   auto leg = std::make_shared<SecondLeg>(line_, clock_, calls_, std::string(string_at(call, "id")),
-                                         std::move(session), plan.dial_timeout, std::move(done));
+                                         std::move(session), plan.dial_timeout, std::move(intro),
+                                         std::move(done));
   boost::asio::post(line_->events, [leg, target = std::move(target), offer]() mutable {
     leg->start(std::move(target), std::move(offer));
   });

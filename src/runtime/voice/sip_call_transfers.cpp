@@ -38,11 +38,17 @@ std::optional<std::string> SipCallTransfers::plan_refusal(const json::object&,
         "on this server; use refer or bye");
   if (plan.sip_verb != "refer" && plan.sip_verb != "bye" && plan.sip_verb != "dial")
     return "transferPlan.sipVerb " + plan.sip_verb + " is not one of refer, bye, dial";
-  if (plan.warm())
-    return "transferPlan.mode " + std::string(plan.mode_name()) +
-           " needs a second call leg, which SIP calls on this server do not have; use a blind "
-           "mode";
-  return calls::transfer_plan_refusal(plan, "SIP", false);
+  using calls::TransferMode;
+  if (plan.warm() && plan.mode != TransferMode::kWarmExperimental) {
+    if (plan.sip_verb != "dial")
+      return "transferPlan.mode " + std::string(plan.mode_name()) +
+             " needs a second call leg, which on SIP calls is transferPlan.sipVerb dial";
+    if (plan.mode != TransferMode::kWarmSayMessage && plan.mode != TransferMode::kWarmSaySummary)
+      return "transferPlan.mode " + std::string(plan.mode_name()) +
+             " is not supported on SIP calls; warm-transfer-say-message and "
+             "warm-transfer-say-summary are (with sipVerb dial)";
+  }
+  return calls::transfer_plan_refusal(plan, "SIP", plan.sip_verb == "dial");
 }
 
 void SipCallTransfers::transfer(const json::object& call, const json::object& destination,
@@ -54,7 +60,9 @@ void SipCallTransfers::transfer(const json::object& call, const json::object& de
   const auto plan = calls::TransferPlan::of(destination);
   if (auto refused = plan_refusal(call, intro ? intro->plan : plan))
     return done(std::move(*refused));
-  if (plan.sip_verb == "dial") return bridges_->dial(call, destination, plan, std::move(done));
+  if (plan.sip_verb == "dial")
+    return bridges_->dial(call, destination, plan, intro ? intro->audio_wav : std::string(),
+                          std::move(done));
   if (plan.sip_verb == "bye") {
     spdlog::info("call {}: transferred with BYE (transferPlan.sipVerb bye)", id);
     return done("");  // the call ends, and ending it sends BYE

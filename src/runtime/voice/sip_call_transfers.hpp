@@ -12,7 +12,9 @@
 // - "bye": the call ends at once (BYE), assistant-forwarded-call: the caller's side is
 //   expected to act on the BYE.
 // - "dial": this server calls the destination and bridges the caller to it (sip_bridge.hpp);
-//   refused when no SipBridges is given. The warm modes are refused.
+//   refused when no SipBridges is given. With it, and only with it, the warm modes
+//   warm-transfer-say-message and -say-summary: the destination hears the introduction on its
+//   leg before the caller joins. Other warm modes are refused.
 
 #include <string_view>
 
