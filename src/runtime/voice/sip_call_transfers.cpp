@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/json_fields.hpp"
+#include "net/timer.hpp"
 #include "runtime/voice/sip_bridge.hpp"
 #include "telephony/sip/sip_dial.hpp"
 #include "telephony/sip/sip_transfer.hpp"
@@ -14,6 +15,20 @@ namespace sb::voice {
 namespace json = boost::json;
 
 namespace {
+
+// A REFER's transfer until it is settled, once.
+struct Settle {
+  std::function<void(std::string)> done;
+  std::optional<net::Timer> wait;  ///< for the outcome after the 202
+
+  void tell(std::string error) {
+    if (!done) return;
+    if (wait) wait->cancel();
+    auto once = std::move(done);
+    done = nullptr;
+    once(std::move(error));
+  }
+};
 
 // Where the REFER sends the caller, or "" for a destination it cannot name.
 std::string refer_target(const json::object& destination, const SipLeg& leg) {
@@ -72,19 +87,25 @@ void SipCallTransfers::transfer(const json::object& call, const json::object& de
   const auto request = telephony::sip::refer_request(target, object_at(destination, "sipHeaders"),
                                                      plan.sip_headers_in_refer_to);
   spdlog::info("call {}: REFER to {}", id, request.refer_to);
-  // Either callback may be the last: the first answer that settles the transfer tells `done`.
-  auto settle = std::make_shared<std::function<void(std::string)>>(std::move(done));
-  auto tell = [settle](std::string error) {
-    if (!*settle) return;
-    auto once = std::move(*settle);
-    *settle = nullptr;
-    once(std::move(error));
-  };
+  // Either callback (or the wait's end) may be the last: the first answer that settles the
+  // transfer tells `done`. The agent holds the state through its callbacks; the wait, weakly.
+  auto settle = std::make_shared<Settle>();
+  settle->done = std::move(done);
+  if (timer_.clock) settle->wait.emplace(timer_.executor, *timer_.clock);
+  auto tell = [settle](std::string error) { settle->tell(std::move(error)); };
   agent_.refer(
       leg->dialog, request.refer_to, request.headers,
-      [tell](int status) {
+      [tell, weak = std::weak_ptr<Settle>(settle)](int status) {
         if (status >= 300)
-          tell("the caller's side refused the REFER (SIP " + std::to_string(status) + ")");
+          return tell("the caller's side refused the REFER (SIP " + std::to_string(status) + ")");
+        if (auto s = weak.lock(); s && s->wait)
+          s->wait->arm_after(kReferOutcomeLimit, [weak] {
+            if (auto s = weak.lock())
+              s->tell(
+                  "the caller's side accepted the REFER but reported no outcome (no final "
+                  "NOTIFY) within " +
+                  std::to_string(kReferOutcomeLimit.count()) + " s");
+          });
       },
       [tell](int status) {
         if (status >= 300)
