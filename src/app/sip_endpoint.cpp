@@ -68,8 +68,13 @@ struct SipEndpoint::Parts {
         line(std::make_shared<voice::SipLineParts>(voice::SipLineParts{
             agent, events, ports, deps.io, deps.streams, shown(o), rtp_bind(o.bind_host)})),
         bridges(line, deps.clock, calls),
-        transfers([this](std::string_view id) { return calls.leg(id); }, agent, &bridges,
-                  {events, &deps.clock}),
+        transfers(
+            [this, line = deps.line](std::string_view id) {
+              auto leg = calls.leg(id);
+              if (!leg && line) leg = line->leg(id);  // a call dialled out
+              return leg;
+            },
+            agent, &bridges, {events, &deps.clock}),
         joined(deps.transfers) {}
 
   static std::string shown(const SipEndpointOptions& o) {

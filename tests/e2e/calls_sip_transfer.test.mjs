@@ -168,10 +168,12 @@ test("sipVerb dial bridges the caller to the destination: audio both ways, and t
       assert.ok(heard.every((p) => p.payload.length === 160));
       const want = linear(0x9f);
       for (const p of heard) for (const b of p.payload) assert.ok(Math.abs(linearOfAlaw(b) - want) <= want * 0.07, `${linearOfAlaw(b)} vs ${want}`);
-      // Our own sequence numbers and timestamps: consecutive, 160 apart.
+      // Our own sequence numbers and timestamps: consecutive numbers, the clock 160 a frame
+      // (it runs on through a tick that found nothing to send: the legs' grids are apart).
       for (let i = 1; i < heard.length; i++) {
         assert.equal(heard[i].seq, (heard[i - 1].seq + 1) & 0xffff);
-        assert.equal(heard[i].timestamp - heard[i - 1].timestamp, 160);
+        const step = heard[i].timestamp - heard[i - 1].timestamp;
+        assert.ok(step > 0 && step % 160 === 0, `timestamp step ${step}`);
       }
       // The desk answers (A-law 0xa5, +16896): the caller hears it as PCMU of the same level.
       await desk.play(level(0xa5, 25), { payloadType: 8 });

@@ -45,8 +45,12 @@ bool SipCallTransfers::can_transfer(const json::object& call) const {
   return string_at(call, "phoneCallTransport") == "sip" && legs_(string_at(call, "id")).has_value();
 }
 
-std::optional<std::string> SipCallTransfers::plan_refusal(const json::object&,
+std::optional<std::string> SipCallTransfers::plan_refusal(const json::object& call,
                                                           const calls::TransferPlan& plan) const {
+  if (plan.sip_verb == "dial" && string_at(call, "type") == "outboundPhoneCall")
+    return std::string(
+        "transferPlan.sipVerb dial is not supported on SIP calls dialled out yet; use refer or "
+        "bye");
   if (plan.sip_verb == "dial" && !bridges_)
     return std::string(
         "transferPlan.sipVerb dial (a second call leg bridged by this server) is not available "
