@@ -144,7 +144,10 @@ test("sipVerb bye ends the call with BYE (assistant-forwarded-call); dial to a n
 // Frames of one constant μ-law byte: a steady level the far side can recognise.
 const level = (byte, frames) => Buffer.alloc(160 * frames, byte);
 
-test("sipVerb dial bridges the caller to the destination: audio both ways, and the destination's BYE ends the caller's leg", async () => {
+// A call from sipp transferred by dial to `transferPlan` at a desk (dest_answer_bye.xml: PCMA,
+// its RTP peer `desk`, hanging up 5 s after answering, which ends the caller's leg), once the
+// call has ended assistant-forwarded-call; `body(peer, desk)` runs then.
+async function dialToDesk(transferPlan, body) {
   const { user, number } = await sipNumber({ endCallPhrases: ["never said"] });
   const desk = await rtpPeer();
   const gateway = await sippGateway(join(SCENARIOS, "dest_answer_bye.xml"), { keys: { rtp_port: desk.port } });
@@ -152,35 +155,11 @@ test("sipVerb dial bridges the caller to the destination: audio both ways, and t
     await onSipCall(user, "call_until_bye.xml", async (peer) => {
       const call = await liveCallOn(number);
       await greeted(peer);
-      const destination = {
-        type: "sip", sipUri: `sip:desk@127.0.0.1:${gateway.port}`, sipHeaders: { "X-Case": "42" }, message: "",
-        transferPlan: { mode: "blind-transfer", sipVerb: "dial", dialTimeout: 10 },
-      };
+      const destination = { type: "sip", sipUri: `sip:desk@127.0.0.1:${gateway.port}`, sipHeaders: { "X-Case": "42" }, message: "", transferPlan };
       assert.equal((await control(call, { type: "transfer", destination })).status, 200);
-      // Answered and bridged: the assistant leaves, the call ends assistant-forwarded-call.
       const ended = await callEnded(env.server, call.id);
       assert.equal(ended.endedReason, "assistant-forwarded-call");
-      // The caller speaks (μ-law 0x9f, +8316): the desk gets it as PCMA of the same level.
-      const fromCaller = peer.packets.length;
-      await peer.play(level(0x9f, 25));
-      await until(() => desk.packets.filter((p) => p.payloadType === 8).length >= 15, "the caller's audio at the desk", 5000);
-      const heard = desk.packets.filter((p) => p.payloadType === 8);
-      assert.ok(heard.every((p) => p.payload.length === 160));
-      const want = linear(0x9f);
-      for (const p of heard) for (const b of p.payload) assert.ok(Math.abs(linearOfAlaw(b) - want) <= want * 0.07, `${linearOfAlaw(b)} vs ${want}`);
-      // Our own sequence numbers and timestamps: consecutive numbers, the clock 160 a frame
-      // (it runs on through a tick that found nothing to send: the legs' grids are apart).
-      for (let i = 1; i < heard.length; i++) {
-        assert.equal(heard[i].seq, (heard[i - 1].seq + 1) & 0xffff);
-        const step = heard[i].timestamp - heard[i - 1].timestamp;
-        assert.ok(step > 0 && step % 160 === 0, `timestamp step ${step}`);
-      }
-      // The desk answers (A-law 0xa5, +16896): the caller hears it as PCMU of the same level.
-      await desk.play(level(0xa5, 25), { payloadType: 8 });
-      const wantBack = linearOfAlaw(0xa5);
-      const level16896 = (p) => p.payloadType === 0 && p.payload.every((b) => Math.abs(linear(b) - wantBack) <= wantBack * 0.07);
-      await until(() => peer.packets.slice(fromCaller).filter(level16896).length >= 15, "the desk's audio at the caller", 5000);
-      // The desk hangs up (5 s after answering): the caller gets BYE (call_until_bye.xml).
+      await body(peer, desk);
     });
     const run = await gateway.done;
     assert.equal(run.status, 0, run.errors);
@@ -188,39 +167,49 @@ test("sipVerb dial bridges the caller to the destination: audio both ways, and t
     gateway.kill();
     await desk.close();
   }
+}
+
+test("sipVerb dial bridges the caller to the destination: audio both ways, and the destination's BYE ends the caller's leg", async () => {
+  // Answered and bridged: the assistant has left (the call ended assistant-forwarded-call).
+  await dialToDesk({ mode: "blind-transfer", sipVerb: "dial", dialTimeout: 10 }, async (peer, desk) => {
+    // The caller speaks (μ-law 0x9f, +8316): the desk gets it as PCMA of the same level.
+    const fromCaller = peer.packets.length;
+    await peer.play(level(0x9f, 25));
+    await until(() => desk.packets.filter((p) => p.payloadType === 8).length >= 15, "the caller's audio at the desk", 5000);
+    const heard = desk.packets.filter((p) => p.payloadType === 8);
+    assert.ok(heard.every((p) => p.payload.length === 160));
+    const want = linear(0x9f);
+    for (const p of heard) for (const b of p.payload) assert.ok(Math.abs(linearOfAlaw(b) - want) <= want * 0.07, `${linearOfAlaw(b)} vs ${want}`);
+    // Our own sequence numbers and timestamps: consecutive numbers, the clock 160 a frame
+    // (it runs on through a tick that found nothing to send: the legs' grids are apart).
+    for (let i = 1; i < heard.length; i++) {
+      assert.equal(heard[i].seq, (heard[i - 1].seq + 1) & 0xffff);
+      const step = heard[i].timestamp - heard[i - 1].timestamp;
+      assert.ok(step > 0 && step % 160 === 0, `timestamp step ${step}`);
+    }
+    // The desk answers (A-law 0xa5, +16896): the caller hears it as PCMU of the same level.
+    await desk.play(level(0xa5, 25), { payloadType: 8 });
+    const wantBack = linearOfAlaw(0xa5);
+    const level16896 = (p) => p.payloadType === 0 && p.payload.every((b) => Math.abs(linear(b) - wantBack) <= wantBack * 0.07);
+    await until(() => peer.packets.slice(fromCaller).filter(level16896).length >= 15, "the desk's audio at the caller", 5000);
+    // The desk hangs up (5 s after answering): the caller gets BYE (call_until_bye.xml).
+  });
 });
 
 test("warm-transfer-say-message with sipVerb dial: the destination hears the message in the assistant's voice before the caller joins", async () => {
-  const { user, number } = await sipNumber({ endCallPhrases: ["never said"] });
-  const desk = await rtpPeer();
-  const gateway = await sippGateway(join(SCENARIOS, "dest_answer_bye.xml"), { keys: { rtp_port: desk.port } });
-  try {
-    await onSipCall(user, "call_until_bye.xml", async (peer) => {
-      const call = await liveCallOn(number);
-      await greeted(peer);
-      const destination = {
-        type: "sip", sipUri: `sip:desk@127.0.0.1:${gateway.port}`, sipHeaders: { "X-Case": "42" }, message: "",
-        transferPlan: { mode: "warm-transfer-say-message", message: "A caller about an invoice.", sipVerb: "dial" },
-      };
-      assert.equal((await control(call, { type: "transfer", destination })).status, 200);
-      const ended = await callEnded(env.server, call.id);
-      assert.equal(ended.endedReason, "assistant-forwarded-call");
-      // Before the caller joined, the desk got the message: a second or more of speech.
-      const intro = desk.packets.filter((p) => p.payloadType === 8);
-      assert.ok(intro.length >= 40, `${intro.length} packets of introduction`);
-      let energy = 0;
-      for (const p of intro) for (const b of p.payload) energy += Math.abs(linearOfAlaw(b));
-      assert.ok(energy / (intro.length * 160) > 200, "the introduction is speech, not silence");
-      // The caller is then bridged: its audio reaches the desk.
-      const mark = desk.packets.length;
-      await peer.play(level(0x9f, 15));
-      await until(() => desk.packets.length >= mark + 10, "the caller's audio at the desk", 5000);
-    });
-    assert.equal((await gateway.done).status, 0);
-  } finally {
-    gateway.kill();
-    await desk.close();
-  }
+  const plan = { mode: "warm-transfer-say-message", message: "A caller about an invoice.", sipVerb: "dial" };
+  await dialToDesk(plan, async (peer, desk) => {
+    // Before the caller joined, the desk got the message: a second or more of speech.
+    const intro = desk.packets.filter((p) => p.payloadType === 8);
+    assert.ok(intro.length >= 40, `${intro.length} packets of introduction`);
+    let energy = 0;
+    for (const p of intro) for (const b of p.payload) energy += Math.abs(linearOfAlaw(b));
+    assert.ok(energy / (intro.length * 160) > 200, "the introduction is speech, not silence");
+    // The caller is then bridged: its audio reaches the desk.
+    const mark = desk.packets.length;
+    await peer.play(level(0x9f, 15));
+    await until(() => desk.packets.length >= mark + 10, "the caller's audio at the desk", 5000);
+  });
 });
 
 test("sipVerb dial: the caller's BYE ends the destination's leg", async () => {
