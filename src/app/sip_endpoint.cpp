@@ -8,6 +8,7 @@
 
 #include "runtime/voice/call_transfers.hpp"
 #include "runtime/voice/rtp_ports.hpp"
+#include "runtime/voice/sip_bridge.hpp"
 #include "runtime/voice/sip_call_transfers.hpp"
 #include "runtime/voice/sip_calls.hpp"
 #include "runtime/voice/sip_carrier.hpp"
@@ -52,6 +53,8 @@ struct SipEndpoint::Parts {
   boost::asio::any_io_executor events;
   telephony::sip::SipAgent agent;
   voice::SipCalls calls;
+  std::shared_ptr<const voice::SipLineParts> line;  ///< what dialling out uses
+  voice::SipBridges bridges;
   voice::SipCallTransfers transfers;
   voice::TransfersByTransport* joined = nullptr;  ///< where `transfers` is set while running
 
@@ -62,7 +65,16 @@ struct SipEndpoint::Parts {
         agent({o.bind_host, o.port, o.public_host}, events),
         calls({agent, deps.inbound, deps.live, ports, deps.io, deps.clock, deps.streams, shown(o),
                rtp_bind(o.bind_host), shown(o), &agent}),
-        transfers([this](std::string_view id) { return calls.leg(id); }, agent),
+        line(std::make_shared<voice::SipLineParts>(voice::SipLineParts{
+            agent, events, ports, deps.io, deps.streams, shown(o), rtp_bind(o.bind_host)})),
+        bridges(line, deps.clock, calls),
+        transfers(
+            [this, line = deps.line](std::string_view id) {
+              auto leg = calls.leg(id);
+              if (!leg && line) leg = line->leg(id);  // a call dialled out
+              return leg;
+            },
+            agent, &bridges, {events, &deps.clock}),
         joined(deps.transfers) {}
 
   static std::string shown(const SipEndpointOptions& o) {
@@ -87,10 +99,7 @@ SipEndpoint::SipEndpoint(const SipEndpointOptions& options, SipCallDeps deps) {
   parts_->agent.start(parts_->calls);
   if (parts_->joined) parts_->joined->set_sip(&parts_->transfers);
   spdlog::info("SIP: RTP on UDP ports {}", parts_->ports.describe());
-  if ((line_ = deps.line))
-    line_->attach(std::make_shared<voice::SipLineParts>(
-        voice::SipLineParts{parts_->agent, parts_->events, parts_->ports, deps.io, deps.streams,
-                            media, rtp_bind(options.bind_host)}));
+  if ((line_ = deps.line)) line_->attach(parts_->line);
 }
 
 SipEndpoint::~SipEndpoint() {
@@ -105,6 +114,7 @@ void SipEndpoint::stop() {
   if (line_) line_->detach();
   if (!parts_) return;
   if (parts_->joined) parts_->joined->set_sip(nullptr);
+  parts_->calls.end_bridges();
   parts_->agent.stop();
 }
 

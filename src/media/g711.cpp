@@ -109,4 +109,18 @@ void decode_alaw(std::string_view codes, std::vector<std::int16_t>& out) {
     out[i] = kAlaw[static_cast<std::uint8_t>(codes[i])];
 }
 
+std::string alaw_from_mulaw(std::string_view codes) {
+  std::string out(codes.size(), '\0');
+  for (std::size_t i = 0; i < codes.size(); ++i)
+    out[i] = static_cast<char>(alaw_from_linear(kMulaw[static_cast<std::uint8_t>(codes[i])]));
+  return out;
+}
+
+std::string mulaw_from_alaw(std::string_view codes) {
+  std::string out(codes.size(), '\0');
+  for (std::size_t i = 0; i < codes.size(); ++i)
+    out[i] = static_cast<char>(mulaw_from_linear(kAlaw[static_cast<std::uint8_t>(codes[i])]));
+  return out;
+}
+
 }  // namespace sb::media

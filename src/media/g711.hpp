@@ -21,4 +21,9 @@ void decode_mulaw(std::string_view codes, std::vector<std::int16_t>& out);
 void encode_alaw(std::span<const std::int16_t> samples, std::string& out);
 void decode_alaw(std::string_view codes, std::vector<std::int16_t>& out);
 
+/// One law's codes as the other's, sample by sample through linear PCM (a bridge between a
+/// PCMU leg and a PCMA leg): no resampling, so nothing is lost but the companding step.
+std::string alaw_from_mulaw(std::string_view codes);
+std::string mulaw_from_alaw(std::string_view codes);
+
 }  // namespace sb::media

@@ -141,6 +141,25 @@ async function endCall(call) {
   assert.ok(res.ok, `end-call answered ${res.status}`);
 }
 
+test("a call dialled out transfers with REFER: a number is referred to the gateway that answered", async () => {
+  const gateway = await sippGateway(join(HERE, "sip", "gateway_answer_refer.xml"));
+  try {
+    const number = await trunkNumber(gateway.port);
+    const call = await client.calls.create({ phoneNumberId: number.id, assistantId: assistant.id, customer: { number: "+14155550129" } });
+    await until(async () => (await client.calls.get({ id: call.id })).status === "in-progress", "in-progress", 5000);
+    const transfer = { type: "transfer", destination: { type: "number", number: "+14155550123" } };
+    const res = await fetch(call.monitor.controlUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(transfer) });
+    assert.equal(res.status, 200, await res.text());
+    // sipp checks the Refer-To, answers 202, NOTIFYs 200 and takes our BYE.
+    const ended = await callEnded(env.server, call.id, 10000);
+    assert.equal(ended.endedReason, "assistant-forwarded-call");
+    const run = await gateway.done;
+    assert.equal(run.status, 0, run.errors);
+  } finally {
+    gateway.kill();
+  }
+});
+
 test("a call ended here once answered is hung up: the gateway gets our BYE", async () => {
   const answering = await sippGateway(join(UNIT_SCENARIOS, "uas_answer.xml"));
   try {

@@ -2,13 +2,19 @@
 // in this process: transferCall with sipVerb refer (REFER with the destination's headers in
 // Refer-To, 202, NOTIFY 200 → assistant-forwarded-call), a transfer whose target is busy
 // (NOTIFY 486: the call goes on, the model is told), sipVerb bye and dial through the control
-// URL, the dtmf tool's keys as RFC 4733 events and as SIP INFO, and INFO keys from the caller
+// URL (dial: a second sipp as the destination, its RTP peer bridged to the caller's, PCMU to
+// PCMA and back; a busy destination leaving the caller with the assistant), the dtmf tool's keys as RFC 4733 events and as SIP INFO, and INFO keys from the caller
 // reaching a keypadInputPlan assistant.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startChatServer } from "./chats_helpers.mjs";
 import { callEnded, until } from "./voice_helpers.mjs";
-import { freeSipPort, sipp, rtpPeer } from "./sip_helpers.mjs";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { freeSipPort, sipp, sippGateway, rtpPeer, linear, linearOfAlaw } from "./sip_helpers.mjs";
+
+const SCENARIOS = join(dirname(fileURLToPath(import.meta.url)), "sip");
+const HERE_UNIT = join(dirname(fileURLToPath(import.meta.url)), "..", "unit", "sip");
 
 let env, sipPort, client;
 before(async () => {
@@ -115,7 +121,7 @@ test("a REFER whose target is busy (NOTIFY 486) leaves the call with the assista
   });
 });
 
-test("sipVerb bye ends the call with BYE (assistant-forwarded-call); dial is refused and the call goes on", async () => {
+test("sipVerb bye ends the call with BYE (assistant-forwarded-call); dial to a number is refused and the call goes on", async () => {
   const { user, number } = await sipNumber({ endCallPhrases: ["never said"] });
   await onSipCall(user, "call_until_bye.xml", async (peer) => {
     const call = await liveCallOn(number);
@@ -126,13 +132,127 @@ test("sipVerb bye ends the call with BYE (assistant-forwarded-call); dial is ref
     const mark = env.standin.requests.length;
     const dial = { type: "number", number: "+14155550123", transferPlan: { mode: "blind-transfer", sipVerb: "dial" } };
     assert.equal((await control(call, { type: "transfer", destination: dial })).status, 200);
-    await modelHeard(mark, "sipVerb dial (a second call leg bridged by this server) is not supported");
+    await modelHeard(mark, "transferPlan.sipVerb dial calls a sip destination's sipUri");
     assert.equal((await client.calls.get({ id: call.id })).status, "in-progress");
     const bye = { type: "number", number: "+14155550123", transferPlan: { mode: "blind-transfer", sipVerb: "bye" } };
     assert.equal((await control(call, { type: "transfer", destination: bye })).status, 200);
     const ended = await callEnded(env.server, call.id);
     assert.equal(ended.endedReason, "assistant-forwarded-call");
   });
+});
+
+// Frames of one constant μ-law byte: a steady level the far side can recognise.
+const level = (byte, frames) => Buffer.alloc(160 * frames, byte);
+
+// A call from sipp transferred by dial to `transferPlan` at a desk (dest_answer_bye.xml: PCMA,
+// its RTP peer `desk`, hanging up 5 s after answering, which ends the caller's leg), once the
+// call has ended assistant-forwarded-call; `body(peer, desk)` runs then.
+async function dialToDesk(transferPlan, body) {
+  const { user, number } = await sipNumber({ endCallPhrases: ["never said"] });
+  const desk = await rtpPeer();
+  const gateway = await sippGateway(join(SCENARIOS, "dest_answer_bye.xml"), { keys: { rtp_port: desk.port } });
+  try {
+    await onSipCall(user, "call_until_bye.xml", async (peer) => {
+      const call = await liveCallOn(number);
+      await greeted(peer);
+      const destination = { type: "sip", sipUri: `sip:desk@127.0.0.1:${gateway.port}`, sipHeaders: { "X-Case": "42" }, message: "", transferPlan };
+      assert.equal((await control(call, { type: "transfer", destination })).status, 200);
+      const ended = await callEnded(env.server, call.id);
+      assert.equal(ended.endedReason, "assistant-forwarded-call");
+      await body(peer, desk);
+    });
+    const run = await gateway.done;
+    assert.equal(run.status, 0, run.errors);
+  } finally {
+    gateway.kill();
+    await desk.close();
+  }
+}
+
+test("sipVerb dial bridges the caller to the destination: audio both ways, and the destination's BYE ends the caller's leg", async () => {
+  // Answered and bridged: the assistant has left (the call ended assistant-forwarded-call).
+  await dialToDesk({ mode: "blind-transfer", sipVerb: "dial", dialTimeout: 10 }, async (peer, desk) => {
+    // The caller speaks (μ-law 0x9f, +8316): the desk gets it as PCMA of the same level.
+    const fromCaller = peer.packets.length;
+    await peer.play(level(0x9f, 25));
+    await until(() => desk.packets.filter((p) => p.payloadType === 8).length >= 15, "the caller's audio at the desk", 5000);
+    const heard = desk.packets.filter((p) => p.payloadType === 8);
+    assert.ok(heard.every((p) => p.payload.length === 160));
+    const want = linear(0x9f);
+    for (const p of heard) for (const b of p.payload) assert.ok(Math.abs(linearOfAlaw(b) - want) <= want * 0.07, `${linearOfAlaw(b)} vs ${want}`);
+    // Our own sequence numbers and timestamps: consecutive numbers, the clock 160 a frame
+    // (it runs on through a tick that found nothing to send: the legs' grids are apart).
+    for (let i = 1; i < heard.length; i++) {
+      assert.equal(heard[i].seq, (heard[i - 1].seq + 1) & 0xffff);
+      const step = heard[i].timestamp - heard[i - 1].timestamp;
+      assert.ok(step > 0 && step % 160 === 0, `timestamp step ${step}`);
+    }
+    // The desk answers (A-law 0xa5, +16896): the caller hears it as PCMU of the same level.
+    await desk.play(level(0xa5, 25), { payloadType: 8 });
+    const wantBack = linearOfAlaw(0xa5);
+    const level16896 = (p) => p.payloadType === 0 && p.payload.every((b) => Math.abs(linear(b) - wantBack) <= wantBack * 0.07);
+    await until(() => peer.packets.slice(fromCaller).filter(level16896).length >= 15, "the desk's audio at the caller", 5000);
+    // The desk hangs up (5 s after answering): the caller gets BYE (call_until_bye.xml).
+  });
+});
+
+test("warm-transfer-say-message with sipVerb dial: the destination hears the message in the assistant's voice before the caller joins", async () => {
+  const plan = { mode: "warm-transfer-say-message", message: "A caller about an invoice.", sipVerb: "dial" };
+  await dialToDesk(plan, async (peer, desk) => {
+    // Before the caller joined, the desk got the message: a second or more of speech.
+    const intro = desk.packets.filter((p) => p.payloadType === 8);
+    assert.ok(intro.length >= 40, `${intro.length} packets of introduction`);
+    let energy = 0;
+    for (const p of intro) for (const b of p.payload) energy += Math.abs(linearOfAlaw(b));
+    assert.ok(energy / (intro.length * 160) > 200, "the introduction is speech, not silence");
+    // The caller is then bridged: its audio reaches the desk.
+    const mark = desk.packets.length;
+    await peer.play(level(0x9f, 15));
+    await until(() => desk.packets.length >= mark + 10, "the caller's audio at the desk", 5000);
+  });
+});
+
+test("sipVerb dial: the caller's BYE ends the destination's leg", async () => {
+  const { user, number } = await sipNumber({ endCallPhrases: ["never said"] });
+  // Answers and waits for our BYE.
+  const gateway = await sippGateway(join(HERE_UNIT, "uas_answer.xml"));
+  try {
+    // The caller hangs up 5 s after the answer, after the transfer.
+    await onSipCall(user, "call_caller_bye.xml", async (peer) => {
+      const call = await liveCallOn(number);
+      await greeted(peer);
+      const destination = { type: "sip", sipUri: `sip:desk@127.0.0.1:${gateway.port}`, transferPlan: { sipVerb: "dial" } };
+      assert.equal((await control(call, { type: "transfer", destination })).status, 200);
+      assert.equal((await callEnded(env.server, call.id)).endedReason, "assistant-forwarded-call");
+    }, { holdMs: 5000 });
+    const run = await gateway.done;
+    assert.equal(run.status, 0, run.errors);
+  } finally {
+    gateway.kill();
+  }
+});
+
+test("sipVerb dial to a busy destination leaves the caller with the assistant, told why", async () => {
+  const { user, number } = await sipNumber({ endCallPhrases: ["never said"] });
+  const gateway = await sippGateway(join(HERE_UNIT, "uas_busy.xml"));
+  try {
+    await onSipCall(user, "call_until_bye.xml", async (peer) => {
+      const call = await liveCallOn(number);
+      await greeted(peer);
+      const mark = env.standin.requests.length;
+      const destination = { type: "sip", sipUri: `sip:desk@127.0.0.1:${gateway.port}`, transferPlan: { sipVerb: "dial" } };
+      assert.equal((await control(call, { type: "transfer", destination })).status, 200);
+      await modelHeard(mark, "The transfer failed (the destination is busy (SIP 486))");
+      assert.equal((await client.calls.get({ id: call.id })).status, "in-progress");
+      // The assistant still has the caller: its answer to the failure reaches the caller's RTP.
+      const before = peer.packets.length;
+      await until(() => peer.packets.length > before + 10, "the assistant speaking again", 10000);
+      assert.equal((await control(call, { type: "end-call" })).status, 200);
+      assert.equal((await callEnded(env.server, call.id)).endedReason, "customer-ended-call");
+    });
+  } finally {
+    gateway.kill();
+  }
 });
 
 test("the dtmf tool's keys reach the caller as RFC 4733 telephone-events", async () => {

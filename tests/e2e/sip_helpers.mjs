@@ -73,6 +73,15 @@ export function linear(byte) {
   return u & 0x80 ? 0x84 - t : t - 0x84;
 }
 
+/** The 16-bit sample of an A-law byte. */
+export function linearOfAlaw(byte) {
+  const a = byte ^ 0x55;
+  const exponent = (a & 0x70) >> 4;
+  let t = (a & 0x0f) << 4;
+  t = exponent === 0 ? t + 8 : ((t + 0x108) << (exponent - 1));
+  return a & 0x80 ? t : -t;
+}
+
 /**
  * The softphone's media: a UDP socket on 127.0.0.1 (`port` goes in the offer). `packets` holds
  * what arrives ({at ms, payloadType, marker, seq, timestamp, payload}); `play` sends PCMU
@@ -115,13 +124,16 @@ export async function rtpPeer() {
     port: socket.address().port,
     packets,
     source: () => from,
-    /** Sends `pcmu` (8 kHz μ-law) in 160-byte frames, 20 ms apart, once the server has sent. */
-    async play(pcmu) {
+    /**
+     * Sends `pcmu` (8 kHz μ-law; A-law with payloadType 8) in 160-byte frames, 20 ms apart, once
+     * the server has sent.
+     */
+    async play(pcmu, { payloadType = 0 } = {}) {
       next = performance.now();
       for (let at = 0; at < pcmu.length; at += 160) {
-        const frame = Buffer.alloc(160, 0xff);
+        const frame = Buffer.alloc(160, payloadType === 8 ? 0xd5 : 0xff);
         pcmu.copy(frame, 0, at, Math.min(at + 160, pcmu.length));
-        send(0, frame, { marker: at === 0 });
+        send(payloadType, frame, { marker: at === 0 });
         timestamp += 160;
         await tick();
       }

@@ -386,5 +386,117 @@ TEST_F(RtpSessionTest, AsACallTransportItIsPacedAndHangsUpOnce) {
   EXPECT_FALSE(take(peer_));  // the stream is closed: what was queued is not sent
 }
 
+// A bridge (a SIP transfer with sipVerb dial): two sessions relaying to each other.
+class RtpRelayTest : public RtpSessionTest {
+ protected:
+  RtpRelayTest() : far_(io_, udp::endpoint(loopback(), 0)) {}
+
+  // The caller's leg `a` (PCMU, peer_) bridged to the destination's `b` (`b_codec`, far_).
+  void bridge(RtpCodec b_codec) {
+    a_ = open(peer_.local_endpoint());
+    RtpSessionConfig config;
+    config.codec = b_codec;
+    b_ = open(far_.local_endpoint(), config);
+    a_->relay_to(b_);
+    b_->relay_to(a_);
+    pump();
+  }
+  // `frames` frames of `byte` from `from` to `to`, sequence numbers from `first`.
+  void send_frames(udp::socket& from, const RtpSession& to, std::uint8_t type, char byte,
+                   int frames, std::uint16_t first = 100, std::uint32_t ssrc = 0xabc) {
+    for (int i = 0; i < frames; ++i) {
+      const auto n = static_cast<std::uint16_t>(first + i);
+      send_rtp(from, to, {i == 0, type, n, 160u * n, ssrc}, std::string(160, byte));
+    }
+  }
+  static std::vector<media::RtpPacket> drain(udp::socket& socket, std::vector<std::string>& keep) {
+    std::vector<media::RtpPacket> got;
+    while (auto wire = take(socket)) keep.push_back(*wire);
+    for (const auto& w : keep) got.push_back(*media::parse_rtp(w));
+    return got;
+  }
+
+  udp::socket far_;
+  std::shared_ptr<RtpSession> a_, b_;
+};
+
+TEST_F(RtpRelayTest, EqualCodecsPassPayloadsThroughUnderTheLegsOwnSsrcSequenceAndTimestamps) {
+  bridge(RtpCodec::kPcmu);
+  // The caller's frames arrive out of order: the jitter buffer puts them back.
+  send_rtp(peer_, *a_, {false, 0, 11, 1760, 0xabc}, std::string(160, '\x11'));
+  send_rtp(peer_, *a_, {true, 0, 10, 1600, 0xabc}, std::string(160, '\x10'));
+  send_rtp(peer_, *a_, {false, 0, 12, 1920, 0xabc}, std::string(160, '\x12'));
+  ticks(8);
+  std::vector<std::string> wires;
+  const auto got = drain(far_, wires);
+  ASSERT_EQ(got.size(), 3u);
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    EXPECT_EQ(got[i].header.payload_type, 0);
+    EXPECT_EQ(got[i].payload, std::string(160, static_cast<char>(0x10 + i)));  // untouched
+    EXPECT_NE(got[i].header.ssrc, 0xabcu);  // the destination's leg speaks as itself
+    EXPECT_EQ(got[i].header.marker, i == 0);
+    if (i == 0) continue;
+    EXPECT_EQ(got[i].header.ssrc, got[0].header.ssrc);
+    EXPECT_EQ(media::sequence_delta(got[i].header.sequence, got[i - 1].header.sequence), 1);
+    EXPECT_EQ(got[i].header.timestamp - got[i - 1].header.timestamp, 160u);
+  }
+  EXPECT_TRUE(media_->chunks.empty());  // the assistant hears nothing of a bridged call
+  a_->close();
+  b_->close();
+}
+
+TEST_F(RtpRelayTest, PcmuAndPcmaAreTranscodedBothWays) {
+  bridge(RtpCodec::kPcma);
+  send_frames(peer_, *a_, 0, '\x9f', 4);
+  send_frames(far_, *b_, 8, '\xa5', 4, 500, 0xdef);
+  ticks(8);
+  std::vector<std::string> to_far, to_caller;
+  const auto at_far = drain(far_, to_far);
+  ASSERT_EQ(at_far.size(), 4u);
+  const auto alaw = static_cast<char>(media::alaw_from_linear(media::linear_from_mulaw(0x9f)));
+  for (const auto& p : at_far) {
+    EXPECT_EQ(p.header.payload_type, 8);
+    EXPECT_EQ(p.payload, std::string(160, alaw));
+  }
+  const auto at_caller = drain(peer_, to_caller);
+  ASSERT_EQ(at_caller.size(), 4u);
+  const auto mulaw = static_cast<char>(media::mulaw_from_linear(media::linear_from_alaw(0xa5)));
+  for (const auto& p : at_caller) {
+    EXPECT_EQ(p.header.payload_type, 0);
+    EXPECT_EQ(p.payload, std::string(160, mulaw));
+  }
+  a_->close();
+  b_->close();
+}
+
+TEST_F(RtpRelayTest, KeysAreRelayedAsEvents) {
+  bridge(RtpCodec::kPcmu);
+  const auto packets = media::telephone_event_packets('5');
+  ASSERT_TRUE(packets);
+  for (std::size_t i = 0; i < packets->size(); ++i)
+    send_rtp(peer_, *a_, {(*packets)[i].marker, 101, static_cast<std::uint16_t>(20 + i), 3200, 1},
+             (*packets)[i].payload);
+  ticks(1);
+  std::vector<std::string> wires;
+  const auto got = drain(far_, wires);
+  ASSERT_FALSE(got.empty());
+  EXPECT_EQ(got[0].header.payload_type, 101);
+  EXPECT_EQ(static_cast<std::uint8_t>(got[0].payload[0]), 5);  // the event code of '5'
+  EXPECT_EQ(a_->counters().digits_in, 1u);
+  EXPECT_EQ(b_->counters().digits_out, 1u);
+  a_->close();
+  b_->close();
+}
+
+TEST_F(RtpRelayTest, PayloadsFromTheOtherLegAreBoundedByTheQueue) {
+  auto session = open(peer_.local_endpoint());
+  for (int i = 0; i < 30; ++i) session->send_payload(RtpCodec::kPcmu, std::string(160, '\x22'));
+  EXPECT_EQ(session->counters().dropped_out, 5u);  // 25 frames (500 ms) wait at most
+  EXPECT_FALSE(session->send_payload(RtpCodec::kPcma, std::string(160, '\x22')));
+  session->close();
+  pump();
+  EXPECT_FALSE(session->send_payload(RtpCodec::kPcmu, std::string(160, '\x22')));
+}
+
 }  // namespace
 }  // namespace sb::voice

@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/io_context.hpp>
 #include <boost/json/parse.hpp>
+
+#include "core/manual_clock.hpp"
 
 #include "telephony/sip/sip_dial.hpp"
 
@@ -119,6 +122,45 @@ TEST_F(SipCallTransfersTest, DialAndWarmModesAreRefused) {
 TEST_F(SipCallTransfersTest, ADestinationWithNothingToReferToIsRefused) {
   EXPECT_EQ(**transfer(R"({"type":"sip"})"),
             "the destination has no sipUri or number to refer the caller to");
+}
+
+// A PBX that takes the REFER (202) and then neither NOTIFYs a final status nor hangs up.
+class SipReferWaitTest : public SipCallTransfersTest {
+ protected:
+  void advance(std::chrono::seconds by) {
+    clock_.advance(by);
+    io_.restart();
+    io_.poll();
+  }
+  ManualClock clock_;
+  boost::asio::io_context io_;
+  SipCallTransfers timed_{[this](std::string_view) { return leg_; }, agent_, nullptr,
+                          ReferTimer{io_.get_executor(), &clock_}};
+};
+
+TEST_F(SipReferWaitTest, NoFinalNotifyWithinTheLimitGivesTheCallBackToTheAssistant) {
+  auto result = std::make_shared<std::optional<std::string>>();
+  timed_.transfer(call_, json::parse(R"({"type":"sip","sipUri":"sip:desk@pbx"})").as_object(),
+                  std::nullopt, [result](std::string error) { *result = std::move(error); });
+  agent_.refers.back().done(202);
+  advance(kReferOutcomeLimit - std::chrono::seconds(1));
+  EXPECT_FALSE(result->has_value());
+  advance(std::chrono::seconds(1));
+  ASSERT_TRUE(result->has_value());
+  EXPECT_NE((*result)->find("no final NOTIFY) within 90 s"), std::string::npos) << **result;
+  agent_.refers.back().outcome(200);  // too late: told once
+  EXPECT_NE((*result)->find("no final NOTIFY"), std::string::npos);
+}
+
+TEST_F(SipReferWaitTest, AFinalNotifyInTimeStopsTheWait) {
+  auto told = std::make_shared<std::vector<std::string>>();
+  timed_.transfer(call_, json::parse(R"({"type":"sip","sipUri":"sip:desk@pbx"})").as_object(),
+                  std::nullopt, [told](std::string error) { told->push_back(std::move(error)); });
+  agent_.refers.back().done(202);
+  advance(std::chrono::seconds(30));
+  agent_.refers.back().outcome(200);
+  advance(kReferOutcomeLimit);
+  EXPECT_EQ(*told, std::vector<std::string>{""});
 }
 
 }  // namespace

@@ -182,7 +182,7 @@ struct LiveCallSetup {
   std::string telnyx_public_key;
   /// The SIP side byo-phone-numbers dial out through (attached once it runs); none: they
   /// cannot.
-  const voice::SipLine* sip_line = nullptr;
+  voice::SipLine* sip_line = nullptr;
   /// This instance among several on one database: its id, how the others reach it (read once
   /// it listens) and its heartbeat (runtime/voice/call_owners.hpp).
   std::string instance_id = {};

@@ -56,6 +56,9 @@ TransferPlan TransferPlan::of(const json::object& destination) {
   if (const auto* s = object_at(*p, "summaryPlan")) plan.summary_plan = *s;
   if (const auto verb = string_at(*p, "sipVerb"); !verb.empty()) plan.sip_verb = verb;
   plan.sip_headers_in_refer_to = bool_at(*p, "sipHeadersInReferToEnabled");
+  if (const auto* t = p->if_contains("dialTimeout"); t && t->is_number())
+    plan.dial_timeout =
+        std::chrono::seconds(std::clamp<std::int64_t>(t->to_number<std::int64_t>(), 1, 600));
   return plan;
 }
 

@@ -36,6 +36,8 @@ struct TransferPlan {
   /// SIP calls: "refer" (the default), "bye" or "dial" (transferPlan.sipVerb, as written).
   std::string sip_verb = "refer";
   bool sip_headers_in_refer_to = false;  ///< transferPlan.sipHeadersInReferToEnabled
+  /// sipVerb dial: how long the destination rings (transferPlan.dialTimeout, 1-600).
+  std::chrono::seconds dial_timeout{60};
 
   /// The plan of a TransferDestinationNumber / ...Sip (blind when it has none).
   static TransferPlan of(const boost::json::object& destination);

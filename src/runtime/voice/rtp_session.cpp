@@ -121,6 +121,15 @@ void RtpSession::start(std::shared_ptr<CallMedia> media) {
   });
 }
 
+void RtpSession::relay_to(std::weak_ptr<RtpSession> peer) {
+  asio::post(state_->strand, [self = shared_from_this(), peer = std::move(peer)]() mutable {
+    auto& s = *self->state_;
+    s.relay = std::move(peer);
+    s.relaying = true;
+    s.media.reset();
+  });
+}
+
 void RtpSession::close() {
   if (state_->closed.exchange(true)) return;
   asio::post(state_->strand, [self = shared_from_this()] {
@@ -205,7 +214,11 @@ void RtpSession::on_rtp(std::string_view datagram, const udp::endpoint& from) {
       std::lock_guard lock(s.mutex);
       ++s.counters.digits_in;
     }
-    if (s.media) s.media->dtmf(std::string(1, *digit));
+    if (s.relaying) {
+      if (auto peer = s.relay.lock()) peer->send_digits(std::string_view(&*digit, 1));
+    } else if (s.media) {
+      s.media->dtmf(std::string(1, *digit));
+    }
   }
 }
 
@@ -231,17 +244,23 @@ void RtpSession::play_in() {
   // at once: beyond the playout delay they are skipped, so a digit does not add delay.
   while (frame && frame->empty() && s.jitter.depth() > s.config.jitter.playout_delay)
     frame = s.jitter.pull();
-  std::vector<std::int16_t> pcm;
-  if (frame && !frame->empty())
-    pcm = s.decoder.decode(*frame);
-  else if (!frame && s.jitter.stats().lost > lost_before)
-    pcm.assign(speech::kFrameSamples, 0);
   {
     std::lock_guard lock(s.mutex);
     s.counters.jitter_buffer = s.jitter.stats();
     s.counters.lost = s.reception.cumulative_lost();
     s.counters.jitter_ms = s.reception.jitter() / 8.0;
   }
+  if (s.relaying) {
+    // A lost frame is left to the far end's concealment: its RTP clock runs on meanwhile.
+    if (auto peer = s.relay.lock(); peer && frame && !frame->empty())
+      peer->send_payload(s.config.codec, *frame);
+    return;
+  }
+  std::vector<std::int16_t> pcm;
+  if (frame && !frame->empty())
+    pcm = s.decoder.decode(*frame);
+  else if (!frame && s.jitter.stats().lost > lost_before)
+    pcm.assign(speech::kFrameSamples, 0);
   if (!pcm.empty() && s.media) s.media->customer_audio(std::move(pcm));
 }
 

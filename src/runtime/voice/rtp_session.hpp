@@ -99,6 +99,15 @@ class RtpSession : public std::enable_shared_from_this<RtpSession> {
   bool send_digits(std::string_view digits);
   /// Whether telephone-events were negotiated (send_digits can send).
   bool sends_events() const;
+  /// Bridges this stream into `peer`, the other leg of a call this server connects (a SIP
+  /// transfer with sipVerb dial): from then on each 20 ms frame played out here goes to
+  /// peer->send_payload() as it arrived (no decoding), keys received go to peer->send_digits(),
+  /// and nothing reaches the CallMedia any more. `peer` is held weakly. Any thread.
+  void relay_to(std::weak_ptr<RtpSession> peer);
+  /// G.711 codes from another leg in `codec`: queued as they are when that is this stream's
+  /// codec, else transcoded sample by sample; sent on this stream's 20 ms grid under its own
+  /// SSRC, sequence numbers and timestamps. False when closed or the queue is full (counted).
+  bool send_payload(RtpCodec codec, std::string_view payload);
   /// Drops the audio queued and not yet sent (barge-in).
   void clear();
   /// Stops the ticks and closes the sockets (posted to the strand). Idempotent.
@@ -121,6 +130,8 @@ class RtpSession : public std::enable_shared_from_this<RtpSession> {
   void play_in();
   void send_out();
   void send_report();
+  /// Under the state's mutex: whole frames of `codes` (this stream's law) onto the queue.
+  bool queue_codes(std::string_view codes);
   /// Under the state's mutex.
   void send_packet(std::uint8_t type, bool marker, std::uint32_t timestamp,
                    std::string_view payload);

@@ -1,6 +1,7 @@
 // RtpSession's sending side: the outbound queue, the 20 ms tick and RTCP sender reports.
 #include <boost/asio/buffer.hpp>
 
+#include "media/g711.hpp"
 #include "media/rtp_packet.hpp"
 #include "runtime/voice/rtp_session.hpp"
 #include "runtime/voice/rtp_session_state.hpp"
@@ -37,7 +38,21 @@ bool RtpSession::send_audio(std::span<const std::int16_t> pcm) {
   auto& s = *state_;
   if (s.closed) return false;
   std::lock_guard lock(s.mutex);
-  s.cutter.add(s.encoder.encode(pcm));
+  return queue_codes(s.encoder.encode(pcm));
+}
+
+bool RtpSession::send_payload(RtpCodec codec, std::string_view payload) {
+  auto& s = *state_;
+  if (s.closed) return false;
+  std::lock_guard lock(s.mutex);
+  if (codec == s.config.codec) return queue_codes(payload);
+  return queue_codes(codec == RtpCodec::kPcmu ? media::alaw_from_mulaw(payload)
+                                              : media::mulaw_from_alaw(payload));
+}
+
+bool RtpSession::queue_codes(std::string_view codes) {
+  auto& s = *state_;
+  s.cutter.add(codes);
   const auto whole = s.cutter.take();
   bool all = true;
   for (std::size_t at = 0; at < whole.size(); at += kRtpFrameUnits) {

@@ -56,6 +56,8 @@ struct RtpSession::State {
 
   // strand
   std::shared_ptr<CallMedia> media;
+  std::weak_ptr<RtpSession> relay;  ///< the bridged leg, once relay_to() has run
+  bool relaying = false;
   std::array<char, 2048> rtp_buffer{};
   std::array<char, 2048> rtcp_buffer{};
   boost::asio::ip::udp::endpoint rtp_from, rtcp_from;

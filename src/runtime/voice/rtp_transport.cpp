@@ -15,6 +15,7 @@ bool RtpTransport::sends_digits(bool sip_info) const {
 // The placeholder audio that follows is sent as it is (silence) for INFO, and replaced by the
 // event's packets for RFC 4733.
 void RtpTransport::send_digit(char key, bool sip_info) {
+  if (released_) return;
   if (sip_info) {
     if (info_digit_) info_digit_(key);
     return;
@@ -24,6 +25,7 @@ void RtpTransport::send_digit(char key, bool sip_info) {
 
 void RtpTransport::hang_up() {
   std::call_once(once_, [this] {
+    if (released_) return;
     session_->close();
     if (on_hang_up_) on_hang_up_();
   });

@@ -7,6 +7,7 @@
 // agreed telephone-event, or as SIP INFO through the dialog's owner (the dtmf tool's
 // sipInfoDtmfEnabled).
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -24,9 +25,13 @@ class RtpTransport final : public CallTransport {
                std::function<void(char key)> info_digit = {});
 
   bool paced() const override { return true; }
-  bool send_audio(std::span<const std::int16_t> pcm) override { return session_->send_audio(pcm); }
+  bool send_audio(std::span<const std::int16_t> pcm) override {
+    return !released_ && session_->send_audio(pcm);
+  }
   /// Drops the few frames queued ahead (at most the call's lead).
-  void clear() override { session_->clear(); }
+  void clear() override {
+    if (!released_) session_->clear();
+  }
   /// What is sent is played as it goes: there is nothing to wait for.
   void mark(const std::string&) override {}
   void send_message(const boost::json::object&) override {}
@@ -35,9 +40,17 @@ class RtpTransport final : public CallTransport {
   void send_digit(char key, bool sip_info) override;
 
   RtpSession& session() { return *session_; }
+  /// The stream and the dialog now belong to someone else (a bridge to a second leg): the
+  /// call's audio and keys are no longer sent, and its hang_up() neither closes the stream nor
+  /// ends the dialog. Any thread.
+  void release() {
+    released_ = true;
+    session_->clear();  // what the assistant had queued
+  }
 
  private:
   std::shared_ptr<RtpSession> session_;
+  std::atomic<bool> released_{false};
   std::once_flag once_;
   std::function<void()> on_hang_up_;
   std::function<void(char)> info_digit_;

@@ -12,6 +12,7 @@
 #include "runtime/voice/rtp_ports.hpp"
 #include "runtime/voice/rtp_session.hpp"
 #include "runtime/voice/rtp_streams.hpp"
+#include "runtime/voice/rtp_transport.hpp"
 #include "runtime/voice/sip_media.hpp"
 #include "telephony/inbound_calls.hpp"
 #include "telephony/sip/sdp.hpp"
@@ -56,7 +57,10 @@ struct SipCalls::Impl : std::enable_shared_from_this<SipCalls::Impl> {
     std::string source;              ///< the INVITE's, "ip:port"
     std::string call_id;             ///< ours, once an assistant takes it
     std::shared_ptr<LiveCall> call;  ///< once answered
-    bool over = false;               ///< the caller left
+    std::shared_ptr<RtpSession> session;
+    std::shared_ptr<RtpTransport> transport;
+    std::function<void()> end_other;  ///< bridged to a second leg: hangs that leg up
+    bool over = false;                ///< the caller left
   };
 
   SipCallsDeps deps;
@@ -206,12 +210,6 @@ struct SipCalls::Impl : std::enable_shared_from_this<SipCalls::Impl> {
     const auto now = static_cast<std::uint64_t>(deps.clock.wall_ms());
     const auto sdp =
         sip::answer_offer(d->offer, {deps.media_host, session->local_port(), now, 1}).sdp;
-    bool gone = false;
-    {
-      std::lock_guard lock(mutex);
-      d->call = call;
-      gone = d->over;
-    }
     deps.responder.respond(dialog, 200, "OK", {}, sdp);
     std::function<void(char)> info_digit;
     if (auto* info = deps.info)
@@ -219,12 +217,20 @@ struct SipCalls::Impl : std::enable_shared_from_this<SipCalls::Impl> {
         const auto upper = static_cast<char>(std::toupper(static_cast<unsigned char>(key)));
         info->info(dialog, sip::kDtmfRelayType, sip::dtmf_relay_body(upper, kInfoDigitMs));
       };
-    join_rtp(
+    auto transport = join_rtp(
         deps.streams, id, session, call,
         [weak = weak_from_this(), dialog] {
           if (auto self = weak.lock()) self->deps.responder.hang_up(dialog);
         },
         std::move(info_digit));
+    bool gone = false;
+    {
+      std::lock_guard lock(mutex);
+      d->call = call;
+      d->session = session;
+      d->transport = std::move(transport);
+      gone = d->over;
+    }
     spdlog::info("sip: call {} answered, RTP {} <-> {}:{}", id, session->local_port(),
                  d->audio.remote_address, d->audio.remote_rtp_port);
     if (gone) call->hung_up("the caller left while the call was answered");
@@ -235,19 +241,29 @@ struct SipCalls::Impl : std::enable_shared_from_this<SipCalls::Impl> {
     dialogs.erase(dialog);
   }
 
+  // A bridge is over: the caller's stream closes and the other leg is hung up (`end_other`
+  // with `d` no longer listed).
+  void unbridge(const Dialog& d) {
+    d.session->close();
+    deps.streams.remove(d.call_id);
+    spdlog::info("sip: call {}: the bridge ended", d.call_id);
+    d.end_other();
+  }
+
   // The caller left: CANCEL, BYE, or the dialog failed.
   void caller_left(sip::DialogId dialog, const std::string& why) {
-    std::shared_ptr<LiveCall> call;
-    std::string id;
+    std::shared_ptr<Dialog> d;
     {
       std::lock_guard lock(mutex);
       const auto it = dialogs.find(dialog);
       if (it == dialogs.end()) return;
-      it->second->over = true;
-      call = it->second->call;
-      id = it->second->call_id;
+      d = it->second;
+      d->over = true;
       dialogs.erase(it);
     }
+    if (d->end_other) return unbridge(*d);
+    const auto& call = d->call;
+    const auto& id = d->call_id;
     if (call) return call->hung_up(why);
     // Routed and waiting for its media: it ends here; still routing: answer() ends it.
     if (!id.empty()) deps.live.end(id, kCallerGone);
@@ -270,8 +286,64 @@ void SipCalls::on_info(sip::DialogId dialog, const std::string& content_type,
 std::optional<SipLeg> SipCalls::leg(std::string_view call_id) const {
   std::lock_guard lock(impl_->mutex);
   for (const auto& [dialog, d] : impl_->dialogs)
-    if (d->call && !d->over && d->call_id == call_id) return SipLeg{dialog, d->source};
+    if (d->call && !d->over && !d->end_other && d->call_id == call_id)
+      return SipLeg{dialog, d->source};
   return std::nullopt;
+}
+
+bool SipCalls::bridge(std::string_view call_id, const std::shared_ptr<RtpSession>& other,
+                      std::function<void()> end_other) {
+  std::shared_ptr<Impl::Dialog> d;
+  {
+    std::lock_guard lock(impl_->mutex);
+    for (const auto& [dialog, candidate] : impl_->dialogs)
+      if (candidate->call && !candidate->over && !candidate->end_other &&
+          candidate->call_id == call_id)
+        d = candidate;
+    if (!d) return false;
+    d->end_other = std::move(end_other);
+  }
+  d->transport->release();
+  d->session->relay_to(other);
+  other->relay_to(d->session);
+  return true;
+}
+
+void SipCalls::end_bridge(std::string_view call_id) {
+  std::shared_ptr<Impl::Dialog> d;
+  sip::DialogId dialog = 0;
+  {
+    std::lock_guard lock(impl_->mutex);
+    for (auto it = impl_->dialogs.begin(); it != impl_->dialogs.end(); ++it)
+      if (it->second->end_other && it->second->call_id == call_id) {
+        dialog = it->first;
+        d = it->second;
+        impl_->dialogs.erase(it);
+        break;
+      }
+  }
+  if (!d) return;
+  d->end_other = [] {};  // that leg has ended already
+  impl_->unbridge(*d);
+  impl_->deps.responder.hang_up(dialog);
+}
+
+void SipCalls::end_bridges() {
+  std::vector<std::pair<sip::DialogId, std::shared_ptr<Impl::Dialog>>> bridged;
+  {
+    std::lock_guard lock(impl_->mutex);
+    for (auto it = impl_->dialogs.begin(); it != impl_->dialogs.end();)
+      if (it->second->end_other) {
+        bridged.emplace_back(*it);
+        it = impl_->dialogs.erase(it);
+      } else {
+        ++it;
+      }
+  }
+  for (const auto& [dialog, d] : bridged) {
+    impl_->unbridge(*d);
+    impl_->deps.responder.hang_up(dialog);
+  }
 }
 
 SipCalls::SipCalls(SipCallsDeps deps) : impl_(std::make_shared<Impl>(std::move(deps))) {}

@@ -18,6 +18,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,6 +36,7 @@ namespace sb::voice {
 
 class LiveCalls;
 class RtpPorts;
+class RtpSession;
 class RtpStreams;
 
 struct SipCallsDeps {
@@ -70,6 +72,18 @@ class SipCalls final : public telephony::sip::SipEvents {
 
   /// The SIP side of our call `call_id` while it is answered and going; any thread.
   std::optional<SipLeg> leg(std::string_view call_id) const;
+
+  /// Hands the answered call `call_id`'s caller over to `other`, a second leg this server
+  /// dialled (a transfer with sipVerb dial): the caller's stream stops feeding the live call and
+  /// relays to and from `other` (RtpSession::relay_to); the call's own hang-up then leaves the
+  /// dialog and the stream alone, and the caller's BYE runs `end_other` (once). False, with
+  /// nothing changed, when the caller has left. Any thread.
+  bool bridge(std::string_view call_id, const std::shared_ptr<RtpSession>& other,
+              std::function<void()> end_other);
+  /// The second leg of `call_id`'s bridge ended: the caller's stream closes and it gets BYE.
+  void end_bridge(std::string_view call_id);
+  /// Ends every bridge (shutdown): BYE on both legs.
+  void end_bridges();
 
   struct Impl;
 

@@ -34,6 +34,23 @@ std::shared_ptr<const SipLineParts> SipLine::parts() const {
   return parts_;
 }
 
+void SipLine::add_leg(const std::string& call_id, SipLeg leg) {
+  std::lock_guard lock(mutex_);
+  legs_[call_id] = std::move(leg);
+}
+
+void SipLine::remove_leg(const std::string& call_id) {
+  std::lock_guard lock(mutex_);
+  legs_.erase(call_id);
+}
+
+std::optional<SipLeg> SipLine::leg(std::string_view call_id) const {
+  std::lock_guard lock(mutex_);
+  const auto it = legs_.find(call_id);
+  if (it == legs_.end()) return std::nullopt;
+  return it->second;
+}
+
 namespace {
 
 namespace sip = telephony::sip;
@@ -43,9 +60,11 @@ namespace sip = telephony::sip;
 class SipCallOut final : public sip::TrunkCallListener,
                          public std::enable_shared_from_this<SipCallOut> {
  public:
-  SipCallOut(std::shared_ptr<const SipLineParts> line, const Clock& clock, std::string id,
-             std::shared_ptr<RtpSession> session, DialEvents events, std::function<void()> forget)
-      : line_(std::move(line)),
+  SipCallOut(SipLine& legs, std::shared_ptr<const SipLineParts> line, const Clock& clock,
+             std::string id, std::shared_ptr<RtpSession> session, DialEvents events,
+             std::function<void()> forget)
+      : legs_(legs),
+        line_(std::move(line)),
         id_(std::move(id)),
         session_(std::move(session)),
         events_(std::move(events)),
@@ -76,25 +95,22 @@ class SipCallOut final : public sip::TrunkCallListener,
     events_.report(report);
   }
 
-  void on_answered(sip::DialogId, const sip::AgreedAudio& audio,
+  void on_answered(sip::DialogId dialog, const sip::AgreedAudio& audio,
                    const sip::SipDialResponse& answer) override {
     answered_ = true;
     timer_.cancel();
-    boost::system::error_code ec;
-    boost::asio::ip::make_address(audio.remote_address, ec);
-    if (ec) {
+    if (!aim_at_answer(*session_, audio)) {
       spdlog::warn("sip: call {}: the answer's connection address '{}' is not an IP address", id_,
                    audio.remote_address);
       return hang_up(sip::kFailedToConnectReason);
     }
     auto call = events_.claim();
     if (!call) return hang_up("the call ended before the customer answered");
-    const auto config = rtp_config(line_->rtp_bind, audio);
-    session_->set_peer(config.remote, config.codec, config.event_payload_type);
     CarrierReport report;
     report.sid = answer.call_id;
     events_.report(report);
     call_ = call;
+    if (auto trunk = trunk_.lock()) legs_.add_leg(id_, SipLeg{dialog, trunk->gateway()});
     join_rtp(line_->streams, id_, session_, call,
              [weak = weak_from_this(), events = line_->events] {
                boost::asio::post(events, [weak] {
@@ -108,6 +124,7 @@ class SipCallOut final : public sip::TrunkCallListener,
   void on_ended(const std::string& ended_reason, int sip_status) override {
     ended_ = true;
     timer_.cancel();
+    legs_.remove_leg(id_);
     if (call_) {
       // The customer's BYE; after ours the call has ended already.
       if (!hung_up_here_) call_->hung_up("BYE");
@@ -123,6 +140,7 @@ class SipCallOut final : public sip::TrunkCallListener,
   }
 
  private:
+  SipLine& legs_;
   std::shared_ptr<const SipLineParts> line_;
   std::string id_;
   std::shared_ptr<RtpSession> session_;
@@ -147,7 +165,7 @@ class SipCarrier final : public TokenStreamCarrier {
  public:
   /// `trunk`: byo-phone-numbers, through their credential's gateways; else vapi numbers, which
   /// dial customers' SIP URIs only.
-  SipCarrier(const SipLine& line, const Clock& clock, bool trunk)
+  SipCarrier(SipLine& line, const Clock& clock, bool trunk)
       : line_(line), clock_(clock), trunk_(trunk) {}
 
   std::string_view provider() const override { return trunk_ ? "byo-phone-number" : "vapi"; }
@@ -219,7 +237,7 @@ class SipCarrier final : public TokenStreamCarrier {
         t->by_id.erase(id);
       }
     };
-    auto call = std::make_shared<SipCallOut>(line, clock_, order.call_id, std::move(session),
+    auto call = std::make_shared<SipCallOut>(line_, line, clock_, order.call_id, std::move(session),
                                              std::move(events), std::move(forget));
     {
       std::lock_guard lock(calls_->mutex);
@@ -267,7 +285,7 @@ class SipCarrier final : public TokenStreamCarrier {
     return sip::trunk_targets(n.credential, ours, order.to, host);
   }
 
-  const SipLine& line_;
+  SipLine& line_;
   const Clock& clock_;
   const bool trunk_;
   std::shared_ptr<CallsOut> calls_ = std::make_shared<CallsOut>();
@@ -275,11 +293,11 @@ class SipCarrier final : public TokenStreamCarrier {
 
 }  // namespace
 
-std::unique_ptr<OutboundCarrier> sip_trunk_carrier(const SipLine& line, const Clock& clock) {
+std::unique_ptr<OutboundCarrier> sip_trunk_carrier(SipLine& line, const Clock& clock) {
   return std::make_unique<SipCarrier>(line, clock, true);
 }
 
-std::unique_ptr<OutboundCarrier> sip_uri_carrier(const SipLine& line, const Clock& clock) {
+std::unique_ptr<OutboundCarrier> sip_uri_carrier(SipLine& line, const Clock& clock) {
   return std::make_unique<SipCarrier>(line, clock, false);
 }
 

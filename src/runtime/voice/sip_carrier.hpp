@@ -17,12 +17,14 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 
 #include "core/clock.hpp"
 #include "runtime/voice/outbound_carrier.hpp"
+#include "runtime/voice/sip_calls.hpp"
 
 namespace sb::telephony::sip {
 class SipDialer;
@@ -52,9 +54,16 @@ class SipLine {
   /// nullptr when SIP is not running.
   std::shared_ptr<const SipLineParts> parts() const;
 
+  /// Answered calls dialled out, by call id, while their dialog lasts: what transferring
+  /// them (SipCallTransfers) needs. `source` is the gateway or host that answered.
+  void add_leg(const std::string& call_id, SipLeg leg);
+  void remove_leg(const std::string& call_id);
+  std::optional<SipLeg> leg(std::string_view call_id) const;
+
  private:
   mutable std::mutex mutex_;
   std::shared_ptr<const SipLineParts> parts_;
+  std::map<std::string, SipLeg, std::less<>> legs_;
 };
 
 /// How long the phone rings when the order does not say: VapiSipTransport.dialTimeout's default.
@@ -62,8 +71,8 @@ inline constexpr int kDefaultRingSeconds = 60;
 
 /// byo-phone-numbers: a customer's number through the credential's gateways, a customer's
 /// sipUri straight to it. `line` and `clock` must outlive the carrier.
-std::unique_ptr<OutboundCarrier> sip_trunk_carrier(const SipLine& line, const Clock& clock);
+std::unique_ptr<OutboundCarrier> sip_trunk_carrier(SipLine& line, const Clock& clock);
 /// vapi numbers: a customer's sipUri only, straight to it (From the number's own SIP user).
-std::unique_ptr<OutboundCarrier> sip_uri_carrier(const SipLine& line, const Clock& clock);
+std::unique_ptr<OutboundCarrier> sip_uri_carrier(SipLine& line, const Clock& clock);
 
 }  // namespace sb::voice

@@ -18,9 +18,20 @@ RtpSessionConfig rtp_config(const boost::asio::ip::address& bind,
   return config;
 }
 
-void join_rtp(RtpStreams& streams, const std::string& id, std::shared_ptr<RtpSession> session,
-              std::shared_ptr<LiveCall> call, std::function<void()> hang_up,
-              std::function<void(char key)> info_digit) {
+bool aim_at_answer(RtpSession& session, const telephony::sip::AgreedAudio& audio) {
+  boost::system::error_code ec;
+  boost::asio::ip::make_address(audio.remote_address, ec);
+  if (ec) return false;
+  const auto config = rtp_config({}, audio);
+  session.set_peer(config.remote, config.codec, config.event_payload_type);
+  return true;
+}
+
+std::shared_ptr<RtpTransport> join_rtp(RtpStreams& streams, const std::string& id,
+                                       std::shared_ptr<RtpSession> session,
+                                       std::shared_ptr<LiveCall> call,
+                                       std::function<void()> hang_up,
+                                       std::function<void(char key)> info_digit) {
   streams.add(id, session);
   auto transport = std::make_shared<RtpTransport>(
       session,
@@ -31,6 +42,7 @@ void join_rtp(RtpStreams& streams, const std::string& id, std::shared_ptr<RtpSes
       std::move(info_digit));
   session->start(call);
   call->connected(transport);
+  return transport;
 }
 
 }  // namespace sb::voice

@@ -45,6 +45,8 @@ class TrunkCall : public SipDialEvents, public std::enable_shared_from_this<Trun
   /// on_ended reports (e.g. customer-did-not-answer for a ring timeout, or the live call's
   /// own reason). Ignored once ended.
   void hang_up(std::string ended_reason);
+  /// The target now dialled (the one that answered, once answered): its "host:port".
+  const std::string& gateway() const { return targets_[next_target_ - 1].gateway; }
 
   void on_progress(DialogId dialog, const SipDialResponse& response) override;
   void on_answered(DialogId dialog, const SipDialResponse& response) override;
