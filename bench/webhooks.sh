@@ -6,11 +6,13 @@
 # to its arrival.
 #
 #   bench/webhooks.sh [--duration 10] [--connections 32] [--database postgres://...]
-#                     [--instances 1|2]
+#                     [--instances 1|2] [--spread]
 #
 # --database runs the server(s) on that PostgreSQL database (a fresh schema, dropped after);
 # --instances 2 (PostgreSQL only) starts two servers on it, each with half the connections
 # creating sessions, both delivering (they claim from one outbox).
+# Pinning: the server(s) on CPU 0, wrk and the receiver on CPU 1; with --spread, instance i on
+# CPU i-1 (so two instances get both cores) and wrk and the receiver on no CPU in particular.
 #
 # SWITCHBOARD_BIN picks the binary (default: the release build, built if needed). Prints the
 # enqueue rate, the delivery rate (messages delivered / time from the first delivery to the
@@ -21,12 +23,15 @@ duration=10
 connections=32
 database=""
 instances=1
+server_cpu() { echo 0; }
+client_pin=(taskset -c 1)
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration="$2"; shift 2 ;;
     --connections) connections="$2"; shift 2 ;;
     --database) database="$2"; shift 2 ;;
     --instances) instances="$2"; shift 2 ;;
+    --spread) server_cpu() { echo $(($1 - 1)); }; client_pin=(); shift ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -60,19 +65,23 @@ metric() { curl -sf "$1/metrics" | awk -v n="$2" '$1 == n || index($1, n "{") ==
 total() { local sum=0 b; for b in "${bases[@]}"; do sum=$((sum + $(metric "$b" "$1"))); done; echo $sum; }
 
 receiver_port=$(free_port)
-taskset -c 1 node bench/webhook_receiver.mjs "$receiver_port" >"$work/receiver.out" 2>&1 &
+"${client_pin[@]}" node bench/webhook_receiver.mjs "$receiver_port" >"$work/receiver.out" 2>&1 &
 receiver_pid=$!
 
 key=$(python3 -c 'import uuid; print(uuid.uuid4())')
+# Instances on one database must seal provider secrets with one key.
+SWITCHBOARD_SECRET_KEY=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
+export SWITCHBOARD_SECRET_KEY
 bases=()
 for i in $(seq "$instances"); do
   port=$(free_port)
   # The second instance finds the first's org (and key) in the shared database.
-  SWITCHBOARD_API_KEY="$key" taskset -c 0 "$bin" serve --port "$port" --data-dir "$work/data$i" \
+  SWITCHBOARD_API_KEY="$key" taskset -c "$(server_cpu "$i")" "$bin" serve --port "$port" --data-dir "$work/data$i" \
     "${database_args[@]}" --access-log off --log-level warn >"$work/server$i.out" 2>&1 &
   server_pids+=($!)
   bases+=("http://127.0.0.1:$port")
   for _ in $(seq 200); do curl -sf "${bases[-1]}/health" >/dev/null && break; sleep 0.05; done
+  curl -sf "${bases[-1]}/health" >/dev/null || { cat "$work/server$i.out" >&2; exit 1; }
 done
 base=${bases[0]}
 for _ in $(seq 200); do curl -sf "http://127.0.0.1:$receiver_port/stats" >/dev/null && break; sleep 0.05; done
@@ -84,7 +93,7 @@ assistant=$(curl -sf "$base/assistant" -H "Authorization: Bearer $key" -H 'Conte
 i=0 wrk_pids=()
 for b in "${bases[@]}"; do
   i=$((i + 1))
-  SB_API_KEY="$key" SB_ASSISTANT_ID="$assistant" taskset -c 1 wrk -t1 \
+  SB_API_KEY="$key" SB_ASSISTANT_ID="$assistant" "${client_pin[@]}" wrk -t1 \
     -c"$((connections / instances))" -d"${duration}s" -s bench/session_create.lua "$b" \
     >"$work/wrk$i.out" &
   wrk_pids+=($!)

@@ -190,6 +190,24 @@ TEST_P(StoreTest, UniqueKeysPerOrgOrServerWide) {
   EXPECT_FALSE(claim("org-a", "v", {{"number", "+1415", false}}));
 }
 
+// A claim of several keys that loses one keeps none of them; a lost single key changes nothing,
+// and the job that claimed it still commits its other writes.
+TEST_P(StoreTest, ALostClaimKeepsNoneOfItsKeysAndTheJobItsOtherWrites) {
+  auto claim = [&](std::string id, std::vector<UniqueKey> keys) {
+    std::optional<UniqueKey> taken;
+    store_->write_sync([&](Session& s) {
+      s.resources().insert(record(id, "org-a", 1));
+      taken = s.resources().claim_keys("thing", "org-a", id, {}, keys);
+    });
+    return taken;
+  };
+  EXPECT_FALSE(claim("x", {{"number", "+1415", false}}));
+  EXPECT_EQ(claim("y", {{"number", "+1416", false}, {"number", "+1415", false}})->value, "+1415");
+  EXPECT_EQ(claim("z", {{"number", "+1415", false}})->value, "+1415");
+  EXPECT_FALSE(claim("w", {{"number", "+1416", false}}));  // y's claim of it was undone
+  EXPECT_EQ(list({}).size(), 4u);                          // every job's insert committed
+}
+
 // Two stores on one database stand for two instances of the server. Each job reads the
 // counter (kept in updated_at) and writes it back one higher; with both writers' jobs
 // interleaved, no increment is lost.
