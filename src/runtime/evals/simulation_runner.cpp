@@ -13,6 +13,8 @@
 #include "domain/resources/resource_service.hpp"
 #include "runtime/chat/chat_context.hpp"
 #include "runtime/evals/eval_runner.hpp"
+#include "runtime/evals/simulation_item.hpp"
+#include "runtime/speech/speech.hpp"
 #include "storage/store.hpp"
 
 namespace sb::evals {
@@ -59,7 +61,17 @@ json::array flipped(const json::array& transcript) {
   return out;
 }
 
-bool calls_end(const json::object& message) {
+// The tester's voice in a voice item: its personality's own, else a built-in one unlike the
+// built-in default (Paige: flite's slt), so the two sides sound apart in the recording.
+json::object tester_voice(const json::object& assistant) {
+  if (const auto* voice = object_at(assistant, "voice"); voice && voice->contains("provider"))
+    return *voice;
+  return {{"provider", "vapi"}, {"voiceId", "Paige"}};
+}
+
+}  // namespace
+
+bool tester_ends(const json::object& message) {
   if (const auto* calls = array_at(message, "tool_calls"))
     for (const auto& c : *calls)
       if (const auto* f = c.is_object() ? object_at(c.get_object(), "function") : nullptr;
@@ -68,7 +80,7 @@ bool calls_end(const json::object& message) {
   return false;
 }
 
-std::string describe(std::exception_ptr error) {
+std::string describe_error(std::exception_ptr error) {
   try {
     std::rethrow_exception(error);
   } catch (const ApiError& e) {
@@ -79,8 +91,6 @@ std::string describe(std::exception_ptr error) {
     return e.what();
   }
 }
-
-}  // namespace
 
 // Runs the target's tool calls, answering those the item's scenario mocks itself.
 class SimulationRunner::MockingTools final : public chat::Tools {
@@ -132,28 +142,6 @@ class SimulationRunner::MockingTools final : public chat::Tools {
   std::map<std::string, json::array> mocks_;
 };
 
-// One item being played.
-struct SimulationRunner::Item {
-  std::string org_id;
-  std::string run_id;
-  std::string id;
-  json::object holder;    // the target: {"assistantId"|...}
-  json::object scenario;  // as stored or inline
-  json::object personality;
-  std::vector<std::pair<json::object, json::object>> evaluations;  // (plan item, output)
-  // Resolved when the item starts.
-  std::vector<chat::ResolvedAssistant> target;
-  std::vector<chat::ResolvedAssistant> tester;
-  std::map<std::string, std::string> keys;
-  std::optional<json::object> org_server;
-  json::array transcript;  // the target's side: assistant = target, user = tester
-  int turns = 0;
-  std::atomic<bool> canceled{false};
-  json::array results;
-  bool passed = true;
-  std::string failure;
-};
-
 SimulationRunner::SimulationRunner(SimulationRunnerDeps deps)
     : deps_(std::move(deps)),
       tools_(std::make_unique<MockingTools>(deps_.engine.tools())),
@@ -189,6 +177,10 @@ std::function<chat::ModelAccess(const chat::ModelSetup&)> SimulationRunner::acce
 void SimulationRunner::create(std::string org_id, json::object body, SimulationReply done) {
   try {
     check_simulation_run_request(body);
+    if (wants_voice(body) && (!deps_.calls || !deps_.voice || !deps_.io))
+      throw ApiError::bad_request(
+          "transport.provider vapi.websocket (voice simulations) is not available on this "
+          "server");
   } catch (...) {
     return done(std::current_exception(), {});
   }
@@ -258,7 +250,8 @@ void SimulationRunner::create(std::string org_id, json::object body, SimulationR
             body.contains("iterations")
                 ? static_cast<std::int64_t>(body.at("iterations").to_number<double>())
                 : 1;
-        const json::object transport{{"provider", "vapi.webchat"}};
+        const bool voice = wants_voice(body);
+        const json::object transport{{"provider", voice ? "vapi.websocket" : "vapi.webchat"}};
         json::array items;
         json::array item_ids;
         for (const auto& p : planned) {
@@ -277,6 +270,7 @@ void SimulationRunner::create(std::string org_id, json::object body, SimulationR
             item->org_id = org_id;
             item->run_id = run_id;
             item->id = new_uuid();
+            item->voice = voice;
             item->holder = holder;
             item->scenario = p.scenario;
             item->personality = p.personality;
@@ -320,8 +314,11 @@ void SimulationRunner::create(std::string org_id, json::object body, SimulationR
         deps_.service.insert_document(s, specs.runs, run);
         run["simulationRunItemIds"] = std::move(item_ids);
         run["url"] = deps_.public_url() + "/eval/simulation/run/" + run_id;
-        run["message"] = "Chat simulations; at most " + std::to_string(deps_.concurrency) +
-                         " items run at once per org, the others wait queued";
+        run["message"] =
+            std::string(voice ? "Voice simulations (each item a call of the target, two slots)"
+                              : "Chat simulations (one slot each)") +
+            "; at most " + std::to_string(deps_.concurrency) +
+            " slots in use at once per org, the other items wait queued";
         created->response = std::move(run);
       },
       [this, created, done = std::move(done)](std::exception_ptr error) {
@@ -343,9 +340,16 @@ void SimulationRunner::enqueue(std::vector<std::shared_ptr<Item>> items) {
 }
 
 void SimulationRunner::cancel_live(std::string_view run_id, std::string_view item_id) {
-  std::lock_guard lock(mutex_);
-  for (auto& [id, item] : live_)
-    if (id == item_id || (!run_id.empty() && item->run_id == run_id)) item->canceled = true;
+  std::vector<std::shared_ptr<Item>> in_calls;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& [id, item] : live_)
+      if (id == item_id || (!run_id.empty() && item->run_id == run_id)) {
+        item->canceled = true;
+        if (item->voice) in_calls.push_back(item);
+      }
+  }
+  for (const auto& item : in_calls) hang_up(item);  // a call ends now, not at its next turn
 }
 
 // Starts queued items while their orgs have room.
@@ -355,11 +359,12 @@ void SimulationRunner::pump() {
     std::lock_guard lock(mutex_);
     for (auto it = queue_.begin(); it != queue_.end();) {
       auto& active = active_[(*it)->org_id];
-      if (active >= deps_.concurrency) {
+      const auto slots = item_slots((*it)->voice);
+      if (!slots_free(active, slots, deps_.concurrency)) {
         ++it;
         continue;
       }
-      ++active;
+      active += slots;
       starting.push_back(std::move(*it));
       it = queue_.erase(it);
     }
@@ -370,9 +375,13 @@ void SimulationRunner::pump() {
 void SimulationRunner::released(const std::shared_ptr<Item>& item) {
   tools_->forget(item->id);
   {
+    std::lock_guard lock(item->mutex);
+    item->caller.reset();
+  }
+  {
     std::lock_guard lock(mutex_);
     live_.erase(item->id);
-    if (--active_[item->org_id] <= 0) active_.erase(item->org_id);
+    if ((active_[item->org_id] -= item_slots(item->voice)) <= 0) active_.erase(item->org_id);
   }
   pump();
 }
@@ -398,12 +407,17 @@ void SimulationRunner::start(std::shared_ptr<Item> item) {
           chat::resolve_conversation(s, deps_.resolver, item->org_id, tester_request);
       item->tester = std::move(tester_setup.assistants);
       for (auto& [provider, key] : tester_setup.keys) item->keys.emplace(provider, key);
+      if (item->voice) {
+        item->tester_voice = tester_voice(item->tester.front().assistant);
+        deps_.voice->check(item->tester_voice);
+        item->speech_credentials = std::move(tester_setup.speech_credentials);
+      }
       for (const auto& [plan, output] : item->evaluations)
         if (const auto* model = object_at(output, "model"))
           add_model_keys(s, deps_.resolver, item->org_id, *model, item->keys);
       item->org_server = deps_.org_server(s, item->org_id);
     } catch (...) {
-      return end_item(item, "failed", describe(std::current_exception()));
+      return end_item(item, "failed", describe_error(std::current_exception()));
     }
     if (const auto* mocks = array_at(item->scenario, "toolMocks")) tools_->set(item->id, *mocks);
     const auto now = format_iso8601(deps_.clock.wall_ms());
@@ -415,6 +429,7 @@ void SimulationRunner::start(std::shared_ptr<Item> item) {
         },
         [this, item](bool ok) {
           if (!ok) return released(item);
+          if (item->voice) return start_call(item);
           // The target opens with its first message, as in a call; else the tester does.
           if (auto greeting = chat::first_message(item->target.front().assistant)) {
             item->transcript.push_back(json::object{{"role", "assistant"}, {"content", *greeting}});
@@ -427,22 +442,27 @@ void SimulationRunner::start(std::shared_ptr<Item> item) {
 void SimulationRunner::tester_turn(std::shared_ptr<Item> item) {
   if (item->canceled) return released(item);
   if (item->turns >= deps_.max_turns) return evaluate(item, 0);
-  chat::Conversation conversation;
-  conversation.org_id = item->org_id;
-  conversation.chat = {{"id", item->id + "-tester"}};
-  conversation.assistants = item->tester;
-  conversation.history = flipped(item->transcript);
-  conversation.access = access(item->keys);
   answer_once(
-      *engine_, std::move(conversation),
+      *engine_, tester_conversation(*item, item->transcript),
       [this, item](std::optional<chat::ChatFailure> failure, json::object message, json::array) {
         if (failure)
           return end_item(item, "failed", "The tester's model failed: " + failure->message);
         const auto content = string_at(message, "content");
-        if (calls_end(message) || content.empty()) return evaluate(item, 0);
+        if (tester_ends(message) || content.empty()) return evaluate(item, 0);
         item->transcript.push_back(json::object{{"role", "user"}, {"content", content}});
         target_turn(item);
       });
+}
+
+chat::Conversation SimulationRunner::tester_conversation(const Item& item,
+                                                         json::array transcript) const {
+  chat::Conversation conversation;
+  conversation.org_id = item.org_id;
+  conversation.chat = {{"id", item.id + "-tester"}};
+  conversation.assistants = item.tester;
+  conversation.history = flipped(transcript);
+  conversation.access = access(item.keys);
+  return conversation;
 }
 
 void SimulationRunner::target_turn(std::shared_ptr<Item> item) {
@@ -476,7 +496,10 @@ void SimulationRunner::evaluate(std::shared_ptr<Item> item, std::size_t next) {
     return end_item(item, passed ? "passed" : "failed", passed ? "" : item->failure);
   }
   const auto& [plan, output] = item->evaluations[next];
-  const auto transcript = transcript_of(item->transcript);
+  // A voice item is judged by what its call heard and said.
+  const auto transcript =
+      item->voice ? std::string(string_at(voice_call_metadata(item->call), "transcript"))
+                  : transcript_of(item->transcript);
   const auto prompt = extraction_prompt(output, transcript);
   // The output's own model when it names one, else the tester's.
   const auto* own = object_at(output, "model");
@@ -550,15 +573,24 @@ void SimulationRunner::ask(
 void SimulationRunner::end_item(std::shared_ptr<Item> item, std::string status,
                                 std::string reason) {
   const auto now = format_iso8601(deps_.clock.wall_ms());
-  json::object call{{"transcript", transcript_of(item->transcript)},
-                    {"messages", item->transcript}};
+  json::object call = !item->call.empty()
+                          ? voice_call_metadata(item->call)
+                          : json::object{{"transcript", transcript_of(item->transcript)},
+                                         {"messages", item->transcript}};
   json::object results{{"evaluations", item->results}, {"passed", status == "passed"}};
+  std::string call_id;
+  {
+    std::lock_guard lock(item->mutex);
+    if (item->caller) results["latencyMetrics"] = item->caller->latency();
+    call_id = item->call_id;
+  }
   write_item(
       item,
       [=](json::object& doc) {
         doc["status"] = status;
         doc[status == "passed" ? "completedAt" : "failedAt"] = now;
         if (!reason.empty()) doc["failureReason"] = reason;
+        if (!call_id.empty()) doc["callId"] = call_id;
         auto& metadata = doc["metadata"];
         if (!metadata.is_object()) metadata = json::object();
         metadata.as_object()["call"] = call;
