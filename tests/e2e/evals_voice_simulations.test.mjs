@@ -102,3 +102,36 @@ test("a voice item whose target cannot take a call fails, naming why", async () 
   assert.match(item.failureReason, /^The target's call could not start: .*de/);
   assert.equal(item.callId, undefined);
 });
+
+test("canceling a voice run hangs its call up at once and frees its slots", async () => {
+  // A long greeting: the item is still in its call when it is canceled.
+  const target = await client.assistants.create(assistantBody("Long", TARGET_SYSTEM, {}, { firstMessage: "Hello. ".repeat(40) }));
+  const created = await client.simulationRuns.simulationRunControllerCreate({
+    simulations: [{ type: "simulation", scenario: { name: "x", instructions: "x", evaluations: [booked] }, personality: { name: "Pat", assistant: assistantBody("Pat", "x") } }],
+    target: { type: "assistant", assistantId: target.id },
+    transport: { provider: "vapi.websocket" },
+  });
+  const until = Date.now() + 10000;
+  let item;
+  while (!(item = (await client.simulationRuns.simulationRunControllerFindItems({ id: created.id }))[0]).callId) {
+    assert.ok(Date.now() < until, "the item's call never started");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const canceled = await client.simulationRuns.simulationRunControllerCancelGroup({ id: created.id });
+  assert.equal(canceled.endedReason, "canceled");
+  for (;;) {
+    const call = await client.calls.get({ id: item.callId });
+    if (call.status === "ended") {
+      assert.equal(call.endedReason, "customer-ended-call");
+      break;
+    }
+    assert.ok(Date.now() < until + 5000, "the canceled item's call went on");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  while ((await client.simulations.simulationControllerGetConcurrency()).activeSimulations !== 0) {
+    assert.ok(Date.now() < until + 10000, "the canceled item kept its slots");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const [after] = await client.simulationRuns.simulationRunControllerFindItems({ id: created.id });
+  assert.equal(after.status, "canceled");
+});
