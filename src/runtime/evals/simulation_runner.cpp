@@ -8,6 +8,7 @@
 #include "core/json_text.hpp"
 #include "core/text.hpp"
 #include "domain/evals/eval_run.hpp"
+#include "domain/evals/simulation_plan.hpp"
 #include "domain/evals/simulation_run.hpp"
 #include "domain/evals/simulation_suggestions.hpp"
 #include "domain/resources/resource_service.hpp"
@@ -210,107 +211,42 @@ void SimulationRunner::create(std::string org_id, json::object body, SimulationR
           snapshot["squad"] = load(deps_.resolver.squads, squad);
         else
           snapshot = holder;
-        // Each simulation to play: (simulation id or "", scenario, personality, simulation).
-        struct Planned {
-          std::string simulation_id;
-          json::object scenario, personality, simulation;
-        };
-        std::vector<Planned> planned;
-        const auto plan_simulation = [&](const json::object& simulation) {
-          planned.push_back({std::string(string_at(simulation, "id")),
-                             load(specs.scenarios, string_at(simulation, "scenarioId")),
-                             load(specs.personalities, string_at(simulation, "personalityId")),
-                             simulation});
-        };
-        for (const auto& e : body.at("simulations").as_array()) {
-          const auto& entry = e.as_object();
-          if (string_at(entry, "type") == "simulationSuite") {
-            const auto suite = load(specs.suites, string_at(entry, "simulationSuiteId"));
-            for (const auto& id : suite.at("simulationIds").as_array())
-              plan_simulation(load(specs.simulations, id.as_string()));
-          } else if (auto id = string_at(entry, "simulationId"); !id.empty()) {
-            plan_simulation(load(specs.simulations, id));
-          } else {
-            Planned p;
-            p.scenario = entry.contains("scenario")
-                             ? entry.at("scenario").as_object()
-                             : load(specs.scenarios, string_at(entry, "scenarioId"));
-            p.personality = entry.contains("personality")
-                                ? entry.at("personality").as_object()
-                                : load(specs.personalities, string_at(entry, "personalityId"));
-            planned.push_back(std::move(p));
+        const auto kind_spec = [&specs](PlanKind kind) -> const resources::ResourceSpec& {
+          switch (kind) {
+            case PlanKind::kScenario:
+              return specs.scenarios;
+            case PlanKind::kPersonality:
+              return specs.personalities;
+            case PlanKind::kSimulation:
+              return specs.simulations;
+            case PlanKind::kSuite:
+              return specs.suites;
+            case PlanKind::kStructuredOutput:
+              break;
           }
-        }
-        if (planned.empty())
-          throw ApiError::bad_request(
-              "simulations name no simulation to run (their suites are empty)");
-        const auto now = format_iso8601(deps_.clock.wall_ms());
-        const auto run_id = new_uuid();
-        const auto iterations =
-            body.contains("iterations")
-                ? static_cast<std::int64_t>(body.at("iterations").to_number<double>())
-                : 1;
+          return specs.structured_outputs;
+        };
+        auto plan = plan_simulation_run(
+            body, {org_id, format_iso8601(deps_.clock.wall_ms()), std::move(snapshot), new_uuid},
+            [&](PlanKind kind, std::string_view id) { return load(kind_spec(kind), id); });
         const bool voice = wants_voice(body);
-        const json::object transport{{"provider", voice ? "vapi.websocket" : "vapi.webchat"}};
-        json::array items;
         json::array item_ids;
-        for (const auto& p : planned) {
-          std::vector<std::pair<json::object, json::object>> evaluations;
-          if (const auto* list = array_at(p.scenario, "evaluations"))
-            for (const auto& ev : *list) {
-              const auto& e = ev.as_object();
-              auto output =
-                  e.contains("structuredOutput")
-                      ? e.at("structuredOutput").as_object()
-                      : load(specs.structured_outputs, string_at(e, "structuredOutputId"));
-              evaluations.emplace_back(e, std::move(output));
-            }
-          for (std::int64_t n = 1; n <= iterations; ++n) {
-            auto item = std::make_shared<Item>();
-            item->org_id = org_id;
-            item->run_id = run_id;
-            item->id = new_uuid();
-            item->voice = voice;
-            item->holder = holder;
-            item->scenario = p.scenario;
-            item->personality = p.personality;
-            item->evaluations = evaluations;
-            json::object metadata = snapshot;
-            metadata["scenario"] = p.scenario;
-            metadata["personality"] = p.personality;
-            if (!p.simulation.empty()) metadata["simulation"] = p.simulation;
-            json::object doc{{"id", item->id},
-                             {"orgId", org_id},
-                             {"runId", run_id},
-                             {"status", "queued"},
-                             {"queuedAt", now},
-                             {"createdAt", now},
-                             {"updatedAt", now},
-                             {"iterationNumber", n},
-                             {"metadata", std::move(metadata)},
-                             {"configurations", json::object{{"transport", transport}}}};
-            if (!p.simulation_id.empty()) doc["simulationId"] = p.simulation_id;
-            // Stored ones have ids; inline ones do not.
-            if (auto v = string_at(p.scenario, "id"); !v.empty()) doc["scenarioId"] = v;
-            if (auto v = string_at(p.personality, "id"); !v.empty()) doc["personalityId"] = v;
-            if (const auto* hooks = p.scenario.if_contains("hooks")) doc["hooks"] = *hooks;
-            deps_.service.insert_document(s, specs.items, doc);
-            item_ids.push_back(json::string(item->id));
-            items.push_back(std::move(doc));
-            created->items.push_back(std::move(item));
-          }
+        for (auto& planned : plan.items) {
+          auto item = std::make_shared<Item>();
+          item->org_id = org_id;
+          item->run_id = string_at(plan.run, "id");
+          item->id = string_at(planned.doc, "id");
+          item->voice = voice;
+          item->holder = holder;
+          item->scenario = std::move(planned.scenario);
+          item->personality = std::move(planned.personality);
+          item->evaluations = std::move(planned.evaluations);
+          deps_.service.insert_document(s, specs.items, planned.doc);
+          item_ids.push_back(json::string(item->id));
+          created->items.push_back(std::move(item));
         }
-        json::object run{{"id", run_id},
-                         {"orgId", org_id},
-                         {"status", "queued"},
-                         {"queuedAt", now},
-                         {"createdAt", now},
-                         {"updatedAt", now},
-                         {"simulations", body.at("simulations")},
-                         {"target", target},
-                         {"iterations", iterations},
-                         {"transport", transport},
-                         {"itemCounts", item_counts(items)}};
+        auto& run = plan.run;
+        const std::string run_id(string_at(run, "id"));
         deps_.service.insert_document(s, specs.runs, run);
         run["simulationRunItemIds"] = std::move(item_ids);
         run["url"] = deps_.public_url() + "/eval/simulation/run/" + run_id;
