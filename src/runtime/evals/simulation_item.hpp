@@ -1,6 +1,6 @@
 #pragma once
-// One simulation run item as the runner plays it (simulation_runner.cpp, and
-// simulation_voice.cpp for voice items). Private to the runner.
+// One simulation run item as the runner plays it (simulation_runner.cpp, its evaluation in
+// simulation_evaluation.cpp, voice items in simulation_voice.cpp). Private to the runner.
 
 #include <atomic>
 #include <exception>
