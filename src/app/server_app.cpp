@@ -306,7 +306,6 @@ int serve(const ServeOptions& options) {
   const auto credentials = add_credentials_files(catalog);
   const auto workspace = add_workspace(catalog);
   const auto& engine = add_chats(catalog, agents, credentials, workspace);
-  add_evals(catalog, agents, credentials, engine, options.simulation_concurrency);
   http::RateLimiter::Options lookups;
   lookups.per_second = options.auth_rate_limit;
   auth::ApiKeyAuthenticator authenticator(store, lookups);
@@ -318,6 +317,8 @@ int serve(const ServeOptions& options) {
                       options.campaign_org_concurrency, authenticator, options.telnyx_public_key,
                       &sip_line, dir.instance_id(), [&advertise_url] { return advertise_url; },
                       std::chrono::milliseconds(options.instance_heartbeat_ms)});
+  add_evals(catalog, agents, credentials, engine, options.simulation_concurrency,
+            {live.calls, speech.voices(), calls_io.context()});
   const auto& inbound = add_inbound_calls(catalog, telephony, agents, credentials, workspace,
                                           options.telnyx_public_key, &live.calls);
   // Calls a killed process left live are ended, and their reports sent, before new ones start.

@@ -6,11 +6,14 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "core/api_error.hpp"
 #include "domain/evals/eval_run.hpp"
+#include "domain/evals/simulation_plan.hpp"
 #include "domain/evals/simulation_run.hpp"
 #include "domain/evals/simulation_suggestions.hpp"
 
@@ -140,11 +143,10 @@ TEST(SimulationRun, ExtractedValuesAreReadAgainstTheSchemaAndCompared) {
   EXPECT_FALSE(compare_values(">", json::value("b"), json::value("a")));
 }
 
-TEST(SimulationRun, VoiceRunsAndIncompleteEntriesAreRefused) {
-  EXPECT_THROW(check_simulation_run_request(obj(R"({"simulations":[{"type":"simulation",
+TEST(SimulationRun, IncompleteEntriesAreRefusedVoiceRunsAreNot) {
+  EXPECT_NO_THROW(check_simulation_run_request(obj(R"({"simulations":[{"type":"simulation",
     "simulationId":"s"}],"target":{"type":"assistant","assistantId":"a"},
-    "transport":{"provider":"vapi.websocket"}})")),
-               ApiError);
+    "transport":{"provider":"vapi.websocket"}})")));
   EXPECT_THROW(check_simulation_run_request(obj(R"({"simulations":[{"type":"simulation",
     "scenarioId":"s"}],"target":{"type":"assistant","assistantId":"a"}})")),
                ApiError);
@@ -153,6 +155,69 @@ TEST(SimulationRun, VoiceRunsAndIncompleteEntriesAreRefused) {
                ApiError);
   EXPECT_NO_THROW(check_simulation_run_request(obj(R"({"simulations":[{"type":"simulationSuite",
     "simulationSuiteId":"s"}],"target":{"type":"assistant","assistantId":"a"},"iterations":3})")));
+}
+
+TEST(SimulationPlan, SuitesExpandIntoSimulationsAndEachIntoOneItemPerIteration) {
+  const std::map<std::string, json::object> stored{
+      {"suite", obj(R"({"id":"suite","simulationIds":["sim1","sim2"]})")},
+      {"sim1", obj(R"({"id":"sim1","scenarioId":"sc","personalityId":"pe"})")},
+      {"sim2", obj(R"({"id":"sim2","scenarioId":"sc","personalityId":"pe"})")},
+      {"sc", obj(R"({"id":"sc","instructions":"x","evaluations":[{"structuredOutputId":"so",
+        "comparator":"=","value":true}],"hooks":[]})")},
+      {"pe", obj(R"({"id":"pe","assistant":{}})")},
+      {"so", obj(R"({"id":"so","name":"booked"})")}};
+  std::vector<std::string> loaded;
+  const PlanLoad load = [&](PlanKind, std::string_view id) {
+    loaded.emplace_back(id);
+    const auto it = stored.find(std::string(id));
+    if (it == stored.end()) throw ApiError::not_found("none");
+    return it->second;
+  };
+  int ids = 0;
+  const PlanContext context{"org", "2026-01-01T00:00:00.000Z", obj(R"({"assistant":{"id":"a"}})"),
+                            [&ids] { return "id" + std::to_string(ids++); }};
+  const auto plan = plan_simulation_run(
+      obj(R"({"simulations":[{"type":"simulationSuite","simulationSuiteId":"suite"},
+        {"type":"simulation","scenario":{"name":"inline"},"personalityId":"pe"}],
+        "target":{"type":"assistant","assistantId":"a"},"iterations":2,
+        "transport":{"provider":"vapi.websocket"}})"),
+      context, load);
+  ASSERT_EQ(plan.items.size(), 6u);
+  EXPECT_EQ(plan.run.at("id"), "id0");
+  EXPECT_EQ(plan.run.at("itemCounts").at("queued"), 6);
+  EXPECT_EQ(plan.run.at("transport"), obj(R"({"provider":"vapi.websocket"})"));
+  const auto& first = plan.items[0].doc;
+  EXPECT_EQ(first.at("simulationId"), "sim1");
+  EXPECT_EQ(first.at("scenarioId"), "sc");
+  EXPECT_EQ(first.at("iterationNumber"), 1);
+  EXPECT_EQ(plan.items[1].doc.at("iterationNumber"), 2);
+  EXPECT_EQ(first.at("metadata").at("assistant").at("id"), "a");
+  EXPECT_EQ(plan.items[0].evaluations.at(0).second.at("name"), "booked");
+  const auto& inline_item = plan.items[4].doc;
+  EXPECT_FALSE(inline_item.contains("simulationId"));
+  EXPECT_FALSE(inline_item.contains("scenarioId"));
+  EXPECT_EQ(inline_item.at("personalityId"), "pe");
+  EXPECT_TRUE(plan.items[4].evaluations.empty());
+
+  EXPECT_THROW(plan_simulation_run(obj(R"({"simulations":[{"type":"simulation",
+    "simulationId":"gone"}],"target":{"type":"assistant","assistantId":"a"}})"),
+                                   context, load),
+               ApiError);
+}
+
+TEST(SimulationPlan, EmptySuitesPlanNothingAndAreRefused) {
+  const PlanLoad load = [](PlanKind, std::string_view) {
+    return obj(R"({"id":"s","simulationIds":[]})");
+  };
+  const PlanContext context{"org", "now", {}, [] { return std::string("id"); }};
+  try {
+    plan_simulation_run(obj(R"({"simulations":[{"type":"simulationSuite","simulationSuiteId":"s"}],
+      "target":{"type":"assistant","assistantId":"a"}})"),
+                        context, load);
+    FAIL() << "planned";
+  } catch (const ApiError& e) {
+    EXPECT_EQ(e.messages().at(0), "simulations name no simulation to run (their suites are empty)");
+  }
 }
 
 TEST(SimulationRun, ItemCountsFollowStatuses) {

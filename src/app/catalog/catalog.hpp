@@ -160,11 +160,18 @@ WorkspaceSpecs add_workspace(Catalog& catalog);           // catalog_workspace.c
 const chat::ChatEngine& add_chats(Catalog& catalog, const AgentSpecs& agents,
                                   const CredentialSpecs& credentials,
                                   const WorkspaceSpecs& workspace);  // catalog_chats.cpp
+/// What voice simulations run on: the live calls their targets' calls run in, the voice their
+/// testers speak with, and the calls' context.
+struct SimulationVoice {
+  voice::LiveCalls& calls;
+  speech::Voice& voice;
+  boost::asio::io_context& io;
+};
 /// /eval and /eval/run (runs played through `engine`), and /eval/simulation/... (at most
-/// `simulation_concurrency` items of an org playing at once).
+/// `simulation_concurrency` slots of an org in use at once; voice items in `voice`).
 void add_evals(Catalog& catalog, const AgentSpecs& agents, const CredentialSpecs& credentials,
-               const chat::ChatEngine& engine,
-               std::int64_t simulation_concurrency);  // catalog_evals.cpp
+               const chat::ChatEngine& engine, std::int64_t simulation_concurrency,
+               SimulationVoice voice);  // catalog_evals.cpp
 /// What live calls run on, besides the catalog's dependencies.
 struct LiveCallSetup {
   const chat::ChatEngine& engine;

@@ -54,7 +54,8 @@ class SimulationEntry final : public RouteProvider {
 }  // namespace
 
 void add_evals(Catalog& catalog, const AgentSpecs& agents, const CredentialSpecs& credentials,
-               const chat::ChatEngine& engine, std::int64_t simulation_concurrency) {
+               const chat::ChatEngine& engine, std::int64_t simulation_concurrency,
+               SimulationVoice voice) {
   const auto& deps = catalog.deps();
   const chat::ResolverDeps resolver{catalog.service(), agents.assistants,       agents.squads,
                                     agents.tools,      credentials.credentials, *deps.clock};
@@ -103,6 +104,9 @@ void add_evals(Catalog& catalog, const AgentSpecs& agents, const CredentialSpecs
   sim_deps.concurrency = simulation_concurrency;
   sim_deps.public_url = deps.public_url;
   sim_deps.deliveries = deps.deliveries;
+  sim_deps.calls = &voice.calls;
+  sim_deps.voice = &voice.voice;
+  sim_deps.io = &voice.io;
   catalog.add(std::make_unique<SimulationEntry>(catalog, std::move(sim_deps)));
 }
 

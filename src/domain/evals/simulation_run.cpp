@@ -64,12 +64,41 @@ void entry_errors(const json::object& entry, std::size_t i, std::vector<std::str
 
 }  // namespace
 
+bool wants_voice(const json::object& body) {
+  const auto* transport = object_at(body, "transport");
+  return transport && string_at(*transport, "provider") == "vapi.websocket";
+}
+
+std::int64_t item_slots(bool voice) {
+  return voice ? 2 : 1;
+}
+
+bool slots_free(std::int64_t active, std::int64_t slots, std::int64_t limit) {
+  return active <= 0 || active + slots <= limit;
+}
+
+bool call_ended_in_error(std::string_view reason) {
+  return reason.find("error") != std::string_view::npos ||
+         reason.find("fault") != std::string_view::npos ||
+         reason.find("failed") != std::string_view::npos || reason.starts_with("assistant-not-") ||
+         reason.starts_with("assistant-request-") || reason == "worker-shutdown" || reason.empty();
+}
+
+json::object voice_call_metadata(const json::object& call) {
+  json::object out{{"transcript", ""}, {"messages", json::array()}};
+  if (const auto* artifact = object_at(call, "artifact")) {
+    out["transcript"] = string_at(*artifact, "transcript");
+    if (const auto* messages = array_at(*artifact, "messagesOpenAIFormatted"))
+      out["messages"] = *messages;
+    if (auto url = string_at(*artifact, "recordingUrl"); !url.empty()) out["recordingUrl"] = url;
+  }
+  if (const auto* monitor = object_at(call, "monitor"))
+    if (auto url = string_at(*monitor, "listenUrl"); !url.empty())
+      out["monitor"] = json::object{{"listenUrl", url}};
+  return out;
+}
+
 void check_simulation_run_request(const json::object& body) {
-  if (const auto* transport = object_at(body, "transport");
-      transport && string_at(*transport, "provider") == "vapi.websocket")
-    throw ApiError::bad_request(
-        "transport.provider vapi.websocket (voice simulations) is not supported by this server: "
-        "only chat simulations (vapi.webchat) run here");
   std::vector<std::string> errors;
   if (const auto* target = object_at(body, "target")) {
     const bool squad = string_at(*target, "type") == "squad";

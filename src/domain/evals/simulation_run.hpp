@@ -4,6 +4,7 @@
 // of the extracted value and its comparison, and the transcript. The simulation runner
 // (runtime/evals/simulation_runner) plays the conversations with them.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,10 +18,29 @@ namespace sb::evals {
 /// Most iterations of each simulation one run may ask for.
 inline constexpr std::int64_t kMaxIterations = 50;
 
-/// Throws ApiError (400): a voice transport (only chat simulations run here), a target without
-/// exactly one assistant or squad, iterations out of 1..kMaxIterations, an entry that names
-/// neither a simulation nor a scenario and a personality (or both an id and an inline one).
+/// Throws ApiError (400): a target without exactly one assistant or squad, iterations out
+/// of 1..kMaxIterations, an entry that names neither a simulation nor a scenario and a personality
+/// (or both an id and an inline one).
 void check_simulation_run_request(const boost::json::object& body);
+
+/// Whether the request's `transport.provider` asks for voice simulations (vapi.websocket).
+bool wants_voice(const boost::json::object& body);
+
+/// Concurrency slots an item takes while it plays: a voice item two (the tester's and the
+/// target's call), a chat item one.
+std::int64_t item_slots(bool voice);
+/// Whether an item needing `slots` may start with `active` slots of the org's `limit` in use: it
+/// fits, or nothing of the org plays (so a voice item still runs, alone, under a limit of 1).
+bool slots_free(std::int64_t active, std::int64_t slots, std::int64_t limit);
+
+/// Whether a call's `endedReason` says it broke (a provider, the pipeline, the assistant)
+/// rather than ended as calls do (either side hung up, a timeout, max duration).
+bool call_ended_in_error(std::string_view ended_reason);
+
+/// SimulationRunItemCallMetadata of a voice item from its ended call (a Call document): the
+/// call's transcript, its messages in OpenAI format, its recordingUrl and monitor.listenUrl
+/// when it has them.
+boost::json::object voice_call_metadata(const boost::json::object& call);
 
 /// SimulationRunItemCounts of `items` (SimulationRunItem documents).
 boost::json::object item_counts(const boost::json::array& items);

@@ -100,7 +100,9 @@ json::object SimulationRunner::concurrency(std::string_view org_id) const {
   return {{"orgId", org_id},
           {"concurrencyLimit", deps_.concurrency},
           {"activeSimulations", active},
-          {"availableToStart", std::max<std::int64_t>(0, deps_.concurrency - active)},
+          // The document's count: voice simulations, two slots each.
+          {"availableToStart",
+           std::max<std::int64_t>(0, deps_.concurrency - active) / item_slots(true)},
           {"createdAt", since},
           {"updatedAt", since},
           {"isDefault", true}};

@@ -5,14 +5,16 @@
 #include "core/api_error.hpp"
 #include "core/ids.hpp"
 #include "core/json_fields.hpp"
-#include "core/json_text.hpp"
 #include "core/text.hpp"
 #include "domain/evals/eval_run.hpp"
+#include "domain/evals/simulation_plan.hpp"
 #include "domain/evals/simulation_run.hpp"
 #include "domain/evals/simulation_suggestions.hpp"
 #include "domain/resources/resource_service.hpp"
 #include "runtime/chat/chat_context.hpp"
 #include "runtime/evals/eval_runner.hpp"
+#include "runtime/evals/simulation_item.hpp"
+#include "runtime/speech/speech.hpp"
 #include "storage/store.hpp"
 
 namespace sb::evals {
@@ -59,7 +61,17 @@ json::array flipped(const json::array& transcript) {
   return out;
 }
 
-bool calls_end(const json::object& message) {
+// The tester's voice in a voice item: its personality's own, else a built-in one unlike the
+// built-in default (Paige: flite's slt), so the two sides sound apart in the recording.
+json::object tester_voice(const json::object& assistant) {
+  if (const auto* voice = object_at(assistant, "voice"); voice && voice->contains("provider"))
+    return *voice;
+  return {{"provider", "vapi"}, {"voiceId", "Paige"}};
+}
+
+}  // namespace
+
+bool tester_ends(const json::object& message) {
   if (const auto* calls = array_at(message, "tool_calls"))
     for (const auto& c : *calls)
       if (const auto* f = c.is_object() ? object_at(c.get_object(), "function") : nullptr;
@@ -68,7 +80,7 @@ bool calls_end(const json::object& message) {
   return false;
 }
 
-std::string describe(std::exception_ptr error) {
+std::string describe_error(std::exception_ptr error) {
   try {
     std::rethrow_exception(error);
   } catch (const ApiError& e) {
@@ -79,8 +91,6 @@ std::string describe(std::exception_ptr error) {
     return e.what();
   }
 }
-
-}  // namespace
 
 // Runs the target's tool calls, answering those the item's scenario mocks itself.
 class SimulationRunner::MockingTools final : public chat::Tools {
@@ -132,28 +142,6 @@ class SimulationRunner::MockingTools final : public chat::Tools {
   std::map<std::string, json::array> mocks_;
 };
 
-// One item being played.
-struct SimulationRunner::Item {
-  std::string org_id;
-  std::string run_id;
-  std::string id;
-  json::object holder;    // the target: {"assistantId"|...}
-  json::object scenario;  // as stored or inline
-  json::object personality;
-  std::vector<std::pair<json::object, json::object>> evaluations;  // (plan item, output)
-  // Resolved when the item starts.
-  std::vector<chat::ResolvedAssistant> target;
-  std::vector<chat::ResolvedAssistant> tester;
-  std::map<std::string, std::string> keys;
-  std::optional<json::object> org_server;
-  json::array transcript;  // the target's side: assistant = target, user = tester
-  int turns = 0;
-  std::atomic<bool> canceled{false};
-  json::array results;
-  bool passed = true;
-  std::string failure;
-};
-
 SimulationRunner::SimulationRunner(SimulationRunnerDeps deps)
     : deps_(std::move(deps)),
       tools_(std::make_unique<MockingTools>(deps_.engine.tools())),
@@ -189,6 +177,10 @@ std::function<chat::ModelAccess(const chat::ModelSetup&)> SimulationRunner::acce
 void SimulationRunner::create(std::string org_id, json::object body, SimulationReply done) {
   try {
     check_simulation_run_request(body);
+    if (wants_voice(body) && (!deps_.calls || !deps_.voice || !deps_.io))
+      throw ApiError::bad_request(
+          "transport.provider vapi.websocket (voice simulations) is not available on this "
+          "server");
   } catch (...) {
     return done(std::current_exception(), {});
   }
@@ -218,110 +210,50 @@ void SimulationRunner::create(std::string org_id, json::object body, SimulationR
           snapshot["squad"] = load(deps_.resolver.squads, squad);
         else
           snapshot = holder;
-        // Each simulation to play: (simulation id or "", scenario, personality, simulation).
-        struct Planned {
-          std::string simulation_id;
-          json::object scenario, personality, simulation;
-        };
-        std::vector<Planned> planned;
-        const auto plan_simulation = [&](const json::object& simulation) {
-          planned.push_back({std::string(string_at(simulation, "id")),
-                             load(specs.scenarios, string_at(simulation, "scenarioId")),
-                             load(specs.personalities, string_at(simulation, "personalityId")),
-                             simulation});
-        };
-        for (const auto& e : body.at("simulations").as_array()) {
-          const auto& entry = e.as_object();
-          if (string_at(entry, "type") == "simulationSuite") {
-            const auto suite = load(specs.suites, string_at(entry, "simulationSuiteId"));
-            for (const auto& id : suite.at("simulationIds").as_array())
-              plan_simulation(load(specs.simulations, id.as_string()));
-          } else if (auto id = string_at(entry, "simulationId"); !id.empty()) {
-            plan_simulation(load(specs.simulations, id));
-          } else {
-            Planned p;
-            p.scenario = entry.contains("scenario")
-                             ? entry.at("scenario").as_object()
-                             : load(specs.scenarios, string_at(entry, "scenarioId"));
-            p.personality = entry.contains("personality")
-                                ? entry.at("personality").as_object()
-                                : load(specs.personalities, string_at(entry, "personalityId"));
-            planned.push_back(std::move(p));
+        const auto kind_spec = [&specs](PlanKind kind) -> const resources::ResourceSpec& {
+          switch (kind) {
+            case PlanKind::kScenario:
+              return specs.scenarios;
+            case PlanKind::kPersonality:
+              return specs.personalities;
+            case PlanKind::kSimulation:
+              return specs.simulations;
+            case PlanKind::kSuite:
+              return specs.suites;
+            case PlanKind::kStructuredOutput:
+              break;
           }
-        }
-        if (planned.empty())
-          throw ApiError::bad_request(
-              "simulations name no simulation to run (their suites are empty)");
-        const auto now = format_iso8601(deps_.clock.wall_ms());
-        const auto run_id = new_uuid();
-        const auto iterations =
-            body.contains("iterations")
-                ? static_cast<std::int64_t>(body.at("iterations").to_number<double>())
-                : 1;
-        const json::object transport{{"provider", "vapi.webchat"}};
-        json::array items;
+          return specs.structured_outputs;
+        };
+        auto plan = plan_simulation_run(
+            body, {org_id, format_iso8601(deps_.clock.wall_ms()), std::move(snapshot), new_uuid},
+            [&](PlanKind kind, std::string_view id) { return load(kind_spec(kind), id); });
+        const bool voice = wants_voice(body);
         json::array item_ids;
-        for (const auto& p : planned) {
-          std::vector<std::pair<json::object, json::object>> evaluations;
-          if (const auto* list = array_at(p.scenario, "evaluations"))
-            for (const auto& ev : *list) {
-              const auto& e = ev.as_object();
-              auto output =
-                  e.contains("structuredOutput")
-                      ? e.at("structuredOutput").as_object()
-                      : load(specs.structured_outputs, string_at(e, "structuredOutputId"));
-              evaluations.emplace_back(e, std::move(output));
-            }
-          for (std::int64_t n = 1; n <= iterations; ++n) {
-            auto item = std::make_shared<Item>();
-            item->org_id = org_id;
-            item->run_id = run_id;
-            item->id = new_uuid();
-            item->holder = holder;
-            item->scenario = p.scenario;
-            item->personality = p.personality;
-            item->evaluations = evaluations;
-            json::object metadata = snapshot;
-            metadata["scenario"] = p.scenario;
-            metadata["personality"] = p.personality;
-            if (!p.simulation.empty()) metadata["simulation"] = p.simulation;
-            json::object doc{{"id", item->id},
-                             {"orgId", org_id},
-                             {"runId", run_id},
-                             {"status", "queued"},
-                             {"queuedAt", now},
-                             {"createdAt", now},
-                             {"updatedAt", now},
-                             {"iterationNumber", n},
-                             {"metadata", std::move(metadata)},
-                             {"configurations", json::object{{"transport", transport}}}};
-            if (!p.simulation_id.empty()) doc["simulationId"] = p.simulation_id;
-            // Stored ones have ids; inline ones do not.
-            if (auto v = string_at(p.scenario, "id"); !v.empty()) doc["scenarioId"] = v;
-            if (auto v = string_at(p.personality, "id"); !v.empty()) doc["personalityId"] = v;
-            if (const auto* hooks = p.scenario.if_contains("hooks")) doc["hooks"] = *hooks;
-            deps_.service.insert_document(s, specs.items, doc);
-            item_ids.push_back(json::string(item->id));
-            items.push_back(std::move(doc));
-            created->items.push_back(std::move(item));
-          }
+        for (auto& planned : plan.items) {
+          auto item = std::make_shared<Item>();
+          item->org_id = org_id;
+          item->run_id = string_at(plan.run, "id");
+          item->id = string_at(planned.doc, "id");
+          item->voice = voice;
+          item->holder = holder;
+          item->scenario = std::move(planned.scenario);
+          item->personality = std::move(planned.personality);
+          item->evaluations = std::move(planned.evaluations);
+          deps_.service.insert_document(s, specs.items, planned.doc);
+          item_ids.push_back(json::string(item->id));
+          created->items.push_back(std::move(item));
         }
-        json::object run{{"id", run_id},
-                         {"orgId", org_id},
-                         {"status", "queued"},
-                         {"queuedAt", now},
-                         {"createdAt", now},
-                         {"updatedAt", now},
-                         {"simulations", body.at("simulations")},
-                         {"target", target},
-                         {"iterations", iterations},
-                         {"transport", transport},
-                         {"itemCounts", item_counts(items)}};
+        auto& run = plan.run;
+        const std::string run_id(string_at(run, "id"));
         deps_.service.insert_document(s, specs.runs, run);
         run["simulationRunItemIds"] = std::move(item_ids);
         run["url"] = deps_.public_url() + "/eval/simulation/run/" + run_id;
-        run["message"] = "Chat simulations; at most " + std::to_string(deps_.concurrency) +
-                         " items run at once per org, the others wait queued";
+        run["message"] =
+            std::string(voice ? "Voice simulations (each item a call of the target, two slots)"
+                              : "Chat simulations (one slot each)") +
+            "; at most " + std::to_string(deps_.concurrency) +
+            " slots in use at once per org, the other items wait queued";
         created->response = std::move(run);
       },
       [this, created, done = std::move(done)](std::exception_ptr error) {
@@ -343,9 +275,16 @@ void SimulationRunner::enqueue(std::vector<std::shared_ptr<Item>> items) {
 }
 
 void SimulationRunner::cancel_live(std::string_view run_id, std::string_view item_id) {
-  std::lock_guard lock(mutex_);
-  for (auto& [id, item] : live_)
-    if (id == item_id || (!run_id.empty() && item->run_id == run_id)) item->canceled = true;
+  std::vector<std::shared_ptr<Item>> in_calls;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& [id, item] : live_)
+      if (id == item_id || (!run_id.empty() && item->run_id == run_id)) {
+        item->canceled = true;
+        if (item->voice) in_calls.push_back(item);
+      }
+  }
+  for (const auto& item : in_calls) hang_up(item);  // a call ends now, not at its next turn
 }
 
 // Starts queued items while their orgs have room.
@@ -355,11 +294,12 @@ void SimulationRunner::pump() {
     std::lock_guard lock(mutex_);
     for (auto it = queue_.begin(); it != queue_.end();) {
       auto& active = active_[(*it)->org_id];
-      if (active >= deps_.concurrency) {
+      const auto slots = item_slots((*it)->voice);
+      if (!slots_free(active, slots, deps_.concurrency)) {
         ++it;
         continue;
       }
-      ++active;
+      active += slots;
       starting.push_back(std::move(*it));
       it = queue_.erase(it);
     }
@@ -370,9 +310,13 @@ void SimulationRunner::pump() {
 void SimulationRunner::released(const std::shared_ptr<Item>& item) {
   tools_->forget(item->id);
   {
+    std::lock_guard lock(item->mutex);
+    item->caller.reset();
+  }
+  {
     std::lock_guard lock(mutex_);
     live_.erase(item->id);
-    if (--active_[item->org_id] <= 0) active_.erase(item->org_id);
+    if ((active_[item->org_id] -= item_slots(item->voice)) <= 0) active_.erase(item->org_id);
   }
   pump();
 }
@@ -398,12 +342,17 @@ void SimulationRunner::start(std::shared_ptr<Item> item) {
           chat::resolve_conversation(s, deps_.resolver, item->org_id, tester_request);
       item->tester = std::move(tester_setup.assistants);
       for (auto& [provider, key] : tester_setup.keys) item->keys.emplace(provider, key);
+      if (item->voice) {
+        item->tester_voice = tester_voice(item->tester.front().assistant);
+        deps_.voice->check(item->tester_voice);
+        item->speech_credentials = std::move(tester_setup.speech_credentials);
+      }
       for (const auto& [plan, output] : item->evaluations)
         if (const auto* model = object_at(output, "model"))
           add_model_keys(s, deps_.resolver, item->org_id, *model, item->keys);
       item->org_server = deps_.org_server(s, item->org_id);
     } catch (...) {
-      return end_item(item, "failed", describe(std::current_exception()));
+      return end_item(item, "failed", describe_error(std::current_exception()));
     }
     if (const auto* mocks = array_at(item->scenario, "toolMocks")) tools_->set(item->id, *mocks);
     const auto now = format_iso8601(deps_.clock.wall_ms());
@@ -415,6 +364,7 @@ void SimulationRunner::start(std::shared_ptr<Item> item) {
         },
         [this, item](bool ok) {
           if (!ok) return released(item);
+          if (item->voice) return start_call(item);
           // The target opens with its first message, as in a call; else the tester does.
           if (auto greeting = chat::first_message(item->target.front().assistant)) {
             item->transcript.push_back(json::object{{"role", "assistant"}, {"content", *greeting}});
@@ -427,22 +377,27 @@ void SimulationRunner::start(std::shared_ptr<Item> item) {
 void SimulationRunner::tester_turn(std::shared_ptr<Item> item) {
   if (item->canceled) return released(item);
   if (item->turns >= deps_.max_turns) return evaluate(item, 0);
-  chat::Conversation conversation;
-  conversation.org_id = item->org_id;
-  conversation.chat = {{"id", item->id + "-tester"}};
-  conversation.assistants = item->tester;
-  conversation.history = flipped(item->transcript);
-  conversation.access = access(item->keys);
   answer_once(
-      *engine_, std::move(conversation),
+      *engine_, tester_conversation(*item, item->transcript),
       [this, item](std::optional<chat::ChatFailure> failure, json::object message, json::array) {
         if (failure)
           return end_item(item, "failed", "The tester's model failed: " + failure->message);
         const auto content = string_at(message, "content");
-        if (calls_end(message) || content.empty()) return evaluate(item, 0);
+        if (tester_ends(message) || content.empty()) return evaluate(item, 0);
         item->transcript.push_back(json::object{{"role", "user"}, {"content", content}});
         target_turn(item);
       });
+}
+
+chat::Conversation SimulationRunner::tester_conversation(const Item& item,
+                                                         json::array transcript) const {
+  chat::Conversation conversation;
+  conversation.org_id = item.org_id;
+  conversation.chat = {{"id", item.id + "-tester"}};
+  conversation.assistants = item.tester;
+  conversation.history = flipped(transcript);
+  conversation.access = access(item.keys);
+  return conversation;
 }
 
 void SimulationRunner::target_turn(std::shared_ptr<Item> item) {
@@ -468,97 +423,27 @@ void SimulationRunner::target_turn(std::shared_ptr<Item> item) {
   engine_->run(std::move(conversation), std::move(events));
 }
 
-// Extracts and compares evaluation `next`, then the following ones; then ends the item.
-void SimulationRunner::evaluate(std::shared_ptr<Item> item, std::size_t next) {
-  if (item->canceled) return released(item);
-  if (next == item->evaluations.size()) {
-    const bool passed = item->passed;
-    return end_item(item, passed ? "passed" : "failed", passed ? "" : item->failure);
-  }
-  const auto& [plan, output] = item->evaluations[next];
-  const auto transcript = transcript_of(item->transcript);
-  const auto prompt = extraction_prompt(output, transcript);
-  // The output's own model when it names one, else the tester's.
-  const auto* own = object_at(output, "model");
-  json::object model = own && own->contains("provider") ? *own
-                       : object_at(item->tester.front().assistant, "model")
-                           ? item->tester.front().assistant.at("model").as_object()
-                           : json::object();
-  model.erase("tools");
-  model.erase("toolIds");
-  ask(item->org_id, std::move(model), prompt.system, prompt.question, item->keys,
-      [this, item, next](std::optional<std::string> error, std::string text) {
-        const auto& [plan, output] = item->evaluations[next];
-        const auto* schema = object_at(output, "schema");
-        static const json::object kNoSchema;
-        const auto path = string_at(plan, "path");
-        json::object result{{"structuredOutputId", plan.contains("structuredOutputId")
-                                                       ? json::value(plan.at("structuredOutputId"))
-                                                       : json::value("inline")},
-                            {"name", string_at(output, "name")},
-                            {"expectedValue", plan.at("value")},
-                            {"comparator", plan.at("comparator")},
-                            {"required", bool_at(plan, "required", true)}};
-        if (!path.empty()) result["path"] = path;
-        if (auto d = string_at(output, "description"); !d.empty()) result["description"] = d;
-        if (schema) result["schema"] = *schema;
-        std::string why = error.value_or("");
-        std::optional<json::value> value;
-        if (!error) value = read_extracted(text, schema ? *schema : kNoSchema, path, why);
-        bool passed = false;
-        if (value) {
-          result["extractedValue"] = *value;
-          passed = compare_values(string_at(plan, "comparator"), *value, plan.at("value"));
-          if (!passed)
-            why = "extracted " + json_text(*value) + ", expected " +
-                  std::string(string_at(plan, "comparator")) + " " + json_text(plan.at("value"));
-        } else {
-          result["error"] = why;
-        }
-        result["passed"] = passed;
-        if (!passed && bool_at(plan, "required", true) && item->passed) {
-          item->passed = false;
-          item->failure =
-              "Evaluation " + std::string(string_at(output, "name")) + " failed: " + why;
-        }
-        item->results.push_back(std::move(result));
-        evaluate(item, next + 1);
-      });
-}
-
-void SimulationRunner::ask(
-    std::string org_id, json::object model, std::string system, std::string input,
-    std::map<std::string, std::string> keys,
-    std::function<void(std::optional<std::string>, std::string)> done) const {
-  json::array messages{json::object{{"role", "system"}, {"content", std::move(system)}}};
-  model["messages"] = std::move(messages);
-  chat::Conversation conversation;
-  conversation.org_id = std::move(org_id);
-  conversation.chat = {{"id", new_uuid()}};
-  conversation.assistants.push_back(
-      chat::ResolvedAssistant{json::object{{"model", std::move(model)}}, {}, {}, "", "evaluator"});
-  conversation.input.push_back(json::object{{"role", "user"}, {"content", std::move(input)}});
-  conversation.access = access(std::move(keys));
-  answer_once(deps_.engine, std::move(conversation),
-              [done = std::move(done)](std::optional<chat::ChatFailure> failure,
-                                       json::object message, json::array) {
-                if (failure) return done("The model failed: " + failure->message, "");
-                done(std::nullopt, std::string(string_at(message, "content")));
-              });
-}
-
 void SimulationRunner::end_item(std::shared_ptr<Item> item, std::string status,
                                 std::string reason) {
   const auto now = format_iso8601(deps_.clock.wall_ms());
-  json::object call{{"transcript", transcript_of(item->transcript)},
-                    {"messages", item->transcript}};
+  json::object call = !item->call.empty()
+                          ? voice_call_metadata(item->call)
+                          : json::object{{"transcript", transcript_of(item->transcript)},
+                                         {"messages", item->transcript}};
   json::object results{{"evaluations", item->results}, {"passed", status == "passed"}};
+  std::string call_id;
+  {
+    std::lock_guard lock(item->mutex);
+    if (item->caller) results["latencyMetrics"] = item->caller->latency();
+    call_id = item->call_id;
+  }
   write_item(
       item,
       [=](json::object& doc) {
         doc["status"] = status;
         doc[status == "passed" ? "completedAt" : "failedAt"] = now;
         if (!reason.empty()) doc["failureReason"] = reason;
+        if (!call_id.empty()) doc["callId"] = call_id;
         auto& metadata = doc["metadata"];
         if (!metadata.is_object()) metadata = json::object();
         metadata.as_object()["call"] = call;

@@ -5,8 +5,10 @@
 // assistant or squad take turns through the chat engine — the target's tools run as in a chat,
 // except those the scenario mocks — until the tester calls endCall or the turn bound is
 // reached; then the scenario's structured outputs are extracted from the transcript by a model
-// and compared as its evaluations say. Items run at most `concurrency` at once per org; the
-// others wait queued. Only chat simulations run here (no voice).
+// and compared as its evaluations say. A voice item (transport vapi.websocket) plays the same
+// conversation in a real call of the target (LiveCalls), the tester speaking as its caller
+// (SimulatedCaller), and is evaluated from the call's transcript. Items take slots (a voice
+// item two), at most `concurrency` at once per org; the others wait queued.
 //
 // Runs live in this process: a run in flight when the server stops is left as it was stored.
 
@@ -38,6 +40,15 @@ namespace sb::resources {
 class ResourceService;
 struct ResourceSpec;
 }  // namespace sb::resources
+namespace sb::voice {
+class LiveCalls;
+}
+namespace sb::speech {
+class Voice;
+}
+namespace boost::asio {
+class io_context;
+}
 
 namespace sb::evals {
 
@@ -61,12 +72,18 @@ struct SimulationRunnerDeps {
   std::function<std::optional<boost::json::object>(storage::Session&, std::string_view org_id)>
       org_server;
   const Clock& clock;
-  std::int64_t concurrency = 5;  ///< items running at once per org
+  std::int64_t concurrency = 5;  ///< slots in use at once per org (item_slots)
   int max_turns = 10;            ///< tester-and-target exchanges per item
   std::function<std::string()> public_url = [] { return std::string(); };
   /// Where scenario hooks' webhooks go (durably, with the write that ends or starts an
   /// item); none in tests.
   webhooks::Deliveries* deliveries = nullptr;
+  /// Voice simulations: the live calls the target's calls run in, the voice the tester speaks
+  /// with (any provider the server speaks), the context its microphone is paced on. Without
+  /// them a voice run is refused (400).
+  voice::LiveCalls* calls = nullptr;
+  speech::Voice* voice = nullptr;
+  boost::asio::io_context* io = nullptr;
 };
 
 /// Receives a result object, or the error (an ApiError) to answer instead.
@@ -108,6 +125,16 @@ class SimulationRunner {
   void tester_turn(std::shared_ptr<Item> item);
   void target_turn(std::shared_ptr<Item> item);
   void evaluate(std::shared_ptr<Item> item, std::size_t next);
+  // Voice items (simulation_voice.cpp).
+  void start_call(std::shared_ptr<Item> item);
+  void connect_call(std::shared_ptr<Item> item, boost::json::object call);
+  void target_spoke(std::shared_ptr<Item> item, std::string words);
+  void voice_tester_turn(std::shared_ptr<Item> item);
+  void call_ended(std::shared_ptr<Item> item, boost::json::object call);
+  /// Ends the item's call (the tester hangs up); its end then ends the item.
+  void hang_up(const std::shared_ptr<Item>& item, std::string broke = "");
+  /// The tester as a chat conversation: its assistants, the transcript as it sees it.
+  chat::Conversation tester_conversation(const Item& item, boost::json::array transcript) const;
   void end_item(std::shared_ptr<Item> item, std::string status, std::string reason);
   void released(const std::shared_ptr<Item>& item);
   /// Enqueues, in the write `s`, the webhooks the item's hooks ask for on `event`.
