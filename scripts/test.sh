@@ -55,7 +55,7 @@ postgres_e2e=(agents_assistants agents_squads agents_tools auth_orgs credentials
   analytics calls_recordings evals_runs evals_simulations analysis_structured_outputs
   calls_sip_outbound references provider_import workspace_insights workspace_structured_outputs
   workspace_evals_scorecards chats_basic chats_server_messages webhooks_retries calls_websocket
-  calls_outbound_twilio inbound_vonage_telnyx routes_walk insight_events)
+  calls_outbound_twilio inbound_vonage_telnyx routes_walk insight_events evals_voice_simulations)
 postgres_e2e_files=()
 for name in "${postgres_e2e[@]}"; do postgres_e2e_files+=("tests/e2e/$name.test.mjs"); done
 SB_E2E_POSTGRES_URL="$SB_TEST_POSTGRES_URL" SWITCHBOARD_BIN="$PWD/$build/src/switchboard" \
