@@ -54,9 +54,11 @@ void check_configuration(const json::object& doc) {
   for (const auto* key : {"assistantId", "workflowId", "squadId"}) agents += doc.contains(key);
   if (agents > 1)
     throw ApiError::bad_request("Only one of assistantId, workflowId, or squadId can be used");
+  // The API document has no workflow paths, so no workflowId can name one of the org's.
   if (doc.contains("workflowId"))
-    throw ApiError(ErrorCode::kNotImplemented,
-                   "Campaigns of a workflowId cannot be dialled: this server has no workflows");
+    throw ApiError::bad_request(
+        "workflowId names no workflow of this org (this server has no workflows): use "
+        "assistantId or squadId");
   if (contacts(doc).size() > kMaxContacts)
     throw ApiError::bad_request("A campaign has at most " + std::to_string(kMaxContacts) +
                                 " customers");
