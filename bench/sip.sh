@@ -9,7 +9,8 @@
 # lost or dropped on either side (the server's /metrics counters and the kernel's socket drops),
 # CPU. Then whether the target holds (see --target).
 #
-#   bench/sip.sh [--calls 50,100,200,250,300] [--rate 50] [--hold-seconds 20] [--perf FILE]
+#   bench/sip.sh [--calls 50,100,200,250,300] [--rate 50] [--hold-seconds 20] [--no-recording]
+#                 [--perf FILE]
 #
 # --perf FILE: `perf record -g` of the server for 10 s while every call of the last size is live
 # (perf report -i FILE --no-children shows where its core goes).

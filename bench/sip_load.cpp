@@ -30,7 +30,7 @@
 //
 //   sip_load --base http://127.0.0.1:PORT --key KEY --server-pid PID --sip-port PORT
 //            --scenario bench/sip/call.xml [--calls 50,100,200] [--rate 50] [--hold-seconds 20]
-//            [--rtp-ports 20000-21999] [--ms-per-char 30] [--header]
+//            [--rtp-ports 20000-21999] [--ms-per-char 30] [--header] [--no-recording]
 
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -69,14 +69,15 @@ struct Options {
   int rtp_first = 20000, rtp_last = 21999;
   int ms_per_char = 30;
   bool header = false;
+  bool recording = true;  ///< artifactPlan.recordingEnabled (Vapi's default: on)
 };
 
 Options parse_options(int argc, char** argv) {
   Options o;
   for (int i = 1; i < argc; ++i) {
     const std::string name = argv[i];
-    if (name == "--header") {
-      o.header = true;
+    if (name == "--header" || name == "--no-recording") {
+      (name == "--header" ? o.header : o.recording) = name == "--header";
       continue;
     }
     if (i + 1 >= argc) throw std::runtime_error("no value for " + name);
@@ -373,6 +374,7 @@ class LoadGenerator {
          {{"provider", "custom-voice"},
           {"server", {{"url", "http://127.0.0.1:" + std::to_string(voice_.port()) + "/voice"}}}}},
         {"serverMessages", json::array{}}};
+    if (!o_.recording) assistant["artifactPlan"] = {{"recordingEnabled", false}};
     const auto id = co_await create("/assistant", assistant);
     json::object number{{"provider", "vapi"}, {"sipUri", "sip:bench@127.0.0.1"}};
     number["assistantId"] = id;
