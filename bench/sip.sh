@@ -9,7 +9,7 @@
 # lost or dropped on either side (the server's /metrics counters and the kernel's socket drops),
 # CPU. Then whether the target holds (see --target).
 #
-#   bench/sip.sh [--calls 50,100,200,250,300] [--rate 50] [--hold-seconds 20] [--no-recording]
+#   bench/sip.sh [--calls 50,100,150,200,250,300] [--rate 50] [--hold-seconds 20] [--no-recording]
 #                 [--perf FILE]
 #
 # --perf FILE: `perf record -g` of the server for 10 s while every call of the last size is live
@@ -19,7 +19,7 @@
 # by the server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-calls=50,100,200,250,300
+calls=50,100,150,200,250,300
 rate=50
 perf_file=
 extra=()
