@@ -12,6 +12,7 @@
 #include "media/g711.hpp"
 #include "media/rtp_packet.hpp"
 #include "media/telephone_event.hpp"
+#include "runtime/voice/rtp_streams.hpp"
 #include "runtime/voice/rtp_transport.hpp"
 
 namespace sb::voice {
@@ -318,6 +319,35 @@ TEST_F(RtpSessionTest, TheOutboundQueueIsBoundedAndCountsWhatItRefuses) {
   session->clear();
   ticks(1);
   EXPECT_FALSE(take(peer_));  // clear() dropped what was queued
+  session->close();
+}
+
+// What the SIP benchmark reads (bench/sip.sh): frames the server dropped and datagrams it
+// ignored, per call, in /metrics.
+TEST_F(RtpSessionTest, DroppedFramesAndIgnoredDatagramsShowInMetrics) {
+  RtpSessionConfig config;
+  config.max_queued_frames = 2;
+  auto session = open(peer_.local_endpoint(), config);
+  RtpStreams streams;
+  streams.add("call-1", session);
+  const auto before = streams.render();
+  EXPECT_NE(before.find("switchboard_rtp_frames_dropped{call=\"call-1\"} 0\n"), std::string::npos)
+      << before;
+  session->send_audio(tone(320 * 10, 16000));
+  peer_.send_to(asio::buffer(std::string("not rtp")),
+                udp::endpoint(loopback(), session->local_port()));
+  pump();
+  const auto after = streams.render();
+  const auto dropped = std::to_string(session->counters().dropped_out);
+  EXPECT_GE(session->counters().dropped_out, 7u);
+  EXPECT_NE(after.find("switchboard_rtp_frames_dropped{call=\"call-1\"} " + dropped + "\n"),
+            std::string::npos)
+      << after;
+  EXPECT_NE(after.find("switchboard_rtp_packets_ignored{call=\"call-1\"} 1\n"), std::string::npos)
+      << after;
+  EXPECT_NE(after.find("switchboard_rtp_jitter_buffer_dropped{call=\"call-1\"} 0\n"),
+            std::string::npos)
+      << after;
   session->close();
 }
 

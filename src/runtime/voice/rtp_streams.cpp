@@ -42,6 +42,17 @@ std::string RtpStreams::render() const {
            [](const auto& c) { return std::to_string(c.packets_out); });
   per_call("switchboard_rtp_packets_lost", "RTP packets from the caller lost (RFC 3550 A.3)",
            [](const auto& c) { return std::to_string(c.lost); });
+  per_call("switchboard_rtp_frames_dropped",
+           "Outbound audio frames the server dropped (its send queue was full, or a send failed)",
+           [](const auto& c) { return std::to_string(c.dropped_out); });
+  per_call("switchboard_rtp_packets_ignored",
+           "Datagrams ignored: malformed, of another payload type, or from another source",
+           [](const auto& c) { return std::to_string(c.ignored); });
+  per_call("switchboard_rtp_jitter_buffer_dropped",
+           "Caller packets the jitter buffer dropped (late past their turn, or overflow)",
+           [](const auto& c) {
+             return std::to_string(c.jitter_buffer.late + c.jitter_buffer.overflow);
+           });
   per_call("switchboard_rtp_jitter_ms", "Interarrival jitter of the caller's RTP (RFC 3550 A.8)",
            [](const auto& c) {
              char text[32];
