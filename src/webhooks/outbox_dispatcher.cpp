@@ -30,6 +30,12 @@ using storage::OutboxStatus;
 
 constexpr EpochMs kNever = std::numeric_limits<EpochMs>::max();
 
+// An attempt whose record the database refused (a write undone again and again by other
+// instances' deadlocks, a lost connection) is written again after 100, 200, 400, 800 ms while
+// its lease is kept: sending the message again would be a duplicate.
+constexpr int kRecordTries = 5;
+constexpr std::chrono::milliseconds kRecordRetryBase{100};
+
 // A claimed message, while its attempt is under way.
 struct Entry {
   std::int64_t seq = 0;
@@ -83,7 +89,8 @@ struct OutboxDispatcher::Core : std::enable_shared_from_this<Core> {
         strand(asio::make_strand(p.io ? *p.io : own_io->context())),
         retry_timer(strand, clock),
         poll_timer(strand, clock),
-        prune_timer(strand, clock) {
+        prune_timer(strand, clock),
+        record_timer(strand, clock) {
     if (options.instance.empty()) options.instance = new_uuid();
     // Renewal rides on the poll: often enough that a lease never lapses between two.
     if (options.poll_interval.count() > 0)
@@ -100,6 +107,8 @@ struct OutboxDispatcher::Core : std::enable_shared_from_this<Core> {
   void finished(std::int64_t seq, net::OutboundResponse response);
   void record(const Entry& e, const net::OutboundResponse& r, OutboxStatus outcome, EpochMs now,
               const std::string& error);
+  void write_attempt(storage::OutboxAttempt a, std::string id, int tries);
+  void on_record_timer();
   void renew();
   void arm_pruning();
   void prune();
@@ -123,7 +132,16 @@ struct OutboxDispatcher::Core : std::enable_shared_from_this<Core> {
   net::Timer retry_timer;  // the earliest retry time this instance knows of
   net::Timer poll_timer;
   net::Timer prune_timer;
+  net::Timer record_timer;  // armed while an attempt waits to be recorded again
   bool started = false;
+
+  // Attempts sent but not yet recorded, waiting for record_timer; their leases are renewed.
+  struct Unrecorded {
+    storage::OutboxAttempt attempt;
+    std::string id;
+    int tries = 0;
+  };
+  std::vector<Unrecorded> unrecorded;
 
   std::unordered_map<std::int64_t, Entry> in_flight;  // by seq
   std::set<EpochMs> retries;                          // due times of retries, earliest first
@@ -199,7 +217,8 @@ void OutboxDispatcher::Core::arm_polling() {
 // enqueue and deliver too.
 void OutboxDispatcher::Core::poll() {
   claim();
-  if (!in_flight.empty() && clock.wall_ms() - renewed_at >= options.lease.count() / 3) renew();
+  const bool leasing = !in_flight.empty() || !unrecorded.empty();
+  if (leasing && clock.wall_ms() - renewed_at >= options.lease.count() / 3) renew();
   store.post_read([weak = weak_from_this()](storage::Session& s) {
     const auto pending = s.outbox().pending_count();
     if (auto core = weak.lock()) core->metrics.pending.store(pending, std::memory_order_relaxed);
@@ -270,12 +289,29 @@ void OutboxDispatcher::Core::record(const Entry& e, const net::OutboundResponse&
   a.outcome = outcome;
   a.next_attempt_at = e.next_attempt_at;
   a.owner = options.instance;
+  write_attempt(std::move(a), e.id, 0);
+}
+
+void OutboxDispatcher::Core::write_attempt(storage::OutboxAttempt a, std::string id, int tries) {
   auto kept = std::make_shared<bool>(true);
   store.post_write([a, kept](storage::Session& s) { *kept = s.outbox().record_attempt(a); },
-                   [weak = weak_from_this(), seq = e.seq, id = e.id, kept](std::exception_ptr f) {
+                   [weak = weak_from_this(), a, id, tries, kept](std::exception_ptr f) {
+                     if (f && tries + 1 < kRecordTries) {
+                       log_failure(
+                           f, "recording attempt of webhook message " + id + " (tried again soon)");
+                       if (auto core = weak.lock())
+                         core->post([c = core.get(), a, id, tries] {
+                           if (c->stopping) return;
+                           c->unrecorded.push_back({a, id, tries + 1});
+                           if (c->unrecorded.size() == 1)
+                             c->record_timer.arm_after(kRecordRetryBase * (1 << tries),
+                                                       [c] { c->on_record_timer(); });
+                         });
+                       return;
+                     }
                      if (f)
-                       log_failure(f,
-                                   "recording attempt of webhook message " + std::to_string(seq));
+                       log_failure(f, "recording attempt of webhook message " + id +
+                                          " (its lease lapses; it may be sent again)");
                      else if (!*kept)
                        spdlog::info(
                            "webhook message {}: its lease lapsed and another instance took it "
@@ -283,6 +319,11 @@ void OutboxDispatcher::Core::record(const Entry& e, const net::OutboundResponse&
                            id);
                      if (auto core = weak.lock()) core->post([c = core.get()] { c->claim(); });
                    });
+}
+
+void OutboxDispatcher::Core::on_record_timer() {
+  auto due = std::exchange(unrecorded, {});
+  for (auto& u : due) write_attempt(std::move(u.attempt), std::move(u.id), u.tries);
 }
 
 void OutboxDispatcher::Core::renew() {
@@ -368,19 +409,25 @@ void OutboxDispatcher::stop() {
   if (!core->started) return;
   core->started = false;
   std::promise<void> stopped;
-  core->post([core, &stopped] {
+  std::vector<Core::Unrecorded> unrecorded;
+  core->post([core, &stopped, &unrecorded] {
     core->stopping = true;
     core->retry_timer.cancel();
     core->poll_timer.cancel();
     core->prune_timer.cancel();
+    core->record_timer.cancel();
+    unrecorded = std::exchange(core->unrecorded, {});
     stopped.set_value();
   });
   stopped.get_future().wait();
   if (core->own_io) core->own_io->stop();
-  // What this instance held is claimable by the others (or the next start) at once.
+  // Attempts sent but not recorded get one last try: released unrecorded, they would be sent
+  // again. Then what this instance held is claimable by the others (or the next start).
   try {
-    core->store.write_sync(
-        [owner = core->options.instance](storage::Session& s) { s.outbox().release(owner); });
+    core->store.write_sync([&](storage::Session& s) {
+      for (const auto& u : unrecorded) s.outbox().record_attempt(u.attempt);
+      s.outbox().release(core->options.instance);
+    });
   } catch (const std::exception& x) {
     spdlog::warn("releasing webhook leases at stop: {}", x.what());
   }
@@ -395,7 +442,9 @@ void OutboxDispatcher::flush(std::chrono::milliseconds deadline) {
     // Posted after the claim: it sees the claim under way, then what the claim started.
     auto idle = std::make_shared<std::promise<bool>>();
     auto answer = idle->get_future();
-    core->post([core, idle] { idle->set_value(!core->claiming && core->in_flight.empty()); });
+    core->post([core, idle] {
+      idle->set_value(!core->claiming && core->in_flight.empty() && core->unrecorded.empty());
+    });
     const auto now = std::chrono::steady_clock::now();
     if (now >= until || answer.wait_until(until) != std::future_status::ready || answer.get())
       return;

@@ -10,6 +10,8 @@
 #include <mutex>
 #include <set>
 
+#include <sqlite3.h>
+
 #include "core/manual_clock.hpp"
 #include "storage/org_repository.hpp"
 #include "storage/outbox_repository.hpp"
@@ -275,6 +277,33 @@ TEST_F(OutboxDispatcherTest, IsDeadWhenThePlanIsExhaustedOrTheStatusExcluded) {
   EXPECT_EQ(stored(excluded)->attempts, 1);
   EXPECT_EQ(metrics_.dead.load(), 2u);
   EXPECT_EQ(metrics_.pending.load(), 0);
+}
+
+// What a PostgreSQL writer undone again and again by other instances' deadlocks sees: the
+// attempt went out, its record does not commit. The record is written again (on the clock),
+// the message kept leased meanwhile: it is not sent a second time.
+TEST_F(OutboxDispatcherTest, AnAttemptWhoseRecordFailsIsWrittenAgainNotSentAgain) {
+  server_.hold = true;
+  start();
+  const auto id = enqueue("call-1", "status-update");
+  ASSERT_TRUE(server_.wait_for(1));
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(db_.path().c_str(), &db), SQLITE_OK);
+  sqlite3_busy_timeout(db, 5000);
+  auto exec = [&](const char* sql) {
+    ASSERT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  };
+  exec(
+      "CREATE TRIGGER refuse BEFORE INSERT ON webhook_attempts "
+      "BEGIN SELECT RAISE(ABORT, 'refused'); END");
+  server_.release(200);
+  ASSERT_TRUE(timer_armed()) << "the record waits to be written again";
+  EXPECT_EQ(stored(id)->status, storage::OutboxStatus::kPending);
+  exec("DROP TRIGGER refuse");
+  sqlite3_close(db);
+  clock_.advance_to_next_wake();
+  EXPECT_TRUE(settles_as(id, storage::OutboxStatus::kDelivered));
+  EXPECT_EQ(server_.received().size(), 1u);
 }
 
 TEST_F(OutboxDispatcherTest, ARestartDeliversWhatWasPendingWithTheSameId) {
