@@ -13,6 +13,8 @@ import { startOutboundRig } from "./outbound_helpers.mjs";
 
 const ACCOUNT = "AC99998888777766665555444433332222";
 const TOKEN = "twilio-auth-token-scheduled";
+const TRANSIENT_ACCOUNT = "AC11112222333344445555666677778888";
+const TRANSIENT_TOKEN = "transient-twilio-token-for-later";
 const EXPIRED = "call.in-progress.error-vapifault-worker-not-available";
 
 let rig, env, providers, number, assistant, customer, waitForStatus;
@@ -42,13 +44,6 @@ test("a plan that cannot be kept is refused (400, naming the field); nothing is 
     assert.equal(res.status, 400, `${JSON.stringify(schedulePlan)}: ${JSON.stringify(res.body)}`);
     assert.match(JSON.stringify(res.body.message), field);
   }
-  // A transient number's credentials are not kept until later: only stored numbers schedule.
-  const transient = await api(env.server, "/call", { method: "POST", body: {
-    phoneNumber: { twilioPhoneNumber: number.number, twilioAccountSid: ACCOUNT, twilioAuthToken: TOKEN },
-    assistantId: assistant.id, customer: to, schedulePlan: { earliestAt: inSeconds(60) },
-  } });
-  assert.equal(transient.status, 501, JSON.stringify(transient.body));
-  assert.match(transient.body.message, /phoneNumberId/);
   assert.equal((await api(env.server, "/call")).body.length, storedBefore);
   assert.equal(providers.twilioCalls.length, dialsBefore);
 });
@@ -74,6 +69,29 @@ test("customers[] with a schedulePlan: one scheduled call each, each dialled at 
     assert.equal(dialled(c.id).length, 1);
     assert.ok(dialled(c.id)[0].at >= Date.parse(earliestAt));
   }
+});
+
+test("a call scheduled on a transient phoneNumber is dialled at its time with that number's account, across a restart; no response shows its token", async () => {
+  const from = nextNumber("+1415778");
+  const earliestAt = inSeconds(2.5);
+  const res = await api(env.server, "/call", { method: "POST", body: {
+    phoneNumber: { twilioPhoneNumber: from, twilioAccountSid: TRANSIENT_ACCOUNT, twilioAuthToken: TRANSIENT_TOKEN },
+    assistantId: assistant.id, customer: { number: customer({ outcome: "busy" }) }, schedulePlan: { earliestAt },
+  } });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  assert.equal(res.body.status, "scheduled");
+  assert.deepEqual(res.body.phoneNumber, { provider: "twilio", number: from, twilioAccountSid: TRANSIENT_ACCOUNT });
+  await env.restart();
+  const stored = await api(env.server, `/call/${res.body.id}`);
+  assert.equal(stored.body.status, "scheduled");
+  assert.deepEqual(stored.body.phoneNumber, res.body.phoneNumber);
+  const [twilio] = await until(() => dialled(res.body.id).length && dialled(res.body.id), "the scheduled dial", 10000);
+  assert.ok(twilio.at >= Date.parse(earliestAt), `dialled ${Date.parse(earliestAt) - twilio.at} ms early`);
+  assert.deepEqual([twilio.accountSid, twilio.authToken, twilio.form.From], [TRANSIENT_ACCOUNT, TRANSIENT_TOKEN, from]);
+  assert.equal((await waitForStatus(res.body.id, "ended")).endedReason, "customer-busy");
+  assert.equal(dialled(res.body.id).length, 1);
+  for (const shown of [res.body, stored.body, (await api(env.server, `/call/${res.body.id}`)).body, (await api(env.server, "/call")).body])
+    assert.doesNotMatch(JSON.stringify(shown), new RegExp(TRANSIENT_TOKEN));
 });
 
 test("a scheduled call deleted before its time is never dialled", async () => {

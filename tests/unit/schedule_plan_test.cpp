@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include "core/api_error.hpp"
 #include "core/clock.hpp"
@@ -65,14 +66,23 @@ TEST(SchedulePlan, RefusalsNameTheField) {
   EXPECT_EQ(refusal(with_plan("7")).first, ErrorCode::kBadRequest);
 }
 
-TEST(SchedulePlan, ALaterCallOnATransientNumberIsNotSupportedButADueOneIs) {
-  const std::string transient = R"(,"phoneNumber":{"twilioPhoneNumber":"+1415"})";
+TEST(SchedulePlan, ACallOnATransientNumberIsScheduledWithoutItsSecretsShown) {
+  const std::string transient =
+      R"(,"phoneNumber":{"twilioPhoneNumber":"+1415","twilioAccountSid":"AC1",)"
+      R"("twilioAuthToken":"hush"})";
+  for (const auto* earliest : {"2023-11-15T00:00:00Z", "2023-11-14T00:00:00Z"}) {
+    auto body = with_plan(std::string(R"({"earliestAt":")") + earliest + "\"}", transient);
+    body.erase("phoneNumberId");
+    EXPECT_EQ(refusal(body).second, "") << earliest;
+  }
   auto later = with_plan(R"({"earliestAt":"2023-11-15T00:00:00Z"})", transient);
   later.erase("phoneNumberId");
-  EXPECT_EQ(refusal(later).first, ErrorCode::kNotImplemented);
-  auto due = with_plan(R"({"earliestAt":"2023-11-14T00:00:00Z"})", transient);
-  due.erase("phoneNumberId");
-  EXPECT_EQ(refusal(due).second, "");
+  ASSERT_TRUE(scheduled_for_later(later, kNow));
+  const auto call = new_scheduled_call("c", "o", later, "twilio", kNow);
+  EXPECT_EQ(call.at("status"), "scheduled");
+  EXPECT_EQ(json::serialize(call.at("phoneNumber")),
+            R"({"provider":"twilio","number":"+1415","twilioAccountSid":"AC1"})");
+  EXPECT_EQ(json::serialize(call).find("hush"), std::string::npos);
 }
 
 TEST(SchedulePlan, IsForLaterOnlyUntilEarliestAtAndExpiresAfterLatestAt) {

@@ -82,7 +82,7 @@ class ScheduledCallsInstancesTest : public ::testing::Test {
                       {"createdAt", format_iso8601(kStart)},
                       {"updatedAt", format_iso8601(kStart)}};
     std::promise<std::exception_ptr> stored;
-    instances_[i]->schedule(std::move(call),
+    instances_[i]->schedule(std::move(call), {},
                             [&](std::exception_ptr e, json::object) { stored.set_value(e); });
     ASSERT_EQ(stored.get_future().get(), nullptr);
     run();

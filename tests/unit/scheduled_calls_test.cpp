@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/json/serialize.hpp>
 
 #include "core/crypto.hpp"
 #include "core/json_fields.hpp"
@@ -42,9 +43,9 @@ class ScheduledCallsTest : public ::testing::Test {
             {"createdAt", format_iso8601(kStart)},
             {"updatedAt", format_iso8601(kStart)}};
   }
-  void schedule(json::object c) {
+  void schedule(json::object c, json::object secrets = {}) {
     std::promise<std::exception_ptr> stored;
-    scheduled_.schedule(std::move(c),
+    scheduled_.schedule(std::move(c), std::move(secrets),
                         [&](std::exception_ptr e, json::object) { stored.set_value(e); });
     ASSERT_EQ(stored.get_future().get(), nullptr);
     run();
@@ -100,6 +101,33 @@ TEST_F(ScheduledCallsTest, IsStoredScheduledAndDialledAtItsEarliestAtNotBefore) 
   advance(24h);
   EXPECT_EQ(dialled_.size(), 1u) << "dialled once";
   EXPECT_TRUE(ended_.empty());
+}
+
+TEST_F(ScheduledCallsTest, SecretsAreKeptSealedUntilTheCallIsNextWritten) {
+  schedule(call("c1", 60'000), json::object{{"phoneNumber", {{"twilioAuthToken", "hush"}}}});
+  std::optional<storage::ResourceRecord> raw;
+  store_->read_sync(
+      [&](storage::Session& s) { raw = s.resources().find(spec_.kind, "org-a", "c1"); });
+  ASSERT_TRUE(raw);
+  EXPECT_EQ(raw->document.find("hush"), std::string::npos);
+  EXPECT_EQ(raw->sealed_secrets.find("hush"), std::string::npos);
+  EXPECT_FALSE(raw->sealed_secrets.empty());
+  auto opened = [&] {
+    std::promise<json::object> got;
+    scheduled_.secrets_of("org-a", "c1", [&](std::exception_ptr e, json::object secrets) {
+      EXPECT_EQ(e, nullptr);
+      got.set_value(std::move(secrets));
+    });
+    return got.get_future().get();
+  };
+  EXPECT_EQ(json::serialize(opened()), R"({"phoneNumber":{"twilioAuthToken":"hush"}})");
+  // Going live (the claim) and ending both replace the stored call.
+  store_->write_sync([&](storage::Session& s) {
+    auto claimed = service_.load(s, spec_, "org-a", "c1");
+    claimed["status"] = "queued";
+    service_.replace_document(s, spec_, claimed);
+  });
+  EXPECT_TRUE(opened().empty());
 }
 
 TEST_F(ScheduledCallsTest, CallsDaysAheadWaitInStepsAndGoInTheirOrder) {

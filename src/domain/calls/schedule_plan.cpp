@@ -36,10 +36,6 @@ SchedulePlan check_schedule_plan(const json::object& body, std::int64_t now_ms) 
     out.earliest_ms = *earliest;
   else
     throw ApiError::bad_request("schedulePlan.earliestAt must be an ISO 8601 date-time");
-  if (out.earliest_ms > now_ms && body.contains("phoneNumber"))
-    throw ApiError(ErrorCode::kNotImplemented,
-                   "A call scheduled for later goes out on a stored number (phoneNumberId): this "
-                   "server does not keep a transient phoneNumber's credentials until then");
   if (!plan->contains("latestAt")) return out;
   out.latest_ms = time_at(*plan, "latestAt");
   if (!out.latest_ms)

@@ -23,9 +23,7 @@ struct SchedulePlan {
 std::optional<SchedulePlan> schedule_plan_of(const boost::json::object& holder);
 
 /// Checks a request's schedulePlan at `now_ms`: earliestAt a date-time; latestAt, when given, a
-/// date-time after earliestAt that has not passed. Throws ApiError (400) naming the field, or
-/// 501 for a call later on a transient phoneNumber (its credentials are never stored, so
-/// nothing could dial it then).
+/// date-time after earliestAt that has not passed. Throws ApiError (400) naming the field.
 SchedulePlan check_schedule_plan(const boost::json::object& body, std::int64_t now_ms);
 
 /// Whether `body` asks for a call later than `now_ms` (a schedulePlan whose earliestAt is still

@@ -140,8 +140,9 @@ Written ResourceService::create(storage::Session& s, const ResourceSpec& spec,
 }
 
 Written ResourceService::insert_document(storage::Session& s, const ResourceSpec& spec,
-                                         const json::object& document) const {
-  auto record = to_record(spec, document, {});
+                                         const json::object& document,
+                                         const json::object& secrets) const {
+  auto record = to_record(spec, document, secrets);
   s.resources().insert(record);
   if (spec.on_written) spec.on_written(s, Change::kCreated, document);
   return {std::move(record.id), std::move(record.document)};

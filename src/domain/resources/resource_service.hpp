@@ -48,9 +48,12 @@ class ResourceService {
   /// Objects the server makes itself (a call the routing engine answers): `document` is
   /// stored as given, with its own id, orgId and timestamps; no rules, references or keys
   /// apply. Replacing keeps createdAt and moves updatedAt forward like update() does. The
-  /// spec's on_written hook runs as for create() and update().
+  /// spec's on_written hook runs as for create() and update(). `secrets` (write-only fields the
+  /// server keeps for its own later use) are stored sealed, read back by secrets_of(), and
+  /// dropped by the next replace_document().
   Written insert_document(storage::Session& s, const ResourceSpec& spec,
-                          const boost::json::object& document) const;
+                          const boost::json::object& document,
+                          const boost::json::object& secrets = {}) const;
   Written replace_document(storage::Session& s, const ResourceSpec& spec,
                            boost::json::object document) const;
   /// The write-only fields of an object, opened (for the server's own use: webhook auth,

@@ -153,7 +153,10 @@ void OutboundCalls::create_one(const std::string& org_id, json::object body,
     auto call = calls::new_scheduled_call(new_uuid(), org_id, body, carrier->call_provider(),
                                           deps_.clock.wall_ms());
     call["phoneCallTransport"] = carrier->call_transport();
-    return deps_.scheduled->schedule(std::move(call), std::move(done));
+    // A transient number is dialled at the call's time with its credentials, kept sealed.
+    json::object secrets;
+    if (body.contains("phoneNumber")) secrets[kTransientSecret] = number->number;
+    return deps_.scheduled->schedule(std::move(call), std::move(secrets), std::move(done));
   }
   auto secret = random_hex(16);
   auto check = carrier->stream_check(*number, secret);

@@ -55,6 +55,10 @@ struct OutboundCallsDeps {
 
 class OutboundCalls {
  public:
+  /// Where a scheduled call on a transient phoneNumber keeps that number (with its
+  /// credentials) among its sealed secrets until it is dialled.
+  static constexpr std::string_view kTransientSecret = "phoneNumber";
+
   explicit OutboundCalls(OutboundCallsDeps deps);
 
   /// POST /call for a phone call. `done` gets the Call (or, with customers[], the
@@ -66,10 +70,11 @@ class OutboundCalls {
   void create(std::string org_id, boost::json::object body,
               std::function<void(std::exception_ptr, boost::json::object)> done);
   /// Dials the stored scheduled call `call` (ScheduledCallsDeps::dial) under its own id, with
-  /// its number and assistant as they are now: claimed (scheduled → queued) as it goes live,
-  /// or left alone when it is no longer scheduled. A number or assistant that cannot be used
-  /// now ends it (call.start.error-get-phone-number, call.start.error-get-assistant,
-  /// assistant-not-valid). `done(true)` when there was no room for it now: still scheduled.
+  /// its number (a transient one: as stored sealed with it) and assistant as they are now: claimed
+  /// (scheduled → queued) as it goes live, or left alone when it is no longer scheduled. A number
+  /// or assistant that cannot be used now ends it (call.start.error-get-phone-number,
+  /// call.start.error-get-assistant, assistant-not-valid). `done(true)` when there was no room for
+  /// it now: still scheduled.
   void dial_stored(const boost::json::object& call, std::function<void(bool again)> done);
 
   enum class StatusOutcome { kAccepted, kUnknownCall, kForbidden };

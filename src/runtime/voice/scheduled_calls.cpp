@@ -43,15 +43,30 @@ std::size_t ScheduledCalls::waiting() const {
   return count_.load();
 }
 
-void ScheduledCalls::schedule(json::object call,
+void ScheduledCalls::schedule(json::object call, json::object secrets,
                               std::function<void(std::exception_ptr, json::object)> done) {
   deps_.store.post_write(
-      [this, call](storage::Session& s) { deps_.service.insert_document(s, deps_.calls, call); },
+      [this, call, secrets = std::move(secrets)](storage::Session& s) {
+        deps_.service.insert_document(s, deps_.calls, call, secrets);
+      },
       [this, call, done = std::move(done)](std::exception_ptr error) {
         if (error) return done(error, {});
         arm(call);
         done(nullptr, call);
       });
+}
+
+void ScheduledCalls::secrets_of(const std::string& org_id, const std::string& id,
+                                std::function<void(std::exception_ptr, json::object)> done) const {
+  deps_.store.post_read([this, org_id, id, done = std::move(done)](storage::Session& s) {
+    json::object secrets;
+    try {
+      secrets = deps_.service.secrets_of(s, deps_.calls, org_id, id);
+    } catch (...) {
+      return done(std::current_exception(), {});
+    }
+    done(nullptr, std::move(secrets));
+  });
 }
 
 namespace {

@@ -71,9 +71,16 @@ class ScheduledCalls {
   ScheduledCalls& operator=(const ScheduledCalls&) = delete;
 
   /// Stores `call` (status scheduled, with its schedulePlan) and arms it; `done` gets the
-  /// stored call or the error. Any thread.
-  void schedule(boost::json::object call,
+  /// stored call or the error. `secrets` (what dialling it will need that no response may
+  /// show: a transient number's credentials) are stored with it sealed, as a resource's
+  /// write-only fields are, until the call's next stored change (it goes live, or ends) drops
+  /// them. Any thread.
+  void schedule(boost::json::object call, boost::json::object secrets,
                 std::function<void(std::exception_ptr, boost::json::object)> done);
+  /// The stored call `id`'s secrets, opened (none once it has gone live or ended), or the
+  /// error (404 for a call that no longer exists). Once, on a reader.
+  void secrets_of(const std::string& org_id, const std::string& id,
+                  std::function<void(std::exception_ptr, boost::json::object)> done) const;
   /// Arms `call`, stored as scheduled by someone else (a campaign's claim, in the write that
   /// claimed its contact), as if schedule() had stored it. Any thread.
   void adopt(boost::json::object call) { arm(std::move(call)); }
