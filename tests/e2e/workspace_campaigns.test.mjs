@@ -175,7 +175,7 @@ test("validation: name required, customers as the DTO says", async () => {
   );
   assertBadRequest(
     await expectError(client.campaignControllerCreate({ name: "x", customers, phoneNumberId: refs.phoneNumberId, workflowId: "0f9e8d7c-6b5a-4f3e-9d2c-1b0a9f8e7d6c" })),
-    "workflowId names no workflow of this org",
+    "workflowId names no workflow of this org (this server has no workflows): use assistantId or squadId",
   );
   assertBadRequest(
     await expectError(client.campaignControllerCreate({ name: "x", customers, phoneNumberId: refs.phoneNumberId, predialPlan: { enabled: true } })),
