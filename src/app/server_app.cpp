@@ -58,6 +58,7 @@
 #include "runtime/voice/sip_carrier.hpp"
 #include "storage/org_repository.hpp"
 #include "telephony/sip/sip_agent.hpp"
+#include "telephony/sip/sip_metrics.hpp"
 #include "webhooks/webhook_runtime.hpp"
 
 namespace sb::app {
@@ -332,11 +333,14 @@ int serve(const ServeOptions& options) {
   live.campaigns.start();  // running campaigns go on, counting the ends they missed
   http::Router router;
   router.add(health_route());
-  voice::RtpStreams rtp_streams;  // SIP calls' media, listed by SipEndpoint
+  voice::RtpStreams rtp_streams;           // SIP calls' media, listed by SipEndpoint
+  telephony::sip::SipMetrics sip_metrics;  // SIP transactions, counted by the agent
   // OPTIONS pings to trunk gateways (started with the SIP agent, below).
   SipTrunkPings trunk_pings(store, boost::asio::make_strand(calls_io.context()), system_clock());
   router.add(api::metrics_route(server_messages.metrics(), &live.calls.metrics(), &rtp_streams,
-                                [&trunk_pings] { return trunk_pings.render_metrics(); }));
+                                [&trunk_pings, &sip_metrics] {
+                                  return trunk_pings.render_metrics() + sip_metrics.render();
+                                }));
   catalog.register_routes(router);
 
   const http::Dispatcher dispatcher(std::move(router), authenticator, contract,
@@ -362,9 +366,10 @@ int serve(const ServeOptions& options) {
   while (!advertise_url.empty() && advertise_url.back() == '/') advertise_url.pop_back();
   live.owners.beat();  // the others learn the URL now
   // SIP (only with --sip-port): its events run on the calls' context.
-  SipEndpoint sip({options.host, options.sip_port, options.sip_public_host, options.rtp_ports},
-                  {inbound, live.calls, calls_io.context(), *on_outbound.clock, rtp_streams,
-                   &live.transfers, &sip_line});
+  SipEndpoint sip(
+      {options.host, options.sip_port, options.sip_public_host, options.rtp_ports, &sip_metrics},
+      {inbound, live.calls, calls_io.context(), *on_outbound.clock, rtp_streams, &live.transfers,
+       &sip_line});
   if (auto* agent = sip.agent()) trunk_pings.start(*agent);
 
   std::printf("Switchboard listening on http://%s:%u\n", options.host.c_str(), port);

@@ -62,7 +62,7 @@ struct SipEndpoint::Parts {
         SipCallDeps deps)
       : ports(range.first, range.second),
         events(boost::asio::make_strand(deps.io)),
-        agent({o.bind_host, o.port, o.public_host}, events),
+        agent({o.bind_host, o.port, o.public_host, o.metrics}, events),
         calls({agent, deps.inbound, deps.live, ports, deps.io, deps.clock, deps.streams, shown(o),
                rtp_bind(o.bind_host), shown(o), &agent}),
         line(std::make_shared<voice::SipLineParts>(voice::SipLineParts{

@@ -21,15 +21,17 @@ class TransfersByTransport;
 }  // namespace sb::voice
 namespace sb::telephony::sip {
 class SipAgent;
-}
+class SipMetrics;
+}  // namespace sb::telephony::sip
 
 namespace sb::app {
 
 struct SipEndpointOptions {
-  std::string bind_host;    ///< the server's --host
-  std::uint16_t port = 0;   ///< --sip-port; 0 = no SIP listener
-  std::string public_host;  ///< --sip-public-host; "" = bind_host
-  std::string rtp_ports;    ///< --rtp-ports, "FIRST-LAST"
+  std::string bind_host;                          ///< the server's --host
+  std::uint16_t port = 0;                         ///< --sip-port; 0 = no SIP listener
+  std::string public_host;                        ///< --sip-public-host; "" = bind_host
+  std::string rtp_ports;                          ///< --rtp-ports, "FIRST-LAST"
+  telephony::sip::SipMetrics* metrics = nullptr;  ///< SIP transactions, for /metrics
 };
 
 /// What SIP calls are routed by and run on.

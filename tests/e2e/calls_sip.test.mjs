@@ -137,6 +137,11 @@ test("a softphone calls a vapi SIP number: the built-in speech greets it, hears 
   assert.equal(call.phoneCallTransport, "sip");
   assert.equal(call.endedReason, "assistant-said-end-call-phrase");
   assert.match(call.customer.sipUri, /^sip:caller@127\.0\.0\.1/);
+  // SIP transactions in /metrics: the INVITE received and answered 200, our BYE answered 200.
+  const sipMetrics = await (await fetch(`${env.server.baseUrl}/metrics`)).text();
+  assert.match(sipMetrics, /^switchboard_sip_requests_received_total\{method="INVITE"\} [1-9]\d*$/m);
+  assert.match(sipMetrics, /^switchboard_sip_responses_sent_total\{method="INVITE",class="2xx"\} [1-9]\d*$/m);
+  assert.match(sipMetrics, /^switchboard_sip_responses_received_total\{method="BYE",class="2xx"\} [1-9]\d*$/m);
   const report = (await reportOf(call.id)).body.message;
   // X-First_Name: John filled {{first_name}} of the greeting.
   assert.match(report.artifact.transcript, /Hello John/);

@@ -1,5 +1,6 @@
 #include "telephony/sip/sip_agent.hpp"
 
+#include "telephony/sip/sip_metrics.hpp"
 #include "telephony/sip/wake_queue.hpp"
 
 // sofia-sip passes this "magic" back to its callbacks typed, when told before its headers.
@@ -28,6 +29,7 @@
 #include <deque>
 #include <functional>
 #include <future>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 #include <unordered_map>
@@ -37,6 +39,59 @@
 
 namespace sb::telephony::sip {
 namespace {
+
+// The method a response event answers: its CSeq's, or the event's when sofia made the response
+// itself (a timeout). nullopt for events that are not final responses to our requests.
+std::optional<std::string_view> answered_method(nua_event_t event, const sip_t* sip) {
+  std::string_view by_event;
+  switch (event) {
+    case nua_r_invite:
+      by_event = "INVITE";
+      break;
+    case nua_r_bye:
+      by_event = "BYE";
+      break;
+    case nua_r_cancel:
+      by_event = "CANCEL";
+      break;
+    case nua_r_options:
+      by_event = "OPTIONS";
+      break;
+    case nua_r_info:
+      by_event = "INFO";
+      break;
+    case nua_r_refer:
+      by_event = "REFER";
+      break;
+    case nua_r_notify:
+      by_event = "NOTIFY";
+      break;
+    default:
+      return std::nullopt;
+  }
+  if (sip && sip->sip_cseq && sip->sip_cseq->cs_method_name)
+    return std::string_view(sip->sip_cseq->cs_method_name);
+  return by_event;
+}
+
+// Whether the event is a request received (its method is the request line's).
+bool is_request_received(nua_event_t event) {
+  switch (event) {
+    case nua_i_invite:
+    case nua_i_ack:
+    case nua_i_cancel:
+    case nua_i_bye:
+    case nua_i_options:
+    case nua_i_info:
+    case nua_i_refer:
+    case nua_i_notify:
+    case nua_i_prack:
+    case nua_i_method:
+      return true;
+    default:
+      return false;
+  }
+}
 
 // What OPTIONS answers advertise: the methods this agent handles.
 // (NOTIFY: of the REFERs we send; INFO: keypad digits as application/dtmf-relay.)
@@ -167,6 +222,7 @@ struct SipAgent::Impl {
       // session goes on as it was (RFC 3261 14.2).
       spdlog::info("sip: re-INVITE Call-ID {} refused with 488 (not supported yet)",
                    call_id_of(sip));
+      if (options.metrics) options.metrics->response_sent("INVITE", 488);
       nua_respond(nh, SIP_488_NOT_ACCEPTABLE,
                   SIPTAG_WARNING_STR("399 switchboard \"re-INVITE is not supported yet\""),
                   TAG_END());
@@ -195,8 +251,23 @@ struct SipAgent::Impl {
     forget(nh);
   }
 
+  void count_transaction(nua_event_t event, int status, const sip_t* sip) {
+    auto* metrics = options.metrics;
+    if (!metrics) return;
+    if (is_request_received(event)) {
+      const std::string_view method = sip && sip->sip_request && sip->sip_request->rq_method_name
+                                          ? sip->sip_request->rq_method_name
+                                          : "OTHER";
+      metrics->request_received(method);
+      metrics->response_sent(method, status);  // what sofia answered itself, if final
+    } else if (const auto method = answered_method(event, sip)) {
+      metrics->response_received(*method, status);
+    }
+  }
+
   void on_event(nua_event_t event, int status, const char* phrase, nua_handle_t* nh,
                 const sip_t* sip, tagi_t tags[]) {
+    count_transaction(event, status, sip);
     if (outbound.on_event(event, status, phrase, nh, sip, tags)) return;
     switch (event) {
       case nua_i_invite:
@@ -266,6 +337,7 @@ struct SipAgent::Impl {
     std::string extra;
     for (const auto& [name, value] : headers) extra += name + ": " + value + "\r\n";
     if (!extra.empty()) extra.resize(extra.size() - 2);
+    if (options.metrics) options.metrics->response_sent("INVITE", status);
     nua_respond(it->second.handle, status, phrase,
                 TAG_IF(!extra.empty(), SIPTAG_HEADER_STR(extra.c_str())),
                 TAG_IF(!sdp.empty(), SIPTAG_CONTENT_TYPE_STR("application/sdp")),

@@ -16,11 +16,14 @@
 
 namespace sb::telephony::sip {
 
+class SipMetrics;
+
 struct SipAgentOptions {
   std::string bind_host = "127.0.0.1";  ///< the address listened on (UDP and TCP)
   std::uint16_t port = 5060;
   /// The name peers reach this server by (Contact, Via); "" = bind_host.
   std::string public_host;
+  SipMetrics* metrics = nullptr;  ///< counts transactions (GET /metrics) when set
 };
 
 class SipAgent : public SipResponder,
