@@ -183,8 +183,9 @@ void ResourceController::create(http::Context&& ctx, http::Reply reply) {
 void ResourceController::store_created(http::Context&& ctx, http::Reply reply,
                                        boost::json::object body) {
   write(std::move(ctx), std::move(reply), 201,
-        [this, org = ctx.org_id, body = std::move(body)](storage::Session& s) mutable {
-          return service_.create(s, spec_, org, std::move(body));
+        // Copied, not moved, into the service: a job may run twice (store.hpp).
+        [this, org = ctx.org_id, body = std::move(body)](storage::Session& s) {
+          return service_.create(s, spec_, org, body);
         });
 }
 
@@ -201,8 +202,8 @@ void ResourceController::create_upload(http::Context&& ctx, http::Reply reply) {
           return;
         }
         write(std::move(ctx), std::move(reply), 201,
-              [this, org = ctx.org_id, upload = std::move(upload)](storage::Session& s) mutable {
-                auto written = service_.create(s, spec_, org, std::move(upload.body));
+              [this, org = ctx.org_id, upload = std::move(upload)](storage::Session& s) {
+                auto written = service_.create(s, spec_, org, upload.body);
                 if (upload.on_created) upload.on_created(s, written);
                 return written;
               });
@@ -269,7 +270,7 @@ void ResourceController::update(const contract::Operation& op, http::Context&& c
   if (!op.request_body) ctx.body = http::parse_json_body(ctx.request);
   write(std::move(ctx), std::move(reply), 200,
         [this, &op, org = ctx.org_id, id = id_param(ctx.request), params = ctx.request.path_params,
-         body = std::move(ctx.body)](storage::Session& s) mutable {
+         body = std::move(ctx.body)](storage::Session& s) {
           if (has_scope(params)) check_scope(service_.load(s, spec_, org, id), params);
           contract::ValidateOptions options;
           std::string discriminator;
@@ -281,7 +282,7 @@ void ResourceController::update(const contract::Operation& op, http::Context&& c
             auto messages = contract_->validate(*op.request_body, body, options);
             if (!messages.empty()) throw ApiError::bad_request(std::move(messages));
           }
-          return service_.update(s, spec_, org, id, std::move(body.as_object()));
+          return service_.update(s, spec_, org, id, body.as_object());
         });
 }
 
