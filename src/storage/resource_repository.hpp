@@ -60,8 +60,17 @@ struct UniqueKey {
 class ResourceRepository {
  public:
   virtual ~ResourceRepository() = default;
+  /// In a write job on a backend with other writers (PostgreSQL), also locks the row until
+  /// the commit: the job that read it is about to write it back.
   virtual std::optional<ResourceRecord> find(std::string_view kind, std::string_view org_id,
                                              std::string_view id) = 0;
+  /// find() without the lock, for an object the job only reads (a referenced credential):
+  /// a lock would serialize every writer that refers to it, and cost a WAL record each.
+  virtual std::optional<ResourceRecord> find_unlocked(std::string_view kind,
+                                                      std::string_view org_id,
+                                                      std::string_view id) {
+    return find(kind, org_id, id);
+  }
   /// Documents in order; `total` is counted only when the query pages.
   virtual DocumentPage list(std::string_view kind, std::string_view org_id,
                             const ResourceQuery& query) = 0;

@@ -16,14 +16,13 @@ constexpr auto kIdleBeforeTrim = std::chrono::milliseconds(500);
 // Runs of a job that another writer's deadlock undid, before its caller hears of it.
 constexpr int kMaxAttempts = 3;
 
-// After a job ran in the open transaction: what must happen once COMMIT returns.
-struct Staged {
-  WriteDone done;
-  std::vector<std::function<void()>> after_commit;
-  std::vector<ResourceChange> changes;
-};
-
 }  // namespace
+
+// After a job ran in the open transaction: what must happen once COMMIT returns.
+struct ThreadedStore::Staged {
+  std::size_t job;  ///< its index in the batch
+  std::vector<std::function<void()>> after_commit;
+};
 
 ThreadedStore::~ThreadedStore() {
   stop();
@@ -114,40 +113,50 @@ void ThreadedStore::writer_loop() {
   }
 }
 
-void ThreadedStore::run_batch(ConnectionSession& session,
-                              std::deque<std::pair<WriteJob, WriteDone>>& batch) {
+// SAVEPOINT and RELEASE go out with the job's first statement and with what follows the job:
+// over a socket (PostgreSQL) every exec is a round trip, and this saves two per job.
+void ThreadedStore::run_batch(ConnectionSession& session, Batch& batch) {
+  if (!begin(session, batch)) return;
   std::vector<Staged> staged;
-  staged.reserve(batch.size());
-  try {
-    session.exec(session.begin_sql());
-  } catch (...) {
-    for (auto& w : batch) w.second(std::current_exception());
-    return;
-  }
-  // A job's RELEASE goes out with the next statement (the next job's SAVEPOINT, or COMMIT):
-  // over a socket (PostgreSQL) every exec is a round trip, and this saves one per job.
-  std::string_view release;
-  for (auto& [job, done] : batch) {
+  std::vector<ResourceChange> changes;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
     for (int attempt = 1;; ++attempt) {
-      session.exec(std::string(release) + "SAVEPOINT job");
-      release = {};
+      session.exec_later("SAVEPOINT job");
       try {
-        job(session);
-        release = "RELEASE job; ";
-        staged.push_back({std::move(done), session.take_pending(), session.take_changes()});
+        batch[i].first(session);
+        session.complete_job();
+        session.exec_later("RELEASE job");
+        staged.push_back({i, session.take_pending()});
+        for (auto& change : session.take_changes()) changes.push_back(std::move(change));
         break;
       } catch (...) {
         auto error = std::current_exception();
         session.discard();
         session.exec("ROLLBACK TO job; RELEASE job");
         if (attempt < kMaxAttempts && session.retryable(error)) continue;
-        done(error);  // nothing of this job will be committed; answer now
+        batch[i].second(error);  // nothing of this job will be committed; answer now
         break;
       }
     }
   }
+  commit(session, batch, staged, changes);
+}
+
+bool ThreadedStore::begin(ConnectionSession& session, Batch& batch) {
   try {
-    session.exec(std::string(release) + "COMMIT");
+    session.exec(session.begin_sql());
+    return true;
+  } catch (...) {
+    for (auto& w : batch) w.second(std::current_exception());
+    return false;
+  }
+}
+
+void ThreadedStore::commit(ConnectionSession& session, Batch& batch, std::vector<Staged>& staged,
+                           const std::vector<ResourceChange>& changes) {
+  try {
+    if (!changes.empty()) session.announce(changes);
+    session.exec("COMMIT");
   } catch (...) {
     auto error = std::current_exception();
     spdlog::error("commit of {} writes failed", staged.size());
@@ -155,14 +164,14 @@ void ThreadedStore::run_batch(ConnectionSession& session,
       session.exec("ROLLBACK");
     } catch (...) {
     }
-    for (auto& s : staged) s.done(error);
+    for (auto& s : staged) batch[s.job].second(error);
     return;
   }
   // Subscribers first: by the time a writer hears of its success, every copy is true.
+  for (const auto& change : changes) changes_.publish(change);
   for (auto& s : staged) {
-    for (const auto& change : s.changes) changes_.publish(change);
     for (auto& fn : s.after_commit) fn();
-    s.done(nullptr);
+    batch[s.job].second(nullptr);
   }
 }
 

@@ -34,6 +34,16 @@ class ConnectionSession : public Session {
   }
   /// Runs transaction control statements (BEGIN, SAVEPOINT, COMMIT, ...).
   virtual void exec(std::string_view sql) = 0;
+  /// Runs one such statement whose result only needs checking: now, or (a backend over a
+  /// socket) sent with the session's next statement, saving a round trip. Its failure may
+  /// then surface as that statement's.
+  virtual void exec_later(std::string_view sql) { exec(sql); }
+  /// Called when a write job returns: a backend that defers writes sends them now, so that
+  /// their failure is the job's own.
+  virtual void complete_job() {}
+  /// Called before COMMIT with every change the transaction wrote, in order (a backend
+  /// shared with other instances tells them in the same transaction).
+  virtual void announce(const std::vector<ResourceChange>& /*changes*/) {}
   /// The statement that opens the writer's transaction.
   virtual std::string_view begin_sql() const { return "BEGIN"; }
   /// Whether a job that failed with `error` may simply run again (a deadlock with another
@@ -64,7 +74,13 @@ class ThreadedStore : public Store {
  private:
   void reader_loop();
   void writer_loop();
-  void run_batch(ConnectionSession& session, std::deque<std::pair<WriteJob, WriteDone>>& batch);
+  using Batch = std::deque<std::pair<WriteJob, WriteDone>>;
+  struct Staged;
+  void run_batch(ConnectionSession& session, Batch& batch);
+  /// Opens the batch's transaction; false (every job answered) if it cannot.
+  bool begin(ConnectionSession& session, Batch& batch);
+  void commit(ConnectionSession& session, Batch& batch, std::vector<Staged>& staged,
+              const std::vector<ResourceChange>& changes);
 
   std::size_t max_batch_;
   ChangeFeed changes_;

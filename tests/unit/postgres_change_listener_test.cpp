@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <future>
 #include <mutex>
 #include <vector>
 
@@ -149,6 +150,41 @@ TEST_F(PostgresChangeListenerTest, ARolledBackWriteIsNotHeard) {
   const auto changes = on_b.wait_for(1);
   ASSERT_EQ(changes.size(), 1u);
   EXPECT_EQ(changes[0].id, "kept");
+}
+
+// The writer's jobs queued meanwhile share one transaction; its changes go out together just
+// before the COMMIT, in the order written, each document's text exact, and a job undone to its
+// savepoint is left out.
+TEST_F(PostgresChangeListenerTest, OneTransactionsChangesAreHeardInOrderWithoutTheUndoneJob) {
+  Heard on_b(*b_);
+  std::promise<void> queued;
+  auto held = queued.get_future().share();
+  a_->post_write([held](Session&) { held.wait(); }, [](std::exception_ptr) {});
+  const std::string quoted = R"({"text":"it's \\ \"quoted\" — ü"})";
+  std::vector<std::promise<bool>> done(4);
+  const auto post = [&](std::size_t i, WriteJob job) {
+    a_->post_write(std::move(job),
+                   [&done, i](std::exception_ptr error) { done[i].set_value(!error); });
+  };
+  post(0, [&](Session& s) { s.resources().insert(record("x1", quoted)); });
+  post(1, [](Session& s) {
+    s.resources().insert(record("undone", "{}"));
+    throw std::runtime_error("rejected");
+  });
+  post(2, [](Session& s) { s.resources().update(record("x1", R"({"v":2})")); });
+  post(3, [](Session& s) { s.resources().remove("assistant", "org-a", "x1", {}); });
+  queued.set_value();  // every job above is queued behind the held one: one batch
+  EXPECT_TRUE(done[0].get_future().get());
+  EXPECT_FALSE(done[1].get_future().get());
+  EXPECT_TRUE(done[2].get_future().get());
+  EXPECT_TRUE(done[3].get_future().get());
+  const auto changes = on_b.wait_for(3);
+  ASSERT_EQ(changes.size(), 3u);
+  for (const auto& c : changes) EXPECT_EQ(c.id, "x1");
+  ASSERT_TRUE(changes[0].document && changes[1].document);
+  EXPECT_EQ(*changes[0].document, quoted);
+  EXPECT_EQ(*changes[1].document, R"({"v":2})");
+  EXPECT_EQ(changes[2].document, nullptr);
 }
 
 TEST_F(PostgresChangeListenerTest, ALostListeningConnectionMakesEverythingStaleAndComesBack) {

@@ -72,6 +72,11 @@ class BackendDatabase {
         schema_ + "'");
   }
 
+  /// PostgreSQL: a connection of its own to this test's schema.
+  std::unique_ptr<storage::postgres::Connection> connect() const {
+    return std::make_unique<storage::postgres::Connection>(url_, schema_);
+  }
+
   /// A store on this database (the same data each time it is opened).
   std::unique_ptr<storage::Store> open(unsigned readers) const {
     if (backend_ == StoreBackend::kSqlite)

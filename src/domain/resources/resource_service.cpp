@@ -83,7 +83,9 @@ void ResourceService::check_references(storage::Session& s, const ResourceSpec& 
     for_each_at(doc, rule.path, [&](const std::string& where, const json::value& v) {
       if (!v.is_string()) return;
       const std::string_view id = v.get_string();
-      auto target = s.resources().find(rule.target_kind, org_id, ascii_lower(id));
+      // Read, not locked: a reference is checked once, as a later delete of its target would
+      // leave it dangling anyway (and writers referring to one credential stay concurrent).
+      auto target = s.resources().find_unlocked(rule.target_kind, org_id, ascii_lower(id));
       if (!target) {
         messages.push_back(where + " must be the id of an existing " +
                            kind_words(rule.target_kind) + " of this org (" + std::string(id) +

@@ -40,9 +40,16 @@ std::string change_payload(std::string_view origin, const ResourceChange& change
   return out;
 }
 
-void notify_change(Connection& db, std::string_view origin, const ResourceChange& change) {
-  db.run("SELECT pg_notify(" + std::string(kChannelSql) + ", $1)",
-         {change_payload(origin, change)});
+std::string notify_sql(const Connection& db, std::string_view origin,
+                       const std::vector<ResourceChange>& changes) {
+  // unnest() yields the array in order, and each row's pg_notify runs as it is produced.
+  std::string sql = "SELECT pg_notify(" + std::string(kChannelSql) + ", p) FROM unnest(ARRAY[";
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    if (i > 0) sql += ", ";
+    sql += db.literal(change_payload(origin, changes[i]));
+  }
+  sql += "]::text[]) AS p";
+  return sql;
 }
 
 std::optional<ReceivedChange> parse_change(std::string_view payload) {

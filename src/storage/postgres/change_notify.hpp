@@ -1,7 +1,8 @@
 #pragma once
-// Committed changes between instances on one PostgreSQL database: every write NOTIFYs, in its
-// own transaction (so only a committed write is heard, and a job rolled back to its savepoint
-// is not), on a channel of the schema; each instance LISTENs (change_listener.hpp).
+// Committed changes between instances on one PostgreSQL database: a transaction NOTIFYs every
+// change it wrote, just before its COMMIT (so only a committed write is heard, and a job
+// rolled back to its savepoint is not), on a channel of the schema; each instance LISTENs
+// (change_listener.hpp).
 //
 // Payload, in text: "1\t<origin>\t<op>\t<kind>\t<org>\t<id>\n<document>", where op is
 //   u  written; the document follows the newline
@@ -12,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "storage/change_feed.hpp"
 
@@ -23,8 +25,9 @@ class Connection;
 /// database (tests use one each) do not hear each other.
 inline constexpr std::string_view kChannelSql = "'sb_changes_' || md5(current_schema())";
 
-/// Queues `change` to be sent when the open transaction commits.
-void notify_change(Connection& db, std::string_view origin, const ResourceChange& change);
+/// One statement NOTIFYing `changes` in order, to run in the transaction that wrote them.
+std::string notify_sql(const Connection& db, std::string_view origin,
+                       const std::vector<ResourceChange>& changes);
 
 /// What a listener received.
 struct ReceivedChange {

@@ -3,6 +3,8 @@
 #include <libpq-fe.h>
 
 #include <functional>
+#include <optional>
+#include <utility>
 
 namespace sb::storage::postgres {
 namespace {
@@ -26,22 +28,29 @@ Result checked(PGconn* conn, PGresult* raw, std::string_view context) {
   return result;
 }
 
+// Parameters in libpq's arrays.
+struct Values {
+  explicit Values(const std::vector<Param>& params) {
+    for (const auto& p : params) {
+      values.push_back(p.value ? p.value->data() : nullptr);
+      lengths.push_back(p.value ? static_cast<int>(p.value->size()) : 0);
+      formats.push_back(p.binary ? 1 : 0);
+    }
+  }
+  int count() const { return static_cast<int>(values.size()); }
+  std::vector<const char*> values;
+  std::vector<int> lengths, formats;
+};
+
 // Runs the prepared statement `name`, or (`prepared` false) the text `name`, with `params`.
 Result exec_params(PGconn* conn, const std::string& name, const std::vector<Param>& params,
                    std::string_view context, bool prepared) {
-  std::vector<const char*> values;
-  std::vector<int> lengths, formats;
-  for (const auto& p : params) {
-    values.push_back(p.value ? p.value->data() : nullptr);
-    lengths.push_back(p.value ? static_cast<int>(p.value->size()) : 0);
-    formats.push_back(p.binary ? 1 : 0);
-  }
-  const int n = static_cast<int>(params.size());
+  const Values v(params);
   return checked(conn,
-                 prepared ? PQexecPrepared(conn, name.c_str(), n, values.data(), lengths.data(),
-                                           formats.data(), 0)
-                          : PQexecParams(conn, name.c_str(), n, nullptr, values.data(),
-                                         lengths.data(), formats.data(), 0),
+                 prepared ? PQexecPrepared(conn, name.c_str(), v.count(), v.values.data(),
+                                           v.lengths.data(), v.formats.data(), 0)
+                          : PQexecParams(conn, name.c_str(), v.count(), nullptr, v.values.data(),
+                                         v.lengths.data(), v.formats.data(), 0),
                  context);
 }
 
@@ -107,11 +116,13 @@ void Connection::configure() {
 }
 
 void Connection::reopen_if_lost() {
-  if (PQstatus(conn_) == CONNECTION_OK) return;
+  if (PQstatus(conn_) == CONNECTION_OK && PQpipelineStatus(conn_) == PQ_PIPELINE_OFF) return;
   PQreset(conn_);
   if (PQstatus(conn_) != CONNECTION_OK)
     throw PgError("08006", std::string("reconnect to PostgreSQL: ") + PQerrorMessage(conn_));
   prepared_.clear();  // statements are per session
+  deferred_.clear();  // they belonged to the lost session's transaction
+  deferred_write_ = false;
   configure();
 }
 
@@ -121,15 +132,50 @@ Connection::~Connection() {
 
 void Connection::exec(std::string_view sql) {
   reopen_if_lost();
-  const std::string text(sql);
+  flush();
+  // What is left deferred has no parameters: it goes with `sql` as text.
+  std::string text;
+  for (const auto& d : std::exchange(deferred_, {})) (text += d.sql) += "; ";
+  text += sql;
   checked(conn_, PQexec(conn_, text.c_str()), text);
 }
 
-Result Connection::run(std::string_view sql, const std::vector<Param>& params) {
-  // Named by the text's hash: a dynamic list query (its filters vary) is prepared once per
-  // shape, like the SQLite backend's statement cache.
+void Connection::defer(std::string sql) {
+  deferred_.push_back({std::move(sql), {}});
+}
+
+void Connection::defer_write(std::string sql, std::vector<Param> params) {
+  deferred_.push_back({std::move(sql), std::move(params)});
+  deferred_write_ = true;
+}
+
+void Connection::flush() {
+  if (!deferred_write_) return;
   reopen_if_lost();
-  const std::string name = "s" + std::to_string(std::hash<std::string_view>{}(sql));
+  run_pipelined(nullptr);
+}
+
+std::string Connection::literal(std::string_view text) const {
+  char* quoted = PQescapeLiteral(conn_, text.data(), text.size());
+  if (!quoted) fail(conn_, nullptr, "quote a literal");
+  std::string out(quoted);
+  PQfreemem(quoted);
+  return out;
+}
+
+// Named by the text's hash: a dynamic list query (its filters vary) is prepared once per
+// shape, like the SQLite backend's statement cache.
+std::string Connection::name_of(std::string_view sql) {
+  return "s" + std::to_string(std::hash<std::string_view>{}(sql));
+}
+
+Result Connection::run(std::string_view sql, const std::vector<Param>& params) {
+  reopen_if_lost();
+  if (!deferred_.empty()) {
+    const Statement last{std::string(sql), params};
+    return *run_pipelined(&last);
+  }
+  const std::string name = name_of(sql);
   if (!prepared_.contains(name)) {
     const std::string text(sql);
     checked(conn_, PQprepare(conn_, name.c_str(), text.c_str(), 0, nullptr), text);
@@ -140,7 +186,73 @@ Result Connection::run(std::string_view sql, const std::vector<Param>& params) {
 
 Result Connection::run_once(std::string_view sql, const std::vector<Param>& params) {
   reopen_if_lost();
+  if (!deferred_.empty()) run_pipelined(nullptr);  // rare: a writer's analytics query
   return exec_params(conn_, std::string(sql), params, sql, false);
+}
+
+// libpq's pipeline mode: every query is sent before any result is read, and a Sync ends the
+// pipeline. After an error the server skips the rest (PGRES_PIPELINE_ABORTED) up to the Sync;
+// every result is still read, so the connection is left idle whatever happened.
+std::optional<Result> Connection::run_pipelined(const Statement* last) {
+  auto statements = std::exchange(deferred_, {});
+  deferred_write_ = false;
+  if (last) statements.push_back(*last);
+  // What each result answers: a statement's preparation (its name) or the statement itself.
+  struct Expected {
+    const Statement* statement;
+    std::string prepares;  ///< empty for the statement's own result
+  };
+  std::vector<Expected> expected;
+  if (PQenterPipelineMode(conn_) != 1) fail(conn_, nullptr, "enter pipeline mode");
+  bool sent = true;
+  std::unordered_set<std::string> preparing;
+  for (const auto& st : statements) {
+    const std::string name = name_of(st.sql);
+    if (!prepared_.contains(name) && preparing.insert(name).second) {
+      sent = sent && PQsendPrepare(conn_, name.c_str(), st.sql.c_str(), 0, nullptr);
+      expected.push_back({&st, name});
+    }
+    const Values v(st.params);
+    sent = sent && PQsendQueryPrepared(conn_, name.c_str(), v.count(), v.values.data(),
+                                       v.lengths.data(), v.formats.data(), 0);
+    expected.push_back({&st, {}});
+  }
+  sent = sent && PQpipelineSync(conn_);
+  if (!sent) {
+    // Nothing can be read back in order: the connection stays in pipeline mode, which
+    // reopen_if_lost takes as lost, and is opened again before the next statement.
+    throw PgError("08006", std::string("send a pipeline to PostgreSQL: ") + PQerrorMessage(conn_));
+  }
+  std::optional<Result> out;
+  std::optional<PgError> error;
+  std::size_t read = 0;
+  for (std::size_t i = 0; i < expected.size(); ++i, ++read) {
+    PGresult* raw = PQgetResult(conn_);
+    if (!raw) break;  // the connection failed: libpq has nothing more to give
+    Result result(raw);
+    const auto status = PQresultStatus(raw);
+    const bool ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+    if (!ok && !error) {
+      try {
+        fail(conn_, raw, expected[i].statement->sql);
+      } catch (const PgError& e) {
+        error = e;
+      }
+    }
+    // A statement prepared stays prepared whatever follows (even in a transaction undone).
+    if (ok && !expected[i].prepares.empty()) prepared_.insert(expected[i].prepares);
+    if (i + 1 == expected.size()) out = std::move(result);
+    while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);  // up to this query's end
+  }
+  while (PGresult* raw = PQgetResult(conn_)) {  // the Sync's result ends the pipeline
+    const bool synced = PQresultStatus(raw) == PGRES_PIPELINE_SYNC;
+    PQclear(raw);
+    if (synced) break;
+  }
+  PQexitPipelineMode(conn_);
+  if (error) throw *error;
+  if (read < expected.size()) fail(conn_, nullptr, "read a pipeline's results");
+  return out;
 }
 
 bool Connection::ok() const {

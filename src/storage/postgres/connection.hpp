@@ -82,6 +82,18 @@ class Connection {
 
   /// Runs statements without parameters (DDL, BEGIN/COMMIT); several may be ';'-separated.
   void exec(std::string_view sql);
+  /// Queues one statement without parameters whose result is only checked (SAVEPOINT,
+  /// RELEASE, a NOTIFY): it is sent ahead of the next exec(), run() or flush(), in the same
+  /// round trip, and its failure is that call's failure.
+  void defer(std::string sql);
+  /// Queues a write whose result is only checked (an INSERT), the same way; a caller that
+  /// must know it succeeded before going on calls flush().
+  void defer_write(std::string sql, std::vector<Param> params);
+  /// Sends the deferred statements now if a write is among them (one round trip), so that
+  /// any failure of theirs is known here; statements without parameters may wait.
+  void flush();
+  /// `text` quoted as an SQL string literal for this connection.
+  std::string literal(std::string_view text) const;
   /// Runs `sql` ($1, $2, ... parameters) as a statement prepared on first use.
   Result run(std::string_view sql, const std::vector<Param>& params = {});
   /// Runs `sql` once, unprepared: for statements whose text varies too much to keep prepared
@@ -101,10 +113,20 @@ class Connection {
   /// the next statement; the statement that found it closed has failed.
   void reopen_if_lost();
   void configure();
+  struct Statement {
+    std::string sql;
+    std::vector<Param> params;
+  };
+  /// Sends the deferred statements and then `last` (if any) in one pipeline, preparing what
+  /// was not prepared yet, and reads every result back; returns the last one.
+  std::optional<Result> run_pipelined(const Statement* last);
+  static std::string name_of(std::string_view sql);
 
   pg_conn* conn_ = nullptr;
   std::string schema_;
   std::unordered_set<std::string> prepared_;
+  std::vector<Statement> deferred_;
+  bool deferred_write_ = false;  ///< whether deferred_ holds a write
 };
 
 }  // namespace sb::storage::postgres

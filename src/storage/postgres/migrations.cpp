@@ -144,6 +144,19 @@ CREATE TABLE call_events (
 CREATE INDEX call_events_by_type ON call_events(org_id, type, at);
 CREATE INDEX call_events_by_call ON call_events(call_id);
 )sql",
+    // 7: large values (a document over about 2 KB with its parsed copy, a server message)
+    // compressed with lz4 rather than pglz: a 2 KB create costs about 40 µs less of the
+    // server's CPU, and reads no more. Only where PostgreSQL was built with lz4 (Debian's is);
+    // elsewhere pglz stays.
+    R"sql(
+DO $$
+BEGIN
+  ALTER TABLE resources ALTER COLUMN document SET COMPRESSION lz4,
+    ALTER COLUMN fields SET COMPRESSION lz4;
+  ALTER TABLE webhook_outbox ALTER COLUMN body SET COMPRESSION lz4;
+EXCEPTION WHEN feature_not_supported THEN NULL;
+END $$;
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

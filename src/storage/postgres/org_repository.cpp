@@ -1,6 +1,5 @@
 #include "storage/postgres/org_repository.hpp"
 
-#include "storage/postgres/change_notify.hpp"
 #include "storage/postgres/connection.hpp"
 
 namespace sb::storage::postgres {
@@ -19,9 +18,8 @@ void PgOrgRepository::insert_key(std::string_view key_hash, std::string_view org
 bool PgOrgRepository::delete_key(std::string_view key_hash) {
   const auto r = db_.run("DELETE FROM api_keys WHERE key_hash = $1 RETURNING org_id", {key_hash});
   if (r.rows() == 0) return false;
-  ResourceChange change{std::string(kApiKeyKind), r.text(0, 0), std::string(key_hash), nullptr};
-  notify_change(db_, origin_, change);
-  changes_.push_back(std::move(change));
+  // Published, and NOTIFYed to the other instances, at the commit.
+  changes_.push_back({std::string(kApiKeyKind), r.text(0, 0), std::string(key_hash), nullptr});
   return true;
 }
 

@@ -12,8 +12,7 @@ class Connection;
 
 class PgOrgRepository final : public OrgRepository {
  public:
-  /// `origin`: names this process in the NOTIFYs a writer sends (change_notify.hpp).
-  PgOrgRepository(Connection& db, std::string origin) : db_(db), origin_(std::move(origin)) {}
+  explicit PgOrgRepository(Connection& db) : db_(db) {}
   void insert_org(std::string_view id, std::string_view name, std::int64_t created_at) override;
   void insert_key(std::string_view key_hash, std::string_view org_id, KeyKind kind,
                   std::int64_t created_at) override;
@@ -28,7 +27,6 @@ class PgOrgRepository final : public OrgRepository {
 
  private:
   Connection& db_;
-  std::string origin_;
   std::vector<ResourceChange> changes_;
 };
 

@@ -6,6 +6,7 @@
 #include "storage/postgres/analytics_repository.hpp"
 #include "storage/postgres/blob_repository.hpp"
 #include "storage/postgres/change_listener.hpp"
+#include "storage/postgres/change_notify.hpp"
 #include "storage/postgres/connection.hpp"
 #include "storage/postgres/instance_repository.hpp"
 #include "storage/postgres/migrations.hpp"
@@ -21,8 +22,9 @@ class PostgresSession final : public ConnectionSession {
   /// `origin`: this process's name in NOTIFYs, on the writer's session; empty on a reader's.
   PostgresSession(const PostgresOptions& options, const std::string& origin)
       : db_(options.url, options.schema),
-        orgs_(db_, origin),
-        resources_(db_, origin),
+        origin_(origin),
+        orgs_(db_),
+        resources_(db_, !origin.empty()),
         outbox_(db_),
         blobs_(db_),
         analytics_(db_),
@@ -39,6 +41,11 @@ class PostgresSession final : public ConnectionSession {
     return changes;
   }
   void exec(std::string_view sql) override { db_.exec(sql); }
+  void exec_later(std::string_view sql) override { db_.defer(std::string(sql)); }
+  void complete_job() override { db_.flush(); }
+  void announce(const std::vector<ResourceChange>& changes) override {
+    db_.defer(notify_sql(db_, origin_, changes));
+  }
   bool retryable(std::exception_ptr error) const override {
     try {
       std::rethrow_exception(error);
@@ -51,6 +58,7 @@ class PostgresSession final : public ConnectionSession {
 
  private:
   Connection db_;
+  std::string origin_;
   PgOrgRepository orgs_;
   PgResourceRepository resources_;
   PgOutboxRepository outbox_;

@@ -9,6 +9,11 @@
 // connection takes every write queued meanwhile into one transaction (group commit), so
 // concurrent creates share one commit, as in SQLite.
 //
+// Round trips are much of what a create costs here (each one two context switches and the
+// server's per-message work), so the writer saves them: a job's SAVEPOINT and RELEASE, and an
+// INSERT whose result is only checked, go out with the job's next statement (libpq's pipeline
+// mode); the batch's NOTIFYs go in one statement with its COMMIT.
+//
 // Concurrency under several writers (other instances on the same database): a write job's
 // find() locks the row until its transaction commits (SELECT ... FOR UPDATE), so a
 // read-modify-write of a document is serial per object; unique keys are claimed with

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <limits>
 
-#include "storage/postgres/change_notify.hpp"
 #include "storage/postgres/connection.hpp"
 #include "storage/sql_fragments.hpp"
 
@@ -99,10 +98,21 @@ Param secrets_of(const ResourceRecord& r) {
 std::optional<ResourceRecord> PgResourceRepository::find(std::string_view kind,
                                                          std::string_view org_id,
                                                          std::string_view id) {
-  // A writer locks the row it reads: the job that read it is about to write it back.
+  return select(kind, org_id, id, writer_);
+}
+
+std::optional<ResourceRecord> PgResourceRepository::find_unlocked(std::string_view kind,
+                                                                  std::string_view org_id,
+                                                                  std::string_view id) {
+  return select(kind, org_id, id, false);
+}
+
+std::optional<ResourceRecord> PgResourceRepository::select(std::string_view kind,
+                                                           std::string_view org_id,
+                                                           std::string_view id, bool lock) {
   const auto r = db_.run(std::string("SELECT ") + std::string(kColumns) +
                              " FROM resources WHERE id = $1 AND org_id = $2 AND kind = $3" +
-                             (writer_ ? " FOR UPDATE" : ""),
+                             (lock ? " FOR UPDATE" : ""),
                          {id, org_id, kind});
   auto records = read_records(r, kind);
   if (records.empty()) return std::nullopt;
@@ -140,7 +150,8 @@ DocumentPage PgResourceRepository::list(std::string_view kind, std::string_view 
 }
 
 void PgResourceRepository::insert(const ResourceRecord& r) {
-  db_.run(
+  // Sent with the job's next statement (or at its end): a failure is still the job's.
+  db_.defer_write(
       "INSERT INTO resources (kind, id, org_id, created_at, updated_at, document, secrets, "
       "search_text) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
       {r.kind, r.id, r.org_id, r.created_at, r.updated_at, r.document, secrets_of(r),
@@ -170,7 +181,6 @@ bool PgResourceRepository::remove(std::string_view kind, std::string_view org_id
 }
 
 void PgResourceRepository::record(ResourceChange change) {
-  notify_change(db_, origin_, change);
   changes_.push_back(std::move(change));
 }
 

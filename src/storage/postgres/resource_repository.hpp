@@ -18,12 +18,12 @@ class Result;
 /// row count, so two writers claiming one key cannot both win.
 class PgResourceRepository final : public ResourceRepository {
  public:
-  /// `origin`: names this process in the NOTIFYs a writer sends (change_notify.hpp); empty
-  /// on a reader's connection.
-  PgResourceRepository(Connection& db, std::string origin)
-      : db_(db), writer_(!origin.empty()), origin_(std::move(origin)) {}
+  /// `writer`: on the writer's connection (find() then locks the row).
+  PgResourceRepository(Connection& db, bool writer) : db_(db), writer_(writer) {}
   std::optional<ResourceRecord> find(std::string_view kind, std::string_view org_id,
                                      std::string_view id) override;
+  std::optional<ResourceRecord> find_unlocked(std::string_view kind, std::string_view org_id,
+                                              std::string_view id) override;
   DocumentPage list(std::string_view kind, std::string_view org_id,
                     const ResourceQuery& query) override;
   void insert(const ResourceRecord& record) override;
@@ -43,14 +43,15 @@ class PgResourceRepository final : public ResourceRepository {
   std::vector<ResourceChange> take_changes() { return std::exchange(changes_, {}); }
 
  private:
-  /// Notes a change to publish after the commit, and NOTIFYs the other instances of it.
+  /// Notes a change to publish, and to NOTIFY the other instances of, at the commit.
   void record(ResourceChange change);
+  std::optional<ResourceRecord> select(std::string_view kind, std::string_view org_id,
+                                       std::string_view id, bool lock);
   void release_keys(std::string_view kind, std::string_view org_id, std::string_view id,
                     const std::vector<UniqueKey>& keys);
 
   Connection& db_;
   bool writer_;
-  std::string origin_;
   std::vector<ResourceChange> changes_;
 };
 
