@@ -321,7 +321,7 @@ int serve(const ServeOptions& options) {
   add_evals(catalog, agents, credentials, engine, options.simulation_concurrency,
             {live.calls, speech.voices(), calls_io.context()});
   const auto& inbound = add_inbound_calls(catalog, telephony, agents, credentials, workspace,
-                                          options.telnyx_public_key, &live.calls);
+                                          options.telnyx_public_key, &live.calls, live.forwarding);
   // Calls a killed process left live are ended, and their reports sent, before new ones start.
   live.calls.recover("call.in-progress.error-vapifault-worker-died");
   // The first heartbeat (its URL follows once listening), and the calls this instance's last

@@ -358,6 +358,27 @@ void InboundCalls::provider_status(std::string provider, std::string to_number,
       });
 }
 
+void InboundCalls::call_id_of(std::string provider, std::string to_number,
+                              std::string provider_call_id,
+                              std::function<void(std::string)> done) const {
+  deps_.store.post_read([=, this, done = std::move(done)](storage::Session& s) {
+    std::string id;
+    try {
+      for (auto& record :
+           s.resources().find_by_key_in_any_org(deps_.phone_numbers.kind, "number", to_number)) {
+        if (string_at(json::parse(record.document).as_object(), "provider") != provider) continue;
+        if (auto call = find_call(s, record.org_id, record.id, provider_call_id)) {
+          id = string_at(*call, "id");
+          break;
+        }
+      }
+    } catch (const std::exception&) {
+      id.clear();  // answered here then, as without another instance
+    }
+    done(std::move(id));
+  });
+}
+
 // The org's call that the provider knows as `provider_call_id` on this number.
 std::optional<json::object> InboundCalls::find_call(storage::Session& s, const std::string& org_id,
                                                     const std::string& number_id,

@@ -120,6 +120,11 @@ class InboundCalls {
                        std::string status, Verifier verify,
                        std::function<void(StatusOutcome)> done) const;
 
+  /// Our id of the call the provider knows as `provider_call_id` on our number `to_number`, or
+  /// "" for none (unverified: it only says where a status callback should be answered).
+  void call_id_of(std::string provider, std::string to_number, std::string provider_call_id,
+                  std::function<void(std::string)> done) const;
+
  private:
   struct Routing;
   static void guarded(Routing& routing, const std::function<void()>& step);

@@ -3,9 +3,11 @@
 #include "runtime/voice/live_calls.hpp"
 
 #include <algorithm>
+#include <memory>
 
 #include <boost/json/parse.hpp>
 
+#include "api/calls/call_forwarding.hpp"
 #include "core/api_error.hpp"
 #include "core/clock.hpp"
 #include "core/json_fields.hpp"
@@ -203,6 +205,14 @@ ProviderCall telnyx_call(const http::Fields& p) {
   return call;
 }
 
+// What a status callback of `provider` says.
+ProviderCall status_call(const std::string& provider, const http::Request& request) {
+  const auto fields = telephony::webhook_fields(request);
+  if (provider == "twilio") return twilio_call(fields);
+  if (provider == "vonage") return vonage_call(fields);
+  return telnyx_call(fields);
+}
+
 // Registers an assistant-handled call as live, waiting for its stream, whose handshake `check`
 // decides on (given the stream's URL); nothing without live calls.
 using StreamCheck = std::function<bool(const std::string& stream_url, const http::Request& head)>;
@@ -276,26 +286,54 @@ void ProviderWebhookRoutes::telnyx_status(http::Context&& ctx, http::Reply reply
                 telnyx_verifier(config_, ctx.request), std::move(reply));
 }
 
+// A status callback for a call live on another instance (several on one database) is relayed
+// to it: that instance ends the call itself, with one report of what was said. Any instance
+// answers the others (a call not live anywhere ends in the database, as on one instance).
+void ProviderWebhookRoutes::status_here_or_relayed(http::Context&& ctx, http::Reply reply,
+                                                   const std::string& provider,
+                                                   Handler answer) const {
+  auto* live = config_.live_calls;
+  const auto* forwarding = config_.forwarding;
+  if (!live || !forwarding || !ctx.request.header(kForwardedHeader).empty())
+    return (this->*answer)(std::move(ctx), std::move(reply));
+  const auto call = status_call(provider, ctx.request);
+  auto held = std::make_shared<http::Context>(std::move(ctx));
+  calls_.call_id_of(
+      provider, e164(call.to), call.call_id,
+      [this, held, reply = std::move(reply), answer, live, forwarding](std::string id) mutable {
+        if (id.empty() || live->has(id)) return (this->*answer)(std::move(*held), std::move(reply));
+        forwarding->route(id, std::move(held->request), std::move(reply),
+                          [this, answer](http::Request request, http::Reply reply) {
+                            http::Context here;
+                            here.request = std::move(request);
+                            (this->*answer)(std::move(here), std::move(reply));
+                          });
+      });
+}
+
 int ProviderWebhookRoutes::register_routes(http::Router& router) {
-  using Member = void (ProviderWebhookRoutes::*)(http::Context&&, http::Reply) const;
   // The headers each provider signs its webhooks with (Vonage signs with a JWT in
-  // Authorization, which every request carries anyway).
-  const std::vector<std::string> twilio = {"x-twilio-signature"};
-  const std::vector<std::string> telnyx = {"telnyx-signature-ed25519", "telnyx-timestamp"};
-  const std::vector<std::string> none;
+  // Authorization, which every request carries anyway), and the mark of a relayed request.
+  const std::vector<std::string> twilio = {"x-twilio-signature", kForwardedHeader};
+  const std::vector<std::string> telnyx = {"telnyx-signature-ed25519", "telnyx-timestamp",
+                                           kForwardedHeader};
+  const std::vector<std::string> none = {kForwardedHeader};
   const struct {
     http::Method method;
     const char* path;
-    Member handler;
+    Handler handler;
     const std::vector<std::string>& headers;
+    const char* status_of = nullptr;  ///< a status callback: its provider
   } routes[] = {
       {http::Method::kPost, "/twilio/inbound_call", &ProviderWebhookRoutes::twilio_inbound, twilio},
-      {http::Method::kPost, "/twilio/status", &ProviderWebhookRoutes::twilio_status, twilio},
+      {http::Method::kPost, "/twilio/status", &ProviderWebhookRoutes::twilio_status, twilio,
+       "twilio"},
       {http::Method::kGet, "/vonage/inbound_call", &ProviderWebhookRoutes::vonage_inbound, none},
       {http::Method::kPost, "/vonage/inbound_call", &ProviderWebhookRoutes::vonage_inbound, none},
-      {http::Method::kPost, "/vonage/event", &ProviderWebhookRoutes::vonage_event, none},
+      {http::Method::kPost, "/vonage/event", &ProviderWebhookRoutes::vonage_event, none, "vonage"},
       {http::Method::kPost, "/telnyx/inbound_call", &ProviderWebhookRoutes::telnyx_inbound, telnyx},
-      {http::Method::kPost, "/telnyx/status", &ProviderWebhookRoutes::telnyx_status, telnyx},
+      {http::Method::kPost, "/telnyx/status", &ProviderWebhookRoutes::telnyx_status, telnyx,
+       "telnyx"},
   };
   for (const auto& r : routes) {
     http::Route route;
@@ -305,9 +343,15 @@ int ProviderWebhookRoutes::register_routes(http::Router& router) {
     route.body_check = http::BodyCheck::kHandler;
     route.body_limit = 64 * 1024;  // providers post a few hundred bytes
     route.headers = r.headers;
-    route.handler = [this, handler = r.handler](http::Context&& ctx, http::Reply reply) {
-      (this->*handler)(std::move(ctx), std::move(reply));
-    };
+    if (r.status_of)
+      route.handler = [this, handler = r.handler, provider = std::string(r.status_of)](
+                          http::Context&& ctx, http::Reply reply) {
+        status_here_or_relayed(std::move(ctx), std::move(reply), provider, handler);
+      };
+    else
+      route.handler = [this, handler = r.handler](http::Context&& ctx, http::Reply reply) {
+        (this->*handler)(std::move(ctx), std::move(reply));
+      };
     router.add(std::move(route));
   }
   return static_cast<int>(std::size(routes));

@@ -22,6 +22,8 @@ class LiveCalls;
 
 namespace sb::api {
 
+class CallForwarding;
+
 struct ProviderWebhookConfig {
   /// The base URL providers reach this server at (what signatures are computed over, and
   /// where media streams connect).
@@ -31,6 +33,9 @@ struct ProviderWebhookConfig {
   /// Where a call answered by an assistant goes live (its media stream); none in unit
   /// tests of the routing.
   voice::LiveCalls* live_calls = nullptr;
+  /// Relays a status callback for a call live on another instance to it; none on one
+  /// instance alone.
+  const CallForwarding* forwarding = nullptr;
 };
 
 class ProviderWebhookRoutes final : public RouteProvider {
@@ -45,6 +50,11 @@ class ProviderWebhookRoutes final : public RouteProvider {
   void vonage_event(http::Context&& ctx, http::Reply reply) const;
   void telnyx_inbound(http::Context&& ctx, http::Reply reply) const;
   void telnyx_status(http::Context&& ctx, http::Reply reply) const;
+  using Handler = void (ProviderWebhookRoutes::*)(http::Context&&, http::Reply) const;
+  /// Answers a status callback with `answer` here, or relays it to the instance the call is
+  /// live on.
+  void status_here_or_relayed(http::Context&& ctx, http::Reply reply, const std::string& provider,
+                              Handler answer) const;
 
   const telephony::InboundCalls& calls_;
   ProviderWebhookConfig config_;

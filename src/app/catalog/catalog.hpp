@@ -49,8 +49,9 @@ class Transcriber;
 class Voice;
 }  // namespace sb::speech
 namespace sb::api {
+class CallForwarding;
 class CallRoutes;
-}
+}  // namespace sb::api
 namespace sb::voice {
 class CallOwners;
 class CampaignDialer;
@@ -205,6 +206,7 @@ struct LiveCallHandles {
   voice::CampaignDialer& campaigns;        ///< start() once scheduled calls are rearmed
   voice::TransfersByTransport& transfers;  ///< SIP calls' transfers join it (SipEndpoint)
   voice::CallOwners& owners;               ///< start() once the calls left live are ended
+  const api::CallForwarding* forwarding;   ///< relays to the instance a call is live on
 };
 /// POST /call (the WebSocket transport), the live-call registry and the analysis after calls
 /// (POST /structured-output/run too).
@@ -217,7 +219,7 @@ LiveCallHandles add_live_calls(Catalog& catalog, const TelephonySpecs& telephony
 const telephony::InboundCalls& add_inbound_calls(
     Catalog& catalog, const TelephonySpecs& telephony, const AgentSpecs& agents,
     const CredentialSpecs& credentials, const WorkspaceSpecs& workspace,
-    std::string telnyx_public_key,
-    voice::LiveCalls* live_calls);  // catalog_inbound_calls.cpp
+    std::string telnyx_public_key, voice::LiveCalls* live_calls,
+    const api::CallForwarding* forwarding);  // catalog_inbound_calls.cpp
 
 }  // namespace sb::app

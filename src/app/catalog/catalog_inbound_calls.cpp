@@ -35,7 +35,8 @@ const telephony::InboundCalls& add_inbound_calls(Catalog& catalog, const Telepho
                                                  const CredentialSpecs& credentials,
                                                  const WorkspaceSpecs& workspace,
                                                  std::string telnyx_public_key,
-                                                 voice::LiveCalls* live_calls) {
+                                                 voice::LiveCalls* live_calls,
+                                                 const api::CallForwarding* forwarding) {
   const auto& deps = catalog.deps();
   if (!deps.deliveries) throw std::logic_error("inbound calls need server-message deliveries");
   telephony::InboundCallsDeps engine{
@@ -53,8 +54,8 @@ const telephony::InboundCalls& add_inbound_calls(Catalog& catalog, const Telepho
         return live_calls && live_calls->end(id, reason, std::move(stored));
       }};
   auto entry = std::make_unique<InboundCallEntry>(
-      std::move(engine),
-      api::ProviderWebhookConfig{deps.public_url, std::move(telnyx_public_key), live_calls});
+      std::move(engine), api::ProviderWebhookConfig{deps.public_url, std::move(telnyx_public_key),
+                                                    live_calls, forwarding});
   const auto& calls = entry->calls();
   catalog.add(std::move(entry));
   return calls;

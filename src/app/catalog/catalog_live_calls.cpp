@@ -73,6 +73,7 @@ class LiveCallEntry final : public RouteProvider {
   voice::CampaignDialer& campaigns() { return campaigns_; }
   voice::CallOwners& owners() { return owners_; }
   voice::TransfersByTransport& transfers() { return transfers_; }
+  const api::CallForwarding* forwarding() const { return forwarding_.get(); }
 
  private:
   static voice::LiveCallsDeps with_transfers(voice::LiveCallsDeps deps,
@@ -197,7 +198,8 @@ LiveCallHandles add_live_calls(Catalog& catalog, const TelephonySpecs& telephony
                                setup.heartbeat * 3},
       deps.http);
   LiveCallHandles handles{entry->routes(),    entry->calls(),     entry->scheduled(),
-                          entry->campaigns(), entry->transfers(), entry->owners()};
+                          entry->campaigns(), entry->transfers(), entry->owners(),
+                          entry->forwarding()};
   workspace.live_calls->find = [&calls = entry->calls()](std::string_view org_id,
                                                          std::string_view id) {
     std::optional<boost::json::object> fields;
