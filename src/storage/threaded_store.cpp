@@ -132,7 +132,17 @@ void ThreadedStore::run_batch(ConnectionSession& session, Batch& batch) {
       } catch (...) {
         auto error = std::current_exception();
         session.discard();
-        session.exec("ROLLBACK TO job; RELEASE job");
+        try {
+          session.exec("ROLLBACK TO job; RELEASE job");
+        } catch (...) {
+          // The transaction is gone (its connection was lost): nothing of the batch commits.
+          spdlog::error("a write transaction was lost; its {} writes fail", batch.size());
+          const auto lost = std::current_exception();
+          for (auto& done : staged) batch[done.job].second(lost);
+          batch[i].second(error);
+          for (std::size_t rest = i + 1; rest < batch.size(); ++rest) batch[rest].second(lost);
+          return;
+        }
         if (attempt < kMaxAttempts && session.retryable(error)) continue;
         batch[i].second(error);  // nothing of this job will be committed; answer now
         break;

@@ -266,6 +266,41 @@ TEST_P(StoreTest, AKeyClaimedFromTwoStoresAtOnceGoesToOne) {
   }
 }
 
+// The connection is lost in the middle of a batch: the transaction is gone with it, so every
+// job of the batch is answered with the error (none is reported written), the writer goes on,
+// and the next write commits on a new connection.
+TEST_P(StoreTest, AConnectionLostInTheMiddleOfABatchFailsItsJobsAndTheWriterGoesOn) {
+  if (GetParam() != test::StoreBackend::kPostgres) GTEST_SKIP() << "PostgreSQL only";
+  std::promise<void> queued;
+  auto held = queued.get_future().share();
+  store_->post_write([held](Session&) { held.wait(); }, [](std::exception_ptr) {});
+  // Both queued behind the held job: one batch.
+  std::promise<std::exception_ptr> first, lost;
+  store_->post_write(
+      [](Session& s) { s.resources().insert(record("written-before-the-loss", "org-a", 1)); },
+      [&first](std::exception_ptr e) { first.set_value(e); });
+  store_->post_write(
+      [this](Session& s) {
+        db_.drop_connections();
+        s.resources().insert(record("lost", "org-a", 2));
+        s.resources().find("thing", "org-a", "lost");  // the statement that finds it closed
+      },
+      [&lost](std::exception_ptr e) { lost.set_value(e); });
+  queued.set_value();
+  EXPECT_NE(first.get_future().get(), nullptr) << "its transaction was lost: not written";
+  EXPECT_NE(lost.get_future().get(), nullptr);
+  store_->write_sync([](Session& s) { s.resources().insert(record("after", "org-a", 3)); });
+  // The readers' connections went too: each may fail one job.
+  std::vector<std::string> seen;
+  for (int attempt = 0; attempt < 3 && seen.empty(); ++attempt) {
+    try {
+      seen = list({});
+    } catch (const std::exception&) {
+    }
+  }
+  EXPECT_EQ(seen, std::vector<std::string>{R"({"id":"after"})"});
+}
+
 // The server ends the store's connections (a restart, a failover): the job that finds its
 // connection closed fails, and the store connects again for the next ones.
 TEST_P(StoreTest, AStoreConnectsAgainAfterTheServerClosedItsConnections) {
